@@ -1,0 +1,335 @@
+/**
+ * Zod schemas of the public API: the one source for request validation, the OpenAPI document
+ * and the web app's types. Messages are Chinese (zod's zh-CN locale plus our own wording).
+ */
+import { z } from 'zod';
+import {
+  CASE_STATUSES,
+  CHANNELS,
+  MEASURE_TYPES,
+  PROBLEM_TYPES,
+  RATINGS,
+  REJECT_CATEGORIES,
+  REPLY_CHANNELS,
+  REPORTER_KINDS,
+  ROLES,
+  VERIFY_OUTCOMES,
+} from '../domain.js';
+import type { CaseAction, CaseCommand } from '../case-lifecycle.js';
+import { isValidPhone, isValidUscc, normalisePhone } from '../validation.js';
+
+z.config(z.locales.zhCN());
+
+/** Text limits of API.md: names ≤ 50, matter ≤ 200, long text ≤ 5,000 characters. */
+export const LIMITS = { name: 50, matter: 200, text: 5000 } as const;
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label}必须是文字` })
+    .trim()
+    .min(1, { error: `请填写${label}` })
+    .max(max, { error: `${label}不能超过 ${max} 个字` });
+const optionalText = (label: string, max: number) =>
+  z
+    .string({ error: `${label}必须是文字` })
+    .trim()
+    .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.enum(values, { error: `${label}的取值无效，应为：${values.join('、')}` });
+
+export const ZDepartmentCode = z
+  .string({ error: '部门代码必须是文字' })
+  .trim()
+  .regex(/^[a-z][a-z0-9_-]{1,31}$/, { error: '部门代码应为 2–32 位小写字母、数字、下划线或连字符，以字母开头' });
+
+export const ZPhone = z
+  .string({ error: '联系电话必须是文字' })
+  .transform((v) => normalisePhone(v))
+  .refine((v) => isValidPhone(v), { error: '联系电话格式不正确（应为手机号码或固定电话）' });
+
+export const ZReporter = z
+  .object({
+    name: text('反映人姓名', LIMITS.name),
+    phone: ZPhone,
+    kind: enumOf(REPORTER_KINDS, '反映人类型'),
+    orgName: optionalText('企业名称', LIMITS.name),
+    orgCode: z
+      .string({ error: '统一社会信用代码必须是文字' })
+      .trim()
+      .transform((v) => v.toUpperCase())
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === 'enterprise') {
+      if (!r.orgName) ctx.addIssue({ code: 'custom', path: ['orgName'], message: '企业反映须填写企业名称' });
+      if (!r.orgCode) ctx.addIssue({ code: 'custom', path: ['orgCode'], message: '企业反映须填写统一社会信用代码' });
+    }
+    if (r.orgCode && !isValidUscc(r.orgCode)) {
+      ctx.addIssue({ code: 'custom', path: ['orgCode'], message: '统一社会信用代码不正确（校验位不符）' });
+    }
+  });
+
+/** Intake body (POST /api/v1/cases). */
+export const ZIntake = z.object({
+  channel: enumOf(CHANNELS, '反映渠道'),
+  reporter: ZReporter,
+  matter: text('事项名称', LIMITS.matter),
+  departmentCodes: z.array(ZDepartmentCode, { error: '涉及部门应为部门代码列表' }).max(30).optional().default([]),
+  description: text('诉求', LIMITS.text),
+  reason: optionalText('办不成原因', LIMITS.text),
+});
+export type TIntake = z.infer<typeof ZIntake>;
+
+/** Online report (POST /api/v1/public/cases): the intake without `channel`, with consent. */
+export const ZPublicIntake = ZIntake.omit({ channel: true }).extend({
+  consent: z.literal(true, { error: '请阅读并同意个人信息使用说明' }),
+});
+
+/**
+ * An ISO 8601 date-time with an offset, or a date (taken as 23:59:59 Asia/Shanghai of that day).
+ * Output: a UTC ISO string.
+ */
+export const ZDeadline = z
+  .string({ error: '时限必须是日期时间' })
+  .trim()
+  .transform((v, ctx) => {
+    let iso: string | null = null;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      const t = Date.parse(`${v}T23:59:59+08:00`);
+      if (!Number.isNaN(t) && new Date(t + 8 * 3600_000).toISOString().slice(0, 10) === v) iso = new Date(t).toISOString();
+    } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
+      const t = Date.parse(v);
+      const day = v.slice(0, 10);
+      if (!Number.isNaN(t) && Number(day.slice(5, 7)) <= 12 && Number(day.slice(8, 10)) <= 31) {
+        // Reject impossible calendar dates such as 2026-02-30 that Date.parse rolls over.
+        const m = /[+-]\d{2}:\d{2}$|Z$/.exec(v)![0];
+        const offsetMin = m === 'Z' ? 0 : (m[0] === '-' ? -1 : 1) * (Number(m.slice(1, 3)) * 60 + Number(m.slice(4, 6)));
+        if (new Date(t + offsetMin * 60_000).toISOString().slice(0, 10) === day) iso = new Date(t).toISOString();
+      }
+    }
+    if (!iso) {
+      ctx.addIssue({ code: 'custom', message: '时限应为 ISO 8601 日期时间（如 2026-12-01T17:00:00+08:00）' });
+      return z.NEVER;
+    }
+    return iso;
+  });
+
+const ZVersion = z
+  .number({ error: '缺少版本号 version（整数）' })
+  .int({ error: '版本号应为整数' })
+  .min(0, { error: '版本号应为非负整数' });
+const ZDeptList = z.array(ZDepartmentCode, { error: '部门应为部门代码列表' }).max(30);
+
+/** Fields of each action (API.md), without `version`. */
+export const ACTION_BODIES = {
+  'resolve-on-spot': z.object({ result: text('办理结果', LIMITS.text) }),
+  reject: z.object({
+    reasonCategory: enumOf(REJECT_CATEGORIES, '不予受理原因类别'),
+    explanation: text('不予受理说明', LIMITS.text),
+  }),
+  accept: z.object({ problemType: enumOf(PROBLEM_TYPES, '问题类型'), note: optionalText('备注', LIMITS.text) }),
+  'change-problem-type': z.object({
+    problemType: enumOf(PROBLEM_TYPES, '问题类型'),
+    note: optionalText('备注', LIMITS.text),
+  }),
+  dispatch: z
+    .object({
+      level: z.union([z.literal(1), z.literal(2)], { error: '交办级别应为 1 或 2（三级须提级审批）' }),
+      leadDepartment: ZDepartmentCode,
+      coDepartments: ZDeptList.optional(),
+      note: optionalText('备注', LIMITS.text),
+    })
+    .superRefine((b, ctx) => {
+      const co = b.coDepartments ?? [];
+      if (b.level === 1 && co.length > 0)
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '一级交办只交一个部门，不能指定协办部门' });
+      if (b.level === 2 && co.length === 0)
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '二级交办须指定至少一个协办部门' });
+      if (co.includes(b.leadDepartment))
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能与牵头部门相同' });
+      if (new Set(co).size !== co.length)
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能重复' });
+    }),
+  'request-escalation': z.object({ reason: text('提级理由', LIMITS.text) }),
+  'approve-escalation': z
+    .object({
+      leadDepartment: ZDepartmentCode,
+      coDepartments: ZDeptList.optional().default([]),
+      dueAt: ZDeadline,
+      note: optionalText('备注', LIMITS.text),
+    })
+    .superRefine((b, ctx) => {
+      if (b.coDepartments.includes(b.leadDepartment))
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能与牵头部门相同' });
+      if (new Set(b.coDepartments).size !== b.coDepartments.length)
+        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能重复' });
+    }),
+  'deny-escalation': z.object({ reason: text('不予提级理由', LIMITS.text) }),
+  sign: z.object({ note: optionalText('备注', LIMITS.text) }),
+  complete: z.object({
+    result: text('办理结果', LIMITS.text),
+    repliedVia: enumOf(REPLY_CHANNELS, '答复方式'),
+  }),
+  callback: z.object({
+    attitude: enumOf(RATINGS, '服务态度评价'),
+    result: enumOf(RATINGS, '办理结果评价'),
+    efficiency: enumOf(RATINGS, '办理效率评价'),
+    integrity: enumOf(RATINGS, '廉洁勤政评价'),
+    comment: optionalText('回访意见', LIMITS.text),
+  }),
+  verify: z
+    .object({
+      substantiated: z.boolean({ error: '请说明差评是否属实（true/false）' }),
+      outcome: enumOf(VERIFY_OUTCOMES, '核查处理结果'),
+      note: optionalText('核查意见', LIMITS.text),
+      rectifyDueAt: ZDeadline.optional(),
+    })
+    .superRefine((b, ctx) => {
+      if (!b.substantiated && b.outcome !== 'none')
+        ctx.addIssue({ code: 'custom', path: ['outcome'], message: '差评不实时处理结果应为“无需处理”（none）' });
+      if (b.substantiated && b.outcome === 'none')
+        ctx.addIssue({ code: 'custom', path: ['outcome'], message: '差评属实时须选择“限期整改”或“追责问责”' });
+      if (b.outcome === 'rectify' && !b.rectifyDueAt)
+        ctx.addIssue({ code: 'custom', path: ['rectifyDueAt'], message: '限期整改须填写整改时限' });
+      if (b.outcome !== 'rectify' && b.rectifyDueAt)
+        ctx.addIssue({ code: 'custom', path: ['rectifyDueAt'], message: '只有限期整改才填写整改时限' });
+    }),
+  urge: z.object({ note: optionalText('催办意见', LIMITS.text) }),
+  'add-measure': z.object({
+    type: enumOf(MEASURE_TYPES, '措施类型'),
+    note: optionalText('措施说明', LIMITS.text),
+    dueAt: ZDeadline.optional(),
+    staff: optionalText('经办人员', LIMITS.name),
+  }),
+  comment: z.object({ note: text('备注', LIMITS.text) }),
+} satisfies Record<CaseAction, z.ZodType>;
+
+/** The whole body of an action: its fields plus the `version` the caller last saw. */
+export function actionBodySchema(action: CaseAction) {
+  return (ACTION_BODIES[action] as z.ZodObject).and(z.object({ version: ZVersion }));
+}
+
+/** Turns a validated action body into the domain command. */
+export function toCommand(action: CaseAction, body: Record<string, unknown>): CaseCommand {
+  const { version: _v, ...fields } = body;
+  if (action === 'add-measure') {
+    const { type, ...rest } = fields;
+    return { type: 'add-measure', measureType: type, ...rest } as CaseCommand;
+  }
+  if (action === 'dispatch') {
+    return { type: 'dispatch', ...fields, coDepartments: (fields.coDepartments as string[] | undefined) ?? [] } as CaseCommand;
+  }
+  return { type: action, ...fields } as CaseCommand;
+}
+
+/** Deadlines in a command, by field name, that must lie in the future. */
+export function commandDeadlines(cmd: CaseCommand): Array<[string, string]> {
+  switch (cmd.type) {
+    case 'approve-escalation':
+      return [['dueAt', cmd.dueAt]];
+    case 'verify':
+      return cmd.rectifyDueAt ? [['rectifyDueAt', cmd.rectifyDueAt]] : [];
+    case 'add-measure':
+      return cmd.dueAt ? [['dueAt', cmd.dueAt]] : [];
+    default:
+      return [];
+  }
+}
+
+const ZDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期格式应为 YYYY-MM-DD' })
+  .refine((v) => {
+    const t = Date.parse(`${v}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+  }, { error: '日期不存在' });
+
+/** List filters (GET /api/v1/cases and the ledger export). */
+export const ZCaseListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const p of parts)
+        if (!(CASE_STATUSES as readonly string[]).includes(p)) {
+          ctx.addIssue({ code: 'custom', message: `状态“${p}”无效，应为：${CASE_STATUSES.join('、')}` });
+          return z.NEVER;
+        }
+      return parts as (typeof CASE_STATUSES)[number][];
+    }),
+  level: z.enum(['1', '2', '3'], { error: '调度级别应为 1、2 或 3' }).optional().transform((v) => (v ? Number(v) : undefined)),
+  department: ZDepartmentCode.optional(),
+  problemType: enumOf(PROBLEM_TYPES, '问题类型').optional(),
+  channel: enumOf(CHANNELS, '反映渠道').optional(),
+  overdue: z.enum(['true', 'false'], { error: 'overdue 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  q: z.string().trim().max(100, { error: '搜索词不能超过 100 个字' }).optional().transform((v) => (v ? v : undefined)),
+  receivedFrom: ZDate.optional(),
+  receivedTo: ZDate.optional(),
+  limit: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 50;
+      if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 200) {
+        ctx.addIssue({ code: 'custom', message: 'limit 应为 1–200 的整数' });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  cursor: z.string().max(200, { error: '分页游标无效' }).optional(),
+});
+export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
+
+export const ZStatsQuery = z.object({
+  from: ZDate,
+  to: ZDate,
+  department: ZDepartmentCode.optional(),
+});
+
+export const ZLogin = z.object({
+  username: z.string({ error: '请输入用户名' }).trim().min(1, { error: '请输入用户名' }).max(64),
+  password: z.string({ error: '请输入密码' }).min(1, { error: '请输入密码' }).max(256),
+});
+
+export const ZDepartmentCreate = z.object({
+  code: ZDepartmentCode,
+  name: text('部门名称', LIMITS.name),
+});
+
+export const ZPassword = z
+  .string({ error: '请输入密码' })
+  .min(8, { error: '密码至少 8 位' })
+  .max(128, { error: '密码不能超过 128 位' });
+
+export const ZUserCreate = z
+  .object({
+    username: z
+      .string({ error: '请输入用户名' })
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{2,32}$/, { error: '用户名应为 2–32 位字母、数字、下划线、点或连字符' }),
+    name: optionalText('姓名', LIMITS.name),
+    role: enumOf(ROLES, '角色'),
+    department: ZDepartmentCode.optional(),
+    password: ZPassword,
+  })
+  .superRefine((u, ctx) => {
+    if (u.role === 'handler' && !u.department)
+      ctx.addIssue({ code: 'custom', path: ['department'], message: '承办部门用户须指定所属部门' });
+  });
+
+export const ZUserUpdate = z.object({
+  name: optionalText('姓名', LIMITS.name),
+  disabled: z.boolean().optional(),
+  password: ZPassword.optional(),
+});
+
+/** Issues → `details` of a 400: one entry per field with a Chinese message. */
+export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+}

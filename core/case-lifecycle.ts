@@ -1,0 +1,455 @@
+/**
+ * The case lifecycle (DESIGN.md §2) as one transition table, and the pure functions that ask it.
+ *
+ * Everything here is pure: no I/O, no clock reads (the caller passes `now`), never throws.
+ * The server asks `decide()` before every write and `allowedActions()` to tell clients which
+ * buttons to show; the web app imports the same table.
+ */
+import type {
+  CaseStatus,
+  Level,
+  MeasureType,
+  ProblemType,
+  Rating,
+  RatingAspect,
+  RejectCategory,
+  ReplyChannel,
+  Role,
+  VerifyOutcome,
+} from './domain.js';
+import { DEADLINE_STATUSES, RATING_ASPECTS, TERMINAL_STATUSES } from './domain.js';
+import { deadlineFor, type WorkCalendar } from './working-days.js';
+
+/** Who is acting. Handlers are always bound to one department. */
+export interface Actor {
+  userId: number;
+  username: string;
+  name: string;
+  role: Role;
+  /** Department code; required for handlers, null for county-level roles. */
+  department: string | null;
+}
+
+/** What the rules need to know of a case. Instants are UTC ISO strings. */
+export interface CaseState {
+  status: CaseStatus;
+  version: number;
+  level: Level | null;
+  problemType: ProblemType | null;
+  leadDepartment: string | null;
+  coDepartments: string[];
+  /** Deadline (办理时限), UTC ISO; null before dispatch. */
+  dueAt: string | null;
+  /** The state a pending escalation came from, so a denial can go back to it. */
+  escalatedFrom: CaseStatus | null;
+  /** Instant of the first completion, null until then. */
+  firstCompletedAt: string | null;
+}
+
+export interface Ratings {
+  attitude: Rating;
+  result: Rating;
+  efficiency: Rating;
+  integrity: Rating;
+}
+
+/** A command against a case: the action name and its (already validated) fields. */
+export type CaseCommand =
+  | { type: 'resolve-on-spot'; result: string }
+  | { type: 'reject'; reasonCategory: RejectCategory; explanation: string }
+  | { type: 'accept'; problemType: ProblemType; note?: string }
+  | { type: 'change-problem-type'; problemType: ProblemType; note?: string }
+  | { type: 'dispatch'; level: 1 | 2; leadDepartment: string; coDepartments: string[]; note?: string }
+  | { type: 'request-escalation'; reason: string }
+  | { type: 'approve-escalation'; leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string }
+  | { type: 'deny-escalation'; reason: string }
+  | { type: 'sign'; note?: string }
+  | { type: 'complete'; result: string; repliedVia: ReplyChannel }
+  | ({ type: 'callback'; comment?: string } & Ratings)
+  | { type: 'verify'; substantiated: boolean; outcome: VerifyOutcome; note?: string; rectifyDueAt?: string }
+  | { type: 'urge'; note?: string }
+  | { type: 'add-measure'; measureType: MeasureType; note?: string; dueAt?: string; staff?: string }
+  | { type: 'comment'; note: string };
+
+export type CaseAction = CaseCommand['type'];
+
+/** Settings the rules depend on (admin-editable data, not constants). */
+export interface LifecycleSettings {
+  /** Working days allowed for level 1 and level 2 dispatch (default 2 and 5). */
+  levelDays: { 1: number; 2: number };
+}
+export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = { levelDays: { 1: 2, 2: 5 } };
+
+export interface DecideContext {
+  now: Date;
+  calendar: WorkCalendar;
+  settings: LifecycleSettings;
+}
+
+interface ActionRule {
+  /** Roles that may ever take this action. */
+  roles: readonly Role[];
+  /** Handlers may take it only for cases their department leads. */
+  handlerMustLead?: boolean;
+  /** States the action applies in; 'open' = every state but rejected and closed. */
+  from: readonly CaseStatus[] | 'open' | 'any';
+  label: string;
+}
+
+const OPEN: 'open' = 'open';
+
+/**
+ * The transition table: who may take which action in which state. What each action changes is
+ * in `apply()` below, one case per action; the target states are listed in the comments.
+ */
+export const ACTION_RULES: Record<CaseAction, ActionRule> = {
+  /** received → completed (当场协调解决) */
+  'resolve-on-spot': { roles: ['clerk', 'coordinator'], from: ['received'], label: '当场办结' },
+  /** received → rejected (不予受理, with the reason for the reporter) */
+  reject: { roles: ['coordinator'], from: ['received'], label: '不予受理' },
+  /** received → accepted (予以受理, with the problem type) */
+  accept: { roles: ['coordinator'], from: ['received'], label: '予以受理' },
+  /** problem type corrected later; state unchanged */
+  'change-problem-type': {
+    roles: ['coordinator'],
+    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    label: '调整问题类型',
+  },
+  /** accepted → assigned at level 1 or 2; sets the deadline and issues a 交办单 */
+  dispatch: { roles: ['coordinator'], from: ['accepted'], label: '交办' },
+  /** accepted / assigned / in_progress → escalating (申请提级) */
+  'request-escalation': {
+    roles: ['coordinator'],
+    from: ['accepted', 'assigned', 'in_progress'],
+    label: '申请提级',
+  },
+  /** escalating → assigned at level 3, deadline set case by case (一事一议); issues a 交办单 */
+  'approve-escalation': { roles: ['leader'], from: ['escalating'], label: '批准提级' },
+  /** escalating → the state it came from */
+  'deny-escalation': { roles: ['leader'], from: ['escalating'], label: '不予提级' },
+  /** assigned → in_progress (签收) */
+  sign: { roles: ['handler'], handlerMustLead: true, from: ['assigned'], label: '签收' },
+  /** in_progress → completed (办结, copied to the supervisor and the coordinator) */
+  complete: { roles: ['handler'], handlerMustLead: true, from: ['in_progress'], label: '办结' },
+  /** completed → closed, or verifying when any rating is 不满意 */
+  callback: { roles: ['coordinator'], from: ['completed'], label: '电话回访' },
+  /** verifying → in_progress (rectify) or closed */
+  verify: { roles: ['coordinator', 'supervisor'], from: ['verifying'], label: '差评核查' },
+  /** 催办: state unchanged */
+  urge: { roles: ['coordinator', 'leader', 'supervisor'], from: OPEN, label: '催办' },
+  /** a remedy recorded on the case: state unchanged */
+  'add-measure': { roles: ['coordinator', 'handler'], handlerMustLead: true, from: OPEN, label: '添加措施' },
+  /** a remark on the timeline: state unchanged */
+  comment: {
+    roles: ['clerk', 'coordinator', 'handler', 'leader', 'supervisor'],
+    from: OPEN,
+    label: '备注',
+  },
+};
+
+export const CASE_ACTIONS = Object.keys(ACTION_RULES) as CaseAction[];
+
+export function isCaseAction(name: string): name is CaseAction {
+  return Object.prototype.hasOwnProperty.call(ACTION_RULES, name);
+}
+
+/** Fields of a case that an action may change. Absent = unchanged. */
+export interface CaseChanges {
+  status?: CaseStatus;
+  level?: Level | null;
+  problemType?: ProblemType | null;
+  leadDepartment?: string | null;
+  coDepartments?: string[];
+  dueAt?: string | null;
+  dueProvisional?: boolean;
+  /** The instant and working-day count a computed deadline was derived from (for recomputation). */
+  deadlineStartAt?: string | null;
+  deadlineDays?: number | null;
+  escalatedFrom?: CaseStatus | null;
+  firstCompletedAt?: string;
+  /** Whether the first completion came no later than the deadline then in force. */
+  firstCompletedOnTime?: boolean;
+  completedAt?: string | null;
+  closedAt?: string | null;
+  resolvedOnSpot?: boolean;
+  result?: string;
+  repliedVia?: ReplyChannel;
+  rejectCategory?: RejectCategory;
+  rejectExplanation?: string;
+  /** A callback was made; `bad` when any rating is 不满意 (差评). */
+  callback?: Ratings & { comment: string | null; bad: boolean; at: string; by: string };
+  /** A 差评 verification. */
+  verification?: { substantiated: boolean; outcome: VerifyOutcome; note: string | null; at: string; by: string };
+}
+
+export type DecisionError =
+  | { code: 'FORBIDDEN'; message: string }
+  | { code: 'VERSION_CONFLICT'; message: string }
+  | { code: 'INVALID_TRANSITION'; message: string };
+
+/** Side effects to carry out after commit (notifications through the outbox). */
+export type Effect =
+  | { kind: 'issue-assignment-sheet' }
+  | { kind: 'add-measure'; measureType: MeasureType; note: string | null; dueAt: string | null; staff: string | null }
+  | { kind: 'notify'; to: 'reporter' | 'lead_department' | 'supervisor' | 'coordinator' | 'leader'; topic: string };
+
+export type Decision =
+  | {
+      ok: true;
+      action: CaseAction;
+      changes: CaseChanges;
+      /** The timeline event to append (type = the action name). */
+      event: { type: CaseAction; data: Record<string, unknown> };
+      effects: Effect[];
+    }
+  | { ok: false; error: DecisionError };
+
+/** Whether the actor may see the case at all (handlers: only their department's, as lead or co). */
+export function canSeeCase(c: Pick<CaseState, 'leadDepartment' | 'coDepartments'>, actor: Actor): boolean {
+  if (actor.role !== 'handler') return true;
+  if (!actor.department) return false;
+  return c.leadDepartment === actor.department || c.coDepartments.includes(actor.department);
+}
+
+/** Whether the case is past its deadline and not yet completed (超期). A derived flag, not a state. */
+export function isOverdue(c: Pick<CaseState, 'status' | 'dueAt'>, now: Date): boolean {
+  if (!c.dueAt || !DEADLINE_STATUSES.includes(c.status)) return false;
+  return Date.parse(c.dueAt) < now.getTime();
+}
+
+function stateAllows(rule: ActionRule, status: CaseStatus): boolean {
+  if (rule.from === 'any') return true;
+  if (rule.from === 'open') return !TERMINAL_STATUSES.includes(status);
+  return rule.from.includes(status);
+}
+
+/** Whether the role (and, for handlers, the department) may ever take this action on this case. */
+export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' | 'coDepartments'>, actor: Actor): boolean {
+  const rule = ACTION_RULES[action];
+  if (!rule.roles.includes(actor.role)) return false;
+  if (actor.role === 'handler') {
+    if (!canSeeCase(c, actor)) return false;
+    if (rule.handlerMustLead && c.leadDepartment !== actor.department) return false;
+  }
+  return true;
+}
+
+/** The actions the actor may take on the case now, in table order. Used by the API and the UI. */
+export function allowedActions(c: CaseState, actor: Actor): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c.status));
+}
+
+/**
+ * Decides what the command does to the case. Checks, in the contract's order: the role (403),
+ * the version (409 VERSION_CONFLICT), the state (409 INVALID_TRANSITION). Field validation (400)
+ * is the caller's, before this. Pure: never throws.
+ */
+export function decide(
+  c: CaseState,
+  cmd: CaseCommand,
+  actor: Actor,
+  expectedVersion: number,
+  ctx: DecideContext,
+): Decision {
+  const rule = ACTION_RULES[cmd.type];
+  if (!mayTake(cmd.type, c, actor)) {
+    const message =
+      actor.role === 'handler' && rule.roles.includes('handler')
+        ? `只有牵头承办部门可以执行“${rule.label}”`
+        : `您的角色无权执行“${rule.label}”`;
+    return { ok: false, error: { code: 'FORBIDDEN', message } };
+  }
+  if (expectedVersion !== c.version) {
+    return {
+      ok: false,
+      error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' },
+    };
+  }
+  if (!stateAllows(rule, c.status)) {
+    return {
+      ok: false,
+      error: { code: 'INVALID_TRANSITION', message: `当前状态下不能执行“${rule.label}”` },
+    };
+  }
+  return apply(c, cmd, actor, ctx);
+}
+
+function ok(
+  cmd: CaseCommand,
+  changes: CaseChanges,
+  data: Record<string, unknown>,
+  effects: Effect[] = [],
+): Decision {
+  return { ok: true, action: cmd.type, changes, event: { type: cmd.type, data }, effects };
+}
+
+function omitUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext): Decision {
+  const now = ctx.now.toISOString();
+  const { type: _type, ...fields } = cmd;
+  const data = omitUndefined(fields);
+  switch (cmd.type) {
+    case 'resolve-on-spot':
+      return ok(
+        cmd,
+        {
+          status: 'completed',
+          resolvedOnSpot: true,
+          result: cmd.result,
+          firstCompletedAt: now,
+          firstCompletedOnTime: true, // resolved on the spot counts as on time
+          completedAt: now,
+        },
+        data,
+        [{ kind: 'notify', to: 'reporter', topic: 'completed' }],
+      );
+    case 'reject':
+      return ok(
+        cmd,
+        {
+          status: 'rejected',
+          rejectCategory: cmd.reasonCategory,
+          rejectExplanation: cmd.explanation,
+          closedAt: now,
+        },
+        data,
+        [{ kind: 'notify', to: 'reporter', topic: 'rejected' }],
+      );
+    case 'accept':
+      return ok(cmd, { status: 'accepted', problemType: cmd.problemType }, data, [
+        { kind: 'notify', to: 'reporter', topic: 'accepted' },
+      ]);
+    case 'change-problem-type':
+      return ok(cmd, { problemType: cmd.problemType }, { ...data, from: c.problemType });
+    case 'dispatch': {
+      const days = ctx.settings.levelDays[cmd.level];
+      const d = deadlineFor(ctx.now, days, ctx.calendar);
+      const co = cmd.level === 2 ? cmd.coDepartments : [];
+      return ok(
+        cmd,
+        {
+          status: 'assigned',
+          level: cmd.level,
+          leadDepartment: cmd.leadDepartment,
+          coDepartments: co,
+          dueAt: d.dueAt.toISOString(),
+          dueProvisional: d.provisional,
+          deadlineStartAt: now,
+          deadlineDays: days,
+        },
+        { ...data, coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
+        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
+      );
+    }
+    case 'request-escalation':
+      return ok(cmd, { status: 'escalating', escalatedFrom: c.status }, { ...data, from: c.status }, [
+        { kind: 'notify', to: 'leader', topic: 'escalation_requested' },
+      ]);
+    case 'approve-escalation':
+      return ok(
+        cmd,
+        {
+          status: 'assigned',
+          level: 3,
+          leadDepartment: cmd.leadDepartment,
+          coDepartments: cmd.coDepartments,
+          dueAt: new Date(cmd.dueAt).toISOString(),
+          dueProvisional: false,
+          deadlineStartAt: null,
+          deadlineDays: null,
+          escalatedFrom: null,
+        },
+        data,
+        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
+      );
+    case 'deny-escalation':
+      return ok(
+        cmd,
+        { status: c.escalatedFrom ?? 'accepted', escalatedFrom: null },
+        { ...data, backTo: c.escalatedFrom ?? 'accepted' },
+      );
+    case 'sign':
+      return ok(cmd, { status: 'in_progress' }, data);
+    case 'complete': {
+      const changes: CaseChanges = {
+        status: 'completed',
+        result: cmd.result,
+        repliedVia: cmd.repliedVia,
+        completedAt: now,
+      };
+      if (!c.firstCompletedAt) {
+        changes.firstCompletedAt = now;
+        changes.firstCompletedOnTime = c.dueAt ? Date.parse(c.dueAt) >= ctx.now.getTime() : true;
+      }
+      return ok(cmd, changes, { ...data, onTime: c.dueAt ? Date.parse(c.dueAt) >= ctx.now.getTime() : true }, [
+        { kind: 'notify', to: 'reporter', topic: 'completed' },
+        { kind: 'notify', to: 'supervisor', topic: 'completed' },
+        { kind: 'notify', to: 'coordinator', topic: 'completed' },
+      ]);
+    }
+    case 'callback': {
+      const bad = RATING_ASPECTS.some((a: RatingAspect) => cmd[a] === 'dissatisfied');
+      return ok(
+        cmd,
+        {
+          status: bad ? 'verifying' : 'closed',
+          closedAt: bad ? null : now,
+          callback: {
+            attitude: cmd.attitude,
+            result: cmd.result,
+            efficiency: cmd.efficiency,
+            integrity: cmd.integrity,
+            comment: cmd.comment ?? null,
+            bad,
+            at: now,
+            by: actor.username,
+          },
+        },
+        { ...data, badReview: bad },
+        bad ? [{ kind: 'notify', to: 'supervisor', topic: 'bad_review' }] : [],
+      );
+    }
+    case 'verify': {
+      const verification = {
+        substantiated: cmd.substantiated,
+        outcome: cmd.outcome,
+        note: cmd.note ?? null,
+        at: now,
+        by: actor.username,
+      };
+      if (cmd.outcome === 'rectify') {
+        return ok(
+          cmd,
+          {
+            status: 'in_progress',
+            verification,
+            dueAt: new Date(cmd.rectifyDueAt!).toISOString(),
+            dueProvisional: false,
+            deadlineStartAt: null,
+            deadlineDays: null,
+          },
+          data,
+          [{ kind: 'notify', to: 'lead_department', topic: 'rectify' }],
+        );
+      }
+      return ok(cmd, { status: 'closed', verification, closedAt: now }, data);
+    }
+    case 'urge':
+      return ok(cmd, {}, data, [{ kind: 'notify', to: 'lead_department', topic: 'urged' }]);
+    case 'add-measure':
+      return ok(cmd, {}, omitUndefined({ type: cmd.measureType, note: cmd.note, dueAt: cmd.dueAt, staff: cmd.staff }), [
+        {
+          kind: 'add-measure',
+          measureType: cmd.measureType,
+          note: cmd.note ?? null,
+          dueAt: cmd.dueAt ? new Date(cmd.dueAt).toISOString() : null,
+          staff: cmd.staff ?? null,
+        },
+      ]);
+    case 'comment':
+      return ok(cmd, {}, data);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * buildApp(deps) assembles the HTTP API without listening; main.ts listens, tests use inject().
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { Actor } from '../core/case-lifecycle.js';
+import type { AppContext } from './context.js';
+import { AppError } from './errors.js';
+import { authenticate, type SessionInfo } from './auth/session.service.js';
+import { toActor } from './users/user.repository.js';
+import { openApiDocument } from './http.js';
+import { registerAuthRoutes, SESSION_COOKIE } from './auth/auth.routes.js';
+import { registerCaseRoutes } from './cases/case.routes.js';
+import { registerAdminRoutes } from './users/admin.routes.js';
+import { registerCalendarRoutes } from './calendar/calendar.routes.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { registerStatsRoutes } from './stats/stats.routes.js';
+import { registerPublicRoutes } from './public/public.routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    session: SessionInfo | null;
+  }
+  interface FastifyContextConfig {
+    auth?: 'public' | readonly string[];
+  }
+}
+
+export interface AppOptions {
+  logger?: boolean | object;
+  /** Serve the built web app from this directory (when it exists). */
+  webRoot?: string;
+  /** Trust X-Forwarded-For (behind a load balancer). */
+  trustProxy?: boolean;
+}
+
+const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    // No request id leaks into bodies; ids only go to the log.
+    disableRequestLogging: false,
+  });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx2) => ({
+      statusCode: 429,
+      ...errorBody('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(ctx2.ttl / 1000)} 秒后再试`),
+    }),
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.statusCode === 429) return reply.status(429).send(errorBody('RATE_LIMITED', '请求过于频繁，请稍后再试'));
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      // Malformed JSON, wrong content type, oversize body, …: the request is at fault.
+      const msg =
+        e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? '请求内容过大'
+          : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? '不支持的内容类型，请使用 application/json'
+            : e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+              ? '请求体不能为空'
+              : '请求格式有误（JSON 无法解析）';
+      return reply.status(400).send(errorBody('VALIDATION', msg, [{ field: '(body)', message: msg }]));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL', '服务器内部错误，请稍后重试'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) {
+      if (!req.actor && !PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) {
+        return reply.status(401).send(errorBody('UNAUTHENTICATED', '请先登录'));
+      }
+      return reply.status(404).send(errorBody('NOT_FOUND', '未找到该记录'));
+    }
+    return reply.status(404).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>未找到</title><p>页面不存在</p>');
+  });
+
+  // Authentication: bearer token or session cookie; cookie writes need the CSRF token.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const header = req.headers.authorization;
+    let token: string | undefined;
+    let viaCookie = false;
+    if (typeof header === 'string' && /^Bearer\s+/i.test(header)) token = header.replace(/^Bearer\s+/i, '').trim();
+    else if (req.cookies?.[SESSION_COOKIE]) {
+      token = req.cookies[SESSION_COOKIE];
+      viaCookie = true;
+    }
+    if (token) {
+      const s = await authenticate(ctx.db, token, ctx.clock.now());
+      if (s) {
+        if (viaCookie && !SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== s.csrfToken) {
+          return reply.status(403).send(errorBody('FORBIDDEN', '缺少或错误的 X-CSRF-Token，请刷新页面后重试'));
+        }
+        req.session = s;
+        req.actor = toActor(s.user);
+      }
+    }
+    const isPublic = PUBLIC_PREFIXES.some((p) => req.url.startsWith(p));
+    if (!req.actor && !isPublic) {
+      return reply.status(401).send(errorBody('UNAUTHENTICATED', token ? '登录已过期，请重新登录' : '请先登录'));
+    }
+  });
+
+  app.get('/api/v1/health', async () => {
+    await ctx.db.selectFrom('audit_head').select('id').limit(1).execute();
+    return { status: 'ok', database: ctx.kind };
+  });
+  app.get('/api/v1/openapi.json', async () => openApiDocument());
+
+  await app.register(
+    async (api) => {
+      registerAuthRoutes(api, ctx);
+      registerCaseRoutes(api, ctx);
+      registerAdminRoutes(api, ctx);
+      registerCalendarRoutes(api, ctx);
+      registerAuditRoutes(api, ctx);
+      registerStatsRoutes(api, ctx);
+      registerPublicRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (opts.webRoot) {
+    const { registerWeb } = await import('./web.js');
+    await registerWeb(app, opts.webRoot);
+  }
+  return app;
+}

@@ -1,0 +1,113 @@
+/**
+ * The audit chain: every write appends a record whose SM3 hash covers its full content and the
+ * previous record's hash, so altering, removing or inserting a record breaks the chain.
+ */
+import { createHash } from 'node:crypto';
+import type { Executor } from '../db/database.js';
+import { isPostgres } from '../db/dialect.js';
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  data: Record<string, unknown>;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
+}
+
+export function sm3Hex(text: string): string {
+  return createHash('sm3').update(text, 'utf8').digest('hex');
+}
+
+/** The hash of a record: SM3 over the previous hash and the canonical form of every field. */
+export function auditHash(seq: number, prevHash: string, e: AuditEntry): string {
+  return sm3Hex(
+    `${prevHash}\n${canonicalJson({ seq, at: e.at, actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, data: e.data })}`,
+  );
+}
+
+/**
+ * Appends a record to the chain. Call it last in the transaction: it takes the chain head's row
+ * lock (PostgreSQL) and holds it only until commit.
+ */
+export async function appendAudit(trx: Executor, e: AuditEntry): Promise<number> {
+  let q = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+  if (isPostgres(trx)) q = q.forUpdate();
+  const head = await q.executeTakeFirstOrThrow();
+  const seq = head.seq + 1;
+  const hash = auditHash(seq, head.hash, e);
+  await trx
+    .insertInto('audit_log')
+    .values({
+      seq,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      entity_type: e.entityType,
+      entity_id: e.entityId,
+      data: JSON.stringify(e.data),
+      prev_hash: head.hash,
+      hash,
+    })
+    .execute();
+  await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+  return seq;
+}
+
+export type AuditVerification =
+  | { ok: true; records: number }
+  | { ok: false; records: number; brokenAt: number; reason: string };
+
+/** Walks the whole chain in batches and names the first broken record. */
+export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<AuditVerification> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    for (const r of rows) {
+      if (r.seq !== expectedSeq)
+        return { ok: false, records: count, brokenAt: expectedSeq, reason: `第 ${expectedSeq} 条记录缺失（下一条为第 ${r.seq} 条）` };
+      if (r.prev_hash !== prevHash)
+        return { ok: false, records: count, brokenAt: r.seq, reason: `第 ${r.seq} 条记录的前序哈希与链不符（记录被删除或插入）` };
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(r.data) as Record<string, unknown>;
+      } catch {
+        return { ok: false, records: count, brokenAt: r.seq, reason: `第 ${r.seq} 条记录内容无法解析` };
+      }
+      const entry: AuditEntry = { at: r.at, actor: r.actor, action: r.action, entityType: r.entity_type, entityId: r.entity_id, data };
+      if (auditHash(r.seq, r.prev_hash, entry) !== r.hash)
+        return { ok: false, records: count, brokenAt: r.seq, reason: `第 ${r.seq} 条记录内容被篡改（哈希不符）` };
+      prevHash = r.hash;
+      expectedSeq = r.seq + 1;
+      count++;
+    }
+    if (rows.length < batchSize) break;
+  }
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  if (!head || head.seq !== count || head.hash !== prevHash) {
+    return { ok: false, records: count, brokenAt: count + 1, reason: `链尾与链头不符：链头记录第 ${head?.seq ?? '?'} 条，实际 ${count} 条（末尾记录被删除）` };
+  }
+  return { ok: true, records: count };
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { route } from '../http.js';
+import { verifyAuditChain } from './audit.repository.js';
+
+export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    { method: 'GET', url: '/audit/verify', summary: '校验审计链（县纪委监委、系统管理员）', tag: '审计', auth: ['supervisor', 'admin'] },
+    async () => verifyAuditChain(ctx.db),
+  );
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { ZLogin } from '../../core/api/schemas.js';
+import type { AppContext } from '../context.js';
+import { route } from '../http.js';
+import { login, logout } from './session.service.js';
+import { ROLE_LABELS } from '../../core/domain.js';
+
+export const SESSION_COOKIE = 'bcs_session';
+
+function presentUser(u: { username: string; name: string; role: keyof typeof ROLE_LABELS; department: string | null }) {
+  return { username: u.username, name: u.name, role: u.role, roleLabel: ROLE_LABELS[u.role], department: u.department };
+}
+
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    { method: 'POST', url: '/auth/login', summary: '登录：返回令牌与会话 Cookie（含 csrfToken）', tag: '认证', auth: 'public', body: ZLogin },
+    async (req, reply, { body }) => {
+      const r = await login(ctx.db, body.username, body.password, ctx.clock.now(), req.ip);
+      void reply.setCookie(SESSION_COOKIE, r.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+        secure: req.protocol === 'https',
+      });
+      return { token: r.token, csrfToken: r.csrfToken, expiresAt: r.expiresAt, user: presentUser(r.user) };
+    },
+  );
+  route(app, { method: 'POST', url: '/auth/logout', summary: '退出登录', tag: '认证' }, async (req, reply, { actor }) => {
+    if (req.session) await logout(ctx.db, req.session.tokenHash, req.session.user, ctx.clock.now());
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void actor;
+    return { ok: true };
+  });
+  route(app, { method: 'GET', url: '/auth/me', summary: '当前用户', tag: '认证' }, async (req) => {
+    const s = req.session!;
+    return { user: presentUser(s.user), csrfToken: s.csrfToken };
+  });
+}

@@ -1,0 +1,122 @@
+/** Shapes cases for the API: full detail for one case, a masked summary for lists. */
+import { allowedActions, isOverdue, type Actor } from '../../core/case-lifecycle.js';
+import { STATUS_LABELS } from '../../core/domain.js';
+import { formatShanghai, workingDaysBetween, type WorkCalendar } from '../../core/working-days.js';
+import { maskPhone } from '../../core/validation.js';
+import type { CaseRecord, TimelineEvent } from './case.repository.js';
+
+const iso = (v: string | null) => (v ? formatShanghai(new Date(v)) : null);
+
+export interface PresentDeps {
+  now: Date;
+  calendar: WorkCalendar;
+  departmentNames: Map<string, string>;
+}
+
+function deadline(c: CaseRecord, d: PresentDeps) {
+  const open = c.dueAt !== null && !['completed', 'closed', 'rejected', 'verifying'].includes(c.status);
+  return {
+    dueAt: iso(c.dueAt),
+    dueProvisional: c.dueProvisional,
+    overdue: isOverdue(c, d.now),
+    /** Working days from today to the deadline's day (0 on the day itself, negative once passed); null when no clock runs. */
+    workingDaysLeft: open && c.dueAt ? workingDaysBetween(d.now, new Date(c.dueAt), d.calendar) : null,
+  };
+}
+
+export function presentCaseSummary(c: CaseRecord, d: PresentDeps) {
+  return {
+    id: c.id,
+    caseNo: c.caseNo,
+    channel: c.channel,
+    status: c.status,
+    statusLabel: STATUS_LABELS[c.status],
+    level: c.level,
+    problemType: c.problemType,
+    leadDepartment: c.leadDepartment,
+    leadDepartmentName: c.leadDepartment ? (d.departmentNames.get(c.leadDepartment) ?? c.leadDepartment) : null,
+    coDepartments: c.coDepartments,
+    reporter: {
+      name: c.reporter.name,
+      phone: maskPhone(c.reporter.phone),
+      kind: c.reporter.kind,
+      orgName: c.reporter.orgName,
+    },
+    matter: c.matter,
+    receivedAt: iso(c.receivedAt),
+    ...deadline(c, d),
+    completedAt: iso(c.completedAt),
+    version: c.version,
+  };
+}
+
+export function presentCase(
+  c: CaseRecord,
+  extra: { events: TimelineEvent[]; measures: any[]; sheets: any[] },
+  actor: Actor,
+  d: PresentDeps,
+) {
+  const name = (code: string) => d.departmentNames.get(code) ?? code;
+  return {
+    id: c.id,
+    caseNo: c.caseNo,
+    channel: c.channel,
+    status: c.status,
+    statusLabel: STATUS_LABELS[c.status],
+    level: c.level,
+    problemType: c.problemType,
+    leadDepartment: c.leadDepartment,
+    leadDepartmentName: c.leadDepartment ? name(c.leadDepartment) : null,
+    coDepartments: c.coDepartments,
+    coDepartmentNames: c.coDepartments.map(name),
+    departmentCodes: c.namedDepartments,
+    reporter: c.reporter,
+    matter: c.matter,
+    description: c.description,
+    reason: c.reason,
+    receivedAt: iso(c.receivedAt),
+    createdBy: c.createdBy,
+    ...deadline(c, d),
+    assignmentNo: c.assignmentNo,
+    escalatedFrom: c.escalatedFrom,
+    resolvedOnSpot: c.resolvedOnSpot,
+    firstCompletedAt: iso(c.firstCompletedAt),
+    firstCompletedOnTime: c.firstCompletedOnTime,
+    completedAt: iso(c.completedAt),
+    closedAt: iso(c.closedAt),
+    result: c.result,
+    repliedVia: c.repliedVia,
+    rejection: c.rejectCategory ? { reasonCategory: c.rejectCategory, explanation: c.rejectExplanation } : null,
+    callback: c.callback ? { ...c.callback, at: iso(c.callback.at as string) } : null,
+    callbackCount: c.callbackCount,
+    verification: c.verification ? { ...c.verification, at: iso(c.verification.at as string) } : null,
+    version: c.version,
+    updatedAt: iso(c.updatedAt),
+    events: extra.events.map((e) => ({
+      type: e.type,
+      at: iso(e.at),
+      by: e.by.username,
+      byName: e.by.name,
+      byRole: e.by.role,
+      data: e.data,
+    })),
+    measures: extra.measures.map((m) => ({
+      type: m.type,
+      note: m.note,
+      dueAt: iso(m.due_at),
+      staff: m.staff,
+      by: m.by_user,
+      at: iso(m.at),
+    })),
+    assignmentSheets: extra.sheets.map((s) => ({
+      sheetNo: s.sheet_no,
+      level: s.level,
+      leadDepartment: s.lead_department,
+      coDepartments: JSON.parse(s.co_departments),
+      dueAt: iso(s.due_at),
+      issuedAt: iso(s.issued_at),
+      issuedBy: s.issued_by,
+    })),
+    allowedActions: allowedActions(c, actor),
+  };
+}

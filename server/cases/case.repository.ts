@@ -1,0 +1,384 @@
+/** Data access for the case aggregate: plain functions over a database or a transaction. */
+import { sql } from 'kysely';
+import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
+import { DEADLINE_STATUSES, type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
+import type { CaseTable, Executor } from '../db/database.js';
+import type { TCaseListQuery } from '../../core/api/schemas.js';
+import { AppError, notFound } from '../errors.js';
+
+/** A case as the server works with it (parsed columns). */
+export interface CaseRecord extends CaseState {
+  id: number;
+  caseNo: string;
+  channel: string;
+  reporter: { name: string; phone: string; kind: string; orgName: string | null; orgCode: string | null };
+  matter: string;
+  description: string;
+  reason: string | null;
+  namedDepartments: string[];
+  receivedAt: string;
+  receivedDate: string;
+  createdBy: string;
+  dueProvisional: boolean;
+  deadlineStartAt: string | null;
+  deadlineDays: number | null;
+  assignmentNo: string | null;
+  firstCompletedOnTime: boolean | null;
+  completedAt: string | null;
+  closedAt: string | null;
+  resolvedOnSpot: boolean;
+  result: string | null;
+  repliedVia: string | null;
+  rejectCategory: string | null;
+  rejectExplanation: string | null;
+  callback: Record<string, unknown> | null;
+  callbackCount: number;
+  everBadReview: boolean;
+  verification: Record<string, unknown> | null;
+  everSubstantiated: boolean;
+  updatedAt: string;
+}
+
+type CaseRow = { [K in keyof CaseTable]: CaseTable[K] extends import('kysely').ColumnType<infer S, any, any> ? S : CaseTable[K] };
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function rowToCase(r: CaseRow): CaseRecord {
+  return {
+    id: r.id,
+    caseNo: r.case_no,
+    channel: r.channel,
+    status: r.status as CaseStatus,
+    version: r.version,
+    level: (r.level as Level | null) ?? null,
+    problemType: (r.problem_type as ProblemType | null) ?? null,
+    leadDepartment: r.lead_department,
+    coDepartments: parseJson<string[]>(r.co_departments, []),
+    dueAt: r.due_at,
+    escalatedFrom: (r.escalated_from as CaseStatus | null) ?? null,
+    firstCompletedAt: r.first_completed_at,
+    reporter: {
+      name: r.reporter_name,
+      phone: r.reporter_phone,
+      kind: r.reporter_kind,
+      orgName: r.reporter_org_name,
+      orgCode: r.reporter_org_code,
+    },
+    matter: r.matter,
+    description: r.description,
+    reason: r.reason,
+    namedDepartments: parseJson<string[]>(r.named_departments, []),
+    receivedAt: r.received_at,
+    receivedDate: r.received_date,
+    createdBy: r.created_by,
+    dueProvisional: r.due_provisional === 1,
+    deadlineStartAt: r.deadline_start_at,
+    deadlineDays: r.deadline_days,
+    assignmentNo: r.assignment_no,
+    firstCompletedOnTime: r.first_completed_on_time === null ? null : r.first_completed_on_time === 1,
+    completedAt: r.completed_at,
+    closedAt: r.closed_at,
+    resolvedOnSpot: r.resolved_on_spot === 1,
+    result: r.result,
+    repliedVia: r.replied_via,
+    rejectCategory: r.reject_category,
+    rejectExplanation: r.reject_explanation,
+    callback: parseJson<Record<string, unknown> | null>(r.callback, null),
+    callbackCount: r.callback_count,
+    everBadReview: r.ever_bad_review === 1,
+    verification: parseJson<Record<string, unknown> | null>(r.verification, null),
+    everSubstantiated: r.ever_substantiated === 1,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Column values for the changes an action decided. */
+export function changesToRow(c: CaseChanges, current: CaseRecord): Partial<CaseRow> {
+  const row: Partial<CaseRow> = {};
+  const b = (v: boolean) => (v ? 1 : 0);
+  if (c.status !== undefined) row.status = c.status;
+  if (c.level !== undefined) row.level = c.level;
+  if (c.problemType !== undefined) row.problem_type = c.problemType;
+  if (c.leadDepartment !== undefined) row.lead_department = c.leadDepartment;
+  if (c.coDepartments !== undefined) row.co_departments = JSON.stringify(c.coDepartments);
+  if (c.dueAt !== undefined) row.due_at = c.dueAt;
+  if (c.dueProvisional !== undefined) row.due_provisional = b(c.dueProvisional);
+  if (c.deadlineStartAt !== undefined) row.deadline_start_at = c.deadlineStartAt;
+  if (c.deadlineDays !== undefined) row.deadline_days = c.deadlineDays;
+  if (c.escalatedFrom !== undefined) row.escalated_from = c.escalatedFrom;
+  if (c.firstCompletedAt !== undefined) row.first_completed_at = c.firstCompletedAt;
+  if (c.firstCompletedOnTime !== undefined) row.first_completed_on_time = b(c.firstCompletedOnTime);
+  if (c.completedAt !== undefined) row.completed_at = c.completedAt;
+  if (c.closedAt !== undefined) row.closed_at = c.closedAt;
+  if (c.resolvedOnSpot !== undefined) row.resolved_on_spot = b(c.resolvedOnSpot);
+  if (c.result !== undefined) row.result = c.result;
+  if (c.repliedVia !== undefined) row.replied_via = c.repliedVia;
+  if (c.rejectCategory !== undefined) row.reject_category = c.rejectCategory;
+  if (c.rejectExplanation !== undefined) row.reject_explanation = c.rejectExplanation;
+  if (c.callback !== undefined) {
+    row.callback = JSON.stringify(c.callback);
+    row.callback_count = current.callbackCount + 1;
+    row.latest_callback_bad = b(c.callback.bad);
+    if (c.callback.bad) row.ever_bad_review = 1;
+  }
+  if (c.verification !== undefined) {
+    row.verification = JSON.stringify(c.verification);
+    if (c.verification.substantiated) row.ever_substantiated = 1;
+  }
+  return row;
+}
+
+/** Parses a path id; anything but a positive integer is simply not found. */
+export function parseCaseId(raw: string): number | null {
+  if (!/^[1-9]\d{0,14}$/.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
+}
+
+export async function findCaseById(db: Executor, id: number): Promise<CaseRecord | undefined> {
+  const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToCase(row as CaseRow) : undefined;
+}
+
+export async function findCaseByNo(db: Executor, caseNo: string): Promise<CaseRecord | undefined> {
+  const row = await db.selectFrom('cases').selectAll().where('case_no', '=', caseNo).executeTakeFirst();
+  return row ? rowToCase(row as CaseRow) : undefined;
+}
+
+/** Next value of a gap-free per-year counter. Holds the counter's row lock until the transaction ends. */
+export async function nextCounter(trx: Executor, name: string, year: number): Promise<number> {
+  const row = await trx
+    .insertInto('counters')
+    .values({ name, year, value: 1 })
+    .onConflict((oc) => oc.columns(['name', 'year']).doUpdateSet({ value: sql`counters.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export async function insertCase(trx: Executor, values: Omit<CaseTable, 'id'> & Record<string, unknown>): Promise<number> {
+  const row = await trx.insertInto('cases').values(values as any).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Writes the changes when the version still matches; 409 VERSION_CONFLICT when it does not. */
+export async function updateCaseVersioned(
+  trx: Executor,
+  current: CaseRecord,
+  changes: Partial<CaseRow>,
+  now: string,
+): Promise<void> {
+  const res = await trx
+    .updateTable('cases')
+    .set({ ...changes, version: current.version + 1, updated_at: now } as any)
+    .where('id', '=', current.id)
+    .where('version', '=', current.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT', '该反映件已被他人更新，请刷新后重试');
+}
+
+/** Keeps the (case, department) index in step with the lead and co-departments. */
+export async function setCaseDepartments(trx: Executor, caseId: number, lead: string | null, co: string[]): Promise<void> {
+  await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
+  const rows = [
+    ...(lead ? [{ case_id: caseId, department_code: lead, role: 'lead' }] : []),
+    ...co.filter((d) => d !== lead).map((d) => ({ case_id: caseId, department_code: d, role: 'co' })),
+  ];
+  if (rows.length) await trx.insertInto('case_departments').values(rows).execute();
+}
+
+export interface TimelineEvent {
+  type: string;
+  at: string;
+  by: { username: string; name: string; role: string };
+  data: Record<string, unknown>;
+}
+
+export async function appendEvent(trx: Executor, caseId: number, e: TimelineEvent): Promise<void> {
+  await trx
+    .insertInto('case_events')
+    .values({
+      case_id: caseId,
+      type: e.type,
+      at: e.at,
+      by_user: e.by.username,
+      by_name: e.by.name,
+      by_role: e.by.role,
+      data: JSON.stringify(e.data),
+    })
+    .execute();
+}
+
+export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
+  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return rows.map((r) => ({
+    type: r.type,
+    at: r.at,
+    by: { username: r.by_user, name: r.by_name, role: r.by_role },
+    data: parseJson<Record<string, unknown>>(r.data, {}),
+  }));
+}
+
+export async function insertMeasure(
+  trx: Executor,
+  m: { caseId: number; type: string; note: string | null; dueAt: string | null; staff: string | null; by: string; at: string },
+): Promise<void> {
+  await trx
+    .insertInto('measures')
+    .values({ case_id: m.caseId, type: m.type, note: m.note, due_at: m.dueAt, staff: m.staff, by_user: m.by, at: m.at })
+    .execute();
+}
+
+export async function listMeasures(db: Executor, caseId: number) {
+  return db.selectFrom('measures').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+export async function insertAssignmentSheet(
+  trx: Executor,
+  s: { caseId: number; sheetNo: string; year: number; seq: number; level: number; lead: string; co: string[]; dueAt: string; at: string; by: string },
+): Promise<void> {
+  await trx
+    .insertInto('assignment_sheets')
+    .values({
+      case_id: s.caseId,
+      sheet_no: s.sheetNo,
+      year: s.year,
+      seq: s.seq,
+      level: s.level,
+      lead_department: s.lead,
+      co_departments: JSON.stringify(s.co),
+      due_at: s.dueAt,
+      issued_at: s.at,
+      issued_by: s.by,
+    })
+    .execute();
+}
+
+export async function listAssignmentSheets(db: Executor, caseId: number) {
+  return db.selectFrom('assignment_sheets').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** Existing, enabled department codes among those given. */
+export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await db.selectFrom('departments').select('code').where('code', 'in', codes).where('disabled', '=', 0).execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+/** Opaque keyset cursor: the (received_at, id) of the last row of the previous page. */
+export function encodeCursor(receivedAt: string, id: number): string {
+  return Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { receivedAt: string; id: number } | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v[0]) &&
+      Number.isSafeInteger(v[1]) &&
+      (v[1] as number) > 0
+    )
+      return { receivedAt: v[0], id: v[1] as number };
+  } catch {
+    /* fallthrough */
+  }
+  return null;
+}
+
+/** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit'>;
+
+/**
+ * The filtered query over cases visible to the actor, without ordering or paging: shared by the
+ * list and the ledger export.
+ */
+export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: Date) {
+  let q = db.selectFrom('cases');
+  if (actor.role === 'handler') {
+    const dept = actor.department ?? '';
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('case_departments as vis').select('vis.case_id').whereRef('vis.case_id', '=', 'cases.id').where('vis.department_code', '=', dept),
+      ),
+    );
+  }
+  if (f.department) {
+    const dept = f.department;
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('case_departments as fd').select('fd.case_id').whereRef('fd.case_id', '=', 'cases.id').where('fd.department_code', '=', dept),
+      ),
+    );
+  }
+  if (f.status?.length) q = q.where('status', 'in', f.status);
+  if (f.level) q = q.where('level', '=', f.level);
+  if (f.problemType) q = q.where('problem_type', '=', f.problemType);
+  if (f.channel) q = q.where('channel', '=', f.channel);
+  if (f.receivedFrom) q = q.where('received_date', '>=', f.receivedFrom);
+  if (f.receivedTo) q = q.where('received_date', '<=', f.receivedTo);
+  const nowIso = now.toISOString();
+  if (f.overdue === true) {
+    q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '<', nowIso);
+  }
+  if (f.q) {
+    const p = likePattern(f.q);
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`matter`, 'like', sql`${p} escape '\\'`),
+        eb(sql`description`, 'like', sql`${p} escape '\\'`),
+        eb(sql`reporter_org_name`, 'like', sql`${p} escape '\\'`),
+      ]),
+    );
+  }
+  return q;
+}
+
+export async function listCases(
+  db: Executor,
+  f: CaseFilters,
+  page: { limit: number; cursor?: string },
+  actor: Actor,
+  now: Date,
+): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
+  let q = filteredCases(db, f, actor, now);
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor);
+    if (!c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
+    q = q.where((eb) =>
+      eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]),
+    );
+  }
+  const rows = await q
+    .selectAll('cases')
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const more = rows.length > page.limit;
+  const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
+  const last = items[items.length - 1];
+  return { rows: items, nextCursor: more && last ? encodeCursor(last.receivedAt, last.id) : null };
+}
+
+/** Loads a case the actor may see, or answers 404 (the same whether unknown or hidden). */
+export async function findVisibleCase(db: Executor, id: number | null, actor: Actor): Promise<CaseRecord> {
+  if (id === null) throw notFound();
+  const c = await findCaseById(db, id);
+  if (!c) throw notFound();
+  if (!canSeeCase(c, actor)) throw notFound();
+  return c;
+}

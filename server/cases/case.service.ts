@@ -1,0 +1,286 @@
+/**
+ * Case commands. Each is one transaction: load → decide (core) → write the case (versioned), its
+ * timeline event, measures / assignment sheet, outbox messages and, last, the audit record.
+ */
+import type { z } from 'zod';
+import { decide, isCaseAction, type Actor, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
+import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
+import { shanghaiDate } from '../../core/working-days.js';
+import { maskPhone } from '../../core/validation.js';
+import type { AppContext } from '../context.js';
+import type { Executor } from '../db/database.js';
+import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
+import { AppError, forbidden, notFound, validation } from '../errors.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { isUniqueViolation } from '../users/user.repository.js';
+import {
+  appendEvent,
+  changesToRow,
+  findCaseById,
+  findKnownDepartments,
+  findVisibleCase,
+  insertAssignmentSheet,
+  insertCase,
+  insertMeasure,
+  nextCounter,
+  parseCaseId,
+  setCaseDepartments,
+  updateCaseVersioned,
+  type CaseRecord,
+} from './case.repository.js';
+
+export const INTAKE_ROLES = ['clerk', 'coordinator'] as const;
+
+function parseOr400<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body ?? undefined);
+  if (!r.success) throw validation(describeIssues(r.error));
+  return r.data;
+}
+
+async function assertDepartmentsExist(db: Executor, fields: Array<[string, string[]]>): Promise<void> {
+  const all = [...new Set(fields.flatMap(([, codes]) => codes))];
+  const known = await findKnownDepartments(db, all);
+  const details = fields.flatMap(([field, codes]) =>
+    codes.filter((c) => !known.has(c)).map((c) => ({ field, message: `部门代码“${c}”不存在或已停用` })),
+  );
+  if (details.length) throw validation(details);
+}
+
+function actorOf(a: Actor) {
+  return { username: a.username, name: a.name, role: a.role };
+}
+
+export interface IntakeResult {
+  record: CaseRecord;
+  replayed: boolean;
+}
+
+/**
+ * Registers a case (登记). `idempotencyKey` is scoped to the calling user: a replay answers the
+ * first case; the same key with another body → 409 IDEMPOTENCY_MISMATCH.
+ */
+export async function intakeCase(
+  ctx: AppContext,
+  rawBody: unknown,
+  actor: Actor,
+  opts: { idempotencyKey?: string; channelOverride?: 'online'; allowPublic?: boolean } = {},
+): Promise<IntakeResult> {
+  const body = parseOr400(ZIntake, opts.channelOverride ? { ...(rawBody as object), channel: opts.channelOverride } : rawBody);
+  await assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]);
+  if (!opts.allowPublic && !(INTAKE_ROLES as readonly string[]).includes(actor.role)) {
+    throw forbidden('只有受理员和县行管办可以登记反映件');
+  }
+  const key = opts.idempotencyKey;
+  if (key !== undefined && (key.length < 1 || key.length > 200)) {
+    throw validation([{ field: 'Idempotency-Key', message: 'Idempotency-Key 长度应为 1–200' }]);
+  }
+  const bodyHash = sm3Hex(canonicalJson(body));
+  const replay = async (): Promise<IntakeResult | null> => {
+    if (key === undefined) return null;
+    const prior = await ctx.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('user_id', '=', actor.userId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!prior) return null;
+    if (prior.body_hash !== bodyHash) throw new AppError('IDEMPOTENCY_MISMATCH', '同一 Idempotency-Key 已用于内容不同的登记');
+    const record = await findCaseById(ctx.db, prior.case_id);
+    if (!record) throw notFound();
+    return { record, replayed: true };
+  };
+  const prior = await replay();
+  if (prior) return prior;
+
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const receivedDate = shanghaiDate(now);
+  const year = Number(receivedDate.slice(0, 4));
+  try {
+    const id = await ctx.db.transaction().execute(async (trx) => {
+      const seq = await nextCounter(trx, 'case', year);
+      const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
+      const r = body.reporter;
+      const id = await insertCase(trx, {
+        case_no: caseNo,
+        year,
+        seq,
+        channel: body.channel,
+        status: 'received',
+        level: null,
+        problem_type: null,
+        lead_department: null,
+        co_departments: '[]',
+        named_departments: JSON.stringify(body.departmentCodes),
+        reporter_name: r.name,
+        reporter_phone: r.phone,
+        reporter_kind: r.kind,
+        reporter_org_name: r.kind === 'enterprise' ? (r.orgName ?? null) : (r.orgName ?? null),
+        reporter_org_code: r.orgCode ?? null,
+        matter: body.matter,
+        description: body.description,
+        reason: body.reason ?? null,
+        received_at: at,
+        received_date: receivedDate,
+        created_by: actor.username,
+        due_at: null,
+        due_provisional: 0,
+        deadline_start_at: null,
+        deadline_days: null,
+        escalated_from: null,
+        assignment_no: null,
+        first_completed_at: null,
+        first_completed_on_time: null,
+        completed_at: null,
+        closed_at: null,
+        resolved_on_spot: 0,
+        result: null,
+        replied_via: null,
+        reject_category: null,
+        reject_explanation: null,
+        callback: null,
+        callback_count: 0,
+        ever_bad_review: 0,
+        latest_callback_bad: 0,
+        verification: null,
+        ever_substantiated: 0,
+        version: 1,
+        updated_at: at,
+      });
+      if (key !== undefined) {
+        await trx.insertInto('idempotency_keys').values({ user_id: actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
+      }
+      await appendEvent(trx, id, {
+        type: 'intake',
+        at,
+        by: actorOf(actor),
+        data: {
+          caseNo,
+          channel: body.channel,
+          matter: body.matter,
+          departmentCodes: body.departmentCodes,
+          reporterKind: r.kind,
+        },
+      });
+      await trx
+        .insertInto('outbox')
+        .values({ topic: 'received', case_id: id, recipient: 'reporter', payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })
+        .execute();
+      await appendAudit(trx, {
+        at,
+        actor: actor.username,
+        action: 'case.intake',
+        entityType: 'case',
+        entityId: String(id),
+        data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes },
+      });
+      return id;
+    });
+    const record = await findCaseById(ctx.db, id);
+    return { record: record!, replayed: false };
+  } catch (e) {
+    // A concurrent request with the same key won the race: answer its case.
+    if (key !== undefined && isUniqueViolation(e)) {
+      const again = await replay();
+      if (again) return again;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Takes an action on a case. Errors in the contract's order: 404 (unknown case or action, or not
+ * visible) → 400 (body) → 403 (role / department) → 409 VERSION_CONFLICT → 409 INVALID_TRANSITION.
+ */
+export async function runCaseAction(
+  ctx: AppContext,
+  rawId: string,
+  actionName: string,
+  rawBody: unknown,
+  actor: Actor,
+): Promise<CaseRecord> {
+  const id = parseCaseId(rawId);
+  if (!isCaseAction(actionName)) throw notFound();
+  const action: CaseAction = actionName;
+  await findVisibleCase(ctx.db, id, actor);
+
+  const body = parseOr400(actionBodySchema(action), rawBody) as Record<string, unknown>;
+  const cmd: CaseCommand = toCommand(action, body);
+  const now = ctx.clock.now();
+  const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
+  if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
+  if (cmd.type === 'dispatch' || cmd.type === 'approve-escalation') {
+    await assertDepartmentsExist(ctx.db, [
+      ['leadDepartment', [cmd.leadDepartment]],
+      ['coDepartments', cmd.coDepartments],
+    ]);
+  }
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+  const at = now.toISOString();
+
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await findCaseById(trx, id!);
+    if (!current) throw notFound();
+    const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: { levelDays: settings.levelDays } });
+    if (!d.ok) throw new AppError(d.error.code, d.error.message);
+
+    const row = changesToRow(d.changes, current);
+    let sheetNo: string | null = null;
+    if (d.effects.some((e) => e.kind === 'issue-assignment-sheet')) {
+      const year = Number(shanghaiDate(now).slice(0, 4));
+      const seq = await nextCounter(trx, 'assignment', year);
+      sheetNo = `〔${year}〕第${seq}号`;
+      row.assignment_no = sheetNo;
+      await insertAssignmentSheet(trx, {
+        caseId: current.id,
+        sheetNo,
+        year,
+        seq,
+        level: d.changes.level ?? current.level ?? 1,
+        lead: d.changes.leadDepartment ?? current.leadDepartment ?? '',
+        co: d.changes.coDepartments ?? current.coDepartments,
+        dueAt: d.changes.dueAt ?? current.dueAt ?? at,
+        at,
+        by: actor.username,
+      });
+    }
+    await updateCaseVersioned(trx, current, row, at);
+    if (d.changes.leadDepartment !== undefined || d.changes.coDepartments !== undefined) {
+      await setCaseDepartments(trx, current.id, d.changes.leadDepartment ?? current.leadDepartment, d.changes.coDepartments ?? current.coDepartments);
+    }
+    for (const e of d.effects) {
+      if (e.kind === 'add-measure') {
+        await insertMeasure(trx, { caseId: current.id, type: e.measureType, note: e.note, dueAt: e.dueAt, staff: e.staff, by: actor.username, at });
+      }
+    }
+    const eventData = sheetNo ? { ...d.event.data, assignmentNo: sheetNo } : d.event.data;
+    await appendEvent(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData });
+    const notes = d.effects.filter((e) => e.kind === 'notify');
+    if (notes.length) {
+      await trx
+        .insertInto('outbox')
+        .values(
+          notes.map((n) => ({
+            topic: n.topic,
+            case_id: current.id,
+            recipient: n.to === 'lead_department' ? `department:${d.changes.leadDepartment ?? current.leadDepartment ?? ''}` : n.to,
+            payload: JSON.stringify({ caseNo: current.caseNo, action }),
+            created_at: at,
+            available_at: at,
+            attempts: 0,
+          })),
+        )
+        .execute();
+    }
+    await appendAudit(trx, {
+      at,
+      actor: actor.username,
+      action: `case.${action}`,
+      entityType: 'case',
+      entityId: String(current.id),
+      data: { caseNo: current.caseNo, from: current.status, to: d.changes.status ?? current.status, version: current.version + 1, fields: eventData },
+    });
+  });
+  return (await findCaseById(ctx.db, id!))!;
+}

@@ -1,0 +1,238 @@
+/**
+ * Row types of every table. Instants are UTC ISO 8601 strings ('2026-11-26T05:40:23.123Z'), dates
+ * are Asia/Shanghai 'YYYY-MM-DD' strings, booleans are 0/1 integers, JSON is stored as text: the
+ * same representation on SQLite and PostgreSQL.
+ */
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+type Id = Generated<number>;
+
+export interface DepartmentTable {
+  code: string;
+  name: string;
+  disabled: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: Id;
+  username: string;
+  name: string;
+  role: string;
+  department_code: string | null;
+  password_hash: string;
+  disabled: ColumnType<number, number | undefined, number>;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: string | null;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SM3 hash of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** Gap-free per-year counters (case numbers, assignment sheet numbers). */
+export interface CounterTable {
+  name: string;
+  year: number;
+  value: number;
+}
+
+export interface CaseTable {
+  id: Id;
+  case_no: string;
+  year: number;
+  seq: number;
+  channel: string;
+  status: string;
+  level: number | null;
+  problem_type: string | null;
+  lead_department: string | null;
+  /** JSON array of department codes. */
+  co_departments: string;
+  /** JSON array of department codes named at intake. */
+  named_departments: string;
+  reporter_name: string;
+  reporter_phone: string;
+  reporter_kind: string;
+  reporter_org_name: string | null;
+  reporter_org_code: string | null;
+  matter: string;
+  description: string;
+  reason: string | null;
+  received_at: string;
+  /** Asia/Shanghai date of received_at. */
+  received_date: string;
+  created_by: string;
+  due_at: string | null;
+  due_provisional: number;
+  deadline_start_at: string | null;
+  deadline_days: number | null;
+  escalated_from: string | null;
+  assignment_no: string | null;
+  first_completed_at: string | null;
+  first_completed_on_time: number | null;
+  completed_at: string | null;
+  closed_at: string | null;
+  resolved_on_spot: number;
+  result: string | null;
+  replied_via: string | null;
+  reject_category: string | null;
+  reject_explanation: string | null;
+  /** JSON of the latest callback. */
+  callback: string | null;
+  callback_count: number;
+  ever_bad_review: number;
+  latest_callback_bad: number;
+  /** JSON of the latest verification. */
+  verification: string | null;
+  ever_substantiated: number;
+  version: number;
+  updated_at: string;
+}
+
+export interface CaseDepartmentTable {
+  case_id: number;
+  department_code: string;
+  /** 'lead' or 'co'. */
+  role: string;
+}
+
+export interface CaseEventTable {
+  id: Id;
+  case_id: number;
+  type: string;
+  at: string;
+  by_user: string;
+  by_name: string;
+  by_role: string;
+  /** JSON object. */
+  data: string;
+}
+
+export interface MeasureTable {
+  id: Id;
+  case_id: number;
+  type: string;
+  note: string | null;
+  due_at: string | null;
+  staff: string | null;
+  by_user: string;
+  at: string;
+}
+
+export interface AssignmentSheetTable {
+  id: Id;
+  case_id: number;
+  sheet_no: string;
+  year: number;
+  seq: number;
+  level: number;
+  lead_department: string;
+  co_departments: string;
+  due_at: string;
+  issued_at: string;
+  issued_by: string;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: number;
+  key: string;
+  body_hash: string;
+  case_id: number;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  /** JSON object. */
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The single row (id = 1) holding the head of the audit chain. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  source: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface CalendarDayTable {
+  date: string;
+  year: number;
+  /** 'holiday' (放假) or 'workday' (调休上班). */
+  kind: string;
+  name: string;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+  updated_at: string;
+}
+
+/** Transactional outbox: messages written with the change that causes them, delivered after commit. */
+export interface OutboxTable {
+  id: Id;
+  topic: string;
+  case_id: number | null;
+  recipient: string;
+  payload: string;
+  created_at: string;
+  available_at: string;
+  attempts: number;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface LookupFailureTable {
+  id: Id;
+  /** 'case' or 'ip'. */
+  scope: string;
+  key: string;
+  at: string;
+}
+
+export interface Database {
+  lookup_failures: LookupFailureTable;
+  departments: DepartmentTable;
+  users: UserTable;
+  sessions: SessionTable;
+  counters: CounterTable;
+  cases: CaseTable;
+  case_departments: CaseDepartmentTable;
+  case_events: CaseEventTable;
+  measures: MeasureTable;
+  assignment_sheets: AssignmentSheetTable;
+  idempotency_keys: IdempotencyKeyTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  calendar_years: CalendarYearTable;
+  calendar_days: CalendarDayTable;
+  settings: SettingTable;
+  outbox: OutboxTable;
+}
+
+export type Db = Kysely<Database>;
+/** A database handle or an open transaction: repositories accept either; the caller owns the transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,50 @@
+/** Opens the database named by a URL: SQLite (embedded default) or PostgreSQL. */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database, Db, Executor } from './database.js';
+
+export type DialectKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DialectKind;
+  close(): Promise<void>;
+}
+
+// COUNT(*) and SUM() come back from PostgreSQL as int8/numeric strings; every count we keep fits a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+export const DEFAULT_SQLITE_PATH = './data/banchengshi.db';
+
+/** Which dialect a URL names: unset → SQLite at ./data/banchengshi.db. */
+export function parseDatabaseUrl(url: string | undefined): { kind: DialectKind; target: string } {
+  if (!url) return { kind: 'sqlite', target: DEFAULT_SQLITE_PATH };
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', target: url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') };
+  throw new Error(`DATABASE_URL 无法识别：应为 sqlite:<路径> 或 postgres://…（收到 ${url.split(':')[0]}:…）`);
+}
+
+export function openDatabase(url: string | undefined, opts: { poolSize?: number } = {}): DatabaseHandle {
+  const { kind, target } = parseDatabaseUrl(url);
+  if (kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind, close: () => db.destroy() };
+  }
+  if (target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+  const sqlite = new SQLite(target);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, kind, close: () => db.destroy() };
+}
+
+export function isPostgres(db: Executor | Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}

@@ -1,0 +1,27 @@
+/** config → migrate → listen. */
+import { loadConfig } from './config.js';
+import { openPreparedDatabase } from './boot.js';
+import { buildApp } from './app.js';
+import { systemClock } from './context.js';
+
+export async function startServer(overrides: { databaseUrl?: string; banner?: string } = {}) {
+  const config = loadConfig();
+  const url = overrides.databaseUrl ?? config.DATABASE_URL;
+  const handle = await openPreparedDatabase(url);
+  const app = await buildApp(
+    { db: handle.db, kind: handle.kind, clock: systemClock },
+    { logger: { level: config.LOG_LEVEL }, webRoot: config.WEB_ROOT, trustProxy: config.TRUST_PROXY },
+  );
+  const close = async () => {
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const where = `http://${config.HOST}:${config.PORT}`;
+  console.log(`办成事已启动：${where}  （数据库：${handle.kind === 'sqlite' ? (url ?? './data/banchengshi.db') : 'PostgreSQL'}）`);
+  if (overrides.banner) console.log(overrides.banner);
+  return { app, handle };
+}

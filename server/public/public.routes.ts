@@ -1,0 +1,128 @@
+/**
+ * The reporter's side without login: online report and progress lookup. The lookup never shows
+ * a name, phone, ID or enterprise code; a wrong case number and wrong digits answer the same 404.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ZPublicIntake } from '../../core/api/schemas.js';
+import { STATUS_LABELS, type CaseStatus } from '../../core/domain.js';
+import type { Actor } from '../../core/case-lifecycle.js';
+import type { AppContext } from '../context.js';
+import { route } from '../http.js';
+import { AppError, notFound } from '../errors.js';
+import { intakeCase } from '../cases/case.service.js';
+import { findCaseByNo, listEvents } from '../cases/case.repository.js';
+import { formatShanghai } from '../../core/working-days.js';
+import { listDepartments } from '../users/user.repository.js';
+
+/** The online platform as an actor: cases it files are audited as `public`. */
+export const PUBLIC_ACTOR: Actor = { userId: 0, username: 'public', name: '网上平台', role: 'clerk', department: null };
+
+export const LOOKUP_WINDOW_MS = 15 * 60_000;
+export const LOOKUP_MAX_FAILURES = 10;
+
+/** What a reporter reads for each state: plain words, no jargon. */
+const PUBLIC_STATUS: Record<CaseStatus, string> = {
+  received: '已收到您的反映，正在研判',
+  accepted: '已受理，正在安排承办部门',
+  rejected: '不予受理（原因见答复）',
+  assigned: '已交承办部门办理',
+  in_progress: '承办部门正在办理',
+  escalating: '已提请县工作组协调',
+  completed: '已办结，等待回访',
+  verifying: '回访意见正在核查',
+  closed: '已办结归档',
+};
+
+const PUBLIC_EVENTS: Record<string, string> = {
+  intake: '收到反映',
+  'resolve-on-spot': '当场办结',
+  reject: '不予受理',
+  accept: '予以受理',
+  dispatch: '交承办部门办理',
+  'request-escalation': '提请县工作组协调',
+  'approve-escalation': '县工作组交办',
+  sign: '承办部门签收',
+  complete: '办结并答复',
+  callback: '回访',
+  verify: '核查',
+  urge: '督促办理',
+};
+
+const ZLookupQuery = z.object({ phoneLast4: z.string().optional() });
+
+export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/public/cases',
+      summary: '网上反映（无需登录；须同意个人信息使用说明；按 IP 限流）',
+      tag: '公众',
+      auth: 'public',
+      bodyDoc: ZPublicIntake,
+      responses: { 201: '已登记' },
+      rateLimit: { max: 10, timeWindow: '10 minutes' },
+    },
+    async (req, reply) => {
+      const body = req.body as Record<string, unknown> | null;
+      if (!body || typeof body !== 'object' || body.consent !== true) {
+        throw new AppError('VALIDATION', '请阅读并同意个人信息使用说明', [{ field: 'consent', message: '请阅读并同意个人信息使用说明' }]);
+      }
+      const { consent: _c, channel: _ch, ...rest } = body;
+      const r = await intakeCase(ctx, rest, PUBLIC_ACTOR, { channelOverride: 'online', allowPublic: true });
+      void reply.status(201);
+      return { caseNo: r.record.caseNo, receivedAt: formatShanghai(new Date(r.record.receivedAt)), status: r.record.status, statusText: PUBLIC_STATUS[r.record.status] };
+    },
+  );
+
+  route(
+    app,
+    { method: 'GET', url: '/public/cases/:caseNo', summary: '办理进度查询（编号 + 电话后四位；不含个人信息；失败过多 → 429）', tag: '公众', auth: 'public', query: ZLookupQuery },
+    async (req, _reply, { query }) => {
+      const caseNo = String((req.params as { caseNo: string }).caseNo).slice(0, 40);
+      const ip = req.ip;
+      const now = ctx.clock.now();
+      const since = new Date(now.getTime() - LOOKUP_WINDOW_MS).toISOString();
+      const counts = await ctx.db
+        .selectFrom('lookup_failures')
+        .select(['scope', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('at', '>', since)
+        .where((eb) => eb.or([eb.and([eb('scope', '=', 'case'), eb('key', '=', caseNo)]), eb.and([eb('scope', '=', 'ip'), eb('key', '=', ip)])]))
+        .groupBy('scope')
+        .execute();
+      if (counts.some((c) => Number(c.n) >= LOOKUP_MAX_FAILURES)) {
+        throw new AppError('RATE_LIMITED', '查询失败次数过多，请 15 分钟后再试');
+      }
+      const c = await findCaseByNo(ctx.db, caseNo);
+      const given = Buffer.from((query.phoneLast4 ?? '').padEnd(4, ' ').slice(0, 4));
+      const actual = Buffer.from((c?.reporter.phone.replace(/\D/g, '').slice(-4) ?? '----').padEnd(4, ' '));
+      const match = timingSafeEqual(given, actual) && /^\d{4}$/.test(query.phoneLast4 ?? '') && !!c;
+      if (!match || !c) {
+        const at = now.toISOString();
+        await ctx.db.insertInto('lookup_failures').values([
+          { scope: 'case', key: caseNo, at },
+          { scope: 'ip', key: ip, at },
+        ]).execute();
+        throw notFound();
+      }
+      const [events, depts] = await Promise.all([listEvents(ctx.db, c.id), listDepartments(ctx.db)]);
+      const names = new Map(depts.map((d) => [d.code, d.name]));
+      const done = ['completed', 'verifying', 'closed'].includes(c.status);
+      return {
+        caseNo: c.caseNo,
+        matter: c.matter,
+        status: c.status,
+        statusLabel: STATUS_LABELS[c.status],
+        statusText: PUBLIC_STATUS[c.status],
+        receivedAt: formatShanghai(new Date(c.receivedAt)),
+        department: c.leadDepartment ? (names.get(c.leadDepartment) ?? null) : null,
+        dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
+        reply: done ? c.result : c.status === 'rejected' ? c.rejectExplanation : null,
+        completedAt: c.completedAt ? formatShanghai(new Date(c.completedAt)) : null,
+        progress: events.filter((e) => PUBLIC_EVENTS[e.type]).map((e) => ({ at: formatShanghai(new Date(e.at)), text: PUBLIC_EVENTS[e.type] })),
+      };
+    },
+  );
+}

@@ -1,0 +1,56 @@
+/** Admin-editable settings, stored as data so every server instance sees the same values. */
+import { z } from 'zod';
+import type { Executor } from '../db/database.js';
+
+export const ZSettings = z.object({
+  /** Working days allowed at level 1 and level 2 dispatch. */
+  levelDays: z.object({
+    1: z.number().int().min(1).max(60),
+    2: z.number().int().min(1).max(60),
+  }),
+  /** Minutes of inactivity after which a session ends. */
+  sessionIdleMinutes: z.number().int().min(5).max(24 * 60),
+  /** County name used on documents (交办单, 回执). */
+  countyName: z.string().trim().min(1).max(50),
+  /** Hotline numbers printed on receipts. */
+  hotlines: z.array(z.string().trim().min(1).max(50)).max(5),
+  /** Public base URL used for QR codes on receipts. */
+  publicBaseUrl: z.string().trim().max(200),
+  /** Working days before the deadline at which a case counts as due soon. */
+  dueSoonWorkingDays: z.number().int().min(0).max(10),
+});
+export type Settings = z.infer<typeof ZSettings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  levelDays: { 1: 2, 2: 5 },
+  sessionIdleMinutes: 30,
+  countyName: '垫江县',
+  hotlines: ['12345'],
+  publicBaseUrl: 'http://127.0.0.1:3000',
+  dueSoonWorkingDays: 1,
+};
+
+export async function getSettings(db: Executor): Promise<Settings> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) {
+    try {
+      merged[r.key] = JSON.parse(r.value);
+    } catch {
+      /* keep default on a damaged value */
+    }
+  }
+  const parsed = ZSettings.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export async function putSettings(trx: Executor, patch: Partial<Settings>, now: string): Promise<void> {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    await trx
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value), updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+      .execute();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Statistics of API.md §Statistics, computed in SQL: one grouped scan of the cases received in
+ * the period (Asia/Shanghai dates, both ends included), combined in memory per group.
+ */
+import { sql } from 'kysely';
+import { CASE_STATUSES, CHANNELS, DEADLINE_STATUSES, PROBLEM_TYPES } from '../../core/domain.js';
+import type { Executor } from '../db/database.js';
+
+export interface Figures {
+  received: number;
+  byChannel: Record<string, number>;
+  byProblemType: Record<string, number>;
+  byLevel: Record<string, number>;
+  byStatus: Record<string, number>;
+  resolvedOnSpot: number;
+  rejected: number;
+  completed: number;
+  completedOnTime: number;
+  /** completedOnTime / completed; null when completed = 0. */
+  onTimeRate: number | null;
+  callbacks: number;
+  satisfied: number;
+  /** satisfied / callbacks; null when callbacks = 0. */
+  satisfactionRate: number | null;
+  badReviews: number;
+  badReviewsSubstantiated: number;
+  overdueOpen: number;
+}
+
+export function emptyFigures(): Figures {
+  return {
+    received: 0,
+    byChannel: Object.fromEntries(CHANNELS.map((c) => [c, 0])),
+    byProblemType: Object.fromEntries(PROBLEM_TYPES.map((p) => [p, 0])),
+    byLevel: { 1: 0, 2: 0, 3: 0 },
+    byStatus: Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])),
+    resolvedOnSpot: 0,
+    rejected: 0,
+    completed: 0,
+    completedOnTime: 0,
+    onTimeRate: null,
+    callbacks: 0,
+    satisfied: 0,
+    satisfactionRate: null,
+    badReviews: 0,
+    badReviewsSubstantiated: 0,
+    overdueOpen: 0,
+  };
+}
+
+function finish(f: Figures): Figures {
+  f.onTimeRate = f.completed ? f.completedOnTime / f.completed : null;
+  f.satisfactionRate = f.callbacks ? f.satisfied / f.callbacks : null;
+  return f;
+}
+
+export interface StatsFilter {
+  from: string;
+  to: string;
+  department?: string;
+}
+
+async function groupedRows(db: Executor, filter: StatsFilter, now: Date, byDepartment: boolean) {
+  const nowIso = now.toISOString();
+  const deadlineStatuses = sql.join(DEADLINE_STATUSES.map((s) => sql.lit(s)));
+  let q = db
+    .selectFrom('cases')
+    .where('received_date', '>=', filter.from)
+    .where('received_date', '<=', filter.to)
+    .select([
+      'channel',
+      'problem_type',
+      'level',
+      'status',
+      sql<number>`count(*)`.as('n'),
+      sql<number>`sum(resolved_on_spot)`.as('on_spot'),
+      sql<number>`sum(case when first_completed_at is not null then 1 else 0 end)`.as('completed'),
+      sql<number>`sum(case when first_completed_on_time = 1 then 1 else 0 end)`.as('on_time'),
+      sql<number>`sum(case when callback_count > 0 then 1 else 0 end)`.as('callbacks'),
+      sql<number>`sum(case when callback_count > 0 and latest_callback_bad = 0 then 1 else 0 end)`.as('satisfied'),
+      sql<number>`sum(ever_bad_review)`.as('bad'),
+      sql<number>`sum(ever_substantiated)`.as('substantiated'),
+      sql<number>`sum(case when status in (${deadlineStatuses}) and due_at < ${nowIso} then 1 else 0 end)`.as('overdue'),
+    ])
+    .groupBy(['channel', 'problem_type', 'level', 'status']);
+  if (filter.department) q = q.where('lead_department', '=', filter.department);
+  if (byDepartment) q = q.where('lead_department', 'is not', null).select('lead_department').groupBy('lead_department');
+  return q.execute();
+}
+
+function accumulate(f: Figures, r: any): void {
+  const n = Number(r.n);
+  f.received += n;
+  f.byChannel[r.channel] = (f.byChannel[r.channel] ?? 0) + n;
+  if (r.problem_type) f.byProblemType[r.problem_type] = (f.byProblemType[r.problem_type] ?? 0) + n;
+  if (r.level) f.byLevel[String(r.level)] = (f.byLevel[String(r.level)] ?? 0) + n;
+  f.byStatus[r.status] = (f.byStatus[r.status] ?? 0) + n;
+  if (r.status === 'rejected') f.rejected += n;
+  f.resolvedOnSpot += Number(r.on_spot ?? 0);
+  f.completed += Number(r.completed ?? 0);
+  f.completedOnTime += Number(r.on_time ?? 0);
+  f.callbacks += Number(r.callbacks ?? 0);
+  f.satisfied += Number(r.satisfied ?? 0);
+  f.badReviews += Number(r.bad ?? 0);
+  f.badReviewsSubstantiated += Number(r.substantiated ?? 0);
+  f.overdueOpen += Number(r.overdue ?? 0);
+}
+
+export async function overviewFigures(db: Executor, filter: StatsFilter, now: Date): Promise<Figures> {
+  const f = emptyFigures();
+  for (const r of await groupedRows(db, filter, now, false)) accumulate(f, r);
+  return finish(f);
+}
+
+export async function departmentFigures(db: Executor, filter: StatsFilter, now: Date): Promise<Map<string, Figures>> {
+  const out = new Map<string, Figures>();
+  for (const r of await groupedRows(db, filter, now, true)) {
+    const code = (r as any).lead_department as string;
+    if (!out.has(code)) out.set(code, emptyFigures());
+    accumulate(out.get(code)!, r);
+  }
+  for (const f of out.values()) finish(f);
+  return out;
+}

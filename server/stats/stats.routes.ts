@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { ZStatsQuery } from '../../core/api/schemas.js';
+import type { AppContext } from '../context.js';
+import { route } from '../http.js';
+import { AppError, validation } from '../errors.js';
+import { departmentFigures, overviewFigures } from './stats.repository.js';
+import { listDepartments } from '../users/user.repository.js';
+import type { Actor } from '../../core/case-lifecycle.js';
+
+const STATS_ROLES = ['coordinator', 'leader', 'supervisor', 'admin', 'handler'] as const;
+
+/** County-level roles see every department; a handler only its own (others → 403). */
+function scopeFor(actor: Actor, department: string | undefined): string | undefined {
+  if (actor.role !== 'handler') return department;
+  if (department && department !== actor.department) throw new AppError('FORBIDDEN', '只能查看本部门的统计');
+  return actor.department ?? '';
+}
+
+export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    { method: 'GET', url: '/stats/overview', summary: '统计概览：期间内受理的反映件（Asia/Shanghai 日期，含首尾）', tag: '统计', auth: STATS_ROLES, query: ZStatsQuery },
+    async (_req, _reply, { query, actor }) => {
+      if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
+      const department = scopeFor(actor, query.department);
+      return { from: query.from, to: query.to, department: department ?? null, ...(await overviewFigures(ctx.db, { ...query, department }, ctx.clock.now())) };
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/stats/departments', summary: '分部门统计（按牵头部门；未交办的不计入）', tag: '统计', auth: STATS_ROLES, query: ZStatsQuery },
+    async (_req, _reply, { query, actor }) => {
+      if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
+      const department = scopeFor(actor, query.department);
+      const [figures, depts] = await Promise.all([departmentFigures(ctx.db, { ...query, department }, ctx.clock.now()), listDepartments(ctx.db)]);
+      const names = new Map(depts.map((d) => [d.code, d.name]));
+      return {
+        from: query.from,
+        to: query.to,
+        items: [...figures.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, f]) => ({ department: code, name: names.get(code) ?? code, ...f })),
+      };
+    },
+  );
+}

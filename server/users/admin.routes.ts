@@ -1,0 +1,141 @@
+/** Administration: departments, users, settings. Every write is audited. */
+import type { FastifyInstance } from 'fastify';
+import { ZDepartmentCreate, ZUserCreate, ZUserUpdate } from '../../core/api/schemas.js';
+import type { AppContext } from '../context.js';
+import { route, parseWith } from '../http.js';
+import { AppError, notFound, validation } from '../errors.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { hashPassword } from '../auth/password.js';
+import { findDepartment, findUserById, insertDepartment, insertUser, isUniqueViolation, listDepartments, listUsers, type UserRecord } from './user.repository.js';
+import { getSettings, putSettings, ZSettings } from '../settings/settings.repository.js';
+import { ROLE_LABELS } from '../../core/domain.js';
+
+const presentUser = (u: UserRecord) => ({
+  id: u.id,
+  username: u.username,
+  name: u.name,
+  role: u.role,
+  roleLabel: ROLE_LABELS[u.role],
+  department: u.department,
+  disabled: u.disabled,
+  locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
+  createdAt: u.createdAt,
+});
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(app, { method: 'GET', url: '/departments', summary: '部门列表', tag: '管理' }, async () => {
+    const rows = await listDepartments(ctx.db);
+    return { items: rows.map((d) => ({ code: d.code, name: d.name, disabled: d.disabled === 1 })) };
+  });
+
+  route(
+    app,
+    { method: 'POST', url: '/departments', summary: '新增部门（系统管理员）', tag: '管理', auth: ['admin'], body: ZDepartmentCreate, responses: { 201: '已新增' } },
+    async (_req, reply, { body, actor }) => {
+      const at = ctx.clock.now().toISOString();
+      try {
+        await ctx.db.transaction().execute(async (trx) => {
+          await insertDepartment(trx, { code: body.code, name: body.name, at });
+          await appendAudit(trx, { at, actor: actor.username, action: 'department.add', entityType: 'department', entityId: body.code, data: body });
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('CONFLICT', `部门代码“${body.code}”已存在`);
+        throw e;
+      }
+      void reply.status(201);
+      return { code: body.code, name: body.name, disabled: false };
+    },
+  );
+
+  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: ['admin'] }, async () => ({
+    items: (await listUsers(ctx.db)).map(presentUser),
+  }));
+
+  route(
+    app,
+    { method: 'POST', url: '/users', summary: '新增用户（系统管理员）', tag: '管理', auth: ['admin'], body: ZUserCreate, responses: { 201: '已新增' } },
+    async (_req, reply, { body, actor }) => {
+      if (body.department && !(await findDepartment(ctx.db, body.department))) {
+        throw validation([{ field: 'department', message: `部门代码“${body.department}”不存在` }]);
+      }
+      const at = ctx.clock.now().toISOString();
+      const passwordHash = await hashPassword(body.password);
+      let id: number;
+      try {
+        id = await ctx.db.transaction().execute(async (trx) => {
+          const id = await insertUser(trx, {
+            username: body.username,
+            name: body.name ?? body.username,
+            role: body.role,
+            department: body.role === 'handler' ? (body.department ?? null) : (body.department ?? null),
+            passwordHash,
+            at,
+          });
+          await appendAudit(trx, {
+            at,
+            actor: actor.username,
+            action: 'user.add',
+            entityType: 'user',
+            entityId: String(id),
+            data: { username: body.username, role: body.role, department: body.department ?? null },
+          });
+          return id;
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('CONFLICT', `用户名“${body.username}”已存在`);
+        throw e;
+      }
+      void reply.status(201);
+      return presentUser((await findUserById(ctx.db, id))!);
+    },
+  );
+
+  route(
+    app,
+    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZUserUpdate },
+    async (req, _reply, { actor }) => {
+      const id = Number((req.params as { id: string }).id);
+      const user = Number.isSafeInteger(id) && id > 0 ? await findUserById(ctx.db, id) : undefined;
+      if (!user) throw notFound();
+      const body = parseWith(ZUserUpdate, req.body);
+      const at = ctx.clock.now().toISOString();
+      const passwordHash = body.password ? await hashPassword(body.password) : undefined;
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({
+            ...(body.name ? { name: body.name } : {}),
+            ...(body.disabled !== undefined ? { disabled: body.disabled ? 1 : 0 } : {}),
+            ...(passwordHash ? { password_hash: passwordHash, failed_logins: 0, locked_until: null } : {}),
+          })
+          .where('id', '=', id)
+          .execute();
+        if (body.disabled || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        await appendAudit(trx, {
+          at,
+          actor: actor.username,
+          action: 'user.update',
+          entityType: 'user',
+          entityId: String(id),
+          data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash },
+        });
+      });
+      return presentUser((await findUserById(ctx.db, id))!);
+    },
+  );
+
+  route(app, { method: 'GET', url: '/settings', summary: '系统设置', tag: '管理' }, async () => getSettings(ctx.db));
+
+  route(
+    app,
+    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: ['admin'], body: ZSettings.partial() },
+    async (_req, _reply, { body, actor }) => {
+      const at = ctx.clock.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        await putSettings(trx, body, at);
+        await appendAudit(trx, { at, actor: actor.username, action: 'settings.update', entityType: 'settings', entityId: null, data: body as Record<string, unknown> });
+      });
+      return getSettings(ctx.db);
+    },
+  );
+}

@@ -1,0 +1,85 @@
+/** Users and departments. */
+import type { Executor } from '../db/database.js';
+import type { Actor } from '../../core/case-lifecycle.js';
+import type { Role } from '../../core/domain.js';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  department: string | null;
+  disabled: boolean;
+  failedLogins: number;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+function toUser(r: any): UserRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    name: r.name,
+    role: r.role as Role,
+    department: r.department_code,
+    disabled: r.disabled === 1,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until,
+    createdAt: r.created_at,
+  };
+}
+
+export function toActor(u: UserRecord): Actor {
+  return { userId: u.id, username: u.username, name: u.name, role: u.role, department: u.department };
+}
+
+export async function findUserByUsername(db: Executor, username: string) {
+  const r = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return r ? { user: toUser(r), passwordHash: r.password_hash } : undefined;
+}
+
+export async function findUserById(db: Executor, id: number): Promise<UserRecord | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toUser(r) : undefined;
+}
+
+export async function listUsers(db: Executor): Promise<UserRecord[]> {
+  return (await db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUser);
+}
+
+export async function insertUser(
+  trx: Executor,
+  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string },
+): Promise<number> {
+  const r = await trx
+    .insertInto('users')
+    .values({
+      username: u.username,
+      name: u.name,
+      role: u.role,
+      department_code: u.department,
+      password_hash: u.passwordHash,
+      created_at: u.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function listDepartments(db: Executor) {
+  return db.selectFrom('departments').selectAll().orderBy('code').execute();
+}
+
+export async function findDepartment(db: Executor, code: string) {
+  return db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function insertDepartment(trx: Executor, d: { code: string; name: string; at: string }) {
+  await trx.insertInto('departments').values({ code: d.code, name: d.name, created_at: d.at }).execute();
+}
+
+/** Whether an error is a unique-constraint violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || (typeof err?.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY')) || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

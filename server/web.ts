@@ -1,0 +1,24 @@
+/** Serves the built web app (web/dist) with an SPA fallback to index.html. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+export async function registerWeb(app: FastifyInstance, root: string): Promise<void> {
+  const abs = path.resolve(root);
+  if (!fs.existsSync(path.join(abs, 'index.html'))) {
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><meta charset="utf-8"><title>办成事</title><p>办成事 API 已启动。网页尚未构建：运行 <code>npm run build:web</code>。接口文档见 <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>。</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: abs, prefix: '/', wildcard: false, index: ['index.html'] });
+  const indexHtml = fs.readFileSync(path.join(abs, 'index.html'));
+  app.get('/*', async (req, reply) => {
+    const p = req.url.split('?')[0]!;
+    if (p.startsWith('/api/') || path.extname(p)) return reply.callNotFound();
+    return reply.type('text/html; charset=utf-8').send(indexHtml);
+  });
+}
