@@ -17,6 +17,7 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
+import { registerDocumentRoutes } from './documents/document.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -136,6 +137,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerAuditRoutes(api, ctx);
       registerStatsRoutes(api, ctx);
       registerPublicRoutes(api, ctx);
+      await registerDocumentRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
