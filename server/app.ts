@@ -49,8 +49,6 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     logger: opts.logger ?? false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
-    // No request id leaks into bodies; ids only go to the log.
-    disableRequestLogging: false,
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
