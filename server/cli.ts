@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { openPreparedDatabase } from './boot.js';
-import { ZDepartmentCreate, ZPassword, ZUserCreate, describeIssues } from '../core/api/schemas.js';
+import { ZDepartmentCreate, ZUserCreate, describeIssues, parseIsoInstant } from '../core/api/schemas.js';
 import { ROLES } from '../core/domain.js';
 import { deadlineFor } from '../core/working-days.js';
 import { appendAudit, verifyAuditChain } from './audit/audit.repository.js';
@@ -135,8 +135,8 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
     }
     if (cmd === 'deadline') {
       const [startRaw, daysRaw] = [sub, rest[0]];
-      const start = startRaw ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(startRaw) ? `${startRaw}T00:00:00+08:00` : startRaw) : new Date(NaN);
-      if (!startRaw || Number.isNaN(start.getTime()) || !/^\d{1,3}$/.test(daysRaw ?? '')) {
+      const start = startRaw ? parseIsoInstant(startRaw, 'start') : null;
+      if (!start || !/^\d{1,3}$/.test(daysRaw ?? '')) {
         out.err('用法：bcs deadline <起算时刻 ISO，如 2026-11-26T10:00:00+08:00> <工作日数 0–365>');
         return 2;
       }
@@ -187,5 +187,3 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
   }
 }
 
-// Keep ZPassword referenced for the CLI docs (the user schema applies it).
-void ZPassword;

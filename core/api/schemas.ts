@@ -90,6 +90,27 @@ export const ZPublicIntake = ZIntake.omit({ channel: true }).extend({
 });
 
 /**
+ * Parses an ISO 8601 date-time with an offset (Z or ±hh:mm), or a bare date taken in
+ * Asia/Shanghai (its start or its end, 23:59:59). Rejects impossible calendar dates such as
+ * 2026-02-30 that Date.parse would roll over. Returns null when invalid; never throws.
+ */
+export function parseIsoInstant(v: string, bareDate: 'start' | 'end'): Date | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const t = Date.parse(`${v}T${bareDate === 'start' ? '00:00:00' : '23:59:59'}+08:00`);
+    if (Number.isNaN(t) || new Date(t + 8 * 3600_000).toISOString().slice(0, 10) !== v) return null;
+    return new Date(t);
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
+  if (!m) return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  const off = m[4]!;
+  const offsetMin = off === 'Z' ? 0 : (off[0] === '-' ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(4, 6)));
+  if (new Date(t + offsetMin * 60_000).toISOString().slice(0, 10) !== m[1]) return null;
+  return new Date(t);
+}
+
+/**
  * An ISO 8601 date-time with an offset, or a date (taken as 23:59:59 Asia/Shanghai of that day).
  * Output: a UTC ISO string.
  */
@@ -97,25 +118,12 @@ export const ZDeadline = z
   .string({ error: '时限必须是日期时间' })
   .trim()
   .transform((v, ctx) => {
-    let iso: string | null = null;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-      const t = Date.parse(`${v}T23:59:59+08:00`);
-      if (!Number.isNaN(t) && new Date(t + 8 * 3600_000).toISOString().slice(0, 10) === v) iso = new Date(t).toISOString();
-    } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-      const t = Date.parse(v);
-      const day = v.slice(0, 10);
-      if (!Number.isNaN(t) && Number(day.slice(5, 7)) <= 12 && Number(day.slice(8, 10)) <= 31) {
-        // Reject impossible calendar dates such as 2026-02-30 that Date.parse rolls over.
-        const m = /[+-]\d{2}:\d{2}$|Z$/.exec(v)![0];
-        const offsetMin = m === 'Z' ? 0 : (m[0] === '-' ? -1 : 1) * (Number(m.slice(1, 3)) * 60 + Number(m.slice(4, 6)));
-        if (new Date(t + offsetMin * 60_000).toISOString().slice(0, 10) === day) iso = new Date(t).toISOString();
-      }
-    }
-    if (!iso) {
+    const d = parseIsoInstant(v, 'end');
+    if (!d) {
       ctx.addIssue({ code: 'custom', message: '时限应为 ISO 8601 日期时间（如 2026-12-01T17:00:00+08:00）' });
       return z.NEVER;
     }
-    return iso;
+    return d.toISOString();
   });
 
 const ZVersion = z

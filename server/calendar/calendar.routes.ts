@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { parseIsoInstant } from '../../core/api/schemas.js';
 import { deadlineFor, formatShanghai } from '../../core/working-days.js';
 import { loadCalendar, loadSchedules } from './calendar.repository.js';
 import { saveYearSchedule } from './calendar.service.js';
@@ -9,10 +10,14 @@ import { notFound } from '../errors.js';
 
 const ZInstant = z
   .string({ error: 'start 必须是 ISO 8601 日期时间' })
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00+08:00` : v)), {
-    error: 'start 应为 ISO 8601 日期时间（如 2026-11-26T10:00:00+08:00）',
-  })
-  .transform((v) => new Date(Date.parse(v.length === 10 ? `${v}T00:00:00+08:00` : v)));
+  .transform((v, ctx) => {
+    const d = parseIsoInstant(v, 'start');
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: 'start 应为 ISO 8601 日期时间（如 2026-11-26T10:00:00+08:00）' });
+      return z.NEVER;
+    }
+    return d;
+  });
 
 export const ZDeadlineQuery = z.object({
   start: ZInstant,

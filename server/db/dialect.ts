@@ -32,6 +32,9 @@ export function openDatabase(url: string | undefined, opts: { poolSize?: number 
   const { kind, target } = parseDatabaseUrl(url);
   if (kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool opens a new one on the next query.
+    pool.on('error', (err) => console.error(`PostgreSQL 连接中断：${err.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind, close: () => db.destroy() };
   }

@@ -33,6 +33,8 @@ export class TestClock implements Clock {
 
 export interface TestEnv {
   kind: DialectKind;
+  /** The DATABASE_URL of this environment's own database. */
+  url: string;
   handle: DatabaseHandle;
   ctx: AppContext;
   clock: TestClock;
@@ -77,6 +79,7 @@ export async function createTestEnv(kind: DialectKind, start = '2026-11-26T02:00
   const clock = new TestClock(new Date(start));
   return {
     kind,
+    url,
     handle,
     clock,
     ctx: { db: handle.db, kind: handle.kind, clock },

@@ -1,0 +1,889 @@
+/**
+ * The case lifecycle (DESIGN.md §2, API.md "Cases"): who may do what in which state, and what
+ * each action changes. Pure and table-driven: the expectations below are written from the
+ * contract, not read back from the transition table in case-lifecycle.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ACTION_RULES,
+  CASE_ACTIONS,
+  DEFAULT_LIFECYCLE_SETTINGS,
+  allowedActions,
+  canSeeCase,
+  decide,
+  isCaseAction,
+  isOverdue,
+  type Actor,
+  type CaseAction,
+  type CaseCommand,
+  type CaseState,
+  type DecideContext,
+  type Decision,
+  type Ratings,
+} from './case-lifecycle.js';
+import { CASE_STATUSES, RATING_ASPECTS, type CaseStatus, type Role } from './domain.js';
+import { officialCalendar } from './holidays/index.js';
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+/** Wednesday 30 September 2026, 10:00 in Shanghai: the eve of the 国庆节 holiday (1–7 October). */
+const NOW = new Date('2026-09-30T02:00:00Z');
+const NOW_ISO = NOW.toISOString();
+const ctx: DecideContext = { now: NOW, calendar: officialCalendar(), settings: DEFAULT_LIFECYCLE_SETTINGS };
+
+/** End of Tuesday 13 October 2026 in Shanghai: a deadline still in the future at NOW. */
+const FUTURE_DUE = '2026-10-13T15:59:59.000Z';
+/** End of Tuesday 29 September 2026 in Shanghai: a deadline already passed at NOW. */
+const PAST_DUE = '2026-09-29T15:59:59.000Z';
+
+const LEAD = 'scjgj'; // 市场监管局, the lead department (牵头部门)
+const CO = 'rsj'; // 人社局, a co-department (协办部门)
+const OTHER = 'gaj'; // 公安局, a department with nothing to do with the case
+
+function actor(role: Role, department: string | null, username: string): Actor {
+  return { userId: username.length, username, name: `测试${username}`, role, department };
+}
+
+const ACTORS = {
+  clerk: actor('clerk', null, 'clerk1'),
+  coordinator: actor('coordinator', null, 'coord1'),
+  leader: actor('leader', null, 'leader1'),
+  supervisor: actor('supervisor', null, 'super1'),
+  admin: actor('admin', null, 'admin1'),
+  leadHandler: actor('handler', LEAD, 'lead1'),
+  coHandler: actor('handler', CO, 'co1'),
+  otherHandler: actor('handler', OTHER, 'other1'),
+  unboundHandler: actor('handler', null, 'nodept1'),
+} satisfies Record<string, Actor>;
+type Who = keyof typeof ACTORS;
+const EVERYONE = Object.keys(ACTORS) as Who[];
+
+/** How each actor reads in a test name. */
+const WHO: Record<Who, string> = {
+  clerk: 'a clerk',
+  coordinator: 'the coordinator',
+  leader: 'a leader',
+  supervisor: 'the supervisor',
+  admin: 'an admin',
+  leadHandler: 'a handler of the lead department',
+  coHandler: 'a handler of a co-department',
+  otherHandler: 'a handler of an uninvolved department',
+  unboundHandler: 'a handler bound to no department',
+};
+
+const NOT_DISPATCHED: readonly CaseStatus[] = ['received', 'accepted', 'rejected'];
+const COMPLETED_ONCE: readonly CaseStatus[] = ['completed', 'verifying', 'closed'];
+
+/**
+ * A realistic case in `status`: before dispatch it has no departments and no deadline; from
+ * dispatch on it is a level-2 case led by LEAD with CO as co-department and a future deadline;
+ * an escalating case came from `assigned`.
+ */
+function caseIn(status: CaseStatus, over: Partial<CaseState> = {}): CaseState {
+  const dispatched = !NOT_DISPATCHED.includes(status);
+  return {
+    status,
+    version: 7,
+    level: dispatched ? 2 : null,
+    problemType: status === 'received' || status === 'rejected' ? null : 'materials',
+    leadDepartment: dispatched ? LEAD : null,
+    coDepartments: dispatched ? [CO] : [],
+    dueAt: dispatched ? FUTURE_DUE : null,
+    escalatedFrom: status === 'escalating' ? 'assigned' : null,
+    firstCompletedAt: COMPLETED_ONCE.includes(status) ? '2026-09-29T08:00:00.000Z' : null,
+    ...over,
+  };
+}
+
+type CommandOf<A extends CaseAction> = Extract<CaseCommand, { type: A }>;
+
+const ALL_SATISFIED: Ratings = {
+  attitude: 'satisfied',
+  result: 'basically_satisfied',
+  efficiency: 'satisfied',
+  integrity: 'basically_satisfied',
+};
+
+/** One valid command per action (field validation is the caller's; these pass it). */
+const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
+  'resolve-on-spot': { type: 'resolve-on-spot', result: '当场协调窗口补办完成' },
+  reject: { type: 'reject', reasonCategory: 'litigation', explanation: '该事项已进入诉讼程序' },
+  accept: { type: 'accept', problemType: 'rigid_policy' },
+  'change-problem-type': { type: 'change-problem-type', problemType: 'complex' },
+  dispatch: { type: 'dispatch', level: 2, leadDepartment: LEAD, coDepartments: [CO] },
+  'request-escalation': { type: 'request-escalation', reason: '涉及多个部门，需要工作组协调' },
+  'approve-escalation': {
+    type: 'approve-escalation',
+    leadDepartment: OTHER,
+    coDepartments: [LEAD, CO],
+    dueAt: '2026-10-20T18:00:00+08:00',
+  },
+  'deny-escalation': { type: 'deny-escalation', reason: '由牵头部门继续办理即可' },
+  sign: { type: 'sign' },
+  complete: { type: 'complete', result: '已办结，证照已发放', repliedVia: 'phone' },
+  callback: { type: 'callback', ...ALL_SATISFIED },
+  verify: { type: 'verify', substantiated: false, outcome: 'none', note: '经核查差评不实' },
+  urge: { type: 'urge', note: '请加快办理' },
+  'add-measure': { type: 'add-measure', measureType: 'tolerance_acceptance', note: '申请人承诺补交材料' },
+  comment: { type: 'comment', note: '已与反映人电话沟通' },
+};
+
+/** decide() with the case's own version unless told otherwise. */
+function run(c: CaseState, cmd: CaseCommand, who: Who, version = c.version, context = ctx): Decision {
+  return decide(c, cmd, ACTORS[who], version, context);
+}
+
+function expectOk(d: Decision): Extract<Decision, { ok: true }> {
+  if (!d.ok) throw new Error(`expected the action to be allowed, got ${d.error.code}: ${d.error.message}`);
+  return d;
+}
+
+function errorCode(d: Decision): string {
+  return d.ok ? 'ok' : d.error.code;
+}
+
+// ---------------------------------------------------------------------------
+// The contract's moves: (state, action, who) → next state
+// ---------------------------------------------------------------------------
+
+interface Move {
+  status: CaseStatus;
+  action: CaseAction;
+  who: Who;
+  next: CaseStatus;
+}
+const move = (status: CaseStatus, action: CaseAction, who: Who, next: CaseStatus): Move => ({ status, action, who, next });
+
+/** Every state but rejected and closed (API.md: "only while the case is open"). */
+const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'];
+/** Open states in which the case has departments (a handler can see it). */
+const OPEN_DISPATCHED = OPEN_STATUSES.filter((s) => !NOT_DISPATCHED.includes(s));
+
+const MOVES: Move[] = [
+  move('received', 'resolve-on-spot', 'clerk', 'completed'),
+  move('received', 'resolve-on-spot', 'coordinator', 'completed'),
+  move('received', 'reject', 'coordinator', 'rejected'),
+  move('received', 'accept', 'coordinator', 'accepted'),
+  move('accepted', 'dispatch', 'coordinator', 'assigned'),
+  move('accepted', 'request-escalation', 'coordinator', 'escalating'),
+  move('assigned', 'request-escalation', 'coordinator', 'escalating'),
+  move('in_progress', 'request-escalation', 'coordinator', 'escalating'),
+  move('escalating', 'approve-escalation', 'leader', 'assigned'),
+  move('escalating', 'deny-escalation', 'leader', 'assigned'), // the fixture came from assigned
+  move('assigned', 'sign', 'leadHandler', 'in_progress'),
+  move('in_progress', 'complete', 'leadHandler', 'completed'),
+  move('completed', 'callback', 'coordinator', 'closed'), // no 不满意 in the sample
+  move('verifying', 'verify', 'coordinator', 'closed'), // 差评不实 in the sample
+  move('verifying', 'verify', 'supervisor', 'closed'),
+  // urge: coordinator, leader, supervisor, while open
+  ...OPEN_STATUSES.flatMap((s) => (['coordinator', 'leader', 'supervisor'] as const).map((w) => move(s, 'urge', w, s))),
+  // add-measure: coordinator and handlers of the lead department, while open
+  ...OPEN_STATUSES.map((s) => move(s, 'add-measure', 'coordinator', s)),
+  ...OPEN_DISPATCHED.map((s) => move(s, 'add-measure', 'leadHandler', s)),
+  // comment (an extension of the contract): every staff role but admin, on cases they can see, while open
+  ...OPEN_STATUSES.flatMap((s) => (['clerk', 'coordinator', 'leader', 'supervisor'] as const).map((w) => move(s, 'comment', w, s))),
+  ...OPEN_DISPATCHED.flatMap((s) => (['leadHandler', 'coHandler'] as const).map((w) => move(s, 'comment', w, s))),
+  // change-problem-type (an extension: "set at acceptance, changeable"): coordinator, after acceptance, while open
+  ...OPEN_STATUSES.filter((s) => s !== 'received').map((s) => move(s, 'change-problem-type', 'coordinator', s)),
+];
+
+// ---------------------------------------------------------------------------
+
+describe('every legal move', () => {
+  for (const { status, action, who, next } of MOVES) {
+    const outcome = next === status ? 'leaving it as it is' : `moving it to ${next}`;
+    it(`lets ${WHO[who]} ${action} a case that is ${status}, ${outcome}`, () => {
+      const d = expectOk(run(caseIn(status), SAMPLE[action], who));
+      expect(d.action).toBe(action);
+      expect(d.event.type).toBe(action);
+      // an action that keeps the state says nothing about the status
+      if (next === status) expect(d.changes.status).toBeUndefined();
+      else expect(d.changes.status).toBe(next);
+    });
+  }
+
+  it('knows every action of the API table by name, and no other', () => {
+    const apiActions = [
+      'resolve-on-spot', 'reject', 'accept', 'dispatch', 'request-escalation', 'approve-escalation',
+      'deny-escalation', 'sign', 'complete', 'callback', 'verify', 'urge', 'add-measure',
+    ];
+    for (const a of apiActions) expect(isCaseAction(a)).toBe(true);
+    for (const a of ['escalate', 'close', 'toString', '__proto__', '']) expect(isCaseAction(a)).toBe(false);
+  });
+});
+
+describe('what each action changes', () => {
+  describe('intake', () => {
+    it('resolves a case on the spot as completed, on time, with the result', () => {
+      const d = expectOk(run(caseIn('received'), SAMPLE['resolve-on-spot'], 'clerk'));
+      expect(d.changes).toEqual({
+        status: 'completed',
+        resolvedOnSpot: true,
+        result: '当场协调窗口补办完成',
+        firstCompletedAt: NOW_ISO,
+        firstCompletedOnTime: true,
+        completedAt: NOW_ISO,
+      });
+      expect(d.event.data).toEqual({ result: '当场协调窗口补办完成' });
+      expect(d.effects).not.toContainEqual({ kind: 'issue-assignment-sheet' });
+    });
+
+    it('rejects a case with the reason category and the explanation for the reporter', () => {
+      const d = expectOk(run(caseIn('received'), SAMPLE.reject, 'coordinator'));
+      expect(d.changes).toEqual({
+        status: 'rejected',
+        rejectCategory: 'litigation',
+        rejectExplanation: '该事项已进入诉讼程序',
+        closedAt: NOW_ISO,
+      });
+      expect(d.event.data).toEqual({ reasonCategory: 'litigation', explanation: '该事项已进入诉讼程序' });
+    });
+
+    it('accepts a case with its problem type', () => {
+      const d = expectOk(run(caseIn('received'), SAMPLE.accept, 'coordinator'));
+      expect(d.changes).toEqual({ status: 'accepted', problemType: 'rigid_policy' });
+      expect(d.event.data).toEqual({ problemType: 'rigid_policy' });
+    });
+
+    it('changes the problem type later without moving the case, remembering the old one', () => {
+      const d = expectOk(run(caseIn('in_progress'), SAMPLE['change-problem-type'], 'coordinator'));
+      expect(d.changes).toEqual({ problemType: 'complex' });
+      expect(d.event.data).toEqual({ problemType: 'complex', from: 'materials' });
+    });
+  });
+
+  describe('dispatch', () => {
+    it('dispatches at level 1 to one department, due at the end of the 2nd working day after National Day', () => {
+      const d = expectOk(
+        run(caseIn('accepted'), { type: 'dispatch', level: 1, leadDepartment: LEAD, coDepartments: [] }, 'coordinator'),
+      );
+      // 1–7 October are off: the working days counted are Thu 8 and Fri 9 October
+      expect(d.changes).toEqual({
+        status: 'assigned',
+        level: 1,
+        leadDepartment: LEAD,
+        coDepartments: [],
+        dueAt: '2026-10-09T15:59:59.000Z',
+        dueProvisional: false,
+        deadlineStartAt: NOW_ISO,
+        deadlineDays: 2,
+      });
+      expect(d.event).toEqual({
+        type: 'dispatch',
+        data: {
+          level: 1,
+          leadDepartment: LEAD,
+          coDepartments: [],
+          workingDays: 2,
+          dueAt: '2026-10-09T23:59:59+08:00',
+          provisional: false,
+        },
+      });
+    });
+
+    it('names no co-departments at level 1, even if some slip past validation', () => {
+      const d = expectOk(
+        run(caseIn('accepted'), { type: 'dispatch', level: 1, leadDepartment: LEAD, coDepartments: [CO] }, 'coordinator'),
+      );
+      expect(d.changes.coDepartments).toEqual([]);
+      expect(d.event.data.coDepartments).toEqual([]);
+    });
+
+    it('dispatches at level 2 to a lead and co-departments, due after 5 working days counting the make-up Saturday', () => {
+      const d = expectOk(run(caseIn('accepted'), SAMPLE.dispatch, 'coordinator'));
+      // Thu 8, Fri 9, Sat 10 (调休上班), Mon 12, Tue 13 October
+      expect(d.changes).toMatchObject({
+        status: 'assigned',
+        level: 2,
+        leadDepartment: LEAD,
+        coDepartments: [CO],
+        dueAt: '2026-10-13T15:59:59.000Z',
+        dueProvisional: false,
+        deadlineDays: 5,
+      });
+      expect(d.event.data).toMatchObject({ workingDays: 5, dueAt: '2026-10-13T23:59:59+08:00' });
+    });
+
+    it('lets the lead department be one not named at intake', () => {
+      const d = expectOk(
+        run(caseIn('accepted'), { type: 'dispatch', level: 1, leadDepartment: OTHER, coDepartments: [] }, 'coordinator'),
+      );
+      expect(d.changes.leadDepartment).toBe(OTHER);
+    });
+
+    it('takes the day counts from the settings, not from constants', () => {
+      const custom: DecideContext = { ...ctx, settings: { levelDays: { 1: 3, 2: 7 } } };
+      const l1 = expectOk(
+        run(caseIn('accepted'), { type: 'dispatch', level: 1, leadDepartment: LEAD, coDepartments: [] }, 'coordinator', 7, custom),
+      );
+      const l2 = expectOk(run(caseIn('accepted'), SAMPLE.dispatch, 'coordinator', 7, custom));
+      expect(l1.changes).toMatchObject({ deadlineDays: 3, dueAt: '2026-10-10T15:59:59.000Z' }); // the make-up Saturday
+      expect(l2.changes).toMatchObject({ deadlineDays: 7, dueAt: '2026-10-15T15:59:59.000Z' });
+    });
+
+    it('marks a deadline that reaches into a year without a published schedule as provisional', () => {
+      const lateDecember: DecideContext = { ...ctx, now: new Date('2026-12-30T02:00:00Z') };
+      const d = expectOk(run(caseIn('accepted'), SAMPLE.dispatch, 'coordinator', 7, lateDecember));
+      // Thu 31 Dec, then 2027 on weekdays only: Fri 1, Mon 4, Tue 5, Wed 6 January
+      expect(d.changes).toMatchObject({ dueAt: '2027-01-06T15:59:59.000Z', dueProvisional: true });
+      expect(d.event.data.provisional).toBe(true);
+    });
+  });
+
+  describe('escalation', () => {
+    it.each(['accepted', 'assigned', 'in_progress'] as const)(
+      'asks for escalation of a case that is %s, remembering where it came from',
+      (from) => {
+        const d = expectOk(run(caseIn(from), SAMPLE['request-escalation'], 'coordinator'));
+        expect(d.changes).toEqual({ status: 'escalating', escalatedFrom: from });
+        expect(d.event.data).toEqual({ reason: '涉及多个部门，需要工作组协调', from });
+      },
+    );
+
+    it('approves escalation at level 3 with the departments and the deadline the leader set', () => {
+      const d = expectOk(run(caseIn('escalating'), SAMPLE['approve-escalation'], 'leader'));
+      expect(d.changes).toEqual({
+        status: 'assigned',
+        level: 3,
+        leadDepartment: OTHER,
+        coDepartments: [LEAD, CO],
+        dueAt: '2026-10-20T10:00:00.000Z',
+        dueProvisional: false,
+        deadlineStartAt: null,
+        deadlineDays: null,
+        escalatedFrom: null,
+      });
+      expect(d.event.data).toEqual({
+        leadDepartment: OTHER,
+        coDepartments: [LEAD, CO],
+        dueAt: '2026-10-20T18:00:00+08:00',
+      });
+    });
+
+    it.each(['accepted', 'assigned', 'in_progress'] as const)(
+      'denies escalation of a case that came from %s and returns it there',
+      (from) => {
+        const c = caseIn('escalating', { escalatedFrom: from, ...(from === 'accepted' ? { leadDepartment: null, coDepartments: [], level: null, dueAt: null } : {}) });
+        const d = expectOk(run(c, SAMPLE['deny-escalation'], 'leader'));
+        expect(d.changes).toEqual({ status: from, escalatedFrom: null });
+        expect(d.event.data).toEqual({ reason: '由牵头部门继续办理即可', backTo: from });
+      },
+    );
+
+    it('keeps the deadline of a case whose escalation was denied', () => {
+      const d = expectOk(run(caseIn('escalating', { escalatedFrom: 'in_progress' }), SAMPLE['deny-escalation'], 'leader'));
+      expect(d.changes.dueAt).toBeUndefined();
+      expect(d.changes.level).toBeUndefined();
+    });
+  });
+
+  describe('handling', () => {
+    it('signs for an assigned case, putting it in progress', () => {
+      const d = expectOk(run(caseIn('assigned'), SAMPLE.sign, 'leadHandler'));
+      expect(d.changes).toEqual({ status: 'in_progress' });
+    });
+
+    it('completes a case before its deadline as on time', () => {
+      const d = expectOk(run(caseIn('in_progress'), SAMPLE.complete, 'leadHandler'));
+      expect(d.changes).toEqual({
+        status: 'completed',
+        result: '已办结，证照已发放',
+        repliedVia: 'phone',
+        completedAt: NOW_ISO,
+        firstCompletedAt: NOW_ISO,
+        firstCompletedOnTime: true,
+      });
+      expect(d.event.data).toMatchObject({ result: '已办结，证照已发放', repliedVia: 'phone', onTime: true });
+    });
+
+    it('completes a case at the very second of its deadline as on time', () => {
+      const d = expectOk(run(caseIn('in_progress', { dueAt: NOW_ISO }), SAMPLE.complete, 'leadHandler'));
+      expect(d.changes.firstCompletedOnTime).toBe(true);
+    });
+
+    it('completes a case after its deadline as late', () => {
+      const d = expectOk(run(caseIn('in_progress', { dueAt: PAST_DUE }), SAMPLE.complete, 'leadHandler'));
+      expect(d.changes).toMatchObject({ status: 'completed', firstCompletedAt: NOW_ISO, firstCompletedOnTime: false });
+      expect(d.event.data.onTime).toBe(false);
+    });
+
+    it('keeps the first completion when a rectified case is completed again', () => {
+      const rectified = caseIn('in_progress', { firstCompletedAt: '2026-09-20T08:00:00.000Z', dueAt: PAST_DUE });
+      const d = expectOk(run(rectified, SAMPLE.complete, 'leadHandler'));
+      expect(d.changes.status).toBe('completed');
+      expect(d.changes.completedAt).toBe(NOW_ISO);
+      expect(d.changes).not.toHaveProperty('firstCompletedAt');
+      expect(d.changes).not.toHaveProperty('firstCompletedOnTime');
+    });
+  });
+
+  describe('callback', () => {
+    it('closes a case whose callback has no 不满意', () => {
+      const d = expectOk(run(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED, comment: '很满意' }, 'coordinator'));
+      expect(d.changes).toEqual({
+        status: 'closed',
+        closedAt: NOW_ISO,
+        callback: { ...ALL_SATISFIED, comment: '很满意', bad: false, at: NOW_ISO, by: 'coord1' },
+      });
+      expect(d.event.data).toMatchObject({ badReview: false });
+    });
+
+    it.each(RATING_ASPECTS)('sends a case to verification when %s is rated 不满意 (差评)', (aspect) => {
+      const d = expectOk(run(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED, [aspect]: 'dissatisfied' }, 'coordinator'));
+      expect(d.changes.status).toBe('verifying');
+      expect(d.changes.closedAt).toBeNull();
+      expect(d.changes.callback).toMatchObject({ [aspect]: 'dissatisfied', bad: true, comment: null });
+      expect(d.event.data).toMatchObject({ badReview: true });
+    });
+  });
+
+  describe('verification of a 差评', () => {
+    it('sends a substantiated 差评 back to the lead department with the rectification deadline', () => {
+      const d = expectOk(
+        run(
+          caseIn('verifying'),
+          { type: 'verify', substantiated: true, outcome: 'rectify', note: '限期整改', rectifyDueAt: '2026-10-16T17:30:00+08:00' },
+          'supervisor',
+        ),
+      );
+      expect(d.changes).toEqual({
+        status: 'in_progress',
+        verification: { substantiated: true, outcome: 'rectify', note: '限期整改', at: NOW_ISO, by: 'super1' },
+        dueAt: '2026-10-16T09:30:00.000Z',
+        dueProvisional: false,
+        deadlineStartAt: null,
+        deadlineDays: null,
+      });
+    });
+
+    for (const { substantiated, outcome } of [
+      { substantiated: true, outcome: 'accountability' as const },
+      { substantiated: false, outcome: 'none' as const },
+    ]) {
+      it(`closes a case whose 差评 was found ${substantiated ? 'true, with accountability' : 'untrue'}`, () => {
+        const d = expectOk(run(caseIn('verifying'), { type: 'verify', substantiated, outcome }, 'coordinator'));
+        expect(d.changes).toEqual({
+          status: 'closed',
+          closedAt: NOW_ISO,
+          verification: { substantiated, outcome, note: null, at: NOW_ISO, by: 'coord1' },
+        });
+      });
+    }
+  });
+
+  describe('actions that leave the state alone', () => {
+    it.each(['urge', 'add-measure', 'comment'] as const)('%s changes nothing on the case itself', (action) => {
+      for (const status of OPEN_DISPATCHED) {
+        const d = expectOk(run(caseIn(status), SAMPLE[action], 'coordinator'));
+        expect(d.changes).toEqual({});
+        expect(d.event.type).toBe(action);
+      }
+    });
+
+    it('records the note of an urge and of a comment on the timeline', () => {
+      expect(expectOk(run(caseIn('assigned'), SAMPLE.urge, 'leader')).event.data).toEqual({ note: '请加快办理' });
+      expect(expectOk(run(caseIn('assigned'), SAMPLE.comment, 'coHandler')).event.data).toEqual({ note: '已与反映人电话沟通' });
+    });
+
+    it('adds a measure as an effect carrying its type, note, due date and staff', () => {
+      const d = expectOk(
+        run(
+          caseIn('in_progress'),
+          { type: 'add-measure', measureType: 'proxy', note: '安排专人代办', dueAt: '2026-10-12T12:00:00+08:00', staff: '李四' },
+          'leadHandler',
+        ),
+      );
+      expect(d.event).toEqual({
+        type: 'add-measure',
+        data: { type: 'proxy', note: '安排专人代办', dueAt: '2026-10-12T12:00:00+08:00', staff: '李四' },
+      });
+      expect(d.effects).toContainEqual({
+        kind: 'add-measure',
+        measureType: 'proxy',
+        note: '安排专人代办',
+        dueAt: '2026-10-12T04:00:00.000Z',
+        staff: '李四',
+      });
+    });
+
+    it('adds a measure with only a type, leaving the rest null', () => {
+      const d = expectOk(run(caseIn('received'), { type: 'add-measure', measureType: 'investigation' }, 'coordinator'));
+      expect(d.event.data).toEqual({ type: 'investigation' });
+      expect(d.effects).toContainEqual({ kind: 'add-measure', measureType: 'investigation', note: null, dueAt: null, staff: null });
+    });
+  });
+
+  describe('effects', () => {
+    const SHEET = { kind: 'issue-assignment-sheet' } as const;
+
+    it('issues an assignment sheet (交办单) on dispatch and on an approved escalation', () => {
+      expect(expectOk(run(caseIn('accepted'), SAMPLE.dispatch, 'coordinator')).effects).toContainEqual(SHEET);
+      expect(expectOk(run(caseIn('escalating'), SAMPLE['approve-escalation'], 'leader')).effects).toContainEqual(SHEET);
+    });
+
+    it('issues no assignment sheet on any other move', () => {
+      for (const { status, action, who } of MOVES.filter((m) => m.action !== 'dispatch' && m.action !== 'approve-escalation')) {
+        expect(expectOk(run(caseIn(status), SAMPLE[action], who)).effects, `${who} ${action} on ${status}`).not.toContainEqual(SHEET);
+      }
+    });
+
+    it('copies every completion to the supervisor and the coordinator', () => {
+      const d = expectOk(run(caseIn('in_progress'), SAMPLE.complete, 'leadHandler'));
+      expect(d.effects).toEqual(
+        expect.arrayContaining([
+          { kind: 'notify', to: 'supervisor', topic: 'completed' },
+          { kind: 'notify', to: 'coordinator', topic: 'completed' },
+        ]),
+      );
+    });
+
+    it('emits an add-measure effect only for add-measure', () => {
+      for (const m of MOVES) {
+        const d = expectOk(run(caseIn(m.status), SAMPLE[m.action], m.who));
+        expect(d.effects.some((e) => e.kind === 'add-measure')).toBe(m.action === 'add-measure');
+      }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------
+
+interface Refusal {
+  sentence: string;
+  status: CaseStatus;
+  action: CaseAction;
+  who: Who;
+  over?: Partial<CaseState>;
+}
+
+describe('refusals', () => {
+  const FORBIDDEN: Refusal[] = [
+    { sentence: 'refuses a clerk who tries to dispatch', status: 'accepted', action: 'dispatch', who: 'clerk' },
+    { sentence: 'refuses a clerk who tries to reject', status: 'received', action: 'reject', who: 'clerk' },
+    { sentence: 'refuses a clerk who tries to urge', status: 'assigned', action: 'urge', who: 'clerk' },
+    { sentence: 'refuses the coordinator who tries to sign for a case', status: 'assigned', action: 'sign', who: 'coordinator' },
+    { sentence: 'refuses the coordinator who tries to complete a case', status: 'in_progress', action: 'complete', who: 'coordinator' },
+    { sentence: 'refuses the coordinator who tries to approve an escalation', status: 'escalating', action: 'approve-escalation', who: 'coordinator' },
+    { sentence: 'refuses the coordinator who tries to deny an escalation', status: 'escalating', action: 'deny-escalation', who: 'coordinator' },
+    { sentence: 'refuses a leader who tries to make the callback', status: 'completed', action: 'callback', who: 'leader' },
+    { sentence: 'refuses a leader who tries to ask for escalation', status: 'assigned', action: 'request-escalation', who: 'leader' },
+    { sentence: 'refuses a leader who tries to add a measure', status: 'in_progress', action: 'add-measure', who: 'leader' },
+    { sentence: 'refuses a leader who tries to verify a 差评', status: 'verifying', action: 'verify', who: 'leader' },
+    { sentence: 'refuses the supervisor who tries to accept a case', status: 'received', action: 'accept', who: 'supervisor' },
+    { sentence: 'refuses the supervisor who tries to make the callback', status: 'completed', action: 'callback', who: 'supervisor' },
+    { sentence: 'refuses an admin who tries to urge', status: 'assigned', action: 'urge', who: 'admin' },
+    { sentence: 'refuses an admin who tries to comment', status: 'assigned', action: 'comment', who: 'admin' },
+    { sentence: 'refuses a lead handler who tries to resolve on the spot', status: 'received', action: 'resolve-on-spot', who: 'leadHandler', over: { leadDepartment: LEAD } },
+    { sentence: 'refuses a lead handler who tries to urge', status: 'in_progress', action: 'urge', who: 'leadHandler' },
+    { sentence: 'refuses a lead handler who tries to verify a 差评 on their own case', status: 'verifying', action: 'verify', who: 'leadHandler' },
+    { sentence: 'refuses a lead handler who tries to ask for escalation', status: 'in_progress', action: 'request-escalation', who: 'leadHandler' },
+    { sentence: 'refuses a co-department handler who tries to sign for the case', status: 'assigned', action: 'sign', who: 'coHandler' },
+    { sentence: 'refuses a co-department handler who tries to complete the case', status: 'in_progress', action: 'complete', who: 'coHandler' },
+    { sentence: 'refuses a co-department handler who tries to add a measure', status: 'in_progress', action: 'add-measure', who: 'coHandler' },
+    { sentence: 'refuses a handler of an uninvolved department who tries to sign', status: 'assigned', action: 'sign', who: 'otherHandler' },
+    { sentence: 'refuses a handler of an uninvolved department who tries to comment', status: 'in_progress', action: 'comment', who: 'otherHandler' },
+    { sentence: 'refuses a handler bound to no department who tries to comment', status: 'in_progress', action: 'comment', who: 'unboundHandler' },
+    { sentence: 'refuses a handler who tries to sign for a case no department has been given yet', status: 'accepted', action: 'sign', who: 'leadHandler' },
+  ];
+
+  for (const { sentence, status, action, who, over } of FORBIDDEN) {
+    it(`${sentence} (FORBIDDEN)`, () => {
+      expect(errorCode(run(caseIn(status, over), SAMPLE[action], who))).toBe('FORBIDDEN');
+    });
+  }
+
+  it('tells a co-department handler that only the lead department may act, in Chinese', () => {
+    const d = run(caseIn('assigned'), SAMPLE.sign, 'coHandler');
+    expect(d.ok ? '' : d.error.message).toBe('只有牵头承办部门可以执行“签收”');
+  });
+
+  const INVALID: Refusal[] = [
+    { sentence: 'refuses to complete a case that was never signed for', status: 'assigned', action: 'complete', who: 'leadHandler' },
+    { sentence: 'refuses to complete a case twice without a rectification', status: 'completed', action: 'complete', who: 'leadHandler' },
+    { sentence: 'refuses to sign for a case twice', status: 'in_progress', action: 'sign', who: 'leadHandler' },
+    { sentence: 'refuses to sign for a case while its escalation is pending', status: 'escalating', action: 'sign', who: 'leadHandler' },
+    { sentence: 'refuses to sign for a case that is only accepted, even were a department named on it', status: 'accepted', action: 'sign', who: 'leadHandler', over: { leadDepartment: LEAD } },
+    { sentence: 'refuses to accept a case twice', status: 'accepted', action: 'accept', who: 'coordinator' },
+    { sentence: 'refuses to resolve on the spot a case already accepted', status: 'accepted', action: 'resolve-on-spot', who: 'clerk' },
+    { sentence: 'refuses to dispatch a case not yet accepted', status: 'received', action: 'dispatch', who: 'coordinator' },
+    { sentence: 'refuses to dispatch a case twice', status: 'assigned', action: 'dispatch', who: 'coordinator' },
+    { sentence: 'refuses to ask for escalation of a case already escalating', status: 'escalating', action: 'request-escalation', who: 'coordinator' },
+    { sentence: 'refuses to ask for escalation of a completed case', status: 'completed', action: 'request-escalation', who: 'coordinator' },
+    { sentence: 'refuses to ask for escalation of a case not yet accepted', status: 'received', action: 'request-escalation', who: 'coordinator' },
+    { sentence: 'refuses to approve an escalation nobody asked for', status: 'assigned', action: 'approve-escalation', who: 'leader' },
+    { sentence: 'refuses to deny an escalation nobody asked for', status: 'in_progress', action: 'deny-escalation', who: 'leader' },
+    { sentence: 'refuses a callback before the case is completed', status: 'in_progress', action: 'callback', who: 'coordinator' },
+    { sentence: 'refuses a second callback on a closed case', status: 'closed', action: 'callback', who: 'coordinator' },
+    { sentence: 'refuses a second callback on a case under verification', status: 'verifying', action: 'callback', who: 'coordinator' },
+    { sentence: 'refuses to verify a case that has no 差评', status: 'completed', action: 'verify', who: 'supervisor' },
+    { sentence: 'refuses to change the problem type before acceptance', status: 'received', action: 'change-problem-type', who: 'coordinator' },
+    { sentence: 'refuses to urge a closed case', status: 'closed', action: 'urge', who: 'coordinator' },
+    { sentence: 'refuses to urge a rejected case', status: 'rejected', action: 'urge', who: 'leader' },
+    { sentence: 'refuses to add a measure to a closed case', status: 'closed', action: 'add-measure', who: 'leadHandler' },
+  ];
+
+  for (const { sentence, status, action, who, over } of INVALID) {
+    it(`${sentence} (INVALID_TRANSITION)`, () => {
+      expect(errorCode(run(caseIn(status, over), SAMPLE[action], who))).toBe('INVALID_TRANSITION');
+    });
+  }
+
+  describe.each(['rejected', 'closed'] as const)('a %s case', (status) => {
+    const attempts = CASE_ACTIONS.flatMap((action) =>
+      EVERYONE.filter((who) => ACTION_RULES[action].roles.includes(ACTORS[who].role) && who !== 'otherHandler' && who !== 'unboundHandler' && who !== 'coHandler')
+        .filter((who) => !(who === 'leadHandler' && status === 'rejected')) // a rejected case has no department
+        .map((who) => ({ action, who })),
+    );
+
+    for (const { action, who } of attempts) {
+      it(`refuses ${action} by ${WHO[who]} as an invalid transition`, () => {
+        expect(errorCode(run(caseIn(status), SAMPLE[action], who))).toBe('INVALID_TRANSITION');
+      });
+    }
+
+    it('offers nobody any action', () => {
+      for (const who of EVERYONE) expect(allowedActions(caseIn(status), ACTORS[who])).toEqual([]);
+    });
+  });
+
+  describe('versions', () => {
+    for (const { status, action, who } of MOVES) {
+      it(`refuses ${action} by ${WHO[who]} on a ${status} case with a stale version (VERSION_CONFLICT)`, () => {
+        const c = caseIn(status);
+        expect(errorCode(run(c, SAMPLE[action], who, c.version - 1))).toBe('VERSION_CONFLICT');
+      });
+    }
+
+    it('refuses a version from the future as a conflict too', () => {
+      const c = caseIn('assigned');
+      expect(errorCode(run(c, SAMPLE.sign, 'leadHandler', c.version + 1))).toBe('VERSION_CONFLICT');
+    });
+
+    it('tells the caller to refresh, in Chinese', () => {
+      const d = run(caseIn('assigned'), SAMPLE.urge, 'leader', 1);
+      expect(d.ok ? '' : d.error.message).toBe('该反映件已被他人更新，请刷新后重试');
+    });
+  });
+
+  describe('which refusal wins (403 → 409 VERSION_CONFLICT → 409 INVALID_TRANSITION)', () => {
+    it('answers FORBIDDEN to a forbidden role with a stale version', () => {
+      expect(errorCode(run(caseIn('accepted'), SAMPLE.dispatch, 'clerk', 1))).toBe('FORBIDDEN');
+    });
+
+    it('answers FORBIDDEN to a co-department handler with a stale version', () => {
+      expect(errorCode(run(caseIn('in_progress'), SAMPLE.complete, 'coHandler', 1))).toBe('FORBIDDEN');
+    });
+
+    it('answers FORBIDDEN to a forbidden role in a wrong state with a stale version', () => {
+      expect(errorCode(run(caseIn('closed'), SAMPLE.callback, 'leader', 1))).toBe('FORBIDDEN');
+    });
+
+    it('answers FORBIDDEN to a forbidden role in a wrong state with the right version', () => {
+      expect(errorCode(run(caseIn('assigned'), SAMPLE.complete, 'coordinator'))).toBe('FORBIDDEN');
+    });
+
+    it('answers VERSION_CONFLICT to an allowed role with a stale version in a wrong state', () => {
+      expect(errorCode(run(caseIn('assigned'), SAMPLE.complete, 'leadHandler', 1))).toBe('VERSION_CONFLICT');
+      expect(errorCode(run(caseIn('closed'), SAMPLE.callback, 'coordinator', 1))).toBe('VERSION_CONFLICT');
+    });
+
+    it('answers INVALID_TRANSITION to an allowed role with the right version in a wrong state', () => {
+      expect(errorCode(run(caseIn('assigned'), SAMPLE.complete, 'leadHandler'))).toBe('INVALID_TRANSITION');
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// allowedActions(): the buttons each actor gets
+// ---------------------------------------------------------------------------
+
+/**
+ * Per state, the actions each actor may take, from DESIGN.md §2 and API.md "Who". An actor not
+ * listed gets nothing. received/accepted cases have no department yet, so no handler sees them.
+ */
+const ALLOWED: Record<CaseStatus, Partial<Record<Who, CaseAction[]>>> = {
+  received: {
+    clerk: ['resolve-on-spot', 'comment'],
+    coordinator: ['resolve-on-spot', 'reject', 'accept', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+  },
+  accepted: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'dispatch', 'request-escalation', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+  },
+  assigned: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+    leadHandler: ['sign', 'add-measure', 'comment'],
+    coHandler: ['comment'],
+  },
+  in_progress: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+    leadHandler: ['complete', 'add-measure', 'comment'],
+    coHandler: ['comment'],
+  },
+  escalating: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'urge', 'add-measure', 'comment'],
+    leader: ['approve-escalation', 'deny-escalation', 'urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+    leadHandler: ['add-measure', 'comment'],
+    coHandler: ['comment'],
+  },
+  completed: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'callback', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['urge', 'comment'],
+    leadHandler: ['add-measure', 'comment'],
+    coHandler: ['comment'],
+  },
+  verifying: {
+    clerk: ['comment'],
+    coordinator: ['change-problem-type', 'verify', 'urge', 'add-measure', 'comment'],
+    leader: ['urge', 'comment'],
+    supervisor: ['verify', 'urge', 'comment'],
+    leadHandler: ['add-measure', 'comment'],
+    coHandler: ['comment'],
+  },
+  rejected: {},
+  closed: {},
+};
+
+const sorted = (xs: readonly string[]): string[] => [...xs].sort();
+
+describe('allowedActions()', () => {
+  const rows = CASE_STATUSES.flatMap((status) =>
+    EVERYONE.map((who) => ({ status, who, expected: ALLOWED[status][who] ?? [] })),
+  );
+
+  for (const { status, who, expected } of rows) {
+    it(`offers ${WHO[who]} on a ${status} case ${expected.length ? `exactly ${expected.join(', ')}` : 'nothing'}`, () => {
+      expect(sorted(allowedActions(caseIn(status), ACTORS[who]))).toEqual(sorted(expected));
+    });
+  }
+
+  it('agrees with the table of legal moves', () => {
+    for (const { status, who, expected } of rows) {
+      const fromMoves = MOVES.filter((m) => m.status === status && m.who === who).map((m) => m.action);
+      expect(sorted(fromMoves), `${who} on ${status}`).toEqual(sorted(expected));
+    }
+  });
+
+  it('lists the actions in table order', () => {
+    const got = allowedActions(caseIn('received'), ACTORS.coordinator);
+    expect(got).toEqual(CASE_ACTIONS.filter((a) => got.includes(a)));
+  });
+
+  it('never offers a handler request-escalation, which is the coordinator’s', () => {
+    for (const status of CASE_STATUSES) {
+      for (const who of ['leadHandler', 'coHandler'] as const) {
+        expect(allowedActions(caseIn(status), ACTORS[who])).not.toContain('request-escalation');
+      }
+    }
+  });
+
+  it('matches decide(): every offered action is allowed and every other one is refused', () => {
+    for (const status of CASE_STATUSES) {
+      for (const who of EVERYONE) {
+        const c = caseIn(status);
+        const offered = allowedActions(c, ACTORS[who]);
+        for (const action of CASE_ACTIONS) {
+          const d = run(c, SAMPLE[action], who);
+          expect(d.ok, `${who} ${action} on ${status}`).toBe(offered.includes(action));
+        }
+      }
+    }
+  });
+
+  it('offers a case’s actions to the handler of its new lead department after an approved escalation', () => {
+    const escalated = caseIn('assigned', { level: 3, leadDepartment: OTHER, coDepartments: [LEAD, CO] });
+    expect(allowedActions(escalated, ACTORS.otherHandler)).toEqual(['sign', 'add-measure', 'comment']);
+    expect(allowedActions(escalated, ACTORS.leadHandler)).toEqual(['comment']);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Visibility and overdue
+// ---------------------------------------------------------------------------
+
+describe('canSeeCase()', () => {
+  const dispatched = { leadDepartment: LEAD, coDepartments: [CO] };
+  const undispatched = { leadDepartment: null, coDepartments: [] };
+
+  const SEES: Record<Who, boolean> = {
+    clerk: true,
+    coordinator: true,
+    leader: true,
+    supervisor: true,
+    admin: true,
+    leadHandler: true,
+    coHandler: true,
+    otherHandler: false,
+    unboundHandler: false,
+  };
+  for (const who of EVERYONE) {
+    it(`${SEES[who] ? 'shows' : 'hides'} a dispatched case ${SEES[who] ? 'to' : 'from'} ${WHO[who]}`, () => {
+      expect(canSeeCase(dispatched, ACTORS[who])).toBe(SEES[who]);
+    });
+  }
+
+  it('lets county-level roles see a case no department has yet', () => {
+    for (const who of ['clerk', 'coordinator', 'leader', 'supervisor', 'admin'] as const) {
+      expect(canSeeCase(undispatched, ACTORS[who])).toBe(true);
+    }
+  });
+
+  it('hides a case no department has yet from every handler', () => {
+    for (const who of ['leadHandler', 'coHandler', 'otherHandler', 'unboundHandler'] as const) {
+      expect(canSeeCase(undispatched, ACTORS[who])).toBe(false);
+    }
+  });
+});
+
+describe('isOverdue()', () => {
+  const OVERDUE_STATUSES: readonly CaseStatus[] = ['assigned', 'in_progress', 'escalating'];
+
+  for (const status of CASE_STATUSES) {
+    const overdue = OVERDUE_STATUSES.includes(status);
+    it(`${overdue ? 'calls' : 'does not call'} a ${status} case past its deadline overdue`, () => {
+      expect(isOverdue({ status, dueAt: PAST_DUE }, NOW)).toBe(overdue);
+    });
+  }
+
+  it.each(CASE_STATUSES)('never calls a %s case overdue before its deadline', (status) => {
+    expect(isOverdue({ status, dueAt: FUTURE_DUE }, NOW)).toBe(false);
+  });
+
+  it.each(CASE_STATUSES)('never calls a %s case without a deadline overdue', (status) => {
+    expect(isOverdue({ status, dueAt: null }, NOW)).toBe(false);
+  });
+
+  it('never calls a completed case overdue, however late it was', () => {
+    expect(isOverdue({ status: 'completed', dueAt: '2024-01-01T15:59:59.000Z' }, NOW)).toBe(false);
+  });
+
+  it('calls a case overdue only once its deadline second has passed', () => {
+    const due = '2026-10-09T15:59:59.000Z'; // 23:59:59 Shanghai
+    expect(isOverdue({ status: 'in_progress', dueAt: due }, new Date('2026-10-09T15:59:59.000Z'))).toBe(false);
+    expect(isOverdue({ status: 'in_progress', dueAt: due }, new Date('2026-10-09T15:59:59.001Z'))).toBe(true);
+    expect(isOverdue({ status: 'in_progress', dueAt: due }, new Date('2026-10-09T16:00:00.000Z'))).toBe(true);
+  });
+
+  it('calls a rectified case overdue again once its rectification deadline passes', () => {
+    const rectified = caseIn('in_progress', { dueAt: '2026-10-16T09:30:00.000Z', firstCompletedAt: PAST_DUE });
+    expect(isOverdue(rectified, new Date('2026-10-16T09:30:01.000Z'))).toBe(true);
+  });
+});

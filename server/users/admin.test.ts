@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { main } from '../cli.js';
+
+describe.each(DIALECTS)('administration on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    await seedBasics(env);
+    api = await startApi(env);
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await env.close();
+  });
+
+  it('adds departments and users (admin only), refusing duplicates and bad input', async () => {
+    expect((await api.as('coord').post('/api/v1/departments', { code: 'mzj', name: '县民政局' })).status).toBe(403);
+    const d = await api.as('admin').post('/api/v1/departments', { code: 'mzj', name: '县民政局' });
+    expect(d.status).toBe(201);
+    expect((await api.as('admin').post('/api/v1/departments', { code: 'mzj', name: '县民政局' })).status).toBe(409);
+    expect((await api.as('admin').post('/api/v1/departments', { code: 'Bad Code', name: '' })).status).toBe(400);
+    const list = await api.as('clerk').get('/api/v1/departments');
+    expect(list.body.items.map((x: any) => x.code)).toContain('mzj');
+
+    const u = await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'handler', department: 'mzj', name: '民政承办人', password: 'longenough1' });
+    expect(u.status).toBe(201);
+    expect(u.body).toMatchObject({ username: 'h_mz', role: 'handler', department: 'mzj' });
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_x', role: 'handler', password: 'longenough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_y', role: 'handler', department: 'nosuch', password: 'longenough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_z', role: 'boss', password: 'longenough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'clerk', password: 'longenough1' })).status).toBe(409);
+    expect((await api.as('admin').patch('/api/v1/users/999999', { disabled: true })).status).toBe(404);
+  });
+
+  it('resets a password', async () => {
+    const users = (await api.as('admin').get('/api/v1/users')).body.items;
+    const c = users.find((x: any) => x.username === 'clerk');
+    expect((await api.as('admin').patch(`/api/v1/users/${c.id}`, { password: 'brand-new-pass' })).status).toBe(200);
+    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'clerk', password: 'brand-new-pass' } });
+    expect(r.statusCode).toBe(200);
+    expect((await api.as('admin').patch(`/api/v1/users/${c.id}`, { password: 'short' })).status).toBe(400);
+  });
+
+  it('keeps level day counts as settings that dispatch honours', async () => {
+    expect((await api.as('coord').put('/api/v1/settings', { levelDays: { 1: 3, 2: 6 } })).status).toBe(403);
+    const s = await api.as('admin').put('/api/v1/settings', { levelDays: { 1: 3, 2: 6 } });
+    expect(s.status).toBe(200);
+    expect(s.body.levelDays).toEqual({ 1: 3, 2: 6 });
+    expect((await api.as('admin').put('/api/v1/settings', { levelDays: { 1: 0, 2: 6 } })).status).toBe(400);
+    await api.as('admin').put('/api/v1/settings', { levelDays: { 1: 2, 2: 5 } });
+  });
+
+  it('bcs department add and user add (password from stdin)', async () => {
+    const logs: string[] = [];
+    const out = (stdin: string) => ({ log: (s: string) => logs.push(s), err: (s: string) => logs.push(s), stdin: async () => stdin });
+    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url })).toBe(0);
+    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url })).toBe(1);
+    expect(await main(['user', 'add', 'h_sw', '--role', 'handler', '--department', 'swj', '--name', '税务承办人'], out('cli-password-1\n'), { DATABASE_URL: env.url })).toBe(0);
+    expect(await main(['user', 'add', 'h_sw2', '--role', 'handler'], out('cli-password-1\n'), { DATABASE_URL: env.url })).toBe(2);
+    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'h_sw', password: 'cli-password-1' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().user).toMatchObject({ role: 'handler', department: 'swj', name: '税务承办人' });
+  });
+});
