@@ -63,10 +63,11 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     },
   ) => Promise<unknown>,
 ): void {
-  if (!registry.some((r) => r.method === spec.method && r.url === spec.url)) {
+  const fullUrl = `${app.prefix ?? ''}${spec.url}`;
+  if (!registry.some((r) => r.method === spec.method && r.url === fullUrl)) {
     registry.push({
       method: spec.method,
-      url: spec.url,
+      url: fullUrl,
       summary: spec.summary,
       tag: spec.tag,
       auth: spec.auth,
