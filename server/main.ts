@@ -3,6 +3,8 @@ import { loadConfig } from './config.js';
 import { openPreparedDatabase } from './boot.js';
 import { buildApp } from './app.js';
 import { systemClock } from './context.js';
+import { startJobs } from './jobs/runner.js';
+import { JOBS } from './jobs/jobs.js';
 
 export async function startServer(overrides: { databaseUrl?: string; banner?: string } = {}) {
   const config = loadConfig();
@@ -12,7 +14,10 @@ export async function startServer(overrides: { databaseUrl?: string; banner?: st
     { db: handle.db, kind: handle.kind, clock: systemClock },
     { logger: { level: config.LOG_LEVEL }, webRoot: config.WEB_ROOT, trustProxy: config.TRUST_PROXY },
   );
+  const ctx = { db: handle.db, kind: handle.kind, clock: systemClock };
+  const jobs = process.env.BCS_JOBS === 'off' ? null : startJobs(ctx, JOBS, (m) => app.log.error(m));
   const close = async () => {
+    await jobs?.stop();
     await app.close();
     await handle.close();
     process.exit(0);
