@@ -9,6 +9,7 @@ import {
   CASE_ACTIONS,
   DEFAULT_LIFECYCLE_SETTINGS,
   allowedActions,
+  checkAgainstCase,
   canSeeCase,
   decide,
   isCaseAction,
@@ -128,7 +129,18 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   urge: { type: 'urge', note: '请加快办理' },
   'add-measure': { type: 'add-measure', measureType: 'tolerance_acceptance', note: '申请人承诺补交材料' },
   comment: { type: 'comment', note: '已与反映人电话沟通' },
+  'request-extension': { type: 'request-extension', dueAt: '2026-10-20T18:00:00+08:00', reason: '需补充现场勘验' },
+  'approve-extension': { type: 'approve-extension' },
+  'deny-extension': { type: 'deny-extension', reason: '时限足够' },
+  supervise: { type: 'supervise', note: '请于期限内办结并报告', dueAt: '2026-10-16T18:00:00+08:00' },
+  circulate: { type: 'circulate', summary: '窗口工作人员态度生硬，全县通报' },
+  'refer-discipline': { type: 'refer-discipline', handedOver: '反映材料及核查记录' },
 };
+
+/** States in which supervision records (通报, 线索移送) may be made: after acceptance, while open. */
+const RECORDABLE: readonly CaseStatus[] = ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'];
+/** States in which a 督办 may be issued: the clock is running or about to. */
+const SUPERVISABLE: readonly CaseStatus[] = ['accepted', 'assigned', 'in_progress', 'escalating'];
 
 /** decide() with the case's own version unless told otherwise. */
 function run(c: CaseState, cmd: CaseCommand, who: Who, version = c.version, context = ctx): Decision {
@@ -187,6 +199,13 @@ const MOVES: Move[] = [
   ...OPEN_DISPATCHED.flatMap((s) => (['leadHandler', 'coHandler'] as const).map((w) => move(s, 'comment', w, s))),
   // change-problem-type (an extension: "set at acceptance, changeable"): coordinator, after acceptance, while open
   ...OPEN_STATUSES.filter((s) => s !== 'received').map((s) => move(s, 'change-problem-type', 'coordinator', s)),
+  // 延期 (issue 5): the lead department asks while the clock runs
+  move('assigned', 'request-extension', 'leadHandler', 'assigned'),
+  move('in_progress', 'request-extension', 'leadHandler', 'in_progress'),
+  // 督办: coordinator, leader, supervisor
+  ...SUPERVISABLE.flatMap((s) => (['coordinator', 'leader', 'supervisor'] as const).map((w) => move(s, 'supervise', w, s))),
+  // 通报 and 线索移送: coordinator and supervisor, closed cases included
+  ...RECORDABLE.flatMap((s) => (['coordinator', 'supervisor'] as const).flatMap((w) => [move(s, 'circulate', w, s), move(s, 'refer-discipline', w, s)])),
 ];
 
 // ---------------------------------------------------------------------------
@@ -269,6 +288,7 @@ describe('what each action changes', () => {
         dueProvisional: false,
         deadlineStartAt: NOW_ISO,
         deadlineDays: 2,
+        onTimeDueAt: null,
       });
       expect(d.event).toEqual({
         type: 'dispatch',
@@ -354,6 +374,8 @@ describe('what each action changes', () => {
         deadlineStartAt: null,
         deadlineDays: null,
         escalatedFrom: null,
+        onTimeDueAt: null,
+        pendingExtension: null,
       });
       expect(d.event.data).toEqual({
         leadDepartment: OTHER,
@@ -455,6 +477,7 @@ describe('what each action changes', () => {
         dueProvisional: false,
         deadlineStartAt: null,
         deadlineDays: null,
+        onTimeDueAt: null,
       });
     });
 
@@ -714,47 +737,47 @@ const ALLOWED: Record<CaseStatus, Partial<Record<Who, CaseAction[]>>> = {
   },
   accepted: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'dispatch', 'request-escalation', 'urge', 'add-measure', 'comment'],
-    leader: ['urge', 'comment'],
-    supervisor: ['urge', 'comment'],
+    coordinator: ['change-problem-type', 'dispatch', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leader: ['urge', 'comment', 'supervise'],
+    supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
   },
   assigned: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment'],
-    leader: ['urge', 'comment'],
-    supervisor: ['urge', 'comment'],
-    leadHandler: ['sign', 'add-measure', 'comment'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leader: ['urge', 'comment', 'supervise'],
+    supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leadHandler: ['sign', 'add-measure', 'comment', 'request-extension'],
     coHandler: ['comment'],
   },
   in_progress: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment'],
-    leader: ['urge', 'comment'],
-    supervisor: ['urge', 'comment'],
-    leadHandler: ['complete', 'add-measure', 'comment'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leader: ['urge', 'comment', 'supervise'],
+    supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leadHandler: ['complete', 'add-measure', 'comment', 'request-extension'],
     coHandler: ['comment'],
   },
   escalating: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'urge', 'add-measure', 'comment'],
-    leader: ['approve-escalation', 'deny-escalation', 'urge', 'comment'],
-    supervisor: ['urge', 'comment'],
+    coordinator: ['change-problem-type', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    leader: ['approve-escalation', 'deny-escalation', 'urge', 'comment', 'supervise'],
+    supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
   completed: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'callback', 'urge', 'add-measure', 'comment'],
+    coordinator: ['change-problem-type', 'callback', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline'],
     leader: ['urge', 'comment'],
-    supervisor: ['urge', 'comment'],
+    supervisor: ['urge', 'comment', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
   verifying: {
     clerk: ['comment'],
-    coordinator: ['change-problem-type', 'verify', 'urge', 'add-measure', 'comment'],
+    coordinator: ['change-problem-type', 'verify', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline'],
     leader: ['urge', 'comment'],
-    supervisor: ['verify', 'urge', 'comment'],
+    supervisor: ['verify', 'urge', 'comment', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
@@ -810,7 +833,7 @@ describe('allowedActions()', () => {
 
   it('offers a case’s actions to the handler of its new lead department after an approved escalation', () => {
     const escalated = caseIn('assigned', { level: 3, leadDepartment: OTHER, coDepartments: [LEAD, CO] });
-    expect(allowedActions(escalated, ACTORS.otherHandler)).toEqual(['sign', 'add-measure', 'comment']);
+    expect(allowedActions(escalated, ACTORS.otherHandler)).toEqual(['sign', 'add-measure', 'comment', 'request-extension']);
     expect(allowedActions(escalated, ACTORS.leadHandler)).toEqual(['comment']);
   });
 });
@@ -885,5 +908,94 @@ describe('isOverdue()', () => {
   it('calls a rectified case overdue again once its rectification deadline passes', () => {
     const rectified = caseIn('in_progress', { dueAt: '2026-10-16T09:30:00.000Z', firstCompletedAt: PAST_DUE });
     expect(isOverdue(rectified, new Date('2026-10-16T09:30:01.000Z'))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// 延期 (extension), 督办, 通报, 线索移送 (issue 5)
+// ---------------------------------------------------------------------------
+
+describe('extension (延期)', () => {
+  const pending = { dueAt: '2026-10-20T10:00:00.000Z', reason: '需补充现场勘验', by: 'h_lead', at: '2026-09-30T02:00:00.000Z' };
+
+  it('records a request without moving the deadline, and asks the coordinator', () => {
+    const d = expectOk(run(caseIn('in_progress'), SAMPLE['request-extension'], 'leadHandler'));
+    expect(d.changes.pendingExtension).toMatchObject({ dueAt: '2026-10-20T10:00:00.000Z', reason: '需补充现场勘验' });
+    expect(d.changes.dueAt).toBeUndefined();
+    expect(d.effects).toContainEqual({ kind: 'notify', to: 'coordinator', topic: 'extension_requested' });
+  });
+
+  it('refuses a second request while one is pending, and a request after the deadline passed', () => {
+    expect(errorCode(run(caseIn('in_progress', { pendingExtension: pending }), SAMPLE['request-extension'], 'leadHandler'))).toBe('INVALID_TRANSITION');
+    const late = caseIn('in_progress', { dueAt: '2026-09-29T15:59:59.000Z' });
+    const d = run(late, SAMPLE['request-extension'], 'leadHandler');
+    expect(errorCode(d)).toBe('INVALID_TRANSITION');
+    expect(!d.ok && d.error.message).toMatch(/延期/);
+    expect(allowedActions(late, ACTORS.leadHandler, NOW)).not.toContain('request-extension');
+  });
+
+  it('refuses a request from a co-department or the coordinator (FORBIDDEN)', () => {
+    expect(errorCode(run(caseIn('in_progress'), SAMPLE['request-extension'], 'coHandler'))).toBe('FORBIDDEN');
+    expect(errorCode(run(caseIn('in_progress'), SAMPLE['request-extension'], 'coordinator'))).toBe('FORBIDDEN');
+  });
+
+  it('moves the deadline when approved in time, judging the first completion by the new one', () => {
+    const c = caseIn('in_progress', { pendingExtension: pending });
+    expect(allowedActions(c, ACTORS.coordinator)).toEqual(expect.arrayContaining(['approve-extension', 'deny-extension']));
+    const d = expectOk(run(c, SAMPLE['approve-extension'], 'coordinator'));
+    expect(d.changes).toMatchObject({ dueAt: pending.dueAt, pendingExtension: null, extended: true, onTimeDueAt: null });
+    const after = { ...c, dueAt: pending.dueAt, pendingExtension: null, onTimeDueAt: null };
+    const late = { ...ctx, now: new Date('2026-10-15T02:00:00Z') }; // past the old deadline, before the new
+    const done = expectOk(run(after, SAMPLE.complete, 'leadHandler', after.version, late));
+    expect(done.changes.firstCompletedOnTime).toBe(true);
+  });
+
+  it('keeps judging by the old deadline when approved after it passed', () => {
+    const c = caseIn('in_progress', { pendingExtension: pending, dueAt: '2026-09-29T15:59:59.000Z' });
+    const d = expectOk(run(c, SAMPLE['approve-extension'], 'coordinator'));
+    expect(d.changes.onTimeDueAt).toBe('2026-09-29T15:59:59.000Z');
+    const after = { ...c, dueAt: pending.dueAt, pendingExtension: null, onTimeDueAt: '2026-09-29T15:59:59.000Z' };
+    const done = expectOk(run(after, SAMPLE.complete, 'leadHandler'));
+    expect(done.changes.firstCompletedOnTime).toBe(false);
+  });
+
+  it('denies without moving the deadline', () => {
+    const d = expectOk(run(caseIn('assigned', { pendingExtension: pending }), SAMPLE['deny-extension'], 'coordinator'));
+    expect(d.changes).toEqual({ pendingExtension: null });
+    expect(errorCode(run(caseIn('assigned'), SAMPLE['deny-extension'], 'coordinator'))).toBe('INVALID_TRANSITION');
+  });
+
+  it('asks for a later date than the deadline in force (a 400 field check)', () => {
+    const c = caseIn('in_progress');
+    expect(checkAgainstCase(c, { type: 'request-extension', dueAt: '2026-10-01T00:00:00.000Z', reason: 'x' })).toEqual([
+      { field: 'dueAt', message: '延期后的时限必须晚于当前办理时限' },
+    ]);
+    expect(checkAgainstCase(c, SAMPLE['request-extension'])).toEqual([]);
+  });
+});
+
+describe('督办, 通报, 线索移送', () => {
+  it('issues a numbered supervision order with its own deadline against the lead department', () => {
+    const d = expectOk(run(caseIn('in_progress'), SAMPLE.supervise, 'leader'));
+    expect(d.effects).toContainEqual({ kind: 'record-supervision', recordKind: 'supervise', department: LEAD, dueAt: '2026-10-16T10:00:00.000Z', text: '请于期限内办结并报告' });
+  });
+  it('circulates against the lead department unless another is named', () => {
+    const d = expectOk(run(caseIn('verifying'), SAMPLE.circulate, 'supervisor'));
+    expect(d.effects).toContainEqual(expect.objectContaining({ recordKind: 'circulate', department: LEAD }));
+    const other = expectOk(run(caseIn('verifying'), { type: 'circulate', department: OTHER, summary: 's' }, 'coordinator'));
+    expect(other.effects).toContainEqual(expect.objectContaining({ recordKind: 'circulate', department: OTHER }));
+  });
+  it('hands clues to the supervisor', () => {
+    const d = expectOk(run(caseIn('verifying'), SAMPLE['refer-discipline'], 'coordinator'));
+    expect(d.effects).toContainEqual({ kind: 'notify', to: 'supervisor', topic: 'discipline_referral' });
+  });
+  it('refuses 督办 on a closed case and 通报 by a leader', () => {
+    expect(errorCode(run(caseIn('closed'), SAMPLE.supervise, 'coordinator'))).toBe('INVALID_TRANSITION');
+    expect(errorCode(run(caseIn('verifying'), SAMPLE.circulate, 'leader'))).toBe('FORBIDDEN');
+    expect(errorCode(run(caseIn('closed'), SAMPLE.circulate, 'supervisor'))).toBe('INVALID_TRANSITION');
+  });
+  it('tells the supervisor of a discipline_referral measure', () => {
+    const d = expectOk(run(caseIn('in_progress'), { type: 'add-measure', measureType: 'discipline_referral', note: '移交线索' }, 'coordinator'));
+    expect(d.effects).toContainEqual({ kind: 'notify', to: 'supervisor', topic: 'discipline_referral' });
   });
 });

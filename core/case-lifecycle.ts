@@ -44,6 +44,21 @@ export interface CaseState {
   escalatedFrom: CaseStatus | null;
   /** Instant of the first completion, null until then. */
   firstCompletedAt: string | null;
+  /** A 延期 request awaiting the coordinator, or null. */
+  pendingExtension?: PendingExtension | null;
+  /**
+   * The deadline the first completion is judged against when it differs from `dueAt`: an extension
+   * approved after the deadline had passed moves `dueAt` but not this. Null = `dueAt`.
+   */
+  onTimeDueAt?: string | null;
+}
+
+export interface PendingExtension {
+  /** Requested new deadline, UTC ISO. */
+  dueAt: string;
+  reason: string;
+  by: string;
+  at: string;
 }
 
 export interface Ratings {
@@ -69,7 +84,13 @@ export type CaseCommand =
   | { type: 'verify'; substantiated: boolean; outcome: VerifyOutcome; note?: string; rectifyDueAt?: string }
   | { type: 'urge'; note?: string }
   | { type: 'add-measure'; measureType: MeasureType; note?: string; dueAt?: string; staff?: string }
-  | { type: 'comment'; note: string };
+  | { type: 'comment'; note: string }
+  | { type: 'request-extension'; dueAt: string; reason: string }
+  | { type: 'approve-extension'; dueAt?: string; note?: string }
+  | { type: 'deny-extension'; reason: string }
+  | { type: 'supervise'; note: string; dueAt: string }
+  | { type: 'circulate'; department?: string; summary: string }
+  | { type: 'refer-discipline'; handedOver: string; note?: string };
 
 export type CaseAction = CaseCommand['type'];
 
@@ -93,6 +114,10 @@ interface ActionRule {
   handlerMustLead?: boolean;
   /** States the action applies in; 'open' = every state but rejected and closed. */
   from: readonly CaseStatus[] | 'open' | 'any';
+  /** A further condition on the case (and the time) beyond its state. */
+  guard?: (c: CaseState, now: Date | undefined) => boolean;
+  /** Why the guard refuses, for the 409 message. */
+  guardMessage?: string;
   label: string;
 }
 
@@ -145,6 +170,50 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     from: OPEN,
     label: '备注',
   },
+  /** 延期申请 by the lead department, before the deadline passes; state unchanged */
+  'request-extension': {
+    roles: ['handler'],
+    handlerMustLead: true,
+    from: ['assigned', 'in_progress'],
+    guard: (c, now) => !c.pendingExtension && !!c.dueAt && (now === undefined || Date.parse(c.dueAt) >= now.getTime()),
+    guardMessage: '已有待审批的延期申请，或已超过办理时限，不能申请延期',
+    label: '申请延期',
+  },
+  /** 延期 approved by the coordinator: the deadline moves; state unchanged */
+  'approve-extension': {
+    roles: ['coordinator'],
+    from: ['assigned', 'in_progress', 'escalating'],
+    guard: (c) => !!c.pendingExtension,
+    guardMessage: '没有待审批的延期申请',
+    label: '批准延期',
+  },
+  /** 延期 denied: the deadline stays; state unchanged */
+  'deny-extension': {
+    roles: ['coordinator'],
+    from: ['assigned', 'in_progress', 'escalating'],
+    guard: (c) => !!c.pendingExtension,
+    guardMessage: '没有待审批的延期申请',
+    label: '不予延期',
+  },
+  /** 督办: a numbered formal supervision order with its own deadline on an open case */
+  supervise: {
+    roles: ['coordinator', 'leader', 'supervisor'],
+    from: ['accepted', 'assigned', 'in_progress', 'escalating'],
+    label: '督办',
+  },
+  /** 通报: the case circulated county-wide as a negative typical case, against a department */
+  circulate: {
+    roles: ['coordinator', 'supervisor'],
+    // Not on closed cases: closed is terminal (circulate while verifying, before closing).
+    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    label: '通报',
+  },
+  /** 问题线索移送: misconduct clues handed over to 县纪委监委 */
+  'refer-discipline': {
+    roles: ['coordinator', 'supervisor'],
+    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    label: '线索移送',
+  },
 };
 
 export const CASE_ACTIONS = Object.keys(ACTION_RULES) as CaseAction[];
@@ -180,6 +249,10 @@ export interface CaseChanges {
   callback?: Ratings & { comment: string | null; bad: boolean; at: string; by: string };
   /** A 差评 verification. */
   verification?: { substantiated: boolean; outcome: VerifyOutcome; note: string | null; at: string; by: string };
+  pendingExtension?: PendingExtension | null;
+  onTimeDueAt?: string | null;
+  /** One more approved extension. */
+  extended?: boolean;
 }
 
 export type DecisionError =
@@ -190,6 +263,7 @@ export type DecisionError =
 /** Side effects to carry out after commit (notifications through the outbox). */
 export type Effect =
   | { kind: 'issue-assignment-sheet' }
+  | { kind: 'record-supervision'; recordKind: 'supervise' | 'circulate' | 'referral'; department: string | null; dueAt: string | null; text: string }
   | { kind: 'add-measure'; measureType: MeasureType; note: string | null; dueAt: string | null; staff: string | null }
   | { kind: 'notify'; to: 'reporter' | 'lead_department' | 'supervisor' | 'coordinator' | 'leader'; topic: string };
 
@@ -204,6 +278,18 @@ export type Decision =
     }
   | { ok: false; error: DecisionError };
 
+/**
+ * Field checks that need the case (part of 400 validation, before the role and state checks):
+ * a 延期 must ask for a later date than the deadline in force. Pure; never throws.
+ */
+export function checkAgainstCase(c: CaseState, cmd: CaseCommand): Array<{ field: string; message: string }> {
+  const later = (field: string, iso: string | undefined, than: string | null | undefined) =>
+    iso && than && Date.parse(iso) <= Date.parse(than) ? [{ field, message: '延期后的时限必须晚于当前办理时限' }] : [];
+  if (cmd.type === 'request-extension') return later('dueAt', cmd.dueAt, c.dueAt);
+  if (cmd.type === 'approve-extension') return later('dueAt', cmd.dueAt, c.dueAt);
+  return [];
+}
+
 /** Whether the actor may see the case at all (handlers: only their department's, as lead or co). */
 export function canSeeCase(c: Pick<CaseState, 'leadDepartment' | 'coDepartments'>, actor: Actor): boolean {
   if (actor.role !== 'handler') return true;
@@ -217,10 +303,9 @@ export function isOverdue(c: Pick<CaseState, 'status' | 'dueAt'>, now: Date): bo
   return Date.parse(c.dueAt) < now.getTime();
 }
 
-function stateAllows(rule: ActionRule, status: CaseStatus): boolean {
-  if (rule.from === 'any') return true;
-  if (rule.from === 'open') return !TERMINAL_STATUSES.includes(status);
-  return rule.from.includes(status);
+function stateAllows(rule: ActionRule, c: CaseState, now: Date | undefined): boolean {
+  const inState = rule.from === 'any' ? true : rule.from === 'open' ? !TERMINAL_STATUSES.includes(c.status) : rule.from.includes(c.status);
+  return inState && (!rule.guard || rule.guard(c, now));
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
@@ -234,9 +319,12 @@ export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' 
   return true;
 }
 
-/** The actions the actor may take on the case now, in table order. Used by the API and the UI. */
-export function allowedActions(c: CaseState, actor: Actor): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c.status));
+/**
+ * The actions the actor may take on the case now, in table order. Used by the API and the UI.
+ * `now` matters for time guards (a 延期 request only before the deadline); without it they pass.
+ */
+export function allowedActions(c: CaseState, actor: Actor, now?: Date): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, now));
 }
 
 /**
@@ -265,10 +353,14 @@ export function decide(
       error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' },
     };
   }
-  if (!stateAllows(rule, c.status)) {
+  if (!stateAllows(rule, c, ctx.now)) {
+    const inState = stateAllows({ ...rule, guard: undefined }, c, ctx.now);
     return {
       ok: false,
-      error: { code: 'INVALID_TRANSITION', message: `当前状态下不能执行“${rule.label}”` },
+      error: {
+        code: 'INVALID_TRANSITION',
+        message: inState && rule.guardMessage ? rule.guardMessage : `当前状态下不能执行“${rule.label}”`,
+      },
     };
   }
   return apply(c, cmd, actor, ctx);
@@ -339,6 +431,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           dueProvisional: d.provisional,
           deadlineStartAt: now,
           deadlineDays: days,
+          onTimeDueAt: null,
         },
         { ...data, coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
         [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
@@ -361,6 +454,8 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           deadlineStartAt: null,
           deadlineDays: null,
           escalatedFrom: null,
+          onTimeDueAt: null,
+          pendingExtension: null,
         },
         data,
         [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
@@ -380,11 +475,14 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         repliedVia: cmd.repliedVia,
         completedAt: now,
       };
+      const judged = c.onTimeDueAt ?? c.dueAt;
+      const onTime = judged ? Date.parse(judged) >= ctx.now.getTime() : true;
       if (!c.firstCompletedAt) {
         changes.firstCompletedAt = now;
-        changes.firstCompletedOnTime = c.dueAt ? Date.parse(c.dueAt) >= ctx.now.getTime() : true;
+        changes.firstCompletedOnTime = onTime;
       }
-      return ok(cmd, changes, { ...data, onTime: c.dueAt ? Date.parse(c.dueAt) >= ctx.now.getTime() : true }, [
+      if (c.pendingExtension) changes.pendingExtension = null;
+      return ok(cmd, changes, { ...data, onTime }, [
         { kind: 'notify', to: 'reporter', topic: 'completed' },
         { kind: 'notify', to: 'supervisor', topic: 'completed' },
         { kind: 'notify', to: 'coordinator', topic: 'completed' },
@@ -430,6 +528,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
             dueProvisional: false,
             deadlineStartAt: null,
             deadlineDays: null,
+            onTimeDueAt: null,
           },
           data,
           [{ kind: 'notify', to: 'lead_department', topic: 'rectify' }],
@@ -448,8 +547,57 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           dueAt: cmd.dueAt ? new Date(cmd.dueAt).toISOString() : null,
           staff: cmd.staff ?? null,
         },
+        ...(cmd.measureType === 'discipline_referral' ? [{ kind: 'notify' as const, to: 'supervisor' as const, topic: 'discipline_referral' }] : []),
       ]);
     case 'comment':
       return ok(cmd, {}, data);
+    case 'request-extension':
+      return ok(
+        cmd,
+        { pendingExtension: { dueAt: new Date(cmd.dueAt).toISOString(), reason: cmd.reason, by: actor.username, at: now } },
+        { ...data, currentDueAt: c.dueAt },
+        [{ kind: 'notify', to: 'coordinator', topic: 'extension_requested' }],
+      );
+    case 'approve-extension': {
+      const p = c.pendingExtension!;
+      const newDue = cmd.dueAt ? new Date(cmd.dueAt).toISOString() : p.dueAt;
+      // Approved before the deadline passed → the first completion is judged by the new deadline;
+      // approved late → by the deadline that was in force (API.md §Statistics).
+      const inTime = !c.dueAt || Date.parse(c.dueAt) >= ctx.now.getTime();
+      return ok(
+        cmd,
+        {
+          dueAt: newDue,
+          dueProvisional: false,
+          deadlineStartAt: null,
+          deadlineDays: null,
+          pendingExtension: null,
+          extended: true,
+          onTimeDueAt: inTime ? null : (c.onTimeDueAt ?? c.dueAt),
+        },
+        { ...data, from: c.dueAt, to: newDue, requested: p.dueAt, approvedInTime: inTime },
+        [{ kind: 'notify', to: 'lead_department', topic: 'extension_approved' }],
+      );
+    }
+    case 'deny-extension':
+      return ok(cmd, { pendingExtension: null }, { ...data, requested: c.pendingExtension?.dueAt ?? null }, [
+        { kind: 'notify', to: 'lead_department', topic: 'extension_denied' },
+      ]);
+    case 'supervise':
+      return ok(cmd, {}, { ...data, dueAt: new Date(cmd.dueAt).toISOString() }, [
+        { kind: 'record-supervision', recordKind: 'supervise', department: c.leadDepartment, dueAt: new Date(cmd.dueAt).toISOString(), text: cmd.note },
+        { kind: 'notify', to: 'lead_department', topic: 'supervised' },
+      ]);
+    case 'circulate': {
+      const department = cmd.department ?? c.leadDepartment;
+      return ok(cmd, {}, { ...data, department }, [
+        { kind: 'record-supervision', recordKind: 'circulate', department: department ?? null, dueAt: null, text: cmd.summary },
+      ]);
+    }
+    case 'refer-discipline':
+      return ok(cmd, {}, data, [
+        { kind: 'record-supervision', recordKind: 'referral', department: c.leadDepartment, dueAt: null, text: cmd.handedOver },
+        { kind: 'notify', to: 'supervisor', topic: 'discipline_referral' },
+      ]);
   }
 }

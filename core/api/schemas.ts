@@ -214,6 +214,12 @@ export const ACTION_BODIES = {
     staff: optionalText('经办人员', LIMITS.name),
   }),
   comment: z.object({ note: text('备注', LIMITS.text) }),
+  'request-extension': z.object({ dueAt: ZDeadline, reason: text('延期理由', LIMITS.text) }),
+  'approve-extension': z.object({ dueAt: ZDeadline.optional(), note: optionalText('审批意见', LIMITS.text) }),
+  'deny-extension': z.object({ reason: text('不予延期理由', LIMITS.text) }),
+  supervise: z.object({ note: text('督办要求', LIMITS.text), dueAt: ZDeadline }),
+  circulate: z.object({ department: ZDepartmentCode.optional(), summary: text('通报内容', LIMITS.text) }),
+  'refer-discipline': z.object({ handedOver: text('移送材料说明', LIMITS.text), note: optionalText('备注', LIMITS.text) }),
 } satisfies Record<CaseAction, z.ZodType>;
 
 /** The whole body of an action: its fields plus the `version` the caller last saw. */
@@ -242,7 +248,11 @@ export function commandDeadlines(cmd: CaseCommand): Array<[string, string]> {
     case 'verify':
       return cmd.rectifyDueAt ? [['rectifyDueAt', cmd.rectifyDueAt]] : [];
     case 'add-measure':
+    case 'approve-extension':
       return cmd.dueAt ? [['dueAt', cmd.dueAt]] : [];
+    case 'request-extension':
+    case 'supervise':
+      return [['dueAt', cmd.dueAt]];
     default:
       return [];
   }

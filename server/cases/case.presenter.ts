@@ -46,13 +46,15 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps) {
     receivedAt: iso(c.receivedAt),
     ...deadline(c, d),
     completedAt: iso(c.completedAt),
+    extended: c.extensionCount > 0,
+    pendingExtension: !!c.pendingExtension,
     version: c.version,
   };
 }
 
 export function presentCase(
   c: CaseRecord,
-  extra: { events: TimelineEvent[]; measures: any[]; sheets: any[] },
+  extra: { events: TimelineEvent[]; measures: any[]; sheets: any[]; records?: any[] },
   actor: Actor,
   d: PresentDeps,
 ) {
@@ -117,6 +119,21 @@ export function presentCase(
       issuedAt: iso(s.issued_at),
       issuedBy: s.issued_by,
     })),
-    allowedActions: allowedActions(c, actor),
+    pendingExtension: c.pendingExtension ? { ...c.pendingExtension, dueAt: iso(c.pendingExtension.dueAt), at: iso(c.pendingExtension.at) } : null,
+    extensionCount: c.extensionCount,
+    extended: c.extensionCount > 0,
+    supervisionRecords: (extra.records ?? []).map((r) => ({
+      kind: r.kind,
+      recordNo: r.record_no,
+      department: r.department_code,
+      dueAt: iso(r.due_at),
+      text: r.text,
+      by: r.by_user,
+      at: iso(r.at),
+    })),
+    /** 通报 is required for 不给办 (misconduct) and for a substantiated 差评 (work plan §二(五), 四项机制). */
+    circulationRequired: c.problemType === 'misconduct' || c.everSubstantiated,
+    circulated: (extra.records ?? []).some((r) => r.kind === 'circulate'),
+    allowedActions: allowedActions(c, actor, d.now),
   };
 }

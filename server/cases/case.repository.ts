@@ -2,7 +2,9 @@
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { DEADLINE_STATUSES, type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
+import type { Insertable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.js';
+import { applyRollup, type RollupSource } from '../stats/rollup.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 
@@ -37,6 +39,9 @@ export interface CaseRecord extends CaseState {
   verification: Record<string, unknown> | null;
   everSubstantiated: boolean;
   updatedAt: string;
+  extensionCount: number;
+  /** The raw columns the statistics rollup depends on, as last read. */
+  rollup: RollupSource;
 }
 
 type CaseRow = { [K in keyof CaseTable]: CaseTable[K] extends import('kysely').ColumnType<infer S, any, any> ? S : CaseTable[K] };
@@ -96,6 +101,24 @@ export function rowToCase(r: CaseRow): CaseRecord {
     verification: parseJson<Record<string, unknown> | null>(r.verification, null),
     everSubstantiated: r.ever_substantiated === 1,
     updatedAt: r.updated_at,
+    pendingExtension: parseJson(r.pending_extension, null),
+    onTimeDueAt: r.on_time_due_at,
+    extensionCount: r.extension_count,
+    rollup: {
+      received_date: r.received_date,
+      lead_department: r.lead_department,
+      channel: r.channel,
+      problem_type: r.problem_type,
+      level: r.level,
+      status: r.status,
+      resolved_on_spot: r.resolved_on_spot,
+      first_completed_at: r.first_completed_at,
+      first_completed_on_time: r.first_completed_on_time,
+      callback_count: r.callback_count,
+      latest_callback_bad: r.latest_callback_bad,
+      ever_bad_review: r.ever_bad_review,
+      ever_substantiated: r.ever_substantiated,
+    },
   };
 }
 
@@ -132,6 +155,9 @@ export function changesToRow(c: CaseChanges, current: CaseRecord): Partial<CaseR
     row.verification = JSON.stringify(c.verification);
     if (c.verification.substantiated) row.ever_substantiated = 1;
   }
+  if (c.pendingExtension !== undefined) row.pending_extension = c.pendingExtension ? JSON.stringify(c.pendingExtension) : null;
+  if (c.onTimeDueAt !== undefined) row.on_time_due_at = c.onTimeDueAt;
+  if (c.extended) row.extension_count = current.extensionCount + 1;
   return row;
 }
 
@@ -163,8 +189,10 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
   return row.value;
 }
 
-export async function insertCase(trx: Executor, values: Omit<CaseTable, 'id'> & Record<string, unknown>): Promise<number> {
-  const row = await trx.insertInto('cases').values(values as any).returning('id').executeTakeFirstOrThrow();
+/** Inserts a case and adds it to the statistics rollup. */
+export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<number> {
+  const row = await trx.insertInto('cases').values(values).returning('id').executeTakeFirstOrThrow();
+  await applyRollup(trx, null, values);
   return row.id;
 }
 
@@ -182,6 +210,11 @@ export async function updateCaseVersioned(
     .where('version', '=', current.version)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT', '该反映件已被他人更新，请刷新后重试');
+  const after = { ...current.rollup } as RollupSource;
+  for (const k of Object.keys(after) as Array<keyof RollupSource>) {
+    if (k in changes) (after as any)[k] = (changes as any)[k];
+  }
+  await applyRollup(trx, current.rollup, after);
 }
 
 /** Keeps the (case, department) index in step with the lead and co-departments. */

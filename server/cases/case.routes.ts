@@ -18,13 +18,14 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, sheets, deps] = await Promise.all([
+  const [events, measures, sheets, records, deps] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
     listAssignmentSheets(ctx.db, c.id),
+    ctx.db.selectFrom('supervision_records').selectAll().where('case_id', '=', c.id).orderBy('id').execute(),
     presentDeps(ctx),
   ]);
-  return presentCase(c, { events, measures, sheets }, actor, deps);
+  return presentCase(c, { events, measures, sheets, records }, actor, deps);
 }
 
 export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -3,7 +3,7 @@
  * timeline event, measures / assignment sheet, outbox messages and, last, the audit record.
  */
 import type { z } from 'zod';
-import { decide, isCaseAction, type Actor, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
+import { checkAgainstCase, decide, isCaseAction, type Actor, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
@@ -31,6 +31,9 @@ import {
 } from './case.repository.js';
 
 export const INTAKE_ROLES = ['clerk', 'coordinator'] as const;
+
+/** Number prefixes of supervision records: 督办, 通报, 线索移送. */
+const SUPERVISION_PREFIX = { supervise: '督办', circulate: '通报', referral: '移送' } as const;
 
 function parseOr400<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body ?? undefined);
@@ -203,13 +206,18 @@ export async function runCaseAction(
   const id = parseCaseId(rawId);
   if (!isCaseAction(actionName)) throw notFound();
   const action: CaseAction = actionName;
-  await findVisibleCase(ctx.db, id, actor);
+  const visible = await findVisibleCase(ctx.db, id, actor);
 
   const body = parseOr400(actionBodySchema(action), rawBody) as Record<string, unknown>;
   const cmd: CaseCommand = toCommand(action, body);
   const now = ctx.clock.now();
   const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
   if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
+  const againstCase = checkAgainstCase(visible, cmd);
+  if (againstCase.length) throw validation(againstCase);
+  if (cmd.type === 'circulate' && cmd.department) {
+    await assertDepartmentsExist(ctx.db, [['department', [cmd.department]]]);
+  }
   if (cmd.type === 'dispatch' || cmd.type === 'approve-escalation') {
     await assertDepartmentsExist(ctx.db, [
       ['leadDepartment', [cmd.leadDepartment]],
@@ -249,12 +257,23 @@ export async function runCaseAction(
     if (d.changes.leadDepartment !== undefined || d.changes.coDepartments !== undefined) {
       await setCaseDepartments(trx, current.id, d.changes.leadDepartment ?? current.leadDepartment, d.changes.coDepartments ?? current.coDepartments);
     }
+    let recordNo: string | null = null;
     for (const e of d.effects) {
       if (e.kind === 'add-measure') {
         await insertMeasure(trx, { caseId: current.id, type: e.measureType, note: e.note, dueAt: e.dueAt, staff: e.staff, by: actor.username, at });
       }
+      if (e.kind === 'record-supervision') {
+        const date = shanghaiDate(now);
+        const year = Number(date.slice(0, 4));
+        const seq = await nextCounter(trx, e.recordKind, year);
+        recordNo = `${SUPERVISION_PREFIX[e.recordKind]}〔${year}〕第${seq}号`;
+        await trx
+          .insertInto('supervision_records')
+          .values({ case_id: current.id, kind: e.recordKind, record_no: recordNo, department_code: e.department, due_at: e.dueAt, text: e.text, by_user: actor.username, at, at_date: date })
+          .execute();
+      }
     }
-    const eventData = sheetNo ? { ...d.event.data, assignmentNo: sheetNo } : d.event.data;
+    const eventData = { ...d.event.data, ...(sheetNo ? { assignmentNo: sheetNo } : {}), ...(recordNo ? { recordNo } : {}) };
     await appendEvent(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData });
     const notes = d.effects.filter((e) => e.kind === 'notify');
     if (notes.length) {

@@ -95,6 +95,11 @@ export interface CaseTable {
   ever_substantiated: number;
   version: number;
   updated_at: string;
+  /** JSON of a 延期 request awaiting approval. */
+  pending_extension: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Deadline the first completion is judged by when an extension was approved late. */
+  on_time_due_at: ColumnType<string | null, string | null | undefined, string | null>;
+  extension_count: ColumnType<number, number | undefined, number>;
 }
 
 export interface CaseDepartmentTable {
@@ -203,6 +208,8 @@ export interface OutboxTable {
   attempts: number;
   delivered_at: string | null;
   last_error: string | null;
+  /** Added by 003: 'sent' | 'skipped' (reason in last_error) | 'dead' (gave up after the last attempt); null while pending. */
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LookupFailureTable {
@@ -213,7 +220,122 @@ export interface LookupFailureTable {
   at: string;
 }
 
+export interface SupervisionRecordTable {
+  id: Id;
+  case_id: number;
+  /** 'supervise' (督办), 'circulate' (通报), 'referral' (线索移送). */
+  kind: string;
+  record_no: string;
+  department_code: string | null;
+  due_at: string | null;
+  text: string;
+  by_user: string;
+  at: string;
+  at_date: string;
+}
+
+export interface CaseDeadlineMarkTable {
+  case_id: number;
+  /** 'due_soon' or 'overdue'. */
+  kind: string;
+  due_at: string;
+  marked_at: string;
+}
+
+export interface CaseStatsDailyTable {
+  received_date: string;
+  lead_department: string;
+  channel: string;
+  problem_type: string;
+  level: number;
+  status: string;
+  n: number;
+  on_spot: number;
+  completed: number;
+  on_time: number;
+  callbacks: number;
+  satisfied: number;
+  bad: number;
+  substantiated: number;
+}
+
+export interface ServicePackageTable {
+  id: Id;
+  name: string;
+  departments: string;
+  materials_before: string;
+  materials_after: string;
+  steps_before: string;
+  steps_after: string;
+  source_case_ids: string;
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TypicalCaseTable {
+  id: Id;
+  case_id: number;
+  /** 'good' (good practice) or 'negative'. */
+  kind: string;
+  title: string;
+  summary: string;
+  /** 'draft' or 'published'. */
+  status: string;
+  created_by: string;
+  created_at: string;
+  published_by: string | null;
+  published_at: string | null;
+}
+
+/** In-app notifications for staff (the bell): one row per outbox message and user. */
+export interface NotificationTable {
+  id: Id;
+  user_id: number;
+  /** The outbox message it was delivered from (unique with user_id). */
+  outbox_id: number | null;
+  topic: string;
+  case_id: number | null;
+  title: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** An admin's edit of a built-in notification template; no row = the built-in default. */
+export interface NotificationTemplateTable {
+  topic: string;
+  /** 'reporter' | 'department' | 'supervisor' | 'coordinator' | 'leader'. */
+  audience: string;
+  title: string;
+  body: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** Reminder / missed flags of a tracked measure (容缺受理 promise), keyed by measure id. */
+export interface MeasureTrackingTable {
+  measure_id: number;
+  case_id: number;
+  reminded_at: string | null;
+  missed_at: string | null;
+}
+
+/** Rate-limit events of the public pages (e.g. online reports per client address). */
+export interface PublicRateEventTable {
+  id: Id;
+  scope: string;
+  key: string;
+  at: string;
+}
+
 export interface Database {
+  supervision_records: SupervisionRecordTable;
+  case_deadline_marks: CaseDeadlineMarkTable;
+  case_stats_daily: CaseStatsDailyTable;
+  service_packages: ServicePackageTable;
+  typical_cases: TypicalCaseTable;
   lookup_failures: LookupFailureTable;
   departments: DepartmentTable;
   users: UserTable;
@@ -231,6 +353,10 @@ export interface Database {
   calendar_days: CalendarDayTable;
   settings: SettingTable;
   outbox: OutboxTable;
+  notifications: NotificationTable;
+  notification_templates: NotificationTemplateTable;
+  measure_tracking: MeasureTrackingTable;
+  public_rate_events: PublicRateEventTable;
 }
 
 export type Db = Kysely<Database>;

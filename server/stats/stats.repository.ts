@@ -60,7 +60,52 @@ export interface StatsFilter {
   department?: string;
 }
 
-async function groupedRows(db: Executor, filter: StatsFilter, now: Date, byDepartment: boolean) {
+/**
+ * Grouped rows from the rollup (fast path): every figure but overdueOpen, which depends on "now"
+ * and is counted from the open cases themselves (index on status, due_at).
+ */
+async function rollupRows(db: Executor, filter: StatsFilter, byDepartment: boolean) {
+  let q = db
+    .selectFrom('case_stats_daily')
+    .where('received_date', '>=', filter.from)
+    .where('received_date', '<=', filter.to)
+    .select([
+      'channel',
+      'problem_type',
+      'level',
+      'status',
+      sql<number>`sum(n)`.as('n'),
+      sql<number>`sum(on_spot)`.as('on_spot'),
+      sql<number>`sum(completed)`.as('completed'),
+      sql<number>`sum(on_time)`.as('on_time'),
+      sql<number>`sum(callbacks)`.as('callbacks'),
+      sql<number>`sum(satisfied)`.as('satisfied'),
+      sql<number>`sum(bad)`.as('bad'),
+      sql<number>`sum(substantiated)`.as('substantiated'),
+    ])
+    .groupBy(['channel', 'problem_type', 'level', 'status'])
+    .having(sql`sum(n)`, '>', 0);
+  if (filter.department) q = q.where('lead_department', '=', filter.department);
+  if (byDepartment) q = q.where('lead_department', '<>', '').select('lead_department').groupBy('lead_department');
+  return (await q.execute()).map((r: any) => ({ ...r, problem_type: r.problem_type || null, level: r.level || null, overdue: 0 }));
+}
+
+/** Open cases past their deadline now, received in the period, per lead department. */
+async function overdueRows(db: Executor, filter: StatsFilter, now: Date) {
+  let q = db
+    .selectFrom('cases')
+    .where('status', 'in', [...DEADLINE_STATUSES])
+    .where('due_at', '<', now.toISOString())
+    .where('received_date', '>=', filter.from)
+    .where('received_date', '<=', filter.to)
+    .select(['lead_department', sql<number>`count(*)`.as('n')])
+    .groupBy('lead_department');
+  if (filter.department) q = q.where('lead_department', '=', filter.department);
+  return q.execute();
+}
+
+/** The reference computation: one grouped scan of `cases` (tests compare the rollup with it). */
+export async function scanRows(db: Executor, filter: StatsFilter, now: Date, byDepartment: boolean) {
   const nowIso = now.toISOString();
   const deadlineStatuses = sql.join(DEADLINE_STATUSES.map((s) => sql.lit(s)));
   let q = db
@@ -106,18 +151,30 @@ function accumulate(f: Figures, r: any): void {
   f.overdueOpen += Number(r.overdue ?? 0);
 }
 
-export async function overviewFigures(db: Executor, filter: StatsFilter, now: Date): Promise<Figures> {
+export async function overviewFigures(db: Executor, filter: StatsFilter, now: Date, source: 'rollup' | 'scan' = 'rollup'): Promise<Figures> {
   const f = emptyFigures();
-  for (const r of await groupedRows(db, filter, now, false)) accumulate(f, r);
+  if (source === 'scan') {
+    for (const r of await scanRows(db, filter, now, false)) accumulate(f, r);
+    return finish(f);
+  }
+  const [rows, overdue] = await Promise.all([rollupRows(db, filter, false), overdueRows(db, filter, now)]);
+  for (const r of rows) accumulate(f, r);
+  f.overdueOpen = overdue.reduce((s, r) => s + Number(r.n), 0);
   return finish(f);
 }
 
-export async function departmentFigures(db: Executor, filter: StatsFilter, now: Date): Promise<Map<string, Figures>> {
+export async function departmentFigures(db: Executor, filter: StatsFilter, now: Date, source: 'rollup' | 'scan' = 'rollup'): Promise<Map<string, Figures>> {
   const out = new Map<string, Figures>();
-  for (const r of await groupedRows(db, filter, now, true)) {
-    const code = (r as any).lead_department as string;
+  const get = (code: string) => {
     if (!out.has(code)) out.set(code, emptyFigures());
-    accumulate(out.get(code)!, r);
+    return out.get(code)!;
+  };
+  if (source === 'scan') {
+    for (const r of await scanRows(db, filter, now, true)) accumulate(get((r as any).lead_department), r);
+  } else {
+    const [rows, overdue] = await Promise.all([rollupRows(db, filter, true), overdueRows(db, filter, now)]);
+    for (const r of rows) accumulate(get((r as any).lead_department), r);
+    for (const o of overdue) if (o.lead_department) get(o.lead_department).overdueOpen += Number(o.n);
   }
   for (const f of out.values()) finish(f);
   return out;
