@@ -1,0 +1,91 @@
+/**
+ * The deadline sweep: marks open cases *due soon* (within the setting's working days before the
+ * deadline) and *overdue*, once per case, kind and deadline — records it on the timeline, queues
+ * notifications for the lead department and the coordinator, audits it. Safe with several
+ * instances on one PostgreSQL: the (case, kind, deadline) mark is claimed by a primary-key insert,
+ * so a second instance's insert does nothing and it moves on.
+ */
+import { sql } from 'kysely';
+import { DEADLINE_STATUSES } from '../../core/domain.js';
+import { formatShanghai, workingDaysBetween } from '../../core/working-days.js';
+import type { AppContext } from '../context.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { appendEvent } from '../cases/case.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Job } from './runner.js';
+
+export const SYSTEM_ACTOR = { username: 'system', name: '系统', role: 'system' };
+
+/** Calendar days ahead that can hold the due-soon window even across a long holiday. */
+const HORIZON_DAYS = 14;
+
+export type MarkKind = 'due_soon' | 'overdue';
+
+interface Candidate {
+  id: number;
+  case_no: string;
+  due_at: string;
+  lead_department: string | null;
+}
+
+async function candidates(ctx: AppContext, kind: MarkKind, now: Date, limit: number): Promise<Candidate[]> {
+  const nowIso = now.toISOString();
+  let q = ctx.db
+    .selectFrom('cases')
+    .select(['id', 'case_no', 'due_at', 'lead_department'])
+    .where('status', 'in', [...DEADLINE_STATUSES])
+    .where('due_at', 'is not', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('case_deadline_marks as m')
+            .select('m.case_id')
+            .whereRef('m.case_id', '=', 'cases.id')
+            .where('m.kind', '=', kind)
+            .whereRef('m.due_at', '=', sql.ref('cases.due_at')),
+        ),
+      ),
+    );
+  q = kind === 'overdue' ? q.where('due_at', '<', nowIso) : q.where('due_at', '>=', nowIso).where('due_at', '<', new Date(now.getTime() + HORIZON_DAYS * 86400_000).toISOString());
+  return (await q.orderBy('due_at').limit(limit).execute()) as Candidate[];
+}
+
+/** One bounded run; returns how many cases this instance marked. */
+export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<number> {
+  const now = ctx.clock.now();
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+  let marked = 0;
+  for (const kind of ['overdue', 'due_soon'] as const) {
+    let found = await candidates(ctx, kind, now, batch);
+    if (kind === 'due_soon') {
+      found = found.filter((c) => workingDaysBetween(now, new Date(c.due_at), calendar) <= settings.dueSoonWorkingDays);
+    }
+    for (const c of found) {
+      const at = now.toISOString();
+      const did = await ctx.db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .insertInto('case_deadline_marks')
+          .values({ case_id: c.id, kind, due_at: c.due_at, marked_at: at })
+          .onConflict((oc) => oc.columns(['case_id', 'kind', 'due_at']).doNothing())
+          .returning('case_id')
+          .executeTakeFirst();
+        if (!claimed) return false; // another instance marked it
+        const dueAt = formatShanghai(new Date(c.due_at));
+        await appendEvent(trx, c.id, { type: kind, at, by: SYSTEM_ACTOR, data: { dueAt } });
+        const recipients = [...(c.lead_department ? [`department:${c.lead_department}`] : []), 'coordinator'];
+        await trx
+          .insertInto('outbox')
+          .values(recipients.map((recipient) => ({ topic: kind, case_id: c.id, recipient, payload: JSON.stringify({ caseNo: c.case_no, dueAt }), created_at: at, available_at: at, attempts: 0 })))
+          .execute();
+        await appendAudit(trx, { at, actor: SYSTEM_ACTOR.username, action: `case.${kind}`, entityType: 'case', entityId: String(c.id), data: { caseNo: c.case_no, dueAt } });
+        return true;
+      });
+      if (did) marked++;
+    }
+  }
+  return marked;
+}
+
+export const deadlineSweepJob: Job = { name: 'deadline-sweep', everyMs: 60_000, run: (ctx) => runDeadlineSweep(ctx) };
