@@ -83,7 +83,7 @@ const TARGETS: Array<[string, number]> = [
   ['accountability', 6],
 ];
 
-export async function seedDemo(ctx: AppContext & { clock: MovableClock }, count = 300, seed = 20211817): Promise<{ cases: number }> {
+export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date } }, count = 300, seed = 20211817): Promise<{ cases: number }> {
   const r = rng(seed);
   const realNow = Date.now();
   const hash = await hashPassword(DEMO_PASSWORD);
