@@ -242,13 +242,14 @@ export interface CaseDeadlineMarkTable {
   marked_at: string;
 }
 
-export interface CaseStatsDailyTable {
-  received_date: string;
+export interface CaseStatsTable {
+  /** 'd:YYYY-MM-DD' or 'm:YYYY-MM' (Asia/Shanghai date of intake). */
+  bucket: string;
+  /** '' when not dispatched. */
   lead_department: string;
-  channel: string;
-  problem_type: string;
-  level: number;
-  status: string;
+  /** 'total', 'channel', 'problem_type', 'level' or 'status'. */
+  dim: string;
+  value: string;
   n: number;
   on_spot: number;
   completed: number;
@@ -333,7 +334,7 @@ export interface PublicRateEventTable {
 export interface Database {
   supervision_records: SupervisionRecordTable;
   case_deadline_marks: CaseDeadlineMarkTable;
-  case_stats_daily: CaseStatsDailyTable;
+  case_stats: CaseStatsTable;
   service_packages: ServicePackageTable;
   typical_cases: TypicalCaseTable;
   lookup_failures: LookupFailureTable;

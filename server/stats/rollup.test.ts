@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, DIALECTS, type TestEnv } from '../test/harness.js';
 import { seedDemo } from '../demo/demo.js';
 import { departmentFigures, overviewFigures } from './stats.repository.js';
-import { rebuildRollup } from './rollup.js';
+import { bucketsFor, rebuildRollup } from './rollup.js';
 import { shanghaiDate } from '../../core/working-days.js';
 
 /** The rollup, kept up to date action by action, must equal a full scan of the cases. */
@@ -39,10 +39,18 @@ describe.each(DIALECTS)('statistics rollup on %s', (kind) => {
     expect(all.badReviews).toBeGreaterThan(0);
   });
 
+  it('covers a period with whole months and the days of partial months', () => {
+    expect(bucketsFor('2025-01-01', '2025-12-31')).toEqual({ months: Array.from({ length: 12 }, (_, i) => `m:2025-${String(i + 1).padStart(2, '0')}`), dayRanges: [] });
+    expect(bucketsFor('2024-02-10', '2024-04-29')).toEqual({ months: ['m:2024-03'], dayRanges: [['d:2024-02-10', 'd:2024-02-29'], ['d:2024-04-01', 'd:2024-04-29']] });
+    expect(bucketsFor('2026-11-30', '2026-11-30')).toEqual({ months: [], dayRanges: [['d:2026-11-30', 'd:2026-11-30']] });
+    expect(bucketsFor('2026-12-01', '2026-11-30')).toEqual({ months: [], dayRanges: [] });
+  });
+
   it('rebuilds to the same rollup', async () => {
-    const before = await env.ctx.db.selectFrom('case_stats_daily').selectAll().where('n', '>', 0).orderBy(['received_date', 'lead_department', 'channel', 'problem_type', 'level', 'status']).execute();
+    const order = ['bucket', 'lead_department', 'dim', 'value'] as const;
+    const before = await env.ctx.db.selectFrom('case_stats').selectAll().where('n', '>', 0).orderBy([...order]).execute();
     await env.ctx.db.transaction().execute((trx) => rebuildRollup(trx));
-    const after = await env.ctx.db.selectFrom('case_stats_daily').selectAll().orderBy(['received_date', 'lead_department', 'channel', 'problem_type', 'level', 'status']).execute();
+    const after = await env.ctx.db.selectFrom('case_stats').selectAll().orderBy([...order]).execute();
     expect(after).toEqual(before);
   });
 });

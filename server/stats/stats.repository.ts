@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { CASE_STATUSES, CHANNELS, DEADLINE_STATUSES, PROBLEM_TYPES } from '../../core/domain.js';
 import type { Executor } from '../db/database.js';
+import { bucketsFor } from './rollup.js';
 
 export interface Figures {
   received: number;
@@ -61,19 +62,25 @@ export interface StatsFilter {
 }
 
 /**
- * Grouped rows from the rollup (fast path): every figure but overdueOpen, which depends on "now"
- * and is counted from the open cases themselves (index on status, due_at).
+ * Figures from the rollup (fast path): every figure but overdueOpen, which depends on "now" and is
+ * counted from the open cases themselves (index on status, due_at). Keyed by lead department
+ * ('' = all when not grouping).
  */
-async function rollupRows(db: Executor, filter: StatsFilter, byDepartment: boolean) {
+async function rollupFigures(db: Executor, filter: StatsFilter, byDepartment: boolean): Promise<Map<string, Figures>> {
+  const { months, dayRanges } = bucketsFor(filter.from, filter.to);
+  const out = new Map<string, Figures>();
+  if (!months.length && !dayRanges.length) return out;
   let q = db
-    .selectFrom('case_stats_daily')
-    .where('received_date', '>=', filter.from)
-    .where('received_date', '<=', filter.to)
+    .selectFrom('case_stats')
+    .where((eb) =>
+      eb.or([
+        ...(months.length ? [eb('bucket', 'in', months)] : []),
+        ...dayRanges.map(([lo, hi]) => eb.and([eb('bucket', '>=', lo), eb('bucket', '<=', hi)])),
+      ]),
+    )
     .select([
-      'channel',
-      'problem_type',
-      'level',
-      'status',
+      'dim',
+      'value',
       sql<number>`sum(n)`.as('n'),
       sql<number>`sum(on_spot)`.as('on_spot'),
       sql<number>`sum(completed)`.as('completed'),
@@ -83,11 +90,43 @@ async function rollupRows(db: Executor, filter: StatsFilter, byDepartment: boole
       sql<number>`sum(bad)`.as('bad'),
       sql<number>`sum(substantiated)`.as('substantiated'),
     ])
-    .groupBy(['channel', 'problem_type', 'level', 'status'])
-    .having(sql`sum(n)`, '>', 0);
+    .groupBy(['dim', 'value']);
   if (filter.department) q = q.where('lead_department', '=', filter.department);
   if (byDepartment) q = q.where('lead_department', '<>', '').select('lead_department').groupBy('lead_department');
-  return (await q.execute()).map((r: any) => ({ ...r, problem_type: r.problem_type || null, level: r.level || null, overdue: 0 }));
+  for (const r of (await q.execute()) as any[]) {
+    const code = byDepartment ? (r.lead_department as string) : '';
+    if (!out.has(code)) out.set(code, emptyFigures());
+    const f = out.get(code)!;
+    const n = Number(r.n);
+    if (n === 0 && r.dim !== 'total') continue;
+    switch (r.dim) {
+      case 'total':
+        f.received += n;
+        f.resolvedOnSpot += Number(r.on_spot);
+        f.completed += Number(r.completed);
+        f.completedOnTime += Number(r.on_time);
+        f.callbacks += Number(r.callbacks);
+        f.satisfied += Number(r.satisfied);
+        f.badReviews += Number(r.bad);
+        f.badReviewsSubstantiated += Number(r.substantiated);
+        break;
+      case 'channel':
+        f.byChannel[r.value] = (f.byChannel[r.value] ?? 0) + n;
+        break;
+      case 'problem_type':
+        if (r.value) f.byProblemType[r.value] = (f.byProblemType[r.value] ?? 0) + n;
+        break;
+      case 'level':
+        if (r.value !== '0') f.byLevel[r.value] = (f.byLevel[r.value] ?? 0) + n;
+        break;
+      case 'status':
+        f.byStatus[r.value] = (f.byStatus[r.value] ?? 0) + n;
+        if (r.value === 'rejected') f.rejected += n;
+        break;
+    }
+  }
+  for (const [code, f] of out) if (f.received === 0) out.delete(code);
+  return out;
 }
 
 /** Open cases past their deadline now, received in the period, per lead department. */
@@ -157,10 +196,10 @@ export async function overviewFigures(db: Executor, filter: StatsFilter, now: Da
     for (const r of await scanRows(db, filter, now, false)) accumulate(f, r);
     return finish(f);
   }
-  const [rows, overdue] = await Promise.all([rollupRows(db, filter, false), overdueRows(db, filter, now)]);
-  for (const r of rows) accumulate(f, r);
-  f.overdueOpen = overdue.reduce((s, r) => s + Number(r.n), 0);
-  return finish(f);
+  const [figures, overdue] = await Promise.all([rollupFigures(db, filter, false), overdueRows(db, filter, now)]);
+  const g = figures.get('') ?? f;
+  g.overdueOpen = overdue.reduce((s, r) => s + Number(r.n), 0);
+  return finish(g);
 }
 
 export async function departmentFigures(db: Executor, filter: StatsFilter, now: Date, source: 'rollup' | 'scan' = 'rollup'): Promise<Map<string, Figures>> {
@@ -172,8 +211,8 @@ export async function departmentFigures(db: Executor, filter: StatsFilter, now: 
   if (source === 'scan') {
     for (const r of await scanRows(db, filter, now, true)) accumulate(get((r as any).lead_department), r);
   } else {
-    const [rows, overdue] = await Promise.all([rollupRows(db, filter, true), overdueRows(db, filter, now)]);
-    for (const r of rows) accumulate(get((r as any).lead_department), r);
+    const [figures, overdue] = await Promise.all([rollupFigures(db, filter, true), overdueRows(db, filter, now)]);
+    for (const [code, f] of figures) out.set(code, f);
     for (const o of overdue) if (o.lead_department) get(o.lead_department).overdueOpen += Number(o.n);
   }
   for (const f of out.values()) finish(f);

@@ -40,15 +40,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('case_deadline_marks_pk', ['case_id', 'kind', 'due_at'])
     .execute();
 
-  // One row per combination of the dimensions the statistics group by, per day of intake.
+  // Statistics rollup: per bucket (a day 'd:YYYY-MM-DD' or a month 'm:YYYY-MM' of intake), lead
+  // department and one dimension value (channel, problem type, level, status; 'total' carries the
+  // figures). A year's overview sums ~12 × departments × 25 rows.
   await db.schema
-    .createTable('case_stats_daily')
-    .addColumn('received_date', 'text', (c) => c.notNull())
+    .createTable('case_stats')
+    .addColumn('bucket', 'text', (c) => c.notNull())
     .addColumn('lead_department', 'text', (c) => c.notNull())
-    .addColumn('channel', 'text', (c) => c.notNull())
-    .addColumn('problem_type', 'text', (c) => c.notNull())
-    .addColumn('level', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('dim', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('n', 'integer', (c) => c.notNull())
     .addColumn('on_spot', 'integer', (c) => c.notNull())
     .addColumn('completed', 'integer', (c) => c.notNull())
@@ -57,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('satisfied', 'integer', (c) => c.notNull())
     .addColumn('bad', 'integer', (c) => c.notNull())
     .addColumn('substantiated', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('case_stats_daily_pk', ['received_date', 'lead_department', 'channel', 'problem_type', 'level', 'status'])
+    .addPrimaryKeyConstraint('case_stats_pk', ['bucket', 'lead_department', 'dim', 'value'])
     .execute();
 
   await id(db.schema.createTable('service_packages'))
