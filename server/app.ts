@@ -16,6 +16,8 @@ import { registerAdminRoutes } from './users/admin.routes.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
+import { registerAssessmentRoutes } from './assessment/assessment.routes.js';
+import { registerOptimizationRoutes } from './optimization/optimization.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
 
@@ -134,6 +136,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerCalendarRoutes(api, ctx);
       registerAuditRoutes(api, ctx);
       registerStatsRoutes(api, ctx);
+      registerAssessmentRoutes(api, ctx);
+      registerOptimizationRoutes(api, ctx);
       registerPublicRoutes(api, ctx);
       await registerDocumentRoutes(api, ctx);
     },

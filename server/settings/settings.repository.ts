@@ -18,6 +18,17 @@ export const ZSettings = z.object({
   publicBaseUrl: z.string().trim().max(200),
   /** Working days before the deadline at which a case counts as due soon. */
   dueSoonWorkingDays: z.number().int().min(0).max(10),
+  /** Department assessment (考核): weights of the rates (summing to 100), penalties, minimum sample. */
+  assessment: z.object({
+    weights: z.object({
+      onTime: z.number().min(0).max(100),
+      satisfaction: z.number().min(0).max(100),
+      noBadReview: z.number().min(0).max(100),
+    }).refine((w) => w.onTime + w.satisfaction + w.noBadReview === 100, { error: '三项权重之和应为 100' }),
+    penaltyPerCirculation: z.number().min(0).max(100),
+    penaltyPerSubstantiated: z.number().min(0).max(100),
+    minSample: z.number().int().min(0).max(10000),
+  }),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -28,6 +39,12 @@ export const DEFAULT_SETTINGS: Settings = {
   hotlines: ['12345'],
   publicBaseUrl: 'http://127.0.0.1:3000',
   dueSoonWorkingDays: 1,
+  assessment: {
+    weights: { onTime: 40, satisfaction: 40, noBadReview: 20 },
+    penaltyPerCirculation: 5,
+    penaltyPerSubstantiated: 2,
+    minSample: 5,
+  },
 };
 
 export async function getSettings(db: Executor): Promise<Settings> {
@@ -40,8 +57,13 @@ export async function getSettings(db: Executor): Promise<Settings> {
       /* keep default on a damaged value */
     }
   }
-  const parsed = ZSettings.safeParse(merged);
-  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  // Validate key by key, so one damaged value falls back to its default without hiding the rest.
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ZSettings.shape)) {
+    const r = (schema as z.ZodType).safeParse(merged[key]);
+    out[key] = r.success ? r.data : (DEFAULT_SETTINGS as Record<string, unknown>)[key];
+  }
+  return out as Settings;
 }
 
 export async function putSettings(trx: Executor, patch: Partial<Settings>, now: string): Promise<void> {
