@@ -84,14 +84,18 @@ async function benchOne(kind: 'sqlite' | 'postgres', url: string): Promise<void>
   console.log(`\n== ${kind} (${N.toLocaleString()} cases)`);
   const h = await openPreparedDatabase(url);
   try {
-    let t = performance.now();
-    await generate(h.db, kind);
-    console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    t = performance.now();
-    const rows = await h.db.transaction().execute((trx) => rebuildRollup(trx));
-    if (kind === 'postgres') await sql`analyze`.execute(h.db);
-    else await sql`analyze`.execute(h.db);
-    console.log(`  rollup rebuilt in ${((performance.now() - t) / 1000).toFixed(1)} s: ${rows.toLocaleString()} rows`);
+    const existing = Number((await h.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    if (existing === 0) {
+      let t = performance.now();
+      await generate(h.db, kind);
+      console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      t = performance.now();
+      const rows = await h.db.transaction().execute((trx) => rebuildRollup(trx));
+      await sql`analyze`.execute(h.db);
+      console.log(`  rollup rebuilt in ${((performance.now() - t) / 1000).toFixed(1)} s: ${rows.toLocaleString()} rows`);
+    } else {
+      console.log(`  reusing ${existing.toLocaleString()} cases in ${url}`);
+    }
     const now = new Date('2026-12-31T12:00:00Z');
     const year = { from: '2025-01-01', to: '2025-12-31' };
     const all = { from: '2024-01-01', to: '2026-12-31' };
@@ -107,11 +111,13 @@ async function benchOne(kind: 'sqlite' | 'postgres', url: string): Promise<void>
   }
 }
 
-const file = path.join(os.tmpdir(), `bcs-bench-stats-${process.pid}.db`);
+// BENCH_SQLITE_FILE keeps (and reuses) the generated SQLite database between runs.
+const keep = process.env.BENCH_SQLITE_FILE;
+const file = keep ?? path.join(os.tmpdir(), `bcs-bench-stats-${process.pid}.db`);
 try {
-  await benchOne('sqlite', `sqlite:${file}`);
+  if (process.env.BENCH_SKIP_SQLITE !== '1') await benchOne('sqlite', `sqlite:${file}`);
 } finally {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  if (!keep) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
 }
 const admin = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL;
 if (admin) {

@@ -13,8 +13,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('cases').addColumn('pending_extension', 'text').execute();
   await db.schema.alterTable('cases').addColumn('on_time_due_at', 'text').execute();
   await db.schema.alterTable('cases').addColumn('extension_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  // Overdue counts scan only open cases: (status, due_at).
+  // The deadline sweep walks open cases by deadline: (status, due_at).
   await db.schema.createIndex('cases_status_due').on('cases').columns(['status', 'due_at']).execute();
+  // Statistics count open overdue cases of a period from the index alone (no table lookups).
+  await db.schema.createIndex('cases_open_stats').on('cases').columns(['status', 'received_date', 'due_at', 'lead_department']).execute();
 
   await id(db.schema.createTable('supervision_records'))
     .addColumn('case_id', 'integer', (c: any) => c.notNull().references('cases.id'))
