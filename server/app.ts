@@ -37,6 +37,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Trust X-Forwarded-For (behind a load balancer). */
   trustProxy?: boolean;
+  /** Login attempts allowed per client address per minute (default 30; tests raise it). */
+  loginPerMinute?: number;
 }
 
 const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
@@ -48,7 +50,15 @@ function errorBody(code: string, message: string, details?: unknown) {
 
 export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger
+      ? {
+          ...(typeof opts.logger === 'object' ? opts.logger : {}),
+          // Query strings can carry case numbers and phone digits: keep them out of the log.
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.ip }),
+          },
+        }
+      : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
   });
@@ -61,6 +71,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       statusCode: 429,
       ...errorBody('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(ctx2.ttl / 1000)} 秒后再试`),
     }),
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.getHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -130,7 +147,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 
   await app.register(
     async (api) => {
-      registerAuthRoutes(api, ctx);
+      registerAuthRoutes(api, ctx, { loginPerMinute: opts.loginPerMinute });
       registerCaseRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerCalendarRoutes(api, ctx);

@@ -11,10 +11,11 @@ function presentUser(u: { username: string; name: string; role: keyof typeof ROL
   return { username: u.username, name: u.name, role: u.role, roleLabel: ROLE_LABELS[u.role], department: u.department };
 }
 
-export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** `loginPerMinute`: login attempts allowed per client address per minute (default 30). */
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginPerMinute?: number } = {}): void {
   route(
     app,
-    { method: 'POST', url: '/auth/login', summary: '登录：返回令牌与会话 Cookie（含 csrfToken）', tag: '认证', auth: 'public', body: ZLogin },
+    { method: 'POST', url: '/auth/login', summary: '登录：返回令牌与会话 Cookie（含 csrfToken）；每个 IP 每分钟最多 30 次', tag: '认证', auth: 'public', body: ZLogin, rateLimit: { max: opts.loginPerMinute ?? 30, timeWindow: '1 minute' } },
     async (req, reply, { body }) => {
       const r = await login(ctx.db, body.username, body.password, ctx.clock.now(), req.ip);
       void reply.setCookie(SESSION_COOKIE, r.token, {

@@ -109,3 +109,23 @@ describe.each(DIALECTS)('auth on %s', (kind) => {
     expect(r.json().error.code).toBe('VALIDATION');
   });
 });
+
+describe('login rate limit', () => {
+  it('answers 429 after 30 attempts a minute from one address', async () => {
+    const env = await createTestEnv('sqlite');
+    const { buildApp } = await import('../app.js');
+    const app = await buildApp(env.ctx);
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } });
+        codes.push(r.statusCode);
+      }
+      expect(codes.slice(0, 30).every((c) => c === 401)).toBe(true);
+      expect(codes[30]).toBe(429);
+    } finally {
+      await app.close();
+      await env.close();
+    }
+  });
+});
