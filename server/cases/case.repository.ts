@@ -5,6 +5,7 @@ import { DEADLINE_STATUSES, type CaseStatus, type Level, type ProblemType } from
 import type { Insertable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.js';
 import { applyRollup, type RollupSource } from '../stats/rollup.js';
+import { indexCaseText, matchesText, queryTokens } from './case-search.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 
@@ -189,10 +190,11 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
   return row.value;
 }
 
-/** Inserts a case and adds it to the statistics rollup. */
+/** Inserts a case and adds it to the statistics rollup and the search index. */
 export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<number> {
   const row = await trx.insertInto('cases').values(values).returning('id').executeTakeFirstOrThrow();
   await applyRollup(trx, null, values);
+  await indexCaseText(trx, row.id, [values.matter, values.description, values.reporter_org_name]);
   return row.id;
 }
 
@@ -367,7 +369,11 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.overdue === true) {
     q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '<', nowIso);
   }
-  if (f.q) {
+  const tokens = f.q ? queryTokens(f.q) : null;
+  if (tokens) {
+    q = q.where(matchesText(db, tokens));
+  } else if (f.q) {
+    // A single character: no bigram to look up.
     const p = likePattern(f.q);
     q = q.where((eb) =>
       eb.or([

@@ -3,11 +3,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m004 from './migrations/004-supervision.js';
+import * as m005 from './migrations/005-search.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '004-supervision': m004,
+  '005-search': m005,
 };
 
 class StaticProvider implements MigrationProvider {

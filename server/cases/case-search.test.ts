@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { queryTokens, searchDocument } from './case-search.js';
+
+describe('bigram documents', () => {
+  it('turns each pair of adjacent characters into one letter token, fields apart', () => {
+    const doc = searchDocument(['社保转移', 'ＡＢ c']);
+    const tokens = doc.split(' ');
+    expect(tokens).toHaveLength(3 + 1 + 2);
+    expect(tokens.every((t) => /^[a-z]{10}$/.test(t))).toBe(true);
+    expect(tokens[3]).toBe('zzzzzzzzzz');
+    // Full-width letters fold to half-width, case and spaces do not matter.
+    expect(queryTokens('abC')).toEqual(tokens.slice(4));
+    expect(queryTokens('社')).toBeNull();
+  });
+});
+
+describe.each(DIALECTS)('text search on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  const ids: Record<string, number> = {};
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    await seedBasics(env);
+    api = await startApi(env);
+    const make = async (key: string, o: Record<string, unknown>) => {
+      ids[key] = (await api.as('clerk').post('/api/v1/cases', intakeBody(o))).body.id;
+    };
+    await make('shebao', { matter: '社保转移接续', description: '养老保险关系转移，窗口说系统不通。' });
+    await make('zhizhao', { matter: '营业执照变更', description: '经营范围变更被退回三次。' });
+    await make('org', { matter: '食品经营许可', description: '材料不齐。', reporter: { name: '李四', phone: '13800001234', kind: 'enterprise', orgName: '垫江县明月山食品有限公司', orgCode: '91440300708461136T' } });
+    await make('percent', { matter: '收费标准 100% 退还', description: '要求全额退费。' });
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await env.close();
+  });
+  const search = async (q: string) => (await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent(q)}&limit=200`)).body.items.map((i: any) => i.id);
+
+  it('finds two-character words', async () => {
+    expect(await search('社保')).toEqual([ids.shebao]);
+    expect(await search('执照')).toEqual([ids.zhizhao]);
+  });
+  it('finds longer substrings across the description and the organisation, not across fields', async () => {
+    expect(await search('系统不通')).toEqual([ids.shebao]);
+    expect(await search('明月山食品')).toEqual([ids.org]);
+    expect(await search('接续养老')).toEqual([]); // end of matter + start of description
+  });
+  it('finds a single character and literal wildcards', async () => {
+    expect(await search('照')).toEqual([ids.zhizhao]);
+    expect(await search('100%')).toEqual([ids.percent]);
+    expect(await search('%')).toEqual([ids.percent]);
+  });
+  it('combines with other filters and hides other departments\' cases from handlers', async () => {
+    expect((await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent('社保')}&channel=hotline`)).body.items).toEqual([]);
+    expect((await api.as('h_scjg').get(`/api/v1/cases?q=${encodeURIComponent('社保')}`)).body.items).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Chinese substring search over matter, description and the reporter's organisation, indexed on
+ * both databases by character bigrams: each pair of adjacent characters becomes one token, so a
+ * phrase of consecutive tokens is exactly a substring — including the two-character words people
+ * search all day (社保, 执照), which trigram indexes cannot find.
+ *
+ * Tokens are spelled in letters (each code point as 5 base-26 letters) so that neither SQLite's
+ * unicode61 tokenizer nor PostgreSQL's text-search parser splits or folds them. SQLite keeps them in
+ * an FTS5 table whose rowid is the case id; PostgreSQL in a tsvector with a GIN index.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+import { isPostgres } from '../db/dialect.js';
+
+/** A token no text produces: keeps a phrase from running across two fields. */
+const FIELD_BREAK = 'zzzzzzzzzz';
+
+function letters(cp: number): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) {
+    s = String.fromCharCode(97 + (cp % 26)) + s;
+    cp = Math.floor(cp / 26);
+  }
+  return s;
+}
+
+/** The characters compared: NFKC (full-width → half-width), lower case, no white space. */
+export function normaliseForSearch(text: string): string[] {
+  return Array.from(text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ''));
+}
+
+function bigrams(chars: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(letters(chars[i]!.codePointAt(0)!) + letters(chars[i + 1]!.codePointAt(0)!));
+  return out;
+}
+
+/** The indexed document of a case: the bigrams of each field, fields kept apart. */
+export function searchDocument(fields: Array<string | null | undefined>): string {
+  return fields
+    .filter((f): f is string => !!f)
+    .map((f) => bigrams(normaliseForSearch(f)).join(' '))
+    .filter(Boolean)
+    .join(` ${FIELD_BREAK} `);
+}
+
+/** The phrase to look for, or null when the query is a single character (no bigram). */
+export function queryTokens(q: string): string[] | null {
+  const grams = bigrams(normaliseForSearch(q));
+  return grams.length ? grams : null;
+}
+
+/** Adds or replaces a case's entry in the search index (same transaction as the case write). */
+export async function indexCaseText(trx: Executor, caseId: number, fields: Array<string | null | undefined>): Promise<void> {
+  const doc = searchDocument(fields);
+  if (isPostgres(trx)) {
+    await sql`insert into case_search (case_id, tsv) values (${caseId}, to_tsvector('simple', ${doc}))
+      on conflict (case_id) do update set tsv = excluded.tsv`.execute(trx);
+  } else {
+    await sql`delete from case_search where rowid = ${caseId}`.execute(trx);
+    await sql`insert into case_search (rowid, grams) values (${caseId}, ${doc})`.execute(trx);
+  }
+}
+
+/**
+ * A condition "the case's text contains q", for a query over `cases`: the index for two characters
+ * or more; LIKE for a single character.
+ */
+export function matchesText(db: Executor, tokens: string[]) {
+  if (isPostgres(db)) {
+    const tsq = tokens.join(' <-> ');
+    return sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.id and s.tsv @@ to_tsquery('simple', ${tsq}))`;
+  }
+  const phrase = `"${tokens.join(' ')}"`;
+  return sql<boolean>`cases.id in (select rowid from case_search where case_search match ${phrase})`;
+}
