@@ -6,6 +6,7 @@ import type { Insertable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.js';
 import { applyRollup, type RollupSource } from '../stats/rollup.js';
 import { indexCaseText, matchesText, queryTokens } from './case-search.js';
+import { isPostgres } from '../db/dialect.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 
@@ -386,6 +387,11 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   return q;
 }
 
+/**
+ * One page of the list, newest first. Without text: keyset on (received_at, id). With text the
+ * order is intake order (id) — on SQLite the FTS table is walked backwards by rowid and joined, so
+ * a common word needs no sort of every match; PostgreSQL plans the same order itself.
+ */
 export async function listCases(
   db: Executor,
   f: CaseFilters,
@@ -393,20 +399,34 @@ export async function listCases(
   actor: Actor,
   now: Date,
 ): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
-  let q = filteredCases(db, f, actor, now);
-  if (page.cursor) {
-    const c = decodeCursor(page.cursor);
-    if (!c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
-    q = q.where((eb) =>
-      eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]),
-    );
+  const c = page.cursor ? decodeCursor(page.cursor) : null;
+  if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
+  const tokens = f.q ? queryTokens(f.q) : null;
+  let rows: any[];
+  if (tokens && !isPostgres(db)) {
+    // Walk the FTS index newest first (rowid = case id) and join the filtered cases.
+    const phrase = `"${tokens.join(' ')}"`;
+    const visible = filteredCases(db, { ...f, q: undefined }, actor, now).select('cases.id');
+    let q = db
+      .selectFrom(sql<{ rowid: number }>`case_search`.as('case_search'))
+      .innerJoin('cases', 'cases.id', sql.ref('case_search.rowid') as any)
+      .where(sql<boolean>`case_search match ${phrase}`)
+      .where('cases.id', 'in', visible);
+    if (c) q = q.where(sql.ref('case_search.rowid') as any, '<', c.id);
+    rows = await q.selectAll('cases').orderBy(sql`case_search.rowid`, 'desc').limit(page.limit + 1).execute();
+  } else if (tokens) {
+    let q = filteredCases(db, f, actor, now);
+    if (c) q = q.where('id', '<', c.id);
+    rows = await q.selectAll('cases').orderBy('id', 'desc').limit(page.limit + 1).execute();
+  } else {
+    let q = filteredCases(db, f, actor, now);
+    if (c) {
+      q = q.where((eb) =>
+        eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]),
+      );
+    }
+    rows = await q.selectAll('cases').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
   }
-  const rows = await q
-    .selectAll('cases')
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
   const more = rows.length > page.limit;
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
   const last = items[items.length - 1];
