@@ -20,6 +20,8 @@ import { registerAssessmentRoutes } from './assessment/assessment.routes.js';
 import { registerOptimizationRoutes } from './optimization/optimization.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
+import { registerNotificationRoutes } from './notifications/notification.routes.js';
+import { registerPublicPages } from './public/public.pages.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,7 +77,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
+    if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
     if (!reply.getHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
@@ -156,10 +158,12 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerAssessmentRoutes(api, ctx);
       registerOptimizationRoutes(api, ctx);
       registerPublicRoutes(api, ctx);
+      registerNotificationRoutes(api, ctx);
       await registerDocumentRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
+  registerPublicPages(app);
 
   if (opts.webRoot) {
     const { registerWeb } = await import('./web.js');

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZPublicIntake } from '../../core/api/schemas.js';
-import { STATUS_LABELS, type CaseStatus } from '../../core/domain.js';
+import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -15,12 +15,19 @@ import { intakeCase } from '../cases/case.service.js';
 import { findCaseByNo, listEvents } from '../cases/case.repository.js';
 import { formatShanghai } from '../../core/working-days.js';
 import { listDepartments } from '../users/user.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { rejectRouteText } from '../notifications/templates.js';
 
 /** The online platform as an actor: cases it files are audited as `public`. */
 export const PUBLIC_ACTOR: Actor = { userId: 0, username: 'public', name: '网上平台', role: 'clerk', department: null };
 
 export const LOOKUP_WINDOW_MS = 15 * 60_000;
 export const LOOKUP_MAX_FAILURES = 10;
+/** Online reports filed per client address within the window (counted in the database, shared by every instance). */
+export const REPORT_WINDOW_MS = 60 * 60_000;
+export const REPORT_MAX_PER_IP = 10;
+/** Rate-limit rows older than this are purged by the housekeeping job. */
+export const RATE_ROWS_KEEP_MS = 24 * 60 * 60_000;
 
 /** What a reporter reads for each state: plain words, no jargon. */
 const PUBLIC_STATUS: Record<CaseStatus, string> = {
@@ -48,6 +55,8 @@ const PUBLIC_EVENTS: Record<string, string> = {
   callback: '回访',
   verify: '核查',
   urge: '督促办理',
+  'approve-extension': '延长办理时限',
+  supervise: '督办',
 };
 
 const ZLookupQuery = z.object({ phoneLast4: z.string().optional() });
@@ -56,22 +65,55 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
   route(
     app,
     {
+      method: 'GET',
+      url: '/public/info',
+      summary: '公众页面所需信息：县名、服务热线、可选的涉及部门',
+      tag: '公众',
+      auth: 'public',
+    },
+    async () => {
+      const [settings, depts] = await Promise.all([getSettings(ctx.db), listDepartments(ctx.db)]);
+      return {
+        countyName: settings.countyName,
+        hotlines: settings.hotlines,
+        departments: depts.filter((d) => d.disabled === 0).map((d) => ({ code: d.code, name: d.name })),
+      };
+    },
+  );
+
+  route(
+    app,
+    {
       method: 'POST',
       url: '/public/cases',
-      summary: '网上反映（无需登录；须同意个人信息使用说明；按 IP 限流）',
+      summary: `网上反映（无需登录；须同意个人信息使用说明；每个 IP 每小时至多 ${REPORT_MAX_PER_IP} 件 → 429）`,
       tag: '公众',
       auth: 'public',
       bodyDoc: ZPublicIntake,
-      responses: { 201: '已登记' },
-      rateLimit: { max: 10, timeWindow: '10 minutes' },
+      responses: { 201: '已登记', 429: '提交过于频繁' },
+      // A per-instance flood guard against junk requests; the real limit is counted in the database below.
+      rateLimit: { max: 60, timeWindow: '10 minutes' },
     },
     async (req, reply) => {
       const body = req.body as Record<string, unknown> | null;
       if (!body || typeof body !== 'object' || body.consent !== true) {
         throw new AppError('VALIDATION', '请阅读并同意个人信息使用说明', [{ field: 'consent', message: '请阅读并同意个人信息使用说明' }]);
       }
+      const now = ctx.clock.now();
+      const since = new Date(now.getTime() - REPORT_WINDOW_MS).toISOString();
+      const filed = await ctx.db
+        .selectFrom('public_rate_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('scope', '=', 'report')
+        .where('key', '=', req.ip)
+        .where('at', '>', since)
+        .executeTakeFirstOrThrow();
+      if (Number(filed.n) >= REPORT_MAX_PER_IP) {
+        throw new AppError('RATE_LIMITED', '提交过于频繁，请稍后再试；如有急事请拨打服务热线');
+      }
       const { consent: _c, channel: _ch, ...rest } = body;
       const r = await intakeCase(ctx, rest, PUBLIC_ACTOR, { channelOverride: 'online', allowPublic: true });
+      await ctx.db.insertInto('public_rate_events').values({ scope: 'report', key: req.ip, at: now.toISOString() }).execute();
       void reply.status(201);
       return { caseNo: r.record.caseNo, receivedAt: formatShanghai(new Date(r.record.receivedAt)), status: r.record.status, statusText: PUBLIC_STATUS[r.record.status] };
     },
@@ -120,6 +162,8 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         department: c.leadDepartment ? (names.get(c.leadDepartment) ?? null) : null,
         dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
         reply: done ? c.result : c.status === 'rejected' ? c.rejectExplanation : null,
+        rejectReason: c.status === 'rejected' && c.rejectCategory ? (REJECT_CATEGORY_LABELS[c.rejectCategory as RejectCategory] ?? null) : null,
+        appealRoute: c.status === 'rejected' ? rejectRouteText(c.rejectCategory) : null,
         completedAt: c.completedAt ? formatShanghai(new Date(c.completedAt)) : null,
         progress: events.filter((e) => PUBLIC_EVENTS[e.type]).map((e) => ({ at: formatShanghai(new Date(e.at)), text: PUBLIC_EVENTS[e.type] })),
       };

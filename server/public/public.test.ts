@@ -67,3 +67,125 @@ describe.each(DIALECTS)('public pages on %s', (kind) => {
     await api.relogin();
   });
 });
+
+describe.each(DIALECTS)('public pages and lookup details on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    await seedBasics(env);
+    api = await startApi(env);
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await env.close();
+  });
+
+  const file = (o: Record<string, unknown> = {}, ip = '10.9.0.1') =>
+    api.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/cases',
+      remoteAddress: ip,
+      payload: {
+        reporter: { name: '上官婉儿', phone: '15823456789', kind: 'enterprise', orgName: '垫江县婉儿农业开发有限公司', orgCode: '91440300708461136T' },
+        matter: '农业企业用地审批',
+        departmentCodes: ['ghzrzyj'],
+        description: '设施农业用地备案多次被退回。',
+        consent: true,
+        ...o,
+      },
+    });
+  const lookup = (caseNo: string, digits: string, ip = '10.9.1.1') =>
+    api.app.inject({ method: 'GET', url: `/api/v1/public/cases/${caseNo}?phoneLast4=${digits}`, remoteAddress: ip });
+  const act = async (user: string, id: number, action: string, body: Record<string, unknown>) => {
+    const r = await api.as(user).post(`/api/v1/cases/${id}/actions/${action}`, body);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+  const idOf = async (caseNo: string) => (await env.ctx.db.selectFrom('cases').select('id').where('case_no', '=', caseNo).executeTakeFirstOrThrow()).id;
+
+  it('serves the report and track pages in Chinese, with a strict CSP and their assets', async () => {
+    for (const [url, text] of [
+      ['/public/report', ['“办不成事”网上反映', '个人信息使用说明', '我已阅读并同意', '提交反映', '统一社会信用代码']],
+      ['/public/track', ['办理进度查询', '反映件编号', '手机号码后四位']],
+      ['/public/track?caseNo=2026-000001', ['办理进度查询']],
+    ] as const) {
+      const r = await api.app.inject({ method: 'GET', url });
+      expect(r.statusCode, url).toBe(200);
+      expect(r.headers['content-type']).toContain('text/html');
+      for (const t of text) expect(r.body, url).toContain(t);
+      expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      // The app-wide hook may set same-origin; the page's own meta tag makes it no-referrer either way.
+      expect(['no-referrer', 'same-origin']).toContain(r.headers['referrer-policy']);
+      expect(r.body).toContain('<meta name="referrer" content="no-referrer">');
+      expect(r.body).toContain('name="viewport" content="width=device-width');
+      expect(r.body).not.toMatch(/<script>|style="/); // nothing inline, so the CSP holds
+      for (const m of r.body.matchAll(/(?:src|href)="(\/public\/assets\/[^"]+)"/g)) {
+        const a = await api.app.inject({ method: 'GET', url: m[1]! });
+        expect(a.statusCode, m[1]).toBe(200);
+        expect(a.headers['cache-control']).toContain('max-age');
+      }
+    }
+    expect((await api.app.inject({ method: 'GET', url: '/public/assets/secret.env' })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'GET', url: '/public/assets/..%2Fpublic.routes.ts' })).statusCode).toBe(404);
+    const root = await api.app.inject({ method: 'GET', url: '/public' });
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe('/public/report');
+  });
+
+  it('gives the pages the county, hotline and departments without login', async () => {
+    const r = await api.app.inject({ method: 'GET', url: '/api/v1/public/info' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ countyName: '垫江县', hotlines: ['12345'] });
+    expect(r.json().departments).toContainEqual({ code: 'scjgj', name: '县市场监管局' });
+  });
+
+  it('shows the reply of a completed case, and nothing personal, ever', async () => {
+    const { caseNo } = (await file()).json();
+    const id = await idOf(caseNo);
+    let v = await act('coord', id, 'accept', { version: 1, problemType: 'complex' });
+    v = await act('coord', id, 'dispatch', { version: v.version, level: 1, leadDepartment: 'ghzrzyj' });
+    let r = await lookup(caseNo, '6789');
+    expect(r.json()).toMatchObject({ status: 'assigned', department: '县规划自然资源局', reply: null });
+    expect(r.json().dueAt).toMatch(/\+08:00$/);
+    // The test accounts have no handler of ghzrzyj: the leader hands the case to scjgj through a level-3 escalation.
+    v = await act('coord', id, 'request-escalation', { version: v.version, reason: '涉及用地政策' });
+    v = await act('leader', id, 'approve-escalation', { version: v.version, leadDepartment: 'scjgj', coDepartments: ['ghzrzyj'], dueAt: '2026-12-20T18:00:00+08:00' });
+    v = await act('h_scjg', id, 'sign', { version: v.version });
+    await act('h_scjg', id, 'complete', { version: v.version, result: '经县工作组协调，已为贵公司办结设施农业用地备案。', repliedVia: 'phone' });
+
+    r = await lookup(caseNo, '6789');
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ status: 'completed', statusText: '已办结，等待回访', department: '县市场监管局', reply: '经县工作组协调，已为贵公司办结设施农业用地备案。' });
+    expect(body.completedAt).toMatch(/\+08:00$/);
+    expect(body.progress.map((p: any) => p.text)).toEqual(['收到反映', '予以受理', '交承办部门办理', '提请县工作组协调', '县工作组交办', '承办部门签收', '办结并答复']);
+    for (const secret of ['上官', '婉儿', '15823456789', '1582', '91440300708461136T', '农业开发有限公司', 'h_scjg', '孙市监', '李行管']) {
+      expect(r.body, secret).not.toContain(secret);
+    }
+  });
+
+  it('explains a rejection with its category and the route for an objection', async () => {
+    const { caseNo } = (await file({ matter: '房屋产权纠纷' })).json();
+    await act('coord', await idOf(caseNo), 'reject', { version: 1, reasonCategory: 'litigation', explanation: '该纠纷已由人民法院受理。' });
+    const body = (await lookup(caseNo, '6789')).json();
+    expect(body).toMatchObject({ status: 'rejected', reply: '该纠纷已由人民法院受理。', rejectReason: '涉诉' });
+    expect(body.appealRoute).toContain('如对不予受理有异议，可依法通过');
+  });
+
+  it('limits online reports per client address, counted in the database (429), and lets other addresses through', async () => {
+    for (let i = 0; i < 10; i++) expect((await file({}, '10.9.9.9')).statusCode).toBe(201);
+    const blocked = await file({}, '10.9.9.9');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('RATE_LIMITED');
+    expect((await file({}, '10.9.9.10')).statusCode).toBe(201);
+    const invalid = await file({ consent: false }, '10.9.9.11');
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.details[0].field).toBe('consent');
+    env.clock.advance(61 * 60_000);
+    expect((await file({}, '10.9.9.9')).statusCode).toBe(201);
+    await api.relogin();
+  });
+});

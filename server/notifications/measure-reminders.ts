@@ -1,0 +1,127 @@
+/**
+ * 容缺受理 promises (DESIGN.md §2, problem type `materials`): the applicant promised in writing to
+ * hand in the missing material by the measure's due date. One working day before it (09:00
+ * Asia/Shanghai of the previous working day, by the official calendar) the reporter (SMS) and the
+ * lead department (in-app; the coordinator when none) are reminded; once the due date has passed
+ * the measure is flagged missed on the case, and the department and the coordinator are told.
+ *
+ * Exactly once across instances: each flag is claimed with a conditional insert into
+ * `measure_tracking` (`ON CONFLICT (measure_id) DO UPDATE … WHERE <flag> IS NULL RETURNING`), in
+ * the same transaction as its timeline event, outbox messages and audit record.
+ */
+import { MEASURE_LABELS, type MeasureType } from '../../core/domain.js';
+import { addCalendarDays, formatShanghai, isWorkingDay, shanghaiDate, type WorkCalendar } from '../../core/working-days.js';
+import type { AppContext } from '../context.js';
+import type { Executor } from '../db/database.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { appendEvent } from '../cases/case.repository.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import type { Job } from '../jobs/runner.js';
+
+/** Measures whose due date is a promise the platform tracks. */
+export const TRACKED_MEASURES: readonly MeasureType[] = ['tolerance_acceptance'];
+/** Local hour (Asia/Shanghai) of the reminder on the working day before the due date. */
+export const REMINDER_HOUR = 9;
+/** Reminders (they include an SMS) go out only between these local hours. */
+export const DAYTIME = { from: 8, to: 21 } as const;
+const BATCH = 100;
+const SYSTEM = { username: 'system', name: '系统', role: 'system' };
+
+/** Timeline event types written here (shown on the case's timeline). */
+export const MEASURE_EVENTS = {
+  /** The reporter and the department were reminded of a 容缺 promise due within one working day. */
+  dueSoon: 'measure_due_soon',
+  /** A 容缺 promise's due date passed: flagged missed on the case. */
+  overdue: 'measure_overdue',
+} as const;
+
+/** 09:00 Asia/Shanghai of the last working day before the due date's day. */
+export function reminderInstant(dueAt: Date, cal: WorkCalendar): Date {
+  let d = addCalendarDays(shanghaiDate(dueAt), -1);
+  for (let i = 0; i < 60 && !isWorkingDay(d, cal).working; i++) d = addCalendarDays(d, -1);
+  return new Date(Date.parse(`${d}T${String(REMINDER_HOUR).padStart(2, '0')}:00:00+08:00`));
+}
+
+function isDaytime(now: Date): boolean {
+  const h = new Date(now.getTime() + 8 * 3_600_000).getUTCHours();
+  return h >= DAYTIME.from && h < DAYTIME.to;
+}
+
+interface Candidate {
+  id: number;
+  case_id: number;
+  type: string;
+  note: string | null;
+  due_at: string | null;
+  case_no: string;
+  lead_department: string | null;
+}
+
+function candidates(db: Executor) {
+  return db
+    .selectFrom('measures as m')
+    .innerJoin('cases as c', 'c.id', 'm.case_id')
+    .leftJoin('measure_tracking as t', 't.measure_id', 'm.id')
+    .select(['m.id', 'm.case_id', 'm.type', 'm.note', 'm.due_at', 'c.case_no', 'c.lead_department'])
+    .where('m.type', 'in', [...TRACKED_MEASURES])
+    .where('m.due_at', 'is not', null)
+    .where('c.status', 'not in', ['rejected', 'closed']);
+}
+
+async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'): Promise<boolean> {
+  const at = ctx.clock.now().toISOString();
+  const column = kind === 'dueSoon' ? 'reminded_at' : 'missed_at';
+  return ctx.db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('measure_tracking')
+      .values({ measure_id: m.id, case_id: m.case_id, reminded_at: kind === 'dueSoon' ? at : null, missed_at: kind === 'overdue' ? at : null })
+      .onConflict((oc) => oc.column('measure_id').doUpdateSet({ [column]: at }).where(`measure_tracking.${column}`, 'is', null))
+      .returning('measure_id')
+      .executeTakeFirst();
+    if (!claimed) return false;
+    const label = MEASURE_LABELS[m.type as MeasureType] ?? m.type;
+    const type = MEASURE_EVENTS[kind];
+    const dueAt = formatShanghai(new Date(m.due_at!));
+    await appendEvent(trx, m.case_id, { type, at, by: SYSTEM, data: { measureId: m.id, measureType: m.type, dueAt, note: m.note } });
+    const dept = m.lead_department ? `department:${m.lead_department}` : null;
+    const recipients = kind === 'dueSoon' ? ['reporter', dept ?? 'coordinator'] : [...(dept ? [dept] : []), 'coordinator'];
+    const payload = JSON.stringify({ caseNo: m.case_no, measureId: m.id, measure: label, dueAt: m.due_at, note: m.note });
+    await trx
+      .insertInto('outbox')
+      .values(recipients.map((recipient) => ({ topic: type, case_id: m.case_id, recipient, payload, created_at: at, available_at: at, attempts: 0 })))
+      .execute();
+    await appendAudit(trx, { at, actor: SYSTEM.username, action: `case.${type}`, entityType: 'case', entityId: String(m.case_id), data: { caseNo: m.case_no, measureId: m.id, dueAt } });
+    return true;
+  });
+}
+
+/**
+ * One run: flags missed promises, then (in daytime) reminds of those due within one working day.
+ * Bounded: at most 100 of each per run. Returns how many flags this run set.
+ */
+export async function runMeasureReminders(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  let set = 0;
+  const missed = await candidates(ctx.db).where('m.due_at', '<=', nowIso).where('t.missed_at', 'is', null).orderBy('m.due_at').orderBy('m.id').limit(BATCH).execute();
+  for (const m of missed) if (await flag(ctx, m, 'overdue')) set++;
+
+  if (!isDaytime(now)) return set;
+  const soon = await candidates(ctx.db).where('m.due_at', '>', nowIso).where('t.reminded_at', 'is', null).orderBy('m.due_at').orderBy('m.id').limit(BATCH).execute();
+  if (soon.length === 0) return set;
+  const cal = await loadCalendar(ctx.db);
+  for (const m of soon) {
+    // Ordered by due date, so the reminder instants are ordered too: stop at the first one not yet due.
+    if (reminderInstant(new Date(m.due_at!), cal).getTime() > now.getTime()) break;
+    if (await flag(ctx, m, 'dueSoon')) set++;
+  }
+  return set;
+}
+
+/** The reminder flags of a case's measures, for the case detail: measure id → flags (UTC ISO). */
+export async function measureFlags(db: Executor, caseId: number): Promise<Map<number, { remindedAt: string | null; missedAt: string | null }>> {
+  const rows = await db.selectFrom('measure_tracking').selectAll().where('case_id', '=', caseId).execute();
+  return new Map(rows.map((r) => [r.measure_id, { remindedAt: r.reminded_at, missedAt: r.missed_at }]));
+}
+
+export const measureReminderJob: Job = { name: 'measure-reminders', everyMs: 60_000, run: runMeasureReminders };

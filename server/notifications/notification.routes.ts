@@ -1,0 +1,262 @@
+/**
+ * In-app notifications of the signed-in user (the bell), notification templates (admin), and the
+ * state of the outbox (admin).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { formatShanghai } from '../../core/working-days.js';
+import type { AppContext } from '../context.js';
+import { parseWith, route } from '../http.js';
+import { AppError, notFound, validation } from '../errors.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { countUnread, listNotifications, markAllRead, markRead } from './notification.repository.js';
+import { deleteTemplate, isKnownTemplate, listTemplates, saveTemplate, type StoredTemplate } from './template.repository.js';
+import { AUDIENCE_LABELS, DEFAULT_TEMPLATES, PLACEHOLDERS, TEMPLATE_LIMITS, TOPICS, channelOf, checkTemplateText, templateKey, type Audience } from './templates.js';
+
+const iso = (v: string | null) => (v ? formatShanghai(new Date(v)) : null);
+const topicLabel = (t: string) => (TOPICS as Record<string, string>)[t] ?? t;
+
+const positiveInt = (field: string, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > max) {
+        ctx.addIssue({ code: 'custom', message: `${field} 应为 1–${max} 的整数` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
+export const ZNotificationQuery = z.object({
+  unread: z.enum(['true', 'false'], { error: 'unread 应为 true 或 false' }).optional(),
+  limit: positiveInt('limit', 200),
+  /** Keyset cursor: the `nextCursor` of the previous page. */
+  cursor: positiveInt('cursor', 2_147_483_647),
+});
+
+export const ZTemplateUpdate = z.object({
+  title: z
+    .string({ error: '标题必须是文字' })
+    .trim()
+    .max(TEMPLATE_LIMITS.title, { error: `标题不能超过 ${TEMPLATE_LIMITS.title} 个字` })
+    .optional(),
+  body: z
+    .string({ error: '模板内容必须是文字' })
+    .trim()
+    .min(1, { error: '请填写模板内容' })
+    .max(TEMPLATE_LIMITS.body, { error: `模板内容不能超过 ${TEMPLATE_LIMITS.body} 个字` }),
+});
+
+function presentTemplate(t: StoredTemplate) {
+  const def = DEFAULT_TEMPLATES[templateKey(t.topic, t.audience)]!;
+  return {
+    topic: t.topic,
+    topicLabel: topicLabel(t.topic),
+    audience: t.audience,
+    audienceLabel: AUDIENCE_LABELS[t.audience],
+    channel: channelOf(t.audience),
+    title: t.title,
+    body: t.body,
+    defaultTitle: def.title,
+    defaultBody: def.body,
+    customized: t.customized,
+    updatedAt: iso(t.updatedAt),
+    updatedBy: t.updatedBy,
+  };
+}
+
+const PARAMS_RE = /^[a-z_]{1,40}$/;
+
+export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/notifications',
+      summary: '我的站内通知（最新在前；unread=true 只看未读；cursor 分页）',
+      tag: '通知',
+      query: ZNotificationQuery,
+    },
+    async (_req, _reply, { query, actor }) => {
+      const [page, unreadCount] = await Promise.all([
+        listNotifications(ctx.db, actor.userId, { unreadOnly: query.unread === 'true', limit: query.limit ?? 20, beforeId: query.cursor }),
+        countUnread(ctx.db, actor.userId),
+      ]);
+      return {
+        items: page.rows.map((n) => ({
+          id: n.id,
+          topic: n.topic,
+          topicLabel: topicLabel(n.topic),
+          caseId: n.caseId,
+          caseNo: n.caseNo,
+          title: n.title,
+          body: n.body,
+          createdAt: iso(n.createdAt),
+          read: n.readAt !== null,
+          readAt: iso(n.readAt),
+        })),
+        unreadCount,
+        nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+      };
+    },
+  );
+
+  route(app, { method: 'GET', url: '/notifications/unread-count', summary: '我的未读通知数（铃铛角标）', tag: '通知' }, async (_req, _reply, { actor }) => ({
+    count: await countUnread(ctx.db, actor.userId),
+  }));
+
+  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知' }, async (_req, _reply, { actor }) => {
+    const updated = await markAllRead(ctx.db, actor.userId, ctx.clock.now().toISOString());
+    return { updated, unreadCount: 0 };
+  });
+
+  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知' }, async (req, _reply, { actor }) => {
+    const raw = (req.params as { id: string }).id;
+    if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
+    const r = await markRead(ctx.db, actor.userId, Number(raw), ctx.clock.now().toISOString());
+    if (!r) throw notFound();
+    return { id: r.id, read: true, readAt: iso(r.readAt), unreadCount: await countUnread(ctx.db, actor.userId) };
+  });
+
+  route(
+    app,
+    { method: 'GET', url: '/notification-templates', summary: '消息模板（系统管理员）：短信发给反映人，站内通知发给工作人员', tag: '通知', auth: ['admin'] },
+    async () => ({
+      items: (await listTemplates(ctx.db)).map(presentTemplate),
+      placeholders: Object.entries(PLACEHOLDERS).map(([name, label]) => ({ name, token: `{${name}}`, label })),
+      limits: TEMPLATE_LIMITS,
+    }),
+  );
+
+  const templateParams = (req: { params: unknown }): { topic: string; audience: Audience } => {
+    const { topic, audience } = req.params as { topic: string; audience: string };
+    if (!PARAMS_RE.test(topic) || !isKnownTemplate(topic, audience)) throw notFound();
+    return { topic, audience };
+  };
+
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/notification-templates/:topic/:audience',
+      summary: '修改消息模板（系统管理员）；只能使用列出的占位符，如 {caseNo}',
+      tag: '通知',
+      bodyDoc: ZTemplateUpdate,
+    },
+    async (req, _reply, { actor }) => {
+      const { topic, audience } = templateParams(req);
+      const body = parseWith(ZTemplateUpdate, req.body);
+      const title = body.title || DEFAULT_TEMPLATES[templateKey(topic, audience)]!.title;
+      const details = [
+        ...checkTemplateText(title).map((message) => ({ field: 'title', message })),
+        ...checkTemplateText(body.body).map((message) => ({ field: 'body', message })),
+      ];
+      if (details.length) throw validation(details);
+      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', '只有系统管理员可以修改消息模板');
+      const at = ctx.clock.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        await saveTemplate(trx, topic, audience, { title, body: body.body }, actor.username, at);
+        await appendAudit(trx, { at, actor: actor.username, action: 'notification_template.save', entityType: 'notification_template', entityId: templateKey(topic, audience), data: { title, body: body.body } });
+      });
+      return presentTemplate((await listTemplates(ctx.db)).find((t) => t.topic === topic && t.audience === audience)!);
+    },
+  );
+
+  route(
+    app,
+    { method: 'DELETE', url: '/notification-templates/:topic/:audience', summary: '恢复默认消息模板（系统管理员）', tag: '通知' },
+    async (req, _reply, { actor }) => {
+      const { topic, audience } = templateParams(req);
+      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', '只有系统管理员可以修改消息模板');
+      const at = ctx.clock.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        await deleteTemplate(trx, topic, audience);
+        await appendAudit(trx, { at, actor: actor.username, action: 'notification_template.reset', entityType: 'notification_template', entityId: templateKey(topic, audience), data: {} });
+      });
+      return presentTemplate((await listTemplates(ctx.db)).find((t) => t.topic === topic && t.audience === audience)!);
+    },
+  );
+
+  route(
+    app,
+    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: ['admin'] },
+    async () => {
+      const now = ctx.clock.now().toISOString();
+      const counts = await ctx.db
+        .selectFrom('outbox')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('n'),
+          eb
+            .case()
+            .when('outcome', '=', 'dead')
+            .then('dead')
+            .when('last_error', 'is not', null)
+            .then('retrying')
+            .else('pending')
+            .end()
+            .as('state'),
+        ])
+        .where('delivered_at', 'is', null)
+        .groupBy('state')
+        .execute();
+      const failures = await ctx.db
+        .selectFrom('outbox')
+        .select(['id', 'topic', 'case_id', 'recipient', 'attempts', 'last_error', 'outcome', 'created_at', 'available_at'])
+        .where('delivered_at', 'is', null)
+        .where('last_error', 'is not', null)
+        .orderBy('id', 'desc')
+        .limit(50)
+        .execute();
+      const by = Object.fromEntries(counts.map((c) => [c.state, Number(c.n)]));
+      return {
+        pending: by.pending ?? 0,
+        retrying: by.retrying ?? 0,
+        dead: by.dead ?? 0,
+        now: iso(now),
+        failures: failures.map((f) => ({
+          id: f.id,
+          topic: f.topic,
+          topicLabel: topicLabel(f.topic),
+          caseId: f.case_id,
+          recipient: f.recipient,
+          attempts: f.attempts,
+          lastError: f.last_error,
+          dead: f.outcome === 'dead',
+          createdAt: iso(f.created_at),
+          nextAttemptAt: f.outcome === 'dead' ? null : iso(f.available_at),
+        })),
+      };
+    },
+  );
+
+  route(
+    app,
+    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: ['admin'] },
+    async (req, _reply, { actor }) => {
+      const raw = (req.params as { id: string }).id;
+      if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
+      const id = Number(raw);
+      const at = ctx.clock.now().toISOString();
+      const ok = await ctx.db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('outbox')
+          .set({ outcome: null, attempts: 0, available_at: at })
+          .where('id', '=', id)
+          .where('outcome', '=', 'dead')
+          .where('delivered_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) return false;
+        await appendAudit(trx, { at, actor: actor.username, action: 'outbox.retry', entityType: 'outbox', entityId: String(id), data: {} });
+        return true;
+      });
+      if (!ok) {
+        const exists = await ctx.db.selectFrom('outbox').select('id').where('id', '=', id).executeTakeFirst();
+        if (!exists) throw notFound();
+        throw new AppError('INVALID_TRANSITION', '只有已放弃投递的消息可以重新投递');
+      }
+      return { id, requeued: true };
+    },
+  );
+}
