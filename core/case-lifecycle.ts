@@ -507,7 +507,12 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           },
         },
         { ...data, badReview: bad },
-        bad ? [{ kind: 'notify', to: 'supervisor', topic: 'bad_review' }] : [],
+        bad
+          ? [
+              { kind: 'notify', to: 'supervisor', topic: 'bad_review' },
+              { kind: 'notify', to: 'coordinator', topic: 'bad_review' },
+            ]
+          : [],
       );
     }
     case 'verify': {

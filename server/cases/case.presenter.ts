@@ -103,12 +103,17 @@ export function presentCase(
       data: e.data,
     })),
     measures: extra.measures.map((m) => ({
+      id: m.id,
       type: m.type,
       note: m.note,
       dueAt: iso(m.due_at),
       staff: m.staff,
       by: m.by_user,
       at: iso(m.at),
+      /** 容缺 promise reminders: when the reminder went out, and when the due date was missed. */
+      remindedAt: iso(m.remindedAt ?? null),
+      missedAt: iso(m.missedAt ?? null),
+      missed: !!m.missedAt,
     })),
     assignmentSheets: extra.sheets.map((s) => ({
       sheetNo: s.sheet_no,

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('case routes on %s', (kind) => {
     r = await act('h_scjg', c.id, 'add-measure', { version: r.body.version, type: 'tolerance_acceptance', note: '申请人书面承诺 5 日内补交', dueAt: '2026-12-03T17:00:00+08:00' });
     expect(r.status).toBe(200);
     expect(r.body.measures).toHaveLength(1);
-    expect(r.body.measures[0]).toMatchObject({ type: 'tolerance_acceptance', dueAt: '2026-12-03T17:00:00+08:00' });
+    expect(r.body.measures[0]).toMatchObject({ id: expect.any(Number), type: 'tolerance_acceptance', dueAt: '2026-12-03T17:00:00+08:00', missed: false, remindedAt: null });
 
     r = await act('h_scjg', c.id, 'complete', { version: r.body.version, result: '容缺受理，已发营业执照', repliedVia: 'phone' });
     expect(r.status).toBe(200);

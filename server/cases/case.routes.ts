@@ -9,6 +9,7 @@ import { intakeCase, runCaseAction } from './case.service.js';
 import { findVisibleCase, listAssignmentSheets, listCases, listEvents, listMeasures, parseCaseId, type CaseRecord } from './case.repository.js';
 import { presentCase, presentCaseSummary, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
+import { measureFlags } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
@@ -18,14 +19,16 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, sheets, records, deps] = await Promise.all([
+  const [events, measures, flags, sheets, records, deps] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
+    measureFlags(ctx.db, c.id),
     listAssignmentSheets(ctx.db, c.id),
     ctx.db.selectFrom('supervision_records').selectAll().where('case_id', '=', c.id).orderBy('id').execute(),
     presentDeps(ctx),
   ]);
-  return presentCase(c, { events, measures, sheets, records }, actor, deps);
+  const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
+  return presentCase(c, { events, measures: tracked, sheets, records }, actor, deps);
 }
 
 export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void {

@@ -166,9 +166,11 @@ export async function intakeCase(
           reporterKind: r.kind,
         },
       });
+      // The reporter gets the receipt; an online report also tells the coordinator to triage it.
+      const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
       await trx
         .insertInto('outbox')
-        .values({ topic: 'received', case_id: id, recipient: 'reporter', payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })
+        .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })))
         .execute();
       await appendAudit(trx, {
         at,
