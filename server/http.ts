@@ -12,6 +12,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
+  /** Longer Markdown description for the OpenAPI document. */
+  description?: string;
   tag: string;
   /** Roles allowed; undefined = any signed-in user; 'public' = no login. */
   auth?: 'public' | readonly string[];
@@ -29,6 +31,7 @@ interface DocEntry {
   method: string;
   url: string;
   summary: string;
+  description?: string;
   tag: string;
   auth?: 'public' | readonly string[];
   body?: z.ZodType;
@@ -69,6 +72,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       method: spec.method,
       url: fullUrl,
       summary: spec.summary,
+      description: spec.description,
       tag: spec.tag,
       auth: spec.auth,
       body: spec.body ?? spec.bodyDoc,
@@ -126,7 +130,7 @@ export function openApiDocument(): unknown {
       summary: r.summary,
       tags: [r.tag],
       security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
-      ...(r.auth && r.auth !== 'public' ? { description: `角色：${r.auth.join('、')}` } : {}),
+      description: [r.auth && r.auth !== 'public' ? `角色：${r.auth.join('、')}` : r.auth === 'public' ? '无需登录' : '任何已登录用户', r.description].filter(Boolean).join('\n\n'),
       parameters: [...params, ...query],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
       responses,

@@ -21,6 +21,9 @@ describe('health and OpenAPI', () => {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     expect(doc.paths['/api/v1/cases'].post.requestBody.content['application/json'].schema.properties.reporter).toBeTruthy();
+    // The statistics' definitions are part of the API documentation.
+    expect(doc.paths['/api/v1/stats/overview'].get.description).toContain('completedOnTime');
+    expect(doc.paths['/api/v1/stats/overview'].get.description).toContain('按时办结');
     await app.close();
   });
 });
