@@ -1,7 +1,195 @@
-/** Documents: 交办单 (Word), 回执 (print page with QR code), 台账 export and import (Excel). */
-import type { FastifyInstance } from 'fastify';
+/** Documents: 交办单 (Word and print view), 回执 (print page with QR code), 台账 export, template and import (Excel). */
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { z } from 'zod';
+import { ZCaseListQuery } from '../../core/api/schemas.js';
+import { shanghaiDate } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
+import { AppError, forbidden } from '../errors.js';
+import { route } from '../http.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { listDepartments } from '../users/user.repository.js';
+import { loadAssignmentSheet, renderAssignmentSheetDocx, renderAssignmentSheetHtml } from './assignment-sheet.js';
+import { countLedgerRows, ExportAborted, writeLedger } from './ledger-export.js';
+import { contentDisposition } from './ledger-format.js';
+import { IMPORT_ROLES, MAX_IMPORT_BYTES, openWorkbook, locateLedger, validateLedger, writeImport } from './ledger-import.js';
+import { buildLedgerTemplate } from './ledger-template.js';
+import { loadReceipt, renderReceiptHtml } from './receipt.js';
+import { sendPrintPage } from './print-page.js';
 
-export async function registerDocumentRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {
-  // Routes are added here by the documents work (issue 4).
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** The list's filters without paging: the export holds every matching case. */
+export const ZLedgerQuery = ZCaseListQuery.omit({ cursor: true, limit: true });
+
+/** `?sheet=` of the 交办单: parsed after the case is found (404 before 400), so the schema only documents it. */
+const ZSheetQuery = z.object({
+  sheet: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('交办单编号，如 〔2026〕第12号（或只写 12）；缺省为最新一份'),
+});
+
+const uploadError = (message: string) => new AppError('VALIDATION', message, [{ row: null, column: null, cell: null, message }]);
+
+/** Reads the one uploaded file (field `file`), or answers 400 saying what is wrong with the upload. */
+async function receiveUpload(req: FastifyRequest): Promise<{ name: string; buffer: Buffer }> {
+  if (!req.isMultipart()) throw uploadError('请以 multipart/form-data 方式上传台账文件（字段名 file）');
+  const limitMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
+  try {
+    const part = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
+    if (!part) throw uploadError('请选择要导入的台账文件（字段名 file）');
+    if (part.fieldname !== 'file') {
+      part.file.resume();
+      throw uploadError(`上传字段名应为 file（收到 ${part.fieldname.slice(0, 30)}）`);
+    }
+    const buffer = await part.toBuffer();
+    const name = (part.filename || '台账.xlsx').replace(/[\r\n\t]/g, ' ').slice(0, 200);
+    return { name, buffer };
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw uploadError(`文件超过 ${limitMb} MB 上限，请分批导入`);
+    if (code === 'FST_FILES_LIMIT') throw uploadError('一次只能上传一个文件');
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw uploadError('上传内容的字段过多');
+    throw uploadError('上传内容无法解析，请重新选择文件上传');
+  }
+}
+
+export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Multipart only in this scope: the rest of the API keeps taking JSON alone.
+  await api.register(async (app) => {
+    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } });
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/cases/:id/assignment-sheet.docx',
+        summary: '交办单（Word，A4）：最新一份，或 ?sheet= 指定的较早一份；未交办的反映件 404',
+        tag: '文书',
+        query: ZSheetQuery,
+        produces: DOCX_TYPE,
+      },
+      async (req, reply, { actor }) => {
+        const { id } = req.params as { id: string };
+        const v = await loadAssignmentSheet(ctx, id, (req.query as { sheet?: unknown }).sheet, actor);
+        const buf = await renderAssignmentSheetDocx(v);
+        const seq = /第(\d+)号/.exec(v.sheetNo)?.[1] ?? '';
+        const year = /〔(\d+)〕/.exec(v.sheetNo)?.[1] ?? '';
+        return reply
+          .header('Content-Type', DOCX_TYPE)
+          .header('Cache-Control', 'no-store')
+          .header('Content-Disposition', contentDisposition(`交办单-${v.caseNo}-${year}第${seq}号.docx`, `assignment-sheet-${v.caseNo}-${year}-${seq}.docx`))
+          .send(buf);
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/cases/:id/assignment-sheet',
+        summary: '交办单打印页（HTML，A4）；?sheet= 同上，?print=1 打开即打印',
+        tag: '文书',
+        query: ZSheetQuery,
+        produces: 'text/html',
+      },
+      async (req, reply, { actor }) => {
+        const { id } = req.params as { id: string };
+        const v = await loadAssignmentSheet(ctx, id, (req.query as { sheet?: unknown }).sheet, actor);
+        return sendPrintPage(reply, renderAssignmentSheetHtml(v));
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/cases/:id/receipt',
+        summary: '回执打印页（HTML，A5）：编号、登记时间、后续办理与时限、咨询电话、进度查询二维码；?print=1 打开即打印',
+        tag: '文书',
+        produces: 'text/html',
+      },
+      async (req, reply, { actor }) => {
+        const { id } = req.params as { id: string };
+        return sendPrintPage(reply, renderReceiptHtml(await loadReceipt(ctx, id, actor, `${req.protocol}://${req.host}`)));
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/ledger.xlsx',
+        summary: '导出台账（Excel）：与列表相同的筛选条件，全部匹配的反映件，流式输出；X-Total-Count 头给出行数',
+        tag: '台账',
+        query: ZLedgerQuery,
+        produces: XLSX_TYPE,
+      },
+      async (req, reply, { query, actor }) => {
+        const now = ctx.clock.now();
+        const [settings, total] = await Promise.all([getSettings(ctx.db), countLedgerRows(ctx.db, { filters: query, actor, now })]);
+        const out = new PassThrough();
+        writeLedger(ctx.db, out, { filters: query, actor, now, countyName: settings.countyName }).catch((err: unknown) => {
+          if (!(err instanceof ExportAborted)) req.log.error({ err }, 'ledger export failed');
+          out.destroy(err as Error);
+        });
+        const day = shanghaiDate(now).replace(/-/g, '');
+        return reply
+          .header('Content-Type', XLSX_TYPE)
+          .header('Cache-Control', 'no-store')
+          .header('Content-Disposition', contentDisposition(`台账-${day}.xlsx`, `ledger-${day}.xlsx`))
+          .header('X-Total-Count', String(total))
+          .send(out);
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/ledger/template.xlsx',
+        summary: '台账导入模板（Excel）：与导出相同的列（联系电话填完整号码）、下拉选项和填写说明',
+        tag: '台账',
+        produces: XLSX_TYPE,
+      },
+      async (_req, reply) => {
+        const [settings, depts] = await Promise.all([getSettings(ctx.db), listDepartments(ctx.db)]);
+        const buf = await buildLedgerTemplate(settings.countyName, depts.filter((d) => d.disabled === 0));
+        return reply
+          .header('Content-Type', XLSX_TYPE)
+          .header('Cache-Control', 'no-store')
+          .header('Content-Disposition', contentDisposition('台账导入模板.xlsx', 'ledger-template.xlsx'))
+          .send(buf);
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'POST',
+        url: '/ledger/import',
+        summary:
+          '导入台账（县行管办、系统管理员；multipart，字段 file，.xlsx ≤ 20 MB）：先整体校验，任何一行有误则 400 并在 details 中逐条列出 {row, column, cell, message}，不导入任何数据；已有编号视为同一件，跳过',
+        tag: '台账',
+        responses: { 200: '已导入：{fileName, sheet, rows, imported, skipped, skippedCaseNos, sm3}', 400: '文件或数据有误，details 为逐行错误报告', 403: '角色无权导入' },
+      },
+      async (req, _reply, { actor }) => {
+        const file = await receiveUpload(req);
+        const wb = await openWorkbook(file.buffer);
+        const layout = locateLedger(wb);
+        const depts = await listDepartments(ctx.db);
+        const checked = await validateLedger(layout, depts, ctx.clock.now());
+        if (!checked.ok) {
+          const shown = checked.issues.length >= 1000 ? '（仅列出前 1000 处）' : '';
+          throw new AppError('VALIDATION', `台账有 ${checked.issues.length} 处错误${shown}，未导入任何数据，请改正后重新上传`, checked.issues);
+        }
+        if (!IMPORT_ROLES.includes(actor.role)) throw forbidden('只有县行管办和系统管理员可以导入台账');
+        return writeImport(ctx, checked.value, file, actor);
+      },
+    );
+  });
 }
