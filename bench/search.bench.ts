@@ -171,17 +171,20 @@ try {
   if (!keep) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
 }
 const admin = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL;
+// BENCH_PG_DB keeps (and reuses) a named PostgreSQL database between runs.
+const keepPg = process.env.BENCH_PG_DB;
 if (admin) {
-  const name = `bcs_bench_search_${process.pid}`;
+  const name = keepPg ?? `bcs_bench_search_${process.pid}`;
   const c = new pg.Client({ connectionString: admin });
   await c.connect();
-  await c.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+  const exists = (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+  if (!exists) await c.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
   const u = new URL(admin);
   u.pathname = `/${name}`;
   try {
     await bench('postgres', u.toString(), () => generatePg(u.toString()));
   } finally {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!keepPg) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.end();
   }
 } else console.log('\n(PostgreSQL skipped: set BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres)');

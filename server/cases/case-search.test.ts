@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
 import { queryTokens, searchDocument } from './case-search.js';
+import { pgSearchTuning } from './case.repository.js';
 
 describe('bigram documents', () => {
   it('turns each pair of adjacent characters into one letter token, fields apart', () => {
@@ -51,6 +52,33 @@ describe.each(DIALECTS)('text search on %s', (kind) => {
     expect(await search('100%')).toEqual([ids.percent]);
     expect(await search('%')).toEqual([ids.percent]);
   });
+  it('pages through the same matches whichever way the index is walked', async () => {
+    for (let i = 0; i < 9; i++) await api.as('clerk').post('/api/v1/cases', intakeBody({ matter: `医保异地备案${i}`, channel: i % 3 ? 'window' : 'hotline' }));
+    const pageAll = async (extra = '') => {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const r: any = await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent('医保')}&limit=2${extra}${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...r.body.items.map((i: any) => i.id));
+        cursor = r.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const plain = await pageAll();
+    const plainHot = await pageAll('&channel=hotline');
+    expect(plain).toHaveLength(9);
+    expect(plainHot).toHaveLength(3);
+    expect(plain).toEqual([...plain].sort((a, b) => b - a));
+    const saved = { ...pgSearchTuning };
+    Object.assign(pgSearchTuning, { probe: 1, window: 2, maxWindows: 2 });
+    try {
+      expect(await pageAll()).toEqual(plain);
+      expect(await pageAll('&channel=hotline')).toEqual(plainHot);
+    } finally {
+      Object.assign(pgSearchTuning, saved);
+    }
+  });
+
   it('combines with other filters and hides other departments\' cases from handlers', async () => {
     expect((await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent('社保')}&channel=hotline`)).body.items).toEqual([]);
     expect((await api.as('h_scjg').get(`/api/v1/cases?q=${encodeURIComponent('社保')}`)).body.items).toEqual([]);

@@ -415,9 +415,7 @@ export async function listCases(
     if (c) q = q.where(sql.ref('case_search.rowid') as any, '<', c.id);
     rows = await q.selectAll('cases').orderBy(sql`case_search.rowid`, 'desc').limit(page.limit + 1).execute();
   } else if (tokens) {
-    let q = filteredCases(db, f, actor, now);
-    if (c) q = q.where('id', '<', c.id);
-    rows = await q.selectAll('cases').orderBy('id', 'desc').limit(page.limit + 1).execute();
+    rows = await pgTextPage(db, f, page.limit + 1, c?.id ?? null, actor, now, tokens);
   } else {
     let q = filteredCases(db, f, actor, now);
     if (c) {
@@ -431,6 +429,39 @@ export async function listCases(
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
   const last = items[items.length - 1];
   return { rows: items, nextCursor: more && last ? encodeCursor(last.receivedAt, last.id) : null };
+}
+
+/**
+ * PostgreSQL text-search tuning: candidates (cases holding every bigram) above which a phrase
+ * counts as common; ids per window when walking newest first; windows before falling back.
+ * Exported so that tests can make the windows tiny.
+ */
+export const pgSearchTuning = { probe: 3000, window: 20_000, maxWindows: 8 };
+
+/**
+ * A page of text matches on PostgreSQL, newest first. The planner cannot estimate a bigram phrase:
+ * it would recheck every match of a common phrase and sort them. So first count the candidates
+ * through the GIN index (bounded): few → let the index find them all; many → walk the newest ids in
+ * windows, where matches are dense, falling back to the index for whatever is left.
+ */
+async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: number | null, actor: Actor, now: Date, tokens: string[]): Promise<any[]> {
+  const base = () => filteredCases(db, f, actor, now);
+  const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from case_search where tsv @@ to_tsquery('simple', ${tokens.join(' & ')}) limit ${pgSearchTuning.probe}) t`.execute(db);
+  const all = async (hi: number | null) => {
+    let q = base();
+    if (hi !== null) q = q.where('id', '<=', hi);
+    return q.selectAll('cases').orderBy('id', 'desc').limit(want - rows.length).execute();
+  };
+  const rows: any[] = [];
+  if ((probe.rows[0]?.n ?? 0) < pgSearchTuning.probe) return all(below === null ? null : below - 1);
+  let hi = below === null ? Number((await db.selectFrom('cases').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0) : below - 1;
+  for (let w = 0; w < pgSearchTuning.maxWindows && rows.length < want && hi >= 1; w++) {
+    const lo = Math.max(1, hi - pgSearchTuning.window + 1);
+    rows.push(...(await base().where('id', '>=', lo).where('id', '<=', hi).selectAll('cases').orderBy('id', 'desc').limit(want - rows.length).execute()));
+    hi = lo - 1;
+  }
+  if (rows.length < want && hi >= 1) rows.push(...(await all(hi)));
+  return rows;
 }
 
 /** Loads a case the actor may see, or answers 404 (the same whether unknown or hidden). */
