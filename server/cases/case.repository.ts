@@ -436,7 +436,7 @@ export async function listCases(
  * counts as common; ids per window when walking newest first; windows before falling back.
  * Exported so that tests can make the windows tiny.
  */
-export const pgSearchTuning = { probe: 3000, window: 20_000, maxWindows: 8 };
+export const pgSearchTuning = { probe: 3000, window: 2_000, maxWindows: 10 };
 
 /**
  * A page of text matches on PostgreSQL, newest first. The planner cannot estimate a bigram phrase:
@@ -445,22 +445,38 @@ export const pgSearchTuning = { probe: 3000, window: 20_000, maxWindows: 8 };
  * windows, where matches are dense, falling back to the index for whatever is left.
  */
 async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: number | null, actor: Actor, now: Date, tokens: string[]): Promise<any[]> {
-  const base = () => filteredCases(db, f, actor, now);
-  const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from case_search where tsv @@ to_tsquery('simple', ${tokens.join(' & ')}) limit ${pgSearchTuning.probe}) t`.execute(db);
-  const all = async (hi: number | null) => {
-    let q = base();
-    if (hi !== null) q = q.where('id', '<=', hi);
-    return q.selectAll('cases').orderBy('id', 'desc').limit(want - rows.length).execute();
+  const phrase = tokens.join(' <-> ');
+  const others = () => {
+    let q = filteredCases(db, { ...f, q: undefined }, actor, now);
+    if (below !== null) q = q.where('id', '<', below);
+    return q;
   };
+  // Matching ids straight from the GIN index (phrase rechecked), newest first.
+  const byIndex = async (hi: number | null, got: number) => {
+    let q = sql<{ case_id: number }>`select case_id from case_search where tsv @@ to_tsquery('simple', ${phrase})`;
+    if (hi !== null) q = sql<{ case_id: number }>`${q} and case_id <= ${hi}`;
+    const ids = (await q.execute(db)).rows.map((r) => r.case_id);
+    if (!ids.length) return [];
+    const rows: any[] = [];
+    for (let i = 0; i < ids.length && rows.length < want - got; i += 5000) {
+      const part = ids.sort((x, y) => y - x).slice(i, i + 5000);
+      rows.push(...(await others().where('id', 'in', part).selectAll('cases').orderBy('id', 'desc').limit(want - got - rows.length).execute()));
+    }
+    return rows;
+  };
+  const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from case_search where tsv @@ to_tsquery('simple', ${tokens.join(' & ')}) limit ${pgSearchTuning.probe}) t`.execute(db);
+  if ((probe.rows[0]?.n ?? 0) < pgSearchTuning.probe) return byIndex(below === null ? null : below - 1, 0);
+  // A common phrase: matches are dense among the newest cases. Check the phrase row by row there,
+  // written so that the planner cannot turn it into a scan of the whole GIN index.
+  const rowByRow = sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.id and (s.tsv || ''::tsvector) @@ to_tsquery('simple', ${phrase}))`;
   const rows: any[] = [];
-  if ((probe.rows[0]?.n ?? 0) < pgSearchTuning.probe) return all(below === null ? null : below - 1);
   let hi = below === null ? Number((await db.selectFrom('cases').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0) : below - 1;
   for (let w = 0; w < pgSearchTuning.maxWindows && rows.length < want && hi >= 1; w++) {
     const lo = Math.max(1, hi - pgSearchTuning.window + 1);
-    rows.push(...(await base().where('id', '>=', lo).where('id', '<=', hi).selectAll('cases').orderBy('id', 'desc').limit(want - rows.length).execute()));
+    rows.push(...(await others().where('id', '>=', lo).where('id', '<=', hi).where(rowByRow).selectAll('cases').orderBy('id', 'desc').limit(want - rows.length).execute()));
     hi = lo - 1;
   }
-  if (rows.length < want && hi >= 1) rows.push(...(await all(hi)));
+  if (rows.length < want && hi >= 1) rows.push(...(await byIndex(hi, rows.length)));
   return rows;
 }
 
