@@ -1,0 +1,50 @@
+/**
+ * The root: Ant Design in Simplified Chinese, the session, and the routes. Only the login page is
+ * in the first download; the signed-in shell and every page behind it load on demand.
+ */
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { AuthProvider, useAuth } from './auth/AuthContext';
+import { LoginPage } from './pages/LoginPage';
+import { FullPageLoading } from './components/FullPageLoading';
+import { theme } from './theme';
+
+const AppShell = lazy(() => import('./pages/AppShell'));
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { status, notice } = useAuth();
+  const location = useLocation();
+  if (status === 'checking') return <FullPageLoading />;
+  if (status === 'anonymous') {
+    // After an expired session, come back to the same page; after logging out, start afresh.
+    const next = location.pathname + location.search;
+    return <Navigate to={notice && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'} replace />;
+  }
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
+      <AuthProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/*"
+              element={
+                <RequireAuth>
+                  <Suspense fallback={<FullPageLoading />}>
+                    <AppShell />
+                  </Suspense>
+                </RequireAuth>
+              }
+            />
+          </Routes>
+        </BrowserRouter>
+      </AuthProvider>
+    </ConfigProvider>
+  );
+}

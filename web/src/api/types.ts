@@ -1,0 +1,253 @@
+/**
+ * Shapes of the API's answers as the web app reads them (server/cases/case.presenter.ts and the
+ * other routes). Request bodies are typed from the zod schemas of core/api/schemas.ts instead.
+ */
+import type { CaseAction } from '../../../core/case-lifecycle';
+import type {
+  CaseStatus,
+  Channel,
+  Level,
+  MeasureType,
+  ProblemType,
+  Rating,
+  RejectCategory,
+  ReplyChannel,
+  ReporterKind,
+  Role,
+  VerifyOutcome,
+} from '../../../core/domain';
+
+export interface SessionUser {
+  username: string;
+  name: string;
+  role: Role;
+  roleLabel: string;
+  department: string | null;
+}
+
+export interface LoginAnswer {
+  token: string;
+  csrfToken: string;
+  user: SessionUser;
+}
+
+export interface MeAnswer {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+/** Deadline fields shared by list rows and the detail. Instants are ISO 8601 with +08:00. */
+export interface DeadlineFields {
+  dueAt: string | null;
+  dueProvisional: boolean;
+  overdue: boolean;
+  /** Working days from today to the deadline's day (0 on the day, negative once passed); null when no clock runs. */
+  workingDaysLeft: number | null;
+}
+
+export interface CaseSummary extends DeadlineFields {
+  id: number;
+  caseNo: string;
+  channel: Channel;
+  status: CaseStatus;
+  statusLabel: string;
+  level: Level | null;
+  problemType: ProblemType | null;
+  leadDepartment: string | null;
+  leadDepartmentName: string | null;
+  coDepartments: string[];
+  reporter: { name: string; phone: string; kind: ReporterKind; orgName: string | null };
+  matter: string;
+  receivedAt: string;
+  completedAt: string | null;
+  /** The deadline was extended at least once (延期). */
+  extended?: boolean;
+  /** A 延期 request awaits the coordinator. */
+  pendingExtension?: boolean;
+  version: number;
+}
+
+export interface CasePage {
+  items: CaseSummary[];
+  nextCursor: string | null;
+}
+
+export interface TimelineEntry {
+  type: string;
+  at: string;
+  by: string;
+  byName: string;
+  byRole: Role;
+  data: Record<string, unknown>;
+}
+
+export interface Measure {
+  type: MeasureType;
+  note: string | null;
+  dueAt: string | null;
+  staff: string | null;
+  by: string;
+  at: string;
+}
+
+export interface CallbackRecord {
+  attitude: Rating;
+  result: Rating;
+  efficiency: Rating;
+  integrity: Rating;
+  comment: string | null;
+  bad: boolean;
+  at: string;
+  by: string;
+}
+
+export interface VerificationRecord {
+  substantiated: boolean;
+  outcome: VerifyOutcome;
+  note: string | null;
+  at: string;
+  by: string;
+}
+
+export interface AssignmentSheet {
+  sheetNo: string;
+  level: Level;
+  leadDepartment: string;
+  coDepartments: string[];
+  dueAt: string;
+  issuedAt: string;
+  issuedBy: string;
+}
+
+export interface CaseDetail extends DeadlineFields {
+  id: number;
+  caseNo: string;
+  channel: Channel;
+  status: CaseStatus;
+  statusLabel: string;
+  level: Level | null;
+  problemType: ProblemType | null;
+  leadDepartment: string | null;
+  leadDepartmentName: string | null;
+  coDepartments: string[];
+  coDepartmentNames: string[];
+  departmentCodes: string[];
+  reporter: { name: string; phone: string; kind: ReporterKind; orgName: string | null; orgCode: string | null };
+  matter: string;
+  description: string;
+  reason: string | null;
+  receivedAt: string;
+  createdBy: string;
+  assignmentNo: string | null;
+  escalatedFrom: CaseStatus | null;
+  resolvedOnSpot: boolean;
+  firstCompletedAt: string | null;
+  firstCompletedOnTime: boolean | null;
+  completedAt: string | null;
+  closedAt: string | null;
+  result: string | null;
+  repliedVia: ReplyChannel | null;
+  rejection: { reasonCategory: RejectCategory; explanation: string } | null;
+  callback: CallbackRecord | null;
+  callbackCount: number;
+  verification: VerificationRecord | null;
+  version: number;
+  updatedAt: string;
+  events: TimelineEntry[];
+  measures: Measure[];
+  assignmentSheets: AssignmentSheet[];
+  /** A 延期 request awaiting the coordinator. */
+  pendingExtension?: { dueAt: string; reason: string; by: string; at: string } | null;
+  extensionCount?: number;
+  extended?: boolean;
+  /** 督办单, 通报 and 线索移送 records of the case. */
+  supervisionRecords?: SupervisionRecord[];
+  /** 通报 is required (不给办, or a substantiated 差评) … */
+  circulationRequired?: boolean;
+  /** … and whether it was made. */
+  circulated?: boolean;
+  allowedActions: CaseAction[];
+}
+
+export interface SupervisionRecord {
+  kind: 'supervise' | 'circulate' | 'referral' | string;
+  recordNo: string | null;
+  department: string | null;
+  dueAt: string | null;
+  text: string;
+  by: string;
+  at: string;
+}
+
+export interface Department {
+  code: string;
+  name: string;
+  disabled: boolean;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  roleLabel: string;
+  department: string | null;
+  disabled: boolean;
+  locked: boolean;
+  createdAt: string;
+}
+
+export interface Settings {
+  levelDays: { 1: number; 2: number };
+  sessionIdleMinutes: number;
+  countyName: string;
+  hotlines: string[];
+  publicBaseUrl: string;
+  dueSoonWorkingDays: number;
+}
+
+export interface DeadlinePreview {
+  deadline: string;
+  date: string;
+  provisional: boolean;
+  start: string;
+  workingDays: number;
+}
+
+export interface CalendarYearInfo {
+  year: number;
+  source: string;
+  updatedAt: string;
+  updatedBy: string | null;
+  holidays: number;
+  workdays: number;
+}
+
+export interface YearScheduleBody {
+  holidays: Array<{ date: string; name: string }>;
+  workdays: Array<{ date: string; name: string }>;
+}
+
+export interface StatsFigures {
+  received: number;
+  byChannel: Partial<Record<Channel, number>>;
+  byProblemType: Partial<Record<ProblemType, number>>;
+  byLevel: Partial<Record<'1' | '2' | '3', number>>;
+  byStatus: Partial<Record<CaseStatus, number>>;
+  resolvedOnSpot: number;
+  rejected: number;
+  completed: number;
+  completedOnTime: number;
+  onTimeRate: number | null;
+  callbacks: number;
+  satisfied: number;
+  satisfactionRate: number | null;
+  badReviews: number;
+  badReviewsSubstantiated: number;
+  overdueOpen: number;
+}
+
+export interface DepartmentStats extends StatsFigures {
+  department: string;
+  name: string;
+}

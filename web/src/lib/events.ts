@@ -1,0 +1,122 @@
+/** Timeline events in words: what happened, and the details worth reading. */
+import { ACTION_RULES, isCaseAction } from '../../../core/case-lifecycle';
+import {
+  CHANNEL_LABELS,
+  MEASURE_LABELS,
+  PROBLEM_TYPE_LABELS,
+  RATING_ASPECTS,
+  RATING_ASPECT_LABELS,
+  RATING_LABELS,
+  REJECT_CATEGORY_LABELS,
+  REPLY_CHANNEL_LABELS,
+  STATUS_LABELS,
+  VERIFY_OUTCOME_LABELS,
+  type CaseStatus,
+  type Channel,
+  type MeasureType,
+  type ProblemType,
+  type Rating,
+  type RejectCategory,
+  type ReplyChannel,
+  type VerifyOutcome,
+} from '../../../core/domain';
+import type { TimelineEntry } from '../api/types';
+import { formatDateTime } from './time';
+
+const EXTRA_LABELS: Record<string, string> = {
+  intake: '登记',
+  deadline_recomputed: '时限重算（节假日安排已录入）',
+};
+
+export function eventTitle(type: string): string {
+  if (isCaseAction(type)) return ACTION_RULES[type].label;
+  return EXTRA_LABELS[type] ?? type;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/** Lines describing the event's data in Chinese. */
+export function eventLines(e: TimelineEntry, deptName: (code: string) => string): string[] {
+  const d = e.data ?? {};
+  const lines: string[] = [];
+  const depts = (v: unknown) => (Array.isArray(v) ? v.map((c) => deptName(String(c))).join('、') : '');
+  switch (e.type) {
+    case 'intake':
+      if (str(d.caseNo)) lines.push(`编号 ${d.caseNo}`);
+      if (str(d.channel)) lines.push(`渠道：${CHANNEL_LABELS[d.channel as Channel] ?? d.channel}`);
+      if (depts(d.departmentCodes)) lines.push(`涉及部门：${depts(d.departmentCodes)}`);
+      break;
+    case 'resolve-on-spot':
+    case 'complete':
+      if (str(d.result)) lines.push(`办理结果：${d.result}`);
+      if (str(d.repliedVia)) lines.push(`答复方式：${REPLY_CHANNEL_LABELS[d.repliedVia as ReplyChannel] ?? d.repliedVia}`);
+      if (d.onTime === false) lines.push('超过办理时限办结');
+      break;
+    case 'reject':
+      if (str(d.reasonCategory)) lines.push(`原因：${REJECT_CATEGORY_LABELS[d.reasonCategory as RejectCategory] ?? d.reasonCategory}`);
+      if (str(d.explanation)) lines.push(`说明：${d.explanation}`);
+      break;
+    case 'accept':
+    case 'change-problem-type':
+      if (str(d.problemType)) lines.push(`问题类型：${PROBLEM_TYPE_LABELS[d.problemType as ProblemType] ?? d.problemType}`);
+      break;
+    case 'dispatch':
+    case 'approve-escalation':
+      if (typeof d.level === 'number') lines.push(`${d.level === 2 ? '二级' : '一级'}交办`);
+      if (e.type === 'approve-escalation') lines.push('三级调度（一事一议）');
+      if (str(d.leadDepartment)) lines.push(`牵头部门：${deptName(String(d.leadDepartment))}`);
+      if (depts(d.coDepartments)) lines.push(`协办部门：${depts(d.coDepartments)}`);
+      if (str(d.dueAt)) lines.push(`办理时限：${formatDateTime(String(d.dueAt))}${d.provisional ? '（临时）' : ''}`);
+      if (str(d.assignmentNo)) lines.push(`交办单：${d.assignmentNo}`);
+      break;
+    case 'request-escalation':
+    case 'deny-escalation':
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      if (str(d.backTo)) lines.push(`退回：${STATUS_LABELS[d.backTo as CaseStatus] ?? d.backTo}`);
+      break;
+    case 'callback':
+      lines.push(
+        RATING_ASPECTS.map((a) => `${RATING_ASPECT_LABELS[a]}${RATING_LABELS[d[a] as Rating] ?? '—'}`).join('，'),
+      );
+      if (d.badReview) lines.push('差评，转入核查督办');
+      if (str(d.comment)) lines.push(`意见：${d.comment}`);
+      break;
+    case 'verify':
+      lines.push(`差评${d.substantiated ? '属实' : '不实'}，${VERIFY_OUTCOME_LABELS[d.outcome as VerifyOutcome] ?? ''}`);
+      if (str(d.rectifyDueAt)) lines.push(`整改时限：${formatDateTime(String(d.rectifyDueAt))}`);
+      break;
+    case 'add-measure':
+      if (str(d.type)) lines.push(`措施：${MEASURE_LABELS[d.type as MeasureType] ?? d.type}`);
+      if (str(d.staff)) lines.push(`经办人员：${d.staff}`);
+      if (str(d.dueAt)) lines.push(`期限：${formatDateTime(String(d.dueAt))}`);
+      break;
+    case 'request-extension':
+      if (str(d.dueAt)) lines.push(`申请延至：${formatDateTime(String(d.dueAt))}`);
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      break;
+    case 'approve-extension':
+      if (str(d.to)) lines.push(`时限延至：${formatDateTime(String(d.to))}`);
+      break;
+    case 'deny-extension':
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      break;
+    case 'supervise':
+      if (str(d.recordNo)) lines.push(`督办单：${d.recordNo}`);
+      if (str(d.dueAt)) lines.push(`督办时限：${formatDateTime(String(d.dueAt))}`);
+      break;
+    case 'circulate':
+      if (str(d.department)) lines.push(`被通报部门：${deptName(String(d.department))}`);
+      if (str(d.summary)) lines.push(`通报内容：${d.summary}`);
+      break;
+    case 'refer-discipline':
+      if (str(d.handedOver)) lines.push(`移送材料：${d.handedOver}`);
+      break;
+    case 'deadline_recomputed':
+      if (str(d.to)) lines.push(`新时限：${formatDateTime(String(d.to))}${d.provisional ? '（临时）' : ''}`);
+      break;
+    default:
+      break;
+  }
+  if (str(d.note)) lines.push(`${e.type === 'supervise' ? '督办要求' : '意见'}：${d.note}`);
+  return lines;
+}

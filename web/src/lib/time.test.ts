@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { deadlineTone, endOfDayIso, formatDateTime, remainingText, shanghaiToday } from './time';
+
+const base = { dueProvisional: false, overdue: false };
+
+describe('dates as the county reads them', () => {
+  it('shows instants in Asia/Shanghai whatever the browser’s zone', () => {
+    expect(formatDateTime('2026-11-30T15:59:59.000Z')).toBe('2026-11-30 23:59');
+    expect(formatDateTime('2026-11-30T23:59:59+08:00')).toBe('2026-11-30 23:59');
+    expect(formatDateTime(null)).toBe('—');
+    expect(shanghaiToday(new Date('2026-11-26T17:00:00Z'))).toBe('2026-11-27');
+  });
+
+  it('writes a picked day as its end in Shanghai', () => {
+    expect(endOfDayIso('2026-12-08')).toBe('2026-12-08T23:59:59+08:00');
+  });
+
+  it('words the working days left, the due day and an overdue deadline', () => {
+    expect(remainingText({ ...base, dueAt: 'x', workingDaysLeft: 2 })).toBe('（剩 2 个工作日）');
+    expect(remainingText({ ...base, dueAt: 'x', workingDaysLeft: 0 })).toBe('（今日到期）');
+    expect(remainingText({ ...base, dueAt: 'x', overdue: true, workingDaysLeft: -3 })).toBe('（已超期 3 个工作日）');
+    expect(remainingText({ ...base, dueAt: 'x', overdue: true, workingDaysLeft: 0 })).toBe('（已超期）');
+    expect(remainingText({ ...base, dueAt: 'x', workingDaysLeft: null })).toBe('');
+  });
+
+  it('colours overdue red and due within a working day orange', () => {
+    expect(deadlineTone({ ...base, dueAt: 'x', overdue: true, workingDaysLeft: -1 })).toBe('overdue');
+    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 1 })).toBe('soon');
+    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 0 })).toBe('soon');
+    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 2 })).toBe('normal');
+    expect(deadlineTone({ ...base, dueAt: null, workingDaysLeft: null })).toBe('none');
+    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 2 }, 2)).toBe('soon');
+  });
+});

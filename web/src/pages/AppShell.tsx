@@ -1,0 +1,198 @@
+/**
+ * The signed-in shell: a role-aware menu, the current user and department always in view, log
+ * out, and the pages (each loaded on demand).
+ */
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, Button, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  DashboardOutlined,
+  FormOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  TableOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useAuth, useUser } from '../auth/AuthContext';
+import { ApiError } from '../api/client';
+import { useDepartmentNames } from '../api/queries';
+import { canIntake, STATS_ROLES } from '../lib/roles';
+import { PageSkeleton } from '../components/PageSkeleton';
+import type { Role } from '../../../core/domain';
+
+const DashboardPage = lazy(() => import('./DashboardPage'));
+const IntakePage = lazy(() => import('./IntakePage'));
+const LedgerPage = lazy(() => import('./LedgerPage'));
+const CaseDetailPage = lazy(() => import('./CaseDetailPage'));
+const StatsPage = lazy(() => import('./StatsPage'));
+const DepartmentsPage = lazy(() => import('./admin/DepartmentsPage'));
+const UsersPage = lazy(() => import('./admin/UsersPage'));
+const CalendarPage = lazy(() => import('./admin/CalendarPage'));
+
+interface MenuEntry {
+  key: string;
+  label: string;
+  icon: React.ReactNode;
+  roles?: readonly Role[];
+  children?: MenuEntry[];
+}
+
+const MENU: MenuEntry[] = [
+  { key: '/', label: '工作台', icon: <DashboardOutlined /> },
+  { key: '/intake', label: '登记', icon: <FormOutlined />, roles: ['clerk', 'coordinator'] },
+  { key: '/cases', label: '台账', icon: <TableOutlined /> },
+  { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, roles: STATS_ROLES },
+  {
+    key: 'admin',
+    label: '系统管理',
+    icon: <SettingOutlined />,
+    roles: ['admin'],
+    children: [
+      { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined /> },
+      { key: '/admin/users', label: '用户管理', icon: <TeamOutlined /> },
+      { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined /> },
+    ],
+  },
+];
+
+function menuItems(role: Role): MenuProps['items'] {
+  const visible = (e: MenuEntry) => !e.roles || e.roles.includes(role);
+  return MENU.filter(visible).map((e) => ({
+    key: e.key,
+    icon: e.icon,
+    label: e.children ? e.label : <Link to={e.key}>{e.label}</Link>,
+    children: e.children?.filter(visible).map((c) => ({ key: c.key, icon: c.icon, label: <Link to={c.key}>{c.label}</Link> })),
+  }));
+}
+
+function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/cases')) return '/cases';
+  if (pathname.startsWith('/admin/')) return pathname.split('/').slice(0, 3).join('/');
+  return pathname === '' ? '/' : pathname;
+}
+
+function Forbidden() {
+  return <Result status="403" title="无权访问" subTitle="您的角色不能使用此功能。" extra={<Link to="/">返回工作台</Link>} />;
+}
+
+function RoleGate({ roles, children }: { roles: readonly Role[]; children: React.ReactNode }) {
+  const user = useUser();
+  return roles.includes(user.role) ? <>{children}</> : <Forbidden />;
+}
+
+function NotFound() {
+  return <Result status="404" title="页面不存在" extra={<Link to="/">返回工作台</Link>} />;
+}
+
+function HeaderUser() {
+  const user = useUser();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const names = useDepartmentNames();
+  const [leaving, setLeaving] = useState(false);
+  const dept = user.department ? (names.get(user.department) ?? user.department) : null;
+  return (
+    <div className="bcs-header-user" data-testid="current-user">
+      <UserOutlined />
+      <span>{user.name}</span>
+      <Tag color="gold" style={{ marginInlineEnd: 0 }}>
+        {user.roleLabel}
+      </Tag>
+      {dept && <span data-testid="current-department">{dept}</span>}
+      <Tooltip title="退出登录">
+        <Button
+          type="text"
+          icon={<LogoutOutlined />}
+          loading={leaving}
+          onClick={async () => {
+            setLeaving(true);
+            await logout();
+            navigate('/login', { replace: true });
+          }}
+        >
+          退出
+        </Button>
+      </Tooltip>
+    </div>
+  );
+}
+
+export default function AppShell() {
+  const user = useUser();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+  // One cache per session: the next user never sees the previous one's data.
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            retry: (count, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && count < 2,
+            refetchOnWindowFocus: false,
+            staleTime: 15_000,
+          },
+        },
+      }),
+  );
+  const items = useMemo(() => menuItems(user.role), [user.role]);
+  useEffect(() => {
+    if (!location.pathname.startsWith('/cases/')) document.title = '办成事';
+  }, [location.pathname]);
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      {/* antd App gives the pages message/modal that follow the theme and locale. */}
+      <AntApp>
+        <Layout style={{ minHeight: '100vh' }}>
+          <Layout.Header className="bcs-header">
+            <Space size={12}>
+              <span className="bcs-brand">办成事 · “办不成事”闭环处置平台</span>
+            </Space>
+            <HeaderUser />
+          </Layout.Header>
+          <Layout>
+            <Layout.Sider
+              width={200}
+              collapsible
+              collapsed={collapsed}
+              onCollapse={setCollapsed}
+              theme="light"
+              style={{ borderRight: '1px solid #f0f0f0' }}
+            >
+              <Menu
+                mode="inline"
+                selectedKeys={[selectedKey(location.pathname)]}
+                defaultOpenKeys={['admin']}
+                items={items}
+                style={{ borderRight: 0 }}
+              />
+            </Layout.Sider>
+            <Layout.Content className="bcs-content">
+              <Suspense fallback={<PageSkeleton />}>
+                <Routes>
+                  <Route index element={<DashboardPage />} />
+                  <Route
+                    path="intake"
+                    element={canIntake(user.role) ? <IntakePage /> : <Forbidden />}
+                  />
+                  <Route path="cases" element={<LedgerPage />} />
+                  <Route path="cases/:id" element={<CaseDetailPage />} />
+                  <Route path="stats" element={<RoleGate roles={STATS_ROLES}><StatsPage /></RoleGate>} />
+                  <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
+                  <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
+                  <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />
+                  <Route path="*" element={<NotFound />} />
+                </Routes>
+              </Suspense>
+            </Layout.Content>
+          </Layout>
+        </Layout>
+      </AntApp>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,279 @@
+/** 案件详情: header, reporter, timeline, measures, callback, verification, and the actions. */
+import { useEffect } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { FileWordOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
+import { api, API_BASE, ApiError } from '../api/client';
+import type { CaseDetail } from '../api/types';
+import { useDepartmentNames, useDepartments, useSettings } from '../api/queries';
+import {
+  CHANNEL_LABELS,
+  MEASURE_LABELS,
+  PROBLEM_TYPE_LABELS,
+  RATING_ASPECTS,
+  RATING_ASPECT_LABELS,
+  RATING_LABELS,
+  REJECT_CATEGORY_LABELS,
+  REPLY_CHANNEL_LABELS,
+  ROLE_LABELS,
+  VERIFY_OUTCOME_LABELS,
+} from '../../../core/domain';
+import { CaseActions } from '../components/CaseActions';
+import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
+import { PageSkeleton } from '../components/PageSkeleton';
+import { eventLines, eventTitle } from '../lib/events';
+import { formatDateTime } from '../lib/time';
+
+const SUPERVISION_KIND_LABELS: Record<string, string> = { supervise: '督办', circulate: '通报', referral: '线索移送' };
+
+export default function CaseDetailPage() {
+  const { id } = useParams<{ id: string }>();
+  const qc = useQueryClient();
+  const names = useDepartmentNames();
+  const { data: departments } = useDepartments();
+  const { data: settings } = useSettings();
+  const deptName = (code: string) => names.get(code) ?? code;
+  const q = useQuery({
+    queryKey: ['case', id],
+    queryFn: () => api<CaseDetail>(`/cases/${encodeURIComponent(id ?? '')}`),
+    enabled: !!id && /^\d{1,12}$/.test(id),
+  });
+  const c = q.data;
+  useEffect(() => {
+    document.title = c ? `${c.caseNo} · 办成事` : '反映件 · 办成事';
+  }, [c]);
+
+  if (!id || !/^\d{1,12}$/.test(id) || (q.error instanceof ApiError && q.error.status === 404)) {
+    return (
+      <Result
+        status="404"
+        title="未找到该反映件"
+        subTitle="该反映件不存在，或不属于您的部门承办、您无权查看。"
+        extra={<Link to="/cases">返回台账</Link>}
+      />
+    );
+  }
+  if (q.isPending) return <PageSkeleton rows={12} />;
+  if (q.error || !c) {
+    return <Result status="error" title="加载失败" subTitle={(q.error as Error)?.message} extra={<Button onClick={() => void q.refetch()}>重试</Button>} />;
+  }
+
+  const soon = settings?.dueSoonWorkingDays ?? 1;
+  const onUpdated = (u: CaseDetail) => {
+    qc.setQueryData(['case', id], u);
+    void qc.invalidateQueries({ queryKey: ['cases'] });
+    void qc.invalidateQueries({ queryKey: ['dashboard'] });
+  };
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card
+        title={
+          <Space size={8} wrap>
+            <span style={{ fontSize: 18 }}>
+              反映件 <span data-testid="case-no">{c.caseNo}</span>
+            </span>
+            <StatusTag status={c.status} />
+            {c.level && <LevelTag level={c.level} />}
+            {c.overdue && <Tag color="red">超期</Tag>}
+            {c.callback?.bad && c.status !== 'closed' && <Tag color="volcano">差评</Tag>}
+            {c.extended && <Tag color="gold">已延期</Tag>}
+            {c.circulationRequired && !c.circulated && c.status !== 'closed' && c.status !== 'rejected' && (
+              <Tag color="magenta">须通报</Tag>
+            )}
+          </Space>
+        }
+        extra={
+          <Space>
+            <Button icon={<ReloadOutlined />} onClick={() => void q.refetch()} loading={q.isFetching} aria-label="刷新">
+              刷新
+            </Button>
+          </Space>
+        }
+      >
+        <Space direction="vertical" size={12} style={{ width: '100%' }}>
+          {c.pendingExtension && (
+            <Alert
+              type="warning"
+              showIcon
+              message={`延期申请待审批：申请延至 ${formatDateTime(c.pendingExtension.dueAt)}`}
+              description={`理由：${c.pendingExtension.reason}（${c.pendingExtension.by}，${formatDateTime(c.pendingExtension.at)}）`}
+            />
+          )}
+          <CaseActions
+            c={c}
+            departments={departments ?? []}
+            levelDays={settings?.levelDays ?? { 1: 2, 2: 5 }}
+            onUpdated={onUpdated}
+            onStale={() => void q.refetch()}
+          />
+          <Descriptions size="small" bordered column={3}>
+            <Descriptions.Item label="事项名称" span={2}>
+              {c.matter}
+            </Descriptions.Item>
+            <Descriptions.Item label="反映渠道">{CHANNEL_LABELS[c.channel] ?? c.channel}</Descriptions.Item>
+            <Descriptions.Item label="牵头部门">{c.leadDepartmentName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="协办部门">{c.coDepartmentNames.length ? c.coDepartmentNames.join('、') : '—'}</Descriptions.Item>
+            <Descriptions.Item label="问题类型">{c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—'}</Descriptions.Item>
+            <Descriptions.Item label="办理时限" span={2}>
+              <DeadlineText c={c} soonDays={soon} />
+            </Descriptions.Item>
+            <Descriptions.Item label="登记时间">{formatDateTime(c.receivedAt)}</Descriptions.Item>
+            <Descriptions.Item label="涉及部门">{c.departmentCodes.length ? c.departmentCodes.map(deptName).join('、') : '—'}</Descriptions.Item>
+            <Descriptions.Item label="交办单号">{c.assignmentNo ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="文书">
+              <Space size={4} wrap>
+                <Button size="small" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${c.id}/receipt`} target="_blank" rel="noopener">
+                  回执
+                </Button>
+                {c.assignmentNo && (
+                  <Button size="small" icon={<FileWordOutlined />} href={`${API_BASE}/cases/${c.id}/assignment-sheet.docx`}>
+                    交办单
+                  </Button>
+                )}
+              </Space>
+            </Descriptions.Item>
+          </Descriptions>
+        </Space>
+      </Card>
+
+      <Row gutter={12}>
+        <Col span={15}>
+          <Space direction="vertical" size={12} style={{ width: '100%' }}>
+            <Card title="反映人" size="small">
+              <Descriptions size="small" column={2}>
+                <Descriptions.Item label="姓名">{c.reporter.name}</Descriptions.Item>
+                <Descriptions.Item label="联系电话">{c.reporter.phone}</Descriptions.Item>
+                <Descriptions.Item label="类型">{c.reporter.kind === 'enterprise' ? '企业' : '个人（群众）'}</Descriptions.Item>
+                {c.reporter.kind === 'enterprise' && (
+                  <>
+                    <Descriptions.Item label="企业名称">{c.reporter.orgName ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="统一社会信用代码">{c.reporter.orgCode ?? '—'}</Descriptions.Item>
+                  </>
+                )}
+              </Descriptions>
+            </Card>
+            <Card title="诉求与办不成原因" size="small">
+              <Descriptions size="small" column={1}>
+                <Descriptions.Item label="诉求">
+                  <span className="bcs-pre">{c.description}</span>
+                </Descriptions.Item>
+                <Descriptions.Item label="办不成原因">
+                  <span className="bcs-pre">{c.reason ?? '—'}</span>
+                </Descriptions.Item>
+                {c.result && (
+                  <Descriptions.Item label="办理结果">
+                    <span className="bcs-pre">{c.result}</span>
+                    {c.repliedVia && <Tag style={{ marginInlineStart: 8 }}>{REPLY_CHANNEL_LABELS[c.repliedVia]}答复</Tag>}
+                  </Descriptions.Item>
+                )}
+                {c.rejection && (
+                  <Descriptions.Item label="不予受理">
+                    {REJECT_CATEGORY_LABELS[c.rejection.reasonCategory]}：{c.rejection.explanation}
+                  </Descriptions.Item>
+                )}
+              </Descriptions>
+            </Card>
+            <Card title="措施" size="small">
+              <Table
+                size="small"
+                rowKey={(_m, i) => String(i)}
+                pagination={false}
+                dataSource={c.measures}
+                locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未记录措施" /> }}
+                columns={[
+                  { title: '措施', dataIndex: 'type', render: (t: keyof typeof MEASURE_LABELS) => MEASURE_LABELS[t] ?? t },
+                  { title: '说明', dataIndex: 'note', render: (v: string | null) => v ?? '—' },
+                  { title: '经办人员', dataIndex: 'staff', render: (v: string | null) => v ?? '—' },
+                  { title: '期限', dataIndex: 'dueAt', render: (v: string | null) => formatDateTime(v) },
+                  { title: '记录', render: (_: unknown, m) => `${m.by} ${formatDateTime(m.at)}` },
+                ]}
+              />
+            </Card>
+            <Card title="回访评价" size="small" data-testid="callback-panel">
+              {c.callback ? (
+                <Descriptions size="small" column={2}>
+                  {RATING_ASPECTS.map((a) => (
+                    <Descriptions.Item key={a} label={RATING_ASPECT_LABELS[a]}>
+                      <Tag color={c.callback![a] === 'dissatisfied' ? 'red' : c.callback![a] === 'satisfied' ? 'green' : 'gold'}>
+                        {RATING_LABELS[c.callback![a]]}
+                      </Tag>
+                    </Descriptions.Item>
+                  ))}
+                  <Descriptions.Item label="结论">{c.callback.bad ? <Tag color="red">差评</Tag> : <Tag color="green">满意</Tag>}</Descriptions.Item>
+                  <Descriptions.Item label="回访">
+                    {c.callback.by} {formatDateTime(c.callback.at)}（共 {c.callbackCount} 次）
+                  </Descriptions.Item>
+                  {c.callback.comment && <Descriptions.Item label="意见">{c.callback.comment}</Descriptions.Item>}
+                </Descriptions>
+              ) : (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未回访" />
+              )}
+            </Card>
+            <Card title="差评核查" size="small" data-testid="verification-panel">
+              {c.verification ? (
+                <Descriptions size="small" column={2}>
+                  <Descriptions.Item label="核查结论">
+                    <Tag color={c.verification.substantiated ? 'red' : 'green'}>差评{c.verification.substantiated ? '属实' : '不实'}</Tag>
+                  </Descriptions.Item>
+                  <Descriptions.Item label="处理结果">{VERIFY_OUTCOME_LABELS[c.verification.outcome]}</Descriptions.Item>
+                  <Descriptions.Item label="核查">
+                    {c.verification.by} {formatDateTime(c.verification.at)}
+                  </Descriptions.Item>
+                  {c.verification.note && <Descriptions.Item label="核查意见">{c.verification.note}</Descriptions.Item>}
+                </Descriptions>
+              ) : (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="无差评核查" />
+              )}
+            </Card>
+            {(c.supervisionRecords ?? []).length > 0 && (
+              <Card title="督办、通报与线索移送" size="small" data-testid="supervision-panel">
+                <Table
+                  size="small"
+                  rowKey={(_r, i) => String(i)}
+                  pagination={false}
+                  dataSource={c.supervisionRecords}
+                  columns={[
+                    { title: '类别', dataIndex: 'kind', render: (k: string) => SUPERVISION_KIND_LABELS[k] ?? k },
+                    { title: '文号', dataIndex: 'recordNo', render: (v: string | null) => v ?? '—' },
+                    { title: '部门', dataIndex: 'department', render: (v: string | null) => (v ? deptName(v) : '—') },
+                    { title: '内容', dataIndex: 'text', render: (v: string) => <span className="bcs-pre">{v}</span> },
+                    { title: '时限', dataIndex: 'dueAt', render: (v: string | null) => formatDateTime(v) },
+                    { title: '记录', render: (_: unknown, r) => `${r.by} ${formatDateTime(r.at)}` },
+                  ]}
+                />
+              </Card>
+            )}
+          </Space>
+        </Col>
+        <Col span={9}>
+          <Card title="办理过程" size="small" data-testid="timeline">
+            {c.overdue && <Alert type="error" showIcon message="已超过办理时限，尚未办结" style={{ marginBottom: 12 }} />}
+            <Timeline
+              items={c.events.map((e) => ({
+                color: e.type === 'callback' && e.data.badReview ? 'red' : e.type === 'complete' || e.type === 'resolve-on-spot' ? 'green' : 'blue',
+                children: (
+                  <div>
+                    <div>
+                      <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
+                      <span style={{ color: '#888', marginInlineStart: 8 }}>
+                        {e.byName}（{ROLE_LABELS[e.byRole] ?? e.byRole}）
+                      </span>
+                    </div>
+                    <div style={{ color: '#888', fontSize: 12 }}>{formatDateTime(e.at)}</div>
+                    {eventLines(e, deptName).map((l, i) => (
+                      <div key={i} className="bcs-timeline-data">
+                        {l}
+                      </div>
+                    ))}
+                  </div>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}

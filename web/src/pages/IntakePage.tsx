@@ -1,0 +1,69 @@
+/** 登记 page: the intake form, then the case number and the receipt. */
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { Button, Card, Result, Space, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { IntakeForm } from '../components/IntakeForm';
+import { useDepartments } from '../api/queries';
+import type { CaseDetail } from '../api/types';
+import { useUser } from '../auth/AuthContext';
+import { PageSkeleton } from '../components/PageSkeleton';
+import { API_BASE } from '../api/client';
+
+export default function IntakePage() {
+  const user = useUser();
+  const { data: departments, isLoading } = useDepartments();
+  const [saved, setSaved] = useState<CaseDetail | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  useEffect(() => {
+    document.title = '登记 · 办成事';
+  }, []);
+
+  if (isLoading) return <PageSkeleton rows={10} />;
+
+  if (saved) {
+    return (
+      <Card>
+        <Result
+          status="success"
+          title={
+            <span>
+              登记成功，编号 <Typography.Text strong copyable data-testid="saved-case-no">{saved.caseNo}</Typography.Text>
+            </span>
+          }
+          subTitle={`请告知反映人编号 ${saved.caseNo}，凭编号和手机号后四位可查询办理进度。`}
+          extra={
+            <Space wrap>
+              <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt`} target="_blank" rel="noopener">
+                打印回执
+              </Button>
+              <Link to={`/cases/${saved.id}`}>
+                <Button>查看详情</Button>
+              </Link>
+              <Button
+                autoFocus
+                onClick={() => {
+                  setSaved(null);
+                  setFormKey((k) => k + 1);
+                }}
+              >
+                继续登记
+              </Button>
+            </Space>
+          }
+        />
+      </Card>
+    );
+  }
+
+  return (
+    <Card title={<span className="bcs-page-title">登记“办不成事”反映件</span>}>
+      <IntakeForm
+        key={formKey}
+        departments={departments ?? []}
+        defaultChannel={user.role === 'clerk' ? 'window' : 'hotline'}
+        onSaved={setSaved}
+      />
+    </Card>
+  );
+}

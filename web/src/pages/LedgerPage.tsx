@@ -1,0 +1,327 @@
+/**
+ * 台账: every case the user may see, filtered on the server and paged with its cursor. The
+ * filters live in the URL, so a view can be bookmarked or sent to a colleague.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Select, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { CASE_STATUSES, CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS, STATUS_LABELS } from '../../../core/domain';
+import { api, API_BASE, ApiError, toQuery } from '../api/client';
+import type { CasePage, CaseSummary } from '../api/types';
+import { departmentOptions, useDepartments, useSettings } from '../api/queries';
+import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
+import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
+import { useUser } from '../auth/AuthContext';
+import { IMPORT_ROLES } from '../lib/roles';
+
+/** The filters of GET /cases, as kept in the URL. */
+export const FILTER_KEYS = ['status', 'level', 'department', 'problemType', 'channel', 'overdue', 'receivedFrom', 'receivedTo', 'q'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+const PAGE_SIZE = 50;
+
+function readFilters(sp: URLSearchParams): Partial<Record<FilterKey, string>> {
+  const out: Partial<Record<FilterKey, string>> = {};
+  for (const k of FILTER_KEYS) {
+    const v = sp.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+export default function LedgerPage() {
+  const user = useUser();
+  const { message, modal } = App.useApp();
+  const [sp, setSp] = useSearchParams();
+  const filters = useMemo(() => readFilters(sp), [sp]);
+  const [text, setText] = useState(filters.q ?? '');
+  const { data: departments } = useDepartments();
+  const { data: settings } = useSettings();
+  const soon = settings?.dueSoonWorkingDays ?? 1;
+  useEffect(() => setText(filters.q ?? ''), [filters.q]);
+  useEffect(() => {
+    document.title = '台账 · 办成事';
+  }, []);
+
+  const setFilter = (k: FilterKey, v: string | undefined) => {
+    const next = new URLSearchParams(sp);
+    if (v) next.set(k, v);
+    else next.delete(k);
+    setSp(next);
+  };
+  const setRange = (from: string | undefined, to: string | undefined) => {
+    const next = new URLSearchParams(sp);
+    for (const [k, v] of [['receivedFrom', from], ['receivedTo', to]] as const) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setSp(next);
+  };
+
+  const query = useInfiniteQuery({
+    queryKey: ['cases', filters],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      api<CasePage>(`/cases${toQuery({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`, { signal }),
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const deptName = useMemo(() => new Map((departments ?? []).map((d) => [d.code, d.name])), [departments]);
+
+  const columns: ColumnsType<CaseSummary> = [
+    {
+      title: '编号',
+      dataIndex: 'caseNo',
+      width: 112,
+      fixed: 'left',
+      render: (v: string, r) => <Link to={`/cases/${r.id}`}>{v}</Link>,
+    },
+    {
+      title: '登记',
+      dataIndex: 'receivedAt',
+      width: 150,
+      render: (v: string, r) => (
+        <span style={{ whiteSpace: 'nowrap' }}>
+          {formatDateTime(v)}
+          <br />
+          <Typography.Text type="secondary">{CHANNEL_LABELS[r.channel] ?? r.channel}</Typography.Text>
+        </span>
+      ),
+    },
+    {
+      title: '反映人',
+      width: 160,
+      render: (_: unknown, r) => (
+        <span>
+          {r.reporter.kind === 'enterprise' && r.reporter.orgName ? (
+            <Tooltip title={r.reporter.orgName}>
+              <div style={{ maxWidth: 140, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{r.reporter.orgName}</div>
+            </Tooltip>
+          ) : null}
+          <span>
+            {r.reporter.name} <Typography.Text type="secondary">{r.reporter.phone}</Typography.Text>
+          </span>
+        </span>
+      ),
+    },
+    { title: '事项', dataIndex: 'matter', ellipsis: { showTitle: true } },
+    {
+      title: '牵头部门',
+      dataIndex: 'leadDepartmentName',
+      width: 120,
+      render: (v: string | null, r) => v ?? (r.leadDepartment ? deptName.get(r.leadDepartment) : null) ?? '—',
+    },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      width: 136,
+      render: (v: CaseSummary['status'], r) => (
+        <Space size={2} wrap>
+          <StatusTag status={v} />
+          {r.level && <LevelTag level={r.level} />}
+        </Space>
+      ),
+    },
+    {
+      title: '办理时限',
+      width: 190,
+      render: (_: unknown, r) => (
+        <span>
+          <DeadlineText c={r} soonDays={soon} compact />
+          {r.pendingExtension && <Tag color="gold">延期待批</Tag>}
+          {!r.pendingExtension && r.extended && <Tag>已延期</Tag>}
+        </span>
+      ),
+    },
+  ];
+
+  const exportHref = `${API_BASE}/ledger.xlsx${toQuery(filters)}`;
+
+  const importLedger = async (file: File) => {
+    const fd = new FormData();
+    fd.append('file', file);
+    try {
+      const r = await api<{ imported?: number; skipped?: number }>('/ledger/import', { body: fd });
+      void message.success(
+        `导入成功${typeof r?.imported === 'number' ? `，新增 ${r.imported} 件` : ''}${r?.skipped ? `，跳过已有编号 ${r.skipped} 件` : ''}`,
+      );
+      void query.refetch();
+    } catch (e) {
+      if (e instanceof ApiError && e.details.length) {
+        modal.error({
+          title: '导入失败：文件中有错误，未导入任何一行',
+          width: 640,
+          content: (
+            <ul style={{ maxHeight: 360, overflow: 'auto', paddingInlineStart: 18 }}>
+              {e.details.slice(0, 200).map((d, i) => (
+                <li key={i}>
+                  {d.field}：{d.message}
+                </li>
+              ))}
+            </ul>
+          ),
+        });
+      } else if (e instanceof ApiError && e.status === 404) {
+        void message.warning('台账导入功能尚未开放');
+      } else void message.error(e instanceof ApiError ? e.message : '导入失败');
+    }
+  };
+
+  const hasFilters = Object.keys(filters).length > 0;
+
+  return (
+    <Card
+      title={<span className="bcs-page-title">台账</span>}
+      extra={
+        <Space>
+          <Button icon={<DownloadOutlined />} href={exportHref}>
+            导出 Excel
+          </Button>
+          {IMPORT_ROLES.includes(user.role) && (
+            <>
+              <Upload
+                accept=".xlsx"
+                showUploadList={false}
+                beforeUpload={(f) => {
+                  void importLedger(f);
+                  return false;
+                }}
+              >
+                <Button icon={<UploadOutlined />}>导入台账</Button>
+              </Upload>
+              <Button type="link" href={`${API_BASE}/ledger/template.xlsx`}>
+                下载导入模板
+              </Button>
+            </>
+          )}
+        </Space>
+      }
+    >
+      <Space wrap style={{ marginBottom: 12 }} data-testid="ledger-filters">
+        <Input.Search
+          aria-label="搜索"
+          placeholder="搜索事项、诉求、企业名称"
+          allowClear
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onSearch={(v) => setFilter('q', v.trim() || undefined)}
+          style={{ width: 260 }}
+          enterButton="搜索"
+        />
+        <Select
+          aria-label="状态"
+          mode="multiple"
+          placeholder="状态"
+          allowClear
+          maxTagCount={2}
+          style={{ minWidth: 180 }}
+          value={filters.status ? filters.status.split(',') : []}
+          onChange={(v: string[]) => setFilter('status', v.length ? v.join(',') : undefined)}
+          options={CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        />
+        <Select
+          aria-label="级别"
+          placeholder="级别"
+          allowClear
+          style={{ width: 90 }}
+          value={filters.level}
+          onChange={(v?: string) => setFilter('level', v)}
+          options={[
+            { value: '1', label: '一级' },
+            { value: '2', label: '二级' },
+            { value: '3', label: '三级' },
+          ]}
+        />
+        <Select
+          aria-label="部门"
+          placeholder="部门"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          style={{ width: 160 }}
+          value={filters.department}
+          onChange={(v?: string) => setFilter('department', v)}
+          options={departmentOptions(departments)}
+        />
+        <Select
+          aria-label="问题类型"
+          placeholder="问题类型"
+          allowClear
+          style={{ width: 150 }}
+          popupMatchSelectWidth={false}
+          value={filters.problemType}
+          onChange={(v?: string) => setFilter('problemType', v)}
+          options={PROBLEM_TYPES.map((p) => ({ value: p, label: PROBLEM_TYPE_LABELS[p] }))}
+        />
+        <Select
+          aria-label="渠道"
+          placeholder="渠道"
+          allowClear
+          style={{ width: 110 }}
+          value={filters.channel}
+          onChange={(v?: string) => setFilter('channel', v)}
+          options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+        />
+        <DatePicker.RangePicker
+          aria-label="登记日期"
+          placeholder={['登记日期起', '登记日期止']}
+          style={{ width: 250 }}
+          value={[
+            filters.receivedFrom ? dayjs(filters.receivedFrom) : null,
+            filters.receivedTo ? dayjs(filters.receivedTo) : null,
+          ]}
+          onChange={(v) => setRange(v?.[0]?.format('YYYY-MM-DD'), v?.[1]?.format('YYYY-MM-DD'))}
+        />
+        <Checkbox checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : undefined)}>
+          只看超期
+        </Checkbox>
+        {hasFilters && (
+          <Button type="link" onClick={() => setSp(new URLSearchParams())}>
+            清除筛选
+          </Button>
+        )}
+      </Space>
+      {query.error ? (
+        <Empty description={(query.error as Error).message} />
+      ) : (
+        <>
+          <Table<CaseSummary>
+            data-testid="ledger-table"
+            size="small"
+            rowKey="id"
+            loading={query.isPending}
+            columns={columns}
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 1000 }}
+            sticky
+            rowClassName={(r) => {
+              const t = deadlineTone(r, soon);
+              return t === 'overdue' ? 'row-overdue' : t === 'soon' ? 'row-due-soon' : '';
+            }}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={hasFilters ? '没有符合条件的反映件' : '暂无反映件'}
+                />
+              ),
+            }}
+          />
+          <div style={{ marginTop: 12, display: 'flex', alignItems: 'center', gap: 12 }}>
+            <Typography.Text type="secondary" data-testid="ledger-count">
+              已显示 {rows.length} 件{query.hasNextPage ? '，还有更多' : ''}
+            </Typography.Text>
+            {query.hasNextPage && (
+              <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+                加载更多
+              </Button>
+            )}
+          </div>
+        </>
+      )}
+    </Card>
+  );
+}

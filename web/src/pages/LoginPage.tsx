@@ -1,0 +1,74 @@
+/** 登录: the only page of the first download. */
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Alert, Button, Form, Input } from 'antd';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useAuth } from '../auth/AuthContext';
+import { ApiError } from '../api/client';
+
+interface LoginFields {
+  username: string;
+  password: string;
+}
+
+function safeNext(next: string | null): string {
+  // Only paths of this site (no "//host" or scheme).
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function LoginPage() {
+  const { status, login, notice, clearNotice } = useAuth();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<LoginFields>();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const busy = useRef(false);
+
+  useEffect(() => {
+    document.title = '登录 · 办成事';
+  }, []);
+
+  if (status === 'authenticated' && !pending) return <Navigate to={safeNext(params.get('next'))} replace />;
+
+  const onFinish = async (v: LoginFields) => {
+    if (busy.current) return;
+    busy.current = true;
+    setPending(true);
+    setError(null);
+    try {
+      await login(v.username.trim(), v.password);
+      clearNotice();
+      navigate(safeNext(params.get('next')), { replace: true });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '登录失败，请稍后重试');
+      form.setFieldValue('password', '');
+    } finally {
+      busy.current = false;
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="bcs-login">
+      {/* Plain markup rather than antd Card/Typography: keeps the first download small. */}
+      <main className="bcs-login-card">
+        <h1 className="bcs-login-title">办成事</h1>
+        <p className="bcs-login-subtitle">政务服务领域“办不成事”问题闭环处置平台</p>
+        {notice && !error && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 16 }} />}
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+        <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} disabled={status === 'checking'}>
+          <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}>
+            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
+          </Form.Item>
+          <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block size="large" loading={pending}>
+            登录
+          </Button>
+        </Form>
+      </main>
+    </div>
+  );
+}

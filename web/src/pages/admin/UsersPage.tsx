@@ -1,0 +1,216 @@
+/** 用户管理: create accounts, disable or enable them, reset passwords. */
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { ZPassword, ZUserCreate } from '../../../../core/api/schemas';
+import { ROLES, ROLE_LABELS, type Role } from '../../../../core/domain';
+import { api, ApiError } from '../../api/client';
+import type { UserRow } from '../../api/types';
+import { departmentOptions, useDepartmentNames, useDepartments } from '../../api/queries';
+import { applyFieldErrors, issuesOf } from '../../lib/forms';
+import { useSubmitGuard } from '../../lib/useSubmitGuard';
+import { formatDateTime } from '../../lib/time';
+import { useUser } from '../../auth/AuthContext';
+
+interface CreateValues {
+  username: string;
+  name?: string;
+  role: Role;
+  department?: string;
+  password: string;
+}
+
+function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+  const [form] = Form.useForm<CreateValues>();
+  const role = Form.useWatch('role', form);
+  const { data: departments } = useDepartments();
+  const { run, pending } = useSubmitGuard();
+  const [error, setError] = useState<string | null>(null);
+  const { message } = App.useApp();
+  const fields = ['username', 'name', 'role', 'department', 'password'];
+  const submit = () =>
+    run(async () => {
+      setError(null);
+      let v: CreateValues;
+      try {
+        v = await form.validateFields();
+      } catch {
+        return;
+      }
+      const checked = ZUserCreate.safeParse({ ...v, name: v.name || undefined, department: v.department || undefined });
+      if (!checked.success) {
+        applyFieldErrors(form, issuesOf(checked.error), fields);
+        return;
+      }
+      try {
+        await api('/users', { body: checked.data });
+        void message.success(`已新增用户 ${checked.data.username}`);
+        onDone();
+      } catch (e) {
+        if (e instanceof ApiError && e.details.length) applyFieldErrors(form, e.details, fields);
+        else setError(e instanceof ApiError ? e.message : '新增失败');
+      }
+    });
+  return (
+    <Modal open title="新增用户" okText="新增" cancelText="取消" onOk={submit} onCancel={onClose} confirmLoading={pending} maskClosable={false} destroyOnHidden>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ role: 'clerk' }}>
+        <Form.Item label="用户名" name="username" rules={[{ required: true, message: '请输入用户名' }]}>
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item label="姓名" name="name">
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
+          <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+        </Form.Item>
+        <Form.Item
+          label="所属部门"
+          name="department"
+          rules={role === 'handler' ? [{ required: true, message: '承办部门用户须指定所属部门' }] : []}
+        >
+          <Select allowClear showSearch optionFilterProp="label" options={departmentOptions(departments)} />
+        </Form.Item>
+        <Form.Item label="初始密码" name="password" rules={[{ required: true, message: '请输入密码' }]} extra="至少 8 位">
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <button type="submit" hidden aria-hidden />
+      </Form>
+    </Modal>
+  );
+}
+
+function ResetPasswordDialog({ user, onClose }: { user: UserRow; onClose(): void }) {
+  const [form] = Form.useForm<{ password: string }>();
+  const { run, pending } = useSubmitGuard();
+  const { message } = App.useApp();
+  const [error, setError] = useState<string | null>(null);
+  const submit = () =>
+    run(async () => {
+      setError(null);
+      let v: { password: string };
+      try {
+        v = await form.validateFields();
+      } catch {
+        return;
+      }
+      const checked = ZPassword.safeParse(v.password);
+      if (!checked.success) {
+        form.setFields([{ name: 'password', errors: checked.error.issues.map((i) => i.message) }]);
+        return;
+      }
+      try {
+        await api(`/users/${user.id}`, { method: 'PATCH', body: { password: v.password } });
+        void message.success(`已重置 ${user.username} 的密码，其登录会话已结束`);
+        onClose();
+      } catch (e) {
+        setError(e instanceof ApiError ? e.message : '重置失败');
+      }
+    });
+  return (
+    <Modal open title={`重置密码 · ${user.name}（${user.username}）`} okText="重置" cancelText="取消" onOk={submit} onCancel={onClose} confirmLoading={pending} destroyOnHidden>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Form.Item label="新密码" name="password" rules={[{ required: true, message: '请输入新密码' }]} extra="至少 8 位；重置后该用户须重新登录">
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <button type="submit" hidden aria-hidden />
+      </Form>
+    </Modal>
+  );
+}
+
+export default function UsersPage() {
+  const me = useUser();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const names = useDepartmentNames();
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: UserRow[] }>('/users').then((r) => r.items) });
+  const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<UserRow | null>(null);
+  const toggle = useSubmitGuard();
+  useEffect(() => {
+    document.title = '用户管理 · 办成事';
+  }, []);
+
+  const setDisabled = (u: UserRow, disabled: boolean) =>
+    toggle.run(async () => {
+      try {
+        await api(`/users/${u.id}`, { method: 'PATCH', body: { disabled } });
+        void message.success(`已${disabled ? '停用' : '启用'} ${u.username}`);
+        await qc.invalidateQueries({ queryKey: ['users'] });
+      } catch (e) {
+        void message.error(e instanceof ApiError ? e.message : '操作失败');
+      }
+    });
+
+  return (
+    <Card
+      title={<span className="bcs-page-title">用户管理</span>}
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          新增用户
+        </Button>
+      }
+    >
+      <Table<UserRow>
+        size="small"
+        rowKey="id"
+        loading={users.isPending}
+        dataSource={users.data}
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        columns={[
+          { title: '用户名', dataIndex: 'username' },
+          { title: '姓名', dataIndex: 'name' },
+          { title: '角色', dataIndex: 'roleLabel' },
+          { title: '所属部门', dataIndex: 'department', render: (d: string | null) => (d ? (names.get(d) ?? d) : '—') },
+          {
+            title: '状态',
+            render: (_: unknown, u) =>
+              u.disabled ? <Tag>已停用</Tag> : u.locked ? <Tag color="orange">已锁定</Tag> : <Tag color="green">正常</Tag>,
+          },
+          { title: '创建时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
+          {
+            title: '操作',
+            render: (_: unknown, u) => (
+              <Space>
+                <Button size="small" onClick={() => setResetting(u)}>
+                  重置密码
+                </Button>
+                {u.disabled ? (
+                  <Button size="small" onClick={() => void setDisabled(u, false)}>
+                    启用
+                  </Button>
+                ) : (
+                  <Popconfirm
+                    title={`停用 ${u.username}？`}
+                    description="停用后该用户立即退出且不能登录。"
+                    okText="停用"
+                    cancelText="取消"
+                    onConfirm={() => setDisabled(u, true)}
+                    disabled={u.username === me.username}
+                  >
+                    <Button size="small" danger disabled={u.username === me.username}>
+                      停用
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {creating && (
+        <CreateUserDialog
+          onClose={() => setCreating(false)}
+          onDone={() => {
+            setCreating(false);
+            void qc.invalidateQueries({ queryKey: ['users'] });
+          }}
+        />
+      )}
+      {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />}
+    </Card>
+  );
+}
