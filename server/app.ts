@@ -12,6 +12,7 @@ import { toActor } from './users/user.repository.js';
 import { openApiDocument } from './http.js';
 import { registerAuthRoutes, SESSION_COOKIE } from './auth/auth.routes.js';
 import { registerCaseRoutes } from './cases/case.routes.js';
+import { registerWorkbenchRoutes } from './cases/workbench.routes.js';
 import { registerAdminRoutes } from './users/admin.routes.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
@@ -150,6 +151,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(
     async (api) => {
       registerAuthRoutes(api, ctx, { loginPerMinute: opts.loginPerMinute });
+      registerWorkbenchRoutes(api, ctx);
       registerCaseRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerCalendarRoutes(api, ctx);

@@ -14,11 +14,23 @@ export async function registerWeb(app: FastifyInstance, root: string): Promise<v
     );
     return;
   }
-  await app.register(fastifyStatic, { root: abs, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: abs,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    // The build writes .br/.gz beside every asset: send those to browsers that accept them.
+    preCompressed: true,
+    setHeaders: (res, file) => {
+      // Hashed asset names never change content: cache them for a year; index.html always fresh.
+      if (/[\\/]assets[\\/]/.test(file)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      else res.setHeader('cache-control', 'no-cache');
+    },
+  });
   const indexHtml = fs.readFileSync(path.join(abs, 'index.html'));
   app.get('/*', async (req, reply) => {
     const p = req.url.split('?')[0]!;
     if (p.startsWith('/api/') || path.extname(p)) return reply.callNotFound();
-    return reply.type('text/html; charset=utf-8').send(indexHtml);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
   });
 }

@@ -289,6 +289,13 @@ export const ZCaseListQuery = z.object({
   q: z.string().trim().max(100, { error: '搜索词不能超过 100 个字' }).optional().transform((v) => (v ? v : undefined)),
   receivedFrom: ZDate.optional(),
   receivedTo: ZDate.optional(),
+  /** Lead department only (where `department` also matches co-departments). */
+  lead: ZDepartmentCode.optional(),
+  /** Cases with a 延期 request awaiting approval. */
+  pendingExtension: z.enum(['true', 'false'], { error: 'pendingExtension 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** Last completion on or after / on or before these Asia/Shanghai dates. */
+  completedFrom: ZDate.optional(),
+  completedTo: ZDate.optional(),
   limit: z
     .string()
     .optional()

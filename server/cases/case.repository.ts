@@ -331,6 +331,12 @@ export function decodeCursor(cursor: string): { receivedAt: string; id: number }
   return null;
 }
 
+/** A search for a case number (2026-000123, or 2026-123) looks the number up instead of the text. */
+export function caseNoOf(q: string): string | null {
+  const m = /^\s*(\d{4})-(\d{1,6})\s*$/.exec(q);
+  return m ? `${m[1]}-${m[2]!.padStart(6, '0')}` : null;
+}
+
 /** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
 function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -360,6 +366,10 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
       ),
     );
   }
+  if (f.lead) q = q.where('lead_department', '=', f.lead);
+  if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
+  if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
+  if (f.completedTo) q = q.where('completed_at', '<', new Date(Date.parse(`${f.completedTo}T00:00:00+08:00`) + 86400_000).toISOString());
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.level) q = q.where('level', '=', f.level);
   if (f.problemType) q = q.where('problem_type', '=', f.problemType);
@@ -370,8 +380,11 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.overdue === true) {
     q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '<', nowIso);
   }
-  const tokens = f.q ? queryTokens(f.q) : null;
-  if (tokens) {
+  const caseNo = f.q ? caseNoOf(f.q) : null;
+  const tokens = f.q && !caseNo ? queryTokens(f.q) : null;
+  if (caseNo) {
+    q = q.where('case_no', '=', caseNo);
+  } else if (tokens) {
     q = q.where(matchesText(db, tokens));
   } else if (f.q) {
     // A single character: no bigram to look up.
@@ -401,7 +414,7 @@ export async function listCases(
 ): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
   const c = page.cursor ? decodeCursor(page.cursor) : null;
   if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
-  const tokens = f.q ? queryTokens(f.q) : null;
+  const tokens = f.q && !caseNoOf(f.q) ? queryTokens(f.q) : null;
   let rows: any[];
   if (tokens && !isPostgres(db)) {
     // Walk the FTS index newest first (rowid = case id) and join the filtered cases.

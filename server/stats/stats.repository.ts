@@ -218,3 +218,66 @@ export async function departmentFigures(db: Executor, filter: StatsFilter, now: 
   for (const f of out.values()) finish(f);
   return out;
 }
+
+export interface MonthFigures {
+  month: string;
+  received: number;
+  completed: number;
+  completedOnTime: number;
+  onTimeRate: number | null;
+  callbacks: number;
+  satisfied: number;
+  satisfactionRate: number | null;
+  badReviews: number;
+  badReviewsSubstantiated: number;
+}
+
+/** The figures per month of intake within [from, to] (every month listed, zeros included). */
+export async function monthlyFigures(db: Executor, filter: StatsFilter): Promise<MonthFigures[]> {
+  const { months, dayRanges } = bucketsFor(filter.from, filter.to);
+  const out = new Map<string, MonthFigures>();
+  for (const m of months) out.set(m.slice(2), emptyMonth(m.slice(2)));
+  for (const [lo] of dayRanges) out.set(lo.slice(2, 9), emptyMonth(lo.slice(2, 9)));
+  if (out.size) {
+    let q = db
+      .selectFrom('case_stats')
+      .where('dim', '=', 'total')
+      .where((eb) =>
+        eb.or([
+          ...(months.length ? [eb('bucket', 'in', months)] : []),
+          ...dayRanges.map(([lo, hi]) => eb.and([eb('bucket', '>=', lo), eb('bucket', '<=', hi)])),
+        ]),
+      )
+      .select([
+        'bucket',
+        sql<number>`sum(n)`.as('n'),
+        sql<number>`sum(completed)`.as('completed'),
+        sql<number>`sum(on_time)`.as('on_time'),
+        sql<number>`sum(callbacks)`.as('callbacks'),
+        sql<number>`sum(satisfied)`.as('satisfied'),
+        sql<number>`sum(bad)`.as('bad'),
+        sql<number>`sum(substantiated)`.as('substantiated'),
+      ])
+      .groupBy('bucket');
+    if (filter.department) q = q.where('lead_department', '=', filter.department);
+    for (const r of (await q.execute()) as any[]) {
+      const month = (r.bucket as string).slice(2, 9);
+      const m = out.get(month) ?? emptyMonth(month);
+      m.received += Number(r.n);
+      m.completed += Number(r.completed);
+      m.completedOnTime += Number(r.on_time);
+      m.callbacks += Number(r.callbacks);
+      m.satisfied += Number(r.satisfied);
+      m.badReviews += Number(r.bad);
+      m.badReviewsSubstantiated += Number(r.substantiated);
+      out.set(month, m);
+    }
+  }
+  return [...out.values()]
+    .sort((a, b) => a.month.localeCompare(b.month))
+    .map((m) => ({ ...m, onTimeRate: m.completed ? m.completedOnTime / m.completed : null, satisfactionRate: m.callbacks ? m.satisfied / m.callbacks : null }));
+}
+
+function emptyMonth(month: string): MonthFigures {
+  return { month, received: 0, completed: 0, completedOnTime: 0, onTimeRate: null, callbacks: 0, satisfied: 0, satisfactionRate: null, badReviews: 0, badReviewsSubstantiated: 0 };
+}

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { statDefinitionsMarkdown } from '../../core/stats-definitions.js';
 import { AppError, validation } from '../errors.js';
-import { departmentFigures, overviewFigures } from './stats.repository.js';
+import { departmentFigures, monthlyFigures, overviewFigures } from './stats.repository.js';
 import { listDepartments } from '../users/user.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
@@ -40,6 +40,15 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
         to: query.to,
         items: [...figures.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, f]) => ({ department: code, name: names.get(code) ?? code, ...f })),
       };
+    },
+  );
+  route(
+    app,
+    { method: 'GET', url: '/stats/monthly', summary: '按受理月份的统计（期间内每月一行，含部分月份）', description: '每月口径同统计概览（不含当前超期）。', tag: '统计', auth: STATS_ROLES, query: ZStatsQuery },
+    async (_req, _reply, { query, actor }) => {
+      if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
+      const department = scopeFor(actor, query.department);
+      return { from: query.from, to: query.to, department: department ?? null, items: await monthlyFigures(ctx.db, { ...query, department }) };
     },
   );
 }

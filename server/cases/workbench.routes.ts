@@ -1,0 +1,114 @@
+/**
+ * What the 工作台 needs in one call each: the caller's to-do counted by kind (with the ledger
+ * query that lists them), overdue and due-soon counts, and recent activity on visible cases.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { DEADLINE_STATUSES, type CaseStatus } from '../../core/domain.js';
+import type { Actor } from '../../core/case-lifecycle.js';
+import { workingDaysBetween } from '../../core/working-days.js';
+import type { AppContext } from '../context.js';
+import { route } from '../http.js';
+import { filteredCases, type CaseFilters } from './case.repository.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { formatShanghai } from '../../core/working-days.js';
+
+interface TodoKind {
+  kind: string;
+  label: string;
+  filters: Partial<CaseFilters>;
+}
+
+/** The kinds of to-do each role has: cases waiting for that role's action. */
+export function todoKinds(actor: Actor): TodoKind[] {
+  const st = (...s: CaseStatus[]) => ({ status: s });
+  switch (actor.role) {
+    case 'clerk':
+      return [{ kind: 'to_triage', label: '已登记待受理', filters: st('received') }];
+    case 'coordinator':
+      return [
+        { kind: 'to_triage', label: '待受理', filters: st('received') },
+        { kind: 'to_dispatch', label: '待交办', filters: st('accepted') },
+        { kind: 'to_callback', label: '待回访', filters: st('completed') },
+        { kind: 'to_verify', label: '差评待核查', filters: st('verifying') },
+        { kind: 'extension_requests', label: '延期待审批', filters: { pendingExtension: true } },
+      ];
+    case 'handler':
+      return [
+        { kind: 'to_sign', label: '待签收', filters: { ...st('assigned'), lead: actor.department ?? '' } },
+        { kind: 'to_complete', label: '办理中待办结', filters: { ...st('in_progress'), lead: actor.department ?? '' } },
+        { kind: 'co_handling', label: '协办中', filters: { ...st('assigned', 'in_progress', 'escalating'), department: actor.department ?? '' } },
+      ];
+    case 'leader':
+      return [{ kind: 'escalations', label: '提级待审批', filters: st('escalating') }];
+    case 'supervisor':
+      return [{ kind: 'to_verify', label: '差评待核查', filters: st('verifying') }];
+    default:
+      return [];
+  }
+}
+
+function queryString(f: Partial<CaseFilters>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === '' || v === false) continue;
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  return p.toString();
+}
+
+async function count(ctx: AppContext, f: Partial<CaseFilters>, actor: Actor): Promise<number> {
+  const r = await filteredCases(ctx.db, f as CaseFilters, actor, ctx.clock.now())
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台' }, async (_req, _reply, { actor }) => {
+    const now = ctx.clock.now();
+    const kinds = todoKinds(actor);
+    const items = await Promise.all(
+      kinds.map(async (k) => {
+        // A co-handling count excludes the cases the department leads.
+        const n =
+          k.kind === 'co_handling'
+            ? (await count(ctx, k.filters, actor)) - (await count(ctx, { ...k.filters, department: undefined, lead: actor.department ?? '' }, actor))
+            : await count(ctx, k.filters, actor);
+        return { kind: k.kind, label: k.label, count: n, query: queryString(k.filters) };
+      }),
+    );
+    const mine: Partial<CaseFilters> = actor.role === 'handler' ? { lead: actor.department ?? '' } : {};
+    const overdue = await count(ctx, { ...mine, overdue: true }, actor);
+    const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+    const soon = await filteredCases(ctx.db, mine as CaseFilters, actor, now)
+      .where('status', 'in', [...DEADLINE_STATUSES])
+      .where('due_at', '>=', now.toISOString())
+      .where('due_at', '<', new Date(now.getTime() + 14 * 86400_000).toISOString())
+      .select('due_at')
+      .execute();
+    const dueSoon = soon.filter((r) => workingDaysBetween(now, new Date(r.due_at!), calendar) <= settings.dueSoonWorkingDays).length;
+    return { items, overdue, overdueQuery: queryString({ ...mine, overdue: true }), dueSoon, dueSoonWorkingDays: settings.dueSoonWorkingDays };
+  });
+
+  route(
+    app,
+    { method: 'GET', url: '/activity', summary: '最近动态：可见反映件的最新时间线事件', tag: '工作台', query: z.object({ limit: z.string().regex(/^\d{1,3}$/, { error: 'limit 应为 1–100 的整数' }).optional().transform((v) => (v ? Number(v) : 20)).refine((n) => n >= 1 && n <= 100, { error: 'limit 应为 1–100 的整数' }) }) },
+    async (_req, _reply, { query, actor }) => {
+      let q = ctx.db
+        .selectFrom('case_events as e')
+        .innerJoin('cases', 'cases.id', 'e.case_id')
+        .select(['e.case_id', 'cases.case_no', 'cases.matter', 'e.type', 'e.at', 'e.by_user', 'e.by_name'])
+        .orderBy('e.id', 'desc')
+        .limit(query.limit);
+      if (actor.role === 'handler') {
+        const dept = actor.department ?? '';
+        q = q.where((eb) => eb.exists(eb.selectFrom('case_departments as v').select('v.case_id').whereRef('v.case_id', '=', 'e.case_id').where('v.department_code', '=', dept)));
+      }
+      const rows = await q.execute();
+      return { items: rows.map((r) => ({ caseId: r.case_id, caseNo: r.case_no, matter: r.matter, type: r.type, at: formatShanghai(new Date(r.at)), by: r.by_user, byName: r.by_name })) };
+    },
+  );
+}
