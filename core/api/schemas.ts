@@ -352,6 +352,14 @@ export const ZUserUpdate = z.object({
   name: optionalText('姓名', LIMITS.name),
   disabled: z.boolean().optional(),
   password: ZPassword.optional(),
+  role: enumOf(ROLES, '角色').optional(),
+  /** A department code, or null to unbind (not allowed for handlers). */
+  department: ZDepartmentCode.nullable().optional(),
+});
+
+export const ZDepartmentUpdate = z.object({
+  name: optionalText('部门名称', LIMITS.name),
+  disabled: z.boolean().optional(),
 });
 
 /** Issues → `details` of a 400: one entry per field with a Chinese message. */

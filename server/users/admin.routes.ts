@@ -1,6 +1,6 @@
 /** Administration: departments, users, settings. Every write is audited. */
 import type { FastifyInstance } from 'fastify';
-import { ZDepartmentCreate, ZUserCreate, ZUserUpdate } from '../../core/api/schemas.js';
+import { ZDepartmentCreate, ZDepartmentUpdate, ZUserCreate, ZUserUpdate } from '../../core/api/schemas.js';
 import type { AppContext } from '../context.js';
 import { route, parseWith } from '../http.js';
 import { AppError, notFound, validation } from '../errors.js';
@@ -44,6 +44,28 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       }
       void reply.status(201);
       return { code: body.code, name: body.name, disabled: false };
+    },
+  );
+
+  route(
+    app,
+    { method: 'PATCH', url: '/departments/:code', summary: '修改部门名称、停用/启用部门（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZDepartmentUpdate },
+    async (req, _reply, { actor }) => {
+      const code = String((req.params as { code: string }).code);
+      const existing = await findDepartment(ctx.db, code);
+      if (!existing) throw notFound();
+      const body = parseWith(ZDepartmentUpdate, req.body);
+      const at = ctx.clock.now().toISOString();
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('departments')
+          .set({ ...(body.name ? { name: body.name } : {}), ...(body.disabled !== undefined ? { disabled: body.disabled ? 1 : 0 } : {}) })
+          .where('code', '=', code)
+          .execute();
+        await appendAudit(trx, { at, actor: actor.username, action: 'department.update', entityType: 'department', entityId: code, data: body as Record<string, unknown> });
+      });
+      const d = (await findDepartment(ctx.db, code))!;
+      return { code: d.code, name: d.name, disabled: d.disabled === 1 };
     },
   );
 
@@ -98,6 +120,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       const user = Number.isSafeInteger(id) && id > 0 ? await findUserById(ctx.db, id) : undefined;
       if (!user) throw notFound();
       const body = parseWith(ZUserUpdate, req.body);
+      const role = body.role ?? user.role;
+      const department = body.department === undefined ? user.department : body.department;
+      if (role === 'handler' && !department) throw validation([{ field: 'department', message: '承办部门用户须指定所属部门' }]);
+      if (body.department && !(await findDepartment(ctx.db, body.department))) {
+        throw validation([{ field: 'department', message: `部门代码“${body.department}”不存在` }]);
+      }
+      if (user.id === actor.userId && (body.disabled || (body.role && body.role !== 'admin'))) {
+        throw validation([{ field: body.disabled ? 'disabled' : 'role', message: '不能停用自己或取消自己的管理员角色' }]);
+      }
       const at = ctx.clock.now().toISOString();
       const passwordHash = body.password ? await hashPassword(body.password) : undefined;
       await ctx.db.transaction().execute(async (trx) => {
@@ -107,17 +138,20 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
             ...(body.name ? { name: body.name } : {}),
             ...(body.disabled !== undefined ? { disabled: body.disabled ? 1 : 0 } : {}),
             ...(passwordHash ? { password_hash: passwordHash, failed_logins: 0, locked_until: null } : {}),
+            ...(body.role ? { role: body.role } : {}),
+            ...(body.department !== undefined ? { department_code: body.department } : {}),
           })
           .where('id', '=', id)
           .execute();
-        if (body.disabled || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        // A changed password, role or department takes effect at once: end the user's sessions.
+        if (body.disabled || passwordHash || body.role || body.department !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
         await appendAudit(trx, {
           at,
           actor: actor.username,
           action: 'user.update',
           entityType: 'user',
           entityId: String(id),
-          data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash },
+          data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash, role: body.role, department: body.department },
         });
       });
       return presentUser((await findUserById(ctx.db, id))!);

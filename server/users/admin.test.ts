@@ -34,6 +34,24 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
     expect((await api.as('admin').patch('/api/v1/users/999999', { disabled: true })).status).toBe(404);
   });
 
+  it('changes a user\'s role and department, and renames or disables a department', async () => {
+    const users = (await api.as('admin').get('/api/v1/users')).body.items;
+    const h = users.find((x: any) => x.username === 'h_rs');
+    expect((await api.as('admin').patch(`/api/v1/users/${h.id}`, { department: null })).status).toBe(400);
+    expect((await api.as('admin').patch(`/api/v1/users/${h.id}`, { department: 'nosuch' })).status).toBe(400);
+    const moved = await api.as('admin').patch(`/api/v1/users/${h.id}`, { department: 'zjw' });
+    expect(moved.body).toMatchObject({ role: 'handler', department: 'zjw' });
+    expect((await api.as('h_rs').get('/api/v1/auth/me')).status).toBe(401); // sessions ended
+    await api.as('admin').patch(`/api/v1/users/${h.id}`, { department: 'rsj' });
+    const self = users.find((x: any) => x.username === 'admin');
+    expect((await api.as('admin').patch(`/api/v1/users/${self.id}`, { role: 'clerk' })).status).toBe(400);
+    const d = await api.as('admin').patch('/api/v1/departments/ybj', { name: '县医疗保障局', disabled: true });
+    expect(d.body).toEqual({ code: 'ybj', name: '县医疗保障局', disabled: true });
+    expect((await api.as('coord').patch('/api/v1/departments/ybj', { disabled: false })).status).toBe(403);
+    expect((await api.as('admin').patch('/api/v1/departments/nosuch', { disabled: false })).status).toBe(404);
+    await api.relogin();
+  });
+
   it('resets a password', async () => {
     const users = (await api.as('admin').get('/api/v1/users')).body.items;
     const c = users.find((x: any) => x.username === 'clerk');
