@@ -28,5 +28,9 @@ export async function startServer(overrides: { databaseUrl?: string; banner?: st
   const where = `http://${config.HOST}:${config.PORT}`;
   console.log(`办成事已启动：${where}  （数据库：${handle.kind === 'sqlite' ? (url ?? './data/banchengshi.db') : 'PostgreSQL'}）`);
   if (overrides.banner) console.log(overrides.banner);
+  const anyUser = await handle.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (!anyUser) {
+    console.log('尚无任何用户。创建第一个系统管理员：npx bcs user add admin --role admin --name 管理员（密码从标准输入读取）；或运行 npm run demo 体验演示数据。');
+  }
   return { app, handle };
 }

@@ -21,6 +21,7 @@ export async function registerWeb(app: FastifyInstance, root: string): Promise<v
     index: ['index.html'],
     // The build writes .br/.gz beside every asset: send those to browsers that accept them.
     preCompressed: true,
+    cacheControl: false,
     setHeaders: (res, file) => {
       // Hashed asset names never change content: cache them for a year; index.html always fresh.
       if (/[\\/]assets[\\/]/.test(file)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
