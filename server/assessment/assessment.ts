@@ -8,7 +8,7 @@
  * Departments with fewer cases than `minSample` are listed but not ranked (样本不足).
  */
 import type { Executor } from '../db/database.js';
-import { departmentFigures, type Figures } from '../stats/stats.repository.js';
+import { departmentFigures, emptyFigures, type Figures } from '../stats/stats.repository.js';
 import type { Settings } from '../settings/settings.repository.js';
 import { listDepartments } from '../users/user.repository.js';
 import { sql } from 'kysely';
@@ -60,7 +60,7 @@ export async function assessDepartments(db: Executor, period: { from: string; to
   const codes = new Set([...figures.keys(), ...records.map((r) => r.department_code).filter((c): c is string => !!c)]);
   const names = new Map(depts.map((d) => [d.code, d.name]));
   const rows: AssessmentRow[] = [...codes].map((code) => {
-    const f = figures.get(code) ?? ({ ...emptyLike() } as Figures);
+    const f = figures.get(code) ?? emptyFigures();
     const circulations = count(code, 'circulate');
     const ranked = f.received >= s.minSample;
     return {
@@ -86,25 +86,4 @@ export async function assessDepartments(db: Executor, period: { from: string; to
     prev = r.score;
   });
   return rows.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.department.localeCompare(b.department));
-}
-
-function emptyLike(): Figures {
-  return {
-    received: 0,
-    byChannel: {},
-    byProblemType: {},
-    byLevel: {},
-    byStatus: {},
-    resolvedOnSpot: 0,
-    rejected: 0,
-    completed: 0,
-    completedOnTime: 0,
-    onTimeRate: null,
-    callbacks: 0,
-    satisfied: 0,
-    satisfactionRate: null,
-    badReviews: 0,
-    badReviewsSubstantiated: 0,
-    overdueOpen: 0,
-  };
 }

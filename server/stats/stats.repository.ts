@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { CASE_STATUSES, CHANNELS, DEADLINE_STATUSES, PROBLEM_TYPES } from '../../core/domain.js';
 import type { Executor } from '../db/database.js';
-import { bucketsFor } from './rollup.js';
+import { bucketsFor, MEASURES } from './rollup.js';
 
 export interface Figures {
   received: number;
@@ -61,6 +61,21 @@ export interface StatsFilter {
   department?: string;
 }
 
+/** Rollup rows of the buckets that cover a period (see `bucketsFor`). */
+function rollupOver(db: Executor, months: string[], dayRanges: Array<[string, string]>) {
+  return db.selectFrom('case_stats').where((eb) =>
+    eb.or([
+      ...(months.length ? [eb('bucket', 'in', months)] : []),
+      ...dayRanges.map(([lo, hi]) => eb.and([eb('bucket', '>=', lo), eb('bucket', '<=', hi)])),
+    ]),
+  );
+}
+
+/** sum() of every rollup measure, named after the measure. */
+function measureSums() {
+  return MEASURES.map((m) => sql<number>`sum(${sql.ref(m)})`.as(m));
+}
+
 /**
  * Figures from the rollup (fast path): every figure but overdueOpen, which depends on "now" and is
  * counted from the open cases themselves (index on status, due_at). Keyed by lead department
@@ -70,26 +85,8 @@ async function rollupFigures(db: Executor, filter: StatsFilter, byDepartment: bo
   const { months, dayRanges } = bucketsFor(filter.from, filter.to);
   const out = new Map<string, Figures>();
   if (!months.length && !dayRanges.length) return out;
-  let q = db
-    .selectFrom('case_stats')
-    .where((eb) =>
-      eb.or([
-        ...(months.length ? [eb('bucket', 'in', months)] : []),
-        ...dayRanges.map(([lo, hi]) => eb.and([eb('bucket', '>=', lo), eb('bucket', '<=', hi)])),
-      ]),
-    )
-    .select([
-      'dim',
-      'value',
-      sql<number>`sum(n)`.as('n'),
-      sql<number>`sum(on_spot)`.as('on_spot'),
-      sql<number>`sum(completed)`.as('completed'),
-      sql<number>`sum(on_time)`.as('on_time'),
-      sql<number>`sum(callbacks)`.as('callbacks'),
-      sql<number>`sum(satisfied)`.as('satisfied'),
-      sql<number>`sum(bad)`.as('bad'),
-      sql<number>`sum(substantiated)`.as('substantiated'),
-    ])
+  let q = rollupOver(db, months, dayRanges)
+    .select(['dim', 'value', ...measureSums()])
     .groupBy(['dim', 'value']);
   if (filter.department) q = q.where('lead_department', '=', filter.department);
   if (byDepartment) q = q.where('lead_department', '<>', '').select('lead_department').groupBy('lead_department');
@@ -239,25 +236,9 @@ export async function monthlyFigures(db: Executor, filter: StatsFilter): Promise
   for (const m of months) out.set(m.slice(2), emptyMonth(m.slice(2)));
   for (const [lo] of dayRanges) out.set(lo.slice(2, 9), emptyMonth(lo.slice(2, 9)));
   if (out.size) {
-    let q = db
-      .selectFrom('case_stats')
+    let q = rollupOver(db, months, dayRanges)
       .where('dim', '=', 'total')
-      .where((eb) =>
-        eb.or([
-          ...(months.length ? [eb('bucket', 'in', months)] : []),
-          ...dayRanges.map(([lo, hi]) => eb.and([eb('bucket', '>=', lo), eb('bucket', '<=', hi)])),
-        ]),
-      )
-      .select([
-        'bucket',
-        sql<number>`sum(n)`.as('n'),
-        sql<number>`sum(completed)`.as('completed'),
-        sql<number>`sum(on_time)`.as('on_time'),
-        sql<number>`sum(callbacks)`.as('callbacks'),
-        sql<number>`sum(satisfied)`.as('satisfied'),
-        sql<number>`sum(bad)`.as('bad'),
-        sql<number>`sum(substantiated)`.as('substantiated'),
-      ])
+      .select(['bucket', ...measureSums()])
       .groupBy('bucket');
     if (filter.department) q = q.where('lead_department', '=', filter.department);
     for (const r of (await q.execute()) as any[]) {
