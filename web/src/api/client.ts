@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: FieldError[] = [],
+    /** `error.details` exactly as the server sent it (e.g. the row report of a ledger import). */
+    readonly raw: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -125,7 +127,38 @@ function parseErrorBody(status: number, body: unknown): ApiError {
     typeof e?.code === 'string' ? e.code : `HTTP_${status}`,
     typeof e?.message === 'string' && e.message ? e.message : fallback,
     details,
+    e?.details,
   );
+}
+
+/** The error of a failed answer whose body may still be unread (JSON or not). */
+export async function errorOf(res: Response, opts: { noAuthRedirect?: boolean } = {}): Promise<ApiError> {
+  let parsed: unknown = null;
+  try {
+    const text = await res.text();
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (res.status === 401 && !opts.noAuthRedirect) unauthorizedHandler?.();
+  return parseErrorBody(res.status, parsed);
+}
+
+/** Parses an error body received outside fetch (XMLHttpRequest uploads); a 401 ends the session. */
+export function errorFromBody(status: number, text: string): ApiError {
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (status === 401) unauthorizedHandler?.();
+  return status === 0 ? new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试') : parseErrorBody(status, parsed);
+}
+
+/** The CSRF token of the session, for writes that do not go through {@link api} (XMLHttpRequest uploads). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
 }
 
 /** Calls `/api/v1{path}` and answers the parsed JSON. Throws {@link ApiError}. */

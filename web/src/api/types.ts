@@ -82,12 +82,18 @@ export interface TimelineEntry {
 }
 
 export interface Measure {
+  id?: number;
   type: MeasureType;
   note: string | null;
   dueAt: string | null;
   staff: string | null;
   by: string;
   at: string;
+  /** 容缺 promise: when the reminder (one working day before) went out. */
+  remindedAt?: string | null;
+  /** 容缺 promise: when it was found missed. */
+  missedAt?: string | null;
+  missed?: boolean;
 }
 
 export interface CallbackRecord {
@@ -250,4 +256,154 @@ export interface StatsFigures {
 export interface DepartmentStats extends StatsFigures {
   department: string;
   name: string;
+}
+
+export interface MonthlyStats {
+  /** YYYY-MM (Asia/Shanghai month of intake). */
+  month: string;
+  received: number;
+  completed: number;
+  completedOnTime: number;
+  onTimeRate: number | null;
+  callbacks: number;
+  satisfied: number;
+  satisfactionRate: number | null;
+  badReviews: number;
+  badReviewsSubstantiated: number;
+}
+
+export interface AssessmentFormula {
+  weights: { onTime: number; satisfaction: number; noBadReview: number };
+  penaltyPerCirculation: number;
+  penaltyPerSubstantiated: number;
+  minSample: number;
+  text: string;
+}
+
+export interface AssessmentRow {
+  department: string;
+  name: string;
+  received: number;
+  completed: number;
+  onTimeRate: number | null;
+  callbacks: number;
+  satisfactionRate: number | null;
+  badReviews: number;
+  badReviewsSubstantiated: number;
+  badReviewRate?: number | null;
+  circulations: number;
+  supervisions: number;
+  referrals: number;
+  overdueOpen: number;
+  score: number | null;
+  rank: number | null;
+  ranked: boolean;
+  note: string | null;
+}
+
+export interface AssessmentAnswer {
+  from: string;
+  to: string;
+  formula: AssessmentFormula;
+  items: AssessmentRow[];
+}
+
+export interface RecurringAnswer {
+  from?: string;
+  to?: string;
+  matters: Array<{ matter: string; count: number; departments: number }>;
+  departmentProblemTypes: Array<{ department: string; problemType: ProblemType; count: number }>;
+  repeatReporters: Array<{ phone: string; matter: string; count: number; firstCaseNo: string; lastCaseNo: string }>;
+}
+
+export type PublishStatus = 'draft' | 'published';
+
+export interface ServicePackage {
+  id: number;
+  name: string;
+  departments: string[];
+  materialsBefore: string;
+  materialsAfter: string;
+  stepsBefore: string;
+  stepsAfter: string;
+  sourceCaseIds: number[];
+  status: PublishStatus;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TypicalCase {
+  id: number;
+  caseId: number;
+  caseNo: string;
+  kind: 'good' | 'negative';
+  title: string;
+  summary: string;
+  status: PublishStatus;
+  createdBy: string;
+  createdAt: string;
+  publishedBy: string | null;
+  publishedAt: string | null;
+}
+
+export interface AppNotification {
+  id: number;
+  topic: string;
+  topicLabel: string;
+  caseId: number | null;
+  caseNo: string | null;
+  title: string;
+  body: string;
+  createdAt: string;
+  read: boolean;
+  readAt: string | null;
+}
+
+export interface NotificationPage {
+  items: AppNotification[];
+  unreadCount: number;
+  nextCursor: string | null;
+}
+
+/** POST /ledger/import → 200. */
+export interface ImportResult {
+  fileName: string;
+  sheet: string;
+  rows: number;
+  imported: number;
+  skipped: number;
+  skippedCaseNos: string[];
+  /** SM3 digest of the uploaded file (kept in the audit record). */
+  sm3: string;
+}
+
+/** One line of the row-level report of a refused import (`error.details`). */
+export interface ImportIssue {
+  /** Excel row number; null for a problem of the whole file. */
+  row: number | null;
+  /** Column header; null for a problem of the whole file or row. */
+  column: string | null;
+  /** Cell address such as F7. */
+  cell: string | null;
+  message: string;
+}
+
+/** GET /cases/todo. */
+export interface TodoAnswer {
+  items: Array<{ kind: string; label: string; count: number; query: string }>;
+  overdue: number;
+  dueSoon: number;
+}
+
+/** GET /activity. */
+export interface ActivityItem {
+  caseId: number;
+  caseNo: string;
+  matter: string;
+  type: string;
+  at: string;
+  by: string;
+  byName: string;
+  data?: Record<string, unknown>;
 }

@@ -23,10 +23,28 @@ import {
 import type { TimelineEntry } from '../api/types';
 import { formatDateTime } from './time';
 
-const EXTRA_LABELS: Record<string, string> = {
+/** Timeline events that are not case actions: intake, import, and what the background jobs mark. */
+export const EXTRA_LABELS: Record<string, string> = {
   intake: '登记',
-  deadline_recomputed: '时限重算（节假日安排已录入）',
+  import: '台账导入',
+  due_soon: '即将到期',
+  overdue: '已超期',
+  measure_due_soon: '容缺承诺即将到期',
+  measure_overdue: '容缺承诺逾期',
+  deadline_recomputed: '时限重新计算',
 };
+
+/** Events written by the system rather than a person's action (shown in grey / red on the timeline). */
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed']);
+
+/** The colour of an event's dot on the timeline. */
+export function eventColor(e: TimelineEntry): string {
+  if (e.type === 'overdue' || e.type === 'measure_overdue' || (e.type === 'callback' && e.data.badReview)) return 'red';
+  if (e.type === 'due_soon' || e.type === 'measure_due_soon') return 'orange';
+  if (SYSTEM_EVENTS.has(e.type) || e.type === 'import') return 'gray';
+  if (e.type === 'complete' || e.type === 'resolve-on-spot') return 'green';
+  return 'blue';
+}
 
 export function eventTitle(type: string): string {
   if (isCaseAction(type)) return ACTION_RULES[type].label;
@@ -112,11 +130,33 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string)
       if (str(d.handedOver)) lines.push(`移送材料：${d.handedOver}`);
       break;
     case 'deadline_recomputed':
+      if (typeof d.year === 'number') lines.push(`${d.year} 年节假日安排已录入`);
+      if (str(d.from)) lines.push(`原时限：${formatDateTime(String(d.from))}`);
       if (str(d.to)) lines.push(`新时限：${formatDateTime(String(d.to))}${d.provisional ? '（临时）' : ''}`);
+      break;
+    case 'import': {
+      if (str(d.fileName)) lines.push(`导入文件：${d.fileName}${str(d.sheet) ? `（${d.sheet}` : ''}${typeof d.row === 'number' ? `${str(d.sheet) ? '，' : '（'}第 ${d.row} 行）` : str(d.sheet) ? '）' : ''}`);
+      const h = (d.history ?? {}) as Record<string, unknown>;
+      if (str(h.receivedAt)) lines.push(`原台账受理：${formatDateTime(String(h.receivedAt))}`);
+      if (str(h.assignedAt)) lines.push(`原台账交办：${formatDateTime(String(h.assignedAt))}`);
+      if (str(h.dueAt)) lines.push(`原台账时限：${formatDateTime(String(h.dueAt))}`);
+      if (str(h.completedAt)) lines.push(`原台账办结：${formatDateTime(String(h.completedAt))}`);
+      if (str(d.status)) lines.push(`导入时状态：${STATUS_LABELS[d.status as CaseStatus] ?? d.status}`);
+      break;
+    }
+    case 'due_soon':
+    case 'overdue':
+      if (str(d.dueAt)) lines.push(`办理时限：${formatDateTime(String(d.dueAt))}`);
+      break;
+    case 'measure_due_soon':
+    case 'measure_overdue':
+      if (str(d.measureType)) lines.push(`措施：${MEASURE_LABELS[d.measureType as MeasureType] ?? d.measureType}`);
+      if (str(d.dueAt)) lines.push(`承诺补交期限：${formatDateTime(String(d.dueAt))}`);
       break;
     default:
       break;
   }
-  if (str(d.note)) lines.push(`${e.type === 'supervise' ? '督办要求' : '意见'}：${d.note}`);
+  const noteLabel = e.type === 'supervise' ? '督办要求' : e.type.startsWith('measure_') ? '措施说明' : '意见';
+  if (str(d.note)) lines.push(`${noteLabel}：${d.note}`);
   return lines;
 }

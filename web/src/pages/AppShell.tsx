@@ -8,11 +8,16 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, Button, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
+  AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
   CalendarOutlined,
   DashboardOutlined,
   FormOutlined,
+  GiftOutlined,
   LogoutOutlined,
+  RetweetOutlined,
+  RiseOutlined,
   SettingOutlined,
   TableOutlined,
   TeamOutlined,
@@ -21,7 +26,8 @@ import {
 import { useAuth, useUser } from '../auth/AuthContext';
 import { ApiError } from '../api/client';
 import { useDepartmentNames } from '../api/queries';
-import { canIntake, STATS_ROLES } from '../lib/roles';
+import { ASSESSMENT_ROLES, canIntake, IMPORT_ROLES, RECURRING_ROLES, STATS_ROLES } from '../lib/roles';
+import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
 
@@ -30,6 +36,11 @@ const IntakePage = lazy(() => import('./IntakePage'));
 const LedgerPage = lazy(() => import('./LedgerPage'));
 const CaseDetailPage = lazy(() => import('./CaseDetailPage'));
 const StatsPage = lazy(() => import('./StatsPage'));
+const AssessmentPage = lazy(() => import('./AssessmentPage'));
+const ImportPage = lazy(() => import('./ImportPage'));
+const RecurringPage = lazy(() => import('./optimization/RecurringPage'));
+const PackagesPage = lazy(() => import('./optimization/PackagesPage'));
+const TypicalCasesPage = lazy(() => import('./optimization/TypicalCasesPage'));
 const DepartmentsPage = lazy(() => import('./admin/DepartmentsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage'));
@@ -47,6 +58,17 @@ const MENU: MenuEntry[] = [
   { key: '/intake', label: '登记', icon: <FormOutlined />, roles: ['clerk', 'coordinator'] },
   { key: '/cases', label: '台账', icon: <TableOutlined /> },
   { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, roles: STATS_ROLES },
+  { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, roles: ASSESSMENT_ROLES },
+  {
+    key: 'optimization',
+    label: '优化提升',
+    icon: <RiseOutlined />,
+    children: [
+      { key: '/optimization/recurring', label: '反复出现的问题', icon: <RetweetOutlined />, roles: RECURRING_ROLES },
+      { key: '/optimization/packages', label: '一件事一次办', icon: <GiftOutlined /> },
+      { key: '/optimization/typical-cases', label: '典型案例库', icon: <BookOutlined /> },
+    ],
+  },
   {
     key: 'admin',
     label: '系统管理',
@@ -71,7 +93,8 @@ function menuItems(role: Role): MenuProps['items'] {
 }
 
 function selectedKey(pathname: string): string {
-  if (pathname.startsWith('/cases')) return '/cases';
+  if (pathname.startsWith('/cases') || pathname.startsWith('/ledger')) return '/cases';
+  if (pathname.startsWith('/optimization/')) return pathname.split('/').slice(0, 3).join('/');
   if (pathname.startsWith('/admin/')) return pathname.split('/').slice(0, 3).join('/');
   return pathname === '' ? '/' : pathname;
 }
@@ -153,7 +176,10 @@ export default function AppShell() {
             <Space size={12}>
               <span className="bcs-brand">办成事 · “办不成事”闭环处置平台</span>
             </Space>
-            <HeaderUser />
+            <Space size={4}>
+              <NotificationBell />
+              <HeaderUser />
+            </Space>
           </Layout.Header>
           <Layout>
             <Layout.Sider
@@ -167,7 +193,7 @@ export default function AppShell() {
               <Menu
                 mode="inline"
                 selectedKeys={[selectedKey(location.pathname)]}
-                defaultOpenKeys={['admin']}
+                defaultOpenKeys={['admin', 'optimization']}
                 items={items}
                 style={{ borderRight: 0 }}
               />
@@ -183,6 +209,11 @@ export default function AppShell() {
                   <Route path="cases" element={<LedgerPage />} />
                   <Route path="cases/:id" element={<CaseDetailPage />} />
                   <Route path="stats" element={<RoleGate roles={STATS_ROLES}><StatsPage /></RoleGate>} />
+                  <Route path="assessment" element={<RoleGate roles={ASSESSMENT_ROLES}><AssessmentPage /></RoleGate>} />
+                  <Route path="ledger/import" element={<RoleGate roles={IMPORT_ROLES}><ImportPage /></RoleGate>} />
+                  <Route path="optimization/recurring" element={<RoleGate roles={RECURRING_ROLES}><RecurringPage /></RoleGate>} />
+                  <Route path="optimization/packages" element={<PackagesPage />} />
+                  <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
                   <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />

@@ -1,10 +1,10 @@
 /** 案件详情: header, reporter, timeline, measures, callback, verification, and the actions. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
-import { FileWordOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
-import { api, API_BASE, ApiError } from '../api/client';
+import { FileWordOutlined, PrinterOutlined, ReloadOutlined, StarOutlined } from '@ant-design/icons';
+import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import type { CaseDetail } from '../api/types';
 import { useDepartmentNames, useDepartments, useSettings } from '../api/queries';
 import {
@@ -22,14 +22,29 @@ import {
 import { CaseActions } from '../components/CaseActions';
 import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
 import { PageSkeleton } from '../components/PageSkeleton';
-import { eventLines, eventTitle } from '../lib/events';
-import { formatDateTime } from '../lib/time';
+import { eventColor, eventLines, eventTitle } from '../lib/events';
+import { formatDate, formatDateTime } from '../lib/time';
+import { useUser } from '../auth/AuthContext';
+import { TYPICAL_EDITORS } from '../lib/roles';
+import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
+import { LEVEL_LABELS } from '../components/CaseTags';
+
+/** Links of one 交办单: Word download and the print page (opens the print dialog). */
+export function sheetLinks(caseId: number, sheetNo?: string) {
+  const q = sheetNo ? toQuery({ sheet: sheetNo }) : '';
+  return {
+    docx: `${API_BASE}/cases/${caseId}/assignment-sheet.docx${q}`,
+    print: `${API_BASE}/cases/${caseId}/assignment-sheet${q ? `${q}&print=1` : '?print=1'}`,
+  };
+}
 
 const SUPERVISION_KIND_LABELS: Record<string, string> = { supervise: '督办', circulate: '通报', referral: '线索移送' };
 
 export default function CaseDetailPage() {
   const { id } = useParams<{ id: string }>();
   const qc = useQueryClient();
+  const user = useUser();
+  const [typicalOpen, setTypicalOpen] = useState(false);
   const names = useDepartmentNames();
   const { data: departments } = useDepartments();
   const { data: settings } = useSettings();
@@ -79,6 +94,7 @@ export default function CaseDetailPage() {
             {c.overdue && <Tag color="red">超期</Tag>}
             {c.callback?.bad && c.status !== 'closed' && <Tag color="volcano">差评</Tag>}
             {c.extended && <Tag color="gold">已延期</Tag>}
+            {c.pendingExtension && <Tag color="orange">延期待批</Tag>}
             {c.circulationRequired && !c.circulated && c.status !== 'closed' && c.status !== 'rejected' && (
               <Tag color="magenta">须通报</Tag>
             )}
@@ -86,6 +102,11 @@ export default function CaseDetailPage() {
         }
         extra={
           <Space>
+            {TYPICAL_EDITORS.includes(user.role) && c.status !== 'received' && (
+              <Button icon={<StarOutlined />} onClick={() => setTypicalOpen(true)}>
+                列为典型案例
+              </Button>
+            )}
             <Button icon={<ReloadOutlined />} onClick={() => void q.refetch()} loading={q.isFetching} aria-label="刷新">
               刷新
             </Button>
@@ -93,6 +114,19 @@ export default function CaseDetailPage() {
         }
       >
         <Space direction="vertical" size={12} style={{ width: '100%' }}>
+          {c.circulationRequired && !c.circulated && c.status !== 'rejected' && (user.role === 'coordinator' || user.role === 'supervisor') && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="circulation-warning"
+              message="待通报"
+              description={
+                (c.problemType === 'misconduct' ? '本件属“不给办”问题' : '本件差评经核查属实') +
+                '，按工作方案须作为反面典型全县通报，目前尚未通报。' +
+                (c.allowedActions.includes('circulate') ? '请使用下方“通报”操作。' : '')
+              }
+            />
+          )}
           {c.pendingExtension && (
             <Alert
               type="warning"
@@ -118,19 +152,34 @@ export default function CaseDetailPage() {
             <Descriptions.Item label="问题类型">{c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—'}</Descriptions.Item>
             <Descriptions.Item label="办理时限" span={2}>
               <DeadlineText c={c} soonDays={soon} />
+              {c.extended && (
+                <Tag color="gold" style={{ marginInlineStart: 6 }} data-testid="deadline-extended">
+                  已延期{c.extensionCount && c.extensionCount > 1 ? ` ${c.extensionCount} 次` : ''}
+                </Tag>
+              )}
+              {c.pendingExtension && (
+                <Tag color="orange" style={{ marginInlineStart: 6 }} data-testid="deadline-pending-extension">
+                  延期待批：申请延至 {formatDateTime(c.pendingExtension.dueAt)}
+                </Tag>
+              )}
             </Descriptions.Item>
             <Descriptions.Item label="登记时间">{formatDateTime(c.receivedAt)}</Descriptions.Item>
             <Descriptions.Item label="涉及部门">{c.departmentCodes.length ? c.departmentCodes.map(deptName).join('、') : '—'}</Descriptions.Item>
             <Descriptions.Item label="交办单号">{c.assignmentNo ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="文书">
               <Space size={4} wrap>
-                <Button size="small" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${c.id}/receipt`} target="_blank" rel="noopener">
+                <Button size="small" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${c.id}/receipt?print=1`} target="_blank" rel="noopener">
                   回执
                 </Button>
                 {c.assignmentNo && (
-                  <Button size="small" icon={<FileWordOutlined />} href={`${API_BASE}/cases/${c.id}/assignment-sheet.docx`}>
-                    交办单
-                  </Button>
+                  <>
+                    <Button size="small" icon={<FileWordOutlined />} href={sheetLinks(c.id).docx} download>
+                      交办单
+                    </Button>
+                    <Button size="small" icon={<PrinterOutlined />} href={sheetLinks(c.id).print} target="_blank" rel="noopener">
+                      打印交办单
+                    </Button>
+                  </>
                 )}
               </Space>
             </Descriptions.Item>
@@ -181,16 +230,77 @@ export default function CaseDetailPage() {
                 rowKey={(_m, i) => String(i)}
                 pagination={false}
                 dataSource={c.measures}
+                rowClassName={(m) => (m.missed ? 'measure-missed' : '')}
                 locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未记录措施" /> }}
                 columns={[
                   { title: '措施', dataIndex: 'type', render: (t: keyof typeof MEASURE_LABELS) => MEASURE_LABELS[t] ?? t },
                   { title: '说明', dataIndex: 'note', render: (v: string | null) => v ?? '—' },
                   { title: '经办人员', dataIndex: 'staff', render: (v: string | null) => v ?? '—' },
-                  { title: '期限', dataIndex: 'dueAt', render: (v: string | null) => formatDateTime(v) },
+                  {
+                    title: '期限',
+                    dataIndex: 'dueAt',
+                    render: (v: string | null, m) => (
+                      <div style={{ whiteSpace: 'nowrap' }}>
+                        <span className={m.missed ? 'deadline-overdue' : undefined}>{formatDateTime(v)}</span>
+                        {m.missed && (
+                          <Tag color="red" style={{ marginInlineStart: 6 }} data-testid="measure-missed">
+                            容缺承诺逾期
+                          </Tag>
+                        )}
+                        {(m.remindedAt || m.missedAt) && (
+                          <div style={{ fontSize: 12, color: '#888' }} data-testid="measure-reminder">
+                            {m.remindedAt ? `已提醒 ${formatDateTime(m.remindedAt)}` : ''}
+                            {m.remindedAt && m.missedAt ? '；' : ''}
+                            {m.missedAt ? `逾期于 ${formatDateTime(m.missedAt)}` : ''}
+                          </div>
+                        )}
+                      </div>
+                    ),
+                  },
                   { title: '记录', render: (_: unknown, m) => `${m.by} ${formatDateTime(m.at)}` },
                 ]}
               />
             </Card>
+            {c.assignmentSheets.length > 0 && (
+              <Card title="交办单" size="small" data-testid="assignment-sheets">
+                <Table
+                  size="small"
+                  rowKey="sheetNo"
+                  pagination={false}
+                  dataSource={[...c.assignmentSheets].sort((a, b) => Date.parse(b.issuedAt) - Date.parse(a.issuedAt))}
+                  columns={[
+                    {
+                      title: '编号',
+                      dataIndex: 'sheetNo',
+                      render: (v: string, _r, i) => (
+                        <span style={{ whiteSpace: 'nowrap' }}>
+                          {v}
+                          {i === 0 && c.assignmentSheets.length > 1 && <Tag style={{ marginInlineStart: 6 }}>最新</Tag>}
+                        </span>
+                      ),
+                    },
+                    { title: '级别', dataIndex: 'level', width: 64, render: (v: keyof typeof LEVEL_LABELS) => <span style={{ whiteSpace: 'nowrap' }}>{LEVEL_LABELS[v] ?? v}</span> },
+                    { title: '牵头部门', dataIndex: 'leadDepartment', ellipsis: true, render: (v: string) => deptName(v) },
+                    { title: '办理时限', dataIndex: 'dueAt', render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
+                    { title: '签发', dataIndex: 'issuedAt', render: (v: string, r) => <span style={{ whiteSpace: 'nowrap' }}>{formatDate(v)} {r.issuedBy}</span> },
+                    {
+                      title: '文书',
+                      width: 96,
+                      render: (_: unknown, r) => (
+                        <Space size={8} style={{ whiteSpace: 'nowrap' }}>
+                          <a href={sheetLinks(c.id, r.sheetNo).docx} download>
+                            Word
+                          </a>
+                          <a href={sheetLinks(c.id, r.sheetNo).print} target="_blank" rel="noopener">
+                            打印
+                          </a>
+                        </Space>
+                      ),
+                    },
+                  ]}
+                />
+              </Card>
+            )}
             <Card title="回访评价" size="small" data-testid="callback-panel">
               {c.callback ? (
                 <Descriptions size="small" column={2}>
@@ -252,13 +362,13 @@ export default function CaseDetailPage() {
             {c.overdue && <Alert type="error" showIcon message="已超过办理时限，尚未办结" style={{ marginBottom: 12 }} />}
             <Timeline
               items={c.events.map((e) => ({
-                color: e.type === 'callback' && e.data.badReview ? 'red' : e.type === 'complete' || e.type === 'resolve-on-spot' ? 'green' : 'blue',
+                color: eventColor(e),
                 children: (
                   <div>
                     <div>
                       <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
                       <span style={{ color: '#888', marginInlineStart: 8 }}>
-                        {e.byName}（{ROLE_LABELS[e.byRole] ?? e.byRole}）
+                        {(e.byRole as string) === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole] ?? e.byRole}）`}
                       </span>
                     </div>
                     <div style={{ color: '#888', fontSize: 12 }}>{formatDateTime(e.at)}</div>
@@ -274,6 +384,19 @@ export default function CaseDetailPage() {
           </Card>
         </Col>
       </Row>
+      {TYPICAL_EDITORS.includes(user.role) && (
+        <TypicalCaseDialog
+          open={typicalOpen}
+          caseId={c.id}
+          caseNo={c.caseNo}
+          defaults={{ kind: c.problemType === 'misconduct' || c.verification?.substantiated ? 'negative' : 'good', title: c.matter }}
+          onClose={() => setTypicalOpen(false)}
+          onCreated={() => {
+            setTypicalOpen(false);
+            void qc.invalidateQueries({ queryKey: ['typical-cases'] });
+          }}
+        />
+      )}
     </Space>
   );
 }

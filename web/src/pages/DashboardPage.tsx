@@ -1,11 +1,9 @@
 /**
- * 工作台: what waits for me (counted by kind), what is overdue (red) or due within a working day
- * (orange), and what happened lately. Each role sees its own desk: clerks a big 登记 button,
- * leaders the escalations to approve, supervisors the completions copied to them and the open
- * 差评 verifications.
- *
- * Counts are computed from GET /cases (up to 200 per kind, shown as "200+" beyond); see
- * docs/WEB.md for the endpoint that would answer them in one call.
+ * 工作台: what waits for me (counted by kind on the server, GET /cases/todo, each card opening the
+ * ledger query the server gives), what is overdue (red) or due within a working day (orange), and
+ * what happened lately (GET /activity). Each role sees its own desk: clerks a big 登记 button,
+ * leaders the escalations to approve, supervisors the completions copied to them and the open 差评
+ * verifications.
  */
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -15,64 +13,20 @@ import { FormOutlined } from '@ant-design/icons';
 import type { Role } from '../../../core/domain';
 import { ROLE_LABELS } from '../../../core/domain';
 import { api, toQuery } from '../api/client';
-import type { CaseDetail, CasePage, CaseSummary, SessionUser, TimelineEntry } from '../api/types';
+import type { ActivityItem, CasePage, CaseSummary, TodoAnswer } from '../api/types';
 import { useCalendarYears, useDepartmentNames, useSettings } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StatusTag } from '../components/CaseTags';
 import { canIntake } from '../lib/roles';
-import { deadlineTone, formatDateTime, shanghaiToday } from '../lib/time';
-import { eventLines, eventTitle } from '../lib/events';
+import { dayjs, deadlineTone, formatDateTime, shanghaiToday } from '../lib/time';
+import { eventTitle } from '../lib/events';
 
-const LIMIT = 200;
+/** Cases shown in a list on the desk. */
+const SHOWN = 8;
+/** The kind of to-do that is help given to another department (not in 待我处理). */
+const CO_KIND = 'co_handling';
 
-/** One kind of work waiting for the user: the list filter and, for handlers, who leads. */
-interface TodoKind {
-  key: string;
-  label: string;
-  status: string;
-  /** Only cases whose lead department is the user's (handlers: sign and complete are the lead's). */
-  mustLead?: boolean;
-  /** Only cases where the user's department is a co-department. */
-  coOnly?: boolean;
-  /** Further narrowing the list filter cannot express. */
-  where?: (c: CaseSummary) => boolean;
-}
-
-export function todoKinds(user: SessionUser): TodoKind[] {
-  switch (user.role) {
-    case 'clerk':
-      return [{ key: 'received', label: '已登记待受理', status: 'received' }];
-    case 'coordinator':
-      return [
-        { key: 'received', label: '待受理', status: 'received' },
-        { key: 'accepted', label: '待交办', status: 'accepted' },
-        { key: 'completed', label: '待回访', status: 'completed' },
-        { key: 'verifying', label: '差评待核查', status: 'verifying' },
-        { key: 'extension', label: '延期待审批', status: 'assigned,in_progress,escalating', where: (c) => !!c.pendingExtension },
-      ];
-    case 'handler':
-      return [
-        { key: 'assigned', label: '待签收', status: 'assigned', mustLead: true },
-        { key: 'in_progress', label: '办理中待办结', status: 'in_progress', mustLead: true },
-        { key: 'co', label: '协办中', status: 'assigned,in_progress', coOnly: true },
-      ];
-    case 'leader':
-      return [{ key: 'escalating', label: '提级待审批', status: 'escalating' }];
-    case 'supervisor':
-      return [{ key: 'verifying', label: '差评待核查', status: 'verifying' }];
-    case 'admin':
-      return [];
-  }
-}
-
-function matches(kind: TodoKind, c: CaseSummary, user: SessionUser): boolean {
-  if (kind.where && !kind.where(c)) return false;
-  if (kind.mustLead) return c.leadDepartment === user.department;
-  if (kind.coOnly) return c.leadDepartment !== user.department && !!user.department && c.coDepartments.includes(user.department);
-  return true;
-}
-
-const listCases = (params: Record<string, string | number | undefined>) => api<CasePage>(`/cases${toQuery({ limit: LIMIT, ...params })}`);
+const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${query}${query ? '&' : ''}limit=${limit}`);
 
 /** Roles that watch deadlines. */
 const DEADLINE_ROLES: readonly Role[] = ['coordinator', 'handler', 'leader', 'supervisor'];
@@ -133,58 +87,55 @@ export default function DashboardPage() {
   const navigate = useNavigate();
   const names = useDepartmentNames();
   const { data: settings } = useSettings();
-  const soon = settings?.dueSoonWorkingDays ?? 1;
-  const kinds = useMemo(() => todoKinds(user), [user]);
   const watchDeadlines = DEADLINE_ROLES.includes(user.role);
   useEffect(() => {
     document.title = '工作台 · 办成事';
   }, []);
 
-  const todo = useQueries({
-    queries: kinds.map((k) => ({
-      queryKey: ['dashboard', 'todo', k.key],
-      queryFn: () => listCases({ status: k.status }),
-    })),
+  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer & { overdueQuery?: string; dueSoonWorkingDays?: number }>('/cases/todo') });
+  const soon = todo.data?.dueSoonWorkingDays ?? settings?.dueSoonWorkingDays ?? 1;
+  const kinds = todo.data?.items ?? [];
+  // The lists behind the cards (a few rows each), only for kinds that have any.
+  const listKinds = kinds.filter((k) => k.kind !== CO_KIND && k.count > 0);
+  const lists = useQueries({
+    queries: listKinds.map((k) => ({ queryKey: ['dashboard', 'list', k.kind, k.query], queryFn: () => listCases(k.query, SHOWN) })),
   });
-  const open = useQuery({
-    queryKey: ['dashboard', 'open'],
-    queryFn: () => listCases({ status: 'assigned,in_progress,escalating' }),
-    enabled: watchDeadlines,
+  const mineQuery = user.role === 'handler' && user.department ? toQuery({ lead: user.department }).slice(1) : '';
+  const overdueList = useQuery({
+    queryKey: ['dashboard', 'overdue', todo.data?.overdueQuery],
+    queryFn: () => listCases(todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`, SHOWN),
+    enabled: watchDeadlines && !!todo.data && todo.data.overdue > 0,
   });
-  const recent = useQuery({ queryKey: ['dashboard', 'recent'], queryFn: () => listCases({ limit: 8 }) });
+  // Due soon: the open cases nearest their deadline (the list has no due-soon filter yet; see docs/WEB.md).
+  const openList = useQuery({
+    queryKey: ['dashboard', 'open', mineQuery],
+    queryFn: () => listCases(`status=assigned,in_progress,escalating${mineQuery ? `&${mineQuery}` : ''}`, 200),
+    enabled: watchDeadlines && !!todo.data && todo.data.dueSoon > 0,
+  });
   const completions = useQuery({
     queryKey: ['dashboard', 'completions'],
-    queryFn: () => listCases({ status: 'completed,verifying,closed' }),
+    queryFn: () => listCases(toQuery({ status: 'completed,verifying,closed', completedFrom: dayjs(shanghaiToday()).subtract(30, 'day').format('YYYY-MM-DD') }).slice(1), 50),
     enabled: user.role === 'supervisor',
   });
+  const activity = useQuery({ queryKey: ['dashboard', 'activity'], queryFn: () => api<{ items: ActivityItem[] }>('/activity?limit=10').then((r) => r.items) });
 
-  const todoItems = kinds.map((k, i) => {
-    const page = todo[i]?.data;
-    const items = (page?.items ?? []).filter((c) => matches(k, c, user));
-    return { kind: k, items, more: !!page?.nextCursor, loading: !!todo[i]?.isPending };
-  });
-  const openCases = open.data?.items ?? [];
-  const overdue = openCases.filter((c) => deadlineTone(c, soon) === 'overdue');
-  const dueSoon = openCases.filter((c) => deadlineTone(c, soon) === 'soon');
-
-  // Recent activity: the latest timeline events of the cases on this desk and the newest cases.
-  const todoIdsKey = todoItems.map((t) => t.items.slice(0, 4).map((c) => c.id).join(',')).join(',');
-  const recentIdsKey = (recent.data?.items ?? []).map((c) => c.id).join(',');
-  const activityIds = useMemo(() => {
-    const ids = new Set<number>();
-    for (const part of `${todoIdsKey},${recentIdsKey}`.split(',')) if (part) ids.add(Number(part));
-    return [...ids].sort((a, b) => b - a).slice(0, 6);
-  }, [todoIdsKey, recentIdsKey]);
-  const details = useQueries({
-    queries: activityIds.map((id) => ({ queryKey: ['case', String(id)], queryFn: () => api<CaseDetail>(`/cases/${id}`) })),
-  });
-  const activity = details
-    .flatMap((d) => (d.data ? d.data.events.map((e, i) => ({ e, c: d.data!, i })) : []))
-    // Newest first; events of one case in the same second keep their timeline order.
-    .sort((a, b) => Date.parse(b.e.at) - Date.parse(a.e.at) || (a.c.id === b.c.id ? b.i - a.i : b.c.id - a.c.id))
-    .slice(0, 10);
-  const activityLoading = recent.isPending || details.some((d) => d.isPending);
+  const listOf = (kind: string): { items: CaseSummary[]; loading: boolean } => {
+    const i = listKinds.findIndex((k) => k.kind === kind);
+    if (todo.isPending) return { items: [], loading: true };
+    if (i < 0) return { items: [], loading: false };
+    return { items: lists[i]?.data?.items ?? [], loading: !!lists[i]?.isPending };
+  };
+  const mine = useMemo(() => {
+    const seen = new Set<number>();
+    return lists
+      .flatMap((l) => l.data?.items ?? [])
+      .filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)))
+      .sort((a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt));
+  }, [lists]);
+  const overdue = todo.data && todo.data.overdue > 0 ? (overdueList.data?.items ?? []) : [];
+  const dueSoon = (openList.data?.items ?? []).filter((c) => deadlineTone(c, soon) === 'soon');
   const deptName = (code: string) => names.get(code) ?? code;
+  const firstKind = kinds[0]?.kind ?? '';
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -209,36 +160,29 @@ export default function DashboardPage() {
         </Row>
       </Card>
 
-      {kinds.length > 0 && (
+      {(todo.isPending || kinds.length > 0) && (
         <Card title="我的待办" size="small" data-testid="todo">
-          <Row gutter={12}>
-            {todoItems.map(({ kind, items, more, loading }) => (
-              <Col key={kind.key} flex="1 1 0">
-                <Card
-                  size="small"
-                  hoverable
-                  className="bcs-todo-card"
-                  data-testid={`todo-${kind.key}`}
-                  onClick={() =>
-                    navigate(
-                      `/cases${toQuery({ status: kind.status, department: kind.mustLead || kind.coOnly ? (user.department ?? undefined) : undefined })}`,
-                    )
-                  }
-                >
-                  {loading ? (
-                    <Skeleton active paragraph={false} />
-                  ) : (
-                    <Statistic
-                      title={kind.label}
-                      value={more ? `${items.length}+` : items.length}
-                      valueStyle={{ color: items.length ? '#b7282e' : undefined }}
-                      suffix="件"
-                    />
-                  )}
-                </Card>
-              </Col>
-            ))}
-          </Row>
+          {todo.isPending ? (
+            <Skeleton active paragraph={false} />
+          ) : todo.error ? (
+            <Typography.Text type="danger">{(todo.error as Error).message}</Typography.Text>
+          ) : (
+            <Row gutter={12}>
+              {kinds.map((k) => (
+                <Col key={k.kind} flex="1 1 0">
+                  <Card
+                    size="small"
+                    hoverable
+                    className="bcs-todo-card"
+                    data-testid={`todo-${k.kind}`}
+                    onClick={() => navigate(`/cases${k.query ? `?${k.query}` : ''}`)}
+                  >
+                    <Statistic title={k.label} value={k.count} valueStyle={{ color: k.count ? '#b7282e' : undefined }} suffix="件" />
+                  </Card>
+                </Col>
+              ))}
+            </Row>
+          )}
         </Card>
       )}
 
@@ -250,24 +194,24 @@ export default function DashboardPage() {
                 testId="overdue-list"
                 title={
                   <span>
-                    <Badge color="red" /> 超期 <Tag color="red">{overdue.length}</Tag>
+                    <Badge color="red" /> 超期 <Tag color="red">{todo.data?.overdue ?? 0}</Tag>
                   </span>
                 }
                 items={overdue}
-                loading={open.isPending}
+                loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
                 empty="没有超期的反映件"
                 soon={soon}
-                extra={<Link to="/cases?overdue=true">全部</Link>}
+                extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}`}>全部</Link>}
               />
               <CaseList
                 testId="due-soon-list"
                 title={
                   <span>
-                    <Badge color="orange" /> {soon} 个工作日内到期 <Tag color="orange">{dueSoon.length}</Tag>
+                    <Badge color="orange" /> {soon} 个工作日内到期 <Tag color="orange">{todo.data?.dueSoon ?? 0}</Tag>
                   </span>
                 }
                 items={dueSoon}
-                loading={open.isPending}
+                loading={todo.isPending || (openList.isPending && openList.fetchStatus !== 'idle')}
                 empty="近期没有到期的反映件"
                 soon={soon}
               />
@@ -280,8 +224,8 @@ export default function DashboardPage() {
               <CaseList
                 testId="escalations"
                 title="待审批的提级申请"
-                items={todoItems[0]?.items ?? []}
-                loading={!!todoItems[0]?.loading}
+                items={listOf(firstKind).items}
+                loading={listOf(firstKind).loading}
                 empty="没有待审批的提级申请"
                 soon={soon}
               />
@@ -291,8 +235,8 @@ export default function DashboardPage() {
                 <CaseList
                   testId="verifications"
                   title="待核查的差评"
-                  items={todoItems[0]?.items ?? []}
-                  loading={!!todoItems[0]?.loading}
+                  items={listOf(firstKind).items}
+                  loading={listOf(firstKind).loading}
                   empty="没有待核查的差评"
                   soon={soon}
                 />
@@ -312,35 +256,35 @@ export default function DashboardPage() {
               <CaseList
                 testId="todo-list"
                 title="待我处理"
-                items={todoItems.flatMap((t) => (t.kind.coOnly ? [] : t.items))}
-                loading={todoItems.some((t) => t.loading)}
+                items={mine}
+                loading={todo.isPending || lists.some((l) => l.isPending)}
                 empty="暂无待办"
                 soon={soon}
               />
             )}
             <Card title="最近动态" size="small" data-testid="activity">
-              {activityLoading ? (
+              {activity.isPending ? (
                 <Skeleton active paragraph={{ rows: 5 }} />
-              ) : activity.length ? (
+              ) : activity.data?.length ? (
                 <List
                   size="small"
-                  dataSource={activity}
-                  renderItem={({ e, c }: { e: TimelineEntry; c: CaseDetail; i: number }) => (
+                  dataSource={activity.data}
+                  renderItem={(e: ActivityItem) => (
                     <List.Item>
                       <div style={{ width: '100%' }}>
                         <Space size={8} wrap>
                           <Typography.Text type="secondary">{formatDateTime(e.at)}</Typography.Text>
-                          <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
+                          <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
                           <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
-                          <Typography.Text type="secondary">{e.byName}</Typography.Text>
+                          <Typography.Text type="secondary">{e.by === 'system' ? '系统' : e.byName}</Typography.Text>
                         </Space>
-                        <div style={{ fontSize: 13, color: '#666' }}>{eventLines(e, deptName).slice(0, 1).join('') || c.matter}</div>
+                        <div style={{ fontSize: 13, color: '#666' }}>{e.matter}</div>
                       </div>
                     </List.Item>
                   )}
                 />
               ) : (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无动态" />
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={activity.error ? (activity.error as Error).message : '暂无动态'} />
               )}
             </Card>
             {user.role === 'admin' && <AdminDesk />}

@@ -34,7 +34,7 @@ export default function IntakePage() {
           subTitle={`请告知反映人编号 ${saved.caseNo}，凭编号和手机号后四位可查询办理进度。`}
           extra={
             <Space wrap>
-              <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt`} target="_blank" rel="noopener">
+              <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt?print=1`} target="_blank" rel="noopener">
                 打印回执
               </Button>
               <Link to={`/cases/${saved.id}`}>

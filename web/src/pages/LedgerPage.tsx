@@ -2,14 +2,15 @@
  * 台账: every case the user may see, filtered on the server and paged with its cursor. The
  * filters live in the URL, so a view can be bookmarked or sent to a colleague.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Select, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { CASE_STATUSES, CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS, STATUS_LABELS } from '../../../core/domain';
 import { api, API_BASE, ApiError, toQuery } from '../api/client';
+import { fetchWithProgress, formatBytes, saveBlob, type DownloadProgress } from '../lib/download';
 import type { CasePage, CaseSummary } from '../api/types';
 import { departmentOptions, useDepartments, useSettings } from '../api/queries';
 import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
@@ -18,7 +19,21 @@ import { useUser } from '../auth/AuthContext';
 import { IMPORT_ROLES } from '../lib/roles';
 
 /** The filters of GET /cases, as kept in the URL. */
-export const FILTER_KEYS = ['status', 'level', 'department', 'problemType', 'channel', 'overdue', 'receivedFrom', 'receivedTo', 'q'] as const;
+export const FILTER_KEYS = [
+  'status',
+  'level',
+  'department',
+  'lead',
+  'problemType',
+  'channel',
+  'overdue',
+  'pendingExtension',
+  'receivedFrom',
+  'receivedTo',
+  'completedFrom',
+  'completedTo',
+  'q',
+] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 50;
 
@@ -33,7 +48,8 @@ function readFilters(sp: URLSearchParams): Partial<Record<FilterKey, string>> {
 
 export default function LedgerPage() {
   const user = useUser();
-  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
   const [sp, setSp] = useSearchParams();
   const filters = useMemo(() => readFilters(sp), [sp]);
   const [text, setText] = useState(filters.q ?? '');
@@ -51,9 +67,19 @@ export default function LedgerPage() {
     else next.delete(k);
     setSp(next);
   };
-  const setRange = (from: string | undefined, to: string | undefined) => {
+  /** One department filter: any role in the case (`department`) or its lead only (`lead`). */
+  const deptValue = filters.lead ?? filters.department;
+  const leadOnly = !!filters.lead;
+  const setDepartment = (code: string | undefined, lead: boolean) => {
     const next = new URLSearchParams(sp);
-    for (const [k, v] of [['receivedFrom', from], ['receivedTo', to]] as const) {
+    next.delete('department');
+    next.delete('lead');
+    if (code) next.set(lead ? 'lead' : 'department', code);
+    setSp(next);
+  };
+  const setRange = (from: string | undefined, to: string | undefined, keys: readonly [FilterKey, FilterKey] = ['receivedFrom', 'receivedTo']) => {
+    const next = new URLSearchParams(sp);
+    for (const [k, v] of [[keys[0], from], [keys[1], to]] as const) {
       if (v) next.set(k, v);
       else next.delete(k);
     }
@@ -137,35 +163,26 @@ export default function LedgerPage() {
     },
   ];
 
-  const exportHref = `${API_BASE}/ledger.xlsx${toQuery(filters)}`;
-
-  const importLedger = async (file: File) => {
-    const fd = new FormData();
-    fd.append('file', file);
+  const [exporting, setExporting] = useState<DownloadProgress | null>(null);
+  const exportAbort = useRef<AbortController | null>(null);
+  useEffect(() => () => exportAbort.current?.abort(), []);
+  const exportLedger = async () => {
+    if (exportAbort.current) return;
+    const ctl = new AbortController();
+    exportAbort.current = ctl;
+    setExporting({ received: 0, total: null, rows: null, fraction: null, done: false });
     try {
-      const r = await api<{ imported?: number; skipped?: number }>('/ledger/import', { body: fd });
-      void message.success(
-        `导入成功${typeof r?.imported === 'number' ? `，新增 ${r.imported} 件` : ''}${r?.skipped ? `，跳过已有编号 ${r.skipped} 件` : ''}`,
-      );
-      void query.refetch();
+      const { blob, fileName } = await fetchWithProgress(`/ledger.xlsx${toQuery(filters)}`, setExporting, {
+        signal: ctl.signal,
+        fallbackName: '台账.xlsx',
+      });
+      saveBlob(blob, fileName);
+      void message.success(`已导出 ${fileName}`);
     } catch (e) {
-      if (e instanceof ApiError && e.details.length) {
-        modal.error({
-          title: '导入失败：文件中有错误，未导入任何一行',
-          width: 640,
-          content: (
-            <ul style={{ maxHeight: 360, overflow: 'auto', paddingInlineStart: 18 }}>
-              {e.details.slice(0, 200).map((d, i) => (
-                <li key={i}>
-                  {d.field}：{d.message}
-                </li>
-              ))}
-            </ul>
-          ),
-        });
-      } else if (e instanceof ApiError && e.status === 404) {
-        void message.warning('台账导入功能尚未开放');
-      } else void message.error(e instanceof ApiError ? e.message : '导入失败');
+      if ((e as Error)?.name !== 'AbortError') void message.error(e instanceof ApiError ? e.message : '导出失败，请重试');
+    } finally {
+      exportAbort.current = null;
+      setExporting(null);
     }
   };
 
@@ -176,22 +193,15 @@ export default function LedgerPage() {
       title={<span className="bcs-page-title">台账</span>}
       extra={
         <Space>
-          <Button icon={<DownloadOutlined />} href={exportHref}>
+          <Button icon={<DownloadOutlined />} onClick={() => void exportLedger()} loading={!!exporting}>
             导出 Excel
           </Button>
           {IMPORT_ROLES.includes(user.role) && (
             <>
-              <Upload
-                accept=".xlsx"
-                showUploadList={false}
-                beforeUpload={(f) => {
-                  void importLedger(f);
-                  return false;
-                }}
-              >
-                <Button icon={<UploadOutlined />}>导入台账</Button>
-              </Upload>
-              <Button type="link" href={`${API_BASE}/ledger/template.xlsx`}>
+              <Button icon={<UploadOutlined />} onClick={() => navigate('/ledger/import')}>
+                导入台账
+              </Button>
+              <Button type="link" href={`${API_BASE}/ledger/template.xlsx`} download>
                 下载导入模板
               </Button>
             </>
@@ -202,7 +212,7 @@ export default function LedgerPage() {
       <Space wrap style={{ marginBottom: 12 }} data-testid="ledger-filters">
         <Input.Search
           aria-label="搜索"
-          placeholder="搜索事项、诉求、企业名称"
+          placeholder="搜索编号、事项、诉求、企业名称"
           allowClear
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -234,17 +244,29 @@ export default function LedgerPage() {
             { value: '3', label: '三级' },
           ]}
         />
-        <Select
-          aria-label="部门"
-          placeholder="部门"
-          allowClear
-          showSearch
-          optionFilterProp="label"
-          style={{ width: 160 }}
-          value={filters.department}
-          onChange={(v?: string) => setFilter('department', v)}
-          options={departmentOptions(departments)}
-        />
+        <Space.Compact>
+          <Select
+            aria-label="部门"
+            placeholder="部门"
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 160 }}
+            value={deptValue}
+            onChange={(v?: string) => setDepartment(v, leadOnly)}
+            options={departmentOptions(departments)}
+          />
+          <Tooltip title="只看该部门牵头的（不含协办）；统计分析按牵头部门计数">
+            <Button
+              aria-pressed={leadOnly}
+              type={leadOnly ? 'primary' : 'default'}
+              disabled={!deptValue}
+              onClick={() => setDepartment(deptValue, !leadOnly)}
+            >
+              仅牵头
+            </Button>
+          </Tooltip>
+        </Space.Compact>
         <Select
           aria-label="问题类型"
           placeholder="问题类型"
@@ -277,12 +299,45 @@ export default function LedgerPage() {
         <Checkbox checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : undefined)}>
           只看超期
         </Checkbox>
+        {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (
+          <Checkbox
+            checked={filters.pendingExtension === 'true'}
+            onChange={(e) => setFilter('pendingExtension', e.target.checked ? 'true' : undefined)}
+          >
+            延期待审批
+          </Checkbox>
+        )}
+        {(filters.completedFrom || filters.completedTo) && (
+          <Tag closable onClose={() => setRange(undefined, undefined, ['completedFrom', 'completedTo'])} data-testid="completed-range">
+            办结于 {filters.completedFrom ?? '…'} 至 {filters.completedTo ?? '…'}
+          </Tag>
+        )}
         {hasFilters && (
           <Button type="link" onClick={() => setSp(new URLSearchParams())}>
             清除筛选
           </Button>
         )}
       </Space>
+      <Modal
+        open={!!exporting}
+        title="导出 Excel"
+        closable={false}
+        maskClosable={false}
+        footer={[
+          <Button key="cancel" onClick={() => exportAbort.current?.abort()}>
+            取消
+          </Button>,
+        ]}
+      >
+        {exporting && (
+          <div data-testid="export-progress">
+            <Progress percent={exporting.fraction === null ? 0 : Math.round(exporting.fraction * 100)} status="active" />
+            <Typography.Text type="secondary">
+              {exporting.rows === null ? '正在生成…' : `正在生成 ${exporting.rows} 行…`} 已接收 {formatBytes(exporting.received)}
+            </Typography.Text>
+          </div>
+        )}
+      </Modal>
       {query.error ? (
         <Empty description={(query.error as Error).message} />
       ) : (

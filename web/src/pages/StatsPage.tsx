@@ -1,53 +1,120 @@
-/** 统计分析: the overview of a period and the figures per lead department, charted with ECharts. */
-import { useEffect, useMemo, useState } from 'react';
+/**
+ * 统计分析 (the dashboard): the figures of a period — received per month, by channel, by problem
+ * type and by lead department, on-time and satisfaction rates, what is overdue now — charted with
+ * ECharts. Period and department live in the URL (`/stats?from=…&to=…&department=…`); every
+ * figure's definition is a tooltip (core/stats-definitions.ts); clicking a month, a channel slice,
+ * a problem-type bar, a department bar or a figure opens the 台账 rows behind it.
+ */
+import { useEffect, useMemo } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, DatePicker, Empty, Row, Select, Skeleton, Space, Statistic, Table, Typography } from 'antd';
-import { CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES } from '../../../core/domain';
-import { api, toQuery } from '../api/client';
-import type { DepartmentStats, StatsFigures } from '../api/types';
-import { departmentOptions, useDepartments } from '../api/queries';
+import { Button, Card, Col, DatePicker, Empty, Row, Select, Skeleton, Space, Statistic, Table, Tooltip, Typography } from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
+import { CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS } from '../../../core/domain';
+import { api, ApiError, toQuery } from '../api/client';
+import type { DepartmentStats, MonthlyStats, StatsFigures } from '../api/types';
+import { departmentOptions, useDepartmentNames, useDepartments } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { EChart } from '../components/EChart';
+import { StatTitle, statDefinition } from '../components/StatTitle';
+import { STAT_DEFINITIONS } from '../../../core/stats-definitions';
 import { dayjs, shanghaiToday } from '../lib/time';
+import { ledgerUrl, monthLedgerUrl, monthsOf, readScope, SHORT_TYPE, type StatsScope } from '../lib/ledgerLinks';
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-const SHORT_TYPE: Record<string, string> = {
-  materials: '不敢办',
-  rigid_policy: '不愿办',
-  unable: '不会办',
-  complex: '不好办',
-  misconduct: '不给办',
-};
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+const pct1 = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
+const RED = '#b7282e';
+/** Widest bar of the monthly chart, in pixels (a short period would otherwise draw slabs). */
+export const MONTH_BAR_MAX = 40;
+const BLUE = '#1f5fbf';
+
+/** A card title with the definitions of the figures it shows in a tooltip. */
+function ChartTitle({ title, fields, hint }: { title: string; fields: string[]; hint?: string }) {
+  const text = fields
+    .map((f) => statDefinition(f))
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <Space size={6}>
+      <span>{title}</span>
+      <Tooltip title={<div>{text}{hint ? <div style={{ marginTop: 4 }}>{hint}</div> : null}</div>}>
+        <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,.35)' }} aria-label={`${title}的统计口径`} />
+      </Tooltip>
+    </Space>
+  );
+}
 
 export default function StatsPage() {
   const user = useUser();
+  const navigate = useNavigate();
   const today = shanghaiToday();
-  const [range, setRange] = useState<[string, string]>([`${today.slice(0, 4)}-01-01`, today]);
-  const [department, setDepartment] = useState<string | undefined>(undefined);
+  const [sp, setSp] = useSearchParams();
+  const urlScope = useMemo(() => readScope(sp, today), [sp, today]);
+  // A handler's statistics are always their own department's (the server insists, too).
+  const scope: StatsScope = user.role === 'handler' ? { ...urlScope, department: user.department ?? undefined } : urlScope;
+  const { from, to, department } = scope;
   const { data: departments } = useDepartments();
+  const names = useDepartmentNames();
   useEffect(() => {
     document.title = '统计分析 · 办成事';
   }, []);
-  const params = { from: range[0], to: range[1], department };
+
+  const setScope = (next: Partial<StatsScope>) => {
+    const merged = { ...urlScope, ...next };
+    setSp(new URLSearchParams(toQuery({ from: merged.from, to: merged.to, department: merged.department }).slice(1)), { replace: true });
+  };
+  const period = { from, to, department };
   const overview = useQuery({
-    queryKey: ['stats', 'overview', params],
-    queryFn: () => api<StatsFigures>(`/stats/overview${toQuery(params)}`),
+    queryKey: ['stats', 'overview', period],
+    queryFn: () => api<StatsFigures>(`/stats/overview${toQuery(period)}`),
+  });
+  const monthly = useQuery({
+    queryKey: ['stats', 'monthly', period],
+    queryFn: () => api<{ items: MonthlyStats[] }>(`/stats/monthly${toQuery(period)}`).then((r) => r.items),
   });
   const perDept = useQuery({
-    queryKey: ['stats', 'departments', range],
-    queryFn: () => api<{ items: DepartmentStats[] }>(`/stats/departments${toQuery({ from: range[0], to: range[1] })}`).then((r) => r.items),
+    queryKey: ['stats', 'departments', period],
+    queryFn: () => api<{ items: DepartmentStats[] }>(`/stats/departments${toQuery(period)}`).then((r) => r.items),
   });
   const o = overview.data;
+  const go = (url: string | null) => url && navigate(url);
 
+  const months = useMemo(() => {
+    const byMonth = new Map((monthly.data ?? []).map((m) => [m.month, m]));
+    return monthsOf(from, to).map((m) => byMonth.get(m) ?? ({ month: m, received: 0, completed: 0, onTimeRate: null, satisfactionRate: null } as MonthlyStats));
+  }, [monthly.data, from, to]);
+  const monthlyMissing = monthly.error instanceof ApiError && monthly.error.status === 404;
+
+  const monthOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 44, right: 52, top: 34, bottom: 28 },
+      xAxis: { type: 'category', data: months.map((m) => m.month) },
+      yAxis: [
+        { type: 'value', name: '件', minInterval: 1 },
+        { type: 'value', name: '比率', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
+      ],
+      series: [
+        { name: '受理', type: 'bar', barMaxWidth: MONTH_BAR_MAX, data: months.map((m) => m.received), itemStyle: { color: BLUE }, cursor: 'pointer' },
+        { name: '办结', type: 'bar', barMaxWidth: MONTH_BAR_MAX, data: months.map((m) => m.completed), itemStyle: { color: '#52a35a' }, cursor: 'pointer' },
+        { name: '按时办结率', type: 'line', yAxisIndex: 1, connectNulls: true, data: months.map((m) => pct1(m.onTimeRate)), itemStyle: { color: '#d48806' } },
+        { name: '满意率', type: 'line', yAxisIndex: 1, connectNulls: true, data: months.map((m) => pct1(m.satisfactionRate)), itemStyle: { color: RED } },
+      ],
+    }),
+    [months],
+  );
   const channelOption = useMemo(
     () => ({
-      tooltip: { trigger: 'item' },
+      tooltip: { trigger: 'item', formatter: '{b}：{c} 件（{d}%）' },
       legend: { bottom: 0 },
       series: [
         {
           type: 'pie',
           radius: ['35%', '65%'],
-          data: CHANNELS.map((c) => ({ name: CHANNEL_LABELS[c], value: o?.byChannel[c] ?? 0 })),
+          center: ['50%', '45%'],
+          cursor: 'pointer',
+          data: CHANNELS.map((c) => ({ name: CHANNEL_LABELS[c], value: o?.byChannel[c] ?? 0, code: c })),
         },
       ],
     }),
@@ -55,37 +122,51 @@ export default function StatsPage() {
   );
   const typeOption = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: Array<{ dataIndex: number; value: number }>) =>
+          ps.map((p) => `${PROBLEM_TYPE_LABELS[PROBLEM_TYPES[p.dataIndex]!]}：${p.value} 件`).join('<br/>'),
+      },
       grid: { left: 40, right: 16, top: 16, bottom: 30 },
       xAxis: { type: 'category', data: PROBLEM_TYPES.map((p) => SHORT_TYPE[p]) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: PROBLEM_TYPES.map((p) => o?.byProblemType[p] ?? 0), itemStyle: { color: '#b7282e' } }],
+      series: [{ name: '问题类型', type: 'bar', barMaxWidth: 96, cursor: 'pointer', data: PROBLEM_TYPES.map((p) => o?.byProblemType[p] ?? 0), itemStyle: { color: RED } }],
     }),
     [o],
   );
-  const deptOption = useMemo(() => {
-    const items = perDept.data ?? [];
-    return {
+  const deptItems = useMemo(() => [...(perDept.data ?? [])].sort((a, b) => b.received - a.received), [perDept.data]);
+  const deptOption = useMemo(
+    () => ({
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 40, right: 50, top: 30, bottom: 60 },
-      xAxis: { type: 'category', data: items.map((d) => d.name), axisLabel: { interval: 0, rotate: 30 } },
+      grid: { left: 40, right: 50, top: 30, bottom: 64 },
+      xAxis: { type: 'category', data: deptItems.map((d) => d.name), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: [
         { type: 'value', name: '件', minInterval: 1 },
-        { type: 'value', name: '按时办结率', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+        { type: 'value', name: '比率', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false } },
       ],
       series: [
-        { name: '受理', type: 'bar', data: items.map((d) => d.received), itemStyle: { color: '#1f5fbf' } },
-        { name: '差评', type: 'bar', data: items.map((d) => d.badReviews), itemStyle: { color: '#cf1322' } },
-        {
-          name: '按时办结率',
-          type: 'line',
-          yAxisIndex: 1,
-          data: items.map((d) => (d.onTimeRate === null ? null : Math.round(d.onTimeRate * 1000) / 10)),
-        },
+        { name: '受理', type: 'bar', barMaxWidth: 48, cursor: 'pointer', data: deptItems.map((d) => d.received), itemStyle: { color: BLUE } },
+        { name: '当前超期', type: 'bar', barMaxWidth: 48, cursor: 'pointer', data: deptItems.map((d) => d.overdueOpen), itemStyle: { color: '#cf1322' } },
+        { name: '按时办结率', type: 'line', yAxisIndex: 1, data: deptItems.map((d) => pct1(d.onTimeRate)), itemStyle: { color: '#d48806' } },
+        { name: '满意率', type: 'line', yAxisIndex: 1, data: deptItems.map((d) => pct1(d.satisfactionRate)), itemStyle: { color: '#52a35a' } },
       ],
-    };
-  }, [perDept.data]);
+    }),
+    [deptItems],
+  );
+
+  const figures: Array<{ field: keyof StatsFigures; value: string | number; suffix?: string; href?: string; danger?: boolean; note?: string }> = o
+    ? [
+        { field: 'received', value: o.received, suffix: '件', href: ledgerUrl(scope) },
+        { field: 'resolvedOnSpot', value: o.resolvedOnSpot, suffix: '件' },
+        { field: 'rejected', value: o.rejected, suffix: '件', href: ledgerUrl(scope, { status: 'rejected' }) },
+        { field: 'completed', value: o.completed, suffix: '件' },
+        { field: 'onTimeRate', value: pct(o.onTimeRate), note: `${o.completedOnTime} / ${o.completed}` },
+        { field: 'satisfactionRate', value: pct(o.satisfactionRate), note: `${o.satisfied} / ${o.callbacks}` },
+        { field: 'badReviews', value: o.badReviews, suffix: '件', note: `属实 ${o.badReviewsSubstantiated} 件` },
+        { field: 'overdueOpen', value: o.overdueOpen, suffix: '件', href: ledgerUrl(scope, { overdue: 'true' }), danger: o.overdueOpen > 0 },
+      ]
+    : [];
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -93,22 +174,33 @@ export default function StatsPage() {
         <Space wrap>
           <Typography.Text strong>统计期间（按登记日期）</Typography.Text>
           <DatePicker.RangePicker
+            aria-label="统计期间"
             allowClear={false}
-            value={[dayjs(range[0]), dayjs(range[1])]}
-            onChange={(v) => v?.[0] && v[1] && setRange([v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')])}
+            value={[dayjs(from), dayjs(to)]}
+            onChange={(v) => v?.[0] && v[1] && setScope({ from: v[0].format('YYYY-MM-DD'), to: v[1].format('YYYY-MM-DD') })}
           />
-          {user.role !== 'handler' && (
+          <Button size="small" onClick={() => setScope({ from: `${today.slice(0, 7)}-01`, to: today })}>
+            本月
+          </Button>
+          <Button size="small" onClick={() => setScope({ from: `${today.slice(0, 4)}-01-01`, to: today })}>
+            本年
+          </Button>
+          {user.role !== 'handler' ? (
             <Select
+              aria-label="牵头部门"
               allowClear
               showSearch
               optionFilterProp="label"
               placeholder="全部牵头部门"
               style={{ width: 200 }}
               value={department}
-              onChange={setDepartment}
+              onChange={(v?: string) => setScope({ department: v })}
               options={departmentOptions(departments)}
             />
+          ) : (
+            <Typography.Text type="secondary">本部门：{names.get(department ?? '') ?? department}</Typography.Text>
           )}
+          <Typography.Text type="secondary">点击图表可查看对应台账</Typography.Text>
         </Space>
       </Card>
       {overview.isPending ? (
@@ -121,61 +213,131 @@ export default function StatsPage() {
         </Card>
       ) : (
         <>
-          <Row gutter={12}>
-            {[
-              ['受理', o.received, '件'],
-              ['当场办结', o.resolvedOnSpot, '件'],
-              ['不予受理', o.rejected, '件'],
-              ['办结', o.completed, '件'],
-              ['按时办结率', pct(o.onTimeRate), ''],
-              ['满意率', pct(o.satisfactionRate), ''],
-              ['差评', o.badReviews, '件'],
-              ['超期未办结', o.overdueOpen, '件'],
-            ].map(([title, value, suffix]) => (
-              <Col span={3} key={String(title)}>
-                <Card size="small">
-                  <Statistic title={title} value={value as string | number} suffix={suffix} valueStyle={title === '超期未办结' && Number(value) > 0 ? { color: '#cf1322' } : undefined} />
-                </Card>
-              </Col>
-            ))}
+          <Row gutter={12} data-testid="stats-figures" className="bcs-stats-figures">
+            {figures.map((f) => {
+              const body = (
+                <>
+                  <Statistic
+                    title={<StatTitle field={f.field} />}
+                    value={f.value}
+                    suffix={f.suffix}
+                    valueStyle={f.danger ? { color: '#cf1322' } : undefined}
+                  />
+                  {f.note && <div className="bcs-figure-note">{f.note}</div>}
+                </>
+              );
+              return (
+                <Col span={3} key={f.field} style={{ display: 'flex' }}>
+                  <Card size="small" style={{ width: '100%' }} className={f.href ? 'bcs-todo-card' : undefined} data-testid={`figure-${f.field}`}>
+                    {f.href ? (
+                      <Link to={f.href} className="bcs-figure-link" aria-label={`查看台账：${STAT_DEFINITIONS[f.field]?.label ?? f.field}`}>
+                        {body}
+                      </Link>
+                    ) : (
+                      body
+                    )}
+                  </Card>
+                </Col>
+              );
+            })}
           </Row>
+          <Card
+            size="small"
+            title={<ChartTitle title="按月受理与办结（按登记月份）" fields={['received', 'completed', 'onTimeRate', 'satisfactionRate']} hint="点击某月的柱形查看该月登记的反映件。" />}
+          >
+            {monthly.isPending ? (
+              <Skeleton active paragraph={{ rows: 5 }} />
+            ) : monthlyMissing || monthly.error ? (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={monthlyMissing ? '按月统计暂未提供' : (monthly.error as Error).message} />
+            ) : (
+              <EChart
+                option={monthOption}
+                height={260}
+                testId="chart-monthly"
+                ariaLabel="按月受理与办结"
+                onClick={(e) => (e.seriesName === '受理' || e.seriesName === '办结') && go(monthLedgerUrl(months[e.dataIndex]!.month, scope))}
+              />
+            )}
+          </Card>
           <Row gutter={12}>
             <Col span={10}>
-              <Card title="反映渠道" size="small">
-                <EChart option={channelOption} height={280} testId="chart-channel" />
+              <Card title={<ChartTitle title="反映渠道" fields={['byChannel']} hint="点击扇区查看该渠道的反映件。" />} size="small">
+                <EChart
+                  option={channelOption}
+                  height={280}
+                  testId="chart-channel"
+                  ariaLabel="反映渠道"
+                  onClick={(e) => {
+                    const code = CHANNELS[e.dataIndex];
+                    if (code) go(ledgerUrl(scope, { channel: code }));
+                  }}
+                />
               </Card>
             </Col>
             <Col span={14}>
-              <Card title="问题类型" size="small">
-                <EChart option={typeOption} height={280} testId="chart-type" />
+              <Card title={<ChartTitle title="问题类型" fields={['byProblemType']} hint="点击柱形查看该类问题的反映件。" />} size="small">
+                <EChart
+                  option={typeOption}
+                  height={280}
+                  testId="chart-type"
+                  ariaLabel="问题类型"
+                  onClick={(e) => {
+                    const p = PROBLEM_TYPES[e.dataIndex];
+                    if (p) go(ledgerUrl(scope, { problemType: p }));
+                  }}
+                />
               </Card>
             </Col>
           </Row>
         </>
       )}
-      <Card title="分部门（按牵头部门）" size="small">
+      <Card
+        title={<ChartTitle title="分部门（按牵头部门）" fields={['received', 'overdueOpen', 'onTimeRate', 'satisfactionRate']} hint="未交办的反映件不计入。点击柱形查看该部门牵头的反映件。" />}
+        size="small"
+      >
         {perDept.isPending ? (
           <Skeleton active paragraph={{ rows: 6 }} />
-        ) : (perDept.data ?? []).length === 0 ? (
-          <Empty description="期间内没有交办到部门的反映件" />
+        ) : deptItems.length === 0 ? (
+          <Empty description={perDept.error ? (perDept.error as Error).message : '期间内没有交办到部门的反映件'} />
         ) : (
           <>
-            <EChart option={deptOption} height={320} testId="chart-departments" />
+            <EChart
+              option={deptOption}
+              height={320}
+              testId="chart-departments"
+              ariaLabel="分部门统计"
+              onClick={(e) => {
+                const d = deptItems[e.dataIndex];
+                if (!d) return;
+                go(ledgerUrl({ ...scope, department: d.department }, e.seriesName === '当前超期' ? { overdue: 'true' } : {}));
+              }}
+            />
             <Table<DepartmentStats>
               size="small"
               rowKey="department"
               pagination={false}
-              dataSource={perDept.data}
+              dataSource={deptItems}
               columns={[
-                { title: '部门', dataIndex: 'name' },
-                { title: '受理', dataIndex: 'received' },
-                { title: '办结', dataIndex: 'completed' },
-                { title: '按时办结率', dataIndex: 'onTimeRate', render: pct },
-                { title: '回访', dataIndex: 'callbacks' },
-                { title: '满意率', dataIndex: 'satisfactionRate', render: pct },
-                { title: '差评', dataIndex: 'badReviews' },
-                { title: '差评属实', dataIndex: 'badReviewsSubstantiated' },
-                { title: '超期未办结', dataIndex: 'overdueOpen' },
+                { title: '部门', dataIndex: 'name', render: (v: string, r) => <Link to={ledgerUrl({ ...scope, department: r.department })}>{v}</Link> },
+                { title: <StatTitle field="received" label="受理" />, dataIndex: 'received' },
+                { title: <StatTitle field="completed" label="办结" />, dataIndex: 'completed' },
+                { title: <StatTitle field="onTimeRate" />, dataIndex: 'onTimeRate', render: pct },
+                { title: <StatTitle field="callbacks" label="回访" />, dataIndex: 'callbacks' },
+                { title: <StatTitle field="satisfactionRate" />, dataIndex: 'satisfactionRate', render: pct },
+                { title: <StatTitle field="badReviews" label="差评" />, dataIndex: 'badReviews' },
+                { title: <StatTitle field="badReviewsSubstantiated" />, dataIndex: 'badReviewsSubstantiated' },
+                {
+                  title: <StatTitle field="overdueOpen" />,
+                  dataIndex: 'overdueOpen',
+                  render: (v: number, r) =>
+                    v > 0 ? (
+                      <Link to={ledgerUrl({ ...scope, department: r.department }, { overdue: 'true' })} style={{ color: '#cf1322' }}>
+                        {v}
+                      </Link>
+                    ) : (
+                      v
+                    ),
+                },
               ]}
             />
           </>
