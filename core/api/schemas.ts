@@ -291,6 +291,10 @@ export const ZCaseListQuery = z.object({
   receivedTo: ZDate.optional(),
   /** Lead department only (where `department` also matches co-departments). */
   lead: ZDepartmentCode.optional(),
+  /** Exactly this 事项名称 (where `q` finds substrings). */
+  matter: z.string().trim().min(1).max(LIMITS.matter, { error: `事项名称不能超过 ${LIMITS.matter} 个字` }).optional(),
+  /** Open cases due within the setting's working days (not yet overdue). */
+  dueSoon: z.enum(['true', 'false'], { error: 'dueSoon 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Cases with a 延期 request awaiting approval. */
   pendingExtension: z.enum(['true', 'false'], { error: 'pendingExtension 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Last completion on or after / on or before these Asia/Shanghai dates. */

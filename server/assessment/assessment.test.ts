@@ -98,7 +98,7 @@ describe.each(DIALECTS)('assessment and 优化提升 on %s', (kind) => {
     expect((await api.as('coord').post('/api/v1/packages', { ...body, sourceCaseIds: [unable] })).status).toBe(400);
     const r = await api.as('coord').post('/api/v1/packages', body);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ name: '企业开办一件事', status: 'draft', sourceCaseIds: [complex] });
+    expect(r.body).toMatchObject({ name: '企业开办一件事', status: 'draft', sourceCaseIds: [complex], sources: [{ id: complex, matter: '企业开办' }] });
     expect((await api.as('clerk').get('/api/v1/packages')).body.items).toHaveLength(0);
     const p = await api.as('coord').patch(`/api/v1/packages/${r.body.id}`, { status: 'published' });
     expect(p.body.status).toBe('published');
@@ -115,5 +115,8 @@ describe.each(DIALECTS)('assessment and 优化提升 on %s', (kind) => {
     expect((await api.as('super').post(`/api/v1/typical-cases/${r.body.id}/publish`)).status).toBe(409);
     expect((await api.as('h_scjg').get('/api/v1/typical-cases')).body.items[0]).toMatchObject({ status: 'published', kind: 'negative' });
     expect((await api.as('super').post('/api/v1/typical-cases', { caseId: 999999, kind: 'good', title: 't', summary: 's' })).status).toBe(400);
+    expect((await api.as('leader').get(`/api/v1/typical-cases?caseId=${id}`)).body.items).toHaveLength(1);
+    expect((await api.as('leader').get(`/api/v1/typical-cases?caseId=${id + 1000}`)).body.items).toHaveLength(0);
+    expect((await api.as('leader').get('/api/v1/typical-cases?caseId=abc')).status).toBe(400);
   });
 });

@@ -342,7 +342,10 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
-export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit'>;
+export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon'> & {
+  /** The latest deadline that still counts as due soon (UTC ISO); set by the caller from the calendar. */
+  dueSoonUntil?: string;
+};
 
 /**
  * The filtered query over cases visible to the actor, without ordering or paging: shared by the
@@ -367,6 +370,10 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
     );
   }
   if (f.lead) q = q.where('lead_department', '=', f.lead);
+  if (f.matter) q = q.where('matter', '=', f.matter);
+  if (f.dueSoonUntil) {
+    q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
+  }
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
   if (f.completedTo) q = q.where('completed_at', '<', new Date(Date.parse(`${f.completedTo}T00:00:00+08:00`) + 86400_000).toISOString());

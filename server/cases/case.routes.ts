@@ -9,9 +9,17 @@ import { intakeCase, runCaseAction } from './case.service.js';
 import { findVisibleCase, listAssignmentSheets, listCases, listEvents, listMeasures, parseCaseId, type CaseRecord } from './case.repository.js';
 import { presentCase, presentCaseSummary, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { deadlineFor } from '../../core/working-days.js';
 import { measureFlags } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
+
+/** The latest deadline that counts as due soon now: end of the setting's N-th working day from today. */
+export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> {
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+  return deadlineFor(now, settings.dueSoonWorkingDays, calendar).dueAt.toISOString();
+}
 
 export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
   const [calendar, depts] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db)]);
@@ -54,8 +62,9 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     app,
     { method: 'GET', url: '/cases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery },
     async (_req, _reply, { query, actor }) => {
-      const { cursor, limit, ...filters } = query;
+      const { cursor, limit, dueSoon, ...rest } = query;
       const now = ctx.clock.now();
+      const filters = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
       const page = await listCases(ctx.db, filters, { limit, cursor }, actor, now);
       const deps = await presentDeps(ctx);
       return { items: page.rows.map((c) => presentCaseSummary(c, deps)), nextCursor: page.nextCursor };

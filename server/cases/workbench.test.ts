@@ -82,6 +82,10 @@ describe.each(DIALECTS)('工作台 endpoints and list filters on %s', (kind) => 
     expect((await api.as('coord').get(`/api/v1/cases?q=${no}`)).body.items.map((i: any) => i.id)).toEqual([ids.done]);
     expect((await api.as('coord').get(`/api/v1/cases?q=${no.slice(0, 4)}-${Number(no.slice(5))}`)).body.items.map((i: any) => i.id)).toEqual([ids.done]);
     expect((await api.as('coord').get('/api/v1/cases?completedFrom=2026-02-30')).status).toBe(400);
+    // Due within one working day (Tuesday → Wednesday's deadline), not yet overdue.
+    expect((await api.as('coord').get('/api/v1/cases?dueSoon=true')).body.items.map((i: any) => i.id)).toEqual([ids.extension]);
+    expect((await api.as('coord').get(`/api/v1/cases?matter=${encodeURIComponent('个体工商户设立登记')}&limit=200`)).body.items).toHaveLength(5);
+    expect((await api.as('coord').get(`/api/v1/cases?matter=${encodeURIComponent('个体工商户')}`)).body.items).toHaveLength(0);
   });
 
   it('answers statistics per month of intake', async () => {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { ZCaseListQuery } from '../../core/api/schemas.js';
+import { dueSoonUntil } from '../cases/case.routes.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden } from '../errors.js';
@@ -129,8 +130,11 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
         query: ZLedgerQuery,
         produces: XLSX_TYPE,
       },
-      async (req, reply, { query, actor }) => {
+      async (req, reply, { query: raw, actor }) => {
         const now = ctx.clock.now();
+        // Same filters as the list, dueSoon included.
+        const { dueSoon, ...rest } = raw;
+        const query = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
         const [settings, total] = await Promise.all([getSettings(ctx.db), countLedgerRows(ctx.db, { filters: query, actor, now })]);
         const out = new PassThrough();
         writeLedger(ctx.db, out, { filters: query, actor, now, countyName: settings.countyName }).catch((err: unknown) => {

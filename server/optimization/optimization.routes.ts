@@ -53,6 +53,14 @@ const presentPackage = (r: any) => ({
   updatedAt: r.updated_at,
 });
 
+/** Adds `sources: [{id, caseNo, matter}]` to packages (one query for all of them). */
+async function withSources(db: AppContext['db'], packages: ReturnType<typeof presentPackage>[]) {
+  const ids = [...new Set(packages.flatMap((p) => p.sourceCaseIds as number[]))];
+  const rows = ids.length ? await db.selectFrom('cases').select(['id', 'case_no', 'matter']).where('id', 'in', ids).execute() : [];
+  const byId = new Map(rows.map((r) => [r.id, { id: r.id, caseNo: r.case_no, matter: r.matter }]));
+  return packages.map((p) => ({ ...p, sources: (p.sourceCaseIds as number[]).map((id) => byId.get(id)).filter(Boolean) }));
+}
+
 const presentTypical = (r: any) => ({
   id: r.id,
   caseId: r.case_id,
@@ -114,7 +122,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
   route(app, { method: 'GET', url: '/packages', summary: '“一件事一次办”套餐目录', tag: '优化提升', auth: READERS }, async (_r, _p, { actor }) => {
     let q = ctx.db.selectFrom('service_packages').selectAll().orderBy('id', 'desc');
     if (!['coordinator', 'leader', 'supervisor', 'admin'].includes(actor.role)) q = q.where('status', '=', 'published');
-    return { items: (await q.execute()).map(presentPackage) };
+    return { items: await withSources(ctx.db, (await q.execute()).map(presentPackage)) };
   });
 
   const validatePackage = async (body: z.infer<typeof ZPackage>) => {
@@ -155,7 +163,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
       return r.id;
     });
     void reply.status(201);
-    return presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    return (await withSources(ctx.db, [presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirstOrThrow())]))[0];
   });
 
   route(app, { method: 'PATCH', url: '/packages/:id', summary: '修改或发布套餐（县行管办）', tag: '优化提升', auth: EDITORS, bodyDoc: ZPackage.partial() }, async (req, _p, { actor }) => {
@@ -184,15 +192,16 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
         .execute();
       await appendAudit(trx, { at, actor: actor.username, action: 'package.update', entityType: 'package', entityId: String(id), data: body as Record<string, unknown> });
     });
-    return presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id!).executeTakeFirstOrThrow());
+    return (await withSources(ctx.db, [presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id!).executeTakeFirstOrThrow())]))[0];
   });
 
   // Typical cases
   const typicalQuery = () =>
     ctx.db.selectFrom('typical_cases').innerJoin('cases', 'cases.id', 'typical_cases.case_id').selectAll('typical_cases').select('cases.case_no');
 
-  route(app, { method: 'GET', url: '/typical-cases', summary: '典型案例库（好的做法与反面典型）；草稿仅县行管办、组长、纪委监委可见', tag: '优化提升', auth: READERS }, async (_r, _p, { actor }) => {
+  route(app, { method: 'GET', url: '/typical-cases', summary: '典型案例库（好的做法与反面典型）；草稿仅县行管办、组长、纪委监委可见；caseId= 只看某件反映件的', tag: '优化提升', auth: READERS, query: z.object({ caseId: z.string().regex(/^[1-9]\d{0,9}$/, { error: 'caseId 应为正整数' }).optional() }) }, async (_r, _p, { actor, query }) => {
     let q = typicalQuery().orderBy('typical_cases.id', 'desc');
+    if (query.caseId) q = q.where('typical_cases.case_id', '=', Number(query.caseId));
     if (!['coordinator', 'leader', 'supervisor', 'admin'].includes(actor.role)) q = q.where('typical_cases.status', '=', 'published');
     return { items: (await q.execute()).map(presentTypical) };
   });
