@@ -391,6 +391,20 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     }
     await openFromMenu(page, '用户管理');
     await expect.poll(() => page.locator('.ant-table').innerText()).toContain('h_scjg');
+    // 系统设置: 二级交办 5 → 6 (saved), then back to 5.
+    await openFromMenu(page, '系统设置');
+    const level2 = page.getByLabel('二级交办（工作日）');
+    await expect.poll(() => level2.inputValue()).toBe('5');
+    const saveSettings = async (days: number) => {
+      await level2.fill(String(days));
+      await page.getByRole('button', { name: /^保\s*存$/ }).click();
+      await page.locator('.ant-message-notice').filter({ hasText: '已保存' }).first().waitFor();
+      await expect.poll(async () => (await server.call('admin', 'GET', '/settings')).levelDays[2]).toBe(days);
+      // Let the message go, so the next save's 已保存 is its own.
+      await page.locator('.ant-message-notice').filter({ hasText: '已保存' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+    };
+    await saveSettings(6);
+    await saveSettings(5);
     await logout(page);
 
     // ---- 会话过期: 任何接口答 401 即回到登录页并说明 -------------------------------------------------

@@ -210,6 +210,13 @@ export interface Settings {
   hotlines: string[];
   publicBaseUrl: string;
   dueSoonWorkingDays: number;
+  /** 部门考核: weights of the three rates (summing to 100), penalties, minimum sample. */
+  assessment: {
+    weights: { onTime: number; satisfaction: number; noBadReview: number };
+    penaltyPerCirculation: number;
+    penaltyPerSubstantiated: number;
+    minSample: number;
+  };
 }
 
 export interface DeadlinePreview {

@@ -12,6 +12,7 @@ import {
   BarChartOutlined,
   BookOutlined,
   CalendarOutlined,
+  ControlOutlined,
   DashboardOutlined,
   FormOutlined,
   GiftOutlined,
@@ -44,6 +45,7 @@ const TypicalCasesPage = lazy(() => import('./optimization/TypicalCasesPage'));
 const DepartmentsPage = lazy(() => import('./admin/DepartmentsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage'));
+const SettingsPage = lazy(() => import('./admin/SettingsPage'));
 
 interface MenuEntry {
   key: string;
@@ -78,6 +80,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined /> },
       { key: '/admin/users', label: '用户管理', icon: <TeamOutlined /> },
       { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined /> },
+      { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined /> },
     ],
   },
 ];
@@ -217,6 +220,7 @@ export default function AppShell() {
                   <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />
+                  <Route path="admin/settings" element={<RoleGate roles={['admin']}><SettingsPage /></RoleGate>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -18,7 +18,7 @@ import { useCalendarYears, useDepartmentNames, useSettings } from '../api/querie
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StatusTag } from '../components/CaseTags';
 import { canIntake } from '../lib/roles';
-import { dayjs, deadlineTone, formatDateTime, shanghaiToday } from '../lib/time';
+import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
 
 /** Cases shown in a list on the desk. */
@@ -106,10 +106,11 @@ export default function DashboardPage() {
     queryFn: () => listCases(todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`, SHOWN),
     enabled: watchDeadlines && !!todo.data && todo.data.overdue > 0,
   });
-  // Due soon: the open cases nearest their deadline (the list has no due-soon filter yet; see docs/WEB.md).
-  const openList = useQuery({
-    queryKey: ['dashboard', 'open', mineQuery],
-    queryFn: () => listCases(`status=assigned,in_progress,escalating${mineQuery ? `&${mineQuery}` : ''}`, 200),
+  // Due soon: filtered on the server (`dueSoon=true`, within the setting's working days).
+  const dueSoonQuery = `dueSoon=true${mineQuery ? `&${mineQuery}` : ''}`;
+  const dueSoonList = useQuery({
+    queryKey: ['dashboard', 'due-soon', dueSoonQuery],
+    queryFn: () => listCases(dueSoonQuery, 50),
     enabled: watchDeadlines && !!todo.data && todo.data.dueSoon > 0,
   });
   const completions = useQuery({
@@ -133,7 +134,7 @@ export default function DashboardPage() {
       .sort((a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt));
   }, [lists]);
   const overdue = todo.data && todo.data.overdue > 0 ? (overdueList.data?.items ?? []) : [];
-  const dueSoon = (openList.data?.items ?? []).filter((c) => deadlineTone(c, soon) === 'soon');
+  const dueSoon = todo.data && todo.data.dueSoon > 0 ? (dueSoonList.data?.items ?? []) : [];
   const deptName = (code: string) => names.get(code) ?? code;
   const firstKind = kinds[0]?.kind ?? '';
 
@@ -211,9 +212,10 @@ export default function DashboardPage() {
                   </span>
                 }
                 items={dueSoon}
-                loading={todo.isPending || (openList.isPending && openList.fetchStatus !== 'idle')}
+                loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
                 empty="近期没有到期的反映件"
                 soon={soon}
+                extra={<Link to={`/cases?${dueSoonQuery}`}>全部</Link>}
               />
             </Space>
           </Col>

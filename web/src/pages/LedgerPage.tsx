@@ -32,6 +32,8 @@ export const FILTER_KEYS = [
   'receivedTo',
   'completedFrom',
   'completedTo',
+  'matter',
+  'dueSoon',
   'q',
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -310,6 +312,16 @@ export default function LedgerPage() {
         {(filters.completedFrom || filters.completedTo) && (
           <Tag closable onClose={() => setRange(undefined, undefined, ['completedFrom', 'completedTo'])} data-testid="completed-range">
             办结于 {filters.completedFrom ?? '…'} 至 {filters.completedTo ?? '…'}
+          </Tag>
+        )}
+        {filters.matter && (
+          <Tag closable onClose={() => setFilter('matter', undefined)} data-testid="matter-filter">
+            事项：{filters.matter}
+          </Tag>
+        )}
+        {filters.dueSoon === 'true' && (
+          <Tag color="orange" closable onClose={() => setFilter('dueSoon', undefined)} data-testid="due-soon-filter">
+            {soon} 个工作日内到期
           </Tag>
         )}
         {hasFilters && (

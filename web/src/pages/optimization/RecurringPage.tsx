@@ -65,7 +65,7 @@ export default function RecurringPage() {
                   {
                     title: '事项名称',
                     dataIndex: 'matter',
-                    render: (v: string) => <Link to={ledgerUrl(scope, { q: v })}>{v}</Link>,
+                    render: (v: string) => <Link to={ledgerUrl(scope, { matter: v })}>{v}</Link>,
                   },
                   { title: '件数', dataIndex: 'count', align: 'right', width: 70 },
                   { title: '牵头部门数', dataIndex: 'departments', align: 'right', width: 100 },

@@ -1,0 +1,344 @@
+/**
+ * 系统设置: 办理时限, 会话, 文书 and 考核 settings (GET/PUT /settings). The form checks the same
+ * ranges as the server before sending, sends only the sections that changed, and puts the server's
+ * 400 details under their fields.
+ */
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Skeleton, Typography } from 'antd';
+import type { Rule } from 'antd/es/form';
+import { api, ApiError, type FieldError } from '../../api/client';
+import type { Settings } from '../../api/types';
+import { useSubmitGuard } from '../../lib/useSubmitGuard';
+
+/** The form's flat fields (one per setting), so the server's dotted paths map onto them exactly. */
+export interface SettingsFormValues {
+  level1: number | null;
+  level2: number | null;
+  dueSoonWorkingDays: number | null;
+  sessionIdleMinutes: number | null;
+  countyName: string;
+  hotlines: string[];
+  publicBaseUrl: string;
+  wOnTime: number | null;
+  wSatisfaction: number | null;
+  wNoBadReview: number | null;
+  penaltyPerCirculation: number | null;
+  penaltyPerSubstantiated: number | null;
+  minSample: number | null;
+  /** Holds no value: it carries the “weights must sum to 100” error under the shown total. */
+  weightsSum?: undefined;
+}
+
+export const WEIGHTS_MESSAGE = '三项权重之和须为 100';
+const WEIGHT_FIELDS = ['wOnTime', 'wSatisfaction', 'wNoBadReview'] as const;
+const FIELD_NAMES = [
+  'level1',
+  'level2',
+  'dueSoonWorkingDays',
+  'sessionIdleMinutes',
+  'countyName',
+  'hotlines',
+  'publicBaseUrl',
+  ...WEIGHT_FIELDS,
+  'weightsSum',
+  'penaltyPerCirculation',
+  'penaltyPerSubstantiated',
+  'minSample',
+] as const;
+type FieldName = (typeof FIELD_NAMES)[number];
+
+function toForm(s: Settings): SettingsFormValues {
+  return {
+    level1: s.levelDays[1],
+    level2: s.levelDays[2],
+    dueSoonWorkingDays: s.dueSoonWorkingDays,
+    sessionIdleMinutes: s.sessionIdleMinutes,
+    countyName: s.countyName,
+    hotlines: [...s.hotlines],
+    publicBaseUrl: s.publicBaseUrl,
+    wOnTime: s.assessment.weights.onTime,
+    wSatisfaction: s.assessment.weights.satisfaction,
+    wNoBadReview: s.assessment.weights.noBadReview,
+    penaltyPerCirculation: s.assessment.penaltyPerCirculation,
+    penaltyPerSubstantiated: s.assessment.penaltyPerSubstantiated,
+    minSample: s.assessment.minSample,
+  };
+}
+
+function fromForm(v: SettingsFormValues): Settings {
+  return {
+    levelDays: { 1: v.level1!, 2: v.level2! },
+    dueSoonWorkingDays: v.dueSoonWorkingDays!,
+    sessionIdleMinutes: v.sessionIdleMinutes!,
+    countyName: v.countyName.trim(),
+    hotlines: (v.hotlines ?? []).map((h) => h.trim()).filter(Boolean),
+    publicBaseUrl: (v.publicBaseUrl ?? '').trim(),
+    assessment: {
+      weights: { onTime: v.wOnTime!, satisfaction: v.wSatisfaction!, noBadReview: v.wNoBadReview! },
+      penaltyPerCirculation: v.penaltyPerCirculation!,
+      penaltyPerSubstantiated: v.penaltyPerSubstantiated!,
+      minSample: v.minSample!,
+    },
+  };
+}
+
+/** The top-level settings whose value differs from what was loaded (PUT takes any subset). */
+export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(after) as (keyof Settings)[]) {
+    if (JSON.stringify(after[k]) !== JSON.stringify(before[k])) out[k] = after[k];
+  }
+  return out as Partial<Settings>;
+}
+
+/** A server field path (`levelDays.1`, `assessment.weights`, `hotlines.0` …) → the form field. */
+export function formFieldOf(path: string): FieldName | null {
+  const p = path.split('.');
+  switch (p[0]) {
+    case 'levelDays':
+      return p[1] === '2' ? 'level2' : 'level1';
+    case 'hotlines':
+      return 'hotlines';
+    case 'dueSoonWorkingDays':
+    case 'sessionIdleMinutes':
+    case 'countyName':
+    case 'publicBaseUrl':
+      return p[0];
+    case 'assessment':
+      if (p[1] === 'weights') {
+        if (p[2] === 'onTime') return 'wOnTime';
+        if (p[2] === 'satisfaction') return 'wSatisfaction';
+        if (p[2] === 'noBadReview') return 'wNoBadReview';
+        return 'weightsSum';
+      }
+      if (p[1] === 'penaltyPerCirculation' || p[1] === 'penaltyPerSubstantiated' || p[1] === 'minSample') return p[1];
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Required number in [min, max] (an integer unless `decimal`), with a Chinese message. */
+function rangeRules(label: string, min: number, max: number, decimal = false): Rule[] {
+  const what = decimal ? `${min}–${max} 之间的数` : `${min}–${max} 之间的整数`;
+  return [
+    { required: true, message: `请填写${label}` },
+    {
+      validator: async (_r, v: unknown) => {
+        if (v === null || v === undefined || v === '') return;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < min || n > max || (!decimal && !Number.isInteger(n))) throw new Error(`${label}须为 ${what}`);
+      },
+    },
+  ];
+}
+
+/** Shows the sum of the three weights (the field that carries the “must be 100” error). */
+function WeightsSum({ total }: { total: number | null; value?: unknown; onChange?: unknown; id?: string }) {
+  return (
+    <Typography.Text data-testid="weights-sum" strong type={total === 100 ? undefined : 'danger'}>
+      {total === null ? '—' : total}
+    </Typography.Text>
+  );
+}
+
+function Section({ title }: { title: string }) {
+  return (
+    <Typography.Title level={5} style={{ margin: '8px 0 12px', paddingBottom: 4, borderBottom: '1px solid #f0f0f0' }}>
+      {title}
+    </Typography.Title>
+  );
+}
+
+export function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved(s: Settings): void }) {
+  const [form] = Form.useForm<SettingsFormValues>();
+  const { run, pending } = useSubmitGuard();
+  const { message } = App.useApp();
+  const [error, setError] = useState<string | null>(null);
+  const weights = [Form.useWatch('wOnTime', form), Form.useWatch('wSatisfaction', form), Form.useWatch('wNoBadReview', form)];
+  const total = weights.every((w) => typeof w === 'number') ? (weights as number[]).reduce((a, b) => a + b, 0) : null;
+
+  useEffect(() => {
+    form.setFieldsValue(toForm(settings));
+  }, [form, settings]);
+
+  const showServerErrors = (details: FieldError[]): string[] => {
+    const byField = new Map<FieldName, string[]>();
+    const loose: string[] = [];
+    for (const d of details) {
+      const f = formFieldOf(d.field);
+      if (!f) {
+        loose.push(d.message);
+        continue;
+      }
+      const list = byField.get(f) ?? [];
+      if (!list.includes(d.message)) list.push(d.message);
+      byField.set(f, list);
+    }
+    if (byField.size) form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+    return loose;
+  };
+
+  const submit = () =>
+    run(async () => {
+      setError(null);
+      let v: SettingsFormValues;
+      try {
+        v = await form.validateFields();
+      } catch {
+        return;
+      }
+      const patch = changedSettings(settings, fromForm(v));
+      if (Object.keys(patch).length === 0) {
+        void message.info('没有需要保存的修改');
+        return;
+      }
+      try {
+        const saved = await api<Settings>('/settings', { method: 'PUT', body: patch });
+        void message.success('已保存');
+        onSaved(saved);
+      } catch (e) {
+        if (e instanceof ApiError && e.details.length) {
+          const loose = showServerErrors(e.details);
+          if (loose.length) setError(loose.join('；'));
+        } else setError(e instanceof ApiError ? e.message : '保存失败，请重试');
+      }
+    });
+
+  const num = (name: FieldName, label: string, min: number, max: number, opts: { decimal?: boolean; unit?: string; extra?: string } = {}) => (
+    <Form.Item
+      name={name}
+      label={opts.unit ? `${label}（${opts.unit}）` : label}
+      rules={rangeRules(label, min, max, opts.decimal)}
+      extra={opts.extra}
+    >
+      <InputNumber style={{ width: '100%' }} precision={opts.decimal ? undefined : 0} />
+    </Form.Item>
+  );
+
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      initialValues={toForm(settings)}
+      onFinish={() => void submit()}
+      data-testid="settings-form"
+      style={{ maxWidth: 760 }}
+    >
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Section title="办理时限" />
+      <Row gutter={16}>
+        <Col span={8}>{num('level1', '一级交办', 1, 60, { unit: '工作日', extra: '1–60 个工作日' })}</Col>
+        <Col span={8}>{num('level2', '二级交办', 1, 60, { unit: '工作日', extra: '1–60 个工作日' })}</Col>
+        <Col span={8}>{num('dueSoonWorkingDays', '即将到期提醒', 0, 10, { unit: '工作日', extra: '到期前 0–10 个工作日提醒' })}</Col>
+      </Row>
+      <Section title="会话" />
+      <Row gutter={16}>
+        <Col span={8}>{num('sessionIdleMinutes', '空闲超时', 5, 1440, { unit: '分钟', extra: '5–1440 分钟无操作即退出登录' })}</Col>
+      </Row>
+      <Section title="文书" />
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item
+            name="countyName"
+            label="县名"
+            rules={[
+              { required: true, whitespace: true, message: '请填写县名' },
+              { max: 50, message: '县名不能超过 50 字' },
+            ]}
+            extra="用于交办单、回执"
+          >
+            <Input maxLength={60} />
+          </Form.Item>
+        </Col>
+        <Col span={16}>
+          <Form.Item
+            name="hotlines"
+            label="热线号码"
+            extra="印在回执上，最多 5 个；输入后按回车添加"
+            rules={[
+              {
+                validator: async (_r, v: string[] | undefined) => {
+                  const list = v ?? [];
+                  if (list.length > 5) throw new Error('热线号码最多 5 个');
+                  if (list.some((h) => h.trim().length > 50)) throw new Error('每个热线号码不能超过 50 字');
+                },
+              },
+            ]}
+          >
+            <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', ' ']} placeholder="如 12345" />
+          </Form.Item>
+        </Col>
+        <Col span={24}>
+          <Form.Item
+            name="publicBaseUrl"
+            label="公众查询网址"
+            extra="回执二维码指向的网址，如 https://bcs.example.gov.cn"
+            rules={[
+              { max: 200, message: '公众查询网址不能超过 200 字' },
+              { pattern: /^$|^https?:\/\/\S+$/, message: '请填写以 http:// 或 https:// 开头的网址' },
+            ]}
+          >
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Section title="考核" />
+      <Row gutter={16}>
+        <Col span={6}>{num('wOnTime', '按时办结率权重', 0, 100, { decimal: true })}</Col>
+        <Col span={6}>{num('wSatisfaction', '满意率权重', 0, 100, { decimal: true })}</Col>
+        <Col span={6}>{num('wNoBadReview', '无差评率权重', 0, 100, { decimal: true })}</Col>
+        <Col span={6}>
+          <Form.Item
+            name="weightsSum"
+            label="权重合计"
+            dependencies={[...WEIGHT_FIELDS]}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: async () => {
+                  const ws = WEIGHT_FIELDS.map((f) => getFieldValue(f) as unknown);
+                  if (ws.some((w) => typeof w !== 'number')) return; // each weight reports its own error
+                  const sum = (ws as number[]).reduce((a, b) => a + b, 0);
+                  if (Math.abs(sum - 100) > 1e-9) throw new Error(WEIGHTS_MESSAGE);
+                },
+              }),
+            ]}
+          >
+            <WeightsSum total={total} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>{num('penaltyPerCirculation', '每次通报扣分', 0, 100, { decimal: true })}</Col>
+        <Col span={8}>{num('penaltyPerSubstantiated', '每件差评属实扣分', 0, 100, { decimal: true })}</Col>
+        <Col span={8}>{num('minSample', '最少样本数', 0, 10000, { unit: '件', extra: '办结件数不足的部门不排名' })}</Col>
+      </Row>
+      <Form.Item>
+        <Button type="primary" htmlType="submit" loading={pending}>
+          保存
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}
+
+export default function SettingsPage() {
+  const qc = useQueryClient();
+  // Always read afresh here (other pages may hold a cached copy for minutes).
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api<Settings>('/settings'), staleTime: 0 });
+  useEffect(() => {
+    document.title = '系统设置 · 办成事';
+  }, []);
+  return (
+    <Card title={<span className="bcs-page-title">系统设置</span>}>
+      {settings.isPending ? (
+        <div data-testid="settings-loading">
+          <Skeleton active paragraph={{ rows: 10 }} />
+        </div>
+      ) : settings.error || !settings.data ? (
+        <Alert type="error" showIcon message={(settings.error as Error | null)?.message ?? '无法读取系统设置'} />
+      ) : (
+        <SettingsForm settings={settings.data} onSaved={(s) => qc.setQueryData(['settings'], s)} />
+      )}
+    </Card>
+  );
+}
