@@ -277,7 +277,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await expect.poll(() => page.getByTestId('recurring-reporters').innerText()).toContain('133****4444');
       await shot(page, 'recurring.png');
       await matters.getByRole('link', { name: data.repeatedMatter }).click();
-      await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(data.repeatedMatter);
+      await expect.poll(() => new URL(page.url()).searchParams.get('matter')).toBe(data.repeatedMatter);
       expect(await ledgerCount()).toContain('已显示 2 件');
 
       // ---- 一件事一次办: from the completed 不好办 case ----
