@@ -6,27 +6,12 @@ import { sql } from 'kysely';
 import { CASE_STATUSES, CHANNELS, DEADLINE_STATUSES, PROBLEM_TYPES } from '../../core/domain.js';
 import type { Executor } from '../db/database.js';
 import { bucketsFor, MEASURES } from './rollup.js';
+import type { MonthFigures, StatsFigures } from '../../core/api/stats.js';
 
-export interface Figures {
-  received: number;
-  byChannel: Record<string, number>;
-  byProblemType: Record<string, number>;
-  byLevel: Record<string, number>;
-  byStatus: Record<string, number>;
-  resolvedOnSpot: number;
-  rejected: number;
-  completed: number;
-  completedOnTime: number;
-  /** completedOnTime / completed; null when completed = 0. */
-  onTimeRate: number | null;
-  callbacks: number;
-  satisfied: number;
-  /** satisfied / callbacks; null when callbacks = 0. */
-  satisfactionRate: number | null;
-  badReviews: number;
-  badReviewsSubstantiated: number;
-  overdueOpen: number;
-}
+export type { MonthFigures };
+
+/** The figures of API.md §Statistics (shape shared with the web app). */
+export type Figures = StatsFigures;
 
 export function emptyFigures(): Figures {
   return {
@@ -214,19 +199,6 @@ export async function departmentFigures(db: Executor, filter: StatsFilter, now: 
   }
   for (const f of out.values()) finish(f);
   return out;
-}
-
-export interface MonthFigures {
-  month: string;
-  received: number;
-  completed: number;
-  completedOnTime: number;
-  onTimeRate: number | null;
-  callbacks: number;
-  satisfied: number;
-  satisfactionRate: number | null;
-  badReviews: number;
-  badReviewsSubstantiated: number;
 }
 
 /** The figures per month of intake within [from, to] (every month listed, zeros included). */

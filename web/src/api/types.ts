@@ -241,43 +241,15 @@ export interface YearScheduleBody {
   workdays: Array<{ date: string; name: string }>;
 }
 
-export interface StatsFigures {
-  received: number;
-  byChannel: Partial<Record<Channel, number>>;
-  byProblemType: Partial<Record<ProblemType, number>>;
-  byLevel: Partial<Record<'1' | '2' | '3', number>>;
-  byStatus: Partial<Record<CaseStatus, number>>;
-  resolvedOnSpot: number;
-  rejected: number;
-  completed: number;
-  completedOnTime: number;
-  onTimeRate: number | null;
-  callbacks: number;
-  satisfied: number;
-  satisfactionRate: number | null;
-  badReviews: number;
-  badReviewsSubstantiated: number;
-  overdueOpen: number;
-}
+export type { StatsFigures } from '../../../core/api/stats';
+import type { StatsFigures, MonthFigures } from '../../../core/api/stats';
 
 export interface DepartmentStats extends StatsFigures {
   department: string;
   name: string;
 }
 
-export interface MonthlyStats {
-  /** YYYY-MM (Asia/Shanghai month of intake). */
-  month: string;
-  received: number;
-  completed: number;
-  completedOnTime: number;
-  onTimeRate: number | null;
-  callbacks: number;
-  satisfied: number;
-  satisfactionRate: number | null;
-  badReviews: number;
-  badReviewsSubstantiated: number;
-}
+export type MonthlyStats = MonthFigures;
 
 export interface AssessmentFormula {
   weights: { onTime: number; satisfaction: number; noBadReview: number };
