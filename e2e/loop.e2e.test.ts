@@ -397,7 +397,10 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await expect.poll(() => level2.inputValue()).toBe('5');
     const saveSettings = async (days: number) => {
       await level2.fill(String(days));
-      await page.getByRole('button', { name: /^保\s*存$/ }).click();
+      // The submit button by its place, not its name: antd may leave the collapsed loading icon
+      // (aria-label "loading") inside the button after a fast save, which changes the name.
+      const save = page.getByTestId('settings-form').locator('button[type="submit"]:not(.ant-btn-loading)');
+      await save.click();
       await page.locator('.ant-message-notice').filter({ hasText: '已保存' }).first().waitFor();
       await expect.poll(async () => (await server.call('admin', 'GET', '/settings')).levelDays[2]).toBe(days);
       // Let the message go, so the next save's 已保存 is its own.
