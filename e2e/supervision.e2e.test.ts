@@ -432,6 +432,20 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await deliver();
       await server.call('h_scjg', 'POST', '/notifications/read-all');
       await logout(page);
+
+      // The admin words the 交办 message the county's way (系统管理 → 消息通知 → 编辑).
+      await login(page, 'admin');
+      await openFromMenu(page, '消息通知');
+      const templates = page.getByTestId('templates-table');
+      await templates.getByRole('button', { name: '编辑 交办 承办部门（站内）' }).click();
+      await dialogSettled(page);
+      await dialog(page).getByLabel('内容').fill('县行管办向本部门交办反映件 {caseNo}（{matter}），办理时限 {dueAt}，请当日签收。');
+      await expect.poll(() => dialog(page).getByTestId('template-preview').innerText()).toContain('请当日签收');
+      await shot(page, 'notification-templates.png');
+      await dialog(page).locator('.ant-modal-footer .ant-btn-primary').click();
+      await expect.poll(() => templates.locator('tr').filter({ hasText: '请当日签收' }).innerText()).toContain('已修改');
+      await logout(page);
+
       await login(page, 'h_scjg');
       const bell = page.getByTestId('notification-bell');
       await expect.poll(() => bell.getAttribute('aria-label')).toBe('通知');
@@ -454,6 +468,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       const panel = page.getByTestId('notification-panel');
       const note = panel.getByTestId('notification-item').filter({ hasText: c.caseNo });
       await expect.poll(() => note.innerText()).toContain('交办');
+      expect(await note.innerText()).toContain('请当日签收');
       await note.click();
       await expect.poll(() => new URL(page.url()).pathname).toBe(`/cases/${c.id}`);
       expect(await page.getByTestId('case-no').innerText()).toBe(c.caseNo);

@@ -386,3 +386,45 @@ export interface ActivityItem {
   byName: string;
   data?: Record<string, unknown>;
 }
+
+/** One message template (GET /notification-templates). */
+export interface NotificationTemplate {
+  topic: string;
+  topicLabel: string;
+  audience: 'reporter' | 'department' | 'supervisor' | 'coordinator' | 'leader';
+  audienceLabel: string;
+  channel: 'sms' | 'inapp';
+  title: string;
+  body: string;
+  defaultTitle: string;
+  defaultBody: string;
+  customized: boolean;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface NotificationTemplatesAnswer {
+  items: NotificationTemplate[];
+  placeholders: Array<{ name: string; token: string; label: string }>;
+  limits: { title: number; body: number };
+}
+
+/** GET /notification-outbox: what is waiting to be delivered and what keeps failing. */
+export interface OutboxStatus {
+  pending: number;
+  retrying: number;
+  dead: number;
+  now: string;
+  failures: Array<{
+    id: number;
+    topic: string;
+    topicLabel: string;
+    caseId: number | null;
+    recipient: string;
+    attempts: number;
+    lastError: string | null;
+    dead: boolean;
+    createdAt: string;
+    nextAttemptAt: string | null;
+  }>;
+}

@@ -13,6 +13,7 @@ import {
   BookOutlined,
   CalendarOutlined,
   ControlOutlined,
+  MessageOutlined,
   DashboardOutlined,
   FormOutlined,
   GiftOutlined,
@@ -46,6 +47,7 @@ const DepartmentsPage = lazy(() => import('./admin/DepartmentsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage'));
 const SettingsPage = lazy(() => import('./admin/SettingsPage'));
+const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
 
 interface MenuEntry {
   key: string;
@@ -80,6 +82,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined /> },
       { key: '/admin/users', label: '用户管理', icon: <TeamOutlined /> },
       { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined /> },
+      { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined /> },
       { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined /> },
     ],
   },
@@ -220,6 +223,7 @@ export default function AppShell() {
                   <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />
+                  <Route path="admin/notifications" element={<RoleGate roles={['admin']}><NotificationsPage /></RoleGate>} />
                   <Route path="admin/settings" element={<RoleGate roles={['admin']}><SettingsPage /></RoleGate>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
