@@ -1,16 +1,105 @@
-/** Opens and prepares the database: migrate, seed the official holiday calendar. */
-import { openDatabase, type DatabaseHandle } from './db/dialect.js';
+/**
+ * Opens and prepares the database: migrate, take the data key (and refuse one the database was not
+ * sealed with), seal reporter data written before sealing existed, seed the official holiday calendar.
+ */
+import { openDatabase, parseDatabaseUrl, type DatabaseHandle } from './db/dialect.js';
+import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
+import { appendAudit } from './audit/audit.repository.js';
+import { keyCheckOf, phoneIndex, resolveDataKey, seal, setDataKey, unseal, unsealNullable } from './security/pii.js';
+import { maskPhone } from '../core/validation.js';
 
-export async function openPreparedDatabase(url: string | undefined): Promise<DatabaseHandle> {
+export interface PrepareOptions {
+  /** The data key (32 bytes); otherwise BCS_DATA_KEY or the key file (server/security/pii.ts). */
+  dataKey?: Buffer;
+  /** Where BCS_DATA_KEY is read from (the CLI passes its own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function openPreparedDatabase(url: string | undefined, opts: PrepareOptions = {}): Promise<DatabaseHandle> {
   const handle = openDatabase(url);
   try {
     await migrateToLatest(handle.db);
+    let key = opts.dataKey;
+    if (!key) {
+      const { kind, target } = parseDatabaseUrl(url);
+      const r = resolveDataKey(kind === 'sqlite' ? target : null, opts.env);
+      key = r.key;
+      if (r.source === 'new-file' && kind === 'postgres') {
+        console.warn(`已生成数据密钥文件 ${r.file}。多个服务实例共用一个 PostgreSQL 时，须用环境变量 BCS_DATA_KEY 为每个实例设置同一个密钥。`);
+      }
+    }
+    await checkDataKey(handle.db, key, new Date().toISOString());
+    setDataKey(key);
+    await sealUnsealedReporters(handle.db, new Date().toISOString());
     await seedOfficialCalendar(handle.db, new Date().toISOString());
   } catch (e) {
     await handle.close();
     throw e;
   }
   return handle;
+}
+
+/** The first key to open a database is its key; any other is refused with a Chinese message. */
+export async function checkDataKey(db: Db, key: Buffer, at: string): Promise<void> {
+  const check = keyCheckOf(key);
+  await db
+    .insertInto('data_key_check')
+    .values({ id: 1, check_value: check, created_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  const row = await db.selectFrom('data_key_check').select('check_value').where('id', '=', 1).executeTakeFirstOrThrow();
+  if (row.check_value !== check) {
+    throw new Error(
+      '数据密钥与数据库不符：反映人信息是用另一个密钥加密的。请使用最初的密钥（环境变量 BCS_DATA_KEY，或数据目录中的 secret.key 文件）启动。',
+    );
+  }
+}
+
+/**
+ * Seals the reporter fields of rows that lack the phone index (rows from before sealing, or
+ * written by hand), in batches; safe with several instances at once (a row already done is skipped).
+ * Returns how many rows it sealed; one audit record says so.
+ */
+export async function sealUnsealedReporters(db: Db, at: string, batch = 500): Promise<number> {
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('cases')
+      .select(['id', 'reporter_name', 'reporter_phone', 'reporter_org_code'])
+      .where('reporter_phone_index', 'is', null)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batch)
+      .execute();
+    if (rows.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const r of rows) {
+        const phone = unseal(r.reporter_phone);
+        const orgCode = unsealNullable(r.reporter_org_code);
+        const u = await trx
+          .updateTable('cases')
+          .set({
+            reporter_name: seal(unseal(r.reporter_name)),
+            reporter_phone: seal(phone),
+            reporter_org_code: orgCode === null ? null : seal(orgCode),
+            reporter_phone_masked: maskPhone(phone),
+            reporter_phone_index: phoneIndex(phone),
+          })
+          .where('id', '=', r.id)
+          .where('reporter_phone_index', 'is', null)
+          .executeTakeFirst();
+        done += Number(u.numUpdatedRows);
+      }
+    });
+    after = rows[rows.length - 1]!.id;
+  }
+  if (done > 0) {
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, { at, actor: 'system', action: 'pii.seal', entityType: 'cases', entityId: '*', data: { sealed: done } }).then(() => undefined),
+    );
+  }
+  return done;
 }

@@ -60,7 +60,7 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
   // `deadline` needs the calendar, which lives in the database too.
   let handle: DatabaseHandle | undefined;
   try {
-    handle = await openPreparedDatabase(env.DATABASE_URL);
+    handle = await openPreparedDatabase(env.DATABASE_URL, { env });
     const db = handle.db;
     const now = systemClock.now();
     const at = now.toISOString();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
 import { auditHash, canonicalJson, verifyAuditChain } from './audit.repository.js';
 import { main } from '../cli.js';
 
@@ -122,10 +122,10 @@ describe.each(DIALECTS)('bcs audit verify on %s', (kind) => {
       const logs: string[] = [];
       const errs: string[] = [];
       const out = { log: (s: string) => logs.push(s), err: (s: string) => errs.push(s), stdin: async () => '' };
-      expect(await main(['audit', 'verify'], out, { DATABASE_URL: env.url })).toBe(0);
+      expect(await main(['audit', 'verify'], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
       expect(logs).toContain(`ok ${head.seq}`);
       await env.ctx.db.updateTable('audit_log').set({ actor: 'x' }).where('seq', '=', 2).execute();
-      expect(await main(['audit', 'verify'], out, { DATABASE_URL: env.url })).toBe(1);
+      expect(await main(['audit', 'verify'], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(1);
       expect(errs.join('\n')).toMatch(/record 2\b/);
     } finally {
       await env.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
 import { main } from '../cli.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,10 +85,10 @@ describe.each(DIALECTS)('calendar on %s', (kind) => {
     fs.writeFileSync(file, JSON.stringify({ year: 2028, holidays: [{ date: '2028-01-01', name: '元旦' }], workdays: [] }));
     const logs: string[] = [];
     const out = { log: (s: string) => logs.push(s), err: (s: string) => logs.push(s), stdin: async () => '' };
-    expect(await main(['calendar', 'import', file], out, { DATABASE_URL: env.url })).toBe(0);
+    expect(await main(['calendar', 'import', file], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
     expect(logs.join('\n')).toMatch(/2028/);
     fs.writeFileSync(file, '{"year": 2029, "holidays": [{"date": "2029-13-01", "name": "x"}], "workdays": []}');
-    expect(await main(['calendar', 'import', file], out, { DATABASE_URL: env.url })).toBe(1);
+    expect(await main(['calendar', 'import', file], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(1);
     fs.rmSync(file);
     const years = (await api.as('clerk').get('/api/v1/calendar/years')).body.items.map((y: any) => y.year);
     expect(years).toContain(2028);
@@ -98,9 +98,9 @@ describe.each(DIALECTS)('calendar on %s', (kind) => {
   it('bcs deadline prints the deadline with +08:00', async () => {
     const logs: string[] = [];
     const out = { log: (s: string) => logs.push(s), err: () => {}, stdin: async () => '' };
-    expect(await main(['deadline', '2026-04-30T09:00:00+08:00', '2'], out, { DATABASE_URL: env.url })).toBe(0);
+    expect(await main(['deadline', '2026-04-30T09:00:00+08:00', '2'], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
     // 1–5 May 2026 off, Sat 9 May a make-up working day: 6 May, 7 May.
     expect(logs).toEqual(['2026-05-07T23:59:59+08:00']);
-    expect(await main(['deadline', 'nonsense', '2'], out, { DATABASE_URL: env.url })).toBe(2);
+    expect(await main(['deadline', 'nonsense', '2'], out, { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
   });
 });

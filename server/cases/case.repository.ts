@@ -9,6 +9,7 @@ import { indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
+import { unseal, unsealNullable } from '../security/pii.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -72,11 +73,11 @@ export function rowToCase(r: CaseRow): CaseRecord {
     escalatedFrom: (r.escalated_from as CaseStatus | null) ?? null,
     firstCompletedAt: r.first_completed_at,
     reporter: {
-      name: r.reporter_name,
-      phone: r.reporter_phone,
+      name: unseal(r.reporter_name),
+      phone: unseal(r.reporter_phone),
       kind: r.reporter_kind,
       orgName: r.reporter_org_name,
-      orgCode: r.reporter_org_code,
+      orgCode: unsealNullable(r.reporter_org_code),
     },
     matter: r.matter,
     description: r.description,

@@ -7,6 +7,7 @@ import { checkAgainstCase, decide, isCaseAction, type Actor, type CaseAction, ty
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
+import { sealReporter } from '../security/pii.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
@@ -116,11 +117,9 @@ export async function intakeCase(
         lead_department: null,
         co_departments: '[]',
         named_departments: JSON.stringify(body.departmentCodes),
-        reporter_name: r.name,
-        reporter_phone: r.phone,
+        ...sealReporter({ name: r.name, phone: r.phone, orgCode: r.orgCode ?? null }),
         reporter_kind: r.kind,
-        reporter_org_name: r.kind === 'enterprise' ? (r.orgName ?? null) : (r.orgName ?? null),
-        reporter_org_code: r.orgCode ?? null,
+        reporter_org_name: r.orgName ?? null,
         matter: body.matter,
         description: body.description,
         reason: body.reason ?? null,

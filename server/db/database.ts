@@ -63,6 +63,10 @@ export interface CaseTable {
   reporter_kind: string;
   reporter_org_name: string | null;
   reporter_org_code: string | null;
+  /** 138****0000, in clear (lists and exports show only this). */
+  reporter_phone_masked: string | null;
+  /** Keyed blind index of the phone (server/security/pii.ts). */
+  reporter_phone_index: string | null;
   matter: string;
   description: string;
   reason: string | null;
@@ -187,6 +191,13 @@ export interface CalendarDayTable {
   /** 'holiday' (放假) or 'workday' (调休上班). */
   kind: string;
   name: string;
+}
+
+/** One row (id 1): the check value of the data key that sealed the reporter data. */
+export interface DataKeyCheckTable {
+  id: number;
+  check_value: string;
+  created_at: string;
 }
 
 export interface SettingTable {
@@ -358,6 +369,7 @@ export interface Database {
   notification_templates: NotificationTemplateTable;
   measure_tracking: MeasureTrackingTable;
   public_rate_events: PublicRateEventTable;
+  data_key_check: DataKeyCheckTable;
 }
 
 export type Db = Kysely<Database>;

@@ -5,6 +5,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m003 from './migrations/003-notifications.js';
 import * as m004 from './migrations/004-supervision.js';
 import * as m005 from './migrations/005-search.js';
+import * as m006 from './migrations/006-sealed-reporter.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-notifications': m003,
   '004-supervision': m004,
   '005-search': m005,
+  '006-sealed-reporter': m006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -19,6 +19,7 @@ import {
   type RejectCategory,
 } from '../../core/domain.js';
 import { maskPhone } from '../../core/validation.js';
+import { unseal } from '../security/pii.js';
 import { formatShanghai } from '../../core/working-days.js';
 import { sql, type Selectable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.js';
@@ -91,6 +92,7 @@ const SOURCE_COLUMNS = [
   'co_departments',
   'reporter_name',
   'reporter_phone',
+  'reporter_phone_masked',
   'reporter_org_name',
   'matter',
   'description',
@@ -138,8 +140,8 @@ export function ledgerValues(r: SourceRow, index: number, assignedAt: string | n
     r.case_no,
     excelDate(r.received_at),
     CHANNEL_LABELS[r.channel as Channel] ?? r.channel,
-    r.reporter_name,
-    maskPhone(r.reporter_phone),
+    unseal(r.reporter_name),
+    r.reporter_phone_masked ?? maskPhone(unseal(r.reporter_phone)),
     v(r.reporter_org_name),
     r.matter,
     r.description,

@@ -37,6 +37,7 @@ import {
   type VerifyOutcome,
 } from '../../core/domain.js';
 import { isValidPhone, normalisePhone } from '../../core/validation.js';
+import { sealReporter } from '../security/pii.js';
 import { formatShanghai, shanghaiDate } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
@@ -860,11 +861,9 @@ function caseRow(c: ImportCase, actor: Actor, at: string) {
     lead_department: c.lead,
     co_departments: JSON.stringify(c.co),
     named_departments: JSON.stringify(c.lead ? [c.lead, ...c.co] : []),
-    reporter_name: c.reporter.name,
-    reporter_phone: c.reporter.phone,
+    ...sealReporter({ name: c.reporter.name, phone: c.reporter.phone, orgCode: null }),
     reporter_kind: c.reporter.kind,
     reporter_org_name: c.reporter.orgName,
-    reporter_org_code: null,
     matter: c.matter,
     description: c.description,
     reason: c.reason,

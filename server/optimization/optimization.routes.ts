@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { LIMITS, ZDepartmentCode, ZStatsQuery } from '../../core/api/schemas.js';
-import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import { parseWith, route } from '../http.js';
 import { AppError, notFound, validation } from '../errors.js';
@@ -101,8 +100,16 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
           .limit(30)
           .execute(),
         inPeriod
-          .select(['reporter_phone', 'matter', sql<number>`count(*)`.as('n'), sql<string>`min(case_no)`.as('first_no'), sql<string>`max(case_no)`.as('last_no')])
-          .groupBy(['reporter_phone', 'matter'])
+          // The same phone is the same blind index (the phone itself is sealed at rest).
+          .where('reporter_phone_index', 'is not', null)
+          .select([
+            sql<string>`max(reporter_phone_masked)`.as('phone_masked'),
+            'matter',
+            sql<number>`count(*)`.as('n'),
+            sql<string>`min(case_no)`.as('first_no'),
+            sql<string>`max(case_no)`.as('last_no'),
+          ])
+          .groupBy(['reporter_phone_index', 'matter'])
           .having(sql`count(*)`, '>=', 2)
           .orderBy(sql`count(*)`, 'desc')
           .limit(30)
@@ -113,7 +120,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
         to: query.to,
         matters: matters.map((m) => ({ matter: m.matter, count: Number(m.n), departments: Number(m.departments) })),
         departmentProblemTypes: deptTypes.map((d) => ({ department: d.lead_department, problemType: d.problem_type, count: Number(d.n) })),
-        repeatReporters: repeats.map((r) => ({ phone: maskPhone(r.reporter_phone), matter: r.matter, count: Number(r.n), firstCaseNo: r.first_no, lastCaseNo: r.last_no })),
+        repeatReporters: repeats.map((r) => ({ phone: r.phone_masked, matter: r.matter, count: Number(r.n), firstCaseNo: r.first_no, lastCaseNo: r.last_no })),
       };
     },
   );

@@ -16,6 +16,11 @@ import { hashPassword } from '../auth/password.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
 import type { Role } from '../../core/domain.js';
 
+
+/** The data key every test database is sealed with (server/security/pii.ts). */
+export const TEST_DATA_KEY_HEX = '62637320746573742064617461206b65792c206e6f7420666f722070726f6421';
+export const TEST_DATA_KEY = Buffer.from(TEST_DATA_KEY_HEX, 'hex');
+
 export const DIALECTS: DialectKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 export class TestClock implements Clock {
@@ -75,7 +80,7 @@ export async function createTestEnv(kind: DialectKind, start = '2026-11-26T02:00
       for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     };
   }
-  const handle = await openPreparedDatabase(url);
+  const handle = await openPreparedDatabase(url, { dataKey: TEST_DATA_KEY });
   const clock = new TestClock(new Date(start));
   return {
     kind,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
 import { main } from '../cli.js';
 
 describe.each(DIALECTS)('administration on %s', (kind) => {
@@ -73,10 +73,10 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
   it('bcs department add and user add (password from stdin)', async () => {
     const logs: string[] = [];
     const out = (stdin: string) => ({ log: (s: string) => logs.push(s), err: (s: string) => logs.push(s), stdin: async () => stdin });
-    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url })).toBe(0);
-    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url })).toBe(1);
-    expect(await main(['user', 'add', 'h_sw', '--role', 'handler', '--department', 'swj', '--name', '税务承办人'], out('cli-password-1\n'), { DATABASE_URL: env.url })).toBe(0);
-    expect(await main(['user', 'add', 'h_sw2', '--role', 'handler'], out('cli-password-1\n'), { DATABASE_URL: env.url })).toBe(2);
+    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
+    expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(1);
+    expect(await main(['user', 'add', 'h_sw', '--role', 'handler', '--department', 'swj', '--name', '税务承办人'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
+    expect(await main(['user', 'add', 'h_sw2', '--role', 'handler'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
     const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'h_sw', password: 'cli-password-1' } });
     expect(r.statusCode).toBe(200);
     expect(r.json().user).toMatchObject({ role: 'handler', department: 'swj', name: '税务承办人' });
