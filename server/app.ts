@@ -1,12 +1,12 @@
 /**
  * buildApp(deps) assembles the HTTP API without listening; main.ts listens, tests use inject().
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { Actor } from '../core/case-lifecycle.js';
 import type { AppContext } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, UnreadableBody } from './errors.js';
 import { authenticate, type SessionInfo } from './auth/session.service.js';
 import { toActor } from './users/user.repository.js';
 import { openApiDocument } from './http.js';
@@ -64,6 +64,38 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    // Long path segments reach the routes (and answer 401/404 like any other unknown id).
+    maxParamLength: 1000,
+    // A URL the router cannot even read (a broken %-escape) answers in the API's error shape.
+    frameworkErrors: (err, req, raw) => {
+      const reply = raw as unknown as FastifyReply;
+      if (!req.url.startsWith('/api/')) {
+        return reply.status(400).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>请求有误</title><p>网址有误</p>');
+      }
+      const credentials = !!req.headers.authorization || /(?:^|;\s*)bcs_session=/.test(req.headers.cookie ?? '');
+      if (!credentials && !PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) {
+        return reply.status(401).send(errorBody('UNAUTHENTICATED', '请先登录'));
+      }
+      void err;
+      return reply.status(404).send(errorBody('NOT_FOUND', '未找到该记录'));
+    },
+  });
+  // Bodies are read tolerantly: what cannot be read becomes an UnreadableBody that answers 400
+  // where the route checks its body — after 401 and 404, as the contract orders them.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, new UnreadableBody('请求体不能为空'));
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(null, new UnreadableBody('请求格式有误（JSON 无法解析）'));
+    }
+  });
+  app.addContentTypeParser('*', (_req, payload, done) => {
+    payload.on('error', (e) => done(e, undefined));
+    payload.on('end', () => done(null, new UnreadableBody('不支持的内容类型，请使用 application/json')));
+    payload.resume();
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
@@ -126,17 +158,19 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       token = req.cookies[SESSION_COOKIE];
       viaCookie = true;
     }
+    const isPublic = PUBLIC_PREFIXES.some((p) => req.url.startsWith(p));
     if (token) {
       const s = await authenticate(ctx.db, token, ctx.clock.now());
       if (s) {
         if (viaCookie && !SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== s.csrfToken) {
-          return reply.status(403).send(errorBody('FORBIDDEN', '缺少或错误的 X-CSRF-Token，请刷新页面后重试'));
+          // Public routes (login, the online report) act for nobody: a stale cookie is ignored there.
+          if (!isPublic) return reply.status(403).send(errorBody('FORBIDDEN', '缺少或错误的 X-CSRF-Token，请刷新页面后重试'));
+        } else {
+          req.session = s;
+          req.actor = toActor(s.user);
         }
-        req.session = s;
-        req.actor = toActor(s.user);
       }
     }
-    const isPublic = PUBLIC_PREFIXES.some((p) => req.url.startsWith(p));
     if (!req.actor && !isPublic) {
       return reply.status(401).send(errorBody('UNAUTHENTICATED', token ? '登录已过期，请重新登录' : '请先登录'));
     }

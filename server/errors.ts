@@ -5,7 +5,7 @@
 export const ERROR_CODES = {
   /** 400 — the body or query is invalid; `details` names the fields. */
   VALIDATION: 400,
-  /** 401 — no valid session or token. */
+  /** 401 — no valid session or token; also a failed login, and a login to an account locked for a while (the message says which). */
   UNAUTHENTICATED: 401,
   /** 403 — the role (or department) may never take this action here; also a missing CSRF token. */
   FORBIDDEN: 403,
@@ -19,8 +19,6 @@ export const ERROR_CODES = {
   IDEMPOTENCY_MISMATCH: 409,
   /** 409 — a unique thing (department code, username) already exists. */
   CONFLICT: 409,
-  /** 401 — the account is locked for a while after repeated failed logins (a 401 like any failed login). */
-  ACCOUNT_LOCKED: 401,
   /** 429 — too many requests. */
   RATE_LIMITED: 429,
   /** 500 — a bug; logged with the request id, never with personal data. */
@@ -44,3 +42,18 @@ export const notFound = () => new AppError('NOT_FOUND', '未找到该记录');
 export const forbidden = (message = '无权执行此操作') => new AppError('FORBIDDEN', message);
 export const validation = (details: Array<{ field: string; message: string }>, message?: string) =>
   new AppError('VALIDATION', message ?? `输入有误：${details.map((d) => d.message).join('；')}`, details);
+
+/**
+ * What the tolerant body parsers (server/app.ts) leave in `req.body` when the body cannot be read
+ * (malformed JSON, an unsupported content type, an empty JSON body): the 400 is raised where the
+ * body is checked, so 401 and 404 come first as the contract orders them.
+ */
+export class UnreadableBody {
+  constructor(readonly message: string) {}
+}
+
+/** Throws the 400 of an unreadable body; returns anything else as it is. */
+export function readableBody(value: unknown): unknown {
+  if (value instanceof UnreadableBody) throw new AppError('VALIDATION', value.message, [{ field: '(body)', message: value.message }]);
+  return value;
+}

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../core/case-lifecycle.js';
 import { describeIssues } from '../core/api/schemas.js';
-import { AppError, validation } from './errors.js';
+import { AppError, readableBody, validation } from './errors.js';
 
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,7 +43,7 @@ interface DocEntry {
 const registry: DocEntry[] = [];
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value ?? undefined);
+  const r = schema.safeParse(readableBody(value) ?? undefined);
   if (!r.success) throw validation(describeIssues(r.error));
   return r.data;
 }
@@ -154,7 +154,7 @@ export function openApiDocument(): unknown {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', enum: ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'IDEMPOTENCY_MISMATCH', 'CONFLICT', 'ACCOUNT_LOCKED', 'RATE_LIMITED', 'INTERNAL'] },
+                code: { type: 'string', enum: ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'IDEMPOTENCY_MISMATCH', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'] },
                 message: { type: 'string', description: '中文说明' },
                 details: {},
               },

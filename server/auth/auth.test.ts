@@ -46,7 +46,8 @@ describe.each(DIALECTS)('auth on %s', (kind) => {
     for (let i = 0; i < 5; i++) expect((await login('leader', 'bad')).statusCode).toBe(401);
     const locked = await login('leader', PASSWORD);
     expect(locked.statusCode).toBe(401);
-    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+    expect(locked.json().error.code).toBe('UNAUTHENTICATED');
+    expect(locked.json().error.message).toMatch(/已锁定/);
     expect(locked.json().error.message).toMatch(/锁定/);
     env.clock.advance(16 * 60_000);
     expect((await login('leader', PASSWORD)).statusCode).toBe(200);

@@ -40,7 +40,7 @@ export async function login(db: Db, username: string, password: string, now: Dat
       appendAudit(trx, { at, actor: user.username, action: 'login_failed', entityType: 'user', entityId: String(user.id), data: { reason: 'locked', ip } }),
     );
     const minutes = Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60_000);
-    throw new AppError('ACCOUNT_LOCKED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定，请 ${minutes} 分钟后再试`);
+    throw new AppError('UNAUTHENTICATED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定，请 ${minutes} 分钟后再试`);
   }
   const good = await verifyPassword(passwordHash, password);
   if (!good || user.disabled) {
@@ -65,7 +65,7 @@ export async function login(db: Db, username: string, password: string, now: Dat
       });
     });
     if (user.disabled && good) throw new AppError('UNAUTHENTICATED', '该账号已停用，请联系系统管理员');
-    if (lock) throw new AppError('ACCOUNT_LOCKED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定 ${LOCK_MINUTES} 分钟`);
+    if (lock) throw new AppError('UNAUTHENTICATED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定 ${LOCK_MINUTES} 分钟`);
     throw INVALID();
   }
   const settings = await getSettings(db);

@@ -13,7 +13,7 @@ const ZInstant = z
   .transform((v, ctx) => {
     const d = parseIsoInstant(v, 'start');
     if (!d) {
-      ctx.addIssue({ code: 'custom', message: 'start 应为 ISO 8601 日期时间（如 2026-11-26T10:00:00+08:00）' });
+      ctx.addIssue({ code: 'custom', message: 'start 应为 1970–2999 年的 ISO 8601 日期时间（如 2026-11-26T10:00:00+08:00）' });
       return z.NEVER;
     }
     return d;

@@ -11,7 +11,7 @@ import { sealReporter } from '../security/pii.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
-import { AppError, forbidden, notFound, validation } from '../errors.js';
+import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { isUniqueViolation } from '../users/user.repository.js';
@@ -37,7 +37,7 @@ export const INTAKE_ROLES = ['clerk', 'coordinator'] as const;
 const SUPERVISION_PREFIX = { supervise: '督办', circulate: '通报', referral: '移送' } as const;
 
 function parseOr400<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const r = schema.safeParse(body ?? undefined);
+  const r = schema.safeParse(readableBody(body) ?? undefined);
   if (!r.success) throw validation(describeIssues(r.error));
   return r.data;
 }

@@ -146,7 +146,7 @@ describe.each(DIALECTS)('交办单 on %s', (kind) => {
     const fresh = await newCase(api);
     const none = await download(api, 'coord', `/api/v1/cases/${fresh.id}/assignment-sheet.docx`);
     expect(none.status).toBe(404);
-    expect(none.json()).toEqual({ error: { code: 'NOT_FOUND', message: '该反映件尚未交办，没有交办单' } });
+    expect(none.json()).toEqual({ error: { code: 'NOT_FOUND', message: '未找到该记录' } });
     expect((await download(api, 'coord', `/api/v1/cases/${caseId}/assignment-sheet.docx?sheet=${encodeURIComponent('〔2020〕第1号')}`)).status).toBe(404);
     expect((await download(api, null, `/api/v1/cases/${caseId}/assignment-sheet.docx`)).status).toBe(401);
     // 404 before 400: a malformed ?sheet= is judged only once the case is found.

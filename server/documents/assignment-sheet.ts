@@ -30,7 +30,7 @@ import {
 import { maskPhone } from '../../core/validation.js';
 import { countWorkingDays, dayOfWeek, shanghaiDate, formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
-import { AppError, validation } from '../errors.js';
+import { notFound, validation } from '../errors.js';
 import { findVisibleCase, listAssignmentSheets, parseCaseId } from '../cases/case.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
@@ -99,13 +99,14 @@ export async function loadAssignmentSheet(ctx: AppContext, rawId: string, sheetP
   const sheets = await listAssignmentSheets(ctx.db, c.id);
   if (sheets.length === 0) {
     // A dispatched case without a sheet came from an imported ledger: its sheet was issued elsewhere.
-    throw new AppError('NOT_FOUND', c.leadDepartment ? '该反映件由历史台账导入，平台中没有它的交办单' : '该反映件尚未交办，没有交办单');
+    // Not dispatched yet, or imported from an old ledger: no sheet. Every 404 body is the same (API.md).
+    throw notFound();
   }
   let index = sheets.length - 1;
   if (typeof sheetParam === 'string' && sheetParam.trim() !== '') {
     const want = sheetParam.trim();
     index = sheets.findIndex((s) => s.sheet_no === want || (/^\d{1,9}$/.test(want) && s.seq === Number(want)));
-    if (index < 0) throw new AppError('NOT_FOUND', '该反映件没有这份交办单');
+    if (index < 0) throw notFound();
   }
   const s = sheets[index]!;
   const [settings, depts, calendar, issuer] = await Promise.all([

@@ -138,8 +138,11 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         throw new AppError('RATE_LIMITED', '查询失败次数过多，请 15 分钟后再试');
       }
       const c = await findCaseByNo(ctx.db, caseNo);
-      const given = Buffer.from((query.phoneLast4 ?? '').padEnd(4, ' ').slice(0, 4));
-      const actual = Buffer.from((c?.reporter.phone.replace(/\D/g, '').slice(-4) ?? '----').padEnd(4, ' '));
+      // Only four ASCII digits can match; anything else (full-width digits, letters) compares as
+      // a value no phone has, so it costs the same time and answers the same 404.
+      const digits = /^\d{4}$/.test(query.phoneLast4 ?? '') ? query.phoneLast4! : '????';
+      const given = Buffer.from(digits, 'latin1');
+      const actual = Buffer.from((c?.reporter.phone.replace(/\D/g, '').slice(-4) ?? '----').padEnd(4, ' '), 'latin1');
       const match = timingSafeEqual(given, actual) && /^\d{4}$/.test(query.phoneLast4 ?? '') && !!c;
       if (!match || !c) {
         const at = now.toISOString();
