@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { REPORT_MAX_PER_IP } from './public.routes.js';
 
 describe.each(DIALECTS)('public pages on %s', (kind) => {
   let env: TestEnv;
@@ -176,7 +177,7 @@ describe.each(DIALECTS)('public pages and lookup details on %s', (kind) => {
   });
 
   it('limits online reports per client address, counted in the database (429), and lets other addresses through', async () => {
-    for (let i = 0; i < 10; i++) expect((await file({}, '10.9.9.9')).statusCode).toBe(201);
+    for (let i = 0; i < REPORT_MAX_PER_IP; i++) expect((await file({}, '10.9.9.9')).statusCode).toBe(201);
     const blocked = await file({}, '10.9.9.9');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe('RATE_LIMITED');
