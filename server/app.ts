@@ -65,7 +65,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // Long path segments reach the routes (and answer 401/404 like any other unknown id).
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // A URL the router cannot even read (a broken %-escape) answers in the API's error shape.
     frameworkErrors: (err, req, raw) => {
       const reply = raw as unknown as FastifyReply;

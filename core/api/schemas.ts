@@ -89,12 +89,20 @@ export const ZPublicIntake = ZIntake.omit({ channel: true }).extend({
   consent: z.literal(true, { error: '请阅读并同意个人信息使用说明' }),
 });
 
+/** Dates and instants the API takes: years 1970–2999 (a wider range is an input error, not a 500). */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 2999;
+/** The latest deadline any action may set (deadlines are working days away, not centuries). */
+export const MAX_DEADLINE_YEAR = 2099;
+
 /**
  * Parses an ISO 8601 date-time with an offset (Z or ±hh:mm), or a bare date taken in
  * Asia/Shanghai (its start or its end, 23:59:59). Rejects impossible calendar dates such as
  * 2026-02-30 that Date.parse would roll over. Returns null when invalid; never throws.
  */
 export function parseIsoInstant(v: string, bareDate: 'start' | 'end'): Date | null {
+  const year = Number(v.slice(0, 4));
+  if (!(year >= MIN_YEAR && year <= MAX_YEAR)) return null;
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const t = Date.parse(`${v}T${bareDate === 'start' ? '00:00:00' : '23:59:59'}+08:00`);
     if (Number.isNaN(t) || new Date(t + 8 * 3600_000).toISOString().slice(0, 10) !== v) return null;
@@ -121,6 +129,10 @@ export const ZDeadline = z
     const d = parseIsoInstant(v, 'end');
     if (!d) {
       ctx.addIssue({ code: 'custom', message: '时限应为 ISO 8601 日期时间（如 2026-12-01T17:00:00+08:00）' });
+      return z.NEVER;
+    }
+    if (d.getTime() >= Date.UTC(MAX_DEADLINE_YEAR + 1, 0, 1) - 8 * 3600_000) {
+      ctx.addIssue({ code: 'custom', message: `时限不能晚于 ${MAX_DEADLINE_YEAR} 年底` });
       return z.NEVER;
     }
     return d.toISOString();
@@ -264,7 +276,8 @@ const ZDate = z
   .refine((v) => {
     const t = Date.parse(`${v}T00:00:00Z`);
     return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
-  }, { error: '日期不存在' });
+  }, { error: '日期不存在' })
+  .refine((v) => Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR, { error: `日期应在 ${MIN_YEAR}–${MAX_YEAR} 年之间` });
 
 /** List filters (GET /api/v1/cases and the ledger export). */
 export const ZCaseListQuery = z.object({
