@@ -3,21 +3,13 @@
  * bodies that cannot be read and URLs that cannot be routed, stale cookies on public routes, and
  * dates so far out that they would break formatting further down (400, never a 500).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, PASSWORD, seedBasics, startApi, type Api, type TestEnv } from './test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, PASSWORD, type Api, type TestEnv, useApiEnv } from './test/harness.js';
 
 describe.each(DIALECTS)('contract edges on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-26T02:00:00.000Z');
 
   const raw = (method: 'GET' | 'POST', url: string, opts: { user?: string; payload?: string; type?: string; cookie?: string } = {}) =>
     api.app.inject({

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { scoreOf } from './assessment.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.repository.js';
 
@@ -38,19 +38,18 @@ describe.each(DIALECTS)('assessment and 优化提升 on %s', (kind) => {
     await act('coord', c.id, 'callback', { attitude: 'satisfied', result: rating, efficiency: 'satisfied', integrity: 'satisfied' });
     return c.id as number;
   }
-  beforeAll(async () => {
-    env = await createTestEnv(kind, '2026-11-23T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-    for (let i = 0; i < 5; i++) await loop('scjgj', 'h_scjg', 'complex', 'satisfied', '企业开办', `1380000100${i}`);
-    const bad = await loop('rsj', 'h_rs', 'misconduct', 'dissatisfied', '社保转移', '13900002222');
-    await act('super', bad, 'circulate', { summary: '态度生硬，全县通报' });
-    await loop('rsj', 'h_rs', 'unable', 'satisfied', '社保转移', '13900002222');
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(
+    kind,
+    async (e, a) => {
+      env = e;
+      api = a;
+      for (let i = 0; i < 5; i++) await loop('scjgj', 'h_scjg', 'complex', 'satisfied', '企业开办', `1380000100${i}`);
+      const bad = await loop('rsj', 'h_rs', 'misconduct', 'dissatisfied', '社保转移', '13900002222');
+      await act('super', bad, 'circulate', { summary: '态度生硬，全县通报' });
+      await loop('rsj', 'h_rs', 'unable', 'satisfied', '社保转移', '13900002222');
+    },
+    '2026-11-23T02:00:00.000Z',
+  );
 
   it('scores, ranks and marks small samples', async () => {
     const r = await api.as('leader').get('/api/v1/assessment?from=2026-11-01&to=2026-11-30');

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startApi, seedBasics, createTestEnv, DIALECTS, intakeBody, type Api, type TestEnv, TEST_DATA_KEY_HEX, useApiEnv } from '../test/harness.js';
 import { auditHash, canonicalJson, verifyAuditChain } from './audit.repository.js';
 import { main } from '../cli.js';
 
@@ -19,15 +19,7 @@ describe('canonical JSON', () => {
 describe.each(DIALECTS)('audit chain on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
   beforeEach(async () => {
     for (let i = 0; i < 3; i++) await api.as('clerk').post('/api/v1/cases', intakeBody());
   });

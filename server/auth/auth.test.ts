@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, PASSWORD, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createTestEnv, DIALECTS, intakeBody, PASSWORD, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { LOGIN_PER_MINUTE } from './auth.routes.js';
 
 describe.each(DIALECTS)('auth on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   const login = (username: string, password: string) =>
     api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });

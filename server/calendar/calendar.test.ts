@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, TEST_DATA_KEY_HEX, useApiEnv } from '../test/harness.js';
 import { main } from '../cli.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,16 +18,8 @@ const Y2027 = {
 describe.each(DIALECTS)('calendar on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    // Wednesday 2026-12-30 10:00 Shanghai: a 2-day deadline reaches into 2027, which has no data yet.
-    env = await createTestEnv(kind, '2026-12-30T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Wednesday 2026-12-30 10:00 Shanghai: a 2-day deadline reaches into 2027, which has no data yet.
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-12-30T02:00:00.000Z');
 
   it('computes deadlines by the official calendar with +08:00', async () => {
     const r = await api.as('clerk').get('/api/v1/calendar/deadline?start=2025-09-30T10:00:00%2B08:00&workingDays=2');

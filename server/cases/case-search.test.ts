@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { queryTokens, searchDocument } from './case-search.js';
 import { pgSearchTuning } from './case.repository.js';
 
@@ -20,22 +20,20 @@ describe.each(DIALECTS)('text search on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
   const ids: Record<string, number> = {};
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-    const make = async (key: string, o: Record<string, unknown>) => {
-      ids[key] = (await api.as('clerk').post('/api/v1/cases', intakeBody(o))).body.id;
-    };
-    await make('shebao', { matter: '社保转移接续', description: '养老保险关系转移，窗口说系统不通。' });
-    await make('zhizhao', { matter: '营业执照变更', description: '经营范围变更被退回三次。' });
-    await make('org', { matter: '食品经营许可', description: '材料不齐。', reporter: { name: '李四', phone: '13800001234', kind: 'enterprise', orgName: '垫江县明月山食品有限公司', orgCode: '91440300708461136T' } });
-    await make('percent', { matter: '收费标准 100% 退还', description: '要求全额退费。' });
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(
+    kind,
+    async (e, a) => {
+      env = e;
+      api = a;
+      const make = async (key: string, o: Record<string, unknown>) => {
+        ids[key] = (await api.as('clerk').post('/api/v1/cases', intakeBody(o))).body.id;
+      };
+      await make('shebao', { matter: '社保转移接续', description: '养老保险关系转移，窗口说系统不通。' });
+      await make('zhizhao', { matter: '营业执照变更', description: '经营范围变更被退回三次。' });
+      await make('org', { matter: '食品经营许可', description: '材料不齐。', reporter: { name: '李四', phone: '13800001234', kind: 'enterprise', orgName: '垫江县明月山食品有限公司', orgCode: '91440300708461136T' } });
+      await make('percent', { matter: '收费标准 100% 退还', description: '要求全额退费。' });
+    }
+  );
   const search = async (q: string) => (await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent(q)}&limit=200`)).body.items.map((i: any) => i.id);
 
   it('finds two-character words', async () => {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 
 describe.each(DIALECTS)('concurrency on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   it('gives 200 concurrent intakes 200 distinct, consecutive, gap-free case numbers', async () => {
     const rs = await Promise.all(

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 
 describe.each(DIALECTS)('督办, 通报, 线索移送 and 延期 through the API on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind, '2026-11-23T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-23T02:00:00.000Z');
   const act = (user: string, id: number, action: string, body: Record<string, unknown>) => api.as(user).post(`/api/v1/cases/${id}/actions/${action}`, body);
 
   async function inProgress(problemType = 'misconduct') {

@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROBLEM_TYPE_LABELS } from '../../core/domain.js';
-import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { putSettings } from '../settings/settings.repository.js';
 import { act, download, newCase, uscc } from './test-support.js';
 
@@ -28,27 +28,26 @@ describe.each(DIALECTS)('交办单 on %s', (kind) => {
   let caseId: number;
   let caseNo: string;
   let firstSheet: string;
-  beforeAll(async () => {
-    // Thursday 2026-11-26 10:00 Asia/Shanghai.
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-    const c = await newCase(api, {
-      reporter: { name: '王老板', phone: '13912345678', kind: 'enterprise', orgName: '垫江县好味道餐饮有限公司', orgCode: uscc() },
-      matter: '食品经营许可证办理',
-      description: '申请食品经营许可证时，被要求提供消防验收意见书 & 房屋产权证明。',
-      reason: '门面为 2005 年修建的老旧房屋，无法取得消防验收意见书。',
-    });
-    caseId = c.id;
-    caseNo = c.caseNo;
-    const a = await act(api, 'coord', c.id, 'accept', { version: c.version, problemType: 'materials' });
-    const d = await act(api, 'coord', c.id, 'dispatch', { version: a.version, level: 2, leadDepartment: 'scjgj', coDepartments: ['zjw'] });
-    firstSheet = (d as any).assignmentNo;
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Thursday 2026-11-26 10:00 Asia/Shanghai.
+  useApiEnv(
+    kind,
+    async (readyEnv, readyApi) => {
+      env = readyEnv;
+      api = readyApi;
+      const c = await newCase(api, {
+        reporter: { name: '王老板', phone: '13912345678', kind: 'enterprise', orgName: '垫江县好味道餐饮有限公司', orgCode: uscc() },
+        matter: '食品经营许可证办理',
+        description: '申请食品经营许可证时，被要求提供消防验收意见书 & 房屋产权证明。',
+        reason: '门面为 2005 年修建的老旧房屋，无法取得消防验收意见书。',
+      });
+      caseId = c.id;
+      caseNo = c.caseNo;
+      const a = await act(api, 'coord', c.id, 'accept', { version: c.version, problemType: 'materials' });
+      const d = await act(api, 'coord', c.id, 'dispatch', { version: a.version, level: 2, leadDepartment: 'scjgj', coDepartments: ['zjw'] });
+      firstSheet = (d as any).assignmentNo;
+    },
+    '2026-11-26T02:00:00.000Z',
+  );
 
   it('gives an A4 Word file whose XML holds every field of the sheet', async () => {
     const r = await download(api, 'coord', `/api/v1/cases/${caseId}/assignment-sheet.docx`);

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { LEDGER_COLUMNS } from './ledger-format.js';
 import { download, listAll, multipart, newCase, readXlsx } from './test-support.js';
 
@@ -99,16 +99,8 @@ const col = (header: string) => String.fromCharCode(65 + LEDGER_COLUMNS.findInde
 describe.each(DIALECTS)('ledger import on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    // Thursday 2026-11-26 10:00 Asia/Shanghai.
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Thursday 2026-11-26 10:00 Asia/Shanghai.
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-26T02:00:00.000Z');
 
   const upload = async (user: string | null, content: Buffer, opts: Parameters<typeof multipart>[1] = {}) => {
     const m = multipart(content, opts);

@@ -1,7 +1,7 @@
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { putSettings } from '../settings/settings.repository.js';
 import { act, newCase } from './test-support.js';
 
@@ -19,16 +19,8 @@ function decodeQr(html: string): string | null {
 describe.each(DIALECTS)('回执 on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    // Thursday 2026-11-26 10:00 Asia/Shanghai.
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Thursday 2026-11-26 10:00 Asia/Shanghai.
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-26T02:00:00.000Z');
 
   it('gives a print-ready A5 page with the number, the date, what happens next, the hotlines and a decodable QR code', async () => {
     const c = await newCase(api);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/dialect.js';
 import type { AppContext } from '../context.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { intakeCase, runCaseAction } from '../cases/case.service.js';
 import { findUserByUsername, toActor } from '../users/user.repository.js';
 import { verifyAuditChain } from '../audit/audit.repository.js';
@@ -13,16 +13,8 @@ import type { SmsMessage } from './sms.js';
 describe.each(DIALECTS)('容缺受理 reminders on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    // Thursday 2026-11-26 10:00 Asia/Shanghai.
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Thursday 2026-11-26 10:00 Asia/Shanghai.
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-26T02:00:00.000Z');
 
   // Straight through the services: the clock jumps days, which would end every HTTP session.
   const actor = async (username: string) => toActor((await findUserByUsername(env.ctx.db, username))!.user);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { deliverOutbox } from './outbox-worker.js';
 import type { SmsProvider } from './sms.js';
 
@@ -9,22 +9,21 @@ describe.each(DIALECTS)('notification routes on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
   let caseId: number;
-  beforeAll(async () => {
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-    const c = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
-    caseId = c.id;
-    let r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/accept`, { version: 1, problemType: 'unable' });
-    r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/dispatch`, { version: r.body.version, level: 1, leadDepartment: 'scjgj' });
-    r = await api.as('super').post(`/api/v1/cases/${c.id}/actions/urge`, { version: r.body.version, note: '请加快办理' });
-    expect(r.status).toBe(200);
-    await deliverOutbox(env.ctx, { sms: quietSms });
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(
+    kind,
+    async (e, a) => {
+      env = e;
+      api = a;
+      const c = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
+      caseId = c.id;
+      let r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/accept`, { version: 1, problemType: 'unable' });
+      r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/dispatch`, { version: r.body.version, level: 1, leadDepartment: 'scjgj' });
+      r = await api.as('super').post(`/api/v1/cases/${c.id}/actions/urge`, { version: r.body.version, note: '请加快办理' });
+      expect(r.status).toBe(200);
+      await deliverOutbox(env.ctx, { sms: quietSms });
+    },
+    '2026-11-26T02:00:00.000Z',
+  );
 
   it('shows a user only their own notifications, newest first, with the unread count', async () => {
     const mine = await api.as('h_scjg').get('/api/v1/notifications');

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/dialect.js';
 import type { AppContext } from '../context.js';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { backoffMs, deliverOutbox, OUTBOX_DEFAULTS, type OutboxWorkerOptions } from './outbox-worker.js';
 import type { SmsMessage, SmsProvider } from './sms.js';
 
@@ -25,16 +25,8 @@ describe.each(DIALECTS)('outbox delivery on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
   let sms: RecordingSms;
-  beforeAll(async () => {
-    // Thursday 2026-11-26 10:00 Asia/Shanghai.
-    env = await createTestEnv(kind, '2026-11-26T02:00:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  // Thursday 2026-11-26 10:00 Asia/Shanghai.
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)), '2026-11-26T02:00:00.000Z');
 
   const deliver = (o: Partial<OutboxWorkerOptions> = {}) => deliverOutbox(env.ctx, { sms, ...o });
   const act = async (user: string, id: number, action: string, body: Record<string, unknown>) => {

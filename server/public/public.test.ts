@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { REPORT_MAX_PER_IP } from './public.routes.js';
 
 describe.each(DIALECTS)('public pages on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   const report = (o: Record<string, unknown> = {}, ip = '10.0.0.1') => {
     const { channel: _c, ...body } = intakeBody({
@@ -72,15 +64,7 @@ describe.each(DIALECTS)('public pages on %s', (kind) => {
 describe.each(DIALECTS)('public pages and lookup details on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   const file = (o: Record<string, unknown> = {}, ip = '10.9.0.1') =>
     api.app.inject({

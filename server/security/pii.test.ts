@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, TEST_DATA_KEY, type Api, type TestEnv } from '../test/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, TEST_DATA_KEY, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { isSealed, keyCheckOf, parseMasterKey, phoneIndex, resolveDataKey, seal, setDataKey, unseal } from './pii.js';
 import { openPreparedDatabase, sealUnsealedReporters } from '../boot.js';
 import { verifyAuditChain } from '../audit/audit.repository.js';
@@ -77,15 +77,7 @@ describe('sealing personal data (SM4-CBC + HMAC-SM3)', () => {
 describe.each(DIALECTS)('reporter data at rest on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   const ENTERPRISE = { name: '欧阳娜娜', phone: '13912345678', kind: 'enterprise', orgName: '垫江县兴隆食品有限公司', orgCode: '91500231MA5U7XY107' };
 

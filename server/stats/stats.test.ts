@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 
 /**
  * A fixture of cases with known histories, and the figures computed by hand from them.
@@ -20,44 +20,43 @@ describe.each(DIALECTS)('statistics on %s', (kind) => {
   };
   const intake = async (o: Record<string, unknown> = {}) => (await api.as('clerk').post('/api/v1/cases', intakeBody(o))).body.id as number;
 
-  beforeAll(async () => {
-    env = await createTestEnv(kind, '2026-10-31T15:30:00.000Z');
-    await seedBasics(env);
-    api = await startApi(env);
-    await intake({ channel: 'other' }); // received 2026-10-31 23:30 Shanghai: outside November
-    await at('2026-11-02T02:00:00.000Z');
-    const A = await intake({ channel: 'window' });
-    const B = await intake({ channel: 'window' });
-    const C = await intake({ channel: 'hotline' });
-    const D = await intake({ channel: 'online' });
-    const E = await intake({ channel: 'mass_work' });
-    await intake({ channel: 'hotline' }); // F: stays received
-    await act('clerk', A, 'resolve-on-spot', { result: '当场办结' });
-    await act('coord', B, 'reject', { reasonCategory: 'petition', explanation: '涉访事项' });
-    await act('coord', C, 'accept', { problemType: 'materials' });
-    await act('coord', C, 'dispatch', { level: 1, leadDepartment: 'scjgj' }); // due Wed 4 Nov
-    await act('coord', D, 'accept', { problemType: 'complex' });
-    await act('coord', D, 'dispatch', { level: 2, leadDepartment: 'zjw', coDepartments: ['rsj'] }); // due Mon 9 Nov
-    await act('coord', E, 'accept', { problemType: 'unable' });
-    await act('coord', E, 'dispatch', { level: 1, leadDepartment: 'rsj' }); // due Wed 4 Nov, never done
-    await act('h_scjg', C, 'sign', {});
-    await act('h_zj', D, 'sign', {});
-    await at('2026-11-03T03:00:00.000Z');
-    await act('h_scjg', C, 'complete', { result: '已办结', repliedVia: 'phone' }); // on time
-    await act('coord', A, 'callback', { attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' });
-    await act('coord', C, 'callback', { attitude: 'satisfied', result: 'dissatisfied', efficiency: 'satisfied', integrity: 'satisfied' });
-    await act('super', C, 'verify', { substantiated: true, outcome: 'rectify', rectifyDueAt: '2026-11-20T18:00:00+08:00' });
-    await at('2026-11-10T03:00:00.000Z');
-    await act('h_zj', D, 'complete', { result: '已办结', repliedVia: 'sms' }); // late
-    await act('coord', D, 'callback', { attitude: 'basically_satisfied', result: 'satisfied', efficiency: 'basically_satisfied', integrity: 'satisfied' });
-    await at('2026-11-30T15:59:00.000Z');
-    await intake({ channel: 'window' }); // G: 30 Nov 23:59 Shanghai, inside November
-    await at('2026-11-12T02:00:00.000Z');
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(
+    kind,
+    async (e, a) => {
+      env = e;
+      api = a;
+      await intake({ channel: 'other' }); // received 2026-10-31 23:30 Shanghai: outside November
+      await at('2026-11-02T02:00:00.000Z');
+      const A = await intake({ channel: 'window' });
+      const B = await intake({ channel: 'window' });
+      const C = await intake({ channel: 'hotline' });
+      const D = await intake({ channel: 'online' });
+      const E = await intake({ channel: 'mass_work' });
+      await intake({ channel: 'hotline' }); // F: stays received
+      await act('clerk', A, 'resolve-on-spot', { result: '当场办结' });
+      await act('coord', B, 'reject', { reasonCategory: 'petition', explanation: '涉访事项' });
+      await act('coord', C, 'accept', { problemType: 'materials' });
+      await act('coord', C, 'dispatch', { level: 1, leadDepartment: 'scjgj' }); // due Wed 4 Nov
+      await act('coord', D, 'accept', { problemType: 'complex' });
+      await act('coord', D, 'dispatch', { level: 2, leadDepartment: 'zjw', coDepartments: ['rsj'] }); // due Mon 9 Nov
+      await act('coord', E, 'accept', { problemType: 'unable' });
+      await act('coord', E, 'dispatch', { level: 1, leadDepartment: 'rsj' }); // due Wed 4 Nov, never done
+      await act('h_scjg', C, 'sign', {});
+      await act('h_zj', D, 'sign', {});
+      await at('2026-11-03T03:00:00.000Z');
+      await act('h_scjg', C, 'complete', { result: '已办结', repliedVia: 'phone' }); // on time
+      await act('coord', A, 'callback', { attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' });
+      await act('coord', C, 'callback', { attitude: 'satisfied', result: 'dissatisfied', efficiency: 'satisfied', integrity: 'satisfied' });
+      await act('super', C, 'verify', { substantiated: true, outcome: 'rectify', rectifyDueAt: '2026-11-20T18:00:00+08:00' });
+      await at('2026-11-10T03:00:00.000Z');
+      await act('h_zj', D, 'complete', { result: '已办结', repliedVia: 'sms' }); // late
+      await act('coord', D, 'callback', { attitude: 'basically_satisfied', result: 'satisfied', efficiency: 'basically_satisfied', integrity: 'satisfied' });
+      await at('2026-11-30T15:59:00.000Z');
+      await intake({ channel: 'window' }); // G: 30 Nov 23:59 Shanghai, inside November
+      await at('2026-11-12T02:00:00.000Z');
+    },
+    '2026-10-31T15:30:00.000Z',
+  );
 
   it('answers the overview field for field', async () => {
     const r = await api.as('leader').get('/api/v1/stats/overview?from=2026-11-01&to=2026-11-30');

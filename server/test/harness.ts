@@ -7,6 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openPreparedDatabase } from '../boot.js';
 import type { DatabaseHandle, DialectKind } from '../db/dialect.js';
@@ -186,4 +187,24 @@ export function intakeBody(overrides: Record<string, unknown> = {}): Record<stri
     reason: '租赁的房屋为农村自建房，没有产权证。',
     ...overrides,
   };
+}
+
+/**
+ * For one describe block: a test database with the basic departments and users (seedBasics) and
+ * the API over it, made before its tests and closed after them. `ready` receives both (assign them
+ * to the block's variables; it may seed more).
+ */
+export function useApiEnv(kind: DialectKind, ready: (env: TestEnv, api: Api) => unknown, start?: string): void {
+  let env: TestEnv | undefined;
+  let api: Api | undefined;
+  beforeAll(async () => {
+    env = await createTestEnv(kind, start);
+    await seedBasics(env);
+    api = await startApi(env);
+    await ready(env, api);
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await env?.close();
+  });
 }

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, DIALECTS, seedBasics, startApi, type Api, type TestEnv, TEST_DATA_KEY_HEX } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, type Api, type TestEnv, TEST_DATA_KEY_HEX, useApiEnv } from '../test/harness.js';
 import { main } from '../cli.js';
 
 describe.each(DIALECTS)('administration on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api.app.close();
-    await env.close();
-  });
+  useApiEnv(kind, (e, a) => ((env = e), (api = a)));
 
   it('adds departments and users (admin only), refusing duplicates and bad input', async () => {
     expect((await api.as('coord').post('/api/v1/departments', { code: 'mzj', name: '县民政局' })).status).toBe(403);
