@@ -246,9 +246,10 @@ export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date
 
 export async function runDemo(): Promise<void> {
   const stamp = Date.now();
-  const url = process.env.DEMO_DATABASE_URL ?? `sqlite:${path.join(os.tmpdir(), `banchengshi-demo-${stamp}.db`)}`;
-  // Demo SMS go to a throw-away log beside the demo database, not to ./data.
-  process.env.SMS_LOG_FILE ??= path.join(os.tmpdir(), `banchengshi-demo-${stamp}-sms.log`);
+  // A throw-away folder of its own: the database, its data key and the SMS log, never ./data.
+  const dir = path.join(os.tmpdir(), `banchengshi-demo-${stamp}`);
+  const url = process.env.DEMO_DATABASE_URL ?? `sqlite:${path.join(dir, 'demo.db')}`;
+  process.env.SMS_LOG_FILE ??= path.join(dir, 'sms.log');
   console.log('正在生成演示数据（约 300 件反映件，全部经由业务流程生成）…');
   const handle = await openPreparedDatabase(url);
   const clock = new MovableClock();
@@ -257,7 +258,7 @@ export async function runDemo(): Promise<void> {
   await handle.close();
   console.log(`已生成 ${cases} 件反映件，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`);
   const rows = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.name}`).join('\n');
-  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n演示数据库：${url}（关闭后可删除）\n演示短信日志：${process.env.SMS_LOG_FILE}`;
+  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n演示数据库：${url}（关闭后可删除 ${dir}）\n演示短信日志：${process.env.SMS_LOG_FILE}`;
   const { startServer } = await import('../main.js');
   await startServer({ databaseUrl: url, banner });
 }
