@@ -9,7 +9,8 @@ import type { AppContext } from './context.js';
 import { AppError, UnreadableBody } from './errors.js';
 import { authenticate, type SessionInfo } from './auth/session.service.js';
 import { toActor } from './users/user.repository.js';
-import { openApiDocument } from './http.js';
+import { documentRoute, openApiDocument } from './http.js';
+import { ZHealth, ZOpenApiDocument } from '../core/api/responses.js';
 import { registerAuthRoutes, SESSION_COOKIE } from './auth/auth.routes.js';
 import { registerCaseRoutes } from './cases/case.routes.js';
 import { registerWorkbenchRoutes } from './cases/workbench.routes.js';
@@ -176,6 +177,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     }
   });
 
+  documentRoute({ method: 'GET', url: '/api/v1/health', summary: '健康检查：服务与数据库可用', tag: '系统', auth: 'public', response: ZHealth });
+  documentRoute({ method: 'GET', url: '/api/v1/openapi.json', summary: '本接口的 OpenAPI 3.1 文档（由校验请求的同一套 schema 生成）', tag: '系统', auth: 'public', response: ZOpenApiDocument });
   app.get('/api/v1/health', async () => {
     await ctx.db.selectFrom('audit_head').select('id').limit(1).execute();
     return { status: 'ok', database: ctx.kind };

@@ -6,7 +6,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../core/case-lifecycle.js';
 import { describeIssues } from '../core/api/schemas.js';
-import { AppError, readableBody, validation } from './errors.js';
+import { API_ERROR_CODES, ZErrorResponse, errorResponse, type ApiErrorCode } from '../core/api/responses.js';
+import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from './errors.js';
+
+/**
+ * Documentation of a route's answers (never used to validate or serialise them): one schema for the
+ * success answer — every 2xx code named in `responses`, else 200 — or schemas by status code. For an
+ * error status give `ZErrorResponse` (the standard envelope of that status) or
+ * `errorResponse('VERSION_CONFLICT', …)` (the envelope narrowed to some codes).
+ */
+export type ResponseDoc = z.ZodType | { [status: number]: z.ZodType };
 
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,7 +30,13 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   query?: Q;
   /** Validate the body inside the handler (when the contract puts 404 before 400). */
   bodyDoc?: z.ZodType;
+  /** Descriptions by status code. */
   responses?: Record<number, string>;
+  /** Documentation only: the answers' schemas (see {@link ResponseDoc}). */
+  response?: ResponseDoc;
+  /** Documentation only: a multipart/form-data body the handler reads itself (fields as a zod object). */
+  multipart?: z.ZodType;
+  /** Media type of a success answer that is not JSON (a download or a print page). */
   produces?: string;
   /** Per-client rate limit (@fastify/rate-limit). */
   rateLimit?: { max: number; timeWindow: string | number };
@@ -37,10 +52,25 @@ interface DocEntry {
   body?: z.ZodType;
   query?: z.ZodType;
   responses?: Record<number, string>;
+  response?: ResponseDoc;
+  multipart?: z.ZodType;
   produces?: string;
+  rateLimited?: boolean;
 }
 
 const registry: DocEntry[] = [];
+
+function register(entry: DocEntry): void {
+  if (!registry.some((r) => r.method === entry.method && r.url === entry.url)) registry.push(entry);
+}
+
+/**
+ * Records a route registered outside {@link route} (plain `app.get`) in the OpenAPI document.
+ * `url` is the full path, prefix included.
+ */
+export function documentRoute(spec: Pick<RouteSpec<undefined, undefined>, 'method' | 'url' | 'summary' | 'description' | 'tag' | 'auth' | 'responses' | 'response' | 'produces'>): void {
+  register({ ...spec });
+}
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const r = schema.safeParse(readableBody(value) ?? undefined);
@@ -66,21 +96,21 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     },
   ) => Promise<unknown>,
 ): void {
-  const fullUrl = `${app.prefix ?? ''}${spec.url}`;
-  if (!registry.some((r) => r.method === spec.method && r.url === fullUrl)) {
-    registry.push({
-      method: spec.method,
-      url: fullUrl,
-      summary: spec.summary,
-      description: spec.description,
-      tag: spec.tag,
-      auth: spec.auth,
-      body: spec.body ?? spec.bodyDoc,
-      query: spec.query,
-      responses: spec.responses,
-      produces: spec.produces,
-    });
-  }
+  register({
+    method: spec.method,
+    url: `${app.prefix ?? ''}${spec.url}`,
+    summary: spec.summary,
+    description: spec.description,
+    tag: spec.tag,
+    auth: spec.auth,
+    body: spec.body ?? spec.bodyDoc,
+    query: spec.query,
+    responses: spec.responses,
+    response: spec.response,
+    multipart: spec.multipart,
+    produces: spec.produces,
+    rateLimited: !!spec.rateLimit,
+  });
   app.route({
     method: spec.method,
     url: spec.url,
@@ -97,17 +127,143 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   });
 }
 
-function toJsonSchema(s: z.ZodType): unknown {
+function toJsonSchema(s: z.ZodType): Record<string, unknown> {
   try {
-    return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+    // The document is OpenAPI 3.1, whose schemas are JSON Schema 2020-12: the `$schema` line is noise there.
+    const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return schema;
   } catch {
     return { type: 'object' };
   }
 }
 
+// The error codes documented in core/api/responses.ts are exactly the server's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const errorCodesAgree: Same<ApiErrorCode, ErrorCode> = true;
+void errorCodesAgree;
+
+/** The statuses the API answers errors with, each with its codes (API.md §Errors). */
+const ERROR_STATUSES = [...new Set(Object.values(ERROR_CODES))].sort((a, b) => a - b);
+const codesOf = (status: number) => API_ERROR_CODES.filter((c) => ERROR_CODES[c] === status);
+
+/** What each error code means, for the responses' descriptions. */
+const CODE_TEXT: Record<ErrorCode, string> = {
+  VALIDATION: '输入有误，details 列出有误的字段',
+  UNAUTHENTICATED: '未登录或登录已过期',
+  FORBIDDEN: '角色或部门无权执行（用 Cookie 认证的写操作缺少或带错 X-CSRF-Token 也是 403）',
+  NOT_FOUND: '未找到，或调用者无权查看（两次 404 的响应体完全相同）',
+  VERSION_CONFLICT: '已被他人修改（version 不符），请重新读取后再操作',
+  INVALID_TRANSITION: '当前状态不允许此操作',
+  IDEMPOTENCY_MISMATCH: '同一 Idempotency-Key 用于不同的请求体',
+  CONFLICT: '已存在（部门代码或用户名重复）',
+  RATE_LIMITED: '请求过于频繁，请稍后再试',
+  INTERNAL: '服务器内部错误',
+};
+const describeCodes = (codes: readonly ErrorCode[]) => codes.map((c) => `${c}：${CODE_TEXT[c]}`).join('；');
+const isSchema = (v: unknown): v is z.ZodType => v instanceof z.ZodType;
+
+/**
+ * The zod schema documented for one answer of a registered route (`url` as registered, e.g.
+ * /api/v1/cases/:id), the standard error envelope included; undefined when that answer is not
+ * documented as JSON. Lets tests hold real answers against the document.
+ */
+export function documentedResponse(method: string, url: string, status: number): z.ZodType | undefined {
+  const r = registry.find((e) => e.method === method && e.url === url);
+  if (!r) return undefined;
+  if (status >= 400) {
+    if (!errorCodes(r).includes(status)) return undefined;
+    const declared = r.response && !isSchema(r.response) ? r.response[status] : undefined;
+    return declared && declared !== ZErrorResponse ? declared : errorResponse(...codesOf(status));
+  }
+  if (r.produces || !successCodes(r).includes(status)) return undefined;
+  return isSchema(r.response) ? r.response : r.response?.[status];
+}
+
+/** The success statuses of a route: those named in `responses` or `response`, else 200. */
+function successCodes(r: DocEntry): number[] {
+  const named = [...Object.keys(r.responses ?? {}), ...(r.response && !isSchema(r.response) ? Object.keys(r.response) : [])]
+    .map(Number)
+    .filter((c) => c < 400);
+  return named.length ? [...new Set(named)].sort((a, b) => a - b) : [200];
+}
+
+/** The error statuses a route can answer with: declared ones, and those its shape implies. */
+function errorCodes(r: DocEntry): number[] {
+  const out = new Set<number>(
+    [...Object.keys(r.responses ?? {}), ...(r.response && !isSchema(r.response) ? Object.keys(r.response) : [])].map(Number).filter((c) => c >= 400),
+  );
+  if (r.body || r.query || r.multipart) out.add(400);
+  if (r.auth !== 'public') out.add(401);
+  // Role-restricted routes, and every cookie-authenticated write (CSRF).
+  if (Array.isArray(r.auth) || (r.auth !== 'public' && r.method !== 'GET')) out.add(403);
+  if (/:\w+/.test(r.url)) out.add(404);
+  if (r.rateLimited) out.add(429);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The body of a non-JSON answer. */
+function producedContent(mediaType: string) {
+  return mediaType.startsWith('text/')
+    ? { [mediaType]: { schema: { type: 'string', description: '可直接打印的 HTML 页面' } } }
+    : { [mediaType]: { schema: { type: 'string', format: 'binary' } } };
+}
+
+/** A multipart/form-data request body, with the media type of each file field. */
+function multipartBody(form: z.ZodType) {
+  const schema = toJsonSchema(form) as { properties?: Record<string, { contentMediaType?: string }> };
+  const encoding = Object.fromEntries(
+    Object.entries(schema.properties ?? {})
+      .filter(([, p]) => p.contentMediaType)
+      .map(([name, p]) => [name, { contentType: p.contentMediaType }]),
+  );
+  return { required: true, content: { 'multipart/form-data': { schema, ...(Object.keys(encoding).length ? { encoding } : {}) } } };
+}
+
+/**
+ * The JSON schema of an answer: a schema with a `title` (zod `.meta({ title })`) becomes one named
+ * component referenced wherever it is used; the others are written in place.
+ */
+function answerSchema(s: z.ZodType, components: Record<string, unknown>): Record<string, unknown> {
+  const title = z.globalRegistry.get(s)?.title;
+  if (!title) return toJsonSchema(s);
+  components[title] ??= toJsonSchema(s);
+  return { $ref: `#/components/schemas/${title}` };
+}
+
+function responsesOf(r: DocEntry, components: Record<string, unknown>): Record<string, unknown> {
+  const schemas: Record<number, z.ZodType | undefined> = {};
+  const ok = successCodes(r);
+  if (isSchema(r.response)) for (const c of ok) schemas[c] = r.response;
+  else Object.assign(schemas, r.response ?? {});
+  const responses: Record<string, unknown> = {};
+  for (const code of ok) {
+    const description = r.responses?.[code] ?? (code === 201 ? '已创建' : '成功');
+    const schema = schemas[code];
+    responses[code] = r.produces
+      ? {
+          description,
+          content: producedContent(r.produces),
+          ...(r.produces.startsWith('text/') ? {} : { headers: { 'Content-Disposition': { description: '附件及其文件名', schema: { type: 'string' } } } }),
+        }
+      : { description, content: { 'application/json': schema ? { schema: answerSchema(schema, components) } : {} } };
+  }
+  for (const code of errorCodes(r)) {
+    const declared = schemas[code];
+    const standard = !declared || declared === ZErrorResponse;
+    const schema = standard ? { $ref: `#/components/schemas/Error${code}` } : toJsonSchema(declared);
+    // A narrowed envelope names its codes; a described one says what the route means by it.
+    const codes = standard ? codesOf(code) : ((schema as { properties?: { error?: { properties?: { code?: { enum?: ErrorCode[] } } } } }).properties?.error?.properties?.code?.enum ?? codesOf(code));
+    const description = r.responses?.[code] ?? (standard ? undefined : z.globalRegistry.get(declared)?.description) ?? describeCodes(codes);
+    responses[code] = { description, content: { 'application/json': { schema } } };
+  }
+  responses.default = { description: '其他错误（如 500 INTERNAL）', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  return responses;
+}
+
 /** The OpenAPI 3.1 document of every registered route. */
 export function openApiDocument(): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
+  const named: Record<string, unknown> = {};
   for (const r of registry) {
     const url = r.url.replace(/:(\w+)/g, '{$1}');
     const params = [...r.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -118,13 +274,11 @@ export function openApiDocument(): unknown {
         query.push({ name, in: 'query', required: js.required?.includes(name) ?? false, schema });
       }
     }
-    const responses: Record<string, unknown> = {};
-    for (const [code, description] of Object.entries(r.responses ?? { 200: '成功' })) {
-      responses[code] = r.produces
-        ? { description, content: { [r.produces]: {} } }
-        : { description, content: { 'application/json': {} } };
-    }
-    responses.default = { description: '错误', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const requestBody = r.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } }
+      : r.multipart
+        ? { requestBody: multipartBody(r.multipart) }
+        : {};
     paths[url] ??= {};
     paths[url][r.method.toLowerCase()] = {
       summary: r.summary,
@@ -132,10 +286,13 @@ export function openApiDocument(): unknown {
       security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
       description: [r.auth && r.auth !== 'public' ? `角色：${r.auth.join('、')}` : r.auth === 'public' ? '无需登录' : '任何已登录用户', r.description].filter(Boolean).join('\n\n'),
       parameters: [...params, ...query],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(r.body) } } } } : {}),
-      responses,
+      ...requestBody,
+      responses: responsesOf(r, named),
     };
   }
+  const errorSchemas = Object.fromEntries(
+    ERROR_STATUSES.map((status) => [`Error${status}`, { ...toJsonSchema(errorResponse(...codesOf(status))), description: describeCodes(codesOf(status)) }]),
+  );
   return {
     openapi: '3.1.0',
     info: { title: '办成事 API', version: '1.0.0', description: '政务服务领域“办不成事”问题闭环处置平台的公开接口。时间为 ISO 8601，时限按 Asia/Shanghai（+08:00）。' },
@@ -146,21 +303,9 @@ export function openApiDocument(): unknown {
         cookie: { type: 'apiKey', in: 'cookie', name: 'bcs_session', description: '写操作须带 X-CSRF-Token 头' },
       },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string', enum: ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'IDEMPOTENCY_MISMATCH', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'] },
-                message: { type: 'string', description: '中文说明' },
-                details: {},
-              },
-            },
-          },
-        },
+        Error: { ...toJsonSchema(ZErrorResponse), description: '错误：{"error":{"code","message","details"?}}，message 为中文说明' },
+        ...errorSchemas,
+        ...named,
       },
     },
     paths,

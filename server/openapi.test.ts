@@ -1,11 +1,125 @@
+import ExcelJS from 'exceljs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from './test/harness.js';
+import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from './test/harness.js';
 import { buildApp } from './app.js';
+import { documentedResponse } from './http.js';
+import { ERROR_CODES } from './errors.js';
+import { API_ERROR_CODES, ZAuditVerification, ZLedgerImportResult, ZSettingsResponse, ZStatsFigures } from '../core/api/responses.js';
+import type { StatsFigures } from '../core/api/stats.js';
+import type { Settings } from './settings/settings.repository.js';
+import type { ImportResult } from './documents/ledger-import.js';
+import type { AuditVerification } from './audit/audit.repository.js';
+import { LEDGER_COLUMNS } from './documents/ledger-format.js';
+import { act, multipart, seedSpread, useLongSessions, XLSX } from './documents/test-support.js';
+
+// Compile-time: the documented shapes are the types the server builds its answers from.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesAgree: [
+  Same<z.infer<typeof ZSettingsResponse>, Settings>,
+  Same<z.infer<typeof ZLedgerImportResult>, ImportResult>,
+  Same<z.infer<typeof ZAuditVerification>, AuditVerification>,
+  Same<z.infer<typeof ZStatsFigures>, StatsFigures>,
+] = [true, true, true, true];
+void typesAgree;
+
+const API = '/api/v1';
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Every path API.md names, with its method (the contract's surface), and the other documented essentials. */
+const CONTRACT: Array<[string, string]> = [
+  ['GET', '/health'],
+  ['GET', '/openapi.json'],
+  ['POST', '/auth/login'],
+  ['POST', '/cases'],
+  ['GET', '/cases'],
+  ['GET', '/cases/{id}'],
+  ['POST', '/cases/{id}/actions/{action}'],
+  ['GET', '/stats/overview'],
+  ['GET', '/stats/departments'],
+  ['GET', '/cases/{id}/assignment-sheet.docx'],
+  ['GET', '/cases/{id}/receipt'],
+  ['GET', '/ledger.xlsx'],
+  ['POST', '/ledger/import'],
+  ['GET', '/calendar/deadline'],
+  ['GET', '/audit/verify'],
+  ['POST', '/public/cases'],
+  ['GET', '/public/cases/{caseNo}'],
+  // Not in API.md, but the web app and integrations rely on them.
+  ['GET', '/notifications'],
+  ['GET', '/notifications/unread-count'],
+  ['POST', '/notifications/read-all'],
+  ['POST', '/notifications/{id}/read'],
+  ['GET', '/settings'],
+  ['PUT', '/settings'],
+  ['GET', '/users'],
+  ['POST', '/users'],
+  ['PATCH', '/users/{id}'],
+  ['GET', '/departments'],
+  ['POST', '/departments'],
+  ['PATCH', '/departments/{code}'],
+];
+
+/** Follows a local `$ref` (#/components/...) in the document. */
+function deref(doc: any, node: any): any {
+  let n = node;
+  for (let i = 0; n && typeof n.$ref === 'string' && i < 10; i++) {
+    n = n.$ref
+      .slice(2)
+      .split('/')
+      .map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce((o: any, k: string) => o?.[k], doc);
+  }
+  return n;
+}
+
+/** The properties of an object schema (of every branch of an anyOf/oneOf). */
+function propsOf(doc: any, schema: any): Record<string, any> {
+  const s = deref(doc, schema);
+  const branches = s?.anyOf ?? s?.oneOf ?? [s];
+  return Object.assign({}, ...branches.map((b: any) => deref(doc, b)?.properties ?? {}));
+}
+
+const jsonSchemaOf = (doc: any, method: string, path: string, status: number) =>
+  doc.paths[`${API}${path}`]?.[method.toLowerCase()]?.responses?.[status]?.content?.['application/json']?.schema;
+
+/** Every JSON schema in the document, with where it sits. */
+function schemasIn(doc: any): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = Object.entries(doc.components.schemas).map(([k, v]) => [`components.schemas.${k}`, v]);
+  for (const [path, ops] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      for (const p of op.parameters ?? []) out.push([`${method} ${path} parameter ${p.name}`, p.schema]);
+      for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) out.push([`${method} ${path} body ${type}`, media.schema]);
+      for (const [code, res] of Object.entries<any>(op.responses)) {
+        for (const [type, media] of Object.entries<any>(res.content ?? {})) if (media.schema) out.push([`${method} ${path} ${code} ${type}`, media.schema]);
+      }
+    }
+  }
+  return out;
+}
+
+function refsIn(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refsIn(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refsIn(v, out);
+    }
+  }
+  return out;
+}
+
+const newAjv = () => new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 
 describe('health and OpenAPI', () => {
   let env: TestEnv;
+  let doc: any;
   beforeAll(async () => {
     env = await createTestEnv('sqlite');
+    const app = await buildApp(env.ctx);
+    doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    await app.close();
   });
   afterAll(async () => env.close());
 
@@ -25,5 +139,396 @@ describe('health and OpenAPI', () => {
     expect(doc.paths['/api/v1/stats/overview'].get.description).toContain('completedOnTime');
     expect(doc.paths['/api/v1/stats/overview'].get.description).toContain('按时办结');
     await app.close();
+  });
+
+  it('names every path of the contract with its method, health and the document itself included', () => {
+    for (const [method, path] of CONTRACT) {
+      expect(doc.paths[`${API}${path}`]?.[method.toLowerCase()], `${method} ${path}`).toBeTruthy();
+    }
+    expect(doc.paths['/api/v1/health'].get.security).toEqual([]);
+    expect(doc.paths['/api/v1/openapi.json'].get.security).toEqual([]);
+    expect(Object.keys(propsOf(doc, jsonSchemaOf(doc, 'GET', '/health', 200)))).toEqual(['status', 'database']);
+  });
+
+  it('documents an answer schema for every JSON answer of every route', () => {
+    const missing: string[] = [];
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const [code, res] of Object.entries<any>(op.responses)) {
+          for (const [type, media] of Object.entries<any>(res.content ?? {})) {
+            if (!media.schema) missing.push(`${method.toUpperCase()} ${path} ${code} ${type}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('documents the properties API.md names', () => {
+    const keys = (method: string, path: string, status: number) => Object.keys(propsOf(doc, jsonSchemaOf(doc, method, path, status)));
+
+    const login = propsOf(doc, jsonSchemaOf(doc, 'POST', '/auth/login', 200));
+    expect(Object.keys(login)).toEqual(expect.arrayContaining(['token', 'csrfToken', 'user']));
+    expect(Object.keys(propsOf(doc, login.user))).toEqual(expect.arrayContaining(['username', 'role', 'department']));
+
+    const caseKeys = ['id', 'caseNo', 'status', 'level', 'problemType', 'leadDepartment', 'coDepartments', 'dueAt', 'overdue', 'version', 'events', 'measures', 'callback', 'allowedActions'];
+    for (const [method, path, status] of [['GET', '/cases/{id}', 200], ['POST', '/cases', 201], ['POST', '/cases', 200], ['POST', '/cases/{id}/actions/{action}', 200]] as const) {
+      expect(keys(method, path, status), `${method} ${path} ${status}`).toEqual(expect.arrayContaining(caseKeys));
+    }
+    const detail = propsOf(doc, jsonSchemaOf(doc, 'GET', '/cases/{id}', 200));
+    expect(Object.keys(propsOf(doc, detail.events.items))).toEqual(expect.arrayContaining(['type', 'at', 'by', 'data']));
+    // Deadlines are given with +08:00.
+    expect(JSON.stringify(deref(doc, detail.dueAt))).toContain('+08:00');
+    // The one case schema is a named component, not a copy per answer.
+    expect(jsonSchemaOf(doc, 'GET', '/cases/{id}', 200).$ref).toBe('#/components/schemas/Case');
+
+    const list = propsOf(doc, jsonSchemaOf(doc, 'GET', '/cases', 200));
+    expect(Object.keys(list)).toEqual(expect.arrayContaining(['items', 'nextCursor']));
+    expect(Object.keys(propsOf(doc, list.items.items))).toEqual(expect.arrayContaining(['id', 'caseNo', 'status', 'reporter', 'version']));
+
+    const figures = ['received', 'byChannel', 'byProblemType', 'byLevel', 'byStatus', 'resolvedOnSpot', 'rejected', 'completed', 'completedOnTime', 'onTimeRate', 'callbacks', 'satisfied', 'satisfactionRate', 'badReviews', 'badReviewsSubstantiated', 'overdueOpen'];
+    expect(keys('GET', '/stats/overview', 200)).toEqual(expect.arrayContaining(figures));
+    const depts = propsOf(doc, jsonSchemaOf(doc, 'GET', '/stats/departments', 200));
+    expect(Object.keys(propsOf(doc, depts.items.items))).toEqual(expect.arrayContaining(['department', 'name', ...figures]));
+    // Rates are null when their denominator is 0.
+    expect(JSON.stringify(propsOf(doc, jsonSchemaOf(doc, 'GET', '/stats/overview', 200)).onTimeRate)).toContain('null');
+
+    expect(keys('GET', '/calendar/deadline', 200)).toContain('deadline');
+    expect(keys('GET', '/audit/verify', 200)).toEqual(expect.arrayContaining(['ok', 'records', 'brokenAt']));
+    expect(keys('POST', '/public/cases', 201)).toContain('caseNo');
+    const progress = keys('GET', '/public/cases/{caseNo}', 200);
+    expect(progress).toEqual(expect.arrayContaining(['caseNo', 'status', 'progress']));
+    // Progress without personal data.
+    for (const personal of ['reporter', 'phone', 'name', 'orgCode']) expect(progress).not.toContain(personal);
+    expect(keys('GET', '/notifications', 200)).toEqual(expect.arrayContaining(['items', 'unreadCount', 'nextCursor']));
+    expect(keys('GET', '/settings', 200)).toEqual(expect.arrayContaining(['levelDays', 'countyName', 'dueSoonWorkingDays']));
+    expect(keys('GET', '/users', 200)).toEqual(['items']);
+    expect(keys('POST', '/departments', 201)).toEqual(expect.arrayContaining(['code', 'name', 'disabled']));
+  });
+
+  it('documents the error envelope for the statuses each route can answer', () => {
+    const err = doc.components.schemas.Error;
+    expect(err.properties.error.required).toEqual(['code', 'message']);
+    expect(err.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect([...API_ERROR_CODES].sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    const codes = (method: string, path: string, status: number) => {
+      const s = deref(doc, jsonSchemaOf(doc, method, path, status));
+      return s?.properties?.error?.properties?.code?.enum;
+    };
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const isPublic = op.security.length === 0;
+        if (!isPublic) expect(op.responses['401'], `${method} ${path} 401`).toBeTruthy();
+        if (/\{\w+\}/.test(path)) expect(op.responses['404'], `${method} ${path} 404`).toBeTruthy();
+        if (op.requestBody || (op.parameters ?? []).some((p: any) => p.in === 'query')) expect(op.responses['400'], `${method} ${path} 400`).toBeTruthy();
+        for (const [code, res] of Object.entries<any>(op.responses)) {
+          if (code === 'default' || Number(code) < 400) continue;
+          const enumCodes = deref(doc, res.content['application/json'].schema).properties.error.properties.code.enum as string[];
+          // Each documented code belongs to the status it is documented under.
+          for (const c of enumCodes) expect(ERROR_CODES[c as keyof typeof ERROR_CODES], `${method} ${path} ${code} ${c}`).toBe(Number(code));
+        }
+      }
+    }
+    expect(codes('GET', '/cases/{id}', 404)).toEqual(['NOT_FOUND']);
+    expect(codes('POST', '/cases/{id}/actions/{action}', 409)).toEqual(['VERSION_CONFLICT', 'INVALID_TRANSITION']);
+    expect(codes('POST', '/cases/{id}/actions/{action}', 403)).toEqual(['FORBIDDEN']);
+    expect(codes('POST', '/cases', 409)).toEqual(['IDEMPOTENCY_MISMATCH']);
+    expect(codes('GET', '/stats/overview', 403)).toEqual(['FORBIDDEN']);
+    expect(codes('GET', '/audit/verify', 403)).toEqual(['FORBIDDEN']);
+    expect(codes('POST', '/auth/login', 401)).toEqual(['UNAUTHENTICATED']);
+    expect(codes('POST', '/public/cases', 429)).toEqual(['RATE_LIMITED']);
+    expect(codes('GET', '/public/cases/{caseNo}', 429)).toEqual(['RATE_LIMITED']);
+    expect(codes('GET', '/public/cases/{caseNo}', 404)).toEqual(['NOT_FOUND']);
+    // Only a VALIDATION error carries details; a 404 body never carries anything else.
+    expect(Object.keys(deref(doc, jsonSchemaOf(doc, 'GET', '/cases', 400)).properties.error.properties)).toContain('details');
+    expect(Object.keys(deref(doc, jsonSchemaOf(doc, 'GET', '/cases/{id}', 404)).properties.error.properties)).toEqual(['code', 'message']);
+  });
+
+  it('names the media types of downloads, print pages and the ledger upload', () => {
+    const content = (path: string) => doc.paths[`${API}${path}`].get.responses['200'].content;
+    expect(Object.keys(content('/cases/{id}/assignment-sheet.docx'))).toEqual(['application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+    expect(Object.keys(content('/ledger.xlsx'))).toEqual([XLSX]);
+    expect(Object.keys(content('/cases/{id}/receipt'))).toEqual(['text/html']);
+    expect(content('/ledger.xlsx')[XLSX].schema).toMatchObject({ type: 'string', format: 'binary' });
+    const upload = doc.paths[`${API}/ledger/import`].post.requestBody;
+    expect(upload.required).toBe(true);
+    expect(Object.keys(upload.content)).toEqual(['multipart/form-data']);
+    const form = upload.content['multipart/form-data'];
+    expect(form.schema.required).toEqual(['file']);
+    expect(form.schema.properties.file).toMatchObject({ type: 'string', format: 'binary', contentMediaType: XLSX });
+    expect(form.encoding.file.contentType).toBe(XLSX);
+    expect(Object.keys(propsOf(doc, jsonSchemaOf(doc, 'POST', '/ledger/import', 200)))).toEqual(expect.arrayContaining(['imported', 'skipped', 'sm3']));
+  });
+
+  it('is a well-formed OpenAPI 3.1 document', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(typeof doc.info.title).toBe('string');
+    expect(typeof doc.info.version).toBe('string');
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      expect(path.startsWith('/')).toBe(true);
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const where = `${method} ${path}`;
+        expect(METHODS, where).toContain(method);
+        const declared = (op.parameters ?? []).filter((p: any) => p.in === 'path');
+        expect(declared.map((p: any) => p.name).sort(), where).toEqual(templated);
+        for (const p of declared) expect(p.required, where).toBe(true);
+        const keys = (op.parameters ?? []).map((p: any) => `${p.in}:${p.name}`);
+        expect(new Set(keys).size, `${where} unique parameters`).toBe(keys.length);
+        for (const p of op.parameters ?? []) expect(['query', 'header', 'path', 'cookie'], where).toContain(p.in);
+        expect(Object.keys(op.responses).length, where).toBeGreaterThan(0);
+        for (const [code, res] of Object.entries<any>(op.responses)) {
+          expect(code === 'default' || /^[1-5]\d\d$/.test(code), `${where} ${code}`).toBe(true);
+          expect(typeof res.description, `${where} ${code} description`).toBe('string');
+        }
+        for (const s of op.security) for (const name of Object.keys(s)) expect(Object.keys(doc.components.securitySchemes), where).toContain(name);
+      }
+    }
+    // Every reference resolves.
+    for (const ref of refsIn(doc)) {
+      expect(ref.startsWith('#/'), ref).toBe(true);
+      expect(deref(doc, { $ref: ref }), ref).toBeTruthy();
+    }
+    // Every schema is valid JSON Schema 2020-12 (the dialect of OpenAPI 3.1).
+    const ajv = newAjv();
+    for (const [where, schema] of schemasIn(doc)) {
+      expect(() => ajv.compile({ ...(schema as object), components: doc.components }), where).not.toThrow();
+    }
+  });
+});
+
+describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  let doc: any;
+  const ajv = newAjv();
+  const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+  const checked = new Set<string>();
+
+  beforeAll(async () => {
+    env = await createTestEnv(kind, '2026-11-23T02:00:00.000Z');
+    await seedBasics(env);
+    await useLongSessions(env);
+    api = await startApi(env);
+    doc = (await api.app.inject({ method: 'GET', url: `${API}/openapi.json` })).json();
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await env?.close();
+  });
+
+  /**
+   * Holds a real answer against the document twice: the zod schema it was generated from (which
+   * must also keep every field: nothing the server sends goes undocumented) and the JSON schema
+   * the document serves.
+   */
+  function expectDocumented(method: string, path: string, r: { status: number; body: any }) {
+    const where = `${method} ${path} → ${r.status}`;
+    const schema = documentedResponse(method, `${API}${path.replace(/\{(\w+)\}/g, ':$1')}`, r.status);
+    expect(schema, `${where} is documented`).toBeDefined();
+    const parsed = schema!.safeParse(r.body);
+    expect(parsed.success ? [] : parsed.error.issues, `${where}: ${JSON.stringify(r.body).slice(0, 400)}`).toEqual([]);
+    expect(parsed.data, `${where}: every field of the answer is documented`).toEqual(r.body);
+    const key = `${method} ${path} ${r.status}`;
+    if (!validators.has(key)) {
+      const js = jsonSchemaOf(doc, method, path, r.status);
+      expect(js, `${where} in the served document`).toBeTruthy();
+      validators.set(key, ajv.compile({ ...js, components: doc.components }));
+    }
+    const validate = validators.get(key)!;
+    expect(validate(r.body) ? [] : validate.errors, where).toEqual([]);
+    checked.add(key);
+  }
+
+  const as = (user: string | null) => api.as(user);
+  const del = async (user: string, url: string) => {
+    const r = await api.app.inject({ method: 'DELETE', url, headers: { authorization: `Bearer ${api.tokens[user]}` } });
+    return { status: r.statusCode, body: r.json() };
+  };
+
+  it('health, the document itself and login', async () => {
+    expectDocumented('GET', '/health', await as(null).get(`${API}/health`));
+    expectDocumented('GET', '/openapi.json', await as(null).get(`${API}/openapi.json`));
+    const login = await api.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username: 'h_scjg', password: 'Passw0rd!2026' } });
+    expectDocumented('POST', '/auth/login', { status: login.statusCode, body: login.json() });
+    const bad = await api.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username: 'h_scjg', password: 'wrong-password' } });
+    expectDocumented('POST', '/auth/login', { status: bad.statusCode, body: bad.json() });
+    expect(bad.statusCode).toBe(401);
+    expectDocumented('GET', '/auth/me', await as('coord').get(`${API}/auth/me`));
+  });
+
+  it('cases in every state: intake, replay, list, detail, actions and their errors', async () => {
+    const created = await as('clerk').post(`${API}/cases`, intakeBody(), { 'idempotency-key': 'openapi-1' });
+    expect(created.status).toBe(201);
+    expectDocumented('POST', '/cases', created);
+    const replay = await as('clerk').post(`${API}/cases`, intakeBody(), { 'idempotency-key': 'openapi-1' });
+    expectDocumented('POST', '/cases', replay);
+    expectDocumented('POST', '/cases', await as('clerk').post(`${API}/cases`, intakeBody({ matter: '另一件' }), { 'idempotency-key': 'openapi-1' }));
+
+    const ids = [created.body.id as number, ...(await seedSpread(env, api))];
+    // The spread leaves the clock a week later: sessions have ended.
+    await api.relogin();
+
+    // One case through extension, measure, 督办, 通报 and 线索移送 (fields the spread does not reach).
+    let c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '食品经营许可' }))).body;
+    c = await act(api, 'coord', c.id, 'accept', { version: c.version, problemType: 'misconduct' });
+    c = await act(api, 'coord', c.id, 'dispatch', { version: c.version, level: 1, leadDepartment: 'scjgj' });
+    c = await act(api, 'h_scjg', c.id, 'request-extension', { version: c.version, dueAt: '2027-01-20T17:00:00+08:00', reason: '需现场核查' });
+    expectDocumented('GET', '/cases/{id}', await as('coord').get(`${API}/cases/${c.id}`));
+    c = await act(api, 'coord', c.id, 'approve-extension', { version: c.version });
+    c = await act(api, 'h_scjg', c.id, 'sign', { version: c.version });
+    const measure = await as('h_scjg').post(`${API}/cases/${c.id}/actions/add-measure`, { version: c.version, type: 'tolerance_acceptance', note: '容缺受理，承诺补齐', dueAt: '2027-01-10T17:00:00+08:00', staff: '孙市监' });
+    expectDocumented('POST', '/cases/{id}/actions/{action}', measure);
+    c = measure.body;
+    c = await act(api, 'super', c.id, 'supervise', { version: c.version, note: '请加快办理', dueAt: '2027-01-15T17:00:00+08:00' });
+    c = await act(api, 'super', c.id, 'circulate', { version: c.version, department: 'scjgj', summary: '全县通报' });
+    c = await act(api, 'super', c.id, 'refer-discipline', { version: c.version, handedOver: '问题线索材料' });
+    ids.push(c.id);
+
+    for (const id of ids) {
+      for (const user of ['coord', 'clerk', 'super']) expectDocumented('GET', '/cases/{id}', await as(user).get(`${API}/cases/${id}`));
+    }
+    for (const user of ['coord', 'h_scjg', 'leader']) {
+      const page = await as(user).get(`${API}/cases?limit=5`);
+      expectDocumented('GET', '/cases', page);
+      expectDocumented('GET', '/cases', await as(user).get(`${API}/cases?limit=200&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`));
+    }
+    expectDocumented('GET', '/cases', await as('coord').get(`${API}/cases?overdue=true&status=in_progress,assigned`));
+
+    // Errors, in their documented shapes.
+    expectDocumented('GET', '/cases', await as(null).get(`${API}/cases`));
+    expectDocumented('GET', '/cases', await as('coord').get(`${API}/cases?limit=0`));
+    expectDocumented('GET', '/cases/{id}', await as('coord').get(`${API}/cases/99999999`));
+    const stale = await as('h_scjg').post(`${API}/cases/${c.id}/actions/urge`, { version: 0 });
+    expect(stale.status).toBe(403);
+    expectDocumented('POST', '/cases/{id}/actions/{action}', stale);
+    const conflict = await as('coord').post(`${API}/cases/${c.id}/actions/urge`, { version: 0 });
+    expect(conflict.status).toBe(409);
+    expectDocumented('POST', '/cases/{id}/actions/{action}', conflict);
+    const invalid = await as('coord').post(`${API}/cases/${c.id}/actions/callback`, { version: c.version, attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' });
+    expect(invalid.status).toBe(409);
+    expectDocumented('POST', '/cases/{id}/actions/{action}', invalid);
+    expectDocumented('POST', '/cases/{id}/actions/{action}', await as('coord').post(`${API}/cases/${c.id}/actions/urge`, { version: 'x' }));
+
+    // Downloads answer with the media types the document names.
+    const media = async (path: string, url: string) => {
+      const r = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${api.tokens.coord}` } });
+      expect(r.statusCode, url).toBe(200);
+      const documented = Object.keys(doc.paths[`${API}${path}`].get.responses['200'].content);
+      expect(documented.some((t) => String(r.headers['content-type']).startsWith(t)), `${url}: ${r.headers['content-type']}`).toBe(true);
+    };
+    await media('/cases/{id}/assignment-sheet.docx', `${API}/cases/${c.id}/assignment-sheet.docx`);
+    await media('/cases/{id}/receipt', `${API}/cases/${c.id}/receipt`);
+    await media('/ledger.xlsx', `${API}/ledger.xlsx`);
+  });
+
+  it('workbench, statistics, assessment, calendar and audit', async () => {
+    for (const user of ['clerk', 'coord', 'h_scjg', 'leader', 'super', 'admin']) {
+      expectDocumented('GET', '/cases/todo', await as(user).get(`${API}/cases/todo`));
+      expectDocumented('GET', '/activity', await as(user).get(`${API}/activity?limit=50`));
+    }
+    const period = 'from=2026-11-01&to=2026-12-31';
+    for (const user of ['coord', 'h_scjg']) {
+      expectDocumented('GET', '/stats/overview', await as(user).get(`${API}/stats/overview?${period}`));
+      expectDocumented('GET', '/stats/departments', await as(user).get(`${API}/stats/departments?${period}`));
+      expectDocumented('GET', '/stats/monthly', await as(user).get(`${API}/stats/monthly?${period}`));
+    }
+    expectDocumented('GET', '/stats/overview', await as('coord').get(`${API}/stats/overview?${period}&department=scjgj`));
+    // Empty periods: rates are null.
+    const empty = await as('coord').get(`${API}/stats/overview?from=2020-01-01&to=2020-01-31`);
+    expect(empty.body.onTimeRate).toBeNull();
+    expectDocumented('GET', '/stats/overview', empty);
+    expectDocumented('GET', '/stats/overview', await as('clerk').get(`${API}/stats/overview?${period}`));
+    expectDocumented('GET', '/stats/overview', await as('coord').get(`${API}/stats/overview?from=2026-13-01&to=2026-11-30`));
+
+    expectDocumented('GET', '/assessment', await as('coord').get(`${API}/assessment?${period}`));
+    expectDocumented('GET', '/optimization/recurring', await as('coord').get(`${API}/optimization/recurring?from=2026-01-01&to=2026-12-31`));
+
+    expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=2026-11-26T10:00:00%2B08:00&workingDays=5`));
+    expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=yesterday&workingDays=5`));
+    expectDocumented('GET', '/calendar/years', await as('admin').get(`${API}/calendar/years`));
+
+    const audit = await as('super').get(`${API}/audit/verify`);
+    expect(audit.body.ok).toBe(true);
+    expectDocumented('GET', '/audit/verify', audit);
+    expectDocumented('GET', '/audit/verify', await as('clerk').get(`${API}/audit/verify`));
+  });
+
+  it('the public side: report, progress lookup and its 404', async () => {
+    expectDocumented('GET', '/public/info', await as(null).get(`${API}/public/info`));
+    const { channel: _c, ...body } = intakeBody();
+    const report = await as(null).post(`${API}/public/cases`, { ...body, consent: true });
+    expect(report.status).toBe(201);
+    expectDocumented('POST', '/public/cases', report);
+    expectDocumented('POST', '/public/cases', await as(null).post(`${API}/public/cases`, { ...body }));
+    const progress = await as(null).get(`${API}/public/cases/${encodeURIComponent(report.body.caseNo)}?phoneLast4=1234`);
+    expect(progress.status).toBe(200);
+    expectDocumented('GET', '/public/cases/{caseNo}', progress);
+    expectDocumented('GET', '/public/cases/{caseNo}', await as(null).get(`${API}/public/cases/${encodeURIComponent(report.body.caseNo)}?phoneLast4=9999`));
+  });
+
+  it('administration, notifications, optimisation and the ledger import', async () => {
+    expectDocumented('GET', '/departments', await as('clerk').get(`${API}/departments`));
+    expectDocumented('POST', '/departments', await as('admin').post(`${API}/departments`, { code: 'swj', name: '县商务委' }));
+    expectDocumented('POST', '/departments', await as('admin').post(`${API}/departments`, { code: 'swj', name: '县商务委' }));
+    expectDocumented('PATCH', '/departments/{code}', await as('admin').patch(`${API}/departments/swj`, { name: '县商务委员会' }));
+    expectDocumented('GET', '/users', await as('admin').get(`${API}/users`));
+    expectDocumented('GET', '/users', await as('coord').get(`${API}/users`));
+    const user = await as('admin').post(`${API}/users`, { username: 'h_sw', name: '郑商务', role: 'handler', department: 'swj', password: 'Passw0rd!2026' });
+    expectDocumented('POST', '/users', user);
+    expectDocumented('PATCH', '/users/{id}', await as('admin').patch(`${API}/users/${user.body.id}`, { name: '郑商务员' }));
+    expectDocumented('PATCH', '/users/{id}', await as('admin').patch(`${API}/users/99999`, { name: '无此人' }));
+    expectDocumented('GET', '/settings', await as('clerk').get(`${API}/settings`));
+    expectDocumented('PUT', '/settings', await as('admin').put(`${API}/settings`, { dueSoonWorkingDays: 2 }));
+
+    for (const user of ['h_scjg', 'coord', 'super']) {
+      const page = await as(user).get(`${API}/notifications?limit=5`);
+      expectDocumented('GET', '/notifications', page);
+      expectDocumented('GET', '/notifications/unread-count', await as(user).get(`${API}/notifications/unread-count`));
+      if (page.body.items.length) expectDocumented('POST', '/notifications/{id}/read', await as(user).post(`${API}/notifications/${page.body.items[0].id}/read`));
+      expectDocumented('POST', '/notifications/read-all', await as(user).post(`${API}/notifications/read-all`));
+    }
+    expectDocumented('POST', '/notifications/{id}/read', await as('coord').post(`${API}/notifications/99999999/read`));
+    const templates = await as('admin').get(`${API}/notification-templates`);
+    expectDocumented('GET', '/notification-templates', templates);
+    const t = templates.body.items[0];
+    expectDocumented('PUT', '/notification-templates/{topic}/{audience}', await as('admin').put(`${API}/notification-templates/${t.topic}/${t.audience}`, { body: '反映件 {caseNo} 有新进展' }));
+    const reset = await del('admin', `${API}/notification-templates/${t.topic}/${t.audience}`);
+    expectDocumented('DELETE', '/notification-templates/{topic}/{audience}', reset);
+    expectDocumented('GET', '/notification-outbox', await as('admin').get(`${API}/notification-outbox`));
+
+    expectDocumented('GET', '/packages', await as('clerk').get(`${API}/packages`));
+    const closed = (await as('coord').get(`${API}/cases?status=closed&limit=1`)).body.items[0];
+    const typical = await as('super').post(`${API}/typical-cases`, { caseId: closed.id, kind: 'negative', title: '差评属实的典型', summary: '办理中态度不好，差评属实。' });
+    expectDocumented('POST', '/typical-cases', typical);
+    expectDocumented('POST', '/typical-cases/{id}/publish', await as('super').post(`${API}/typical-cases/${typical.body.id}/publish`));
+    expectDocumented('POST', '/typical-cases/{id}/publish', await as('super').post(`${API}/typical-cases/${typical.body.id}/publish`));
+    expectDocumented('GET', '/typical-cases', await as('clerk').get(`${API}/typical-cases`));
+
+    // The ledger import: a good file, then a bad one with its row-level report.
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('台账');
+    LEDGER_COLUMNS.forEach((col, i) => (ws.getRow(1).getCell(i + 1).value = col.header));
+    const row: Record<string, unknown> = { 序号: 1, 编号: '2025-000101', 受理日期: '2025-03-03', 渠道: '窗口', 反映人: '张三', 联系电话: '13800001111', 事项名称: '个体工商户设立登记', 诉求: '办理营业执照被要求提供房屋产权证明。', 当前状态: '已登记' };
+    LEDGER_COLUMNS.forEach((col, i) => {
+      if (row[col.header] !== undefined) ws.getRow(2).getCell(i + 1).value = row[col.header] as ExcelJS.CellValue;
+    });
+    const upload = async (content: Buffer) => {
+      const m = multipart(content);
+      const r = await api.app.inject({ method: 'POST', url: `${API}/ledger/import`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: m.payload });
+      return { status: r.statusCode, body: r.json() };
+    };
+    const imported = await upload(Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer));
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expectDocumented('POST', '/ledger/import', imported);
+    const refused = await upload(Buffer.from('not a workbook'));
+    expect(refused.status).toBe(400);
+    expectDocumented('POST', '/ledger/import', refused);
+  });
+
+  it('checked the answers it meant to', () => {
+    for (const must of ['POST /auth/login 200', 'GET /cases/{id} 200', 'GET /cases 200', 'POST /cases 201', 'POST /cases 200', 'POST /cases 409', 'GET /stats/overview 200', 'GET /stats/departments 200', 'GET /calendar/deadline 200', 'GET /audit/verify 200', 'POST /public/cases 201', 'GET /public/cases/{caseNo} 200', 'GET /public/cases/{caseNo} 404', 'POST /ledger/import 200', 'POST /ledger/import 400', 'POST /cases/{id}/actions/{action} 409']) {
+      expect([...checked]).toContain(must);
+    }
   });
 });

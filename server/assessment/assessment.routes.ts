@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ZStatsQuery } from '../../core/api/schemas.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { ZAssessment } from '../../core/api/responses.js';
 import { validation } from '../errors.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { assessDepartments } from './assessment.js';
@@ -21,7 +22,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, ctx: AppContext):
     const rows = await assessDepartments(ctx.db, q, ctx.clock.now(), settings.assessment);
     return { rows, settings };
   };
-  route(app, { method: 'GET', url: '/assessment', summary: '部门考核：分部门统计、通报与差评属实、得分与排名', tag: '考核', auth: ROLES, query: ZPeriod }, async (_r, _p, { query }) => {
+  route(app, { method: 'GET', url: '/assessment', summary: '部门考核：分部门统计、通报与差评属实、得分与排名', tag: '考核', auth: ROLES, query: ZPeriod, response: ZAssessment }, async (_r, _p, { query }) => {
     const { rows, settings } = await load(query);
     return { from: query.from, to: query.to, formula: { ...settings.assessment, text: formulaText(settings.assessment) }, items: rows };
   });

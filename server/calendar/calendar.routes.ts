@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { ZCalendarYears, ZDeadlineAnswer, ZSaveYearResult, ZYearSchedule } from '../../core/api/responses.js';
 import { parseIsoInstant } from '../../core/api/schemas.js';
 import { deadlineFor, formatShanghai } from '../../core/working-days.js';
 import { loadCalendar, loadSchedules } from './calendar.repository.js';
@@ -36,13 +37,13 @@ const ZYearBody = z.object({
 export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/calendar/deadline', summary: '计算办理时限：起算时刻后第 N 个工作日的 23:59:59（+08:00）', tag: '工作日历', query: ZDeadlineQuery },
+    { method: 'GET', url: '/calendar/deadline', summary: '计算办理时限：起算时刻后第 N 个工作日的 23:59:59（+08:00）', tag: '工作日历', query: ZDeadlineQuery, response: ZDeadlineAnswer },
     async (_req, _reply, { query }) => {
       const d = deadlineFor(query.start, query.workingDays, await loadCalendar(ctx.db));
       return { deadline: d.dueAtIso, date: d.dueDate, provisional: d.provisional, start: formatShanghai(query.start), workingDays: query.workingDays };
     },
   );
-  route(app, { method: 'GET', url: '/calendar/years', summary: '已录入节假日安排的年份', tag: '工作日历' }, async () => {
+  route(app, { method: 'GET', url: '/calendar/years', summary: '已录入节假日安排的年份', tag: '工作日历', response: ZCalendarYears }, async () => {
     const years = await ctx.db.selectFrom('calendar_years').selectAll().orderBy('year').execute();
     const schedules = await loadSchedules(ctx.db);
     return {
@@ -52,7 +53,7 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext): v
       }),
     };
   });
-  route(app, { method: 'GET', url: '/calendar/years/:year', summary: '某年节假日与调休上班安排', tag: '工作日历' }, async (req) => {
+  route(app, { method: 'GET', url: '/calendar/years/:year', summary: '某年节假日与调休上班安排', tag: '工作日历', response: ZYearSchedule }, async (req) => {
     const year = Number((req.params as { year: string }).year);
     const s = (await loadSchedules(ctx.db)).find((x) => x.year === year);
     if (!s) throw notFound();
@@ -60,7 +61,7 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext): v
   });
   route(
     app,
-    { method: 'PUT', url: '/calendar/years/:year', summary: '录入或修改某年节假日安排（系统管理员）；重新计算该年内的临时时限', tag: '工作日历', auth: ['admin'], body: ZYearBody },
+    { method: 'PUT', url: '/calendar/years/:year', summary: '录入或修改某年节假日安排（系统管理员）；重新计算该年内的临时时限', tag: '工作日历', auth: ['admin'], body: ZYearBody, response: ZSaveYearResult },
     async (req, _reply, { body, actor }) => {
       const year = Number((req.params as { year: string }).year);
       return saveYearSchedule(ctx, { year, ...body }, actor, 'admin');

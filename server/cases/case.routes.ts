@@ -5,6 +5,7 @@ import { ZCaseListQuery, ZIntake, actionBodySchema } from '../../core/api/schema
 import { CASE_ACTIONS } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { ZCase, ZCasePage, errorResponse } from '../../core/api/responses.js';
 import { intakeCase, runCaseAction } from './case.service.js';
 import { findVisibleCase, listAssignmentSheets, listCases, listEvents, listMeasures, parseCaseId, type CaseRecord } from './case.repository.js';
 import { presentCase, presentCaseSummary, type PresentDeps } from './case.presenter.js';
@@ -49,6 +50,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       tag: '反映件',
       bodyDoc: ZIntake,
       responses: { 201: '已登记', 200: '重复提交，返回首次登记的反映件' },
+      response: { 201: ZCase, 200: ZCase, 409: errorResponse('IDEMPOTENCY_MISMATCH') },
     },
     async (req, reply, { actor }) => {
       const key = req.headers['idempotency-key'];
@@ -60,7 +62,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   route(
     app,
-    { method: 'GET', url: '/cases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery },
+    { method: 'GET', url: '/cases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery, response: ZCasePage },
     async (_req, _reply, { query, actor }) => {
       const { cursor, limit, dueSoon, ...rest } = query;
       const now = ctx.clock.now();
@@ -71,7 +73,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  route(app, { method: 'GET', url: '/cases/:id', summary: '反映件详情：时间线、措施、回访与可执行操作', tag: '反映件' }, async (req, _reply, { actor }) => {
+  route(app, { method: 'GET', url: '/cases/:id', summary: '反映件详情：时间线、措施、回访与可执行操作', tag: '反映件', response: ZCase }, async (req, _reply, { actor }) => {
     const { id } = req.params as { id: string };
     const c = await findVisibleCase(ctx.db, parseCaseId(id), actor);
     return presentFull(ctx, c, actor);
@@ -85,6 +87,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       summary: `对反映件执行操作（${CASE_ACTIONS.join('、')}），请求体带 version`,
       tag: '反映件',
       bodyDoc: z.union(CASE_ACTIONS.map((a) => actionBodySchema(a)) as any),
+      response: { 200: ZCase, 409: errorResponse('VERSION_CONFLICT', 'INVALID_TRANSITION') },
     },
     async (req, _reply, { actor }) => {
       const { id, action } = req.params as { id: string; action: string };

@@ -10,6 +10,7 @@ import type { Actor } from '../../core/case-lifecycle.js';
 import { workingDaysBetween } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { ZActivity, ZTodo } from '../../core/api/responses.js';
 import { filteredCases, type CaseFilters } from './case.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
@@ -67,7 +68,7 @@ async function count(ctx: AppContext, f: Partial<CaseFilters>, actor: Actor): Pr
 }
 
 export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): void {
-  route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台' }, async (_req, _reply, { actor }) => {
+  route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台', response: ZTodo }, async (_req, _reply, { actor }) => {
     const now = ctx.clock.now();
     const kinds = todoKinds(actor);
     const items = await Promise.all(
@@ -95,7 +96,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): 
 
   route(
     app,
-    { method: 'GET', url: '/activity', summary: '最近动态：可见反映件的最新时间线事件', tag: '工作台', query: z.object({ limit: z.string().regex(/^\d{1,3}$/, { error: 'limit 应为 1–100 的整数' }).optional().transform((v) => (v ? Number(v) : 20)).refine((n) => n >= 1 && n <= 100, { error: 'limit 应为 1–100 的整数' }) }) },
+    { method: 'GET', url: '/activity', summary: '最近动态：可见反映件的最新时间线事件', tag: '工作台', query: z.object({ limit: z.string().regex(/^\d{1,3}$/, { error: 'limit 应为 1–100 的整数' }).optional().transform((v) => (v ? Number(v) : 20)).refine((n) => n >= 1 && n <= 100, { error: 'limit 应为 1–100 的整数' }) }), response: ZActivity },
     async (_req, _reply, { query, actor }) => {
       let q = ctx.db
         .selectFrom('case_events as e')

@@ -9,6 +9,7 @@ import { shanghaiDate } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden } from '../errors.js';
 import { route } from '../http.js';
+import { ZLedgerImportForm, ZLedgerImportResult } from '../../core/api/responses.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { listDepartments } from '../users/user.repository.js';
 import { loadAssignmentSheet, renderAssignmentSheetDocx, renderAssignmentSheetHtml } from './assignment-sheet.js';
@@ -180,6 +181,8 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
           '导入台账（县行管办、系统管理员；multipart，字段 file，.xlsx ≤ 20 MB）：先整体校验，任何一行有误则 400 并在 details 中逐条列出 {row, column, cell, message}，不导入任何数据；已有编号视为同一件，跳过',
         tag: '台账',
         responses: { 200: '已导入：{fileName, sheet, rows, imported, skipped, skippedCaseNos, sm3}', 400: '文件或数据有误，details 为逐行错误报告', 403: '角色无权导入' },
+        response: ZLedgerImportResult,
+        multipart: ZLedgerImportForm,
       },
       async (req, _reply, { actor }) => {
         const file = await receiveUpload(req);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { parseWith, route } from '../http.js';
+import { ZMarkRead, ZNotificationPage, ZNotificationTemplate, ZNotificationTemplateList, ZOutboxRetry, ZOutboxState, ZReadAll, ZUnreadCount, errorResponse } from '../../core/api/responses.js';
 import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { countUnread, listNotifications, markAllRead, markRead } from './notification.repository.js';
@@ -78,6 +79,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
       summary: '我的站内通知（最新在前；unread=true 只看未读；cursor 分页）',
       tag: '通知',
       query: ZNotificationQuery,
+      response: ZNotificationPage,
     },
     async (_req, _reply, { query, actor }) => {
       const [page, unreadCount] = await Promise.all([
@@ -103,16 +105,16 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     },
   );
 
-  route(app, { method: 'GET', url: '/notifications/unread-count', summary: '我的未读通知数（铃铛角标）', tag: '通知' }, async (_req, _reply, { actor }) => ({
+  route(app, { method: 'GET', url: '/notifications/unread-count', summary: '我的未读通知数（铃铛角标）', tag: '通知', response: ZUnreadCount }, async (_req, _reply, { actor }) => ({
     count: await countUnread(ctx.db, actor.userId),
   }));
 
-  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知' }, async (_req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知', response: ZReadAll }, async (_req, _reply, { actor }) => {
     const updated = await markAllRead(ctx.db, actor.userId, ctx.clock.now().toISOString());
     return { updated, unreadCount: 0 };
   });
 
-  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知' }, async (req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知', response: ZMarkRead }, async (req, _reply, { actor }) => {
     const raw = (req.params as { id: string }).id;
     if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
     const r = await markRead(ctx.db, actor.userId, Number(raw), ctx.clock.now().toISOString());
@@ -122,7 +124,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'GET', url: '/notification-templates', summary: '消息模板（系统管理员）：短信发给反映人，站内通知发给工作人员', tag: '通知', auth: ['admin'] },
+    { method: 'GET', url: '/notification-templates', summary: '消息模板（系统管理员）：短信发给反映人，站内通知发给工作人员', tag: '通知', auth: ['admin'], response: ZNotificationTemplateList },
     async () => ({
       items: (await listTemplates(ctx.db)).map(presentTemplate),
       placeholders: Object.entries(PLACEHOLDERS).map(([name, label]) => ({ name, token: `{${name}}`, label })),
@@ -144,6 +146,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
       summary: '修改消息模板（系统管理员）；只能使用列出的占位符，如 {caseNo}',
       tag: '通知',
       bodyDoc: ZTemplateUpdate,
+      response: ZNotificationTemplate,
     },
     async (req, _reply, { actor }) => {
       const { topic, audience } = templateParams(req);
@@ -166,7 +169,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'DELETE', url: '/notification-templates/:topic/:audience', summary: '恢复默认消息模板（系统管理员）', tag: '通知' },
+    { method: 'DELETE', url: '/notification-templates/:topic/:audience', summary: '恢复默认消息模板（系统管理员）', tag: '通知', response: ZNotificationTemplate },
     async (req, _reply, { actor }) => {
       const { topic, audience } = templateParams(req);
       if (actor.role !== 'admin') throw new AppError('FORBIDDEN', '只有系统管理员可以修改消息模板');
@@ -181,7 +184,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: ['admin'] },
+    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: ['admin'], response: ZOutboxState },
     async () => {
       const now = ctx.clock.now().toISOString();
       const counts = await ctx.db
@@ -233,7 +236,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: ['admin'] },
+    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: ['admin'], response: { 200: ZOutboxRetry, 409: errorResponse('INVALID_TRANSITION') } },
     async (req, _reply, { actor }) => {
       const raw = (req.params as { id: string }).id;
       if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();

@@ -10,6 +10,7 @@ import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCate
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { ZErrorResponse, ZPublicInfo, ZPublicProgress, ZPublicReceipt } from '../../core/api/responses.js';
 import { AppError, notFound } from '../errors.js';
 import { intakeCase } from '../cases/case.service.js';
 import { findCaseByNo, listEvents } from '../cases/case.repository.js';
@@ -71,6 +72,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       summary: '公众页面所需信息：县名、服务热线、可选的涉及部门',
       tag: '公众',
       auth: 'public',
+      response: ZPublicInfo,
     },
     async () => {
       const [settings, depts] = await Promise.all([getSettings(ctx.db), listDepartments(ctx.db)]);
@@ -92,6 +94,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       auth: 'public',
       bodyDoc: ZPublicIntake,
       responses: { 201: '已登记', 429: '提交过于频繁' },
+      response: ZPublicReceipt,
       // A per-instance flood guard against junk requests; the real limit is counted in the database below.
       rateLimit: { max: 60, timeWindow: '10 minutes' },
     },
@@ -122,7 +125,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   route(
     app,
-    { method: 'GET', url: '/public/cases/:caseNo', summary: '办理进度查询（编号 + 电话后四位；不含个人信息；失败过多 → 429）', tag: '公众', auth: 'public', query: ZLookupQuery },
+    { method: 'GET', url: '/public/cases/:caseNo', summary: '办理进度查询（编号 + 电话后四位；不含个人信息；失败过多 → 429）', tag: '公众', auth: 'public', query: ZLookupQuery, response: { 200: ZPublicProgress, 429: ZErrorResponse } },
     async (req, _reply, { query }) => {
       const caseNo = String((req.params as { caseNo: string }).caseNo).slice(0, 40);
       const ip = req.ip;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ZDepartmentCreate, ZDepartmentUpdate, ZUserCreate, ZUserUpdate } from '../../core/api/schemas.js';
 import type { AppContext } from '../context.js';
 import { route, parseWith } from '../http.js';
+import { ZDepartment, ZDepartmentList, ZSettingsResponse, ZUser, ZUserList, errorResponse } from '../../core/api/responses.js';
 import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { hashPassword } from '../auth/password.js';
@@ -23,14 +24,14 @@ const presentUser = (u: UserRecord) => ({
 });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
-  route(app, { method: 'GET', url: '/departments', summary: '部门列表', tag: '管理' }, async () => {
+  route(app, { method: 'GET', url: '/departments', summary: '部门列表', tag: '管理', response: ZDepartmentList }, async () => {
     const rows = await listDepartments(ctx.db);
     return { items: rows.map((d) => ({ code: d.code, name: d.name, disabled: d.disabled === 1 })) };
   });
 
   route(
     app,
-    { method: 'POST', url: '/departments', summary: '新增部门（系统管理员）', tag: '管理', auth: ['admin'], body: ZDepartmentCreate, responses: { 201: '已新增' } },
+    { method: 'POST', url: '/departments', summary: '新增部门（系统管理员）', tag: '管理', auth: ['admin'], body: ZDepartmentCreate, responses: { 201: '已新增' }, response: { 201: ZDepartment, 409: errorResponse('CONFLICT') } },
     async (_req, reply, { body, actor }) => {
       const at = ctx.clock.now().toISOString();
       try {
@@ -49,7 +50,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/departments/:code', summary: '修改部门名称、停用/启用部门（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZDepartmentUpdate },
+    { method: 'PATCH', url: '/departments/:code', summary: '修改部门名称、停用/启用部门（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZDepartmentUpdate, response: ZDepartment },
     async (req, _reply, { actor }) => {
       const code = String((req.params as { code: string }).code);
       const existing = await findDepartment(ctx.db, code);
@@ -69,13 +70,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: ['admin'] }, async () => ({
+  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: ['admin'], response: ZUserList }, async () => ({
     items: (await listUsers(ctx.db)).map(presentUser),
   }));
 
   route(
     app,
-    { method: 'POST', url: '/users', summary: '新增用户（系统管理员）', tag: '管理', auth: ['admin'], body: ZUserCreate, responses: { 201: '已新增' } },
+    { method: 'POST', url: '/users', summary: '新增用户（系统管理员）', tag: '管理', auth: ['admin'], body: ZUserCreate, responses: { 201: '已新增' }, response: { 201: ZUser, 409: errorResponse('CONFLICT') } },
     async (_req, reply, { body, actor }) => {
       if (body.department && !(await findDepartment(ctx.db, body.department))) {
         throw validation([{ field: 'department', message: `部门代码“${body.department}”不存在` }]);
@@ -114,7 +115,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZUserUpdate },
+    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZUserUpdate, response: ZUser },
     async (req, _reply, { actor }) => {
       const id = Number((req.params as { id: string }).id);
       const user = Number.isSafeInteger(id) && id > 0 ? await findUserById(ctx.db, id) : undefined;
@@ -158,11 +159,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  route(app, { method: 'GET', url: '/settings', summary: '系统设置', tag: '管理' }, async () => getSettings(ctx.db));
+  route(app, { method: 'GET', url: '/settings', summary: '系统设置', tag: '管理', response: ZSettingsResponse }, async () => getSettings(ctx.db));
 
   route(
     app,
-    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: ['admin'], body: ZSettings.partial() },
+    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: ['admin'], body: ZSettings.partial(), response: ZSettingsResponse },
     async (_req, _reply, { body, actor }) => {
       const at = ctx.clock.now().toISOString();
       await ctx.db.transaction().execute(async (trx) => {

@@ -1,0 +1,692 @@
+/**
+ * Zod schemas of the API's answers, for the OpenAPI document only: the server never validates or
+ * strips a response with them. They mirror what the handlers return (server/cases/case.presenter.ts
+ * and the route files); server/openapi.test.ts checks real answers against them so the two cannot
+ * drift apart. Pure: zod and core files only (the web app compiles core/ too).
+ */
+import { z } from 'zod';
+import {
+  CASE_STATUSES,
+  CHANNELS,
+  MEASURE_TYPES,
+  PROBLEM_TYPES,
+  RATINGS,
+  REJECT_CATEGORIES,
+  REPLY_CHANNELS,
+  REPORTER_KINDS,
+  ROLES,
+  VERIFY_OUTCOMES,
+} from '../domain.js';
+import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle.js';
+import type { MonthFigures, StatsFigures } from './stats.js';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** An instant written in Asia/Shanghai time, as the presenters give it: 2026-11-26T10:00:00+08:00. */
+export const ZShanghaiTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/)
+  .meta({ format: 'date-time', description: 'ISO 8601 时刻，北京时间（+08:00）', examples: ['2026-11-26T10:00:00+08:00'] });
+
+/** An instant as stored (UTC, `Z`), for the few administrative records not shown to reporters. */
+export const ZStoredInstant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/)
+  .meta({ format: 'date-time', description: 'ISO 8601 时刻（UTC，以 Z 结尾）', examples: ['2026-11-26T02:00:00.000Z'] });
+
+/** A calendar date (Asia/Shanghai). */
+export const ZIsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .meta({ format: 'date', description: '日期 YYYY-MM-DD（北京时间）', examples: ['2026-11-26'] });
+
+const count = (description: string) => z.number().int().min(0).describe(description);
+/** A fraction in [0, 1], null when its denominator is 0. */
+const rate = (description: string) => z.number().min(0).max(1).nullable().describe(description);
+
+const ZLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]).describe('调度级别：1 一级交办，2 二级交办（含协办），3 提级后由县工作组交办');
+const ZCaseAction = z.enum(CASE_ACTIONS as [CaseAction, ...CaseAction[]]);
+
+// ---------------------------------------------------------------------------------------------
+// Errors (API.md §Errors)
+
+/** Every error code the API answers with (server/errors.ts ERROR_CODES; http.ts checks they agree). */
+export const API_ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'VERSION_CONFLICT',
+  'INVALID_TRANSITION',
+  'IDEMPOTENCY_MISMATCH',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** One entry of a 400's `details`: the field at fault. */
+export const ZFieldIssue = z.object({
+  field: z.string().describe('字段路径，如 reporter.phone；请求体整体有误时为 (body)'),
+  message: z.string().describe('中文说明'),
+});
+
+/** One entry of a refused ledger import's `details` (POST /ledger/import). */
+export const ZImportIssue = z.object({
+  row: z.number().int().nullable().describe('Excel 行号；整个文件的问题为 null'),
+  column: z.string().nullable().describe('列标题；整个文件或整行的问题为 null'),
+  cell: z.string().nullable().describe('单元格地址，如 F7'),
+  message: z.string().describe('中文说明'),
+});
+
+/** The error envelope `{"error":{"code","message","details"?}}`, optionally narrowed to some codes. */
+export function errorResponse(...codes: ApiErrorCode[]) {
+  const list = (codes.length ? codes : [...API_ERROR_CODES]) as [ApiErrorCode, ...ApiErrorCode[]];
+  const base = { code: z.enum(list).describe('错误代码'), message: z.string().describe('中文说明') };
+  // Only a 400 VALIDATION carries details.
+  return list.includes('VALIDATION')
+    ? z.object({
+        error: z.object({
+          ...base,
+          details: z
+            .array(z.union([ZFieldIssue, ZImportIssue]))
+            .optional()
+            .describe('VALIDATION：出错的字段 [{field, message}]；台账导入为逐行报告 [{row, column, cell, message}]'),
+        }),
+      })
+    : z.object({ error: z.object(base) });
+}
+export const ZErrorResponse = errorResponse();
+
+// ---------------------------------------------------------------------------------------------
+// Health, OpenAPI, auth
+
+export const ZHealth = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['sqlite', 'postgres']).describe('所用数据库'),
+});
+
+export const ZOpenApiDocument = z.looseObject({
+  openapi: z.string().describe('OpenAPI 版本（3.1.x）'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+export const ZSessionUser = z.object({
+  username: z.string(),
+  name: z.string().describe('姓名'),
+  role: z.enum(ROLES),
+  roleLabel: z.string().describe('角色中文名'),
+  department: z.string().nullable().describe('所属部门代码（承办部门用户）；县级角色为 null'),
+});
+
+export const ZLoginResponse = z.object({
+  token: z.string().describe('Bearer 令牌'),
+  csrfToken: z.string().describe('用 Cookie 认证的写操作须在 X-CSRF-Token 头中带上此值'),
+  expiresAt: ZStoredInstant.describe('无操作时会话的到期时刻（每次请求顺延）'),
+  user: ZSessionUser,
+});
+
+export const ZMeResponse = z.object({ user: ZSessionUser, csrfToken: z.string().describe('X-CSRF-Token 头的值') });
+
+export const ZOkResponse = z.object({ ok: z.literal(true) });
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+const deadlineFields = {
+  dueAt: ZShanghaiTime.nullable().describe('办理时限（+08:00）；交办前为 null'),
+  dueProvisional: z.boolean().describe('时限是临时的：所跨年份的节假日安排尚未录入'),
+  overdue: z.boolean().describe('已超期：未办结且时限已过'),
+  workingDaysLeft: z
+    .number()
+    .int()
+    .nullable()
+    .describe('距时限的工作日数（当天为 0，超期为负）；不计时（未交办、已办结）时为 null'),
+};
+
+export const ZCaseSummary = z.object({
+  id: z.number().int(),
+  caseNo: z.string().describe('反映件编号'),
+  channel: z.enum(CHANNELS).describe('反映渠道'),
+  status: z.enum(CASE_STATUSES),
+  statusLabel: z.string().describe('状态中文名'),
+  level: ZLevel.nullable(),
+  problemType: z.enum(PROBLEM_TYPES).nullable().describe('问题类型（受理时认定）'),
+  leadDepartment: z.string().nullable().describe('牵头部门代码'),
+  leadDepartmentName: z.string().nullable().describe('牵头部门名称'),
+  coDepartments: z.array(z.string()).describe('协办部门代码'),
+  reporter: z.object({
+    name: z.string(),
+    phone: z.string().describe('脱敏的电话号码，如 138****0000'),
+    kind: z.enum(REPORTER_KINDS),
+    orgName: z.string().nullable().describe('企业名称'),
+  }),
+  matter: z.string().describe('事项名称'),
+  receivedAt: ZShanghaiTime.describe('登记时刻'),
+  ...deadlineFields,
+  completedAt: ZShanghaiTime.nullable().describe('最近一次办结时刻'),
+  extended: z.boolean().describe('时限至少延长过一次'),
+  pendingExtension: z.boolean().describe('有待审批的延期申请'),
+  version: z.number().int().describe('版本号：操作时原样带回'),
+});
+
+export const ZCasePage = z.object({
+  items: z.array(ZCaseSummary),
+  nextCursor: z.string().nullable().describe('下一页的 cursor；没有更多时为 null'),
+});
+
+export const ZTimelineEvent = z.object({
+  type: z.string().describe('事件类型：intake（登记）、各操作名、deadline_recomputed、due_soon、overdue 等'),
+  at: ZShanghaiTime,
+  by: z.string().describe('操作人用户名（系统为 system，网上平台为 public）'),
+  byName: z.string(),
+  byRole: z.string().describe('操作人角色（系统为 system）'),
+  data: z.record(z.string(), z.unknown()).describe('事件内容（随类型而定）'),
+});
+
+export const ZMeasure = z.object({
+  id: z.number().int(),
+  type: z.enum(MEASURE_TYPES).describe('措施类型'),
+  note: z.string().nullable(),
+  dueAt: ZShanghaiTime.nullable().describe('承诺或措施时限（如容缺受理的补齐时限）'),
+  staff: z.string().nullable().describe('经办人员'),
+  by: z.string(),
+  at: ZShanghaiTime,
+  remindedAt: ZShanghaiTime.nullable().describe('容缺承诺到期前提醒的时刻'),
+  missedAt: ZShanghaiTime.nullable().describe('发现容缺承诺逾期的时刻'),
+  missed: z.boolean().describe('容缺承诺已逾期'),
+});
+
+const rating = z.enum(RATINGS);
+export const ZCallbackRecord = z.object({
+  attitude: rating.describe('服务态度'),
+  result: rating.describe('办理结果'),
+  efficiency: rating.describe('办理效率'),
+  integrity: rating.describe('廉洁勤政'),
+  comment: z.string().nullable(),
+  bad: z.boolean().describe('差评：任一项为不满意'),
+  at: ZShanghaiTime,
+  by: z.string(),
+  imported: z.boolean().optional().describe('由台账导入（时刻取办结日期）'),
+});
+
+export const ZVerificationRecord = z.object({
+  substantiated: z.boolean().describe('差评是否属实'),
+  outcome: z.enum(VERIFY_OUTCOMES).describe('处理结果：rectify 限期整改、accountability 追责问责、none 无需处理'),
+  note: z.string().nullable(),
+  at: ZShanghaiTime,
+  by: z.string(),
+  imported: z.boolean().optional().describe('由台账导入'),
+});
+
+export const ZAssignmentSheetRecord = z.object({
+  sheetNo: z.string().describe('交办单编号，如 〔2026〕第12号'),
+  level: ZLevel,
+  leadDepartment: z.string(),
+  coDepartments: z.array(z.string()),
+  dueAt: ZShanghaiTime,
+  issuedAt: ZShanghaiTime,
+  issuedBy: z.string(),
+});
+
+export const ZSupervisionRecord = z.object({
+  kind: z.enum(['supervise', 'circulate', 'referral']).describe('supervise 督办单、circulate 通报、referral 问题线索移送'),
+  recordNo: z.string().describe('文书编号'),
+  department: z.string().nullable().describe('所涉部门代码'),
+  dueAt: ZShanghaiTime.nullable().describe('督办时限'),
+  text: z.string(),
+  by: z.string(),
+  at: ZShanghaiTime,
+});
+
+/**
+ * A case in full (GET /cases/{id}, and the answer of intake and of every action). Its `title` makes
+ * it one named component of the OpenAPI document instead of a copy in every answer.
+ */
+export const ZCase = z.object({
+  id: z.number().int(),
+  caseNo: z.string().describe('反映件编号'),
+  channel: z.enum(CHANNELS).describe('反映渠道'),
+  status: z.enum(CASE_STATUSES),
+  statusLabel: z.string().describe('状态中文名'),
+  level: ZLevel.nullable(),
+  problemType: z.enum(PROBLEM_TYPES).nullable().describe('问题类型（受理时认定）'),
+  leadDepartment: z.string().nullable().describe('牵头部门代码'),
+  leadDepartmentName: z.string().nullable().describe('牵头部门名称'),
+  coDepartments: z.array(z.string()).describe('协办部门代码'),
+  coDepartmentNames: z.array(z.string()).describe('协办部门名称（顺序同 coDepartments）'),
+  departmentCodes: z.array(z.string()).describe('登记时所涉部门代码'),
+  reporter: z.object({
+    name: z.string(),
+    phone: z.string().describe('完整电话号码（详情不脱敏）'),
+    kind: z.enum(REPORTER_KINDS),
+    orgName: z.string().nullable().describe('企业名称'),
+    orgCode: z.string().nullable().describe('统一社会信用代码'),
+  }),
+  matter: z.string().describe('事项名称'),
+  description: z.string().describe('诉求'),
+  reason: z.string().nullable().describe('办不成原因'),
+  receivedAt: ZShanghaiTime.describe('登记时刻'),
+  createdBy: z.string().describe('登记人用户名'),
+  ...deadlineFields,
+  assignmentNo: z.string().nullable().describe('最新交办单编号'),
+  escalatedFrom: z.enum(CASE_STATUSES).nullable().describe('提级申请前的状态（不予提级时回到该状态）'),
+  resolvedOnSpot: z.boolean().describe('当场办结'),
+  firstCompletedAt: ZShanghaiTime.nullable().describe('首次办结时刻'),
+  firstCompletedOnTime: z.boolean().nullable().describe('首次办结是否在时限内'),
+  completedAt: ZShanghaiTime.nullable().describe('最近一次办结时刻'),
+  closedAt: ZShanghaiTime.nullable().describe('归档时刻'),
+  result: z.string().nullable().describe('办理结果'),
+  repliedVia: z.enum(REPLY_CHANNELS).nullable().describe('答复方式'),
+  rejection: z
+    .object({ reasonCategory: z.enum(REJECT_CATEGORIES), explanation: z.string().nullable() })
+    .nullable()
+    .describe('不予受理的原因类别与说明'),
+  callback: ZCallbackRecord.nullable().describe('最近一次回访'),
+  callbackCount: count('回访次数'),
+  verification: ZVerificationRecord.nullable().describe('最近一次差评核查'),
+  version: z.number().int().describe('版本号：操作时原样带回'),
+  updatedAt: ZShanghaiTime,
+  events: z.array(ZTimelineEvent).describe('时间线（最早在前），第一条为登记'),
+  measures: z.array(ZMeasure).describe('办理措施'),
+  assignmentSheets: z.array(ZAssignmentSheetRecord).describe('历次交办单'),
+  pendingExtension: z
+    .object({ dueAt: ZShanghaiTime.describe('申请延至'), reason: z.string(), by: z.string(), at: ZShanghaiTime })
+    .nullable()
+    .describe('待审批的延期申请'),
+  extensionCount: count('已批准的延期次数'),
+  extended: z.boolean().describe('时限至少延长过一次'),
+  supervisionRecords: z.array(ZSupervisionRecord).describe('督办单、通报与问题线索移送记录'),
+  circulationRequired: z.boolean().describe('须通报：不给办（misconduct）或差评属实'),
+  circulated: z.boolean().describe('已通报'),
+  allowedActions: z.array(ZCaseAction).describe('调用者此刻可执行的操作'),
+}).meta({ title: 'Case', description: '反映件（详情）' });
+
+// ---------------------------------------------------------------------------------------------
+// Workbench
+
+export const ZTodo = z.object({
+  items: z.array(
+    z.object({
+      kind: z.string().describe('待办类别，如 to_triage、to_dispatch、to_sign'),
+      label: z.string().describe('类别中文名'),
+      count: count('件数'),
+      query: z.string().describe('列出这些反映件的台账查询条件（GET /cases 的查询串）'),
+    }),
+  ),
+  overdue: count('超期件数'),
+  overdueQuery: z.string().describe('列出超期件的查询串'),
+  dueSoon: count('即将到期件数'),
+  dueSoonWorkingDays: count('“即将到期”的工作日数（系统设置）'),
+});
+
+export const ZActivity = z.object({
+  items: z.array(
+    z.object({
+      caseId: z.number().int(),
+      caseNo: z.string(),
+      matter: z.string(),
+      type: z.string().describe('事件类型'),
+      at: ZShanghaiTime,
+      by: z.string(),
+      byName: z.string(),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Administration: departments, users, settings
+
+export const ZDepartment = z.object({
+  code: z.string().describe('部门代码'),
+  name: z.string(),
+  disabled: z.boolean().describe('已停用'),
+});
+export const ZDepartmentList = z.object({ items: z.array(ZDepartment) });
+
+export const ZUser = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  roleLabel: z.string().describe('角色中文名'),
+  department: z.string().nullable().describe('所属部门代码'),
+  disabled: z.boolean().describe('已停用'),
+  locked: z.boolean().describe('因连续输错密码暂时锁定'),
+  createdAt: ZStoredInstant,
+});
+export const ZUserList = z.object({ items: z.array(ZUser) });
+
+/** System settings (server/settings/settings.repository.ts ZSettings; the test checks they agree). */
+export const ZSettingsResponse = z.object({
+  levelDays: z.object({ 1: z.number().int(), 2: z.number().int() }).describe('一级、二级交办的办理工作日数'),
+  sessionIdleMinutes: z.number().int().describe('无操作多少分钟后会话结束'),
+  countyName: z.string().describe('县名（用于文书）'),
+  hotlines: z.array(z.string()).describe('回执上印的咨询电话'),
+  publicBaseUrl: z.string().describe('回执二维码使用的公众访问地址'),
+  dueSoonWorkingDays: z.number().int().describe('距时限几个工作日内算“即将到期”'),
+  assessment: z
+    .object({
+      weights: z.object({ onTime: z.number(), satisfaction: z.number(), noBadReview: z.number() }).describe('按时办结率、满意率、无差评率的权重（合计 100）'),
+      penaltyPerCirculation: z.number().describe('每次通报扣分'),
+      penaltyPerSubstantiated: z.number().describe('每件差评属实扣分'),
+      minSample: z.number().int().describe('参与排名的最少件数'),
+    })
+    .describe('部门考核参数'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Calendar, audit
+
+export const ZDeadlineAnswer = z.object({
+  deadline: ZShanghaiTime.describe('时限：起算后第 N 个工作日 23:59:59（+08:00）'),
+  date: ZIsoDate.describe('时限所在日期'),
+  provisional: z.boolean().describe('临时：所跨年份的节假日安排尚未录入，按双休日计算'),
+  start: ZShanghaiTime.describe('起算时刻'),
+  workingDays: count('工作日数'),
+});
+
+export const ZCalendarYears = z.object({
+  items: z.array(
+    z.object({
+      year: z.number().int(),
+      source: z.string().describe('来源：admin（管理员在系统中录入）、import:文件名（命令行导入）等'),
+      updatedAt: ZStoredInstant,
+      updatedBy: z.string(),
+      holidays: count('节假日天数'),
+      workdays: count('调休上班天数'),
+    }),
+  ),
+});
+
+const ZNamedDay = z.object({ date: ZIsoDate, name: z.string() });
+export const ZYearSchedule = z.object({
+  year: z.number().int(),
+  holidays: z.array(ZNamedDay).describe('放假日期'),
+  workdays: z.array(ZNamedDay).describe('调休上班日期'),
+});
+
+export const ZSaveYearResult = z.object({
+  year: z.number().int(),
+  recomputed: z
+    .array(z.object({ caseNo: z.string(), from: ZShanghaiTime.nullable(), to: ZShanghaiTime }))
+    .describe('因此重新计算了临时时限的反映件'),
+});
+
+export const ZAuditVerification = z.union([
+  z.object({ ok: z.literal(true), records: count('审计记录条数') }),
+  z.object({
+    ok: z.literal(false),
+    records: count('断点之前完好的记录条数'),
+    brokenAt: z.number().int().describe('第一条有问题的记录序号'),
+    reason: z.string().describe('中文说明'),
+  }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Statistics (core/api/stats.ts; definitions in core/stats-definitions.ts)
+
+const statsFigures = {
+  received: count('期间内受理（登记）的件数'),
+  byChannel: z.record(z.string(), z.number().int()).describe(`按渠道（${CHANNELS.join('、')}）`),
+  byProblemType: z.record(z.string(), z.number().int()).describe(`按问题类型（${PROBLEM_TYPES.join('、')}）`),
+  byLevel: z.record(z.string(), z.number().int()).describe('按调度级别（"1"、"2"、"3"）'),
+  byStatus: z.record(z.string(), z.number().int()).describe('按当前状态'),
+  resolvedOnSpot: count('当场办结'),
+  rejected: count('不予受理'),
+  completed: count('办结（至少办结过一次）'),
+  completedOnTime: count('按时办结：首次办结不晚于时限（当场办结计为按时）'),
+  onTimeRate: rate('按时办结率 = completedOnTime / completed'),
+  callbacks: count('已回访'),
+  satisfied: count('满意：最近一次回访无“不满意”'),
+  satisfactionRate: rate('满意率 = satisfied / callbacks'),
+  badReviews: count('差评：任一次回访有“不满意”'),
+  badReviewsSubstantiated: count('差评属实'),
+  overdueOpen: count('当前超期未办结'),
+};
+export const ZStatsFigures = z.object(statsFigures);
+
+export const ZStatsOverview = z.object({
+  from: ZIsoDate,
+  to: ZIsoDate,
+  department: z.string().nullable().describe('按牵头部门筛选时的部门代码'),
+  ...statsFigures,
+});
+
+export const ZStatsDepartments = z.object({
+  from: ZIsoDate,
+  to: ZIsoDate,
+  items: z.array(z.object({ department: z.string().describe('牵头部门代码'), name: z.string().describe('部门名称'), ...statsFigures })),
+});
+
+export const ZMonthFigures = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/).describe('受理月份 YYYY-MM'),
+  received: statsFigures.received,
+  completed: statsFigures.completed,
+  completedOnTime: statsFigures.completedOnTime,
+  onTimeRate: statsFigures.onTimeRate,
+  callbacks: statsFigures.callbacks,
+  satisfied: statsFigures.satisfied,
+  satisfactionRate: statsFigures.satisfactionRate,
+  badReviews: statsFigures.badReviews,
+  badReviewsSubstantiated: statsFigures.badReviewsSubstantiated,
+});
+
+export const ZStatsMonthly = z.object({
+  from: ZIsoDate,
+  to: ZIsoDate,
+  department: z.string().nullable(),
+  items: z.array(ZMonthFigures),
+});
+
+// Compile-time: the schemas describe exactly the interfaces the server computes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statsAgree: Same<z.infer<typeof ZStatsFigures>, StatsFigures> = true;
+const monthsAgree: Same<z.infer<typeof ZMonthFigures>, MonthFigures> = true;
+void statsAgree;
+void monthsAgree;
+
+// ---------------------------------------------------------------------------------------------
+// Assessment, optimisation
+
+export const ZAssessment = z.object({
+  from: ZIsoDate,
+  to: ZIsoDate,
+  formula: ZSettingsResponse.shape.assessment.extend({ text: z.string().describe('计分办法的中文说明') }),
+  items: z.array(
+    z.object({
+      department: z.string(),
+      name: z.string(),
+      ...statsFigures,
+      circulations: count('通报次数'),
+      referrals: count('问题线索移送次数'),
+      supervisions: count('督办次数'),
+      badReviewRate: rate('差评率 = badReviews / callbacks'),
+      score: z.number().nullable().describe('得分（0–100）；没有可计的比率时为 null'),
+      rank: z.number().int().nullable().describe('排名；样本不足不参与排名时为 null'),
+      ranked: z.boolean().describe('参与排名'),
+      note: z.string().nullable().describe('说明（如样本不足）'),
+    }),
+  ),
+});
+
+export const ZRecurring = z.object({
+  from: ZIsoDate,
+  to: ZIsoDate,
+  matters: z.array(z.object({ matter: z.string(), count: count('件数'), departments: count('涉及的牵头部门数') })).describe('反复出现的事项（至少 2 件）'),
+  departmentProblemTypes: z
+    .array(z.object({ department: z.string(), problemType: z.enum(PROBLEM_TYPES), count: count('件数') }))
+    .describe('部门 × 问题类型（至少 2 件）'),
+  repeatReporters: z
+    .array(
+      z.object({
+        phone: z.string().describe('脱敏电话'),
+        matter: z.string(),
+        count: count('件数'),
+        firstCaseNo: z.string(),
+        lastCaseNo: z.string(),
+      }),
+    )
+    .describe('同一反映人同一事项再次反映'),
+});
+
+const ZPublishStatus = z.enum(['draft', 'published']).describe('draft 草稿、published 已发布');
+
+export const ZServicePackage = z.object({
+  id: z.number().int(),
+  name: z.string().describe('套餐名称'),
+  departments: z.array(z.string()).describe('涉及部门代码'),
+  materialsBefore: z.string().describe('优化前材料'),
+  materialsAfter: z.string().describe('优化后材料'),
+  stepsBefore: z.string().describe('优化前流程'),
+  stepsAfter: z.string().describe('优化后流程'),
+  sourceCaseIds: z.array(z.number().int()).describe('来源反映件 id'),
+  status: ZPublishStatus,
+  createdBy: z.string(),
+  createdAt: ZStoredInstant,
+  updatedAt: ZStoredInstant,
+  sources: z.array(z.object({ id: z.number().int(), caseNo: z.string(), matter: z.string() })).describe('来源反映件'),
+});
+export const ZServicePackageList = z.object({ items: z.array(ZServicePackage) });
+
+export const ZTypicalCase = z.object({
+  id: z.number().int(),
+  caseId: z.number().int(),
+  caseNo: z.string(),
+  kind: z.enum(['good', 'negative']).describe('good 好的做法、negative 反面典型'),
+  title: z.string(),
+  summary: z.string(),
+  status: ZPublishStatus,
+  createdBy: z.string(),
+  createdAt: ZStoredInstant,
+  publishedBy: z.string().nullable(),
+  publishedAt: ZStoredInstant.nullable(),
+});
+export const ZTypicalCaseList = z.object({ items: z.array(ZTypicalCase) });
+
+// ---------------------------------------------------------------------------------------------
+// Public (no login)
+
+export const ZPublicInfo = z.object({
+  countyName: z.string(),
+  hotlines: z.array(z.string()).describe('服务热线'),
+  departments: z.array(z.object({ code: z.string(), name: z.string() })).describe('可选的涉及部门（未停用）'),
+});
+
+export const ZPublicReceipt = z.object({
+  caseNo: z.string().describe('反映件编号：查询进度时使用'),
+  receivedAt: ZShanghaiTime,
+  status: z.enum(CASE_STATUSES),
+  statusText: z.string().describe('给反映人看的状态说明'),
+});
+
+export const ZPublicProgress = z.object({
+  caseNo: z.string(),
+  matter: z.string(),
+  status: z.enum(CASE_STATUSES),
+  statusLabel: z.string(),
+  statusText: z.string().describe('给反映人看的状态说明'),
+  receivedAt: ZShanghaiTime,
+  department: z.string().nullable().describe('承办（牵头）部门名称'),
+  dueAt: ZShanghaiTime.nullable().describe('办理时限'),
+  reply: z.string().nullable().describe('答复：办结后为办理结果，不予受理为说明'),
+  rejectReason: z.string().nullable().describe('不予受理的原因类别（中文）'),
+  appealRoute: z.string().nullable().describe('不予受理时的其他解决途径'),
+  completedAt: ZShanghaiTime.nullable(),
+  progress: z.array(z.object({ at: ZShanghaiTime, text: z.string() })).describe('办理进度（不含个人信息）'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export const ZNotification = z.object({
+  id: z.number().int(),
+  topic: z.string().describe('通知主题代码'),
+  topicLabel: z.string().describe('主题中文名'),
+  caseId: z.number().int().nullable(),
+  caseNo: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  createdAt: ZShanghaiTime,
+  read: z.boolean(),
+  readAt: ZShanghaiTime.nullable(),
+});
+
+export const ZNotificationPage = z.object({
+  items: z.array(ZNotification),
+  unreadCount: count('未读总数'),
+  nextCursor: z.string().nullable().describe('下一页的 cursor；没有更多时为 null'),
+});
+
+export const ZUnreadCount = z.object({ count: count('未读通知数') });
+export const ZReadAll = z.object({ updated: count('本次标为已读的条数'), unreadCount: z.literal(0) });
+export const ZMarkRead = z.object({ id: z.number().int(), read: z.literal(true), readAt: ZShanghaiTime.nullable(), unreadCount: count('未读总数') });
+
+export const ZNotificationTemplate = z.object({
+  topic: z.string().describe('通知主题代码'),
+  topicLabel: z.string(),
+  audience: z.enum(['reporter', 'department', 'supervisor', 'coordinator', 'leader']).describe('接收方'),
+  audienceLabel: z.string(),
+  channel: z.enum(['sms', 'inapp']).describe('sms 短信（反映人）、inapp 站内通知（工作人员）'),
+  title: z.string(),
+  body: z.string().describe('模板内容，占位符如 {caseNo}'),
+  defaultTitle: z.string(),
+  defaultBody: z.string(),
+  customized: z.boolean().describe('已被管理员修改（否则为内置文字）'),
+  updatedAt: ZShanghaiTime.nullable(),
+  updatedBy: z.string().nullable(),
+});
+
+export const ZNotificationTemplateList = z.object({
+  items: z.array(ZNotificationTemplate),
+  placeholders: z.array(z.object({ name: z.string(), token: z.string().describe('如 {caseNo}'), label: z.string() })).describe('可用的占位符'),
+  limits: z.object({ title: z.number().int(), body: z.number().int() }).describe('标题、内容的字数上限'),
+});
+
+export const ZOutboxState = z.object({
+  pending: count('待发'),
+  retrying: count('重试中'),
+  dead: count('已放弃'),
+  now: ZShanghaiTime,
+  failures: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        topic: z.string(),
+        topicLabel: z.string(),
+        caseId: z.number().int().nullable(),
+        recipient: z.string().describe('接收方（用户名或脱敏号码）'),
+        attempts: count('已尝试次数'),
+        lastError: z.string().nullable(),
+        dead: z.boolean().describe('已放弃投递'),
+        createdAt: ZShanghaiTime,
+        nextAttemptAt: ZShanghaiTime.nullable(),
+      }),
+    )
+    .describe('最近失败的消息（至多 50 条）'),
+});
+
+export const ZOutboxRetry = z.object({ id: z.number().int(), requeued: z.literal(true) });
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+export const ZLedgerImportResult = z.object({
+  fileName: z.string(),
+  sheet: z.string().describe('读取的工作表'),
+  rows: count('文件中的数据行数'),
+  imported: count('新建的反映件数'),
+  skipped: count('编号已存在而跳过的行数'),
+  skippedCaseNos: z.array(z.string()).describe('跳过的编号（至多 200 个）'),
+  sm3: z.string().describe('文件的 SM3 摘要（与审计记录一致）'),
+});
+
+/** The form of POST /ledger/import (multipart/form-data). */
+export const ZLedgerImportForm = z.object({
+  file: z
+    .file()
+    .mime('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .describe('台账文件（.xlsx，≤ 20 MB）'),
+});
