@@ -77,7 +77,8 @@ export interface TimelineEntry {
   at: string;
   by: string;
   byName: string;
-  byRole: Role;
+  /** A role, or 'system' for what the platform did by itself (deadline sweep, reminders). */
+  byRole: Role | 'system' | (string & {});
   data: Record<string, unknown>;
 }
 
@@ -153,7 +154,7 @@ export interface CaseDetail extends DeadlineFields {
   closedAt: string | null;
   result: string | null;
   repliedVia: ReplyChannel | null;
-  rejection: { reasonCategory: RejectCategory; explanation: string } | null;
+  rejection: { reasonCategory: RejectCategory; explanation: string | null } | null;
   callback: CallbackRecord | null;
   callbackCount: number;
   verification: VerificationRecord | null;

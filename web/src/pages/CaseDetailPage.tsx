@@ -18,6 +18,7 @@ import {
   REPLY_CHANNEL_LABELS,
   ROLE_LABELS,
   VERIFY_OUTCOME_LABELS,
+  type Role,
 } from '../../../core/domain';
 import { CaseActions } from '../components/CaseActions';
 import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
@@ -219,7 +220,7 @@ export default function CaseDetailPage() {
                 )}
                 {c.rejection && (
                   <Descriptions.Item label="不予受理">
-                    {REJECT_CATEGORY_LABELS[c.rejection.reasonCategory]}：{c.rejection.explanation}
+                    {REJECT_CATEGORY_LABELS[c.rejection.reasonCategory]}{c.rejection.explanation ? `：${c.rejection.explanation}` : ''}
                   </Descriptions.Item>
                 )}
               </Descriptions>
@@ -368,7 +369,7 @@ export default function CaseDetailPage() {
                     <div>
                       <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
                       <span style={{ color: '#888', marginInlineStart: 8 }}>
-                        {(e.byRole as string) === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole] ?? e.byRole}）`}
+                        {e.byRole === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
                       </span>
                     </div>
                     <div style={{ color: '#888', fontSize: 12 }}>{formatDateTime(e.at)}</div>
