@@ -343,6 +343,14 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await expectStatus(page, '办理中');
     await expect.poll(() => page.getByTestId('verification-panel').innerText()).toContain('差评属实');
     expect(await page.getByTestId('deadline').first().innerText()).toContain(`${rectifyDue} 23:59`);
+    // 审计日志: the case's whole history as the chain recorded it, and the chain checked.
+    await openFromMenu(page, '审计日志');
+    const auditTable = page.getByTestId('audit-table');
+    await expect.poll(() => auditTable.innerText()).toContain('差评核查');
+    expect(await auditTable.innerText()).toContain(`反映件 ${caseNo}`);
+    await page.getByRole('button', { name: /校验审计链/ }).click();
+    await expect.poll(() => page.getByTestId('audit-verify').innerText()).toMatch(/审计链完好：共 \d+ 条记录/);
+    await shot(page, 'audit.png');
     await logout(page);
 
     // ---- 牵头部门承办人: 整改后再次办结 ----------------------------------------------------------

@@ -415,6 +415,22 @@ export const ZSaveYearResult = z.object({
     .describe('因此重新计算了临时时限的反映件'),
 });
 
+export const ZAuditRecord = z.object({
+  seq: z.number().int().min(1).describe('链上序号'),
+  at: ZShanghaiTime,
+  actor: z.string().describe('操作人用户名（system 为系统自动）'),
+  actorName: z.string().nullable().describe('操作人姓名（系统或已不存在的账号为 null）'),
+  action: z.string().describe('操作代码，如 case.dispatch、login'),
+  actionLabel: z.string().describe('操作（中文）'),
+  entityType: z.string(),
+  entityLabel: z.string().describe('对象类型（中文）'),
+  entityId: z.string().nullable(),
+  caseNo: z.string().nullable().describe('对象为反映件时的编号'),
+  data: z.record(z.string(), z.unknown()).describe('记录的内容（电话已脱敏）'),
+  hash: z.string().describe('本条记录的 SM3 哈希'),
+});
+export const ZAuditRecordPage = z.object({ items: z.array(ZAuditRecord), nextCursor: z.string().nullable() });
+
 export const ZAuditVerification = z.union([
   z.object({ ok: z.literal(true), records: count('审计记录条数') }),
   z.object({

@@ -328,6 +328,38 @@ export const ZCaseListQuery = z.object({
 });
 export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
 
+/** GET /audit/records: the audit chain, newest first, with filters. */
+export const ZAuditQuery = z.object({
+  actor: z.string().trim().max(64, { error: '操作人不能超过 64 字' }).optional(),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+(?:[.:-][a-z_-]+)*$/, { error: '操作类型格式有误' })
+    .max(64)
+    .optional(),
+  entityType: z.string().trim().regex(/^[a-z_]{1,40}$/, { error: '对象类型格式有误' }).optional(),
+  entityId: z.string().trim().max(64, { error: '对象编号不能超过 64 字' }).optional(),
+  from: ZDate.optional(),
+  to: ZDate.optional(),
+  limit: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 50;
+      if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 200) {
+        ctx.addIssue({ code: 'custom', message: 'limit 应为 1–200 的整数' });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, { error: '分页游标无效' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Number(v))),
+});
+export type TAuditQuery = z.infer<typeof ZAuditQuery>;
+
 export const ZStatsQuery = z.object({
   from: ZDate,
   to: ZDate,

@@ -111,3 +111,51 @@ export async function verifyAuditChain(db: Executor, batchSize = 2000): Promise<
   }
   return { ok: true, records: count };
 }
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  /** Inclusive UTC instants. */
+  fromAt?: string;
+  toAt?: string;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+/** A page of the chain, newest first, keyset on `seq` (before `cursor`). */
+export async function listAuditRecords(db: Executor, f: AuditFilter, page: { limit: number; cursor?: number }): Promise<{ rows: AuditRow[]; nextCursor: number | null }> {
+  let q = db.selectFrom('audit_log').select(['seq', 'at', 'actor', 'action', 'entity_type', 'entity_id', 'data', 'hash']);
+  if (f.actor) q = q.where('actor', '=', f.actor);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.entityType) q = q.where('entity_type', '=', f.entityType);
+  if (f.entityId) q = q.where('entity_id', '=', f.entityId);
+  if (f.fromAt) q = q.where('at', '>=', f.fromAt);
+  if (f.toAt) q = q.where('at', '<=', f.toAt);
+  if (page.cursor !== undefined) q = q.where('seq', '<', page.cursor);
+  const rows = await q.orderBy('seq', 'desc').limit(page.limit + 1).execute();
+  const more = rows.length > page.limit;
+  const shown = rows.slice(0, page.limit);
+  return {
+    rows: shown.map((r) => {
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(r.data) as Record<string, unknown>;
+      } catch {
+        data = { raw: r.data };
+      }
+      return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, entityType: r.entity_type, entityId: r.entity_id, data, hash: r.hash };
+    }),
+    nextCursor: more ? shown[shown.length - 1]!.seq : null,
+  };
+}

@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-notifications.js';
 import * as m004 from './migrations/004-supervision.js';
 import * as m005 from './migrations/005-search.js';
 import * as m006 from './migrations/006-sealed-reporter.js';
+import * as m007 from './migrations/007-audit-index.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-supervision': m004,
   '005-search': m005,
   '006-sealed-reporter': m006,
+  '007-audit-index': m007,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -31,4 +31,5 @@ export type Checks = [
   Accepts<T.NotificationTemplate, z.infer<typeof R.ZNotificationTemplate>>,
   Accepts<T.NotificationTemplatesAnswer, z.infer<typeof R.ZNotificationTemplateList>>,
   Accepts<T.OutboxStatus, z.infer<typeof R.ZOutboxState>>,
+  Accepts<T.AuditRecord, z.infer<typeof R.ZAuditRecord>>,
 ];

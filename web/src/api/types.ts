@@ -429,3 +429,19 @@ export interface OutboxStatus {
     nextAttemptAt: string | null;
   }>;
 }
+
+/** One record of the audit chain (GET /audit/records). */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  actionLabel: string;
+  entityType: string;
+  entityLabel: string;
+  entityId: string | null;
+  caseNo: string | null;
+  data: Record<string, unknown>;
+  hash: string;
+}

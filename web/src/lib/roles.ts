@@ -6,6 +6,8 @@ export const INTAKE_ROLES: readonly Role[] = ['clerk', 'coordinator'];
 export const STATS_ROLES: readonly Role[] = ['coordinator', 'leader', 'supervisor', 'admin', 'handler'];
 /** Who may import a ledger (POST /ledger/import). */
 export const IMPORT_ROLES: readonly Role[] = ['coordinator', 'admin'];
+/** 审计日志: the supervisors and the admin (server: GET /audit/records). */
+export const AUDIT_ROLES: readonly Role[] = ['supervisor', 'admin'];
 /** County-level readers: 部门考核 (GET /assessment) and 反复出现的问题 (GET /optimization/recurring). */
 export const COUNTY_ROLES: readonly Role[] = ['coordinator', 'leader', 'supervisor', 'admin'];
 export const ASSESSMENT_ROLES = COUNTY_ROLES;

@@ -14,6 +14,7 @@ import {
   CalendarOutlined,
   ControlOutlined,
   MessageOutlined,
+  FileSearchOutlined,
   DashboardOutlined,
   FormOutlined,
   GiftOutlined,
@@ -28,7 +29,7 @@ import {
 import { useAuth, useUser } from '../auth/AuthContext';
 import { ApiError } from '../api/client';
 import { useDepartmentNames } from '../api/queries';
-import { ASSESSMENT_ROLES, canIntake, IMPORT_ROLES, RECURRING_ROLES, STATS_ROLES } from '../lib/roles';
+import { ASSESSMENT_ROLES, AUDIT_ROLES, canIntake, IMPORT_ROLES, RECURRING_ROLES, STATS_ROLES } from '../lib/roles';
 import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
@@ -48,6 +49,7 @@ const UsersPage = lazy(() => import('./admin/UsersPage'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage'));
 const SettingsPage = lazy(() => import('./admin/SettingsPage'));
 const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
+const AuditPage = lazy(() => import('./AuditPage'));
 
 interface MenuEntry {
   key: string;
@@ -73,6 +75,7 @@ const MENU: MenuEntry[] = [
       { key: '/optimization/typical-cases', label: '典型案例库', icon: <BookOutlined /> },
     ],
   },
+  { key: '/audit', label: '审计日志', icon: <FileSearchOutlined />, roles: AUDIT_ROLES },
   {
     key: 'admin',
     label: '系统管理',
@@ -220,6 +223,7 @@ export default function AppShell() {
                   <Route path="optimization/recurring" element={<RoleGate roles={RECURRING_ROLES}><RecurringPage /></RoleGate>} />
                   <Route path="optimization/packages" element={<PackagesPage />} />
                   <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
+                  <Route path="audit" element={<RoleGate roles={AUDIT_ROLES}><AuditPage /></RoleGate>} />
                   <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />

@@ -1,0 +1,69 @@
+/**
+ * The audit chain's actions and entities in words (审计日志). Pure: no I/O. Case actions are
+ * recorded as `case.<action>` and take the lifecycle table's own labels.
+ */
+import { ACTION_RULES, isCaseAction } from './case-lifecycle.js';
+
+/** Actions that are not case actions, with what they mean. */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  login: '登录',
+  login_failed: '登录失败',
+  logout: '退出登录',
+  'user.add': '新增用户',
+  'user.update': '修改用户',
+  'department.add': '新增部门',
+  'department.update': '修改部门',
+  'settings.update': '修改系统设置',
+  'calendar.save_year': '保存节假日日历',
+  'ledger.import': '导入台账',
+  'notification_template.save': '修改消息模板',
+  'notification_template.reset': '恢复默认消息模板',
+  'outbox.retry': '重新投递消息',
+  'package.create': '新建一件事一次办',
+  'package.update': '修改一件事一次办',
+  'typical_case.create': '新建典型案例',
+  'typical_case.publish': '发布典型案例',
+  'pii.seal': '加密历史反映人信息',
+  'case.intake': '登记反映件',
+  'case.import': '导入反映件',
+  'case.due_soon': '标记即将到期',
+  'case.overdue': '标记超期',
+  'case.measure_due_soon': '容缺承诺即将到期提醒',
+  'case.measure_overdue': '容缺承诺逾期',
+  'case.deadline_recomputed': '时限重新计算',
+};
+
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  case: '反映件',
+  cases: '反映件（批量）',
+  user: '用户',
+  department: '部门',
+  settings: '系统设置',
+  calendar: '节假日日历',
+  ledger: '台账',
+  notification_template: '消息模板',
+  outbox: '消息投递',
+  package: '一件事一次办',
+  typical_case: '典型案例',
+};
+
+export function auditActionLabel(action: string): string {
+  const known = AUDIT_ACTION_LABELS[action];
+  if (known) return known;
+  if (action.startsWith('case.')) {
+    const a = action.slice('case.'.length);
+    if (isCaseAction(a)) return ACTION_RULES[a].label;
+  }
+  return action;
+}
+
+export function auditEntityLabel(entityType: string): string {
+  return AUDIT_ENTITY_LABELS[entityType] ?? entityType;
+}
+
+/** Every action code with its label, for a filter: the fixed ones, then one per case action. */
+export function auditActionOptions(): Array<{ value: string; label: string }> {
+  const fixed = Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
+  const caseActions = Object.entries(ACTION_RULES).map(([a, r]) => ({ value: `case.${a}`, label: `${r.label}（反映件）` }));
+  return [...fixed, ...caseActions];
+}
