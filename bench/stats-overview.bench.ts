@@ -118,11 +118,13 @@ async function benchOne(kind: 'sqlite' | 'postgres', url: string): Promise<void>
 
 // BENCH_SQLITE_FILE keeps (and reuses) the generated SQLite database between runs.
 const keep = process.env.BENCH_SQLITE_FILE;
-const file = keep ?? path.join(os.tmpdir(), `bcs-bench-stats-${process.pid}.db`);
+// A folder of its own: the database and the data key written beside it on first open.
+const dir = keep ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-bench-stats-'));
+const file = keep ?? path.join(dir!, 'bench.db');
 try {
   if (process.env.BENCH_SKIP_SQLITE !== '1') await benchOne('sqlite', `sqlite:${file}`);
 } finally {
-  if (!keep) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 const admin = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL;
 if (admin) {
