@@ -279,6 +279,19 @@ const ZDate = z
   }, { error: '日期不存在' })
   .refine((v) => Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR, { error: `日期应在 ${MIN_YEAR}–${MAX_YEAR} 年之间` });
 
+/** `limit` of a cursor-paged list: 1–200, 50 when absent; out of range is a 400, not clamped. */
+const ZPageLimit = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return 50;
+    if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 200) {
+      ctx.addIssue({ code: 'custom', message: 'limit 应为 1–200 的整数' });
+      return z.NEVER;
+    }
+    return Number(v);
+  });
+
 /** List filters (GET /api/v1/cases and the ledger export). */
 export const ZCaseListQuery = z.object({
   status: z
@@ -313,17 +326,7 @@ export const ZCaseListQuery = z.object({
   /** Last completion on or after / on or before these Asia/Shanghai dates. */
   completedFrom: ZDate.optional(),
   completedTo: ZDate.optional(),
-  limit: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return 50;
-      if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 200) {
-        ctx.addIssue({ code: 'custom', message: 'limit 应为 1–200 的整数' });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+  limit: ZPageLimit,
   cursor: z.string().max(200, { error: '分页游标无效' }).optional(),
 });
 export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
@@ -341,17 +344,7 @@ export const ZAuditQuery = z.object({
   entityId: z.string().trim().max(64, { error: '对象编号不能超过 64 字' }).optional(),
   from: ZDate.optional(),
   to: ZDate.optional(),
-  limit: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return 50;
-      if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 200) {
-        ctx.addIssue({ code: 'custom', message: 'limit 应为 1–200 的整数' });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+  limit: ZPageLimit,
   cursor: z
     .string()
     .regex(/^[1-9]\d{0,14}$/, { error: '分页游标无效' })

@@ -122,14 +122,9 @@ export interface AuditFilter {
   toAt?: string;
 }
 
-export interface AuditRow {
+/** A record as stored: its entry, place in the chain and hash. */
+export interface AuditRow extends AuditEntry {
   seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  data: Record<string, unknown>;
   hash: string;
 }
 

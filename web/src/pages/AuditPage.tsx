@@ -8,6 +8,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Empty, Input, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { LoadMore } from '../components/LoadMore';
 import { api, ApiError } from '../api/client';
 import type { AuditRecord } from '../api/types';
 import { AUDIT_ENTITY_LABELS, auditActionOptions } from '../../../core/audit-actions';
@@ -240,16 +241,7 @@ export default function AuditPage() {
             }}
             locale={{ emptyText: <Empty description={hasFilters ? '没有符合条件的审计记录' : '暂无审计记录'} /> }}
           />
-          <div style={{ marginTop: 12, display: 'flex', alignItems: 'center', gap: 12 }}>
-            <Typography.Text type="secondary">
-              已显示 {rows.length} 条{query.hasNextPage ? '，还有更多' : ''}
-            </Typography.Text>
-            {query.hasNextPage && (
-              <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-                加载更多
-              </Button>
-            )}
-          </div>
+          <LoadMore shown={rows.length} unit="条" hasMore={query.hasNextPage} loading={query.isFetchingNextPage} onMore={() => void query.fetchNextPage()} />
         </>
       )}
     </Card>

@@ -9,6 +9,7 @@ import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress,
 import type { ColumnsType } from 'antd/es/table';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { CASE_STATUSES, CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS, STATUS_LABELS } from '../../../core/domain';
+import { LoadMore } from '../components/LoadMore';
 import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import { fetchWithProgress, formatBytes, saveBlob, type DownloadProgress } from '../lib/download';
 import type { CasePage, CaseSummary } from '../api/types';
@@ -377,16 +378,14 @@ export default function LedgerPage() {
               ),
             }}
           />
-          <div style={{ marginTop: 12, display: 'flex', alignItems: 'center', gap: 12 }}>
-            <Typography.Text type="secondary" data-testid="ledger-count">
-              已显示 {rows.length} 件{query.hasNextPage ? '，还有更多' : ''}
-            </Typography.Text>
-            {query.hasNextPage && (
-              <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
-                加载更多
-              </Button>
-            )}
-          </div>
+          <LoadMore
+            shown={rows.length}
+            unit="件"
+            hasMore={query.hasNextPage}
+            loading={query.isFetchingNextPage}
+            onMore={() => void query.fetchNextPage()}
+            testId="ledger-count"
+          />
         </>
       )}
     </Card>
