@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'typical_case.create': '新建典型案例',
   'typical_case.publish': '发布典型案例',
   'pii.seal': '加密历史反映人信息',
+  'pii.rotate': '更换数据密钥',
   'case.intake': '登记反映件',
   'case.import': '导入反映件',
   'case.due_soon': '标记即将到期',

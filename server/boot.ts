@@ -2,12 +2,12 @@
  * Opens and prepares the database: migrate, take the data key (and refuse one the database was not
  * sealed with), seal reporter data written before sealing existed, seed the official holiday calendar.
  */
-import { openDatabase, parseDatabaseUrl, type DatabaseHandle } from './db/dialect.js';
+import { isPostgres, openDatabase, parseDatabaseUrl, type DatabaseHandle } from './db/dialect.js';
 import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
-import { keyCheckOf, phoneIndex, resolveDataKey, seal, setDataKey, unseal, unsealNullable } from './security/pii.js';
+import { deriveKeys, keyCheckOf, phoneIndex, resolveDataKey, seal, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 import { maskPhone } from '../core/validation.js';
 
 export interface PrepareOptions {
@@ -102,4 +102,46 @@ export async function sealUnsealedReporters(db: Db, at: string, batch = 500): Pr
     );
   }
   return done;
+}
+
+/**
+ * Re-seals every reporter's fields under a new data key and records the new key's check value, in
+ * one transaction (all rows or none), with one audit record. Every server must be stopped first:
+ * one still running with the old key could not read what this writes (and refuses to restart).
+ */
+export async function rotateDataKey(db: Db, oldKey: Buffer, newKey: Buffer, at: string, actor: string): Promise<number> {
+  if (oldKey.equals(newKey)) throw new Error('新密钥与当前密钥相同');
+  const from = deriveKeys(oldKey);
+  const to = deriveKeys(newKey);
+  return db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('data_key_check').select('check_value').where('id', '=', 1);
+    if (isPostgres(trx)) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row || row.check_value !== keyCheckOf(oldKey)) throw new Error('当前数据密钥与数据库不符，无法更换');
+    let done = 0;
+    let after = 0;
+    for (;;) {
+      const rows = await trx
+        .selectFrom('cases')
+        .select(['id', 'reporter_name', 'reporter_phone', 'reporter_org_code'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(500)
+        .execute();
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const orgCode = r.reporter_org_code === null ? null : unseal(r.reporter_org_code, from);
+        await trx
+          .updateTable('cases')
+          .set(sealReporter({ name: unseal(r.reporter_name, from), phone: unseal(r.reporter_phone, from), orgCode }, to))
+          .where('id', '=', r.id)
+          .execute();
+        done++;
+      }
+      after = rows[rows.length - 1]!.id;
+    }
+    await trx.updateTable('data_key_check').set({ check_value: keyCheckOf(newKey), created_at: at }).where('id', '=', 1).execute();
+    await appendAudit(trx, { at, actor, action: 'pii.rotate', entityType: 'cases', entityId: '*', data: { resealed: done } });
+    return done;
+  });
 }

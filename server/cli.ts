@@ -13,7 +13,11 @@ import { insertDepartment, insertUser, isUniqueViolation, findDepartment } from 
 import { loadCalendar } from './calendar/calendar.repository.js';
 import { saveYearSchedule } from './calendar/calendar.service.js';
 import { systemClock } from './context.js';
-import type { DatabaseHandle } from './db/dialect.js';
+import { parseDatabaseUrl, type DatabaseHandle } from './db/dialect.js';
+import type { Db } from './db/database.js';
+import { rotateDataKey } from './boot.js';
+import { parseMasterKey, resolveDataKey } from './security/pii.js';
+import crypto from 'node:crypto';
 
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
@@ -24,6 +28,8 @@ const USAGE = `用法：bcs <命令>
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
   calendar import <文件.json>                导入某年节假日安排 {"year","holidays":[{date,name}],"workdays":[…]}（可为数组）
   calendar list                             列出已录入的年份
+  data-key rotate                           更换数据密钥并重新加密全部反映人信息（先停止所有服务）：
+                                            新密钥取自 BCS_NEW_DATA_KEY；使用密钥文件时可不设，自动生成并写回密钥文件
 环境变量 DATABASE_URL：不设置时使用 ./data/banchengshi.db；sqlite:<路径>；postgres://…`;
 
 type Out = { log: (s: string) => void; err: (s: string) => void; stdin: () => Promise<string> };
@@ -124,6 +130,9 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       out.log(`已新增用户 ${u.username}（${u.role}${u.department ? `，${u.department}` : ''}）`);
       return 0;
     }
+    if (cmd === 'data-key' && sub === 'rotate') {
+      return await rotateKeyCommand(db, env, at, out);
+    }
     if (cmd === 'audit' && sub === 'verify') {
       const r = await verifyAuditChain(db);
       if (r.ok) {
@@ -187,3 +196,41 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
   }
 }
 
+
+/**
+ * `bcs data-key rotate`: the new key from BCS_NEW_DATA_KEY, or (with a key file) a new random key
+ * written beside the old one first, moved into place only after the database has committed.
+ */
+async function rotateKeyCommand(db: Db, env: NodeJS.ProcessEnv, at: string, out: Out): Promise<number> {
+  const { kind, target } = parseDatabaseUrl(env.DATABASE_URL);
+  const current = resolveDataKey(kind === 'sqlite' ? target : null, env);
+  let newKey: Buffer;
+  let staged: string | null = null;
+  if (env.BCS_NEW_DATA_KEY) {
+    newKey = parseMasterKey(env.BCS_NEW_DATA_KEY, '环境变量 BCS_NEW_DATA_KEY ');
+  } else if (current.file) {
+    newKey = crypto.randomBytes(32);
+    staged = `${current.file}.new`;
+    fs.writeFileSync(staged, newKey.toString('hex') + '\n', { mode: 0o600 });
+  } else {
+    out.err('当前密钥来自环境变量 BCS_DATA_KEY：请用环境变量 BCS_NEW_DATA_KEY 提供新密钥（openssl rand -hex 32）');
+    return 2;
+  }
+  let count: number;
+  try {
+    count = await rotateDataKey(db, current.key, newKey, at, CLI_ACTOR.username);
+  } catch (e) {
+    if (staged) fs.rmSync(staged, { force: true });
+    out.err(`更换失败，数据未改动：${(e as Error).message}`);
+    return 1;
+  }
+  out.log(`已用新密钥重新加密 ${count} 件反映件的反映人信息。`);
+  if (staged && current.file) {
+    fs.renameSync(current.file, `${current.file}.old`);
+    fs.renameSync(staged, current.file);
+    out.log(`新密钥已写入 ${current.file}；旧密钥保存在 ${current.file}.old（只用于恢复更换前的备份，确认不再需要后请删除）。`);
+  } else {
+    out.log('请把各服务实例的 BCS_DATA_KEY 改为新密钥后再启动。');
+  }
+  return 0;
+}

@@ -23,11 +23,13 @@ export const SEALED_PREFIX = 'enc1:';
 const IV_BYTES = 16;
 const MAC_BYTES = 32;
 
-interface Keys {
+/** The sub-keys derived from one master key. */
+export interface DataKeys {
   enc: Buffer;
   mac: Buffer;
   index: Buffer;
 }
+type Keys = DataKeys;
 
 let keys: Keys | null = null;
 
@@ -40,14 +42,18 @@ export function parseMasterKey(text: string, where: string): Buffer {
   return Buffer.from(t, 'hex');
 }
 
-/** Sets this process's data key (boot does, from the environment or the key file). */
-export function setDataKey(master: Buffer): void {
+export function deriveKeys(master: Buffer): DataKeys {
   if (master.length !== 32) throw new Error('数据密钥须为 32 字节');
-  keys = {
+  return {
     enc: derive(master, 'bcs/pii/sm4').subarray(0, 16),
     mac: derive(master, 'bcs/pii/hmac'),
     index: derive(master, 'bcs/pii/index'),
   };
+}
+
+/** Sets this process's data key (boot does, from the environment or the key file). */
+export function setDataKey(master: Buffer): void {
+  keys = deriveKeys(master);
 }
 
 function current(): Keys {
@@ -65,8 +71,7 @@ export function isSealed(stored: string | null | undefined): boolean {
 }
 
 /** Seals a value: `enc1:` + base64url(iv ‖ SM4-CBC ciphertext ‖ HMAC-SM3(iv ‖ ciphertext)). */
-export function seal(plain: string): string {
-  const k = current();
+export function seal(plain: string, k: DataKeys = current()): string {
   const iv = crypto.randomBytes(IV_BYTES);
   const c = crypto.createCipheriv('sm4-cbc', k.enc, iv);
   const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
@@ -79,9 +84,8 @@ export function sealNullable(plain: string | null | undefined): string | null {
 }
 
 /** Opens a sealed value; a value without the prefix is returned as it is (not sealed yet). */
-export function unseal(stored: string): string {
+export function unseal(stored: string, k: DataKeys = current()): string {
   if (!isSealed(stored)) return stored;
-  const k = current();
   const b = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
   if (b.length < IV_BYTES + 16 + MAC_BYTES) throw new Error('加密数据已损坏');
   const iv = b.subarray(0, IV_BYTES);
@@ -101,8 +105,8 @@ export function unsealNullable(stored: string | null): string | null {
 const normalPhone = (phone: string) => phone.replace(/\D/g, '');
 
 /** Keyed blind index of a phone number (HMAC-SM3, 128 bits as hex): equal phones, equal index. */
-export function phoneIndex(phone: string): string {
-  return crypto.createHmac('sm3', current().index).update(normalPhone(phone)).digest('hex').slice(0, 32);
+export function phoneIndex(phone: string, k: DataKeys = current()): string {
+  return crypto.createHmac('sm3', k.index).update(normalPhone(phone)).digest('hex').slice(0, 32);
 }
 
 /**
@@ -135,7 +139,7 @@ export function resolveDataKey(
 }
 
 /** The stored columns of a reporter: sealed name, phone and code; masked phone and index in clear. */
-export function sealReporter(r: { name: string; phone: string; orgCode: string | null }): {
+export function sealReporter(r: { name: string; phone: string; orgCode: string | null }, k: DataKeys = current()): {
   reporter_name: string;
   reporter_phone: string;
   reporter_org_code: string | null;
@@ -143,10 +147,10 @@ export function sealReporter(r: { name: string; phone: string; orgCode: string |
   reporter_phone_index: string;
 } {
   return {
-    reporter_name: seal(r.name),
-    reporter_phone: seal(r.phone),
-    reporter_org_code: sealNullable(r.orgCode),
+    reporter_name: seal(r.name, k),
+    reporter_phone: seal(r.phone, k),
+    reporter_org_code: r.orgCode === null ? null : seal(r.orgCode, k),
     reporter_phone_masked: maskPhone(r.phone),
-    reporter_phone_index: phoneIndex(r.phone),
+    reporter_phone_index: phoneIndex(r.phone, k),
   };
 }
