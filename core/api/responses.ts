@@ -607,6 +607,7 @@ export const ZPublicProgress = z.object({
   receivedAt: ZShanghaiTime,
   department: z.string().nullable().describe('承办（牵头）部门名称'),
   dueAt: ZShanghaiTime.nullable().describe('办理时限'),
+  overdue: z.boolean().describe('已超过办理时限且仍在办理'),
   reply: z.string().nullable().describe('答复：办结后为办理结果，不予受理为说明'),
   rejectReason: z.string().nullable().describe('不予受理的原因类别（中文）'),
   appealRoute: z.string().nullable().describe('不予受理时的其他解决途径'),

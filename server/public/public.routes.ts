@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZPublicIntake } from '../../core/api/schemas.js';
-import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
+import { DEADLINE_STATUSES, REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -168,6 +168,8 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         receivedAt: formatShanghai(new Date(c.receivedAt)),
         department: c.leadDepartment ? (names.get(c.leadDepartment) ?? null) : null,
         dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
+        // Past the deadline and still being handled: said plainly (the county supervises it).
+        overdue: !!c.dueAt && DEADLINE_STATUSES.includes(c.status) && new Date(c.dueAt).getTime() < ctx.clock.now().getTime(),
         reply: done ? c.result : c.status === 'rejected' ? c.rejectExplanation : null,
         rejectReason: c.status === 'rejected' && c.rejectCategory ? (REJECT_CATEGORY_LABELS[c.rejectCategory as RejectCategory] ?? null) : null,
         appealRoute: c.status === 'rejected' ? rejectRouteText(c.rejectCategory) : null,

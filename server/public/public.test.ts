@@ -39,6 +39,23 @@ describe.each(DIALECTS)('public pages on %s', (kind) => {
     expect(wrongDigits.body).toBe(wrongNo.body);
   });
 
+  it('says plainly when a case being handled is past its deadline', async () => {
+    let c = (await api.as('clerk').post('/api/v1/cases', intakeBody({ reporter: { name: '钱七', phone: '13500004321', kind: 'person' } }))).body;
+    c = (await api.as('coord').post(`/api/v1/cases/${c.id}/actions/accept`, { version: c.version, problemType: 'materials' })).body;
+    c = (await api.as('coord').post(`/api/v1/cases/${c.id}/actions/dispatch`, { version: c.version, level: 1, leadDepartment: 'scjgj' })).body;
+    const look = async () =>
+      (await api.app.inject({ method: 'GET', url: `/api/v1/public/cases/${c.caseNo}?phoneLast4=4321`, remoteAddress: '10.7.0.1' })).json();
+    expect((await look()).overdue).toBe(false);
+    env.clock.advance(8 * 24 * 3600_000);
+    await api.relogin();
+    const late = await look();
+    expect(late.overdue).toBe(true);
+    expect(late.dueAt).toBe(c.dueAt);
+    c = (await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/sign`, { version: c.version })).body;
+    await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/complete`, { version: c.version, result: '已办结', repliedVia: 'phone' });
+    expect((await look()).overdue).toBe(false);
+  });
+
   it('answers 429 after more than 10 failed lookups per case number, and per client address', async () => {
     const { caseNo } = (await report()).json();
     for (let i = 0; i < 10; i++) {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import './test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from './App';
 import { jsonResponse } from './test/dom';
 import { setSession } from './api/client';
@@ -26,6 +26,23 @@ describe('the session in the browser', () => {
     render(<App />);
     expect(await screen.findByLabelText('用户名', undefined, { timeout: 5000 })).toBeTruthy();
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('keeps a link opened without a session and goes there after login', async () => {
+    window.history.replaceState(null, '', '/cases?status=closed');
+    fetchMock.mockImplementation(async (url: string) =>
+      url === '/api/v1/auth/login'
+        ? jsonResponse(200, { token: 't', csrfToken: 'c', user: coordinator })
+        : jsonResponse(200, { items: [], nextCursor: null, count: 0, overdue: 0, dueSoon: 0 }),
+    );
+    render(<App />);
+    const name = await screen.findByLabelText('用户名', undefined, { timeout: 5000 });
+    expect(window.location.pathname).toBe('/login');
+    expect(window.location.search).toBe(`?next=${encodeURIComponent('/cases?status=closed')}`);
+    fireEvent.change(name, { target: { value: 'coord' } });
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'secret-password' } });
+    fireEvent.click(screen.getByRole('button', { name: /登\s*录/ }));
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe('/cases?status=closed'), { timeout: 10_000 });
   });
 
   it('returns to the login page with 登录已过期 when the session has expired', async () => {

@@ -14,13 +14,14 @@ import { theme } from './theme';
 const AppShell = lazy(() => import('./pages/AppShell'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { status, notice } = useAuth();
+  const { status, loggedOut } = useAuth();
   const location = useLocation();
   if (status === 'checking') return <FullPageLoading />;
   if (status === 'anonymous') {
-    // After an expired session, come back to the same page; after logging out, start afresh.
+    // A link opened without a session, or an expired session: come back to the same page after
+    // logging in. After logging out, the next login starts afresh.
     const next = location.pathname + location.search;
-    return <Navigate to={notice && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'} replace />;
+    return <Navigate to={!loggedOut && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'} replace />;
   }
   return <>{children}</>;
 }

@@ -27,7 +27,8 @@
     text('rMatter', c.matter);
     text('rReceived', BCS.formatTime(c.receivedAt));
     text('rDept', c.department || (c.status === 'rejected' ? '' : '尚未交办'));
-    text('rDue', c.dueAt ? BCS.formatTime(c.dueAt) : '');
+    text('rDue', c.dueAt ? BCS.formatTime(c.dueAt) + (c.overdue ? '（已超过办理时限，县行管办正在督办）' : '') : '');
+    document.getElementById('rDue').className = c.overdue ? 'overdue' : '';
     text('rCompleted', c.completedAt ? BCS.formatTime(c.completedAt) : '');
     var box = document.getElementById('rReplyBox');
     var route = document.getElementById('rRoute');

@@ -15,6 +15,8 @@ interface AuthState {
   user: SessionUser | null;
   /** Why the user is on the login page (an expired session), shown there once. */
   notice: string | null;
+  /** True after the user logged out in this tab (the next login starts at the workbench). */
+  loggedOut: boolean;
   login(username: string, password: string): Promise<SessionUser>;
   logout(): Promise<void>;
   clearNotice(): void;
@@ -26,6 +28,7 @@ export function AuthProvider({ children, initialUser = null }: { children: React
   const [status, setStatus] = useState<Status>(initialUser ? 'authenticated' : hasSessionHint() ? 'checking' : 'anonymous');
   const [user, setUser] = useState<SessionUser | null>(initialUser);
   const [notice, setNotice] = useState<string | null>(null);
+  const [loggedOut, setLoggedOut] = useState(false);
 
   useEffect(() => {
     onUnauthorized(() => {
@@ -78,6 +81,7 @@ export function AuthProvider({ children, initialUser = null }: { children: React
     setSession(r.csrfToken);
     setUser(r.user);
     setNotice(null);
+    setLoggedOut(false);
     setStatus('authenticated');
     return r.user;
   }, []);
@@ -91,14 +95,15 @@ export function AuthProvider({ children, initialUser = null }: { children: React
     setSession(null);
     setUser(null);
     setNotice(null);
+    setLoggedOut(true);
     setStatus('anonymous');
   }, []);
 
   const clearNotice = useCallback(() => setNotice(null), []);
 
   const value = useMemo<AuthState>(
-    () => ({ status, user, notice, login, logout, clearNotice }),
-    [status, user, notice, login, logout, clearNotice],
+    () => ({ status, user, notice, loggedOut, login, logout, clearNotice }),
+    [status, user, notice, loggedOut, login, logout, clearNotice],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

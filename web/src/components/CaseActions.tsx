@@ -152,7 +152,7 @@ const textField = (name: string, label: string) => (
 
 const dateField = (name: string, label: string, required: boolean, extra?: string) => (
   <Form.Item label={label} name={name} extra={extra} rules={required ? [{ required: true, message: `请选择${label}` }] : []}>
-    <DatePicker disabledDate={pastDay} format="YYYY-MM-DD" style={{ width: 220 }} placeholder="选择日期（当日 23:59 截止）" />
+    <DatePicker disabledDate={pastDay} format="YYYY-MM-DD" style={{ width: 270 }} placeholder="选择日期（当日 23:59 截止）" />
   </Form.Item>
 );
 

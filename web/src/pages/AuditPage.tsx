@@ -12,9 +12,10 @@ import { LoadMore } from '../components/LoadMore';
 import { api, ApiError } from '../api/client';
 import type { AuditRecord } from '../api/types';
 import { AUDIT_ENTITY_LABELS, auditActionOptions } from '../../../core/audit-actions';
-import { STATUS_LABELS, type CaseStatus } from '../../../core/domain';
 import { dayjs, formatDateTime } from '../lib/time';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
+import { auditLines } from '../lib/audit';
+import { useDepartmentNames } from '../api/queries';
 
 interface AuditPage {
   items: AuditRecord[];
@@ -26,32 +27,12 @@ const FILTER_KEYS = ['actor', 'action', 'entityType', 'entityId', 'from', 'to'] 
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 50;
 
-/** Words for the keys the records use most; other keys are shown as they are. */
-const KEY_LABELS: Record<string, string> = {
-  caseNo: '编号',
-  from: '原状态',
-  to: '新状态',
-  version: '版本',
-  fields: '内容',
-  ip: 'IP',
-  dueAt: '时限',
-  reason: '原因',
-};
+const SELF_ACTIONS = new Set(['login', 'logout', 'login_failed']);
 
-/** The record's content in one line: keys in words, states by name, nested values as compact JSON. */
-export function dataSummary(data: Record<string, unknown>): string {
-  return Object.entries(data)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => {
-      const value =
-        (k === 'from' || k === 'to') && typeof v === 'string' && v in STATUS_LABELS
-          ? STATUS_LABELS[v as CaseStatus]
-          : typeof v === 'string'
-            ? v
-            : JSON.stringify(v);
-      return `${KEY_LABELS[k] ?? k}：${value}`;
-    })
-    .join('；');
+/** What to call the object of a record that is not a case: a user by username, else its id. */
+function objectName(r: AuditRecord): string {
+  if (r.entityType === 'user') return typeof r.data.username === 'string' ? r.data.username : SELF_ACTIONS.has(r.action) ? r.actor : (r.entityId ?? '');
+  return r.entityId && r.entityId !== '*' ? r.entityId : '';
 }
 
 export default function AuditPage() {
@@ -72,6 +53,8 @@ export default function AuditPage() {
     document.title = '审计日志 · 办成事';
   }, []);
   const { run, pending } = useSubmitGuard();
+  const departments = useDepartmentNames();
+  const summary = (r: AuditRecord) => auditLines(r, (code) => departments.get(code) ?? code).join('；');
   const [verification, setVerification] = useState<Verification | { error: string } | null>(null);
 
   const setFilters = (patch: Partial<Record<FilterKey, string | undefined>>) => {
@@ -122,15 +105,14 @@ export default function AuditPage() {
         r.entityType === 'case' && r.entityId ? (
           <Link to={`/cases/${r.entityId}`}>反映件 {r.caseNo ?? r.entityId}</Link>
         ) : (
-          `${r.entityLabel}${r.entityId && r.entityId !== '*' ? ` ${r.entityId}` : ''}`
+          `${r.entityLabel}${objectName(r) ? ` ${objectName(r)}` : ''}`
         ),
     },
     {
       title: '内容',
-      dataIndex: 'data',
-      render: (d: Record<string, unknown>) => (
-        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: dataSummary(d) }} style={{ margin: 0 }}>
-          {dataSummary(d) || '—'}
+      render: (_: unknown, r) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: summary(r) }} style={{ margin: 0 }}>
+          {summary(r) || '—'}
         </Typography.Paragraph>
       ),
     },
@@ -236,7 +218,17 @@ export default function AuditPage() {
             data-testid="audit-table"
             expandable={{
               expandedRowRender: (r) => (
-                <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(r.data, null, 2)}</pre>
+                <div>
+                  {auditLines(r, (code) => departments.get(code) ?? code).map((l, i) => (
+                    <div key={i}>{l}</div>
+                  ))}
+                  <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+                    原始记录（参与 SM3 哈希的内容）：
+                  </Typography.Text>
+                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all', color: '#595959' }}>
+                    {JSON.stringify({ seq: r.seq, at: r.at, actor: r.actor, action: r.action, entityType: r.entityType, entityId: r.entityId, data: r.data }, null, 2)}
+                  </pre>
+                </div>
               ),
             }}
             locale={{ emptyText: <Empty description={hasFilters ? '没有符合条件的审计记录' : '暂无审计记录'} /> }}

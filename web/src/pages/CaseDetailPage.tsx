@@ -76,6 +76,10 @@ export default function CaseDetailPage() {
   }
 
   const soon = settings?.dueSoonWorkingDays ?? 1;
+  // Whoever measured, called back, verified, issued or supervised also acted on the timeline, which
+  // carries their name: show people by name, not by login.
+  const people = new Map(c.events.map((e) => [e.by, e.byName]));
+  const who = (username: string) => (username === 'system' ? '系统' : (people.get(username) ?? username));
   const onUpdated = (u: CaseDetail) => {
     qc.setQueryData(['case', id], u);
     void qc.invalidateQueries({ queryKey: ['cases'] });
@@ -133,7 +137,7 @@ export default function CaseDetailPage() {
               type="warning"
               showIcon
               message={`延期申请待审批：申请延至 ${formatDateTime(c.pendingExtension.dueAt)}`}
-              description={`理由：${c.pendingExtension.reason}（${c.pendingExtension.by}，${formatDateTime(c.pendingExtension.at)}）`}
+              description={`理由：${c.pendingExtension.reason}（${who(c.pendingExtension.by)}，${formatDateTime(c.pendingExtension.at)}）`}
             />
           )}
           <CaseActions
@@ -228,7 +232,7 @@ export default function CaseDetailPage() {
             <Card title="措施" size="small">
               <Table
                 size="small"
-                rowKey={(_m, i) => String(i)}
+                rowKey={(m) => (m.id !== undefined ? String(m.id) : `${m.at}-${m.type}`)}
                 pagination={false}
                 dataSource={c.measures}
                 rowClassName={(m) => (m.missed ? 'measure-missed' : '')}
@@ -258,7 +262,7 @@ export default function CaseDetailPage() {
                       </div>
                     ),
                   },
-                  { title: '记录', render: (_: unknown, m) => `${m.by} ${formatDateTime(m.at)}` },
+                  { title: '记录', render: (_: unknown, m) => `${who(m.by)} ${formatDateTime(m.at)}` },
                 ]}
               />
             </Card>
@@ -283,7 +287,7 @@ export default function CaseDetailPage() {
                     { title: '级别', dataIndex: 'level', width: 64, render: (v: keyof typeof LEVEL_LABELS) => <span style={{ whiteSpace: 'nowrap' }}>{LEVEL_LABELS[v] ?? v}</span> },
                     { title: '牵头部门', dataIndex: 'leadDepartment', ellipsis: true, render: (v: string) => deptName(v) },
                     { title: '办理时限', dataIndex: 'dueAt', render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
-                    { title: '签发', dataIndex: 'issuedAt', render: (v: string, r) => <span style={{ whiteSpace: 'nowrap' }}>{formatDate(v)} {r.issuedBy}</span> },
+                    { title: '签发', dataIndex: 'issuedAt', render: (v: string, r) => `${formatDate(v)} ${who(r.issuedBy)}` },
                     {
                       title: '文书',
                       width: 96,
@@ -314,7 +318,7 @@ export default function CaseDetailPage() {
                   ))}
                   <Descriptions.Item label="结论">{c.callback.bad ? <Tag color="red">差评</Tag> : <Tag color="green">满意</Tag>}</Descriptions.Item>
                   <Descriptions.Item label="回访">
-                    {c.callback.by} {formatDateTime(c.callback.at)}（共 {c.callbackCount} 次）
+                    {who(c.callback.by)} {formatDateTime(c.callback.at)}（共 {c.callbackCount} 次）
                   </Descriptions.Item>
                   {c.callback.comment && <Descriptions.Item label="意见">{c.callback.comment}</Descriptions.Item>}
                 </Descriptions>
@@ -330,7 +334,7 @@ export default function CaseDetailPage() {
                   </Descriptions.Item>
                   <Descriptions.Item label="处理结果">{VERIFY_OUTCOME_LABELS[c.verification.outcome]}</Descriptions.Item>
                   <Descriptions.Item label="核查">
-                    {c.verification.by} {formatDateTime(c.verification.at)}
+                    {who(c.verification.by)} {formatDateTime(c.verification.at)}
                   </Descriptions.Item>
                   {c.verification.note && <Descriptions.Item label="核查意见">{c.verification.note}</Descriptions.Item>}
                 </Descriptions>
@@ -342,7 +346,7 @@ export default function CaseDetailPage() {
               <Card title="督办、通报与线索移送" size="small" data-testid="supervision-panel">
                 <Table
                   size="small"
-                  rowKey={(_r, i) => String(i)}
+                  rowKey={(r) => r.recordNo ?? `${r.kind}-${r.at}`}
                   pagination={false}
                   dataSource={c.supervisionRecords}
                   columns={[
@@ -351,7 +355,7 @@ export default function CaseDetailPage() {
                     { title: '部门', dataIndex: 'department', render: (v: string | null) => (v ? deptName(v) : '—') },
                     { title: '内容', dataIndex: 'text', render: (v: string) => <span className="bcs-pre">{v}</span> },
                     { title: '时限', dataIndex: 'dueAt', render: (v: string | null) => formatDateTime(v) },
-                    { title: '记录', render: (_: unknown, r) => `${r.by} ${formatDateTime(r.at)}` },
+                    { title: '记录', render: (_: unknown, r) => `${who(r.by)} ${formatDateTime(r.at)}` },
                   ]}
                 />
               </Card>

@@ -139,7 +139,8 @@ export default function StatsPage() {
     () => ({
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 40, right: 50, top: 30, bottom: 64 },
+      // containLabel: long rotated department names (县住房公积金管理中心) stay inside the chart.
+      grid: { left: 40, right: 50, top: 30, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: deptItems.map((d) => d.name), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: [
         { type: 'value', name: '件', minInterval: 1 },

@@ -294,7 +294,7 @@ export default function CalendarPage() {
           {known && (
             <Typography.Text type="secondary">
               来源：{known.source === 'official' ? '国务院办公厅通知（内置）' : known.source === 'admin' ? '管理员录入' : known.source}
-              {known.updatedBy ? `，${known.updatedBy}` : ''}
+              {known.updatedBy && known.updatedBy !== 'system' ? `，${known.updatedBy}` : ''}
             </Typography.Text>
           )}
           {dirty && <Tag color="gold">有未保存的修改</Tag>}
