@@ -9,7 +9,11 @@ import { api, ApiError } from '../api/client';
 import type { TypicalCase } from '../api/types';
 import { applyFieldErrors } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
+import { CASE_STATUSES } from '../../../core/domain';
 import { CaseSearchSelect } from './CaseSearchSelect';
+
+/** Cases that can be typical: any past 已登记 (as the case page offers it). */
+const TYPICAL_SOURCE_STATUSES = CASE_STATUSES.filter((s) => s !== 'received').join(',');
 
 export const TYPICAL_KIND_LABELS: Record<TypicalCase['kind'], string> = { good: '好的做法', negative: '反面典型' };
 
@@ -85,7 +89,7 @@ export function TypicalCaseDialog({
       >
         {!caseId && (
           <Form.Item name="caseId" label="反映件" rules={[{ required: true, message: '请选择反映件' }]}>
-            <CaseSearchSelect aria-label="反映件" />
+            <CaseSearchSelect aria-label="反映件" filters={{ status: TYPICAL_SOURCE_STATUSES }} />
           </Form.Item>
         )}
         <Form.Item name="kind" label="类型" rules={[{ required: true, message: '请选择类型' }]}>
