@@ -137,6 +137,10 @@ export default function DashboardPage() {
   const dueSoon = todo.data && todo.data.dueSoon > 0 ? (dueSoonList.data?.items ?? []) : [];
   const deptName = (code: string) => names.get(code) ?? code;
   const firstKind = kinds[0]?.kind ?? '';
+  // The card lists the first few; the link opens them all in the ledger.
+  const allOf = (k: { query: string; count: number } | undefined) =>
+    k && k.count > 0 ? <Link to={`/cases${k.query ? `?${k.query}` : ''}`}>全部 {k.count} 件</Link> : undefined;
+  const totalTodo = kinds.filter((k) => k.kind !== CO_KIND).reduce((n, k) => n + k.count, 0);
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -226,6 +230,7 @@ export default function DashboardPage() {
               <CaseList
                 testId="escalations"
                 title="待审批的提级申请"
+                extra={allOf(kinds[0])}
                 items={listOf(firstKind).items}
                 loading={listOf(firstKind).loading}
                 empty="没有待审批的提级申请"
@@ -237,6 +242,7 @@ export default function DashboardPage() {
                 <CaseList
                   testId="verifications"
                   title="待核查的差评"
+                  extra={allOf(kinds[0])}
                   items={listOf(firstKind).items}
                   loading={listOf(firstKind).loading}
                   empty="没有待核查的差评"
@@ -257,7 +263,11 @@ export default function DashboardPage() {
             {(user.role === 'clerk' || user.role === 'coordinator' || user.role === 'handler') && (
               <CaseList
                 testId="todo-list"
-                title="待我处理"
+                title={
+                  <span>
+                    待我处理 {totalTodo > mine.length && <Typography.Text type="secondary">（显示 {mine.length} / {totalTodo} 件，点上方待办卡片看全部）</Typography.Text>}
+                  </span>
+                }
                 items={mine}
                 loading={todo.isPending || lists.some((l) => l.isPending)}
                 empty="暂无待办"
