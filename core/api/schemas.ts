@@ -328,6 +328,11 @@ export const ZCaseListQuery = z.object({
   completedTo: ZDate.optional(),
   limit: ZPageLimit,
   cursor: z.string().max(200, { error: '分页游标无效' }).optional(),
+  /**
+   * Order: `received` (default, newest intake first) or `due` (earliest deadline first — only cases
+   * that have a deadline; the most urgent on top).
+   */
+  sort: z.enum(['received', 'due'], { error: 'sort 应为 received 或 due' }).optional(),
 });
 export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
 

@@ -333,6 +333,30 @@ export function decodeCursor(cursor: string): { receivedAt: string; id: number }
 }
 
 /** A search for a case number (2026-000123, or 2026-123) looks the number up instead of the text. */
+/** The cursor of a list ordered by deadline: after (dueAt, id). */
+export function encodeDueCursor(dueAt: string, id: number): string {
+  return Buffer.from(JSON.stringify(['due', dueAt, id])).toString('base64url');
+}
+
+export function decodeDueCursor(cursor: string): { dueAt: string; id: number } | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) &&
+      v.length === 3 &&
+      v[0] === 'due' &&
+      typeof v[1] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v[1]) &&
+      Number.isSafeInteger(v[2]) &&
+      (v[2] as number) > 0
+    )
+      return { dueAt: v[1], id: v[2] as number };
+  } catch {
+    /* not a cursor */
+  }
+  return null;
+}
+
 export function caseNoOf(q: string): string | null {
   const m = /^\s*(\d{4})-(\d{1,6})\s*$/.exec(q);
   return m ? `${m[1]}-${m[2]!.padStart(6, '0')}` : null;
@@ -343,7 +367,7 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
-export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon'> & {
+export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 'sort'> & {
   /** The latest deadline that still counts as due soon (UTC ISO); set by the caller from the calendar. */
   dueSoonUntil?: string;
 };
@@ -416,10 +440,11 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
 export async function listCases(
   db: Executor,
   f: CaseFilters,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; sort?: 'received' | 'due' },
   actor: Actor,
   now: Date,
 ): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
+  if (page.sort === 'due') return listByDeadline(db, f, { limit: page.limit, cursor: page.cursor }, actor, now);
   const c = page.cursor ? decodeCursor(page.cursor) : null;
   if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
   const tokens = f.q && !caseNoOf(f.q) ? queryTokens(f.q) : null;
@@ -450,6 +475,28 @@ export async function listCases(
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
   const last = items[items.length - 1];
   return { rows: items, nextCursor: more && last ? encodeCursor(last.receivedAt, last.id) : null };
+}
+
+/**
+ * One page ordered by deadline, earliest first (only cases with a deadline): keyset on (due_at, id).
+ * Text filters go through the same bigram match as the rest of the list.
+ */
+async function listByDeadline(
+  db: Executor,
+  f: CaseFilters,
+  page: { limit: number; cursor?: string },
+  actor: Actor,
+  now: Date,
+): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
+  const c = page.cursor ? decodeDueCursor(page.cursor) : null;
+  if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
+  let q = filteredCases(db, f, actor, now).where('due_at', 'is not', null);
+  if (c) q = q.where((eb) => eb.or([eb('due_at', '>', c.dueAt), eb.and([eb('due_at', '=', c.dueAt), eb('id', '>', c.id)])]));
+  const rows = await q.selectAll('cases').orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
+  const more = rows.length > page.limit;
+  const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
+  const last = items[items.length - 1];
+  return { rows: items, nextCursor: more && last?.dueAt ? encodeDueCursor(last.dueAt, last.id) : null };
 }
 
 /**

@@ -64,10 +64,10 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     app,
     { method: 'GET', url: '/cases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery, response: ZCasePage },
     async (_req, _reply, { query, actor }) => {
-      const { cursor, limit, dueSoon, ...rest } = query;
+      const { cursor, limit, dueSoon, sort, ...rest } = query;
       const now = ctx.clock.now();
       const filters = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
-      const page = await listCases(ctx.db, filters, { limit, cursor }, actor, now);
+      const page = await listCases(ctx.db, filters, { limit, cursor, sort }, actor, now);
       const deps = await presentDeps(ctx);
       return { items: page.rows.map((c) => presentCaseSummary(c, deps)), nextCursor: page.nextCursor };
     },

@@ -103,14 +103,15 @@ export default function DashboardPage() {
   const mineQuery = user.role === 'handler' && user.department ? toQuery({ lead: user.department }).slice(1) : '';
   const overdueList = useQuery({
     queryKey: ['dashboard', 'overdue', todo.data?.overdueQuery],
-    queryFn: () => listCases(todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`, SHOWN),
+    // The longest overdue first (the list API's deadline order).
+    queryFn: () => listCases(`${todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`}&sort=due`, SHOWN),
     enabled: watchDeadlines && !!todo.data && todo.data.overdue > 0,
   });
   // Due soon: filtered on the server (`dueSoon=true`, within the setting's working days).
   const dueSoonQuery = `dueSoon=true${mineQuery ? `&${mineQuery}` : ''}`;
   const dueSoonList = useQuery({
     queryKey: ['dashboard', 'due-soon', dueSoonQuery],
-    queryFn: () => listCases(dueSoonQuery, 50),
+    queryFn: () => listCases(`${dueSoonQuery}&sort=due`, 50),
     enabled: watchDeadlines && !!todo.data && todo.data.dueSoon > 0,
   });
   const completions = useQuery({
@@ -206,7 +207,7 @@ export default function DashboardPage() {
                 loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
                 empty="没有超期的反映件"
                 soon={soon}
-                extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}`}>全部</Link>}
+                extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
               />
               <CaseList
                 testId="due-soon-list"
@@ -219,7 +220,7 @@ export default function DashboardPage() {
                 loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
                 empty="近期没有到期的反映件"
                 soon={soon}
-                extra={<Link to={`/cases?${dueSoonQuery}`}>全部</Link>}
+                extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
               />
             </Space>
           </Col>

@@ -89,11 +89,19 @@ export default function LedgerPage() {
     setSp(next);
   };
 
+  /** `sort=due`: earliest deadline first (only cases with one); otherwise newest intake first. */
+  const sort = sp.get('sort') === 'due' ? 'due' : undefined;
+  const setSort = (v: 'due' | undefined) => {
+    const next = new URLSearchParams(sp);
+    if (v) next.set('sort', v);
+    else next.delete('sort');
+    setSp(next);
+  };
   const query = useInfiniteQuery({
-    queryKey: ['cases', filters],
+    queryKey: ['cases', filters, sort],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      api<CasePage>(`/cases${toQuery({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`, { signal }),
+      api<CasePage>(`/cases${toQuery({ ...filters, sort, limit: PAGE_SIZE, cursor: pageParam })}`, { signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
@@ -325,8 +333,18 @@ export default function LedgerPage() {
             {soon} 个工作日内到期
           </Tag>
         )}
+        <Select
+          aria-label="排序"
+          style={{ width: 190 }}
+          value={sort ?? 'received'}
+          onChange={(v: string) => setSort(v === 'due' ? 'due' : undefined)}
+          options={[
+            { value: 'received', label: '按登记时间（新→旧）' },
+            { value: 'due', label: '按办理时限（急→缓）' },
+          ]}
+        />
         {hasFilters && (
-          <Button type="link" onClick={() => setSp(new URLSearchParams())}>
+          <Button type="link" onClick={() => setSp(sort ? new URLSearchParams({ sort }) : new URLSearchParams())}>
             清除筛选
           </Button>
         )}
@@ -373,7 +391,9 @@ export default function LedgerPage() {
               emptyText: (
                 <Empty
                   image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={hasFilters ? '没有符合条件的反映件' : '暂无反映件'}
+                  description={
+                    (hasFilters ? '没有符合条件的反映件' : '暂无反映件') + (sort === 'due' ? '（按办理时限排序时只列出已交办、有时限的反映件）' : '')
+                  }
                 />
               ),
             }}
