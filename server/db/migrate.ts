@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-supervision.js';
 import * as m005 from './migrations/005-search.js';
 import * as m006 from './migrations/006-sealed-reporter.js';
 import * as m007 from './migrations/007-audit-index.js';
+import * as m008 from './migrations/008-due-order.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-search': m005,
   '006-sealed-reporter': m006,
   '007-audit-index': m007,
+  '008-due-order': m008,
 };
 
 class StaticProvider implements MigrationProvider {
