@@ -6,8 +6,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZPublicIntake } from '../../core/api/schemas.js';
-import { DEADLINE_STATUSES, REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
-import type { Actor } from '../../core/case-lifecycle.js';
+import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
+import { isOverdue, type Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { ZErrorResponse, ZPublicInfo, ZPublicProgress, ZPublicReceipt } from '../../core/api/responses.js';
@@ -169,7 +169,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         department: c.leadDepartment ? (names.get(c.leadDepartment) ?? null) : null,
         dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
         // Past the deadline and still being handled: said plainly (the county supervises it).
-        overdue: !!c.dueAt && DEADLINE_STATUSES.includes(c.status) && new Date(c.dueAt).getTime() < ctx.clock.now().getTime(),
+        overdue: isOverdue(c, ctx.clock.now()),
         reply: done ? c.result : c.status === 'rejected' ? c.rejectExplanation : null,
         rejectReason: c.status === 'rejected' && c.rejectCategory ? (REJECT_CATEGORY_LABELS[c.rejectCategory as RejectCategory] ?? null) : null,
         appealRoute: c.status === 'rejected' ? rejectRouteText(c.rejectCategory) : null,
