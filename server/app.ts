@@ -68,16 +68,15 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     // Long path segments reach the routes (and answer 401/404 like any other unknown id).
     routerOptions: { maxParamLength: 1000 },
     // A URL the router cannot even read (a broken %-escape) answers in the API's error shape.
-    frameworkErrors: (err, req, raw) => {
+    frameworkErrors: (_err, req, raw) => {
       const reply = raw as unknown as FastifyReply;
       if (!req.url.startsWith('/api/')) {
         return reply.status(400).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>请求有误</title><p>网址有误</p>');
       }
-      const credentials = !!req.headers.authorization || /(?:^|;\s*)bcs_session=/.test(req.headers.cookie ?? '');
+      const credentials = !!req.headers.authorization || (req.headers.cookie ?? '').split(/;\s*/).some((c) => c.startsWith(`${SESSION_COOKIE}=`));
       if (!credentials && !PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) {
         return reply.status(401).send(errorBody('UNAUTHENTICATED', '请先登录'));
       }
-      void err;
       return reply.status(404).send(errorBody('NOT_FOUND', '未找到该记录'));
     },
   });
