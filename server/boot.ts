@@ -7,8 +7,7 @@ import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
-import { deriveKeys, keyCheckOf, phoneIndex, resolveDataKey, seal, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
-import { maskPhone } from '../core/validation.js';
+import { deriveKeys, keyCheckOf, resolveDataKey, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 
 export interface PrepareOptions {
   /** The data key (32 bytes); otherwise BCS_DATA_KEY or the key file (server/security/pii.ts). */
@@ -81,13 +80,7 @@ export async function sealUnsealedReporters(db: Db, at: string, batch = 500): Pr
         const orgCode = unsealNullable(r.reporter_org_code);
         const u = await trx
           .updateTable('cases')
-          .set({
-            reporter_name: seal(unseal(r.reporter_name)),
-            reporter_phone: seal(phone),
-            reporter_org_code: orgCode === null ? null : seal(orgCode),
-            reporter_phone_masked: maskPhone(phone),
-            reporter_phone_index: phoneIndex(phone),
-          })
+          .set(sealReporter({ name: unseal(r.reporter_name), phone, orgCode }))
           .where('id', '=', r.id)
           .where('reporter_phone_index', 'is', null)
           .executeTakeFirst();

@@ -79,10 +79,6 @@ export function seal(plain: string, k: DataKeys = current()): string {
   return SEALED_PREFIX + Buffer.concat([iv, ct, mac]).toString('base64url');
 }
 
-export function sealNullable(plain: string | null | undefined): string | null {
-  return plain === null || plain === undefined ? null : seal(plain);
-}
-
 /** Opens a sealed value; a value without the prefix is returned as it is (not sealed yet). */
 export function unseal(stored: string, k: DataKeys = current()): string {
   if (!isSealed(stored)) return stored;
