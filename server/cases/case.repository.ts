@@ -314,49 +314,38 @@ export function encodeCursor(receivedAt: string, id: number): string {
   return Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { receivedAt: string; id: number } | null {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v[0]) &&
-      Number.isSafeInteger(v[1]) &&
-      (v[1] as number) > 0
-    )
-      return { receivedAt: v[0], id: v[1] as number };
-  } catch {
-    /* fallthrough */
-  }
-  return null;
-}
-
-/** A search for a case number (2026-000123, or 2026-123) looks the number up instead of the text. */
 /** The cursor of a list ordered by deadline: after (dueAt, id). */
 export function encodeDueCursor(dueAt: string, id: number): string {
   return Buffer.from(JSON.stringify(['due', dueAt, id])).toString('base64url');
 }
 
-export function decodeDueCursor(cursor: string): { dueAt: string; id: number } | null {
+const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A keyset position (instant, id) from a cursor, optionally tagged with its order; null when invalid. */
+function readKeyset(cursor: string, tag: string | null): { at: string; id: number } | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(v) &&
-      v.length === 3 &&
-      v[0] === 'due' &&
-      typeof v[1] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v[1]) &&
-      Number.isSafeInteger(v[2]) &&
-      (v[2] as number) > 0
-    )
-      return { dueAt: v[1], id: v[2] as number };
+    if (!Array.isArray(v)) return null;
+    const parts = tag === null ? v : v[0] === tag ? v.slice(1) : null;
+    if (parts && parts.length === 2 && typeof parts[0] === 'string' && STORED_INSTANT.test(parts[0]) && Number.isSafeInteger(parts[1]) && (parts[1] as number) > 0)
+      return { at: parts[0], id: parts[1] as number };
   } catch {
     /* not a cursor */
   }
   return null;
 }
 
+export function decodeCursor(cursor: string): { receivedAt: string; id: number } | null {
+  const k = readKeyset(cursor, null);
+  return k && { receivedAt: k.at, id: k.id };
+}
+
+export function decodeDueCursor(cursor: string): { dueAt: string; id: number } | null {
+  const k = readKeyset(cursor, 'due');
+  return k && { dueAt: k.at, id: k.id };
+}
+
+/** A search for a case number (2026-000123, or 2026-123) looks the number up instead of the text. */
 export function caseNoOf(q: string): string | null {
   const m = /^\s*(\d{4})-(\d{1,6})\s*$/.exec(q);
   return m ? `${m[1]}-${m[2]!.padStart(6, '0')}` : null;
