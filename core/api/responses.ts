@@ -146,7 +146,8 @@ const deadlineFields = {
     .describe('距时限的工作日数（当天为 0，超期为负）；不计时（未交办、已办结）时为 null'),
 };
 
-export const ZCaseSummary = z.object({
+/** The fields a case has in the list and in full alike. */
+const CASE_HEAD = {
   id: z.number().int(),
   caseNo: z.string().describe('反映件编号'),
   channel: z.enum(CHANNELS).describe('反映渠道'),
@@ -157,6 +158,10 @@ export const ZCaseSummary = z.object({
   leadDepartment: z.string().nullable().describe('牵头部门代码'),
   leadDepartmentName: z.string().nullable().describe('牵头部门名称'),
   coDepartments: z.array(z.string()).describe('协办部门代码'),
+};
+
+export const ZCaseSummary = z.object({
+  ...CASE_HEAD,
   reporter: z.object({
     name: z.string(),
     phone: z.string().describe('脱敏的电话号码，如 138****0000'),
@@ -246,16 +251,7 @@ export const ZSupervisionRecord = z.object({
  * it one named component of the OpenAPI document instead of a copy in every answer.
  */
 export const ZCase = z.object({
-  id: z.number().int(),
-  caseNo: z.string().describe('反映件编号'),
-  channel: z.enum(CHANNELS).describe('反映渠道'),
-  status: z.enum(CASE_STATUSES),
-  statusLabel: z.string().describe('状态中文名'),
-  level: ZLevel.nullable(),
-  problemType: z.enum(PROBLEM_TYPES).nullable().describe('问题类型（受理时认定）'),
-  leadDepartment: z.string().nullable().describe('牵头部门代码'),
-  leadDepartmentName: z.string().nullable().describe('牵头部门名称'),
-  coDepartments: z.array(z.string()).describe('协办部门代码'),
+  ...CASE_HEAD,
   coDepartmentNames: z.array(z.string()).describe('协办部门名称（顺序同 coDepartments）'),
   departmentCodes: z.array(z.string()).describe('登记时所涉部门代码'),
   reporter: z.object({

@@ -45,7 +45,8 @@ export interface DeadlineFields {
   workingDaysLeft: number | null;
 }
 
-export interface CaseSummary extends DeadlineFields {
+/** The fields a case has in the list and in full alike. */
+interface CaseHead extends DeadlineFields {
   id: number;
   caseNo: string;
   channel: Channel;
@@ -56,6 +57,9 @@ export interface CaseSummary extends DeadlineFields {
   leadDepartment: string | null;
   leadDepartmentName: string | null;
   coDepartments: string[];
+}
+
+export interface CaseSummary extends CaseHead {
   reporter: { name: string; phone: string; kind: ReporterKind; orgName: string | null };
   matter: string;
   receivedAt: string;
@@ -126,17 +130,7 @@ export interface AssignmentSheet {
   issuedBy: string;
 }
 
-export interface CaseDetail extends DeadlineFields {
-  id: number;
-  caseNo: string;
-  channel: Channel;
-  status: CaseStatus;
-  statusLabel: string;
-  level: Level | null;
-  problemType: ProblemType | null;
-  leadDepartment: string | null;
-  leadDepartmentName: string | null;
-  coDepartments: string[];
+export interface CaseDetail extends CaseHead {
   coDepartmentNames: string[];
   departmentCodes: string[];
   reporter: { name: string; phone: string; kind: ReporterKind; orgName: string | null; orgCode: string | null };
