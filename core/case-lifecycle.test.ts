@@ -3,6 +3,7 @@
  * each action changes. Pure and table-driven: the expectations below are written from the
  * contract, not read back from the transition table in case-lifecycle.ts.
  */
+import { isOverdue } from './clocks.js';
 import { describe, expect, it } from 'vitest';
 import {
   ACTION_RULES,
@@ -13,7 +14,6 @@ import {
   canSeeCase,
   decide,
   isCaseAction,
-  isOverdue,
   type Actor,
   type CaseAction,
   type CaseCommand,

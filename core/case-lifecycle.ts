@@ -17,11 +17,14 @@ import type {
   Role,
   VerifyOutcome,
 } from './domain.js';
-import { DEADLINE_STATUSES, RATING_ASPECTS, TERMINAL_STATUSES } from './domain.js';
+import { RATING_ASPECTS } from './domain.js';
+import { isTerminalStatus } from './clocks.js';
 import { deadlineFor, type WorkCalendar } from './working-days.js';
 
-/** Who is acting. Handlers are always bound to one department. */
+/** A signed-in member of staff acting. Handlers are always bound to one department. */
 export interface Actor {
+  /** Staff (the default); see {@link PublicReporter} for the reporter acting without a login. */
+  kind?: 'staff';
   userId: number;
   username: string;
   name: string;
@@ -29,6 +32,17 @@ export interface Actor {
   /** Department code; required for handlers, null for county-level roles. */
   department: string | null;
 }
+
+/**
+ * The reporter (反映人) acting without a login: files an online report (网上平台). Holds no staff
+ * permission and takes no case action; recorded on the timeline and in the audit chain as `public`.
+ */
+export interface PublicReporter {
+  kind: 'public';
+  username: 'public';
+  name: string;
+}
+export const PUBLIC_REPORTER: PublicReporter = Object.freeze({ kind: 'public', username: 'public', name: '网上平台' });
 
 /** What the rules need to know of a case. Instants are UTC ISO strings. */
 export interface CaseState {
@@ -297,14 +311,8 @@ export function canSeeCase(c: Pick<CaseState, 'leadDepartment' | 'coDepartments'
   return c.leadDepartment === actor.department || c.coDepartments.includes(actor.department);
 }
 
-/** Whether the case is past its deadline and not yet completed (超期). A derived flag, not a state. */
-export function isOverdue(c: Pick<CaseState, 'status' | 'dueAt'>, now: Date): boolean {
-  if (!c.dueAt || !DEADLINE_STATUSES.includes(c.status)) return false;
-  return Date.parse(c.dueAt) < now.getTime();
-}
-
 function stateAllows(rule: ActionRule, c: CaseState, now: Date | undefined): boolean {
-  const inState = rule.from === 'any' ? true : rule.from === 'open' ? !TERMINAL_STATUSES.includes(c.status) : rule.from.includes(c.status);
+  const inState = rule.from === 'any' ? true : rule.from === 'open' ? !isTerminalStatus(c.status) : rule.from.includes(c.status);
   return inState && (!rule.guard || rule.guard(c, now));
 }
 

@@ -50,10 +50,7 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   verifying: '核查督办中',
   closed: '已归档',
 };
-/** States in which nothing more can happen to a case. */
-export const TERMINAL_STATUSES: readonly CaseStatus[] = ['rejected', 'closed'];
-/** States in which a passed deadline makes the case overdue (超期): not yet completed, clock running. */
-export const DEADLINE_STATUSES: readonly CaseStatus[] = ['assigned', 'in_progress', 'escalating'];
+// What a state means for the deadline (clock running, completed, terminal) is in clocks.ts.
 
 /** The five problem types of the plan, each with the plan's own words. */
 export const PROBLEM_TYPES = [

@@ -24,6 +24,7 @@ import { registerPublicRoutes } from './public/public.routes.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
 import { registerNotificationRoutes } from './notifications/notification.routes.js';
 import { registerPublicPages } from './public/public.pages.js';
+import type { Permission } from '../core/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,7 +32,7 @@ declare module 'fastify' {
     session: SessionInfo | null;
   }
   interface FastifyContextConfig {
-    auth?: 'public' | readonly string[];
+    auth?: 'public' | Permission;
   }
 }
 

@@ -5,6 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../core/case-lifecycle.js';
+import { ROLE_LABELS } from '../core/domain.js';
+import { can, rolesWith, type Permission } from '../core/permissions.js';
 import { describeIssues } from '../core/api/schemas.js';
 import { API_ERROR_CODES, ZErrorResponse, errorResponse, type ApiErrorCode } from '../core/api/responses.js';
 import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from './errors.js';
@@ -24,8 +26,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   /** Longer Markdown description for the OpenAPI document. */
   description?: string;
   tag: string;
-  /** Roles allowed; undefined = any signed-in user; 'public' = no login. */
-  auth?: 'public' | readonly string[];
+  /** The permission required (core/permissions.ts); undefined = any signed-in user; 'public' = no login. */
+  auth?: 'public' | Permission;
   body?: B;
   query?: Q;
   /** Validate the body inside the handler (when the contract puts 404 before 400). */
@@ -48,7 +50,7 @@ interface DocEntry {
   summary: string;
   description?: string;
   tag: string;
-  auth?: 'public' | readonly string[];
+  auth?: 'public' | Permission;
   body?: z.ZodType;
   query?: z.ZodType;
   responses?: Record<number, string>;
@@ -119,7 +121,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       const actor = spec.auth === 'public' ? (req.actor as Actor) : requireActor(req);
       const body = spec.body ? parseWith(spec.body, req.body) : undefined;
       const query = spec.query ? parseWith(spec.query, req.query) : undefined;
-      if (spec.auth && spec.auth !== 'public' && !spec.auth.includes(actor.role)) {
+      if (spec.auth && spec.auth !== 'public' && !can(actor.role, spec.auth)) {
         throw new AppError('FORBIDDEN', '您的角色无权访问此功能');
       }
       return handler(req, reply, { body: body as any, query: query as any, actor });
@@ -195,7 +197,7 @@ function errorCodes(r: DocEntry): number[] {
   if (r.body || r.query || r.multipart) out.add(400);
   if (r.auth !== 'public') out.add(401);
   // Role-restricted routes, and every cookie-authenticated write (CSRF).
-  if (Array.isArray(r.auth) || (r.auth !== 'public' && r.method !== 'GET')) out.add(403);
+  if ((r.auth && r.auth !== 'public') || (r.auth !== 'public' && r.method !== 'GET')) out.add(403);
   if (/:\w+/.test(r.url)) out.add(404);
   if (r.rateLimited) out.add(429);
   return [...out].sort((a, b) => a - b);
@@ -284,7 +286,7 @@ export function openApiDocument(): unknown {
       summary: r.summary,
       tags: [r.tag],
       security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
-      description: [r.auth && r.auth !== 'public' ? `角色：${r.auth.join('、')}` : r.auth === 'public' ? '无需登录' : '任何已登录用户', r.description].filter(Boolean).join('\n\n'),
+      description: [r.auth && r.auth !== 'public' ? `角色：${rolesWith(r.auth).map((x) => ROLE_LABELS[x]).join('、')}` : r.auth === 'public' ? '无需登录' : '任何已登录用户', r.description].filter(Boolean).join('\n\n'),
       parameters: [...params, ...query],
       ...requestBody,
       responses: responsesOf(r, named),

@@ -139,6 +139,7 @@ const deadlineFields = {
   dueAt: ZShanghaiTime.nullable().describe('办理时限（+08:00）；交办前为 null'),
   dueProvisional: z.boolean().describe('时限是临时的：所跨年份的节假日安排尚未录入'),
   overdue: z.boolean().describe('已超期：未办结且时限已过'),
+  dueSoon: z.boolean().describe('即将到期：时限未过，且不晚于今日起第 N 个工作日结束（N 为系统设置 dueSoonWorkingDays）'),
   workingDaysLeft: z
     .number()
     .int()

@@ -8,7 +8,6 @@ import { getSettings } from '../settings/settings.repository.js';
 import { assessDepartments } from './assessment.js';
 import { assessmentDocx, assessmentXlsx, formulaText } from './assessment.documents.js';
 
-const ROLES = ['coordinator', 'leader', 'supervisor', 'admin'] as const;
 const ZPeriod = ZStatsQuery.omit({ department: true });
 
 function attachment(name: string): string {
@@ -22,11 +21,11 @@ export function registerAssessmentRoutes(app: FastifyInstance, ctx: AppContext):
     const rows = await assessDepartments(ctx.db, q, ctx.clock.now(), settings.assessment);
     return { rows, settings };
   };
-  route(app, { method: 'GET', url: '/assessment', summary: '部门考核：分部门统计、通报与差评属实、得分与排名', tag: '考核', auth: ROLES, query: ZPeriod, response: ZAssessment }, async (_r, _p, { query }) => {
+  route(app, { method: 'GET', url: '/assessment', summary: '部门考核：分部门统计、通报与差评属实、得分与排名', tag: '考核', auth: 'readAssessment', query: ZPeriod, response: ZAssessment }, async (_r, _p, { query }) => {
     const { rows, settings } = await load(query);
     return { from: query.from, to: query.to, formula: { ...settings.assessment, text: formulaText(settings.assessment) }, items: rows };
   });
-  route(app, { method: 'GET', url: '/assessment.xlsx', summary: '部门考核导出 Excel', tag: '考核', auth: ROLES, query: ZPeriod, produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, async (_r, reply, { query }) => {
+  route(app, { method: 'GET', url: '/assessment.xlsx', summary: '部门考核导出 Excel', tag: '考核', auth: 'readAssessment', query: ZPeriod, produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, async (_r, reply, { query }) => {
     const { rows, settings } = await load(query);
     const buf = await assessmentXlsx(rows, query, settings.assessment);
     return reply
@@ -34,7 +33,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, ctx: AppContext):
       .header('content-disposition', attachment(`部门考核-${query.from}-${query.to}.xlsx`))
       .send(buf);
   });
-  route(app, { method: 'GET', url: '/assessment.docx', summary: '考核情况通报（Word 讨论稿）', tag: '考核', auth: ROLES, query: ZPeriod, produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }, async (_r, reply, { query }) => {
+  route(app, { method: 'GET', url: '/assessment.docx', summary: '考核情况通报（Word 讨论稿）', tag: '考核', auth: 'readAssessment', query: ZPeriod, produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }, async (_r, reply, { query }) => {
     const { rows, settings } = await load(query);
     const buf = await assessmentDocx(rows, query, settings.assessment, settings.countyName);
     return reply

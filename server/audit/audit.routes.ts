@@ -8,7 +8,6 @@ import { formatShanghai } from '../../core/working-days.js';
 import { listAuditRecords, verifyAuditChain } from './audit.repository.js';
 import { validation } from '../errors.js';
 
-const AUDITORS = ['supervisor', 'admin'] as const;
 
 /** Start (00:00:00) or end (23:59:59.999) of a Shanghai calendar day, as a stored UTC instant. */
 const dayEdge = (day: string, edge: 'start' | 'end') =>
@@ -17,7 +16,7 @@ const dayEdge = (day: string, edge: 'start' | 'end') =>
 export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/audit/verify', summary: '校验审计链（县纪委监委、系统管理员）', tag: '审计', auth: AUDITORS, response: ZAuditVerification },
+    { method: 'GET', url: '/audit/verify', summary: '校验审计链（县纪委监委、系统管理员）', tag: '审计', auth: 'readAuditRecords', response: ZAuditVerification },
     async () => verifyAuditChain(ctx.db),
   );
 
@@ -28,7 +27,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
       url: '/audit/records',
       summary: '审计日志（县纪委监委、系统管理员）：按操作人、操作、对象、日期筛选，最新在前，游标分页',
       tag: '审计',
-      auth: AUDITORS,
+      auth: 'readAuditRecords',
       query: ZAuditQuery,
       response: ZAuditRecordPage,
     },

@@ -61,7 +61,7 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext): v
   });
   route(
     app,
-    { method: 'PUT', url: '/calendar/years/:year', summary: '录入或修改某年节假日安排（系统管理员）；重新计算该年内的临时时限', tag: '工作日历', auth: ['admin'], body: ZYearBody, response: ZSaveYearResult },
+    { method: 'PUT', url: '/calendar/years/:year', summary: '录入或修改某年节假日安排（系统管理员）；重新计算该年内的临时时限', tag: '工作日历', auth: 'manageCalendar', body: ZYearBody, response: ZSaveYearResult },
     async (req, _reply, { body, actor }) => {
       const year = Number((req.params as { year: string }).year);
       return saveYearSchedule(ctx, { year, ...body }, actor, 'admin');

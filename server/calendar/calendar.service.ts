@@ -1,4 +1,5 @@
 /** Entering a year's holiday schedule, and recomputing the provisional deadlines it settles. */
+import { CLOCK_RUNNING_STATUSES } from '../../core/clocks.js';
 import { buildCalendar, deadlineFor, formatShanghai, validateYearSchedule, type YearSchedule } from '../../core/working-days.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
@@ -30,7 +31,7 @@ export async function saveYearSchedule(ctx: AppContext, raw: unknown, actor: Pic
       .select(['id', 'case_no', 'due_at', 'deadline_start_at', 'deadline_days', 'version'])
       .where('due_provisional', '=', 1)
       .where('deadline_start_at', 'is not', null)
-      .where('status', 'not in', ['completed', 'closed', 'rejected', 'verifying'])
+      .where('status', 'in', [...CLOCK_RUNNING_STATUSES])
       .execute();
     const recomputed: SaveYearResult['recomputed'] = [];
     for (const c of cases) {

@@ -1,7 +1,8 @@
 /** Shapes cases for the API: full detail for one case, a masked summary for lists. */
-import { allowedActions, isOverdue, type Actor } from '../../core/case-lifecycle.js';
+import { allowedActions, type Actor } from '../../core/case-lifecycle.js';
+import { isDueSoon, isOverdue, workingDaysLeft } from '../../core/clocks.js';
 import { STATUS_LABELS } from '../../core/domain.js';
-import { formatShanghai, workingDaysBetween, type WorkCalendar } from '../../core/working-days.js';
+import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { CaseRecord, TimelineEvent } from './case.repository.js';
 
@@ -11,16 +12,17 @@ export interface PresentDeps {
   now: Date;
   calendar: WorkCalendar;
   departmentNames: Map<string, string>;
+  /** The setting: how many working days before a deadline count as due soon. */
+  dueSoonWorkingDays: number;
 }
 
 function deadline(c: CaseRecord, d: PresentDeps) {
-  const open = c.dueAt !== null && !['completed', 'closed', 'rejected', 'verifying'].includes(c.status);
   return {
     dueAt: iso(c.dueAt),
     dueProvisional: c.dueProvisional,
     overdue: isOverdue(c, d.now),
-    /** Working days from today to the deadline's day (0 on the day itself, negative once passed); null when no clock runs. */
-    workingDaysLeft: open && c.dueAt ? workingDaysBetween(d.now, new Date(c.dueAt), d.calendar) : null,
+    dueSoon: isDueSoon(c, d.now, d.calendar, d.dueSoonWorkingDays),
+    workingDaysLeft: workingDaysLeft(c, d.now, d.calendar),
   };
 }
 

@@ -1,7 +1,8 @@
 /** Data access for the case aggregate: plain functions over a database or a transaction. */
+import { CLOCK_RUNNING_STATUSES } from '../../core/clocks.js';
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
-import { DEADLINE_STATUSES, type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
+import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
 import type { Insertable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.js';
 import { applyRollup, type RollupSource } from '../stats/rollup.js';
@@ -357,7 +358,7 @@ function likePattern(q: string): string {
 }
 
 export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 'sort'> & {
-  /** The latest deadline that still counts as due soon (UTC ISO); set by the caller from the calendar. */
+  /** The latest deadline that still counts as due soon (UTC ISO): `dueSoonCutoff()` of core/clocks.ts. */
   dueSoonUntil?: string;
 };
 
@@ -386,7 +387,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.lead) q = q.where('lead_department', '=', f.lead);
   if (f.matter) q = q.where('matter', '=', f.matter);
   if (f.dueSoonUntil) {
-    q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
+    q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   }
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
@@ -399,7 +400,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.receivedTo) q = q.where('received_date', '<=', f.receivedTo);
   const nowIso = now.toISOString();
   if (f.overdue === true) {
-    q = q.where('status', 'in', [...DEADLINE_STATUSES]).where('due_at', '<', nowIso);
+    q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '<', nowIso);
   }
   const caseNo = f.q ? caseNoOf(f.q) : null;
   const tokens = f.q && !caseNo ? queryTokens(f.q) : null;

@@ -11,20 +11,20 @@ import { findVisibleCase, listAssignmentSheets, listCases, listEvents, listMeasu
 import { presentCase, presentCaseSummary, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
-import { deadlineFor } from '../../core/working-days.js';
+import { dueSoonCutoff } from '../../core/clocks.js';
 import { measureFlags } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
-/** The latest deadline that counts as due soon now: end of the setting's N-th working day from today. */
+/** The latest deadline that counts as due soon now (core/clocks.ts `dueSoonCutoff`), UTC ISO. */
 export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> {
   const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
-  return deadlineFor(now, settings.dueSoonWorkingDays, calendar).dueAt.toISOString();
+  return dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString();
 }
 
 export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
-  const [calendar, depts] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db)]);
-  return { now: ctx.clock.now(), calendar, departmentNames: new Map(depts.map((d) => [d.code, d.name])) };
+  const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db), getSettings(ctx.db)]);
+  return { now: ctx.clock.now(), calendar, departmentNames: new Map(depts.map((d) => [d.code, d.name])), dueSoonWorkingDays: settings.dueSoonWorkingDays };
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {

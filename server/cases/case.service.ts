@@ -3,7 +3,8 @@
  * timeline event, measures / assignment sheet, outbox messages and, last, the audit record.
  */
 import type { z } from 'zod';
-import { checkAgainstCase, decide, isCaseAction, type Actor, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
+import { can } from '../../core/permissions.js';
+import { checkAgainstCase, decide, isCaseAction, type Actor, type PublicReporter, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
@@ -31,7 +32,6 @@ import {
   type CaseRecord,
 } from './case.repository.js';
 
-export const INTAKE_ROLES = ['clerk', 'coordinator'] as const;
 
 /** Number prefixes of supervision records: 督办, 通报, 线索移送. */
 const SUPERVISION_PREFIX = { supervise: '督办', circulate: '通报', referral: '移送' } as const;
@@ -51,7 +51,8 @@ async function assertDepartmentsExist(db: Executor, fields: Array<[string, strin
   if (details.length) throw validation(details);
 }
 
-function actorOf(a: Actor) {
+function actorOf(a: Actor | PublicReporter) {
+  if (a.kind === 'public') return { username: a.username, name: a.name, role: 'public' };
   return { username: a.username, name: a.name, role: a.role };
 }
 
@@ -67,12 +68,13 @@ export interface IntakeResult {
 export async function intakeCase(
   ctx: AppContext,
   rawBody: unknown,
-  actor: Actor,
-  opts: { idempotencyKey?: string; channelOverride?: 'online'; allowPublic?: boolean } = {},
+  actor: Actor | PublicReporter,
+  opts: { idempotencyKey?: string } = {},
 ): Promise<IntakeResult> {
-  const body = parseOr400(ZIntake, opts.channelOverride ? { ...(rawBody as object), channel: opts.channelOverride } : rawBody);
+  // A reporter's own online report is always of the online channel (网上平台).
+  const body = parseOr400(ZIntake, actor.kind === 'public' ? { ...(rawBody as object), channel: 'online' } : rawBody);
   await assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]);
-  if (!opts.allowPublic && !(INTAKE_ROLES as readonly string[]).includes(actor.role)) {
+  if (actor.kind !== 'public' && !can(actor.role, 'intake')) {
     throw forbidden('只有受理员和县行管办可以登记反映件');
   }
   const key = opts.idempotencyKey;
@@ -85,7 +87,7 @@ export async function intakeCase(
     const prior = await ctx.db
       .selectFrom('idempotency_keys')
       .selectAll()
-      .where('user_id', '=', actor.userId)
+      .where('user_id', '=', actor.kind === 'public' ? 0 : actor.userId)
       .where('key', '=', key)
       .executeTakeFirst();
     if (!prior) return null;
@@ -151,7 +153,7 @@ export async function intakeCase(
         updated_at: at,
       });
       if (key !== undefined) {
-        await trx.insertInto('idempotency_keys').values({ user_id: actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
+        await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
       }
       await appendEvent(trx, id, {
         type: 'intake',

@@ -2,12 +2,12 @@
  * What the 工作台 needs in one call each: the caller's to-do counted by kind (with the ledger
  * query that lists them), overdue and due-soon counts, and recent activity on visible cases.
  */
+import { dueSoonCutoff } from '../../core/clocks.js';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { DEADLINE_STATUSES, type CaseStatus } from '../../core/domain.js';
+import type { CaseStatus } from '../../core/domain.js';
 import type { Actor } from '../../core/case-lifecycle.js';
-import { workingDaysBetween } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { ZActivity, ZTodo } from '../../core/api/responses.js';
@@ -84,13 +84,8 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): 
     const mine: Partial<CaseFilters> = actor.role === 'handler' ? { lead: actor.department ?? '' } : {};
     const overdue = await count(ctx, { ...mine, overdue: true }, actor);
     const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
-    const soon = await filteredCases(ctx.db, mine as CaseFilters, actor, now)
-      .where('status', 'in', [...DEADLINE_STATUSES])
-      .where('due_at', '>=', now.toISOString())
-      .where('due_at', '<', new Date(now.getTime() + 14 * 86400_000).toISOString())
-      .select('due_at')
-      .execute();
-    const dueSoon = soon.filter((r) => workingDaysBetween(now, new Date(r.due_at!), calendar) <= settings.dueSoonWorkingDays).length;
+    // The same filter as the list behind the card (`dueSoon=true`): one cutoff, core/clocks.ts.
+    const dueSoon = await count(ctx, { ...mine, dueSoonUntil: dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString() }, actor);
     return { items, overdue, overdueQuery: queryString({ ...mine, overdue: true }), dueSoon, dueSoonWorkingDays: settings.dueSoonWorkingDays };
   });
 

@@ -1,4 +1,5 @@
 /** Documents: 交办单 (Word and print view), 回执 (print page with QR code), 台账 export, template and import (Excel). */
+import { can } from '../../core/permissions.js';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -15,7 +16,7 @@ import { listDepartments } from '../users/user.repository.js';
 import { loadAssignmentSheet, renderAssignmentSheetDocx, renderAssignmentSheetHtml } from './assignment-sheet.js';
 import { countLedgerRows, ExportAborted, writeLedger } from './ledger-export.js';
 import { contentDisposition } from './ledger-format.js';
-import { IMPORT_ROLES, MAX_IMPORT_BYTES, openWorkbook, locateLedger, validateLedger, writeImport } from './ledger-import.js';
+import { MAX_IMPORT_BYTES, openWorkbook, locateLedger, validateLedger, writeImport } from './ledger-import.js';
 import { buildLedgerTemplate } from './ledger-template.js';
 import { loadReceipt, renderReceiptHtml } from './receipt.js';
 import { sendPrintPage } from './print-page.js';
@@ -194,7 +195,7 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
           const shown = checked.issues.length >= 1000 ? '（仅列出前 1000 处）' : '';
           throw new AppError('VALIDATION', `台账有 ${checked.issues.length} 处错误${shown}，未导入任何数据，请改正后重新上传`, checked.issues);
         }
-        if (!IMPORT_ROLES.includes(actor.role)) throw forbidden('只有县行管办和系统管理员可以导入台账');
+        if (!can(actor.role, 'importLedger')) throw forbidden('只有县行管办和系统管理员可以导入台账');
         return writeImport(ctx, checked.value, file, actor);
       },
     );

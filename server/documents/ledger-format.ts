@@ -3,7 +3,7 @@
  * and the conversions between our instants and Excel dates. Shared by the export, the template
  * and the import, so that a file we write can be read back.
  */
-import { isOverdue } from '../../core/case-lifecycle.js';
+import { isOverdue } from '../../core/clocks.js';
 import {
   RATING_ASPECT_LABELS,
   RATING_ASPECTS,

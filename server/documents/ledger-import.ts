@@ -8,6 +8,7 @@
  * audit record for the whole import. A number already in the database is the same case and is
  * skipped, so importing the same file twice creates nothing new.
  */
+import { COMPLETED_STATUSES, UNDISPATCHED_STATUSES } from '../../core/clocks.js';
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
@@ -59,7 +60,6 @@ const ROLLUP_REBUILD_FROM = 500;
 /** Issues listed in one report at most. */
 const MAX_ISSUES = 1000;
 /** Roles that may import. */
-export const IMPORT_ROLES: readonly string[] = ['coordinator', 'admin'];
 
 /** One problem of the file: Excel row number (1-based, as Excel shows it), the column's header, the cell. */
 export interface ImportIssue {
@@ -516,10 +516,9 @@ export interface ValidatedLedger {
   dataRows: number;
 }
 
-/** Statuses in which a case has never been dispatched. */
-const UNDISPATCHED: readonly CaseStatus[] = ['received', 'accepted', 'rejected'];
-/** Statuses that need a completion (办结日期 and 办理结果). */
-const COMPLETED: readonly CaseStatus[] = ['completed', 'verifying', 'closed'];
+/** Statuses in which a case has never been dispatched; those that need a completion (办结日期 and 办理结果). */
+const UNDISPATCHED: readonly CaseStatus[] = UNDISPATCHED_STATUSES;
+const COMPLETED: readonly CaseStatus[] = COMPLETED_STATUSES;
 
 /**
  * Checks every row of the ledger sheet. Never writes (and yields to the event loop as it goes). Returns the cases, or the full list of

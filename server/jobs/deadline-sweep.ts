@@ -6,8 +6,8 @@
  * so a second instance's insert does nothing and it moves on.
  */
 import { sql } from 'kysely';
-import { DEADLINE_STATUSES } from '../../core/domain.js';
-import { formatShanghai, workingDaysBetween } from '../../core/working-days.js';
+import { CLOCK_RUNNING_STATUSES, dueSoonCutoff } from '../../core/clocks.js';
+import { formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
@@ -16,9 +16,6 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Job } from './runner.js';
 
 export const SYSTEM_ACTOR = { username: 'system', name: '系统', role: 'system' };
-
-/** Calendar days ahead that can hold the due-soon window even across a long holiday. */
-const HORIZON_DAYS = 14;
 
 export type MarkKind = 'due_soon' | 'overdue';
 
@@ -29,12 +26,12 @@ interface Candidate {
   lead_department: string | null;
 }
 
-async function candidates(ctx: AppContext, kind: MarkKind, now: Date, limit: number): Promise<Candidate[]> {
+async function candidates(ctx: AppContext, kind: MarkKind, now: Date, soonUntil: Date, limit: number): Promise<Candidate[]> {
   const nowIso = now.toISOString();
   let q = ctx.db
     .selectFrom('cases')
     .select(['id', 'case_no', 'due_at', 'lead_department'])
-    .where('status', 'in', [...DEADLINE_STATUSES])
+    .where('status', 'in', [...CLOCK_RUNNING_STATUSES])
     .where('due_at', 'is not', null)
     .where((eb) =>
       eb.not(
@@ -48,7 +45,7 @@ async function candidates(ctx: AppContext, kind: MarkKind, now: Date, limit: num
         ),
       ),
     );
-  q = kind === 'overdue' ? q.where('due_at', '<', nowIso) : q.where('due_at', '>=', nowIso).where('due_at', '<', new Date(now.getTime() + HORIZON_DAYS * 86400_000).toISOString());
+  q = kind === 'overdue' ? q.where('due_at', '<', nowIso) : q.where('due_at', '>=', nowIso).where('due_at', '<=', soonUntil.toISOString());
   return (await q.orderBy('due_at').limit(limit).execute()) as Candidate[];
 }
 
@@ -58,10 +55,7 @@ export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<nu
   const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
   let marked = 0;
   for (const kind of ['overdue', 'due_soon'] as const) {
-    let found = await candidates(ctx, kind, now, batch);
-    if (kind === 'due_soon') {
-      found = found.filter((c) => workingDaysBetween(now, new Date(c.due_at), calendar) <= settings.dueSoonWorkingDays);
-    }
+    const found = await candidates(ctx, kind, now, dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays), batch);
     for (const c of found) {
       const at = now.toISOString();
       const did = await ctx.db.transaction().execute(async (trx) => {

@@ -124,7 +124,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'GET', url: '/notification-templates', summary: '消息模板（系统管理员）：短信发给反映人，站内通知发给工作人员', tag: '通知', auth: ['admin'], response: ZNotificationTemplateList },
+    { method: 'GET', url: '/notification-templates', summary: '消息模板（系统管理员）：短信发给反映人，站内通知发给工作人员', tag: '通知', auth: 'manageNotifications', response: ZNotificationTemplateList },
     async () => ({
       items: (await listTemplates(ctx.db)).map(presentTemplate),
       placeholders: Object.entries(PLACEHOLDERS).map(([name, label]) => ({ name, token: `{${name}}`, label })),
@@ -184,7 +184,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: ['admin'], response: ZOutboxState },
+    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: 'manageNotifications', response: ZOutboxState },
     async () => {
       const now = ctx.clock.now().toISOString();
       const counts = await ctx.db
@@ -236,7 +236,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: ['admin'], response: { 200: ZOutboxRetry, 409: errorResponse('INVALID_TRANSITION') } },
+    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: 'manageNotifications', response: { 200: ZOutboxRetry, 409: errorResponse('INVALID_TRANSITION') } },
     async (req, _reply, { actor }) => {
       const raw = (req.params as { id: string }).id;
       if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();

@@ -3,6 +3,7 @@
  * same matter), the catalogue of 一件事一次办 packages made from completed 不好办 (complex) cases,
  * and the library of typical cases (good practice and negative) with draft / published status.
  */
+import { can } from '../../core/permissions.js';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -14,9 +15,6 @@ import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { findKnownDepartments, findVisibleCase, parseCaseId } from '../cases/case.repository.js';
 
-const READERS = ['coordinator', 'leader', 'supervisor', 'admin', 'clerk', 'handler'] as const;
-const EDITORS = ['coordinator'] as const;
-const PUBLISHERS = ['coordinator', 'supervisor'] as const;
 
 const text = (label: string, max: number) => z.string({ error: `${label}必须是文字` }).trim().min(1, { error: `请填写${label}` }).max(max, { error: `${label}不能超过 ${max} 个字` });
 
@@ -78,7 +76,7 @@ const presentTypical = (r: any) => ({
 export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/optimization/recurring', summary: '反复出现的问题：事项、部门×问题类型、同一反映人同一事项再次反映', tag: '优化提升', auth: ['coordinator', 'leader', 'supervisor', 'admin'], query: ZStatsQuery.omit({ department: true }), response: ZRecurring },
+    { method: 'GET', url: '/optimization/recurring', summary: '反复出现的问题：事项、部门×问题类型、同一反映人同一事项再次反映', tag: '优化提升', auth: 'readRecurring', query: ZStatsQuery.omit({ department: true }), response: ZRecurring },
     async (_r, _p, { query }) => {
       if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
       const inPeriod = ctx.db.selectFrom('cases').where('received_date', '>=', query.from).where('received_date', '<=', query.to);
@@ -127,9 +125,9 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
   );
 
   // 一件事一次办 packages
-  route(app, { method: 'GET', url: '/packages', summary: '“一件事一次办”套餐目录', tag: '优化提升', auth: READERS, response: ZServicePackageList }, async (_r, _p, { actor }) => {
+  route(app, { method: 'GET', url: '/packages', summary: '“一件事一次办”套餐目录', tag: '优化提升', auth: 'readCatalogue', response: ZServicePackageList }, async (_r, _p, { actor }) => {
     let q = ctx.db.selectFrom('service_packages').selectAll().orderBy('id', 'desc');
-    if (!['coordinator', 'leader', 'supervisor', 'admin'].includes(actor.role)) q = q.where('status', '=', 'published');
+    if (!can(actor.role, 'readDrafts')) q = q.where('status', '=', 'published');
     return { items: await withSources(ctx.db, (await q.execute()).map(presentPackage)) };
   });
 
@@ -146,7 +144,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
     if (details.length) throw validation(details);
   };
 
-  route(app, { method: 'POST', url: '/packages', summary: '由已办结的“不好办”反映件新建“一件事一次办”套餐（县行管办）', tag: '优化提升', auth: EDITORS, body: ZPackage, responses: { 201: '已新建' }, response: ZServicePackage }, async (_r, reply, { body, actor }) => {
+  route(app, { method: 'POST', url: '/packages', summary: '由已办结的“不好办”反映件新建“一件事一次办”套餐（县行管办）', tag: '优化提升', auth: 'editPackages', body: ZPackage, responses: { 201: '已新建' }, response: ZServicePackage }, async (_r, reply, { body, actor }) => {
     await validatePackage(body);
     const at = ctx.clock.now().toISOString();
     const id = await ctx.db.transaction().execute(async (trx) => {
@@ -174,7 +172,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
     return (await withSources(ctx.db, [presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirstOrThrow())]))[0];
   });
 
-  route(app, { method: 'PATCH', url: '/packages/:id', summary: '修改或发布套餐（县行管办）', tag: '优化提升', auth: EDITORS, bodyDoc: ZPackage.partial(), response: ZServicePackage }, async (req, _p, { actor }) => {
+  route(app, { method: 'PATCH', url: '/packages/:id', summary: '修改或发布套餐（县行管办）', tag: '优化提升', auth: 'editPackages', bodyDoc: ZPackage.partial(), response: ZServicePackage }, async (req, _p, { actor }) => {
     const id = parseCaseId((req.params as { id: string }).id);
     const existing = id ? await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!existing) throw notFound();
@@ -207,14 +205,14 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
   const typicalQuery = () =>
     ctx.db.selectFrom('typical_cases').innerJoin('cases', 'cases.id', 'typical_cases.case_id').selectAll('typical_cases').select('cases.case_no');
 
-  route(app, { method: 'GET', url: '/typical-cases', summary: '典型案例库（好的做法与反面典型）；草稿仅县行管办、组长、纪委监委可见；caseId= 只看某件反映件的', tag: '优化提升', auth: READERS, query: z.object({ caseId: z.string().regex(/^[1-9]\d{0,9}$/, { error: 'caseId 应为正整数' }).optional() }), response: ZTypicalCaseList }, async (_r, _p, { actor, query }) => {
+  route(app, { method: 'GET', url: '/typical-cases', summary: '典型案例库（好的做法与反面典型）；草稿仅县行管办、组长、纪委监委可见；caseId= 只看某件反映件的', tag: '优化提升', auth: 'readCatalogue', query: z.object({ caseId: z.string().regex(/^[1-9]\d{0,9}$/, { error: 'caseId 应为正整数' }).optional() }), response: ZTypicalCaseList }, async (_r, _p, { actor, query }) => {
     let q = typicalQuery().orderBy('typical_cases.id', 'desc');
     if (query.caseId) q = q.where('typical_cases.case_id', '=', Number(query.caseId));
-    if (!['coordinator', 'leader', 'supervisor', 'admin'].includes(actor.role)) q = q.where('typical_cases.status', '=', 'published');
+    if (!can(actor.role, 'readDrafts')) q = q.where('typical_cases.status', '=', 'published');
     return { items: (await q.execute()).map(presentTypical) };
   });
 
-  route(app, { method: 'POST', url: '/typical-cases', summary: '新建典型案例草稿（县行管办、县纪委监委）', tag: '优化提升', auth: PUBLISHERS, body: ZTypical, responses: { 201: '已新建' }, response: ZTypicalCase }, async (_r, reply, { body, actor }) => {
+  route(app, { method: 'POST', url: '/typical-cases', summary: '新建典型案例草稿（县行管办、县纪委监委）', tag: '优化提升', auth: 'editTypicalCases', body: ZTypical, responses: { 201: '已新建' }, response: ZTypicalCase }, async (_r, reply, { body, actor }) => {
     await findVisibleCase(ctx.db, body.caseId, actor).catch(() => {
       throw validation([{ field: 'caseId', message: '反映件不存在' }]);
     });
@@ -232,7 +230,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
     return presentTypical(await typicalQuery().where('typical_cases.id', '=', id).executeTakeFirstOrThrow());
   });
 
-  route(app, { method: 'POST', url: '/typical-cases/:id/publish', summary: '发布典型案例（县行管办、县纪委监委）', tag: '优化提升', auth: PUBLISHERS, response: { 200: ZTypicalCase, 409: errorResponse('INVALID_TRANSITION') } }, async (req, _p, { actor }) => {
+  route(app, { method: 'POST', url: '/typical-cases/:id/publish', summary: '发布典型案例（县行管办、县纪委监委）', tag: '优化提升', auth: 'editTypicalCases', response: { 200: ZTypicalCase, 409: errorResponse('INVALID_TRANSITION') } }, async (req, _p, { actor }) => {
     const id = parseCaseId((req.params as { id: string }).id);
     const existing = id ? await ctx.db.selectFrom('typical_cases').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!existing) throw notFound();

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZPublicIntake } from '../../core/api/schemas.js';
 import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
-import { isOverdue, type Actor } from '../../core/case-lifecycle.js';
+import { PUBLIC_REPORTER } from '../../core/case-lifecycle.js';
+import { isCompletedStatus, isOverdue } from '../../core/clocks.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { ZErrorResponse, ZPublicInfo, ZPublicProgress, ZPublicReceipt } from '../../core/api/responses.js';
@@ -19,8 +20,6 @@ import { listDepartments } from '../users/user.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { rejectRouteText } from '../notifications/templates.js';
 
-/** The online platform as an actor: cases it files are audited as `public`. */
-export const PUBLIC_ACTOR: Actor = { userId: 0, username: 'public', name: '网上平台', role: 'clerk', department: null };
 
 export const LOOKUP_WINDOW_MS = 15 * 60_000;
 export const LOOKUP_MAX_FAILURES = 10;
@@ -116,7 +115,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         throw new AppError('RATE_LIMITED', '提交过于频繁，请稍后再试；如有急事请拨打服务热线');
       }
       const { consent: _c, channel: _ch, ...rest } = body;
-      const r = await intakeCase(ctx, rest, PUBLIC_ACTOR, { channelOverride: 'online', allowPublic: true });
+      const r = await intakeCase(ctx, rest, PUBLIC_REPORTER);
       await ctx.db.insertInto('public_rate_events').values({ scope: 'report', key: req.ip, at: now.toISOString() }).execute();
       void reply.status(201);
       return { caseNo: r.record.caseNo, receivedAt: formatShanghai(new Date(r.record.receivedAt)), status: r.record.status, statusText: PUBLIC_STATUS[r.record.status] };
@@ -158,7 +157,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       }
       const [events, depts] = await Promise.all([listEvents(ctx.db, c.id), listDepartments(ctx.db)]);
       const names = new Map(depts.map((d) => [d.code, d.name]));
-      const done = ['completed', 'verifying', 'closed'].includes(c.status);
+      const done = isCompletedStatus(c.status);
       return {
         caseNo: c.caseNo,
         matter: c.matter,

@@ -3,7 +3,8 @@
  * the period (Asia/Shanghai dates, both ends included), combined in memory per group.
  */
 import { sql } from 'kysely';
-import { CASE_STATUSES, CHANNELS, DEADLINE_STATUSES, PROBLEM_TYPES } from '../../core/domain.js';
+import { CASE_STATUSES, CHANNELS, PROBLEM_TYPES } from '../../core/domain.js';
+import { CLOCK_RUNNING_STATUSES } from '../../core/clocks.js';
 import type { Executor } from '../db/database.js';
 import { bucketsFor, MEASURES } from './rollup.js';
 import type { MonthFigures, StatsFigures } from '../../core/api/stats.js';
@@ -115,7 +116,7 @@ async function rollupFigures(db: Executor, filter: StatsFilter, byDepartment: bo
 async function overdueRows(db: Executor, filter: StatsFilter, now: Date) {
   let q = db
     .selectFrom('cases')
-    .where('status', 'in', [...DEADLINE_STATUSES])
+    .where('status', 'in', [...CLOCK_RUNNING_STATUSES])
     .where('due_at', '<', now.toISOString())
     .where('received_date', '>=', filter.from)
     .where('received_date', '<=', filter.to)
@@ -128,7 +129,7 @@ async function overdueRows(db: Executor, filter: StatsFilter, now: Date) {
 /** The reference computation: one grouped scan of `cases` (tests compare the rollup with it). */
 export async function scanRows(db: Executor, filter: StatsFilter, now: Date, byDepartment: boolean) {
   const nowIso = now.toISOString();
-  const deadlineStatuses = sql.join(DEADLINE_STATUSES.map((s) => sql.lit(s)));
+  const deadlineStatuses = sql.join(CLOCK_RUNNING_STATUSES.map((s) => sql.lit(s)));
   let q = db
     .selectFrom('cases')
     .where('received_date', '>=', filter.from)

@@ -9,7 +9,6 @@ import { departmentFigures, monthlyFigures, overviewFigures } from './stats.repo
 import { listDepartments } from '../users/user.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
-const STATS_ROLES = ['coordinator', 'leader', 'supervisor', 'admin', 'handler'] as const;
 
 /** County-level roles see every department; a handler only its own (others → 403). */
 function scopeFor(actor: Actor, department: string | undefined): string | undefined {
@@ -21,7 +20,7 @@ function scopeFor(actor: Actor, department: string | undefined): string | undefi
 export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/stats/overview', summary: '统计概览：期间内受理的反映件（Asia/Shanghai 日期，含首尾）', description: `口径：\n\n${statDefinitionsMarkdown()}\n\n\`department\` 按牵头部门筛选；承办部门用户只能查看本部门。`, tag: '统计', auth: STATS_ROLES, query: ZStatsQuery, response: ZStatsOverview },
+    { method: 'GET', url: '/stats/overview', summary: '统计概览：期间内受理的反映件（Asia/Shanghai 日期，含首尾）', description: `口径：\n\n${statDefinitionsMarkdown()}\n\n\`department\` 按牵头部门筛选；承办部门用户只能查看本部门。`, tag: '统计', auth: 'readStats', query: ZStatsQuery, response: ZStatsOverview },
     async (_req, _reply, { query, actor }) => {
       if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
       const department = scopeFor(actor, query.department);
@@ -30,7 +29,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
   );
   route(
     app,
-    { method: 'GET', url: '/stats/departments', summary: '分部门统计（按牵头部门；未交办的不计入）', description: `每个牵头部门一行，口径同统计概览：\n\n${statDefinitionsMarkdown()}`, tag: '统计', auth: STATS_ROLES, query: ZStatsQuery, response: ZStatsDepartments },
+    { method: 'GET', url: '/stats/departments', summary: '分部门统计（按牵头部门；未交办的不计入）', description: `每个牵头部门一行，口径同统计概览：\n\n${statDefinitionsMarkdown()}`, tag: '统计', auth: 'readStats', query: ZStatsQuery, response: ZStatsDepartments },
     async (_req, _reply, { query, actor }) => {
       if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
       const department = scopeFor(actor, query.department);
@@ -45,7 +44,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
   );
   route(
     app,
-    { method: 'GET', url: '/stats/monthly', summary: '按受理月份的统计（期间内每月一行，含部分月份）', description: '每月口径同统计概览（不含当前超期）。', tag: '统计', auth: STATS_ROLES, query: ZStatsQuery, response: ZStatsMonthly },
+    { method: 'GET', url: '/stats/monthly', summary: '按受理月份的统计（期间内每月一行，含部分月份）', description: '每月口径同统计概览（不含当前超期）。', tag: '统计', auth: 'readStats', query: ZStatsQuery, response: ZStatsMonthly },
     async (_req, _reply, { query, actor }) => {
       if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
       const department = scopeFor(actor, query.department);

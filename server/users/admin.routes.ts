@@ -31,7 +31,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'POST', url: '/departments', summary: '新增部门（系统管理员）', tag: '管理', auth: ['admin'], body: ZDepartmentCreate, responses: { 201: '已新增' }, response: { 201: ZDepartment, 409: errorResponse('CONFLICT') } },
+    { method: 'POST', url: '/departments', summary: '新增部门（系统管理员）', tag: '管理', auth: 'manageDepartments', body: ZDepartmentCreate, responses: { 201: '已新增' }, response: { 201: ZDepartment, 409: errorResponse('CONFLICT') } },
     async (_req, reply, { body, actor }) => {
       const at = ctx.clock.now().toISOString();
       try {
@@ -50,7 +50,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/departments/:code', summary: '修改部门名称、停用/启用部门（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZDepartmentUpdate, response: ZDepartment },
+    { method: 'PATCH', url: '/departments/:code', summary: '修改部门名称、停用/启用部门（系统管理员）', tag: '管理', auth: 'manageDepartments', bodyDoc: ZDepartmentUpdate, response: ZDepartment },
     async (req, _reply, { actor }) => {
       const code = String((req.params as { code: string }).code);
       const existing = await findDepartment(ctx.db, code);
@@ -70,13 +70,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: ['admin'], response: ZUserList }, async () => ({
+  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: 'manageUsers', response: ZUserList }, async () => ({
     items: (await listUsers(ctx.db)).map(presentUser),
   }));
 
   route(
     app,
-    { method: 'POST', url: '/users', summary: '新增用户（系统管理员）', tag: '管理', auth: ['admin'], body: ZUserCreate, responses: { 201: '已新增' }, response: { 201: ZUser, 409: errorResponse('CONFLICT') } },
+    { method: 'POST', url: '/users', summary: '新增用户（系统管理员）', tag: '管理', auth: 'manageUsers', body: ZUserCreate, responses: { 201: '已新增' }, response: { 201: ZUser, 409: errorResponse('CONFLICT') } },
     async (_req, reply, { body, actor }) => {
       if (body.department && !(await findDepartment(ctx.db, body.department))) {
         throw validation([{ field: 'department', message: `部门代码“${body.department}”不存在` }]);
@@ -115,7 +115,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: ['admin'], bodyDoc: ZUserUpdate, response: ZUser },
+    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: 'manageUsers', bodyDoc: ZUserUpdate, response: ZUser },
     async (req, _reply, { actor }) => {
       const id = Number((req.params as { id: string }).id);
       const user = Number.isSafeInteger(id) && id > 0 ? await findUserById(ctx.db, id) : undefined;
@@ -163,7 +163,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: ['admin'], body: ZSettings.partial(), response: ZSettingsResponse },
+    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: 'manageSettings', body: ZSettings.partial(), response: ZSettingsResponse },
     async (_req, _reply, { body, actor }) => {
       const at = ctx.clock.now().toISOString();
       await ctx.db.transaction().execute(async (trx) => {

@@ -41,6 +41,8 @@ export interface DeadlineFields {
   dueAt: string | null;
   dueProvisional: boolean;
   overdue: boolean;
+  /** Due soon by the server's one rule (core/clocks.ts). */
+  dueSoon: boolean;
   /** Working days from today to the deadline's day (0 on the day, negative once passed); null when no clock runs. */
   workingDaysLeft: number | null;
 }

@@ -31,6 +31,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     dueAt: '2026-11-30T23:59:59+08:00',
     dueProvisional: false,
     overdue: false,
+    dueSoon: false,
     workingDaysLeft: 2,
     assignmentNo: '〔2026〕第1号',
     escalatedFrom: null,

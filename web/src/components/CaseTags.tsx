@@ -35,12 +35,12 @@ export function LevelTag({ level }: { level: Level | null }) {
 export const PROVISIONAL_LABEL = '临时（日历未发布）';
 
 /**
- * A deadline as "2026-11-30 23:59（剩 2 个工作日）": red when overdue, orange when due within
- * `soonDays` working days, with a 临时 mark when computed without the year's official calendar.
+ * A deadline as "2026-11-30 23:59（剩 2 个工作日）": red when overdue, orange when due soon (the
+ * server's one rule), with a 临时 mark when computed without the year's official calendar.
  */
-export function DeadlineText({ c, soonDays = 1, compact = false }: { c: DeadlineFields; soonDays?: number; compact?: boolean }) {
+export function DeadlineText({ c, compact = false }: { c: DeadlineFields; compact?: boolean }) {
   if (!c.dueAt) return <span>—</span>;
-  const tone = deadlineTone(c, soonDays);
+  const tone = deadlineTone(c);
   const cls = tone === 'overdue' ? 'deadline-overdue' : tone === 'soon' ? 'deadline-soon' : undefined;
   return (
     <span data-testid="deadline">

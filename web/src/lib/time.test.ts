@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deadlineTone, endOfDayIso, formatDateTime, remainingText, shanghaiToday } from './time';
 
-const base = { dueProvisional: false, overdue: false };
+const base = { dueProvisional: false, overdue: false, dueSoon: false };
 
 describe('dates as the county reads them', () => {
   it('shows instants in Asia/Shanghai whatever the browser’s zone', () => {
@@ -23,12 +23,10 @@ describe('dates as the county reads them', () => {
     expect(remainingText({ ...base, dueAt: 'x', workingDaysLeft: null })).toBe('');
   });
 
-  it('colours overdue red and due within a working day orange', () => {
+  it('colours overdue red and due soon (as the server says) orange', () => {
     expect(deadlineTone({ ...base, dueAt: 'x', overdue: true, workingDaysLeft: -1 })).toBe('overdue');
-    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 1 })).toBe('soon');
-    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 0 })).toBe('soon');
-    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 2 })).toBe('normal');
+    expect(deadlineTone({ ...base, dueAt: 'x', dueSoon: true, workingDaysLeft: 1 })).toBe('soon');
+    expect(deadlineTone({ ...base, dueAt: 'x', dueSoon: false, workingDaysLeft: 0 })).toBe('normal');
     expect(deadlineTone({ ...base, dueAt: null, workingDaysLeft: null })).toBe('none');
-    expect(deadlineTone({ ...base, dueAt: 'x', workingDaysLeft: 2 }, 2)).toBe('soon');
   });
 });

@@ -41,11 +41,11 @@ export function endOfDayIso(day: Dayjs | string): string {
 
 export type DeadlineTone = 'overdue' | 'soon' | 'normal' | 'none';
 
-/** How urgent a deadline is: overdue (red), due within `soonDays` working days (orange), or normal. */
-export function deadlineTone(c: DeadlineFields, soonDays = 1): DeadlineTone {
+/** How urgent a deadline is: overdue (red), due soon by the server's rule (orange), or normal. */
+export function deadlineTone(c: DeadlineFields): DeadlineTone {
   if (!c.dueAt) return 'none';
   if (c.overdue) return 'overdue';
-  if (c.workingDaysLeft !== null && c.workingDaysLeft <= soonDays) return 'soon';
+  if (c.dueSoon) return 'soon';
   return 'normal';
 }
 

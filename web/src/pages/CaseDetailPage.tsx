@@ -156,7 +156,7 @@ export default function CaseDetailPage() {
             <Descriptions.Item label="协办部门">{c.coDepartmentNames.length ? c.coDepartmentNames.join('、') : '—'}</Descriptions.Item>
             <Descriptions.Item label="问题类型">{c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—'}</Descriptions.Item>
             <Descriptions.Item label="办理时限" span={2}>
-              <DeadlineText c={c} soonDays={soon} />
+              <DeadlineText c={c} />
               {c.extended && (
                 <Tag color="gold" style={{ marginInlineStart: 6 }} data-testid="deadline-extended">
                   已延期{c.extensionCount && c.extensionCount > 1 ? ` ${c.extensionCount} 次` : ''}

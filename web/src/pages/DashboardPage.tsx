@@ -31,7 +31,7 @@ const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${quer
 /** Roles that watch deadlines. */
 const DEADLINE_ROLES: readonly Role[] = ['coordinator', 'handler', 'leader', 'supervisor'];
 
-function CaseLine({ c, soon }: { c: CaseSummary; soon: number }) {
+function CaseLine({ c }: { c: CaseSummary }) {
   return (
     <List.Item>
       <div style={{ width: '100%' }}>
@@ -47,7 +47,7 @@ function CaseLine({ c, soon }: { c: CaseSummary; soon: number }) {
           {c.completedAt && ['completed', 'verifying', 'closed'].includes(c.status) ? (
             `办结于 ${formatDateTime(c.completedAt)}`
           ) : c.dueAt ? (
-            <DeadlineText c={c} soonDays={soon} />
+            <DeadlineText c={c} />
           ) : (
             `登记于 ${formatDateTime(c.receivedAt)}`
           )}
@@ -57,12 +57,11 @@ function CaseLine({ c, soon }: { c: CaseSummary; soon: number }) {
   );
 }
 
-function CaseList({ title, items, loading, empty, soon, extra, testId }: {
+function CaseList({ title, items, loading, empty, extra, testId }: {
   title: React.ReactNode;
   items: CaseSummary[];
   loading: boolean;
   empty: string;
-  soon: number;
   extra?: React.ReactNode;
   testId?: string;
 }) {
@@ -75,7 +74,7 @@ function CaseList({ title, items, loading, empty, soon, extra, testId }: {
           size="small"
           dataSource={items.slice(0, 8)}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} /> }}
-          renderItem={(c) => <CaseLine c={c} soon={soon} />}
+          renderItem={(c) => <CaseLine c={c} />}
         />
       )}
     </Card>
@@ -206,7 +205,6 @@ export default function DashboardPage() {
                 items={overdue}
                 loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
                 empty="没有超期的反映件"
-                soon={soon}
                 extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
               />
               <CaseList
@@ -219,7 +217,6 @@ export default function DashboardPage() {
                 items={dueSoon}
                 loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
                 empty="近期没有到期的反映件"
-                soon={soon}
                 extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
               />
             </Space>
@@ -235,7 +232,6 @@ export default function DashboardPage() {
                 items={listOf(firstKind).items}
                 loading={listOf(firstKind).loading}
                 empty="没有待审批的提级申请"
-                soon={soon}
               />
             )}
             {user.role === 'supervisor' && (
@@ -247,7 +243,6 @@ export default function DashboardPage() {
                   items={listOf(firstKind).items}
                   loading={listOf(firstKind).loading}
                   empty="没有待核查的差评"
-                  soon={soon}
                 />
                 <CaseList
                   testId="completions"
@@ -257,7 +252,6 @@ export default function DashboardPage() {
                     .sort((a, b) => Date.parse(b.completedAt!) - Date.parse(a.completedAt!))}
                   loading={completions.isPending}
                   empty="暂无办结的反映件"
-                  soon={soon}
                 />
               </>
             )}
@@ -272,7 +266,6 @@ export default function DashboardPage() {
                 items={mine}
                 loading={todo.isPending || lists.some((l) => l.isPending)}
                 empty="暂无待办"
-                soon={soon}
               />
             )}
             <Card title="最近动态" size="small" data-testid="activity">

@@ -166,7 +166,7 @@ export default function LedgerPage() {
       width: 190,
       render: (_: unknown, r) => (
         <span>
-          <DeadlineText c={r} soonDays={soon} compact />
+          <DeadlineText c={r} compact />
           {r.pendingExtension && <Tag color="gold">延期待批</Tag>}
           {!r.pendingExtension && r.extended && <Tag>已延期</Tag>}
         </span>
@@ -384,7 +384,7 @@ export default function LedgerPage() {
             scroll={{ x: 1000 }}
             sticky
             rowClassName={(r) => {
-              const t = deadlineTone(r, soon);
+              const t = deadlineTone(r);
               return t === 'overdue' ? 'row-overdue' : t === 'soon' ? 'row-due-soon' : '';
             }}
             locale={{

@@ -1,0 +1,73 @@
+/**
+ * What a deadline means, written once. The presenter, the lists and their SQL filters, the
+ * 工作台's counts, the deadline sweep, the calendar's recomputation, the public progress page, the
+ * importer and the web app all ask these; none restates a status list or a formula.
+ *
+ * Pure: no I/O, no clock reads (the caller passes `now`). Instants are UTC ISO strings or Dates;
+ * days are Asia/Shanghai working days of the calendar passed in.
+ */
+import type { CaseStatus } from './domain.js';
+import { deadlineFor, workingDaysBetween, type WorkCalendar } from './working-days.js';
+
+/**
+ * States in which a deadline's clock runs: dispatched and not yet completed (已交办, 办理中, and a
+ * 提级申请 from either). A passed deadline in one of them makes the case overdue (超期).
+ */
+export const CLOCK_RUNNING_STATUSES = ['assigned', 'in_progress', 'escalating'] as const satisfies readonly CaseStatus[];
+
+/** States of a case whose result has been given (已办结 awaiting callback, 差评 being verified, 已归档). */
+export const COMPLETED_STATUSES = ['completed', 'verifying', 'closed'] as const satisfies readonly CaseStatus[];
+
+/** States of a case that has never been dispatched (no deadline has ever run). */
+export const UNDISPATCHED_STATUSES = ['received', 'accepted', 'rejected'] as const satisfies readonly CaseStatus[];
+
+/** States in which nothing more can happen to a case (不予受理, 已归档). */
+export const TERMINAL_STATUSES = ['rejected', 'closed'] as const satisfies readonly CaseStatus[];
+
+type Clocked = { status: CaseStatus; dueAt: string | null };
+
+const inList = (list: readonly CaseStatus[], s: CaseStatus) => list.includes(s);
+
+/** Whether the case's deadline clock runs now: it has a deadline and is in a clock-running state. */
+export function isClockRunning(c: Clocked): boolean {
+  return c.dueAt !== null && inList(CLOCK_RUNNING_STATUSES, c.status);
+}
+
+/** Whether the case is in a state whose result has been given (see {@link COMPLETED_STATUSES}). */
+export function isCompletedStatus(status: CaseStatus): boolean {
+  return inList(COMPLETED_STATUSES, status);
+}
+
+/** Whether nothing more can happen to the case. */
+export function isTerminalStatus(status: CaseStatus): boolean {
+  return inList(TERMINAL_STATUSES, status);
+}
+
+/** Whether the case is past its deadline and not yet completed (超期). A derived flag, not a state. */
+export function isOverdue(c: Clocked, now: Date): boolean {
+  return isClockRunning(c) && Date.parse(c.dueAt!) < now.getTime();
+}
+
+/**
+ * The latest deadline that counts as *due soon* at `now`: the end (23:59:59 Asia/Shanghai) of the
+ * `days`-th working day after today (0 = the end of today). A running clock whose deadline lies in
+ * [now, cutoff] is due soon. The SQL filters of the list and the counts use this same instant.
+ */
+export function dueSoonCutoff(now: Date, cal: WorkCalendar, days: number): Date {
+  return deadlineFor(now, days, cal).dueAt;
+}
+
+/** Whether the case is due soon (即将到期): clock running, not yet overdue, deadline no later than the cutoff. */
+export function isDueSoon(c: Clocked, now: Date, cal: WorkCalendar, days: number): boolean {
+  if (!isClockRunning(c)) return false;
+  const due = Date.parse(c.dueAt!);
+  return due >= now.getTime() && due <= dueSoonCutoff(now, cal, days).getTime();
+}
+
+/**
+ * Working days from today to the deadline's day (0 on the day itself, negative once passed), or
+ * null when no clock runs. See {@link workingDaysBetween}.
+ */
+export function workingDaysLeft(c: Clocked, now: Date, cal: WorkCalendar): number | null {
+  return isClockRunning(c) ? workingDaysBetween(now, new Date(c.dueAt!), cal) : null;
+}

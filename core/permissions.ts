@@ -1,0 +1,60 @@
+/**
+ * Who may do what outside the case actions (those are in the transition table of
+ * `case-lifecycle.ts`). The server's routes check these by name (`route({ auth: 'importLedger' })`)
+ * and the web app shows menus, pages and buttons by the same names — nobody restates a role list.
+ *
+ * Pure data and functions: no I/O.
+ */
+import type { Role } from './domain.js';
+
+/** County-level readers: everything county-wide, drafts included. */
+const COUNTY: readonly Role[] = ['coordinator', 'leader', 'supervisor', 'admin'];
+/** Every staff role. */
+const STAFF: readonly Role[] = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin'];
+
+export const PERMISSIONS = {
+  /** 登记反映件 (POST /cases) */
+  intake: ['clerk', 'coordinator'],
+  /** 导入台账 (POST /ledger/import, the import page) */
+  importLedger: ['coordinator', 'admin'],
+  /** 统计分析 (GET /stats/*); handlers see their own department only */
+  readStats: ['coordinator', 'leader', 'supervisor', 'admin', 'handler'],
+  /** 部门考核 (GET /assessment, its Excel and Word) */
+  readAssessment: COUNTY,
+  /** 反复出现的问题 (GET /optimization/recurring) */
+  readRecurring: COUNTY,
+  /** 审计日志 and 校验审计链 (GET /audit/records, /audit/verify) */
+  readAuditRecords: ['supervisor', 'admin'],
+  /** “一件事一次办”套餐 and 典型案例: reading the published ones */
+  readCatalogue: STAFF,
+  /** …and the drafts as well */
+  readDrafts: COUNTY,
+  /** 新建、修改、发布“一件事一次办”套餐 */
+  editPackages: ['coordinator'],
+  /** 起草、发布典型案例 */
+  editTypicalCases: ['coordinator', 'supervisor'],
+  /** 部门管理 */
+  manageDepartments: ['admin'],
+  /** 用户管理 */
+  manageUsers: ['admin'],
+  /** 系统设置 (PUT /settings) */
+  manageSettings: ['admin'],
+  /** 工作日历: entering a year's schedule */
+  manageCalendar: ['admin'],
+  /** 消息模板 and the outbox (投递状况, 重新投递) */
+  manageNotifications: ['admin'],
+  /** The deadline lists of the 工作台 (超期, 即将到期) */
+  watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether a role holds the permission. The public reporter holds none. */
+export function can(role: Role | 'public', permission: Permission): boolean {
+  return role !== 'public' && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** The roles holding a permission (for the OpenAPI document and messages). */
+export function rolesWith(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
