@@ -14,6 +14,8 @@ import {
   canSeeCase,
   decide,
   isCaseAction,
+  isCirculationPending,
+  isCirculationRequired,
   type Actor,
   type CaseAction,
   type CaseCommand,
@@ -997,5 +999,64 @@ describe('督办, 通报, 线索移送', () => {
   it('tells the supervisor of a discipline_referral measure', () => {
     const d = expectOk(run(caseIn('in_progress'), { type: 'add-measure', measureType: 'discipline_referral', note: '移交线索' }, 'coordinator'));
     expect(d.effects).toContainEqual({ kind: 'notify', to: 'supervisor', topic: 'discipline_referral' });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The table's targets and kinds: what everything else derives from
+// ---------------------------------------------------------------------------
+
+describe('the transition table says where each action leads', () => {
+  const variants: Array<Partial<CaseState>> = [
+    {},
+    { escalatedFrom: 'in_progress' },
+    { escalatedFrom: 'accepted' },
+    { pendingExtension: { dueAt: '2026-10-20T10:00:00.000Z', reason: '勘验', by: 'lead1', at: NOW_ISO } },
+  ];
+  const commands: CaseCommand[] = [
+    ...Object.values(SAMPLE),
+    { type: 'callback', ...ALL_SATISFIED, integrity: 'dissatisfied' },
+    { type: 'verify', substantiated: true, outcome: 'rectify', rectifyDueAt: '2026-10-20T18:00:00+08:00' },
+    { type: 'verify', substantiated: true, outcome: 'accountability' },
+  ];
+  for (const cmd of commands) {
+    const rule = ACTION_RULES[cmd.type];
+    it(`leads “${rule.label}” (${cmd.type}) only to ${rule.to === 'same' ? 'the state it was in' : rule.to.join(' / ')}`, () => {
+      let tried = 0;
+      for (const status of CASE_STATUSES) {
+        for (const over of variants) {
+          for (const who of EVERYONE) {
+            const d = run(caseIn(status, over), cmd, who);
+            if (!d.ok) continue;
+            tried++;
+            if (rule.to === 'same') expect(d.changes.status).toBeUndefined();
+            else expect(rule.to).toContain(d.changes.status);
+          }
+        }
+      }
+      expect(tried).toBeGreaterThan(0);
+    });
+  }
+
+  it('marks as main (advance) exactly the actions that move a case on or grant a request', () => {
+    const advance = CASE_ACTIONS.filter((a) => ACTION_RULES[a].kind === 'advance');
+    expect(sorted(advance)).toEqual(sorted(['resolve-on-spot', 'accept', 'dispatch', 'approve-escalation', 'sign', 'complete', 'callback', 'verify', 'approve-extension']));
+    const refuse = CASE_ACTIONS.filter((a) => ACTION_RULES[a].kind === 'refuse');
+    expect(sorted(refuse)).toEqual(sorted(['reject', 'deny-escalation', 'deny-extension']));
+  });
+});
+
+describe('通报 required and still to be made', () => {
+  it('is required for 不给办 and for a substantiated 差评 only', () => {
+    expect(isCirculationRequired({ problemType: 'misconduct', everSubstantiated: false })).toBe(true);
+    expect(isCirculationRequired({ problemType: 'materials', everSubstantiated: true })).toBe(true);
+    expect(isCirculationRequired({ problemType: 'materials', everSubstantiated: false })).toBe(false);
+    expect(isCirculationRequired({ problemType: null, everSubstantiated: false })).toBe(false);
+  });
+  it.each(CASE_STATUSES)('in state %s is pending exactly when 通报 is still possible there and not yet made', (status) => {
+    const c = { status, problemType: 'misconduct' as const, everSubstantiated: false };
+    const possible = allowedActions(caseIn(status, { problemType: 'misconduct' }), ACTORS.coordinator, NOW).includes('circulate');
+    expect(isCirculationPending(c, false)).toBe(possible);
+    expect(isCirculationPending(c, true)).toBe(false);
   });
 });

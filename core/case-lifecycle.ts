@@ -121,7 +121,15 @@ export interface DecideContext {
   settings: LifecycleSettings;
 }
 
-interface ActionRule {
+/**
+ * What an action does to the loop, for everything derived from the table (the 工作台's to-do, the
+ * case page's buttons): `advance` moves the case on or grants what was asked (the main button);
+ * `refuse` turns down what was asked (不予受理, 不予提级, 不予延期); `side` is everything else
+ * (remarks, supervision, asking for more time or a higher level).
+ */
+export type ActionKind = 'advance' | 'refuse' | 'side';
+
+export interface ActionRule {
   /** Roles that may ever take this action. */
   roles: readonly Role[];
   /** Handlers may take it only for cases their department leads. */
@@ -132,57 +140,61 @@ interface ActionRule {
   guard?: (c: CaseState, now: Date | undefined) => boolean;
   /** Why the guard refuses, for the 409 message. */
   guardMessage?: string;
+  /** The states the case can be in afterwards; 'same' = the state does not change. */
+  to: readonly CaseStatus[] | 'same';
+  kind: ActionKind;
   label: string;
 }
 
 const OPEN: 'open' = 'open';
 
 /**
- * The transition table: who may take which action in which state. What each action changes is
- * in `apply()` below, one case per action; the target states are listed in the comments.
+ * The transition table: who may take which action in which state, the states it leads to and its
+ * kind. What each action changes is in `apply()` below, one case per action (a test checks that
+ * `apply()` only ever leads where `to` says).
  */
 export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** received → completed (当场协调解决) */
-  'resolve-on-spot': { roles: ['clerk', 'coordinator'], from: ['received'], label: '当场办结' },
+  'resolve-on-spot': { roles: ['clerk', 'coordinator'], from: ['received'], to: ['completed'], kind: 'advance', label: '当场办结' },
   /** received → rejected (不予受理, with the reason for the reporter) */
-  reject: { roles: ['coordinator'], from: ['received'], label: '不予受理' },
+  reject: { roles: ['coordinator'], from: ['received'], to: ['rejected'], kind: 'refuse', label: '不予受理' },
   /** received → accepted (予以受理, with the problem type) */
-  accept: { roles: ['coordinator'], from: ['received'], label: '予以受理' },
+  accept: { roles: ['coordinator'], from: ['received'], to: ['accepted'], kind: 'advance', label: '予以受理' },
   /** problem type corrected later; state unchanged */
   'change-problem-type': {
     roles: ['coordinator'],
     from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
-    label: '调整问题类型',
+    to: 'same', kind: 'side', label: '调整问题类型',
   },
   /** accepted → assigned at level 1 or 2; sets the deadline and issues a 交办单 */
-  dispatch: { roles: ['coordinator'], from: ['accepted'], label: '交办' },
+  dispatch: { roles: ['coordinator'], from: ['accepted'], to: ['assigned'], kind: 'advance', label: '交办' },
   /** accepted / assigned / in_progress → escalating (申请提级) */
   'request-escalation': {
     roles: ['coordinator'],
     from: ['accepted', 'assigned', 'in_progress'],
-    label: '申请提级',
+    to: ['escalating'], kind: 'side', label: '申请提级',
   },
   /** escalating → assigned at level 3, deadline set case by case (一事一议); issues a 交办单 */
-  'approve-escalation': { roles: ['leader'], from: ['escalating'], label: '批准提级' },
+  'approve-escalation': { roles: ['leader'], from: ['escalating'], to: ['assigned'], kind: 'advance', label: '批准提级' },
   /** escalating → the state it came from */
-  'deny-escalation': { roles: ['leader'], from: ['escalating'], label: '不予提级' },
+  'deny-escalation': { roles: ['leader'], from: ['escalating'], to: ['accepted', 'assigned', 'in_progress'], kind: 'refuse', label: '不予提级' },
   /** assigned → in_progress (签收) */
-  sign: { roles: ['handler'], handlerMustLead: true, from: ['assigned'], label: '签收' },
+  sign: { roles: ['handler'], handlerMustLead: true, from: ['assigned'], to: ['in_progress'], kind: 'advance', label: '签收' },
   /** in_progress → completed (办结, copied to the supervisor and the coordinator) */
-  complete: { roles: ['handler'], handlerMustLead: true, from: ['in_progress'], label: '办结' },
+  complete: { roles: ['handler'], handlerMustLead: true, from: ['in_progress'], to: ['completed'], kind: 'advance', label: '办结' },
   /** completed → closed, or verifying when any rating is 不满意 */
-  callback: { roles: ['coordinator'], from: ['completed'], label: '电话回访' },
+  callback: { roles: ['coordinator'], from: ['completed'], to: ['closed', 'verifying'], kind: 'advance', label: '电话回访' },
   /** verifying → in_progress (rectify) or closed */
-  verify: { roles: ['coordinator', 'supervisor'], from: ['verifying'], label: '差评核查' },
+  verify: { roles: ['coordinator', 'supervisor'], from: ['verifying'], to: ['in_progress', 'closed'], kind: 'advance', label: '差评核查' },
   /** 催办: state unchanged */
-  urge: { roles: ['coordinator', 'leader', 'supervisor'], from: OPEN, label: '催办' },
+  urge: { roles: ['coordinator', 'leader', 'supervisor'], from: OPEN, to: 'same', kind: 'side', label: '催办' },
   /** a remedy recorded on the case: state unchanged */
-  'add-measure': { roles: ['coordinator', 'handler'], handlerMustLead: true, from: OPEN, label: '添加措施' },
+  'add-measure': { roles: ['coordinator', 'handler'], handlerMustLead: true, from: OPEN, to: 'same', kind: 'side', label: '添加措施' },
   /** a remark on the timeline: state unchanged */
   comment: {
     roles: ['clerk', 'coordinator', 'handler', 'leader', 'supervisor'],
     from: OPEN,
-    label: '备注',
+    to: 'same', kind: 'side', label: '备注',
   },
   /** 延期申请 by the lead department, before the deadline passes; state unchanged */
   'request-extension': {
@@ -191,7 +203,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     from: ['assigned', 'in_progress'],
     guard: (c, now) => !c.pendingExtension && !!c.dueAt && (now === undefined || Date.parse(c.dueAt) >= now.getTime()),
     guardMessage: '已有待审批的延期申请，或已超过办理时限，不能申请延期',
-    label: '申请延期',
+    to: 'same', kind: 'side', label: '申请延期',
   },
   /** 延期 approved by the coordinator: the deadline moves; state unchanged */
   'approve-extension': {
@@ -199,7 +211,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     from: ['assigned', 'in_progress', 'escalating'],
     guard: (c) => !!c.pendingExtension,
     guardMessage: '没有待审批的延期申请',
-    label: '批准延期',
+    to: 'same', kind: 'advance', label: '批准延期',
   },
   /** 延期 denied: the deadline stays; state unchanged */
   'deny-extension': {
@@ -207,26 +219,26 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     from: ['assigned', 'in_progress', 'escalating'],
     guard: (c) => !!c.pendingExtension,
     guardMessage: '没有待审批的延期申请',
-    label: '不予延期',
+    to: 'same', kind: 'refuse', label: '不予延期',
   },
   /** 督办: a numbered formal supervision order with its own deadline on an open case */
   supervise: {
     roles: ['coordinator', 'leader', 'supervisor'],
     from: ['accepted', 'assigned', 'in_progress', 'escalating'],
-    label: '督办',
+    to: 'same', kind: 'side', label: '督办',
   },
   /** 通报: the case circulated county-wide as a negative typical case, against a department */
   circulate: {
     roles: ['coordinator', 'supervisor'],
     // Not on closed cases: closed is terminal (circulate while verifying, before closing).
     from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
-    label: '通报',
+    to: 'same', kind: 'side', label: '通报',
   },
   /** 问题线索移送: misconduct clues handed over to 县纪委监委 */
   'refer-discipline': {
     roles: ['coordinator', 'supervisor'],
     from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
-    label: '线索移送',
+    to: 'same', kind: 'side', label: '线索移送',
   },
 };
 
@@ -309,6 +321,24 @@ export function canSeeCase(c: Pick<CaseState, 'leadDepartment' | 'coDepartments'
   if (actor.role !== 'handler') return true;
   if (!actor.department) return false;
   return c.leadDepartment === actor.department || c.coDepartments.includes(actor.department);
+}
+
+/** 通报 is required for 不给办 (misconduct) and for a substantiated 差评 (work plan 二(五), 四项机制). */
+export function isCirculationRequired(c: Pick<CaseState, 'problemType'> & { everSubstantiated: boolean }): boolean {
+  return c.problemType === 'misconduct' || c.everSubstantiated;
+}
+
+/**
+ * Whether a required 通报 is still to be made: required, not made yet, and the case's state still
+ * allows the `circulate` action (the case page's 须通报 tag and warning show exactly then).
+ */
+export function isCirculationPending(
+  c: Pick<CaseState, 'status' | 'problemType'> & { everSubstantiated: boolean },
+  circulated: boolean,
+): boolean {
+  const from = ACTION_RULES.circulate.from;
+  const inState = from === 'any' || (from === 'open' ? !isTerminalStatus(c.status) : from.includes(c.status));
+  return isCirculationRequired(c) && !circulated && inState;
 }
 
 function stateAllows(rule: ActionRule, c: CaseState, now: Date | undefined): boolean {

@@ -298,6 +298,7 @@ export const ZCase = z.object({
   supervisionRecords: z.array(ZSupervisionRecord).describe('督办单、通报与问题线索移送记录'),
   circulationRequired: z.boolean().describe('须通报：不给办（misconduct）或差评属实'),
   circulated: z.boolean().describe('已通报'),
+  circulationPending: z.boolean().describe('待通报：须通报、尚未通报，且当前状态仍可通报'),
   allowedActions: z.array(ZCaseAction).describe('调用者此刻可执行的操作'),
 }).meta({ title: 'Case', description: '反映件（详情）' });
 

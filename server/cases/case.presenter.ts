@@ -1,5 +1,5 @@
 /** Shapes cases for the API: full detail for one case, a masked summary for lists. */
-import { allowedActions, type Actor } from '../../core/case-lifecycle.js';
+import { allowedActions, isCirculationPending, isCirculationRequired, type Actor } from '../../core/case-lifecycle.js';
 import { isDueSoon, isOverdue, workingDaysLeft } from '../../core/clocks.js';
 import { STATUS_LABELS } from '../../core/domain.js';
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
@@ -61,6 +61,7 @@ export function presentCase(
   d: PresentDeps,
 ) {
   const name = (code: string) => d.departmentNames.get(code) ?? code;
+  const circulated = (extra.records ?? []).some((r) => r.kind === 'circulate');
   return {
     id: c.id,
     caseNo: c.caseNo,
@@ -138,9 +139,9 @@ export function presentCase(
       by: r.by_user,
       at: iso(r.at),
     })),
-    /** 通报 is required for 不给办 (misconduct) and for a substantiated 差评 (work plan §二(五), 四项机制). */
-    circulationRequired: c.problemType === 'misconduct' || c.everSubstantiated,
-    circulated: (extra.records ?? []).some((r) => r.kind === 'circulate'),
+    circulationRequired: isCirculationRequired(c),
+    circulated,
+    circulationPending: isCirculationPending(c, circulated),
     allowedActions: allowedActions(c, actor, d.now),
   };
 }

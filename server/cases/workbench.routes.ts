@@ -6,7 +6,7 @@ import { dueSoonCutoff } from '../../core/clocks.js';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { CaseStatus } from '../../core/domain.js';
+import { todoKindsFor } from '../../core/todo.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -15,41 +15,6 @@ import { filteredCases, type CaseFilters } from './case.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { formatShanghai } from '../../core/working-days.js';
-
-interface TodoKind {
-  kind: string;
-  label: string;
-  filters: Partial<CaseFilters>;
-}
-
-/** The kinds of to-do each role has: cases waiting for that role's action. */
-export function todoKinds(actor: Actor): TodoKind[] {
-  const st = (...s: CaseStatus[]) => ({ status: s });
-  switch (actor.role) {
-    case 'clerk':
-      return [{ kind: 'to_triage', label: '已登记待受理', filters: st('received') }];
-    case 'coordinator':
-      return [
-        { kind: 'to_triage', label: '待受理', filters: st('received') },
-        { kind: 'to_dispatch', label: '待交办', filters: st('accepted') },
-        { kind: 'to_callback', label: '待回访', filters: st('completed') },
-        { kind: 'to_verify', label: '差评待核查', filters: st('verifying') },
-        { kind: 'extension_requests', label: '延期待审批', filters: { pendingExtension: true } },
-      ];
-    case 'handler':
-      return [
-        { kind: 'to_sign', label: '待签收', filters: { ...st('assigned'), lead: actor.department ?? '' } },
-        { kind: 'to_complete', label: '办理中待办结', filters: { ...st('in_progress'), lead: actor.department ?? '' } },
-        { kind: 'co_handling', label: '协办中', filters: { ...st('assigned', 'in_progress', 'escalating'), department: actor.department ?? '' } },
-      ];
-    case 'leader':
-      return [{ kind: 'escalations', label: '提级待审批', filters: st('escalating') }];
-    case 'supervisor':
-      return [{ kind: 'to_verify', label: '差评待核查', filters: st('verifying') }];
-    default:
-      return [];
-  }
-}
 
 function queryString(f: Partial<CaseFilters>): string {
   const p = new URLSearchParams();
@@ -70,14 +35,13 @@ async function count(ctx: AppContext, f: Partial<CaseFilters>, actor: Actor): Pr
 export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台', response: ZTodo }, async (_req, _reply, { actor }) => {
     const now = ctx.clock.now();
-    const kinds = todoKinds(actor);
+    const kinds = todoKindsFor(actor.role, actor.department);
     const items = await Promise.all(
       kinds.map(async (k) => {
         // A co-handling count excludes the cases the department leads.
-        const n =
-          k.kind === 'co_handling'
-            ? (await count(ctx, k.filters, actor)) - (await count(ctx, { ...k.filters, department: undefined, lead: actor.department ?? '' }, actor))
-            : await count(ctx, k.filters, actor);
+        const n = k.excludeLed
+          ? (await count(ctx, k.filters, actor)) - (await count(ctx, { ...k.filters, department: undefined, lead: actor.department ?? '' }, actor))
+          : await count(ctx, k.filters, actor);
         return { kind: k.kind, label: k.label, count: n, query: queryString(k.filters) };
       }),
     );

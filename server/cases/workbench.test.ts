@@ -97,3 +97,54 @@ describe.each(DIALECTS)('工作台 endpoints and list filters on %s', (kind) => 
     expect((await api.as('clerk').get('/api/v1/stats/monthly?from=2026-01-01&to=2026-12-31')).status).toBe(403);
   });
 });
+
+describe.each(DIALECTS)('the 工作台 count of due-soon cases and its list agree across 国庆 on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  const act = async (user: string, id: number, action: string, body: Record<string, unknown>) => {
+    const v = (await api.as('coord').get(`/api/v1/cases/${id}`)).body.version;
+    const r = await api.as(user).post(`/api/v1/cases/${id}/actions/${action}`, { version: v, ...body });
+    if (r.status !== 200) throw new Error(`${action}: ${JSON.stringify(r.body)}`);
+  };
+  beforeAll(async () => {
+    env = await createTestEnv(kind, '2026-09-29T02:00:00.000Z'); // Tuesday before 国庆 (1–7 October)
+    await seedBasics(env);
+    api = await startApi(env);
+    const dispatched = async (extra: (id: number) => Promise<void>) => {
+      const id = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body.id as number;
+      await act('coord', id, 'accept', { problemType: 'materials' });
+      await extra(id);
+    };
+    await dispatched((id) => act('coord', id, 'dispatch', { level: 1, leadDepartment: 'scjgj' })); // due 8 Oct
+    await dispatched((id) => act('coord', id, 'dispatch', { level: 2, leadDepartment: 'scjgj', coDepartments: ['gaj'] })); // due 12 Oct
+    for (const dueAt of ['2026-10-16T18:00:00+08:00', '2026-10-19T18:00:00+08:00', '2026-10-20T18:00:00+08:00', '2026-11-30T18:00:00+08:00']) {
+      await dispatched(async (id) => {
+        await act('coord', id, 'request-escalation', { reason: '需工作组协调' });
+        await act('leader', id, 'approve-escalation', { leadDepartment: 'rsj', coDepartments: [], dueAt });
+      });
+    }
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await env.close();
+  });
+
+  it.each([0, 1, 2, 5, 10])('with the setting at %i working days, for every role that watches deadlines', async (days) => {
+    expect((await api.as('admin').put('/api/v1/settings', { dueSoonWorkingDays: days })).status).toBe(200);
+    for (const user of ['coord', 'leader', 'h_scjg', 'h_rs']) {
+      const todo = (await api.as(user).get('/api/v1/cases/todo')).body;
+      const mine = user.startsWith('h_') ? `&lead=${user === 'h_scjg' ? 'scjgj' : 'rsj'}` : '';
+      const list = (await api.as(user).get(`/api/v1/cases?dueSoon=true&sort=due&limit=200${mine}`)).body.items;
+      expect(todo.dueSoon).toBe(list.length);
+      expect(list.every((c: any) => c.dueSoon)).toBe(true);
+      const all = (await api.as(user).get(`/api/v1/cases?limit=200${mine}`)).body.items;
+      expect(all.filter((c: any) => c.dueSoon).length).toBe(list.length);
+    }
+  });
+
+  it('counts the cases due by the 10th working day, which lies 20 calendar days ahead', async () => {
+    await api.as('admin').put('/api/v1/settings', { dueSoonWorkingDays: 10 });
+    // 30 Sep, 8, 9, 10 (make-up Saturday), 12–16, 19 October: deadlines up to the end of 19 October.
+    expect((await api.as('coord').get('/api/v1/cases/todo')).body.dueSoon).toBe(4); // 8, 12, 16 and 19 October
+  });
+});

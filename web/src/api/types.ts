@@ -169,6 +169,8 @@ export interface CaseDetail extends CaseHead {
   circulationRequired?: boolean;
   /** … and whether it was made. */
   circulated?: boolean;
+  /** Required, not yet made, and still possible in this state (core isCirculationPending). */
+  circulationPending: boolean;
   allowedActions: CaseAction[];
 }
 

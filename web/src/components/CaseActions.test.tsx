@@ -32,6 +32,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     dueProvisional: false,
     overdue: false,
     dueSoon: false,
+    circulationPending: false,
     workingDaysLeft: 2,
     assignmentNo: '〔2026〕第1号',
     escalatedFrom: null,

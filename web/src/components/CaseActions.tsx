@@ -32,19 +32,9 @@ import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { dayjs, endOfDayIso, formatDateTime, shanghaiToday } from '../lib/time';
 import { PROVISIONAL_LABEL } from './CaseTags';
 
-/** Actions that move the case on (primary buttons); the rest are remarks on the timeline. */
-const MAIN_ACTIONS: readonly CaseAction[] = [
-  'resolve-on-spot',
-  'accept',
-  'dispatch',
-  'approve-escalation',
-  'sign',
-  'complete',
-  'callback',
-  'verify',
-  'approve-extension',
-];
-const DANGER_ACTIONS: readonly CaseAction[] = ['reject', 'deny-escalation', 'deny-extension'];
+/** Main (primary) buttons: the actions that move the case on; danger: those that turn a request down (the table's `kind`). */
+const isMain = (a: CaseAction) => ACTION_RULES[a].kind === 'advance';
+const isDanger = (a: CaseAction) => ACTION_RULES[a].kind === 'refuse';
 
 export function actionLabel(a: CaseAction): string {
   return ACTION_RULES[a].label;
@@ -485,15 +475,15 @@ export function CaseActions({ c, departments, levelDays, onUpdated, onStale }: C
   const [open, setOpen] = useState<CaseAction | null>(null);
   const actions = c.allowedActions;
   if (!actions.length) return null;
-  const ordered = [...actions.filter((a) => MAIN_ACTIONS.includes(a)), ...actions.filter((a) => !MAIN_ACTIONS.includes(a))];
+  const ordered = [...actions.filter(isMain), ...actions.filter((a) => !isMain(a))];
   return (
     <>
       <Space wrap data-testid="case-actions">
         {ordered.map((a) => (
           <Button
             key={a}
-            type={MAIN_ACTIONS.includes(a) ? 'primary' : 'default'}
-            danger={DANGER_ACTIONS.includes(a)}
+            type={isMain(a) ? 'primary' : 'default'}
+            danger={isDanger(a)}
             onClick={() => setOpen(a)}
           >
             {actionLabel(a)}

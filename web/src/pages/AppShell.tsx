@@ -29,7 +29,7 @@ import {
 import { useAuth, useUser } from '../auth/AuthContext';
 import { ApiError } from '../api/client';
 import { useDepartmentNames } from '../api/queries';
-import { ASSESSMENT_ROLES, AUDIT_ROLES, canIntake, IMPORT_ROLES, RECURRING_ROLES, STATS_ROLES } from '../lib/roles';
+import { can, type Permission } from '../../../core/permissions';
 import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
@@ -55,44 +55,45 @@ interface MenuEntry {
   key: string;
   label: string;
   icon: React.ReactNode;
-  roles?: readonly Role[];
+  /** The permission that shows the entry (core/permissions.ts); none = everyone. */
+  perm?: Permission;
   children?: MenuEntry[];
 }
 
 const MENU: MenuEntry[] = [
   { key: '/', label: '工作台', icon: <DashboardOutlined /> },
-  { key: '/intake', label: '登记', icon: <FormOutlined />, roles: ['clerk', 'coordinator'] },
+  { key: '/intake', label: '登记', icon: <FormOutlined />, perm: 'intake' },
   { key: '/cases', label: '台账', icon: <TableOutlined /> },
-  { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, roles: STATS_ROLES },
-  { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, roles: ASSESSMENT_ROLES },
+  { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, perm: 'readStats' },
+  { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, perm: 'readAssessment' },
   {
     key: 'optimization',
     label: '优化提升',
     icon: <RiseOutlined />,
     children: [
-      { key: '/optimization/recurring', label: '反复出现的问题', icon: <RetweetOutlined />, roles: RECURRING_ROLES },
+      { key: '/optimization/recurring', label: '反复出现的问题', icon: <RetweetOutlined />, perm: 'readRecurring' },
       { key: '/optimization/packages', label: '一件事一次办', icon: <GiftOutlined /> },
       { key: '/optimization/typical-cases', label: '典型案例库', icon: <BookOutlined /> },
     ],
   },
-  { key: '/audit', label: '审计日志', icon: <FileSearchOutlined />, roles: AUDIT_ROLES },
+  { key: '/audit', label: '审计日志', icon: <FileSearchOutlined />, perm: 'readAuditRecords' },
   {
     key: 'admin',
     label: '系统管理',
     icon: <SettingOutlined />,
-    roles: ['admin'],
     children: [
-      { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined /> },
-      { key: '/admin/users', label: '用户管理', icon: <TeamOutlined /> },
-      { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined /> },
-      { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined /> },
-      { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined /> },
+      { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined />, perm: 'manageDepartments' },
+      { key: '/admin/users', label: '用户管理', icon: <TeamOutlined />, perm: 'manageUsers' },
+      { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined />, perm: 'manageCalendar' },
+      { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined />, perm: 'manageNotifications' },
+      { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined />, perm: 'manageSettings' },
     ],
   },
 ];
 
 function menuItems(role: Role): MenuProps['items'] {
-  const visible = (e: MenuEntry) => !e.roles || e.roles.includes(role);
+  // A group shows when one of its entries does.
+  const visible = (e: MenuEntry): boolean => (e.children ? e.children.some(visible) : !e.perm || can(role, e.perm));
   return MENU.filter(visible).map((e) => ({
     key: e.key,
     icon: e.icon,
@@ -112,9 +113,9 @@ function Forbidden() {
   return <Result status="403" title="无权访问" subTitle="您的角色不能使用此功能。" extra={<Link to="/">返回工作台</Link>} />;
 }
 
-function RoleGate({ roles, children }: { roles: readonly Role[]; children: React.ReactNode }) {
+function RoleGate({ perm, children }: { perm: Permission; children: React.ReactNode }) {
   const user = useUser();
-  return roles.includes(user.role) ? <>{children}</> : <Forbidden />;
+  return can(user.role, perm) ? <>{children}</> : <Forbidden />;
 }
 
 function NotFound() {
@@ -213,22 +214,22 @@ export default function AppShell() {
                   <Route index element={<DashboardPage />} />
                   <Route
                     path="intake"
-                    element={canIntake(user.role) ? <IntakePage /> : <Forbidden />}
+                    element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
                   />
                   <Route path="cases" element={<LedgerPage />} />
                   <Route path="cases/:id" element={<CaseDetailPage />} />
-                  <Route path="stats" element={<RoleGate roles={STATS_ROLES}><StatsPage /></RoleGate>} />
-                  <Route path="assessment" element={<RoleGate roles={ASSESSMENT_ROLES}><AssessmentPage /></RoleGate>} />
-                  <Route path="ledger/import" element={<RoleGate roles={IMPORT_ROLES}><ImportPage /></RoleGate>} />
-                  <Route path="optimization/recurring" element={<RoleGate roles={RECURRING_ROLES}><RecurringPage /></RoleGate>} />
+                  <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
+                  <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
+                  <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
+                  <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
                   <Route path="optimization/packages" element={<PackagesPage />} />
                   <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
-                  <Route path="audit" element={<RoleGate roles={AUDIT_ROLES}><AuditPage /></RoleGate>} />
-                  <Route path="admin/departments" element={<RoleGate roles={['admin']}><DepartmentsPage /></RoleGate>} />
-                  <Route path="admin/users" element={<RoleGate roles={['admin']}><UsersPage /></RoleGate>} />
-                  <Route path="admin/calendar" element={<RoleGate roles={['admin']}><CalendarPage /></RoleGate>} />
-                  <Route path="admin/notifications" element={<RoleGate roles={['admin']}><NotificationsPage /></RoleGate>} />
-                  <Route path="admin/settings" element={<RoleGate roles={['admin']}><SettingsPage /></RoleGate>} />
+                  <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
+                  <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
+                  <Route path="admin/users" element={<RoleGate perm="manageUsers"><UsersPage /></RoleGate>} />
+                  <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
+                  <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
+                  <Route path="admin/settings" element={<RoleGate perm="manageSettings"><SettingsPage /></RoleGate>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

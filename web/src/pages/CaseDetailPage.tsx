@@ -26,7 +26,8 @@ import { PageSkeleton } from '../components/PageSkeleton';
 import { eventColor, eventLines, eventTitle } from '../lib/events';
 import { formatDate, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
-import { TYPICAL_EDITORS } from '../lib/roles';
+import { can } from '../../../core/permissions';
+import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { LEVEL_LABELS } from '../components/CaseTags';
 
@@ -100,14 +101,14 @@ export default function CaseDetailPage() {
             {c.callback?.bad && c.status !== 'closed' && <Tag color="volcano">差评</Tag>}
             {c.extended && <Tag color="gold">已延期</Tag>}
             {c.pendingExtension && <Tag color="orange">延期待批</Tag>}
-            {c.circulationRequired && !c.circulated && c.status !== 'closed' && c.status !== 'rejected' && (
+            {c.circulationPending && (
               <Tag color="magenta">须通报</Tag>
             )}
           </Space>
         }
         extra={
           <Space>
-            {TYPICAL_EDITORS.includes(user.role) && c.status !== 'received' && (
+            {can(user.role, 'editTypicalCases') && c.status !== 'received' && (
               <Button icon={<StarOutlined />} onClick={() => setTypicalOpen(true)}>
                 列为典型案例
               </Button>
@@ -119,7 +120,7 @@ export default function CaseDetailPage() {
         }
       >
         <Space direction="vertical" size={12} style={{ width: '100%' }}>
-          {c.circulationRequired && !c.circulated && c.status !== 'rejected' && (user.role === 'coordinator' || user.role === 'supervisor') && (
+          {c.circulationPending && ACTION_RULES.circulate.roles.includes(user.role) && (
             <Alert
               type="error"
               showIcon
@@ -389,7 +390,7 @@ export default function CaseDetailPage() {
           </Card>
         </Col>
       </Row>
-      {TYPICAL_EDITORS.includes(user.role) && (
+      {can(user.role, 'editTypicalCases') && (
         <TypicalCaseDialog
           open={typicalOpen}
           caseId={c.id}

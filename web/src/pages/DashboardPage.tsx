@@ -17,7 +17,7 @@ import type { ActivityItem, CasePage, CaseSummary, TodoAnswer } from '../api/typ
 import { useCalendarYears, useDepartmentNames, useSettings } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StatusTag } from '../components/CaseTags';
-import { canIntake } from '../lib/roles';
+import { can } from '../../../core/permissions';
 import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
 
@@ -29,7 +29,6 @@ const CO_KIND = 'co_handling';
 const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${query}${query ? '&' : ''}limit=${limit}`);
 
 /** Roles that watch deadlines. */
-const DEADLINE_ROLES: readonly Role[] = ['coordinator', 'handler', 'leader', 'supervisor'];
 
 function CaseLine({ c }: { c: CaseSummary }) {
   return (
@@ -86,7 +85,7 @@ export default function DashboardPage() {
   const navigate = useNavigate();
   const names = useDepartmentNames();
   const { data: settings } = useSettings();
-  const watchDeadlines = DEADLINE_ROLES.includes(user.role);
+  const watchDeadlines = can(user.role, 'watchDeadlines');
   useEffect(() => {
     document.title = '工作台 · 办成事';
   }, []);
@@ -155,7 +154,7 @@ export default function DashboardPage() {
               {user.department ? ` · ${deptName(user.department)}` : ''} · 今天是 {shanghaiToday()}
             </Typography.Text>
           </Col>
-          {canIntake(user.role) && (
+          {can(user.role, 'intake') && (
             <Col>
               <Button type="primary" size="large" className="bcs-big-button" icon={<FormOutlined />} onClick={() => navigate('/intake')}>
                 登记

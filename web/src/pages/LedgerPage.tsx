@@ -17,7 +17,7 @@ import { departmentOptions, useDepartments, useSettings } from '../api/queries';
 import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
 import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
-import { IMPORT_ROLES } from '../lib/roles';
+import { can } from '../../../core/permissions';
 
 /** The filters of GET /cases, as kept in the URL. */
 export const FILTER_KEYS = [
@@ -207,7 +207,7 @@ export default function LedgerPage() {
           <Button icon={<DownloadOutlined />} onClick={() => void exportLedger()} loading={!!exporting}>
             导出 Excel
           </Button>
-          {IMPORT_ROLES.includes(user.role) && (
+          {can(user.role, 'importLedger') && (
             <>
               <Button icon={<UploadOutlined />} onClick={() => navigate('/ledger/import')}>
                 导入台账

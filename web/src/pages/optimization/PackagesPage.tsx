@@ -13,7 +13,7 @@ import { api, ApiError, toQuery } from '../../api/client';
 import type { CasePage, CaseSummary, ServicePackage } from '../../api/types';
 import { departmentOptions, useDepartmentNames, useDepartments } from '../../api/queries';
 import { useUser } from '../../auth/AuthContext';
-import { PACKAGE_EDITORS } from '../../lib/roles';
+import { can } from '../../../../core/permissions';
 import { applyFieldErrors } from '../../lib/forms';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { formatDateTime } from '../../lib/time';
@@ -169,7 +169,7 @@ export default function PackagesPage() {
   const { message } = App.useApp();
   const names = useDepartmentNames();
   const [editing, setEditing] = useState<ServicePackage | 'new' | null>(null);
-  const canEdit = PACKAGE_EDITORS.includes(user.role);
+  const canEdit = can(user.role, 'editPackages');
   useEffect(() => {
     document.title = '一件事一次办 · 办成事';
   }, []);

@@ -11,7 +11,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/client';
 import type { TypicalCase } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
-import { TYPICAL_EDITORS } from '../../lib/roles';
+import { can } from '../../../../core/permissions';
 import { formatDateTime } from '../../lib/time';
 import { TYPICAL_KIND_LABELS, TypicalCaseDialog } from '../../components/TypicalCaseDialog';
 
@@ -26,7 +26,7 @@ export default function TypicalCasesPage() {
   const [kind, setKind] = useState<'all' | TypicalCase['kind']>('all');
   const [creating, setCreating] = useState(false);
   const [publishing, setPublishing] = useState<number | null>(null);
-  const canEdit = TYPICAL_EDITORS.includes(user.role);
+  const canEdit = can(user.role, 'editTypicalCases');
   useEffect(() => {
     document.title = '典型案例库 · 办成事';
   }, []);
