@@ -18,6 +18,7 @@ import { useCalendarYears, useDepartmentNames, useSettings } from '../api/querie
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StatusTag } from '../components/CaseTags';
 import { can } from '../../../core/permissions';
+import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
 
@@ -43,7 +44,7 @@ function CaseLine({ c }: { c: CaseSummary }) {
         </Space>
         <div style={{ fontSize: 13, color: '#666' }}>
           {c.leadDepartmentName ? `${c.leadDepartmentName} · ` : ''}
-          {c.completedAt && ['completed', 'verifying', 'closed'].includes(c.status) ? (
+          {c.completedAt && isCompletedStatus(c.status) ? (
             `办结于 ${formatDateTime(c.completedAt)}`
           ) : c.dueAt ? (
             <DeadlineText c={c} />
