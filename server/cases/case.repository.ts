@@ -303,6 +303,10 @@ export async function listAssignmentSheets(db: Executor, caseId: number) {
   return db.selectFrom('assignment_sheets').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
+export async function listSupervisionRecords(db: Executor, caseId: number) {
+  return db.selectFrom('supervision_records').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
 /** Existing, enabled department codes among those given. */
 export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
