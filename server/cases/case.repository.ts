@@ -10,7 +10,7 @@ import { indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
-import { unseal, unsealNullable } from '../security/pii.js';
+import { sealReporter, unseal, unsealNullable } from '../security/pii.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -201,6 +201,136 @@ export async function insertCase(trx: Executor, values: Insertable<CaseTable> & 
   return row.id;
 }
 
+/**
+ * Raises a gap-free per-year counter to at least `atLeast` (never lowers it). Holds the counter's
+ * row lock until the transaction ends, as {@link nextCounter} does.
+ */
+export async function raiseCounter(trx: Executor, name: string, year: number, atLeast: number): Promise<void> {
+  await trx
+    .insertInto('counters')
+    .values({ name, year, value: atLeast })
+    .onConflict((oc) =>
+      oc.columns(['name', 'year']).doUpdateSet({
+        value: sql<number>`case when counters.value < excluded.value then excluded.value else counters.value end`,
+      }),
+    )
+    .execute();
+}
+
+/** A case as first written: its state, and the history it already has (an imported case's). */
+export interface NewCase {
+  caseNo: string;
+  year: number;
+  seq: number;
+  channel: string;
+  status: CaseStatus;
+  level: number | null;
+  problemType: string | null;
+  leadDepartment: string | null;
+  coDepartments: string[];
+  namedDepartments: string[];
+  reporter: { name: string; phone: string; kind: string; orgName: string | null; orgCode: string | null };
+  matter: string;
+  description: string;
+  reason: string | null;
+  receivedAt: string;
+  receivedDate: string;
+  createdBy: string;
+  dueAt: string | null;
+  dueProvisional: boolean;
+  deadlineStartAt: string | null;
+  deadlineDays: number | null;
+  escalatedFrom: CaseStatus | null;
+  assignmentNo: string | null;
+  firstCompletedAt: string | null;
+  firstCompletedOnTime: boolean | null;
+  completedAt: string | null;
+  closedAt: string | null;
+  resolvedOnSpot: boolean;
+  result: string | null;
+  repliedVia: string | null;
+  rejectCategory: string | null;
+  rejectExplanation: string | null;
+  /** The latest callback (stored as given); its `bad` sets the review flags. */
+  callback: ({ bad: boolean } & Record<string, unknown>) | null;
+  /** The latest verification (stored as given); its `substantiated` sets the flag. */
+  verification: ({ substantiated: boolean } & Record<string, unknown>) | null;
+  updatedAt: string;
+}
+
+/** The columns of a new case (version 1), the reporter sealed. */
+export function newCaseRow(c: NewCase): Insertable<CaseTable> & RollupSource {
+  const b = (v: boolean) => (v ? 1 : 0);
+  return {
+    case_no: c.caseNo,
+    year: c.year,
+    seq: c.seq,
+    channel: c.channel,
+    status: c.status,
+    level: c.level,
+    problem_type: c.problemType,
+    lead_department: c.leadDepartment,
+    co_departments: JSON.stringify(c.coDepartments),
+    named_departments: JSON.stringify(c.namedDepartments),
+    ...sealReporter({ name: c.reporter.name, phone: c.reporter.phone, orgCode: c.reporter.orgCode }),
+    reporter_kind: c.reporter.kind,
+    reporter_org_name: c.reporter.orgName,
+    matter: c.matter,
+    description: c.description,
+    reason: c.reason,
+    received_at: c.receivedAt,
+    received_date: c.receivedDate,
+    created_by: c.createdBy,
+    due_at: c.dueAt,
+    due_provisional: b(c.dueProvisional),
+    deadline_start_at: c.deadlineStartAt,
+    deadline_days: c.deadlineDays,
+    escalated_from: c.escalatedFrom,
+    assignment_no: c.assignmentNo,
+    first_completed_at: c.firstCompletedAt,
+    first_completed_on_time: c.firstCompletedOnTime === null ? null : b(c.firstCompletedOnTime),
+    completed_at: c.completedAt,
+    closed_at: c.closedAt,
+    resolved_on_spot: b(c.resolvedOnSpot),
+    result: c.result,
+    replied_via: c.repliedVia,
+    reject_category: c.rejectCategory,
+    reject_explanation: c.rejectExplanation,
+    callback: c.callback ? JSON.stringify(c.callback) : null,
+    callback_count: c.callback ? 1 : 0,
+    ever_bad_review: b(c.callback?.bad ?? false),
+    latest_callback_bad: b(c.callback?.bad ?? false),
+    verification: c.verification ? JSON.stringify(c.verification) : null,
+    ever_substantiated: b(c.verification?.substantiated ?? false),
+    version: 1,
+    updated_at: c.updatedAt,
+  };
+}
+
+/**
+ * Inserts many new cases in one statement (the caller bounds the batch) and indexes their text;
+ * with `rollup` each is added to the statistics rollup (a bulk writer may rebuild it once
+ * instead). Answers the new ids by case number.
+ */
+export async function insertCases(trx: Executor, rows: Array<Insertable<CaseTable> & RollupSource>, opts: { rollup: boolean }): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const inserted = await trx.insertInto('cases').values(rows).returning(['id', 'case_no']).execute();
+  const idOf = new Map(inserted.map((i) => [i.case_no, i.id]));
+  if (opts.rollup) for (const v of rows) await applyRollup(trx, null, v);
+  for (const v of rows) await indexCaseText(trx, idOf.get(v.case_no)!, [v.matter, v.description, v.reporter_org_name]);
+  return idOf;
+}
+
+/** Which of the given case numbers exist. */
+export async function existingCaseNos(db: Executor, caseNos: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < caseNos.length; i += 500) {
+    const rows = await db.selectFrom('cases').select('case_no').where('case_no', 'in', caseNos.slice(i, i + 500)).execute();
+    for (const r of rows) found.add(r.case_no);
+  }
+  return found;
+}
+
 /** Writes the changes when the version still matches; 409 VERSION_CONFLICT when it does not. */
 export async function updateCaseVersioned(
   trx: Executor,
@@ -222,6 +352,15 @@ export async function updateCaseVersioned(
   await applyRollup(trx, current.rollup, after);
 }
 
+/** Indexes the departments of new cases (no rows yet): the lead, then the co-departments. */
+export async function addCaseDepartments(trx: Executor, cases: Array<{ caseId: number; lead: string | null; co: string[] }>): Promise<void> {
+  const rows = cases.flatMap((c) => [
+    ...(c.lead ? [{ case_id: c.caseId, department_code: c.lead, role: 'lead' }] : []),
+    ...c.co.filter((d) => d !== c.lead).map((d) => ({ case_id: c.caseId, department_code: d, role: 'co' })),
+  ]);
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('case_departments').values(rows.slice(i, i + 500)).execute();
+}
+
 /** Keeps the (case, department) index in step with the lead and co-departments. */
 export async function setCaseDepartments(trx: Executor, caseId: number, lead: string | null, co: string[]): Promise<void> {
   await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
@@ -239,19 +378,23 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
+const eventRow = (caseId: number, e: TimelineEvent) => ({
+  case_id: caseId,
+  type: e.type,
+  at: e.at,
+  by_user: e.by.username,
+  by_name: e.by.name,
+  by_role: e.by.role,
+  data: JSON.stringify(e.data),
+});
+
 export async function appendEvent(trx: Executor, caseId: number, e: TimelineEvent): Promise<void> {
-  await trx
-    .insertInto('case_events')
-    .values({
-      case_id: caseId,
-      type: e.type,
-      at: e.at,
-      by_user: e.by.username,
-      by_name: e.by.name,
-      by_role: e.by.role,
-      data: JSON.stringify(e.data),
-    })
-    .execute();
+  await trx.insertInto('case_events').values(eventRow(caseId, e)).execute();
+}
+
+/** Appends events to many cases in one statement (the caller bounds the batch). */
+export async function appendEvents(trx: Executor, events: Array<{ caseId: number; event: TimelineEvent }>): Promise<void> {
+  if (events.length) await trx.insertInto('case_events').values(events.map((x) => eventRow(x.caseId, x.event))).execute();
 }
 
 export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
@@ -301,6 +444,10 @@ export async function insertAssignmentSheet(
 
 export async function listAssignmentSheets(db: Executor, caseId: number) {
   return db.selectFrom('assignment_sheets').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+export async function listSupervisionRecords(db: Executor, caseId: number) {
+  return db.selectFrom('supervision_records').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
 /** Existing, enabled department codes among those given. */

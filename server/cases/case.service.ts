@@ -8,7 +8,6 @@ import { checkAgainstCase, decide, isCaseAction, type Actor, type PublicReporter
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
-import { sealReporter } from '../security/pii.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
@@ -25,6 +24,7 @@ import {
   insertAssignmentSheet,
   insertCase,
   insertMeasure,
+  newCaseRow,
   nextCounter,
   parseCaseId,
   setCaseDepartments,
@@ -108,50 +108,46 @@ export async function intakeCase(
       const seq = await nextCounter(trx, 'case', year);
       const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
       const r = body.reporter;
-      const id = await insertCase(trx, {
-        case_no: caseNo,
-        year,
-        seq,
-        channel: body.channel,
-        status: 'received',
-        level: null,
-        problem_type: null,
-        lead_department: null,
-        co_departments: '[]',
-        named_departments: JSON.stringify(body.departmentCodes),
-        ...sealReporter({ name: r.name, phone: r.phone, orgCode: r.orgCode ?? null }),
-        reporter_kind: r.kind,
-        reporter_org_name: r.orgName ?? null,
-        matter: body.matter,
-        description: body.description,
-        reason: body.reason ?? null,
-        received_at: at,
-        received_date: receivedDate,
-        created_by: actor.username,
-        due_at: null,
-        due_provisional: 0,
-        deadline_start_at: null,
-        deadline_days: null,
-        escalated_from: null,
-        assignment_no: null,
-        first_completed_at: null,
-        first_completed_on_time: null,
-        completed_at: null,
-        closed_at: null,
-        resolved_on_spot: 0,
-        result: null,
-        replied_via: null,
-        reject_category: null,
-        reject_explanation: null,
-        callback: null,
-        callback_count: 0,
-        ever_bad_review: 0,
-        latest_callback_bad: 0,
-        verification: null,
-        ever_substantiated: 0,
-        version: 1,
-        updated_at: at,
-      });
+      const id = await insertCase(
+        trx,
+        newCaseRow({
+          caseNo,
+          year,
+          seq,
+          channel: body.channel,
+          status: 'received',
+          level: null,
+          problemType: null,
+          leadDepartment: null,
+          coDepartments: [],
+          namedDepartments: body.departmentCodes,
+          reporter: { name: r.name, phone: r.phone, kind: r.kind, orgName: r.orgName ?? null, orgCode: r.orgCode ?? null },
+          matter: body.matter,
+          description: body.description,
+          reason: body.reason ?? null,
+          receivedAt: at,
+          receivedDate,
+          createdBy: actor.username,
+          dueAt: null,
+          dueProvisional: false,
+          deadlineStartAt: null,
+          deadlineDays: null,
+          escalatedFrom: null,
+          assignmentNo: null,
+          firstCompletedAt: null,
+          firstCompletedOnTime: null,
+          completedAt: null,
+          closedAt: null,
+          resolvedOnSpot: false,
+          result: null,
+          repliedVia: null,
+          rejectCategory: null,
+          rejectExplanation: null,
+          callback: null,
+          verification: null,
+          updatedAt: at,
+        }),
+      );
       if (key !== undefined) {
         await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
       }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { ZCaseListQuery } from '../../core/api/schemas.js';
-import { dueSoonUntil } from '../cases/case.routes.js';
+import { dueSoonUntil } from '../cases/case.queries.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden } from '../errors.js';

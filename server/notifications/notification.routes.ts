@@ -8,11 +8,12 @@ import { formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { parseWith, route } from '../http.js';
 import { ZMarkRead, ZNotificationPage, ZNotificationTemplate, ZNotificationTemplateList, ZOutboxRetry, ZOutboxState, ZReadAll, ZUnreadCount, errorResponse } from '../../core/api/responses.js';
-import { AppError, notFound, validation } from '../errors.js';
-import { appendAudit } from '../audit/audit.repository.js';
+import { notFound } from '../errors.js';
 import { countUnread, listNotifications, markAllRead, markRead } from './notification.repository.js';
-import { deleteTemplate, isKnownTemplate, listTemplates, saveTemplate, type StoredTemplate } from './template.repository.js';
-import { AUDIENCE_LABELS, DEFAULT_TEMPLATES, PLACEHOLDERS, TEMPLATE_LIMITS, TOPICS, channelOf, checkTemplateText, templateKey, type Audience } from './templates.js';
+import { isKnownTemplate, listTemplates, type StoredTemplate } from './template.repository.js';
+import { countUndelivered, listRecentFailures } from './outbox.repository.js';
+import { resetNotificationTemplate, retryOutboxMessage, saveNotificationTemplate } from './notification.service.js';
+import { AUDIENCE_LABELS, DEFAULT_TEMPLATES, PLACEHOLDERS, TEMPLATE_LIMITS, TOPICS, channelOf, templateKey, type Audience } from './templates.js';
 
 const iso = (v: string | null) => (v ? formatShanghai(new Date(v)) : null);
 const topicLabel = (t: string) => (TOPICS as Record<string, string>)[t] ?? t;
@@ -151,19 +152,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     async (req, _reply, { actor }) => {
       const { topic, audience } = templateParams(req);
       const body = parseWith(ZTemplateUpdate, req.body);
-      const title = body.title || DEFAULT_TEMPLATES[templateKey(topic, audience)]!.title;
-      const details = [
-        ...checkTemplateText(title).map((message) => ({ field: 'title', message })),
-        ...checkTemplateText(body.body).map((message) => ({ field: 'body', message })),
-      ];
-      if (details.length) throw validation(details);
-      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', '只有系统管理员可以修改消息模板');
-      const at = ctx.clock.now().toISOString();
-      await ctx.db.transaction().execute(async (trx) => {
-        await saveTemplate(trx, topic, audience, { title, body: body.body }, actor.username, at);
-        await appendAudit(trx, { at, actor: actor.username, action: 'notification_template.save', entityType: 'notification_template', entityId: templateKey(topic, audience), data: { title, body: body.body } });
-      });
-      return presentTemplate((await listTemplates(ctx.db)).find((t) => t.topic === topic && t.audience === audience)!);
+      return presentTemplate(await saveNotificationTemplate(ctx, topic, audience, body, actor));
     },
   );
 
@@ -172,13 +161,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     { method: 'DELETE', url: '/notification-templates/:topic/:audience', summary: '恢复默认消息模板（系统管理员）', tag: '通知', response: ZNotificationTemplate },
     async (req, _reply, { actor }) => {
       const { topic, audience } = templateParams(req);
-      if (actor.role !== 'admin') throw new AppError('FORBIDDEN', '只有系统管理员可以修改消息模板');
-      const at = ctx.clock.now().toISOString();
-      await ctx.db.transaction().execute(async (trx) => {
-        await deleteTemplate(trx, topic, audience);
-        await appendAudit(trx, { at, actor: actor.username, action: 'notification_template.reset', entityType: 'notification_template', entityId: templateKey(topic, audience), data: {} });
-      });
-      return presentTemplate((await listTemplates(ctx.db)).find((t) => t.topic === topic && t.audience === audience)!);
+      return presentTemplate(await resetNotificationTemplate(ctx, topic, audience, actor));
     },
   );
 
@@ -187,36 +170,9 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: 'manageNotifications', response: ZOutboxState },
     async () => {
       const now = ctx.clock.now().toISOString();
-      const counts = await ctx.db
-        .selectFrom('outbox')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('n'),
-          eb
-            .case()
-            .when('outcome', '=', 'dead')
-            .then('dead')
-            .when('last_error', 'is not', null)
-            .then('retrying')
-            .else('pending')
-            .end()
-            .as('state'),
-        ])
-        .where('delivered_at', 'is', null)
-        .groupBy('state')
-        .execute();
-      const failures = await ctx.db
-        .selectFrom('outbox')
-        .select(['id', 'topic', 'case_id', 'recipient', 'attempts', 'last_error', 'outcome', 'created_at', 'available_at'])
-        .where('delivered_at', 'is', null)
-        .where('last_error', 'is not', null)
-        .orderBy('id', 'desc')
-        .limit(50)
-        .execute();
-      const by = Object.fromEntries(counts.map((c) => [c.state, Number(c.n)]));
+      const [counts, failures] = await Promise.all([countUndelivered(ctx.db), listRecentFailures(ctx.db, 50)]);
       return {
-        pending: by.pending ?? 0,
-        retrying: by.retrying ?? 0,
-        dead: by.dead ?? 0,
+        ...counts,
         now: iso(now),
         failures: failures.map((f) => ({
           id: f.id,
@@ -241,24 +197,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
       const raw = (req.params as { id: string }).id;
       if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
       const id = Number(raw);
-      const at = ctx.clock.now().toISOString();
-      const ok = await ctx.db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('outbox')
-          .set({ outcome: null, attempts: 0, available_at: at })
-          .where('id', '=', id)
-          .where('outcome', '=', 'dead')
-          .where('delivered_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return false;
-        await appendAudit(trx, { at, actor: actor.username, action: 'outbox.retry', entityType: 'outbox', entityId: String(id), data: {} });
-        return true;
-      });
-      if (!ok) {
-        const exists = await ctx.db.selectFrom('outbox').select('id').where('id', '=', id).executeTakeFirst();
-        if (!exists) throw notFound();
-        throw new AppError('INVALID_TRANSITION', '只有已放弃投递的消息可以重新投递');
-      }
+      await retryOutboxMessage(ctx, id, actor);
       return { id, requeued: true };
     },
   );

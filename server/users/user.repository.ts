@@ -78,6 +78,38 @@ export async function insertDepartment(trx: Executor, d: { code: string; name: s
   await trx.insertInto('departments').values({ code: d.code, name: d.name, created_at: d.at }).execute();
 }
 
+export async function updateDepartment(trx: Executor, code: string, patch: { name?: string; disabled?: boolean }): Promise<void> {
+  await trx
+    .updateTable('departments')
+    .set({ ...(patch.name ? { name: patch.name } : {}), ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}) })
+    .where('code', '=', code)
+    .execute();
+}
+
+/** Writes the given fields of a user; a new password hash also clears failed logins and the lock. */
+export async function updateUser(
+  trx: Executor,
+  id: number,
+  patch: { name?: string; disabled?: boolean; passwordHash?: string; role?: Role; department?: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({
+      ...(patch.name ? { name: patch.name } : {}),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+      ...(patch.passwordHash ? { password_hash: patch.passwordHash, failed_logins: 0, locked_until: null } : {}),
+      ...(patch.role ? { role: patch.role } : {}),
+      ...(patch.department !== undefined ? { department_code: patch.department } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Ends every session of a user. */
+export async function deleteUserSessions(trx: Executor, userId: number): Promise<void> {
+  await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
 /** Whether an error is a unique-constraint violation (SQLite or PostgreSQL). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };

@@ -1,0 +1,37 @@
+/**
+ * Read helpers shared by the case routes and other resources: the due-soon cutoff of the list
+ * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
+ */
+import type { AppContext } from '../context.js';
+import { listAssignmentSheets, listEvents, listMeasures, listSupervisionRecords, type CaseRecord } from './case.repository.js';
+import { presentCase, type PresentDeps } from './case.presenter.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import { getSettings } from '../settings/settings.repository.js';
+import { dueSoonCutoff } from '../../core/clocks.js';
+import { measureFlags } from '../notifications/measure-reminders.js';
+import { listDepartments } from '../users/user.repository.js';
+import type { Actor } from '../../core/case-lifecycle.js';
+
+/** The latest deadline that counts as due soon now (core/clocks.ts `dueSoonCutoff`), UTC ISO. */
+export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> {
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+  return dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString();
+}
+
+export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
+  const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db), getSettings(ctx.db)]);
+  return { now: ctx.clock.now(), calendar, departmentNames: new Map(depts.map((d) => [d.code, d.name])), dueSoonWorkingDays: settings.dueSoonWorkingDays };
+}
+
+export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
+  const [events, measures, flags, sheets, records, deps] = await Promise.all([
+    listEvents(ctx.db, c.id),
+    listMeasures(ctx.db, c.id),
+    measureFlags(ctx.db, c.id),
+    listAssignmentSheets(ctx.db, c.id),
+    listSupervisionRecords(ctx.db, c.id),
+    presentDeps(ctx),
+  ]);
+  const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
+  return presentCase(c, { events, measures: tracked, sheets, records }, actor, deps);
+}
