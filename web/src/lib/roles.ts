@@ -16,8 +16,6 @@ export const RECURRING_ROLES = COUNTY_ROLES;
 export const PACKAGE_EDITORS: readonly Role[] = ['coordinator'];
 /** Who may draft and publish typical cases (POST /typical-cases, …/publish). */
 export const TYPICAL_EDITORS: readonly Role[] = ['coordinator', 'supervisor'];
-/** Who see drafts of packages and typical cases (everyone else reads the published ones). */
-export const DRAFT_READERS = COUNTY_ROLES;
 
 export function canIntake(role: Role): boolean {
   return INTAKE_ROLES.includes(role);
