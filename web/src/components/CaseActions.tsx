@@ -1,7 +1,7 @@
 /**
  * The action buttons of a case and the form behind each. Buttons come only from the case's
  * `allowedActions` (the server asks the same transition table as core/case-lifecycle.ts); each
- * form has the fields API.md names and is checked with the server's own zod schema first. A
+ * form has the fields docs/CONTRACT.md §Actions names and is checked with the server's own zod schema first. A
  * submission runs at most once at a time; a 409 is explained in Chinese and the case reloaded.
  */
 import { useEffect, useMemo, useState } from 'react';
