@@ -1,5 +1,5 @@
 /**
- * The case lifecycle (DESIGN.md §2, API.md "Cases"): who may do what in which state, and what
+ * The case lifecycle (docs/DOMAIN.md §Lifecycle, docs/CONTRACT.md §Actions): who may do what in which state, and what
  * each action changes. Pure and table-driven: the expectations below are written from the
  * contract, not read back from the transition table in case-lifecycle.ts.
  */
@@ -170,7 +170,7 @@ interface Move {
 }
 const move = (status: CaseStatus, action: CaseAction, who: Who, next: CaseStatus): Move => ({ status, action, who, next });
 
-/** Every state but rejected and closed (API.md: "only while the case is open"). */
+/** Every state but rejected and closed (docs/CONTRACT.md §Actions: "open"). */
 const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'];
 /** Open states in which the case has departments (a handler can see it). */
 const OPEN_DISPATCHED = OPEN_STATUSES.filter((s) => !NOT_DISPATCHED.includes(s));
@@ -727,7 +727,7 @@ describe('refusals', () => {
 // ---------------------------------------------------------------------------
 
 /**
- * Per state, the actions each actor may take, from DESIGN.md §2 and API.md "Who". An actor not
+ * Per state, the actions each actor may take, from docs/DOMAIN.md §Lifecycle and docs/CONTRACT.md §Actions. An actor not
  * listed gets nothing. received/accepted cases have no department yet, so no handler sees them.
  */
 const ALLOWED: Record<CaseStatus, Partial<Record<Who, CaseAction[]>>> = {

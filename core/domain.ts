@@ -3,7 +3,7 @@
  * Pure data: used by the server, the web app and the tests alike.
  */
 
-/** Staff roles (DESIGN.md §1). */
+/** Staff roles (docs/DOMAIN.md §Roles). */
 export const ROLES = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
@@ -26,7 +26,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   other: '其他',
 };
 
-/** Case states (DESIGN.md §2). */
+/** Case states (docs/DOMAIN.md §Lifecycle). */
 export const CASE_STATUSES = [
   'received', // 已登记
   'accepted', // 予以受理

@@ -1,5 +1,5 @@
 /**
- * What each statistic means (API.md §Statistics), in the words shown to users: the OpenAPI
+ * What each statistic means (docs/CONTRACT.md §Statistics), in the words shown to users: the OpenAPI
  * document and the dashboard's tooltips both read this one table.
  */
 export const STAT_DEFINITIONS: Record<string, { label: string; definition: string }> = {

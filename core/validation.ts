@@ -55,10 +55,3 @@ export function maskPhone(phone: string): string {
   const keep = rest.slice(-2);
   return `${head}${'*'.repeat(Math.max(rest.length - 2, 2))}${keep}`;
 }
-
-/** Masks a person's name: 张三 → 张*, 欧阳娜娜 → 欧***. */
-export function maskName(name: string): string {
-  const chars = Array.from(name);
-  if (chars.length <= 1) return name;
-  return chars[0] + '*'.repeat(chars.length - 1);
-}

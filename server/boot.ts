@@ -10,10 +10,10 @@ import { appendAudit } from './audit/audit.repository.js';
 import { deriveKeys, keyCheckOf, resolveDataKey, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 
 export interface PrepareOptions {
-  /** The data key (32 bytes); otherwise BCS_DATA_KEY or the key file (server/security/pii.ts). */
+  /** The data key (32 bytes), as tests give it; otherwise `configuredKey`, else the key file (server/security/pii.ts). */
   dataKey?: Buffer;
-  /** Where BCS_DATA_KEY is read from (the CLI passes its own). */
-  env?: NodeJS.ProcessEnv;
+  /** The configured key, 64 hex characters (`config.dataKey`, from BCS_DATA_KEY). */
+  configuredKey?: string;
 }
 
 export async function openPreparedDatabase(url: string | undefined, opts: PrepareOptions = {}): Promise<DatabaseHandle> {
@@ -23,7 +23,7 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
     let key = opts.dataKey;
     if (!key) {
       const { kind, target } = parseDatabaseUrl(url);
-      const r = resolveDataKey(kind === 'sqlite' ? target : null, opts.env);
+      const r = resolveDataKey(kind === 'sqlite' ? target : null, opts.configuredKey);
       key = r.key;
       if (r.source === 'new-file' && kind === 'postgres') {
         console.warn(`已生成数据密钥文件 ${r.file}。多个服务实例共用一个 PostgreSQL 时，须用环境变量 BCS_DATA_KEY 为每个实例设置同一个密钥。`);

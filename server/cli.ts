@@ -1,9 +1,11 @@
 /**
- * The bcs command line. Every command honours DATABASE_URL (unset → ./data/banchengshi.db).
- * Returns the process exit code; never calls process.exit itself.
+ * The bcs command line. Every command honours DATABASE_URL (unset → ./data/banchengshi.db) and
+ * BCS_DATA_KEY; the environment is read and checked by loadConfig (server/config.ts), as the
+ * server does. Returns the process exit code; never calls process.exit itself.
  */
 import fs from 'node:fs';
 import { openPreparedDatabase } from './boot.js';
+import { loadConfig, type Config } from './config.js';
 import { ZDepartmentCreate, ZUserCreate, describeIssues, parseIsoInstant } from '../core/api/schemas.js';
 import { ROLES } from '../core/domain.js';
 import { deadlineFor } from '../core/working-days.js';
@@ -57,6 +59,7 @@ function option(args: string[], name: string): string | undefined {
 
 const CLI_ACTOR = { username: 'cli', name: '命令行', role: 'admin' as const };
 
+/** Runs one command; `env` (default: this process's environment) is read through loadConfig. */
 export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
@@ -66,7 +69,8 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
   // `deadline` needs the calendar, which lives in the database too.
   let handle: DatabaseHandle | undefined;
   try {
-    handle = await openPreparedDatabase(env.DATABASE_URL, { env });
+    const config = loadConfig(env);
+    handle = await openPreparedDatabase(config.databaseUrl, { configuredKey: config.dataKey });
     const db = handle.db;
     const now = systemClock.now();
     const at = now.toISOString();
@@ -131,7 +135,7 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       return 0;
     }
     if (cmd === 'data-key' && sub === 'rotate') {
-      return await rotateKeyCommand(db, env, at, out);
+      return await rotateKeyCommand(db, config, at, out);
     }
     if (cmd === 'audit' && sub === 'verify') {
       const r = await verifyAuditChain(db);
@@ -201,13 +205,13 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
  * `bcs data-key rotate`: the new key from BCS_NEW_DATA_KEY, or (with a key file) a new random key
  * written beside the old one first, moved into place only after the database has committed.
  */
-async function rotateKeyCommand(db: Db, env: NodeJS.ProcessEnv, at: string, out: Out): Promise<number> {
-  const { kind, target } = parseDatabaseUrl(env.DATABASE_URL);
-  const current = resolveDataKey(kind === 'sqlite' ? target : null, env);
+async function rotateKeyCommand(db: Db, config: Config, at: string, out: Out): Promise<number> {
+  const { kind, target } = parseDatabaseUrl(config.databaseUrl);
+  const current = resolveDataKey(kind === 'sqlite' ? target : null, config.dataKey);
   let newKey: Buffer;
   let staged: string | null = null;
-  if (env.BCS_NEW_DATA_KEY) {
-    newKey = parseMasterKey(env.BCS_NEW_DATA_KEY, '环境变量 BCS_NEW_DATA_KEY ');
+  if (config.newDataKey) {
+    newKey = parseMasterKey(config.newDataKey, '环境变量 BCS_NEW_DATA_KEY ');
   } else if (current.file) {
     newKey = crypto.randomBytes(32);
     staged = `${current.file}.new`;

@@ -1,21 +1,118 @@
-/** Configuration from the environment, validated once at boot and frozen. */
+/**
+ * The server's configuration: every environment variable the server, the CLI and the demo read,
+ * validated once at boot (a bad value stops the start with a Chinese message naming the variable)
+ * and frozen. The parts are passed down — the SMS settings to the outbox job, the data key to
+ * `openPreparedDatabase`, the job switch to `startServer` — so no other module reads `process.env`.
+ * Every variable is listed in the table in README.md (§Configuration).
+ *
+ * An empty value counts as unset (`PORT=` is the default port, `BCS_DATA_KEY=` the key file).
+ */
 import { z } from 'zod';
+import { DEFAULT_GATEWAY_BODY, checkBodyTemplate } from './notifications/sms.js';
 
-const ZEnv = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  WEB_ROOT: z.string().default('web/dist'),
-});
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const KEY_HINT = '须为 64 位十六进制字符（32 字节密钥），可用 openssl rand -hex 32 生成';
+const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
+const DATABASE_HINT = '应为 sqlite:<路径> 或 postgres://…';
 
-export type Config = Readonly<z.infer<typeof ZEnv>>;
+const onOff = (name: string, yes: string, no: string, dflt: string) =>
+  z.enum([yes, no], { error: `${name} 应为 ${yes} 或 ${no}` }).default(dflt).transform((v) => v === yes);
 
+const ZEnv = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce
+      .number({ error: 'PORT 应为端口号（0–65535 的整数）' })
+      .int({ error: 'PORT 应为端口号（0–65535 的整数）' })
+      .min(0, { error: 'PORT 应为端口号（0–65535 的整数）' })
+      .max(65535, { error: 'PORT 应为端口号（0–65535 的整数）' })
+      .default(3000),
+    DATABASE_URL: z.string().regex(DATABASE_URL, { error: `DATABASE_URL ${DATABASE_HINT}` }).optional(),
+    DEMO_DATABASE_URL: z.string().regex(DATABASE_URL, { error: `DEMO_DATABASE_URL ${DATABASE_HINT}` }).optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL 应为 ${LOG_LEVELS.join('、')} 之一` }).default('info'),
+    TRUST_PROXY: onOff('TRUST_PROXY', 'true', 'false', 'false'),
+    WEB_ROOT: z.string().default('web/dist'),
+    BCS_JOBS: onOff('BCS_JOBS', 'on', 'off', 'on'),
+    BCS_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_DATA_KEY ${KEY_HINT}` }).optional(),
+    BCS_NEW_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_NEW_DATA_KEY ${KEY_HINT}` }).optional(),
+    SMS_PROVIDER: z.enum(['log', 'http'], { error: 'SMS_PROVIDER 应为 log 或 http' }).default('log'),
+    SMS_LOG_FILE: z.string().default('./data/sms.log'),
+    SMS_GATEWAY_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, { error: 'SMS_GATEWAY_URL 应为 http:// 或 https:// 网址' })
+      .optional(),
+    SMS_GATEWAY_BODY: z.string().default(DEFAULT_GATEWAY_BODY),
+    SMS_GATEWAY_AUTH: z.string().optional(),
+    SMS_GATEWAY_TIMEOUT_MS: z.coerce
+      .number({ error: 'SMS_GATEWAY_TIMEOUT_MS 应为毫秒数' })
+      .int({ error: 'SMS_GATEWAY_TIMEOUT_MS 应为整数' })
+      .min(500, { error: 'SMS_GATEWAY_TIMEOUT_MS 至少 500' })
+      .max(120_000, { error: 'SMS_GATEWAY_TIMEOUT_MS 至多 120000' })
+      .default(10_000),
+  })
+  .superRefine((e, ctx) => {
+    if (e.SMS_PROVIDER !== 'http') return;
+    if (!e.SMS_GATEWAY_URL) ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_URL'], message: 'SMS_PROVIDER=http 时须设置 SMS_GATEWAY_URL' });
+    const problem = checkBodyTemplate(e.SMS_GATEWAY_BODY);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_BODY'], message: problem });
+  });
+
+/** Where SMS go: a log file (default) or the county's HTTP gateway. */
+export type SmsConfig =
+  | Readonly<{ provider: 'log'; logFile: string }>
+  | Readonly<{ provider: 'http'; url: string; bodyTemplate: string; authorization?: string; timeoutMs: number }>;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Unset → SQLite at ./data/banchengshi.db. */
+  readonly databaseUrl: string | undefined;
+  /** `npm run demo` only: its database (unset → a fresh SQLite file in the temp folder). */
+  readonly demoDatabaseUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly trustProxy: boolean;
+  readonly webRoot: string;
+  /** Whether this instance runs the background jobs (`BCS_JOBS=off` → no). */
+  readonly jobs: boolean;
+  /** The data key as 64 hex characters; unset → the key file (server/security/pii.ts). */
+  readonly dataKey: string | undefined;
+  /** `bcs data-key rotate` only: the new key (unset → a new random key written into the key file). */
+  readonly newDataKey: string | undefined;
+  readonly sms: SmsConfig;
+}
+
+/** Reads and checks the configuration; throws `配置有误：…` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const r = ZEnv.safeParse(env);
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = ZEnv.safeParse(present);
   if (!r.success) {
-    throw new Error(`配置有误：${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('；')}`);
+    throw new Error(`配置有误（环境变量）：${r.error.issues.map((i) => i.message).join('；')}`);
   }
-  return Object.freeze(r.data);
+  const e = r.data;
+  const sms: SmsConfig =
+    e.SMS_PROVIDER === 'http'
+      ? Object.freeze({
+          provider: 'http',
+          url: e.SMS_GATEWAY_URL!,
+          bodyTemplate: e.SMS_GATEWAY_BODY,
+          ...(e.SMS_GATEWAY_AUTH ? { authorization: e.SMS_GATEWAY_AUTH } : {}),
+          timeoutMs: e.SMS_GATEWAY_TIMEOUT_MS,
+        })
+      : Object.freeze({ provider: 'log', logFile: e.SMS_LOG_FILE });
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    demoDatabaseUrl: e.DEMO_DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    webRoot: e.WEB_ROOT,
+    jobs: e.BCS_JOBS,
+    dataKey: e.BCS_DATA_KEY?.toLowerCase(),
+    newDataKey: e.BCS_NEW_DATA_KEY?.toLowerCase(),
+    sms,
+  });
 }

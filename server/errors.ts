@@ -1,5 +1,5 @@
 /**
- * Error codes of the API (API.md §Errors), one documented enum. Every error leaves the server as
+ * Error codes of the API (docs/CONTRACT.md §Errors), one documented enum. Every error leaves the server as
  * `{"error":{"code","message","details"?}}` with a Chinese message.
  */
 export const ERROR_CODES = {

@@ -144,7 +144,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const errorCodesAgree: Same<ApiErrorCode, ErrorCode> = true;
 void errorCodesAgree;
 
-/** The statuses the API answers errors with, each with its codes (API.md §Errors). */
+/** The statuses the API answers errors with, each with its codes (docs/CONTRACT.md §Errors). */
 const ERROR_STATUSES = [...new Set(Object.values(ERROR_CODES))].sort((a, b) => a - b);
 const codesOf = (status: number) => API_ERROR_CODES.filter((c) => ERROR_CODES[c] === status);
 

@@ -27,7 +27,7 @@ void typesAgree;
 const API = '/api/v1';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-/** Every path API.md names, with its method (the contract's surface), and the other documented essentials. */
+/** The core paths docs/CONTRACT.md names, with their methods (the contract's surface), and the other documented essentials. */
 const CONTRACT: Array<[string, string]> = [
   ['GET', '/health'],
   ['GET', '/openapi.json'],
@@ -46,7 +46,7 @@ const CONTRACT: Array<[string, string]> = [
   ['GET', '/audit/verify'],
   ['POST', '/public/cases'],
   ['GET', '/public/cases/{caseNo}'],
-  // Not in API.md, but the web app and integrations rely on them.
+  // Administration and notifications: the web app and integrations rely on them too.
   ['GET', '/notifications'],
   ['GET', '/notifications/unread-count'],
   ['POST', '/notifications/read-all'],
@@ -164,7 +164,7 @@ describe('health and OpenAPI', () => {
     expect(missing).toEqual([]);
   });
 
-  it('documents the properties API.md names', () => {
+  it('documents the properties docs/CONTRACT.md names', () => {
     const keys = (method: string, path: string, status: number) => Object.keys(propsOf(doc, jsonSchemaOf(doc, method, path, status)));
 
     const login = propsOf(doc, jsonSchemaOf(doc, 'POST', '/auth/login', 200));

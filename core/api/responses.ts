@@ -49,7 +49,7 @@ const ZLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]).describe('调
 const ZCaseAction = z.enum(CASE_ACTIONS as [CaseAction, ...CaseAction[]]);
 
 // ---------------------------------------------------------------------------------------------
-// Errors (API.md §Errors)
+// Errors (docs/CONTRACT.md §Errors)
 
 /** Every error code the API answers with (server/errors.ts ERROR_CODES; http.ts checks they agree). */
 export const API_ERROR_CODES = [

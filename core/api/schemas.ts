@@ -20,7 +20,7 @@ import { isValidPhone, isValidUscc, normalisePhone } from '../validation.js';
 
 z.config(z.locales.zhCN());
 
-/** Text limits of API.md: names ≤ 50, matter ≤ 200, long text ≤ 5,000 characters. */
+/** Text limits (docs/CONTRACT.md §Errors): names ≤ 50, matter ≤ 200, long text ≤ 5,000 characters. */
 export const LIMITS = { name: 50, matter: 200, text: 5000 } as const;
 
 const text = (label: string, max: number) =>
@@ -144,7 +144,7 @@ const ZVersion = z
   .min(0, { error: '版本号应为非负整数' });
 const ZDeptList = z.array(ZDepartmentCode, { error: '部门应为部门代码列表' }).max(30);
 
-/** Fields of each action (API.md), without `version`. */
+/** Fields of each action (docs/CONTRACT.md §Actions), without `version`. */
 export const ACTION_BODIES = {
   'resolve-on-spot': z.object({ result: text('办理结果', LIMITS.text) }),
   reject: z.object({

@@ -1,5 +1,5 @@
 /**
- * Response shapes of the statistics API (API.md §Statistics): the server computes them, the web
+ * Response shapes of the statistics API (docs/CONTRACT.md §Statistics): the server computes them, the web
  * app reads them. Definitions of every field: `core/stats-definitions.ts`.
  */
 

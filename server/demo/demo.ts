@@ -9,6 +9,7 @@ import type { Actor } from '../../core/case-lifecycle.js';
 import { MEASURES_BY_PROBLEM_TYPE, PROBLEM_TYPES, REJECT_CATEGORIES, type ProblemType } from '../../core/domain.js';
 import { usccCheckChar } from '../../core/validation.js';
 import { openPreparedDatabase } from '../boot.js';
+import { loadConfig, type Config } from '../config.js';
 import type { AppContext, Clock } from '../context.js';
 import { hashPassword } from '../auth/password.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
@@ -244,21 +245,23 @@ export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date
   return { cases: made };
 }
 
-export async function runDemo(): Promise<void> {
+export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const stamp = Date.now();
   // A throw-away folder of its own: the database, its data key and the SMS log, never ./data.
   const dir = path.join(os.tmpdir(), `banchengshi-demo-${stamp}`);
-  const url = process.env.DEMO_DATABASE_URL ?? `sqlite:${path.join(dir, 'demo.db')}`;
-  process.env.SMS_LOG_FILE ??= path.join(dir, 'sms.log');
+  const base = loadConfig({ ...env, SMS_LOG_FILE: env.SMS_LOG_FILE || path.join(dir, 'sms.log') });
+  const url = base.demoDatabaseUrl ?? `sqlite:${path.join(dir, 'demo.db')}`;
+  const config: Config = Object.freeze({ ...base, databaseUrl: url });
   console.log('正在生成演示数据（约 300 件反映件，全部经由业务流程生成）…');
-  const handle = await openPreparedDatabase(url);
+  const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey });
   const clock = new MovableClock();
   const started = Date.now();
   const { cases } = await seedDemo({ db: handle.db, kind: handle.kind, clock });
   await handle.close();
   console.log(`已生成 ${cases} 件反映件，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`);
   const rows = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.name}`).join('\n');
-  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n演示数据库：${url}（关闭后可删除 ${dir}）\n演示短信日志：${process.env.SMS_LOG_FILE}`;
+  const smsWhere = config.sms.provider === 'log' ? `演示短信日志：${config.sms.logFile}` : `短信网关：${config.sms.url}`;
+  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n演示数据库：${url}（关闭后可删除 ${dir}）\n${smsWhere}`;
   const { startServer } = await import('../main.js');
-  await startServer({ databaseUrl: url, banner });
+  await startServer({ config, banner });
 }

@@ -99,7 +99,7 @@ export async function loadAssignmentSheet(ctx: AppContext, rawId: string, sheetP
   const sheets = await listAssignmentSheets(ctx.db, c.id);
   if (sheets.length === 0) {
     // A dispatched case without a sheet came from an imported ledger: its sheet was issued elsewhere.
-    // Not dispatched yet, or imported from an old ledger: no sheet. Every 404 body is the same (API.md).
+    // Not dispatched yet, or imported from an old ledger: no sheet. Every 404 body is the same (docs/CONTRACT.md §Errors).
     throw notFound();
   }
   let index = sheets.length - 1;

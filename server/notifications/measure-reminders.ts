@@ -1,5 +1,5 @@
 /**
- * 容缺受理 promises (DESIGN.md §2, problem type `materials`): the applicant promised in writing to
+ * 容缺受理 promises (docs/DOMAIN.md §Problem types, type `materials`): the applicant promised in writing to
  * hand in the missing material by the measure's due date. One working day before it (09:00
  * Asia/Shanghai of the previous working day, by the official calendar) the reporter (SMS) and the
  * lead department (in-app; the coordinator when none) are reminded; once the due date has passed

@@ -39,7 +39,7 @@ import {
   type TemplateText,
   type TemplateVars,
 } from './templates.js';
-import { smsProviderFromEnv, type SmsProvider, type SmsSetup } from './sms.js';
+import type { SmsProvider, SmsSetup } from './sms.js';
 import { publicTrackUrl } from '../public/track-url.js';
 
 export interface OutboxWorkerOptions {
@@ -330,8 +330,8 @@ export async function deliverOutbox(ctx: AppContext, opts: OutboxWorkerOptions):
   return handled;
 }
 
-/** The background job: delivers the outbox every 2 seconds with the SMS provider the environment names. */
-export function outboxDeliveryJob(setup: SmsSetup = smsProviderFromEnv()): Job {
+/** The background job: delivers the outbox every 2 seconds with the configured SMS provider (smsProviderFrom(config.sms)). */
+export function outboxDeliveryJob(setup: SmsSetup): Job {
   return {
     name: 'outbox-delivery',
     everyMs: 2_000,

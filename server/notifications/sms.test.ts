@@ -4,7 +4,8 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpSmsProvider, LogFileSmsProvider, smsProviderFromEnv, type SmsMessage } from './sms.js';
+import { HttpSmsProvider, LogFileSmsProvider, smsProviderFrom, type SmsMessage } from './sms.js';
+import { loadConfig } from '../config.js';
 
 const msg: SmsMessage = { id: 'bcs-outbox-7', to: '13800001234', text: '您反映的“个体工商户设立登记”已登记，编号2026-000001。', topic: 'received', caseNo: '2026-000001' };
 
@@ -78,17 +79,18 @@ describe('SMS providers', () => {
     await expect(down.send(msg)).rejects.toThrow('短信网关连接失败');
   });
 
-  it('is chosen and validated from the environment', () => {
-    expect(smsProviderFromEnv({}).provider).toBeInstanceOf(LogFileSmsProvider);
-    expect((smsProviderFromEnv({ SMS_LOG_FILE: '/tmp/x.log' }).provider as LogFileSmsProvider).file).toBe('/tmp/x.log');
-    const h = smsProviderFromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_TIMEOUT_MS: '3000' });
+  it('is chosen from the configuration, which loadConfig validates', () => {
+    const fromEnv = (env: NodeJS.ProcessEnv) => smsProviderFrom(loadConfig(env).sms);
+    expect(fromEnv({}).provider).toBeInstanceOf(LogFileSmsProvider);
+    expect((fromEnv({ SMS_LOG_FILE: '/tmp/x.log' }).provider as LogFileSmsProvider).file).toBe('/tmp/x.log');
+    const h = fromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_TIMEOUT_MS: '3000' });
     expect(h.provider).toBeInstanceOf(HttpSmsProvider);
     expect(h.timeoutMs).toBe(3000);
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'carrier-pigeon' })).toThrow('SMS_PROVIDER 应为 log 或 http');
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'http' })).toThrow('须设置 SMS_GATEWAY_URL');
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: 'ftp://x' })).toThrow('SMS_GATEWAY_URL');
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_BODY: '{"to":"{{phone}}"' })).toThrow('不是合法的 JSON');
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_BODY: '{"to":"{{phone}}"}' })).toThrow('须包含 {{phone}} 和 {{text}}');
-    expect(() => smsProviderFromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_TIMEOUT_MS: 'soon' })).toThrow('SMS_GATEWAY_TIMEOUT_MS');
+    expect(() => fromEnv({ SMS_PROVIDER: 'carrier-pigeon' })).toThrow('SMS_PROVIDER 应为 log 或 http');
+    expect(() => fromEnv({ SMS_PROVIDER: 'http' })).toThrow('须设置 SMS_GATEWAY_URL');
+    expect(() => fromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: 'ftp://x' })).toThrow('SMS_GATEWAY_URL');
+    expect(() => fromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_BODY: '{"to":"{{phone}}"' })).toThrow('不是合法的 JSON');
+    expect(() => fromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_BODY: '{"to":"{{phone}}"}' })).toThrow('须包含 {{phone}} 和 {{text}}');
+    expect(() => fromEnv({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: url, SMS_GATEWAY_TIMEOUT_MS: 'soon' })).toThrow('SMS_GATEWAY_TIMEOUT_MS');
   });
 });

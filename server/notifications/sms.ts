@@ -3,7 +3,8 @@
  * county without an SMS gateway still works (and can see what would have been sent); the HTTP
  * provider posts to the county's gateway with a configurable JSON body.
  *
- * Configuration (validated at boot by {@link smsProviderFromEnv}):
+ * Configuration (read and validated at boot by loadConfig in server/config.ts, handed to
+ * {@link smsProviderFrom} as `config.sms`):
  *   SMS_PROVIDER            log (default) | http
  *   SMS_LOG_FILE            log provider's file (default ./data/sms.log)
  *   SMS_GATEWAY_URL         http provider: the gateway's URL (http or https), required
@@ -15,7 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import type { SmsConfig } from '../config.js';
 
 export interface SmsMessage {
   /** Idempotency key: stable per outbox message (`bcs-outbox-<id>`); a gateway that honours it never sends twice. */
@@ -127,48 +128,19 @@ export class HttpSmsProvider implements SmsProvider {
   }
 }
 
-const ZSmsEnv = z
-  .object({
-    SMS_PROVIDER: z.enum(['log', 'http'], { error: 'SMS_PROVIDER 应为 log 或 http' }).default('log'),
-    SMS_LOG_FILE: z.string().min(1).default('./data/sms.log'),
-    SMS_GATEWAY_URL: z
-      .string()
-      .optional()
-      .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { error: 'SMS_GATEWAY_URL 应为 http:// 或 https:// 网址' }),
-    SMS_GATEWAY_BODY: z.string().default(DEFAULT_GATEWAY_BODY),
-    SMS_GATEWAY_AUTH: z.string().optional(),
-    SMS_GATEWAY_TIMEOUT_MS: z.coerce
-      .number({ error: 'SMS_GATEWAY_TIMEOUT_MS 应为毫秒数' })
-      .int({ error: 'SMS_GATEWAY_TIMEOUT_MS 应为整数' })
-      .min(500, { error: 'SMS_GATEWAY_TIMEOUT_MS 至少 500' })
-      .max(120_000, { error: 'SMS_GATEWAY_TIMEOUT_MS 至多 120000' })
-      .default(10_000),
-  })
-  .superRefine((e, ctx) => {
-    if (e.SMS_PROVIDER !== 'http') return;
-    if (!e.SMS_GATEWAY_URL) ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_URL'], message: 'SMS_PROVIDER=http 时须设置 SMS_GATEWAY_URL' });
-    const problem = checkBodyTemplate(e.SMS_GATEWAY_BODY);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_BODY'], message: problem });
-  });
-
 export interface SmsSetup {
   provider: SmsProvider;
   /** The longest one send may take (the worker's lease is sized from it). */
   timeoutMs: number;
 }
 
-/** Builds the provider the environment names; throws a Chinese message naming the bad variable. */
-export function smsProviderFromEnv(env: NodeJS.ProcessEnv = process.env): SmsSetup {
-  const r = ZSmsEnv.safeParse(env);
-  if (!r.success) {
-    throw new Error(`短信配置有误：${r.error.issues.map((i) => `${i.path.join('.') || 'SMS'}：${i.message}`).join('；')}`);
-  }
-  const e = r.data;
-  if (e.SMS_PROVIDER === 'http') {
+/** Builds the provider the configuration names (`config.sms`, checked at boot by loadConfig). */
+export function smsProviderFrom(config: SmsConfig): SmsSetup {
+  if (config.provider === 'http') {
     return {
-      provider: new HttpSmsProvider({ url: e.SMS_GATEWAY_URL!, bodyTemplate: e.SMS_GATEWAY_BODY, authorization: e.SMS_GATEWAY_AUTH, timeoutMs: e.SMS_GATEWAY_TIMEOUT_MS }),
-      timeoutMs: e.SMS_GATEWAY_TIMEOUT_MS,
+      provider: new HttpSmsProvider({ url: config.url, bodyTemplate: config.bodyTemplate, authorization: config.authorization, timeoutMs: config.timeoutMs }),
+      timeoutMs: config.timeoutMs,
     };
   }
-  return { provider: new LogFileSmsProvider(e.SMS_LOG_FILE), timeoutMs: 1000 };
+  return { provider: new LogFileSmsProvider(config.logFile), timeoutMs: 1000 };
 }

@@ -57,15 +57,15 @@ describe('sealing personal data (SM4-CBC + HMAC-SM3)', () => {
 
   it('takes the key from BCS_DATA_KEY, else writes a key file once and reads it back', () => {
     const hex = crypto.randomBytes(32).toString('hex');
-    expect(resolveDataKey(null, { BCS_DATA_KEY: hex }).key.toString('hex')).toBe(hex);
-    expect(() => resolveDataKey(null, { BCS_DATA_KEY: 'short' })).toThrow(/64 位十六进制/);
+    expect(resolveDataKey(null, hex).key.toString('hex')).toBe(hex);
+    expect(() => resolveDataKey(null, 'short')).toThrow(/64 位十六进制/);
     expect(() => parseMasterKey('zz'.repeat(32), '密钥')).toThrow(/64 位十六进制/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-key-'));
     try {
-      const first = resolveDataKey(path.join(dir, 'x.db'), {});
+      const first = resolveDataKey(path.join(dir, 'x.db'));
       expect(first.source).toBe('new-file');
       expect(fs.statSync(path.join(dir, 'secret.key')).mode & 0o077).toBe(0);
-      const again = resolveDataKey(path.join(dir, 'x.db'), {});
+      const again = resolveDataKey(path.join(dir, 'x.db'));
       expect(again.source).toBe('file');
       expect(again.key.equals(first.key)).toBe(true);
     } finally {

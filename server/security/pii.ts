@@ -6,7 +6,8 @@
  * (138****0000, what every list and export shows) and a keyed blind index of the phone
  * (HMAC-SM3, to find the same reporter coming back on the same matter).
  *
- * One master key per deployment (32 bytes): `BCS_DATA_KEY` (64 hex characters), or a key file
+ * One master key per deployment (32 bytes): `BCS_DATA_KEY` (64 hex characters, read by
+ * server/config.ts and handed down as `config.dataKey`), or a key file
  * that the first start writes beside the SQLite database. Sub-keys are derived with HMAC-SM3 under
  * fixed labels. The database keeps a check value of the key, so a server started with another key
  * refuses to start instead of writing data nobody can read back (see server/boot.ts).
@@ -106,14 +107,15 @@ export function phoneIndex(phone: string, k: DataKeys = current()): string {
 }
 
 /**
- * Where the key comes from: `BCS_DATA_KEY`, else the key file beside the SQLite database (or
- * ./data/secret.key for PostgreSQL), written with a new random key on the first start.
+ * Where the key comes from: the configured key (`config.dataKey`, from `BCS_DATA_KEY`), else the
+ * key file beside the SQLite database (or ./data/secret.key for PostgreSQL), written with a new
+ * random key on the first start.
  */
 export function resolveDataKey(
   sqliteFile: string | null,
-  env: NodeJS.ProcessEnv = process.env,
+  configuredKey?: string,
 ): { key: Buffer; source: 'env' | 'file' | 'new-file'; file?: string } {
-  if (env.BCS_DATA_KEY) return { key: parseMasterKey(env.BCS_DATA_KEY, '环境变量 BCS_DATA_KEY '), source: 'env' };
+  if (configuredKey) return { key: parseMasterKey(configuredKey, '环境变量 BCS_DATA_KEY '), source: 'env' };
   const file = path.resolve(sqliteFile && sqliteFile !== ':memory:' ? path.dirname(sqliteFile) : './data', 'secret.key');
   if (fs.existsSync(file)) return { key: parseMasterKey(fs.readFileSync(file, 'utf8'), `密钥文件 ${file} `), source: 'file', file };
   fs.mkdirSync(path.dirname(file), { recursive: true });

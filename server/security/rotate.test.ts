@@ -70,7 +70,7 @@ describe('bcs data-key rotate with a key file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-rotate-'));
     const url = `sqlite:${path.join(dir, 'x.db')}`;
     try {
-      const h = await openPreparedDatabase(url, { env: {} });
+      const h = await openPreparedDatabase(url);
       await h.close();
       const oldHex = fs.readFileSync(path.join(dir, 'secret.key'), 'utf8').trim();
       const { lines, out } = quiet();
@@ -83,7 +83,7 @@ describe('bcs data-key rotate with a key file', () => {
       expect(fs.statSync(path.join(dir, 'secret.key')).mode & 0o077).toBe(0);
       expect(lines.join('\n')).toContain('secret.key.old');
       // The server starts with the file as it now is.
-      await (await openPreparedDatabase(url, { env: {} })).close();
+      await (await openPreparedDatabase(url)).close();
     } finally {
       setDataKey(TEST_DATA_KEY);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  *
  * A case contributes to two buckets of its intake date (the day 'd:YYYY-MM-DD' and the month
  * 'm:YYYY-MM'), under its lead department, one row per dimension: 'total' (carrying every figure
- * of API.md §Statistics) and one each for its channel, problem type, level and status (counts).
+ * of docs/CONTRACT.md §Statistics) and one each for its channel, problem type, level and status (counts).
  * A period is answered from whole months plus the days of partial months at its edges.
  */
 import { sql } from 'kysely';
@@ -33,7 +33,7 @@ type Key = Pick<CaseStatsTable, 'bucket' | 'lead_department' | 'dim' | 'value'>;
 
 const ZERO: Measures = { n: 0, on_spot: 0, completed: 0, on_time: 0, callbacks: 0, satisfied: 0, bad: 0, substantiated: 0 };
 
-/** The rows a case adds to, and what it adds. Definitions: API.md §Statistics. */
+/** The rows a case adds to, and what it adds. Definitions: core/stats-definitions.ts. */
 export function contribution(c: RollupSource): Array<{ key: Key; m: Measures }> {
   const callbacks = c.callback_count > 0 ? 1 : 0;
   const figures: Measures = {

@@ -1,5 +1,5 @@
 /**
- * Statistics of API.md §Statistics, computed in SQL: one grouped scan of the cases received in
+ * Statistics of docs/CONTRACT.md §Statistics, computed in SQL: one grouped scan of the cases received in
  * the period (Asia/Shanghai dates, both ends included), combined in memory per group.
  */
 import { sql } from 'kysely';
@@ -11,7 +11,7 @@ import type { MonthFigures, StatsFigures } from '../../core/api/stats.js';
 
 export type { MonthFigures };
 
-/** The figures of API.md §Statistics (shape shared with the web app). */
+/** The figures of docs/CONTRACT.md §Statistics (shape shared with the web app). */
 export type Figures = StatsFigures;
 
 export function emptyFigures(): Figures {

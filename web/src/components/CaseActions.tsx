@@ -1,7 +1,7 @@
 /**
  * The action buttons of a case and the form behind each. Buttons come only from the case's
  * `allowedActions` (the server asks the same transition table as core/case-lifecycle.ts); each
- * form has the fields API.md names and is checked with the server's own zod schema first. A
+ * form has the fields docs/CONTRACT.md §Actions names and is checked with the server's own zod schema first. A
  * submission runs at most once at a time; a 409 is explained in Chinese and the case reloaded.
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -372,64 +372,12 @@ function ActionFields({ action, c, departments, levelDays }: FieldsProps) {
           {noteField('备注')}
         </>
       );
-    default:
-      return <GenericFields action={action} departments={departments} />;
+    default: {
+      // Every action has a form of its own: a new action fails the type check here until it gets one.
+      const unhandled: never = action;
+      return unhandled;
+    }
   }
-}
-
-/** Field labels for actions this version of the web app has no form of its own for. */
-const GENERIC_LABELS: Record<string, string> = {
-  note: '意见',
-  reason: '理由',
-  result: '结果',
-  summary: '内容',
-  explanation: '说明',
-  comment: '意见',
-  dueAt: '时限',
-  department: '部门',
-  leadDepartment: '牵头部门',
-  coDepartments: '协办部门',
-  staff: '经办人员',
-};
-
-/**
- * A form built from the action's zod schema: one field per key, a date picker for deadlines, a
- * department select for departments, a text area for the rest. Keeps a new server action usable
- * before it gets a form of its own.
- */
-function GenericFields({ action, departments }: { action: CaseAction; departments: Department[] }) {
-  const shape = ((ACTION_BODIES[action] as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean } }> }).shape ?? {}) as Record<
-    string,
-    { safeParse(v: unknown): { success: boolean } }
-  >;
-  return (
-    <>
-      {Object.entries(shape).map(([key, schema]) => {
-        const required = !schema.safeParse(undefined).success;
-        const label = GENERIC_LABELS[key] ?? key;
-        if (key === 'dueAt' || /DueAt$/.test(key)) return <div key={key}>{dateField(key, label, required)}</div>;
-        if (/^(department|leadDepartment)$/.test(key) || key === 'coDepartments')
-          return (
-            <Form.Item key={key} label={label} name={key} rules={required ? [{ required: true, message: `请选择${label}` }] : []}>
-              <DeptSelect departments={departments} multiple={key === 'coDepartments'} />
-            </Form.Item>
-          );
-        return (
-          <Form.Item
-            key={key}
-            label={label}
-            name={key}
-            rules={[
-              ...(required ? [{ required: true, whitespace: true, message: `请填写${label}` }] : []),
-              { max: LIMITS.text, message: `${label}不能超过 ${LIMITS.text} 个字` },
-            ]}
-          >
-            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
-          </Form.Item>
-        );
-      })}
-    </>
-  );
 }
 
 function initialValues(action: CaseAction, c: CaseDetail): Record<string, unknown> {
