@@ -1,5 +1,5 @@
 /**
- * The case lifecycle (DESIGN.md §2) as one transition table, and the pure functions that ask it.
+ * The case lifecycle (docs/DOMAIN.md) as one transition table, and the pure functions that ask it.
  *
  * Everything here is pure: no I/O, no clock reads (the caller passes `now`), never throws.
  * The server asks `decide()` before every write and `allowedActions()` to tell clients which
@@ -605,7 +605,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       const p = c.pendingExtension!;
       const newDue = cmd.dueAt ? new Date(cmd.dueAt).toISOString() : p.dueAt;
       // Approved before the deadline passed → the first completion is judged by the new deadline;
-      // approved late → by the deadline that was in force (API.md §Statistics).
+      // approved late → by the deadline that was in force (docs/CONTRACT.md, statistics).
       const inTime = !c.dueAt || Date.parse(c.dueAt) >= ctx.now.getTime();
       return ok(
         cmd,

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../context.js';
 import type { Job } from '../jobs/runner.js';
-import { RATE_ROWS_KEEP_MS } from './public.routes.js';
+import { RATE_ROWS_KEEP_MS } from './public-limits.js';
 
 const BATCH = 5000;
 

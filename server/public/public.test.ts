@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
-import { REPORT_MAX_PER_IP } from './public.routes.js';
+import { REPORT_MAX_PER_IP } from './public-limits.js';
 
 describe.each(DIALECTS)('public pages on %s', (kind) => {
   let env: TestEnv;

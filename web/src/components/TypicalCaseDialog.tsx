@@ -10,10 +10,11 @@ import type { TypicalCase } from '../api/types';
 import { applyFieldErrors } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { CASE_STATUSES } from '../../../core/domain';
+import { canBeTypicalCaseSource } from '../../../core/catalogue';
 import { CaseSearchSelect } from './CaseSearchSelect';
 
-/** Cases that can be typical: any past 已登记 (as the case page offers it). */
-const TYPICAL_SOURCE_STATUSES = CASE_STATUSES.filter((s) => s !== 'received').join(',');
+/** Cases that can be typical (core/catalogue.ts, as the server enforces and the case page offers it). */
+const TYPICAL_SOURCE_STATUSES = CASE_STATUSES.filter((status) => canBeTypicalCaseSource({ status })).join(',');
 
 export const TYPICAL_KIND_LABELS: Record<TypicalCase['kind'], string> = { good: '好的做法', negative: '反面典型' };
 

@@ -27,6 +27,7 @@ import { eventColor, eventLines, eventTitle } from '../lib/events';
 import { formatDate, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
+import { canBeTypicalCaseSource } from '../../../core/catalogue';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { LEVEL_LABELS } from '../components/CaseTags';
@@ -108,7 +109,7 @@ export default function CaseDetailPage() {
         }
         extra={
           <Space>
-            {can(user.role, 'editTypicalCases') && c.status !== 'received' && (
+            {can(user.role, 'editTypicalCases') && canBeTypicalCaseSource(c) && (
               <Button icon={<StarOutlined />} onClick={() => setTypicalOpen(true)}>
                 列为典型案例
               </Button>

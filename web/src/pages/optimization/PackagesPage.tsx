@@ -14,6 +14,7 @@ import type { CasePage, CaseSummary, ServicePackage } from '../../api/types';
 import { departmentOptions, useDepartmentNames, useDepartments } from '../../api/queries';
 import { useUser } from '../../auth/AuthContext';
 import { can } from '../../../../core/permissions';
+import { COMPLETED_STATUSES } from '../../../../core/clocks';
 import { applyFieldErrors } from '../../lib/forms';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { formatDateTime } from '../../lib/time';
@@ -21,7 +22,8 @@ import { CaseSearchSelect } from '../../components/CaseSearchSelect';
 import { PublishTag } from './TypicalCasesPage';
 
 /** The cases a package may come from: completed 不好办 cases. */
-export const SOURCE_FILTERS = { problemType: 'complex', status: 'completed,closed' };
+/** The list filter for source cases: 不好办 (complex) cases whose result was given (core/catalogue.ts `canBePackageSource`). */
+export const SOURCE_FILTERS = { problemType: 'complex', status: COMPLETED_STATUSES.join(',') };
 
 type Values = Omit<ServicePackage, 'id' | 'status' | 'createdBy' | 'createdAt' | 'updatedAt'>;
 const FIELDS = ['name', 'departments', 'materialsBefore', 'materialsAfter', 'stepsBefore', 'stepsAfter', 'sourceCaseIds'];
