@@ -45,6 +45,7 @@ import type { Executor } from '../db/database.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { applyRollup, rebuildRollup } from '../stats/rollup.js';
 import { indexCaseText } from '../cases/case-search.js';
+import { timelineEventRow } from '../cases/case.repository.js';
 import { AppError } from '../errors.js';
 import { LEDGER_COLUMNS, wallTimeOf, type LedgerKey } from './ledger-format.js';
 import { ALWAYS_REQUIRED } from './ledger-template.js';
@@ -957,7 +958,7 @@ export async function writeImport(
     const existing = await existingCaseNos(trx, ledger.rows.map((r) => r.caseNo));
     const fresh = ledger.rows.filter((r) => !existing.has(r.caseNo));
     const skipped = ledger.rows.filter((r) => existing.has(r.caseNo)).map((r) => r.caseNo);
-    const by = { by_user: actor.username, by_name: actor.name, by_role: actor.role };
+    const by = { username: actor.username, name: actor.name, role: actor.role };
 
     const rebuild = fresh.length > ROLLUP_REBUILD_FROM;
     for (const part of chunks(fresh, 200)) {
@@ -981,25 +982,26 @@ export async function writeImport(
       await trx
         .insertInto('case_events')
         .values(
-          part.map((c) => ({
-            case_id: idOf.get(c.caseNo)!,
-            type: 'import',
-            at,
-            ...by,
-            data: JSON.stringify({
-              fileName: file.name,
-              sheet: ledger.sheet,
-              row: c.row,
-              status: c.status,
-              // The dates the ledger gave, as the history the case had before the platform.
-              history: {
-                receivedAt: formatShanghai(new Date(c.receivedAt)),
-                assignedAt: c.assignedAt ? formatShanghai(new Date(c.assignedAt)) : null,
-                dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
-                completedAt: c.completedAt ? formatShanghai(new Date(c.completedAt)) : null,
+          part.map((c) =>
+            timelineEventRow(idOf.get(c.caseNo)!, {
+              type: 'import',
+              at,
+              by,
+              data: {
+                fileName: file.name,
+                sheet: ledger.sheet,
+                row: c.row,
+                status: c.status,
+                // The dates the ledger gave, as the history the case had before the platform.
+                history: {
+                  receivedAt: formatShanghai(new Date(c.receivedAt)),
+                  assignedAt: c.assignedAt ? formatShanghai(new Date(c.assignedAt)) : null,
+                  dueAt: c.dueAt ? formatShanghai(new Date(c.dueAt)) : null,
+                  completedAt: c.completedAt ? formatShanghai(new Date(c.completedAt)) : null,
+                },
               },
             }),
-          })),
+          ),
         )
         .execute();
     }
