@@ -3,6 +3,7 @@
  * recorded as `case.<action>` and take the lifecycle table's own labels.
  */
 import { ACTION_RULES, isCaseAction } from './case-lifecycle.js';
+import type { SystemEventType } from './timeline-events.js';
 
 /** Actions that are not case actions, with what they mean. */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -25,13 +26,16 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'typical_case.publish': '发布典型案例',
   'pii.seal': '加密历史反映人信息',
   'pii.rotate': '更换数据密钥',
-  'case.intake': '登记反映件',
-  'case.import': '导入反映件',
-  'case.due_soon': '标记即将到期',
-  'case.overdue': '标记超期',
-  'case.measure_due_soon': '容缺承诺即将到期提醒',
-  'case.measure_overdue': '容缺承诺逾期',
-  'case.deadline_recomputed': '时限重新计算',
+  ...({
+    // The system timeline events' audit records (core/timeline-events.ts), in the audit's words.
+    'case.intake': '登记反映件',
+    'case.import': '导入反映件',
+    'case.due_soon': '标记即将到期',
+    'case.overdue': '标记超期',
+    'case.measure_due_soon': '容缺承诺即将到期提醒',
+    'case.measure_overdue': '容缺承诺逾期',
+    'case.deadline_recomputed': '时限重新计算',
+  } satisfies Record<`case.${SystemEventType}`, string>),
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {

@@ -20,6 +20,7 @@ import type {
 import { RATING_ASPECTS } from './domain.js';
 import { isTerminalStatus } from './clocks.js';
 import { deadlineFor, type WorkCalendar } from './working-days.js';
+import type { CaseActionEvent, CaseActionEventData } from './timeline-events.js';
 
 /** A signed-in member of staff acting. Handlers are always bound to one department. */
 export interface Actor {
@@ -298,8 +299,8 @@ export type Decision =
       ok: true;
       action: CaseAction;
       changes: CaseChanges;
-      /** The timeline event to append (type = the action name). */
-      event: { type: CaseAction; data: Record<string, unknown> };
+      /** The timeline event to append (type = the action name; data per core/timeline-events.ts). */
+      event: CaseActionEvent;
       effects: Effect[];
     }
   | { ok: false; error: DecisionError };
@@ -404,23 +405,27 @@ export function decide(
   return apply(c, cmd, actor, ctx);
 }
 
-function ok(
-  cmd: CaseCommand,
+function ok<A extends CaseAction>(
+  cmd: { type: A },
   changes: CaseChanges,
-  data: Record<string, unknown>,
+  data: CaseActionEventData[A],
   effects: Effect[] = [],
 ): Decision {
-  return { ok: true, action: cmd.type, changes, event: { type: cmd.type, data }, effects };
+  return { ok: true, action: cmd.type, changes, event: { type: cmd.type, data } as CaseActionEvent, effects };
 }
 
-function omitUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+function omitUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The command's fields without its type, those not given left out: the base of its event's data. */
+function fieldsOf<C extends CaseCommand>(cmd: C): Omit<C, 'type'> {
+  const { type: _type, ...fields } = cmd;
+  return omitUndefined(fields);
 }
 
 function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext): Decision {
   const now = ctx.now.toISOString();
-  const { type: _type, ...fields } = cmd;
-  const data = omitUndefined(fields);
   switch (cmd.type) {
     case 'resolve-on-spot':
       return ok(
@@ -433,7 +438,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           firstCompletedOnTime: true, // resolved on the spot counts as on time
           completedAt: now,
         },
-        data,
+        fieldsOf(cmd),
         [{ kind: 'notify', to: 'reporter', topic: 'completed' }],
       );
     case 'reject':
@@ -445,15 +450,15 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           rejectExplanation: cmd.explanation,
           closedAt: now,
         },
-        data,
+        fieldsOf(cmd),
         [{ kind: 'notify', to: 'reporter', topic: 'rejected' }],
       );
     case 'accept':
-      return ok(cmd, { status: 'accepted', problemType: cmd.problemType }, data, [
+      return ok(cmd, { status: 'accepted', problemType: cmd.problemType }, fieldsOf(cmd), [
         { kind: 'notify', to: 'reporter', topic: 'accepted' },
       ]);
     case 'change-problem-type':
-      return ok(cmd, { problemType: cmd.problemType }, { ...data, from: c.problemType });
+      return ok(cmd, { problemType: cmd.problemType }, { ...fieldsOf(cmd), from: c.problemType });
     case 'dispatch': {
       const days = ctx.settings.levelDays[cmd.level];
       const d = deadlineFor(ctx.now, days, ctx.calendar);
@@ -471,12 +476,12 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           deadlineDays: days,
           onTimeDueAt: null,
         },
-        { ...data, coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
+        { ...fieldsOf(cmd), coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
         [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
       );
     }
     case 'request-escalation':
-      return ok(cmd, { status: 'escalating', escalatedFrom: c.status }, { ...data, from: c.status }, [
+      return ok(cmd, { status: 'escalating', escalatedFrom: c.status }, { ...fieldsOf(cmd), from: c.status }, [
         { kind: 'notify', to: 'leader', topic: 'escalation_requested' },
       ]);
     case 'approve-escalation':
@@ -495,17 +500,17 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           onTimeDueAt: null,
           pendingExtension: null,
         },
-        data,
+        fieldsOf(cmd),
         [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
       );
     case 'deny-escalation':
       return ok(
         cmd,
         { status: c.escalatedFrom ?? 'accepted', escalatedFrom: null },
-        { ...data, backTo: c.escalatedFrom ?? 'accepted' },
+        { ...fieldsOf(cmd), backTo: c.escalatedFrom ?? 'accepted' },
       );
     case 'sign':
-      return ok(cmd, { status: 'in_progress' }, data);
+      return ok(cmd, { status: 'in_progress' }, fieldsOf(cmd));
     case 'complete': {
       const changes: CaseChanges = {
         status: 'completed',
@@ -520,7 +525,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         changes.firstCompletedOnTime = onTime;
       }
       if (c.pendingExtension) changes.pendingExtension = null;
-      return ok(cmd, changes, { ...data, onTime }, [
+      return ok(cmd, changes, { ...fieldsOf(cmd), onTime }, [
         { kind: 'notify', to: 'reporter', topic: 'completed' },
         { kind: 'notify', to: 'supervisor', topic: 'completed' },
         { kind: 'notify', to: 'coordinator', topic: 'completed' },
@@ -544,7 +549,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
             by: actor.username,
           },
         },
-        { ...data, badReview: bad },
+        { ...fieldsOf(cmd), badReview: bad },
         bad
           ? [
               { kind: 'notify', to: 'supervisor', topic: 'bad_review' },
@@ -573,14 +578,14 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
             deadlineDays: null,
             onTimeDueAt: null,
           },
-          data,
+          fieldsOf(cmd),
           [{ kind: 'notify', to: 'lead_department', topic: 'rectify' }],
         );
       }
-      return ok(cmd, { status: 'closed', verification, closedAt: now }, data);
+      return ok(cmd, { status: 'closed', verification, closedAt: now }, fieldsOf(cmd));
     }
     case 'urge':
-      return ok(cmd, {}, data, [{ kind: 'notify', to: 'lead_department', topic: 'urged' }]);
+      return ok(cmd, {}, fieldsOf(cmd), [{ kind: 'notify', to: 'lead_department', topic: 'urged' }]);
     case 'add-measure':
       return ok(cmd, {}, omitUndefined({ type: cmd.measureType, note: cmd.note, dueAt: cmd.dueAt, staff: cmd.staff }), [
         {
@@ -593,12 +598,12 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         ...(cmd.measureType === 'discipline_referral' ? [{ kind: 'notify' as const, to: 'supervisor' as const, topic: 'discipline_referral' }] : []),
       ]);
     case 'comment':
-      return ok(cmd, {}, data);
+      return ok(cmd, {}, fieldsOf(cmd));
     case 'request-extension':
       return ok(
         cmd,
         { pendingExtension: { dueAt: new Date(cmd.dueAt).toISOString(), reason: cmd.reason, by: actor.username, at: now } },
-        { ...data, currentDueAt: c.dueAt },
+        { ...fieldsOf(cmd), currentDueAt: c.dueAt },
         [{ kind: 'notify', to: 'coordinator', topic: 'extension_requested' }],
       );
     case 'approve-extension': {
@@ -618,27 +623,27 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           extended: true,
           onTimeDueAt: inTime ? null : (c.onTimeDueAt ?? c.dueAt),
         },
-        { ...data, from: c.dueAt, to: newDue, requested: p.dueAt, approvedInTime: inTime },
+        { ...fieldsOf(cmd), from: c.dueAt, to: newDue, requested: p.dueAt, approvedInTime: inTime },
         [{ kind: 'notify', to: 'lead_department', topic: 'extension_approved' }],
       );
     }
     case 'deny-extension':
-      return ok(cmd, { pendingExtension: null }, { ...data, requested: c.pendingExtension?.dueAt ?? null }, [
+      return ok(cmd, { pendingExtension: null }, { ...fieldsOf(cmd), requested: c.pendingExtension?.dueAt ?? null }, [
         { kind: 'notify', to: 'lead_department', topic: 'extension_denied' },
       ]);
     case 'supervise':
-      return ok(cmd, {}, { ...data, dueAt: new Date(cmd.dueAt).toISOString() }, [
+      return ok(cmd, {}, { ...fieldsOf(cmd), dueAt: new Date(cmd.dueAt).toISOString() }, [
         { kind: 'record-supervision', recordKind: 'supervise', department: c.leadDepartment, dueAt: new Date(cmd.dueAt).toISOString(), text: cmd.note },
         { kind: 'notify', to: 'lead_department', topic: 'supervised' },
       ]);
     case 'circulate': {
       const department = cmd.department ?? c.leadDepartment;
-      return ok(cmd, {}, { ...data, department }, [
+      return ok(cmd, {}, { ...fieldsOf(cmd), department }, [
         { kind: 'record-supervision', recordKind: 'circulate', department: department ?? null, dueAt: null, text: cmd.summary },
       ]);
     }
     case 'refer-discipline':
-      return ok(cmd, {}, data, [
+      return ok(cmd, {}, fieldsOf(cmd), [
         { kind: 'record-supervision', recordKind: 'referral', department: c.leadDepartment, dueAt: null, text: cmd.handedOver },
         { kind: 'notify', to: 'supervisor', topic: 'discipline_referral' },
       ]);

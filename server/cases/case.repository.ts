@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
 import type { Insertable } from 'kysely';
-import type { CaseTable, Executor } from '../db/database.js';
+import type { CaseEventTable, CaseTable, Executor } from '../db/database.js';
+import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
 import { applyRollup, type RollupSource } from '../stats/rollup.js';
 import { indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
@@ -371,30 +372,51 @@ export async function setCaseDepartments(trx: Executor, caseId: number, lead: st
   if (rows.length) await trx.insertInto('case_departments').values(rows).execute();
 }
 
+/** Who wrote a timeline event: a user, `public` (网上平台) or `system`. */
+export interface EventAuthor {
+  username: string;
+  name: string;
+  role: string;
+}
+
+/** A timeline event as stored and read back (any type a past version wrote). */
 export interface TimelineEvent {
   type: string;
   at: string;
-  by: { username: string; name: string; role: string };
+  by: EventAuthor;
   data: Record<string, unknown>;
 }
 
-const eventRow = (caseId: number, e: TimelineEvent) => ({
-  case_id: caseId,
-  type: e.type,
-  at: e.at,
-  by_user: e.by.username,
-  by_name: e.by.name,
-  by_role: e.by.role,
-  data: JSON.stringify(e.data),
-});
+/** A timeline event to write: its type one of core/timeline-events.ts, its data that type's shape. */
+export interface NewTimelineEvent<T extends TimelineEventType> {
+  type: T;
+  /** UTC ISO instant. */
+  at: string;
+  by: EventAuthor;
+  data: TimelineEventData[T];
+}
 
-export async function appendEvent(trx: Executor, caseId: number, e: TimelineEvent): Promise<void> {
-  await trx.insertInto('case_events').values(eventRow(caseId, e)).execute();
+/** The row of a new timeline event, for writers that insert many at once (the ledger import). */
+export function timelineEventRow<T extends TimelineEventType>(caseId: number, e: NewTimelineEvent<T>): Insertable<CaseEventTable> {
+  return {
+    case_id: caseId,
+    type: e.type,
+    at: e.at,
+    by_user: e.by.username,
+    by_name: e.by.name,
+    by_role: e.by.role,
+    data: JSON.stringify(e.data),
+  };
+}
+
+/** Appends an event to the case's timeline; a wrong type name or data shape does not compile. */
+export async function appendEvent<T extends TimelineEventType>(trx: Executor, caseId: number, e: NewTimelineEvent<T>): Promise<void> {
+  await trx.insertInto('case_events').values(timelineEventRow(caseId, e)).execute();
 }
 
 /** Appends events to many cases in one statement (the caller bounds the batch). */
-export async function appendEvents(trx: Executor, events: Array<{ caseId: number; event: TimelineEvent }>): Promise<void> {
-  if (events.length) await trx.insertInto('case_events').values(events.map((x) => eventRow(x.caseId, x.event))).execute();
+export async function appendEvents(trx: Executor, events: Array<{ caseId: number; event: NewTimelineEvent<TimelineEventType> }>): Promise<void> {
+  if (events.length) await trx.insertInto('case_events').values(events.map((x) => timelineEventRow(x.caseId, x.event))).execute();
 }
 
 export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {

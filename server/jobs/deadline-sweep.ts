@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import { CLOCK_RUNNING_STATUSES, dueSoonCutoff } from '../../core/clocks.js';
 import { formatShanghai } from '../../core/working-days.js';
+import type { SystemEventType } from '../../core/timeline-events.js';
 import type { AppContext } from '../context.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
@@ -17,7 +18,8 @@ import type { Job } from './runner.js';
 
 export const SYSTEM_ACTOR = { username: 'system', name: '系统', role: 'system' };
 
-export type MarkKind = 'due_soon' | 'overdue';
+/** The marks the sweep records, each a timeline event type (core/timeline-events.ts) and an outbox topic. */
+export type MarkKind = Extract<SystemEventType, 'due_soon' | 'overdue'>;
 
 interface Candidate {
   id: number;

@@ -10,6 +10,7 @@
  * the same transaction as its timeline event, outbox messages and audit record.
  */
 import { MEASURE_LABELS, type MeasureType } from '../../core/domain.js';
+import type { SystemEventType } from '../../core/timeline-events.js';
 import { addCalendarDays, formatShanghai, isWorkingDay, shanghaiDate, type WorkCalendar } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
@@ -33,7 +34,7 @@ export const MEASURE_EVENTS = {
   dueSoon: 'measure_due_soon',
   /** A 容缺 promise's due date passed: flagged missed on the case. */
   overdue: 'measure_overdue',
-} as const;
+} as const satisfies Record<string, SystemEventType>;
 
 /** 09:00 Asia/Shanghai of the last working day before the due date's day. */
 export function reminderInstant(dueAt: Date, cal: WorkCalendar): Date {
@@ -79,10 +80,11 @@ async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'):
       .returning('measure_id')
       .executeTakeFirst();
     if (!claimed) return false;
-    const label = MEASURE_LABELS[m.type as MeasureType] ?? m.type;
+    const measureType = m.type as MeasureType; // one of TRACKED_MEASURES (the query's filter)
+    const label = MEASURE_LABELS[measureType] ?? m.type;
     const type = MEASURE_EVENTS[kind];
     const dueAt = formatShanghai(new Date(m.due_at!));
-    await appendEvent(trx, m.case_id, { type, at, by: SYSTEM, data: { measureId: m.id, measureType: m.type, dueAt, note: m.note } });
+    await appendEvent(trx, m.case_id, { type, at, by: SYSTEM, data: { measureId: m.id, measureType, dueAt, note: m.note } });
     const dept = m.lead_department ? `department:${m.lead_department}` : null;
     const recipients = kind === 'dueSoon' ? ['reporter', dept ?? 'coordinator'] : [...(dept ? [dept] : []), 'coordinator'];
     const payload = JSON.stringify({ caseNo: m.case_no, measureId: m.id, measure: label, dueAt: m.due_at, note: m.note });

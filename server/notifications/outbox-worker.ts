@@ -41,6 +41,7 @@ import {
 } from './templates.js';
 import type { SmsProvider, SmsSetup } from './sms.js';
 import { publicTrackUrl } from '../public/track-url.js';
+import type { TimelineEventType } from '../../core/timeline-events.js';
 
 export interface OutboxWorkerOptions {
   sms: SmsProvider;
@@ -167,7 +168,7 @@ interface RunDeps {
 }
 
 /** The timeline event a topic comes from, when the payload does not name it (`action`). */
-const EVENT_OF_TOPIC: Record<string, string> = {
+const EVENT_OF_TOPIC: Record<string, TimelineEventType> = {
   urged: 'urge',
   escalation_requested: 'request-escalation',
   extension_requested: 'request-extension',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ZPublicIntake } from '../../core/api/schemas.js';
 import { REJECT_CATEGORY_LABELS, STATUS_LABELS, type CaseStatus, type RejectCategory } from '../../core/domain.js';
 import { PUBLIC_REPORTER } from '../../core/case-lifecycle.js';
+import { PUBLIC_PROGRESS_TEXT, isTimelineEventType } from '../../core/timeline-events.js';
 import { isCompletedStatus, isOverdue } from '../../core/clocks.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -34,23 +35,6 @@ const PUBLIC_STATUS: Record<CaseStatus, string> = {
   completed: '已办结，等待回访',
   verifying: '回访意见正在核查',
   closed: '已办结归档',
-};
-
-const PUBLIC_EVENTS: Record<string, string> = {
-  intake: '收到反映',
-  'resolve-on-spot': '当场办结',
-  reject: '不予受理',
-  accept: '予以受理',
-  dispatch: '交承办部门办理',
-  'request-escalation': '提请县工作组协调',
-  'approve-escalation': '县工作组交办',
-  sign: '承办部门签收',
-  complete: '办结并答复',
-  callback: '回访',
-  verify: '核查',
-  urge: '督促办理',
-  'approve-extension': '延长办理时限',
-  supervise: '督办',
 };
 
 const ZLookupQuery = z.object({ phoneLast4: z.string().optional() });
@@ -166,7 +150,10 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         rejectReason: c.status === 'rejected' && c.rejectCategory ? (REJECT_CATEGORY_LABELS[c.rejectCategory as RejectCategory] ?? null) : null,
         appealRoute: c.status === 'rejected' ? rejectRouteText(c.rejectCategory) : null,
         completedAt: c.completedAt ? formatShanghai(new Date(c.completedAt)) : null,
-        progress: events.filter((e) => PUBLIC_EVENTS[e.type]).map((e) => ({ at: formatShanghai(new Date(e.at)), text: PUBLIC_EVENTS[e.type] })),
+        progress: events.flatMap((e) => {
+          const text = isTimelineEventType(e.type) ? PUBLIC_PROGRESS_TEXT[e.type] : undefined;
+          return text ? [{ at: formatShanghai(new Date(e.at)), text }] : [];
+        }),
       };
     },
   );

@@ -1,5 +1,5 @@
 /** Timeline events in words: what happened, and the details worth reading. */
-import { ACTION_RULES, isCaseAction } from '../../../core/case-lifecycle';
+import { timelineEventLabel, type TimelineEventType } from '../../../core/timeline-events';
 import {
   CHANNEL_LABELS,
   MEASURE_LABELS,
@@ -23,32 +23,22 @@ import {
 import type { TimelineEntry } from '../api/types';
 import { formatDateTime } from './time';
 
-/** Timeline events that are not case actions: intake, import, and what the background jobs mark. */
-export const EXTRA_LABELS: Record<string, string> = {
-  intake: '登记',
-  import: '台账导入',
-  due_soon: '即将到期',
-  overdue: '已超期',
-  measure_due_soon: '容缺承诺即将到期',
-  measure_overdue: '容缺承诺逾期',
-  deadline_recomputed: '时限重新计算',
-};
-
 /** Events written by the system rather than a person's action (shown in grey / red on the timeline). */
-export const SYSTEM_EVENTS: ReadonlySet<string> = new Set(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed']);
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<TimelineEventType>(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed']);
 
 /** The colour of an event's dot on the timeline. */
 export function eventColor(e: TimelineEntry): string {
-  if (e.type === 'overdue' || e.type === 'measure_overdue' || (e.type === 'callback' && e.data.badReview)) return 'red';
-  if (e.type === 'due_soon' || e.type === 'measure_due_soon') return 'orange';
-  if (SYSTEM_EVENTS.has(e.type) || e.type === 'import') return 'gray';
-  if (e.type === 'complete' || e.type === 'resolve-on-spot') return 'green';
+  const type = e.type as TimelineEventType;
+  if (type === 'overdue' || type === 'measure_overdue' || (type === 'callback' && e.data.badReview)) return 'red';
+  if (type === 'due_soon' || type === 'measure_due_soon') return 'orange';
+  if (SYSTEM_EVENTS.has(type) || type === 'import') return 'gray';
+  if (type === 'complete' || type === 'resolve-on-spot') return 'green';
   return 'blue';
 }
 
+/** The event's name (core/timeline-events.ts); an unknown type as it is. */
 export function eventTitle(type: string): string {
-  if (isCaseAction(type)) return ACTION_RULES[type].label;
-  return EXTRA_LABELS[type] ?? type;
+  return timelineEventLabel(type);
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
@@ -58,7 +48,8 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string)
   const d = e.data ?? {};
   const lines: string[] = [];
   const depts = (v: unknown) => (Array.isArray(v) ? v.map((c) => deptName(String(c))).join('、') : '');
-  switch (e.type) {
+  // Typed so that a case for a type the server does not write does not compile.
+  switch (e.type as TimelineEventType) {
     case 'intake':
       if (str(d.caseNo)) lines.push(`编号 ${d.caseNo}`);
       if (str(d.channel)) lines.push(`渠道：${CHANNEL_LABELS[d.channel as Channel] ?? d.channel}`);
