@@ -181,6 +181,11 @@ export function documentedResponse(method: string, url: string, status: number):
   return isSchema(r.response) ? r.response : r.response?.[status];
 }
 
+/** Every documented route (`url` as registered, e.g. /api/v1/cases/:id), with the media type of a non-JSON answer. */
+export function documentedRoutes(): Array<{ method: string; url: string; produces?: string }> {
+  return registry.map(({ method, url, produces }) => ({ method, url, produces }));
+}
+
 /** The success statuses of a route: those named in `responses` or `response`, else 200. */
 function successCodes(r: DocEntry): number[] {
   const named = [...Object.keys(r.responses ?? {}), ...(r.response && !isSchema(r.response) ? Object.keys(r.response) : [])]
