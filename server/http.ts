@@ -19,7 +19,32 @@ import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from 
  */
 export type ResponseDoc = z.ZodType | { [status: number]: z.ZodType };
 
-export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+/**
+ * What a handler may return for a route documented with `R`: the success answer of its schema (of
+ * every success status when documented by status), so an answer that drifts from its documentation
+ * does not compile; or the reply itself, for a handler that sends its answer (a download, a status
+ * other than 200). Undocumented answers are not checked.
+ */
+export type AnswerOf<R> = R extends Unchecked
+  ? unknown
+  : R extends z.ZodType
+    ? z.input<R>
+    : R extends { [status: number]: z.ZodType }
+      ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? (R[S] extends Unchecked ? unknown : z.input<R[S]>) : never }[keyof R]
+      : unknown;
+
+declare const unchecked: unique symbol;
+type Unchecked = { readonly [unchecked]: true };
+/**
+ * Documents an answer without typing the handler's answer by it (the documentation and the tests'
+ * checks of real answers are unchanged). Only for handlers whose answers are still built from
+ * loosely typed rows; prefer typing the handler.
+ */
+export function uncheckedAnswer<T extends z.ZodType>(schema: T): T & Unchecked {
+  return schema as T & Unchecked;
+}
+
+export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, R extends ResponseDoc | undefined = ResponseDoc | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
@@ -34,8 +59,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   bodyDoc?: z.ZodType;
   /** Descriptions by status code. */
   responses?: Record<number, string>;
-  /** Documentation only: the answers' schemas (see {@link ResponseDoc}). */
-  response?: ResponseDoc;
+  /** The answers' schemas (see {@link ResponseDoc}): documentation, and the type of the handler's answer (never checked at run time). */
+  response?: R;
   /** Documentation only: a multipart/form-data body the handler reads itself (fields as a zod object). */
   multipart?: z.ZodType;
   /** Media type of a success answer that is not JSON (a download or a print page). */
@@ -85,9 +110,9 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
-export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, R extends ResponseDoc | undefined = undefined>(
   app: FastifyInstance,
-  spec: RouteSpec<B, Q>,
+  spec: RouteSpec<B, Q, R>,
   handler: (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -96,7 +121,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       query: Q extends z.ZodType ? z.infer<Q> : undefined;
       actor: Actor;
     },
-  ) => Promise<unknown>,
+  ) => Promise<NoInfer<AnswerOf<R>> | FastifyReply>,
 ): void {
   register({
     method: spec.method,

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { LIMITS, ZDepartmentCode, ZStatsQuery } from '../../core/api/schemas.js';
 import type { AppContext } from '../context.js';
-import { parseWith, route } from '../http.js';
+import { parseWith, route, uncheckedAnswer } from '../http.js';
 import { ZRecurring, ZServicePackage, ZServicePackageList, ZTypicalCase, ZTypicalCaseList, errorResponse } from '../../core/api/responses.js';
 import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -76,7 +76,7 @@ const presentTypical = (r: any) => ({
 export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/optimization/recurring', summary: '反复出现的问题：事项、部门×问题类型、同一反映人同一事项再次反映', tag: '优化提升', auth: 'readRecurring', query: ZStatsQuery.omit({ department: true }), response: ZRecurring },
+    { method: 'GET', url: '/optimization/recurring', summary: '反复出现的问题：事项、部门×问题类型、同一反映人同一事项再次反映', tag: '优化提升', auth: 'readRecurring', query: ZStatsQuery.omit({ department: true }), response: uncheckedAnswer(ZRecurring) },
     async (_r, _p, { query }) => {
       if (query.from > query.to) throw validation([{ field: 'from', message: '开始日期不能晚于结束日期' }]);
       const inPeriod = ctx.db.selectFrom('cases').where('received_date', '>=', query.from).where('received_date', '<=', query.to);
@@ -125,7 +125,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
   );
 
   // 一件事一次办 packages
-  route(app, { method: 'GET', url: '/packages', summary: '“一件事一次办”套餐目录', tag: '优化提升', auth: 'readCatalogue', response: ZServicePackageList }, async (_r, _p, { actor }) => {
+  route(app, { method: 'GET', url: '/packages', summary: '“一件事一次办”套餐目录', tag: '优化提升', auth: 'readCatalogue', response: uncheckedAnswer(ZServicePackageList) }, async (_r, _p, { actor }) => {
     let q = ctx.db.selectFrom('service_packages').selectAll().orderBy('id', 'desc');
     if (!can(actor.role, 'readDrafts')) q = q.where('status', '=', 'published');
     return { items: await withSources(ctx.db, (await q.execute()).map(presentPackage)) };
@@ -144,7 +144,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
     if (details.length) throw validation(details);
   };
 
-  route(app, { method: 'POST', url: '/packages', summary: '由已办结的“不好办”反映件新建“一件事一次办”套餐（县行管办）', tag: '优化提升', auth: 'editPackages', body: ZPackage, responses: { 201: '已新建' }, response: ZServicePackage }, async (_r, reply, { body, actor }) => {
+  route(app, { method: 'POST', url: '/packages', summary: '由已办结的“不好办”反映件新建“一件事一次办”套餐（县行管办）', tag: '优化提升', auth: 'editPackages', body: ZPackage, responses: { 201: '已新建' }, response: uncheckedAnswer(ZServicePackage) }, async (_r, reply, { body, actor }) => {
     await validatePackage(body);
     const at = ctx.clock.now().toISOString();
     const id = await ctx.db.transaction().execute(async (trx) => {
@@ -172,7 +172,7 @@ export function registerOptimizationRoutes(app: FastifyInstance, ctx: AppContext
     return (await withSources(ctx.db, [presentPackage(await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirstOrThrow())]))[0];
   });
 
-  route(app, { method: 'PATCH', url: '/packages/:id', summary: '修改或发布套餐（县行管办）', tag: '优化提升', auth: 'editPackages', bodyDoc: ZPackage.partial(), response: ZServicePackage }, async (req, _p, { actor }) => {
+  route(app, { method: 'PATCH', url: '/packages/:id', summary: '修改或发布套餐（县行管办）', tag: '优化提升', auth: 'editPackages', bodyDoc: ZPackage.partial(), response: uncheckedAnswer(ZServicePackage) }, async (req, _p, { actor }) => {
     const id = parseCaseId((req.params as { id: string }).id);
     const existing = id ? await ctx.db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
     if (!existing) throw notFound();
