@@ -12,7 +12,8 @@ import { API_ERROR_CODES, ZErrorResponse, errorResponse, type ApiErrorCode } fro
 import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from './errors.js';
 
 /**
- * Documentation of a route's answers (never used to validate or serialise them): one schema for the
+ * Documentation of a route's answers, and the type of its handler's answer (never used to validate
+ * or serialise them at run time): one schema for the
  * success answer — every 2xx code named in `responses`, else 200 — or schemas by status code. For an
  * error status give `ZErrorResponse` (the standard envelope of that status) or
  * `errorResponse('VERSION_CONFLICT', …)` (the envelope narrowed to some codes).
