@@ -12,14 +12,40 @@ import { API_ERROR_CODES, ZErrorResponse, errorResponse, type ApiErrorCode } fro
 import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from './errors.js';
 
 /**
- * Documentation of a route's answers (never used to validate or serialise them): one schema for the
+ * Documentation of a route's answers, and the type of its handler's answer (never used to validate
+ * or serialise them at run time): one schema for the
  * success answer — every 2xx code named in `responses`, else 200 — or schemas by status code. For an
  * error status give `ZErrorResponse` (the standard envelope of that status) or
  * `errorResponse('VERSION_CONFLICT', …)` (the envelope narrowed to some codes).
  */
 export type ResponseDoc = z.ZodType | { [status: number]: z.ZodType };
 
-export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+/**
+ * What a handler may return for a route documented with `R`: the success answer of its schema (of
+ * every success status when documented by status), so an answer that drifts from its documentation
+ * does not compile; or the reply itself, for a handler that sends its answer (a download, a status
+ * other than 200). Undocumented answers are not checked.
+ */
+export type AnswerOf<R> = R extends Unchecked
+  ? unknown
+  : R extends z.ZodType
+    ? z.input<R>
+    : R extends { [status: number]: z.ZodType }
+      ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? (R[S] extends Unchecked ? unknown : z.input<R[S]>) : never }[keyof R]
+      : unknown;
+
+declare const unchecked: unique symbol;
+type Unchecked = { readonly [unchecked]: true };
+/**
+ * Documents an answer without typing the handler's answer by it (the documentation and the tests'
+ * checks of real answers are unchanged). Only for handlers whose answers are still built from
+ * loosely typed rows; prefer typing the handler.
+ */
+export function uncheckedAnswer<T extends z.ZodType>(schema: T): T & Unchecked {
+  return schema as T & Unchecked;
+}
+
+export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, R extends ResponseDoc | undefined = ResponseDoc | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
@@ -34,8 +60,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   bodyDoc?: z.ZodType;
   /** Descriptions by status code. */
   responses?: Record<number, string>;
-  /** Documentation only: the answers' schemas (see {@link ResponseDoc}). */
-  response?: ResponseDoc;
+  /** The answers' schemas (see {@link ResponseDoc}): documentation, and the type of the handler's answer (never checked at run time). */
+  response?: R;
   /** Documentation only: a multipart/form-data body the handler reads itself (fields as a zod object). */
   multipart?: z.ZodType;
   /** Media type of a success answer that is not JSON (a download or a print page). */
@@ -85,9 +111,9 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
-export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, R extends ResponseDoc | undefined = undefined>(
   app: FastifyInstance,
-  spec: RouteSpec<B, Q>,
+  spec: RouteSpec<B, Q, R>,
   handler: (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -96,7 +122,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       query: Q extends z.ZodType ? z.infer<Q> : undefined;
       actor: Actor;
     },
-  ) => Promise<unknown>,
+  ) => Promise<NoInfer<AnswerOf<R>> | FastifyReply>,
 ): void {
   register({
     method: spec.method,
@@ -179,6 +205,11 @@ export function documentedResponse(method: string, url: string, status: number):
   }
   if (r.produces || !successCodes(r).includes(status)) return undefined;
   return isSchema(r.response) ? r.response : r.response?.[status];
+}
+
+/** Every documented route (`url` as registered, e.g. /api/v1/cases/:id), with the media type of a non-JSON answer. */
+export function documentedRoutes(): Array<{ method: string; url: string; produces?: string }> {
+  return registry.map(({ method, url, produces }) => ({ method, url, produces }));
 }
 
 /** The success statuses of a route: those named in `responses` or `response`, else 200. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from './test/harness.js';
 import { buildApp } from './app.js';
-import { documentedResponse } from './http.js';
+import { documentedResponse, documentedRoutes } from './http.js';
 import { ERROR_CODES } from './errors.js';
 import { API_ERROR_CODES, ZAuditVerification, ZLedgerImportResult, ZSettingsResponse, ZStatsFigures } from '../core/api/responses.js';
 import type { StatsFigures } from '../core/api/stats.js';
@@ -304,6 +304,8 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
   const ajv = newAjv();
   const validators = new Map<string, ReturnType<typeof ajv.compile>>();
   const checked = new Set<string>();
+  /** Every route (method and documented path) with at least one real answer held against the document. */
+  const exercised = new Set<string>();
 
   beforeAll(async () => {
     env = await createTestEnv(kind, '2026-11-23T02:00:00.000Z');
@@ -338,6 +340,16 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     const validate = validators.get(key)!;
     expect(validate(r.body) ? [] : validate.errors, where).toEqual([]);
     checked.add(key);
+    exercised.add(`${method} ${path}`);
+  }
+
+  /** A download or print page answers 200 with the media type the document names for it. */
+  async function expectMedia(path: string, url: string, user = 'coord') {
+    const r = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${api.tokens[user]}` } });
+    expect(r.statusCode, url).toBe(200);
+    const documented = Object.keys(doc.paths[`${API}${path}`].get.responses['200'].content);
+    expect(documented.some((t) => String(r.headers['content-type']).startsWith(t)), `${url}: ${r.headers['content-type']}`).toBe(true);
+    exercised.add(`GET ${path}`);
   }
 
   const as = (user: string | null) => api.as(user);
@@ -410,16 +422,12 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('POST', '/cases/{id}/actions/{action}', invalid);
     expectDocumented('POST', '/cases/{id}/actions/{action}', await as('coord').post(`${API}/cases/${c.id}/actions/urge`, { version: 'x' }));
 
-    // Downloads answer with the media types the document names.
-    const media = async (path: string, url: string) => {
-      const r = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${api.tokens.coord}` } });
-      expect(r.statusCode, url).toBe(200);
-      const documented = Object.keys(doc.paths[`${API}${path}`].get.responses['200'].content);
-      expect(documented.some((t) => String(r.headers['content-type']).startsWith(t)), `${url}: ${r.headers['content-type']}`).toBe(true);
-    };
-    await media('/cases/{id}/assignment-sheet.docx', `${API}/cases/${c.id}/assignment-sheet.docx`);
-    await media('/cases/{id}/receipt', `${API}/cases/${c.id}/receipt`);
-    await media('/ledger.xlsx', `${API}/ledger.xlsx`);
+    // Downloads and print pages answer with the media types the document names.
+    await expectMedia('/cases/{id}/assignment-sheet.docx', `${API}/cases/${c.id}/assignment-sheet.docx`);
+    await expectMedia('/cases/{id}/assignment-sheet', `${API}/cases/${c.id}/assignment-sheet`);
+    await expectMedia('/cases/{id}/receipt', `${API}/cases/${c.id}/receipt`);
+    await expectMedia('/ledger.xlsx', `${API}/ledger.xlsx`);
+    await expectMedia('/ledger/template.xlsx', `${API}/ledger/template.xlsx`);
   });
 
   it('workbench, statistics, assessment, calendar and audit', async () => {
@@ -442,16 +450,30 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('GET', '/stats/overview', await as('coord').get(`${API}/stats/overview?from=2026-13-01&to=2026-11-30`));
 
     expectDocumented('GET', '/assessment', await as('coord').get(`${API}/assessment?${period}`));
+    await expectMedia('/assessment.xlsx', `${API}/assessment.xlsx?${period}`);
+    await expectMedia('/assessment.docx', `${API}/assessment.docx?${period}`);
     expectDocumented('GET', '/optimization/recurring', await as('coord').get(`${API}/optimization/recurring?from=2026-01-01&to=2026-12-31`));
 
     expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=2026-11-26T10:00:00%2B08:00&workingDays=5`));
     expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=yesterday&workingDays=5`));
     expectDocumented('GET', '/calendar/years', await as('admin').get(`${API}/calendar/years`));
+    const year = await as('admin').get(`${API}/calendar/years/2026`);
+    expectDocumented('GET', '/calendar/years/{year}', year);
+    expectDocumented('GET', '/calendar/years/{year}', await as('admin').get(`${API}/calendar/years/1999`));
+    const saved = await as('admin').put(`${API}/calendar/years/2026`, { holidays: year.body.holidays, workdays: year.body.workdays });
+    expect(saved.status).toBe(200);
+    expectDocumented('PUT', '/calendar/years/{year}', saved);
+    expectDocumented('PUT', '/calendar/years/{year}', await as('admin').put(`${API}/calendar/years/2026`, { holidays: 'none' }));
 
     const audit = await as('super').get(`${API}/audit/verify`);
     expect(audit.body.ok).toBe(true);
     expectDocumented('GET', '/audit/verify', audit);
     expectDocumented('GET', '/audit/verify', await as('clerk').get(`${API}/audit/verify`));
+    const records = await as('super').get(`${API}/audit/records?limit=20`);
+    expect(records.body.items.length).toBeGreaterThan(0);
+    expectDocumented('GET', '/audit/records', records);
+    expectDocumented('GET', '/audit/records', await as('admin').get(`${API}/audit/records?limit=200&cursor=${encodeURIComponent(records.body.nextCursor ?? '')}`));
+    expectDocumented('GET', '/audit/records', await as('clerk').get(`${API}/audit/records`));
   });
 
   it('the public side: report, progress lookup and its 404', async () => {
@@ -495,10 +517,26 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('PUT', '/notification-templates/{topic}/{audience}', await as('admin').put(`${API}/notification-templates/${t.topic}/${t.audience}`, { body: '反映件 {caseNo} 有新进展' }));
     const reset = await del('admin', `${API}/notification-templates/${t.topic}/${t.audience}`);
     expectDocumented('DELETE', '/notification-templates/{topic}/{audience}', reset);
+    // A message given up on, retried once (and not twice).
+    const message = await env.ctx.db.selectFrom('outbox').select('id').orderBy('id').executeTakeFirstOrThrow();
+    await env.ctx.db.updateTable('outbox').set({ outcome: 'dead', delivered_at: null }).where('id', '=', message.id).execute();
     expectDocumented('GET', '/notification-outbox', await as('admin').get(`${API}/notification-outbox`));
+    expectDocumented('POST', '/notification-outbox/{id}/retry', await as('admin').post(`${API}/notification-outbox/${message.id}/retry`));
+    expectDocumented('POST', '/notification-outbox/{id}/retry', await as('admin').post(`${API}/notification-outbox/${message.id}/retry`));
+    expectDocumented('POST', '/notification-outbox/{id}/retry', await as('admin').post(`${API}/notification-outbox/99999999/retry`));
 
-    expectDocumented('GET', '/packages', await as('clerk').get(`${API}/packages`));
     const closed = (await as('coord').get(`${API}/cases?status=closed&limit=1`)).body.items[0];
+    // A package grows from a completed 流程复杂 case.
+    const complex = await env.ctx.db.selectFrom('cases').select('id').where('problem_type', '=', 'complex').where('first_completed_at', 'is not', null).executeTakeFirst();
+    const source = complex?.id ?? closed.id;
+    if (!complex) await env.ctx.db.updateTable('cases').set({ problem_type: 'complex' }).where('id', '=', source).execute();
+    const pkg = await as('coord').post(`${API}/packages`, { name: '开办餐饮店一件事', departments: ['scjgj'], materialsBefore: '7 份材料', materialsAfter: '3 份材料', stepsBefore: '跑 3 次', stepsAfter: '跑 1 次', sourceCaseIds: [source] });
+    expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+    expectDocumented('POST', '/packages', pkg);
+    expectDocumented('POST', '/packages', await as('coord').post(`${API}/packages`, { name: '' }));
+    expectDocumented('PATCH', '/packages/{id}', await as('coord').patch(`${API}/packages/${pkg.body.id}`, { status: 'published' }));
+    expectDocumented('PATCH', '/packages/{id}', await as('coord').patch(`${API}/packages/99999999`, { status: 'published' }));
+    expectDocumented('GET', '/packages', await as('clerk').get(`${API}/packages`));
     const typical = await as('super').post(`${API}/typical-cases`, { caseId: closed.id, kind: 'negative', title: '差评属实的典型', summary: '办理中态度不好，差评属实。' });
     expectDocumented('POST', '/typical-cases', typical);
     expectDocumented('POST', '/typical-cases/{id}/publish', await as('super').post(`${API}/typical-cases/${typical.body.id}/publish`));
@@ -524,6 +562,19 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     const refused = await upload(Buffer.from('not a workbook'));
     expect(refused.status).toBe(400);
     expectDocumented('POST', '/ledger/import', refused);
+  });
+
+  it('checked a real answer of every documented route, at least one', async () => {
+    // Signing out last: the other tests use the session.
+    const login = await api.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username: 'leader', password: 'Passw0rd!2026' } });
+    const token = login.json().token as string;
+    const out = await api.app.inject({ method: 'POST', url: `${API}/auth/logout`, headers: { authorization: `Bearer ${token}` } });
+    expectDocumented('POST', '/auth/logout', { status: out.statusCode, body: out.json() });
+    expectDocumented('POST', '/auth/logout', await as(null).post(`${API}/auth/logout`));
+
+    const documented = documentedRoutes().map((r) => `${r.method} ${r.url.slice(API.length).replace(/:(\w+)/g, '{$1}')}`);
+    expect(documented.length).toBeGreaterThan(50);
+    expect(documented.filter((r) => !exercised.has(r)).sort(), 'routes without a checked answer').toEqual([]);
   });
 
   it('checked the answers it meant to', () => {

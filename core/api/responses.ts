@@ -1,8 +1,10 @@
 /**
- * Zod schemas of the API's answers, for the OpenAPI document only: the server never validates or
- * strips a response with them. They mirror what the handlers return (server/cases/case.presenter.ts
- * and the route files); server/openapi.test.ts checks real answers against them so the two cannot
- * drift apart. Pure: zod and core files only (the web app compiles core/ too).
+ * Zod schemas of the API's answers: the one source of their shapes. They generate the OpenAPI
+ * document; they type what the handlers return (route() in server/http.ts types each handler's
+ * answer by its `response`, and the case presenters return z.output of ZCase / ZCaseSummary); the
+ * web app's answer types (web/src/api/types.ts) are inferred from them; and server/openapi.test.ts
+ * holds a real answer of every documented route against them. The server never validates or strips
+ * a response with them at run time. Pure: zod and core files only (the web app compiles core/ too).
  */
 import { z } from 'zod';
 import {

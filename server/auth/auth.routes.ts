@@ -39,7 +39,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, opts: 
     if (req.session) await logout(ctx.db, req.session.tokenHash, req.session.user, ctx.clock.now());
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     void actor;
-    return { ok: true };
+    return { ok: true as const };
   });
   route(app, { method: 'GET', url: '/auth/me', summary: '当前用户', tag: '认证', response: ZMeResponse }, async (req) => {
     const s = req.session!;

@@ -1,12 +1,52 @@
-/** Shapes cases for the API: full detail for one case, a masked summary for lists. */
+/**
+ * Shapes cases for the API: full detail for one case, a masked summary for lists. The answers are
+ * typed by the documented schemas (core/api/responses.ts): a field missing, misnamed or mistyped
+ * here does not compile.
+ */
+import type { Selectable } from 'kysely';
+import type { z } from 'zod';
 import { allowedActions, isCirculationPending, isCirculationRequired, type Actor } from '../../core/case-lifecycle.js';
 import { isDueSoon, isOverdue, workingDaysLeft } from '../../core/clocks.js';
-import { STATUS_LABELS } from '../../core/domain.js';
+import {
+  STATUS_LABELS,
+  type Channel,
+  type Level,
+  type MeasureType,
+  type RejectCategory,
+  type ReplyChannel,
+  type ReporterKind,
+} from '../../core/domain.js';
+import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerificationRecord } from '../../core/api/responses.js';
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
+import type { AssignmentSheetTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
 import type { CaseRecord, TimelineEvent } from './case.repository.js';
 
-const iso = (v: string | null) => (v ? formatShanghai(new Date(v)) : null);
+/** A case in full, as GET /cases/{id} and every action answer it. */
+export type CaseAnswer = z.output<typeof ZCase>;
+/** A case in the list (GET /cases). */
+export type CaseSummaryAnswer = z.output<typeof ZCaseSummary>;
+
+/** A measure row with its 容缺 tracking marks (measure_tracking). */
+export type TrackedMeasure = Selectable<MeasureTable> & { remindedAt: string | null; missedAt: string | null };
+
+/** What the full case is built from besides the case itself. */
+export interface CaseExtras {
+  events: TimelineEvent[];
+  measures: TrackedMeasure[];
+  sheets: Selectable<AssignmentSheetTable>[];
+  records?: Selectable<SupervisionRecordTable>[];
+}
+
+function iso(v: string): string;
+function iso(v: string | null): string | null;
+function iso(v: string | null): string | null {
+  return v ? formatShanghai(new Date(v)) : null;
+}
+
+// The columns below hold only values written through the validated request schemas
+// (core/api/schemas.ts) or the ledger import's checks, so they are read back as the domain's types.
+type Stored<T extends { at: string }> = Omit<T, 'at'> & { at: string };
 
 export interface PresentDeps {
   now: Date;
@@ -16,7 +56,7 @@ export interface PresentDeps {
   dueSoonWorkingDays: number;
 }
 
-function deadline(c: CaseRecord, d: PresentDeps) {
+function deadline(c: CaseRecord, d: PresentDeps): Pick<CaseAnswer, 'dueAt' | 'dueProvisional' | 'overdue' | 'dueSoon' | 'workingDaysLeft'> {
   return {
     dueAt: iso(c.dueAt),
     dueProvisional: c.dueProvisional,
@@ -26,11 +66,11 @@ function deadline(c: CaseRecord, d: PresentDeps) {
   };
 }
 
-export function presentCaseSummary(c: CaseRecord, d: PresentDeps) {
+export function presentCaseSummary(c: CaseRecord, d: PresentDeps): CaseSummaryAnswer {
   return {
     id: c.id,
     caseNo: c.caseNo,
-    channel: c.channel,
+    channel: c.channel as Channel,
     status: c.status,
     statusLabel: STATUS_LABELS[c.status],
     level: c.level,
@@ -41,7 +81,7 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps) {
     reporter: {
       name: c.reporter.name,
       phone: maskPhone(c.reporter.phone),
-      kind: c.reporter.kind,
+      kind: c.reporter.kind as ReporterKind,
       orgName: c.reporter.orgName,
     },
     matter: c.matter,
@@ -54,18 +94,15 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps) {
   };
 }
 
-export function presentCase(
-  c: CaseRecord,
-  extra: { events: TimelineEvent[]; measures: any[]; sheets: any[]; records?: any[] },
-  actor: Actor,
-  d: PresentDeps,
-) {
+export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: PresentDeps): CaseAnswer {
   const name = (code: string) => d.departmentNames.get(code) ?? code;
   const circulated = (extra.records ?? []).some((r) => r.kind === 'circulate');
+  const callback = c.callback as Stored<z.output<typeof ZCallbackRecord>> | null;
+  const verification = c.verification as Stored<z.output<typeof ZVerificationRecord>> | null;
   return {
     id: c.id,
     caseNo: c.caseNo,
-    channel: c.channel,
+    channel: c.channel as Channel,
     status: c.status,
     statusLabel: STATUS_LABELS[c.status],
     level: c.level,
@@ -75,7 +112,7 @@ export function presentCase(
     coDepartments: c.coDepartments,
     coDepartmentNames: c.coDepartments.map(name),
     departmentCodes: c.namedDepartments,
-    reporter: c.reporter,
+    reporter: { ...c.reporter, kind: c.reporter.kind as ReporterKind },
     matter: c.matter,
     description: c.description,
     reason: c.reason,
@@ -90,11 +127,11 @@ export function presentCase(
     completedAt: iso(c.completedAt),
     closedAt: iso(c.closedAt),
     result: c.result,
-    repliedVia: c.repliedVia,
-    rejection: c.rejectCategory ? { reasonCategory: c.rejectCategory, explanation: c.rejectExplanation } : null,
-    callback: c.callback ? { ...c.callback, at: iso(c.callback.at as string) } : null,
+    repliedVia: c.repliedVia as ReplyChannel | null,
+    rejection: c.rejectCategory ? { reasonCategory: c.rejectCategory as RejectCategory, explanation: c.rejectExplanation } : null,
+    callback: callback ? { ...callback, at: iso(callback.at) } : null,
     callbackCount: c.callbackCount,
-    verification: c.verification ? { ...c.verification, at: iso(c.verification.at as string) } : null,
+    verification: verification ? { ...verification, at: iso(verification.at) } : null,
     version: c.version,
     updatedAt: iso(c.updatedAt),
     events: extra.events.map((e) => ({
@@ -107,22 +144,22 @@ export function presentCase(
     })),
     measures: extra.measures.map((m) => ({
       id: m.id,
-      type: m.type,
+      type: m.type as MeasureType,
       note: m.note,
       dueAt: iso(m.due_at),
       staff: m.staff,
       by: m.by_user,
       at: iso(m.at),
       /** 容缺 promise reminders: when the reminder went out, and when the due date was missed. */
-      remindedAt: iso(m.remindedAt ?? null),
-      missedAt: iso(m.missedAt ?? null),
+      remindedAt: iso(m.remindedAt),
+      missedAt: iso(m.missedAt),
       missed: !!m.missedAt,
     })),
     assignmentSheets: extra.sheets.map((s) => ({
       sheetNo: s.sheet_no,
-      level: s.level,
+      level: s.level as Level,
       leadDepartment: s.lead_department,
-      coDepartments: JSON.parse(s.co_departments),
+      coDepartments: JSON.parse(s.co_departments) as string[],
       dueAt: iso(s.due_at),
       issuedAt: iso(s.issued_at),
       issuedBy: s.issued_by,
@@ -131,7 +168,7 @@ export function presentCase(
     extensionCount: c.extensionCount,
     extended: c.extensionCount > 0,
     supervisionRecords: (extra.records ?? []).map((r) => ({
-      kind: r.kind,
+      kind: r.kind as z.output<typeof ZSupervisionRecord>['kind'],
       recordNo: r.record_no,
       department: r.department_code,
       dueAt: iso(r.due_at),
@@ -139,6 +176,7 @@ export function presentCase(
       by: r.by_user,
       at: iso(r.at),
     })),
+    /** 通报 is required for 不给办 (misconduct) and for a substantiated 差评 (work plan §二(五), 四项机制). */
     circulationRequired: isCirculationRequired(c),
     circulated,
     circulationPending: isCirculationPending(c, circulated),

@@ -55,14 +55,15 @@ const presentPackage = (p: PackageWithSources) => ({
   sources: p.sources,
 });
 
+// kind and status are written only through ZTypical and the publish command.
 const presentTypical = (t: TypicalCaseRecord) => ({
   id: t.id,
   caseId: t.caseId,
   caseNo: t.caseNo,
-  kind: t.kind,
+  kind: t.kind as 'good' | 'negative',
   title: t.title,
   summary: t.summary,
-  status: t.status,
+  status: t.status as 'draft' | 'published',
   createdBy: t.createdBy,
   createdAt: t.createdAt,
   publishedBy: t.publishedBy,

@@ -1,10 +1,11 @@
 /** What keeps failing in a period (优化提升): matters, departments × problem types, returning reporters. */
+import type { ProblemType } from '../../core/domain.js';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
 export interface RecurringProblems {
   matters: Array<{ matter: string; count: number; departments: number }>;
-  departmentProblemTypes: Array<{ department: string | null; problemType: string | null; count: number }>;
+  departmentProblemTypes: Array<{ department: string; problemType: ProblemType; count: number }>;
   repeatReporters: Array<{ phone: string; matter: string; count: number; firstCaseNo: string; lastCaseNo: string }>;
 }
 
@@ -47,7 +48,8 @@ export async function findRecurring(db: Executor, from: string, to: string): Pro
   ]);
   return {
     matters: matters.map((m) => ({ matter: m.matter, count: Number(m.n), departments: Number(m.departments) })),
-    departmentProblemTypes: deptTypes.map((d) => ({ department: d.lead_department, problemType: d.problem_type, count: Number(d.n) })),
+    // Both filtered `is not null` above; problem types are written only through the validated schemas.
+    departmentProblemTypes: deptTypes.map((d) => ({ department: d.lead_department!, problemType: d.problem_type as ProblemType, count: Number(d.n) })),
     repeatReporters: repeats.map((r) => ({ phone: r.phone_masked, matter: r.matter, count: Number(r.n), firstCaseNo: r.first_no, lastCaseNo: r.last_no })),
   };
 }

@@ -52,6 +52,12 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     events: [],
     measures: [],
     assignmentSheets: [],
+    pendingExtension: null,
+    extensionCount: 0,
+    extended: false,
+    supervisionRecords: [],
+    circulationRequired: false,
+    circulated: false,
     allowedActions,
     ...over,
   };

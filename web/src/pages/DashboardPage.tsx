@@ -91,7 +91,7 @@ export default function DashboardPage() {
     document.title = '工作台 · 办成事';
   }, []);
 
-  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer & { overdueQuery?: string; dueSoonWorkingDays?: number }>('/cases/todo') });
+  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer>('/cases/todo') });
   const soon = todo.data?.dueSoonWorkingDays ?? settings?.dueSoonWorkingDays ?? 1;
   const kinds = todo.data?.items ?? [];
   // The lists behind the cards (a few rows each), only for kinds that have any.

@@ -9,7 +9,7 @@ import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Radio, Row, S
 import { DownloadOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
 import { daysOfYear, dayOfWeek, validateYearSchedule } from '../../../../core/working-days';
 import { api, ApiError } from '../../api/client';
-import type { YearScheduleBody } from '../../api/types';
+import type { YearSchedule, YearScheduleBody } from '../../api/types';
 import { useCalendarYears } from '../../api/queries';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { shanghaiToday } from '../../lib/time';
@@ -138,7 +138,7 @@ export default function CalendarPage() {
   const known = years.data?.find((y) => y.year === year);
   const schedule = useQuery({
     queryKey: ['calendar-year', year],
-    queryFn: () => api<YearScheduleBody & { year: number }>(`/calendar/years/${year}`),
+    queryFn: () => api<YearSchedule>(`/calendar/years/${year}`),
     // Only years the server holds: asking for another would answer 404.
     enabled: !!known,
   });
