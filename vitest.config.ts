@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One migrated template database per dialect per run; each test database is a copy of it.
+    globalSetup: ['./server/test/global-setup.ts'],
     reporters: ['default', './vitest.dialect-reporter.ts'],
   },
 });
