@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default for a run is one worker fewer than the cores: a single worker, all files in
+    // a row, on a 2-core machine. Test files are independent (each its own databases and temporary
+    // files) and the database files mostly wait on I/O, so use every core.
+    maxWorkers: Math.max(2, os.availableParallelism()),
+    // One migrated template database per dialect per run; each test database is a copy of it.
+    globalSetup: ['./server/test/global-setup.ts'],
     reporters: ['default', './vitest.dialect-reporter.ts'],
   },
 });

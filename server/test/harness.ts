@@ -6,21 +6,20 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openPreparedDatabase } from '../boot.js';
 import type { DatabaseHandle, DialectKind } from '../db/dialect.js';
 import type { AppContext, Clock } from '../context.js';
 import { buildApp } from '../app.js';
-import { hashPassword } from '../auth/password.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
 import type { Role } from '../../core/domain.js';
+import { openSessionDirect, PASSWORD_HASH } from './factories.js';
+import { pgAdmin, pgUrlFor, TEST_DATA_KEY, type Templates } from './templates.js';
 
 
 /** The data key every test database is sealed with (server/security/pii.ts). */
-export const TEST_DATA_KEY_HEX = '62637320746573742064617461206b65792c206e6f7420666f722070726f6421';
-export const TEST_DATA_KEY = Buffer.from(TEST_DATA_KEY_HEX, 'hex');
+export { TEST_DATA_KEY, TEST_DATA_KEY_HEX } from './templates.js';
 
 export const DIALECTS: DialectKind[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
@@ -47,23 +46,26 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
+/** The prepared template databases of server/test/global-setup.ts, when this run has them. */
+function templates(): Templates {
+  try {
+    return inject('bcsTemplates') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** A new database: a clone of the prepared template when there is one, else empty (then migrated). */
 async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = process.env.TEST_DATABASE_URL!;
   const name = `bcs_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
+  const template = templates().postgres;
+  await pgAdmin(admin, (c) =>
+    c.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`),
+  );
   return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    url: pgUrlFor(admin, name),
+    drop: () => pgAdmin(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -76,6 +78,8 @@ export async function createTestEnv(kind: DialectKind, start = '2026-11-26T02:00
     cleanup = d.drop;
   } else {
     const file = path.join(os.tmpdir(), `bcs-test-${process.pid}-${randomBytes(4).toString('hex')}.db`);
+    const template = templates().sqlite;
+    if (template) fs.copyFileSync(template, file);
     url = `sqlite:${file}`;
     cleanup = async () => {
       for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
@@ -119,11 +123,9 @@ export const USERS: Array<{ username: string; role: Role; department?: string; n
   { username: 'h_zj', role: 'handler', department: 'zjw', name: '吴住建' },
 ];
 
-let cachedHash: Promise<string> | null = null;
-
+/** The departments and USERS (password PASSWORD, by its precomputed hash: nothing is hashed here). */
 export async function seedBasics(env: TestEnv): Promise<void> {
-  cachedHash ??= hashPassword(PASSWORD);
-  const hash = await cachedHash;
+  const hash = PASSWORD_HASH;
   const at = env.clock.now().toISOString();
   await env.ctx.db.transaction().execute(async (trx) => {
     for (const [code, name] of DEPARTMENTS) await insertDepartment(trx, { code, name, at });
@@ -147,8 +149,15 @@ export interface Api {
 export async function startApi(env: TestEnv): Promise<Api> {
   const app = await buildApp(env.ctx, { loginPerMinute: 100_000 });
   const tokens: Record<string, string> = {};
+  // Each account gets a session as a login would give it (server/test/factories.ts), without the
+  // argon2 verify; an account a login with PASSWORD would not simply admit logs in through the API.
   const relogin = async () => {
     for (const u of USERS) {
+      const direct = await openSessionDirect(env.ctx.db, u.username, env.clock.now());
+      if (direct) {
+        tokens[u.username] = direct.token;
+        continue;
+      }
       const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: u.username, password: PASSWORD } });
       if (r.statusCode !== 200) throw new Error(`login ${u.username} failed: ${r.body}`);
       tokens[u.username] = r.json().token;
