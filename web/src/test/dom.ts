@@ -20,9 +20,12 @@ if (typeof window !== 'undefined') {
       }),
     });
   }
-  // jsdom does not implement getComputedStyle for pseudo-elements (antd asks for scrollbars).
-  const original = window.getComputedStyle.bind(window);
-  window.getComputedStyle = ((el: Element) => original(el)) as typeof window.getComputedStyle;
+  // jsdom's getComputedStyle cascades every style sheet on every call, and antd's CSS-in-JS injects
+  // hundreds: most of a test's time went there (IntakeForm 15 s → see README). What the tests ask of
+  // computed styles is whether an element is shown (Testing Library's `hidden` checks), which antd
+  // decides with inline `display: none` and the `hidden` attribute; so the computed style here is the
+  // inline style alone. (jsdom does not implement pseudo-elements either: antd asks for scrollbars.)
+  window.getComputedStyle = ((el: Element) => (el as HTMLElement).style ?? document.createElement('div').style) as typeof window.getComputedStyle;
   if (!('ResizeObserver' in window)) {
     (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
       observe() {}
