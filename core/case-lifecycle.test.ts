@@ -11,6 +11,7 @@ import {
   DEFAULT_LIFECYCLE_SETTINGS,
   allowedActions,
   checkAgainstCase,
+  canMergeInto,
   canSeeCase,
   decide,
   isCaseAction,
@@ -96,6 +97,8 @@ function caseIn(status: CaseStatus, over: Partial<CaseState> = {}): CaseState {
     dueAt: dispatched ? FUTURE_DUE : null,
     escalatedFrom: status === 'escalating' ? 'assigned' : null,
     firstCompletedAt: COMPLETED_ONCE.includes(status) ? '2026-09-29T08:00:00.000Z' : null,
+    // made lead the day before NOW: a 派单异议 is still within its one working day
+    leadSince: dispatched ? '2026-09-29T02:00:00.000Z' : null,
     ...over,
   };
 }
@@ -137,6 +140,16 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   supervise: { type: 'supervise', note: '请于期限内办结并报告', dueAt: '2026-10-16T18:00:00+08:00' },
   circulate: { type: 'circulate', summary: '窗口工作人员态度生硬，全县通报' },
   'refer-discipline': { type: 'refer-discipline', handedOver: '反映材料及核查记录' },
+  contest: { type: 'contest', reason: '该事项属于人社局职责', suggestedDepartment: CO },
+  'uphold-dispatch': { type: 'uphold-dispatch', reason: '经核实属于本部门职责' },
+  redispatch: { type: 'redispatch', level: 1, leadDepartment: OTHER, coDepartments: [], reason: '异议成立，改派' },
+  'co-reply': { type: 'co-reply', opinion: '本部门已出具社保缴费证明' },
+  correct: { type: 'correct', changes: { matter: '个体工商户变更登记' }, note: '受理员录入错误' },
+  reopen: { type: 'reopen', reason: '反映人再次来电反映同一问题', dueAt: '2026-10-20T18:00:00+08:00' },
+  merge: { type: 'merge', into: 99, note: '同一反映人同一事项' },
+  'callback-attempt': { type: 'callback-attempt', outcome: 'no_answer' },
+  'close-unreachable': { type: 'close-unreachable', note: '三次回访均未接通' },
+  'fulfil-measure': { type: 'fulfil-measure', measureId: 5, note: '已补交房屋产权证明' },
 };
 
 /** States in which supervision records (通报, 线索移送) may be made: after acceptance, while open. */
@@ -208,6 +221,25 @@ const MOVES: Move[] = [
   ...SUPERVISABLE.flatMap((s) => (['coordinator', 'leader', 'supervisor'] as const).map((w) => move(s, 'supervise', w, s))),
   // 通报 and 线索移送: coordinator and supervisor, closed cases included
   ...RECORDABLE.flatMap((s) => (['coordinator', 'supervisor'] as const).flatMap((w) => [move(s, 'circulate', w, s), move(s, 'refer-discipline', w, s)])),
+  // The second part of the contract: the loop as it really runs.
+  // 派单异议 by the lead department, 改派 by the coordinator, 协办意见 by a co-department, while handled
+  ...(['assigned', 'in_progress'] as const).flatMap((s) => [
+    move(s, 'contest', 'leadHandler', s),
+    move(s, 'redispatch', 'coordinator', 'assigned'),
+    move(s, 'co-reply', 'coHandler', s),
+  ]),
+  // 更正: clerk and coordinator, in any state but closed and merged
+  ...(['received', 'accepted', 'rejected', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'] as const).flatMap((s) =>
+    (['clerk', 'coordinator'] as const).map((w) => move(s, 'correct', w, s)),
+  ),
+  // 重新受理 (rejected → received) and 重办 (closed → in_progress)
+  move('rejected', 'reopen', 'coordinator', 'received'),
+  move('closed', 'reopen', 'coordinator', 'in_progress'),
+  // 并件 of a case not yet dispatched
+  move('received', 'merge', 'coordinator', 'merged'),
+  move('accepted', 'merge', 'coordinator', 'merged'),
+  // 回访未接通
+  move('completed', 'callback-attempt', 'coordinator', 'completed'),
 ];
 
 // ---------------------------------------------------------------------------
@@ -220,7 +252,7 @@ describe('every legal move', () => {
       expect(d.action).toBe(action);
       expect(d.event.type).toBe(action);
       // an action that keeps the state says nothing about the status
-      if (next === status) expect(d.changes.status).toBeUndefined();
+      if (next === status && ACTION_RULES[action].to === 'same') expect(d.changes.status).toBeUndefined();
       else expect(d.changes.status).toBe(next);
     });
   }
@@ -336,7 +368,7 @@ describe('what each action changes', () => {
     });
 
     it('takes the day counts from the settings, not from constants', () => {
-      const custom: DecideContext = { ...ctx, settings: { levelDays: { 1: 3, 2: 7 } } };
+      const custom: DecideContext = { ...ctx, settings: { ...DEFAULT_LIFECYCLE_SETTINGS, levelDays: { 1: 3, 2: 7 } } };
       const l1 = expectOk(
         run(caseIn('accepted'), { type: 'dispatch', level: 1, leadDepartment: LEAD, coDepartments: [] }, 'coordinator', 7, custom),
       );
@@ -549,7 +581,7 @@ describe('what each action changes', () => {
     });
 
     it('issues no assignment sheet on any other move', () => {
-      for (const { status, action, who } of MOVES.filter((m) => m.action !== 'dispatch' && m.action !== 'approve-escalation')) {
+      for (const { status, action, who } of MOVES.filter((m) => m.action !== 'dispatch' && m.action !== 'approve-escalation' && m.action !== 'redispatch')) {
         expect(expectOk(run(caseIn(status), SAMPLE[action], who)).effects, `${who} ${action} on ${status}`).not.toContainEqual(SHEET);
       }
     });
@@ -657,10 +689,14 @@ describe('refusals', () => {
     });
   }
 
-  describe.each(['rejected', 'closed'] as const)('a %s case', (status) => {
-    const attempts = CASE_ACTIONS.flatMap((action) =>
+  /** What a terminal case still allows: taking a rejection back or reopening (重办), and correcting a rejected one's intake. */
+  const STILL_ALLOWED: Record<'rejected' | 'closed' | 'merged', readonly CaseAction[]> = { rejected: ['correct', 'reopen'], closed: ['reopen'], merged: [] };
+
+  describe.each(['rejected', 'closed', 'merged'] as const)('a %s case', (status) => {
+    const attempts = CASE_ACTIONS.filter((action) => !STILL_ALLOWED[status].includes(action)).flatMap((action) =>
       EVERYONE.filter((who) => ACTION_RULES[action].roles.includes(ACTORS[who].role) && who !== 'otherHandler' && who !== 'unboundHandler' && who !== 'coHandler')
-        .filter((who) => !(who === 'leadHandler' && status === 'rejected')) // a rejected case has no department
+        .filter((who) => !(who === 'leadHandler' && status !== 'closed')) // a rejected or merged case has no department
+        .filter((who) => !(who === 'leadHandler' && ACTION_RULES[action].handler === 'co'))
         .map((who) => ({ action, who })),
     );
 
@@ -670,8 +706,8 @@ describe('refusals', () => {
       });
     }
 
-    it('offers nobody any action', () => {
-      for (const who of EVERYONE) expect(allowedActions(caseIn(status), ACTORS[who])).toEqual([]);
+    it(`offers nobody any action but ${STILL_ALLOWED[status].join(', ') || 'none'}`, () => {
+      for (const who of EVERYONE) for (const a of allowedActions(caseIn(status), ACTORS[who])) expect(STILL_ALLOWED[status]).toContain(a);
     });
   });
 
@@ -732,59 +768,60 @@ describe('refusals', () => {
  */
 const ALLOWED: Record<CaseStatus, Partial<Record<Who, CaseAction[]>>> = {
   received: {
-    clerk: ['resolve-on-spot', 'comment'],
-    coordinator: ['resolve-on-spot', 'reject', 'accept', 'urge', 'add-measure', 'comment'],
+    clerk: ['resolve-on-spot', 'comment', 'correct'],
+    coordinator: ['resolve-on-spot', 'reject', 'accept', 'urge', 'add-measure', 'comment', 'correct', 'merge'],
     leader: ['urge', 'comment'],
     supervisor: ['urge', 'comment'],
   },
   accepted: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'dispatch', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'dispatch', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline', 'correct', 'merge'],
     leader: ['urge', 'comment', 'supervise'],
     supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
   },
   assigned: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline', 'redispatch', 'correct'],
     leader: ['urge', 'comment', 'supervise'],
     supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
-    leadHandler: ['sign', 'add-measure', 'comment', 'request-extension'],
-    coHandler: ['comment'],
+    leadHandler: ['sign', 'add-measure', 'comment', 'request-extension', 'contest'],
+    coHandler: ['comment', 'co-reply'],
   },
   in_progress: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'request-escalation', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline', 'redispatch', 'correct'],
     leader: ['urge', 'comment', 'supervise'],
     supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
-    leadHandler: ['complete', 'add-measure', 'comment', 'request-extension'],
-    coHandler: ['comment'],
+    leadHandler: ['complete', 'add-measure', 'comment', 'request-extension', 'contest'],
+    coHandler: ['comment', 'co-reply'],
   },
   escalating: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'urge', 'add-measure', 'comment', 'supervise', 'circulate', 'refer-discipline', 'correct'],
     leader: ['approve-escalation', 'deny-escalation', 'urge', 'comment', 'supervise'],
     supervisor: ['urge', 'comment', 'supervise', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
   completed: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'callback', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'callback', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline', 'correct', 'callback-attempt'],
     leader: ['urge', 'comment'],
     supervisor: ['urge', 'comment', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
   verifying: {
-    clerk: ['comment'],
-    coordinator: ['change-problem-type', 'verify', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline'],
+    clerk: ['comment', 'correct'],
+    coordinator: ['change-problem-type', 'verify', 'urge', 'add-measure', 'comment', 'circulate', 'refer-discipline', 'correct'],
     leader: ['urge', 'comment'],
     supervisor: ['verify', 'urge', 'comment', 'circulate', 'refer-discipline'],
     leadHandler: ['add-measure', 'comment'],
     coHandler: ['comment'],
   },
-  rejected: {},
-  closed: {},
+  rejected: { clerk: ['correct'], coordinator: ['correct', 'reopen'] },
+  closed: { coordinator: ['reopen'] },
+  merged: {},
 };
 
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
@@ -835,8 +872,8 @@ describe('allowedActions()', () => {
 
   it('offers a case’s actions to the handler of its new lead department after an approved escalation', () => {
     const escalated = caseIn('assigned', { level: 3, leadDepartment: OTHER, coDepartments: [LEAD, CO] });
-    expect(allowedActions(escalated, ACTORS.otherHandler)).toEqual(['sign', 'add-measure', 'comment', 'request-extension']);
-    expect(allowedActions(escalated, ACTORS.leadHandler)).toEqual(['comment']);
+    expect(allowedActions(escalated, ACTORS.otherHandler)).toEqual(['sign', 'add-measure', 'comment', 'request-extension', 'contest']);
+    expect(allowedActions(escalated, ACTORS.leadHandler)).toEqual(['comment', 'co-reply']); // now a co-department
   });
 });
 
@@ -933,7 +970,7 @@ describe('extension (延期)', () => {
     const d = run(late, SAMPLE['request-extension'], 'leadHandler');
     expect(errorCode(d)).toBe('INVALID_TRANSITION');
     expect(!d.ok && d.error.message).toMatch(/延期/);
-    expect(allowedActions(late, ACTORS.leadHandler, NOW)).not.toContain('request-extension');
+    expect(allowedActions(late, ACTORS.leadHandler, ctx)).not.toContain('request-extension');
   });
 
   it('refuses a request from a co-department or the coordinator (FORBIDDEN)', () => {
@@ -1012,6 +1049,8 @@ describe('the transition table says where each action leads', () => {
     { escalatedFrom: 'in_progress' },
     { escalatedFrom: 'accepted' },
     { pendingExtension: { dueAt: '2026-10-20T10:00:00.000Z', reason: '勘验', by: 'lead1', at: NOW_ISO } },
+    { pendingContest: { department: LEAD, reason: '非本部门职责', suggestedDepartment: CO, by: 'lead1', at: NOW_ISO } },
+    { callbackAttempts: 3, measures: [{ id: 5, fulfilledAt: null }] },
   ];
   const commands: CaseCommand[] = [
     ...Object.values(SAMPLE),
@@ -1042,7 +1081,7 @@ describe('the transition table says where each action leads', () => {
     const advance = CASE_ACTIONS.filter((a) => ACTION_RULES[a].kind === 'advance');
     expect(sorted(advance)).toEqual(sorted(['resolve-on-spot', 'accept', 'dispatch', 'approve-escalation', 'sign', 'complete', 'callback', 'verify', 'approve-extension']));
     const refuse = CASE_ACTIONS.filter((a) => ACTION_RULES[a].kind === 'refuse');
-    expect(sorted(refuse)).toEqual(sorted(['reject', 'deny-escalation', 'deny-extension']));
+    expect(sorted(refuse)).toEqual(sorted(['reject', 'deny-escalation', 'deny-extension', 'uphold-dispatch']));
   });
 });
 
@@ -1055,8 +1094,196 @@ describe('通报 required and still to be made', () => {
   });
   it.each(CASE_STATUSES)('in state %s is pending exactly when 通报 is still possible there and not yet made', (status) => {
     const c = { status, problemType: 'misconduct' as const, everSubstantiated: false };
-    const possible = allowedActions(caseIn(status, { problemType: 'misconduct' }), ACTORS.coordinator, NOW).includes('circulate');
+    const possible = allowedActions(caseIn(status, { problemType: 'misconduct' }), ACTORS.coordinator, ctx).includes('circulate');
     expect(isCirculationPending(c, false)).toBe(possible);
     expect(isCirculationPending(c, true)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The loop as it really runs (second part of the contract)
+// ---------------------------------------------------------------------------
+
+describe('派单异议 and 改派', () => {
+  const contest = (over: Partial<CaseState> = {}, context = ctx) => run(caseIn('assigned', over), SAMPLE.contest, 'leadHandler', 7, context);
+
+  it('records a contest from the lead department, keeps the state and the deadline running, and tells the coordinator', () => {
+    const d = expectOk(contest());
+    expect(d.changes).toEqual({
+      pendingContest: { department: LEAD, reason: '该事项属于人社局职责', suggestedDepartment: CO, by: 'lead1', at: NOW_ISO },
+      contestedBy: LEAD,
+    });
+    expect(d.effects).toEqual([{ kind: 'notify', to: 'coordinator', topic: 'contested' }]);
+  });
+
+  it('allows a contest until the end of the working day after being made lead, across a holiday', () => {
+    // Made lead on Wednesday 30 September; 1–7 October are off: the window ends at the end of Thursday 8 October.
+    const lead = { leadSince: '2026-09-30T02:00:00.000Z' };
+    const at = (iso: string): DecideContext => ({ ...ctx, now: new Date(iso) });
+    expect(contest(lead, at('2026-10-08T15:59:59.000Z')).ok).toBe(true);
+    expect(errorCode(contest(lead, at('2026-10-08T16:00:00.000Z')))).toBe('INVALID_TRANSITION');
+    const longer: DecideContext = { ...at('2026-10-09T10:00:00.000Z'), settings: { ...DEFAULT_LIFECYCLE_SETTINGS, contestWorkingDays: 2 } };
+    expect(contest(lead, longer).ok).toBe(true);
+  });
+
+  it('refuses a second contest by the same department, and one while another is pending', () => {
+    expect(errorCode(contest({ contestedBy: [LEAD] }))).toBe('INVALID_TRANSITION');
+    const pending = { department: LEAD, reason: 'x', suggestedDepartment: null, by: 'lead1', at: NOW_ISO };
+    expect(errorCode(contest({ pendingContest: pending }))).toBe('INVALID_TRANSITION');
+    expect(!contest({ contestedBy: [LEAD] }).ok && (contest({ contestedBy: [LEAD] }) as { error: { message: string } }).error.message).toMatch(/异议/);
+  });
+
+  it('lets only the lead department contest (a co-department → FORBIDDEN)', () => {
+    expect(errorCode(run(caseIn('assigned'), SAMPLE.contest, 'coHandler'))).toBe('FORBIDDEN');
+    expect(errorCode(run(caseIn('assigned'), SAMPLE.contest, 'coordinator'))).toBe('FORBIDDEN');
+  });
+
+  it('refuses a contest that suggests the department itself (400)', () => {
+    expect(checkAgainstCase(caseIn('assigned'), { type: 'contest', reason: 'x', suggestedDepartment: LEAD })).toEqual([
+      { field: 'suggestedDepartment', message: '建议的承办部门不能是本部门' },
+    ]);
+  });
+
+  it('upholds the dispatch only while a contest is pending, counting the contest as rejected', () => {
+    expect(errorCode(run(caseIn('assigned'), SAMPLE['uphold-dispatch'], 'coordinator'))).toBe('INVALID_TRANSITION');
+    const pending = { department: LEAD, reason: '非本部门职责', suggestedDepartment: null, by: 'lead1', at: NOW_ISO };
+    const d = expectOk(run(caseIn('in_progress', { pendingContest: pending }), SAMPLE['uphold-dispatch'], 'coordinator'));
+    expect(d.changes).toEqual({ pendingContest: null });
+    expect(d.event.data).toMatchObject({ department: LEAD, contest: 'rejected' });
+  });
+
+  it('re-dispatches to another department with a new 交办单 and a deadline from now, upholding a pending contest', () => {
+    const pending = { department: LEAD, reason: '非本部门职责', suggestedDepartment: OTHER, by: 'lead1', at: NOW_ISO };
+    const d = expectOk(run(caseIn('in_progress', { pendingContest: pending }), SAMPLE.redispatch, 'coordinator'));
+    expect(d.changes).toMatchObject({
+      status: 'assigned',
+      level: 1,
+      leadDepartment: OTHER,
+      coDepartments: [],
+      dueAt: '2026-10-09T15:59:59.000Z', // two working days after 30 September: 8 and 9 October
+      pendingContest: null,
+      leadSince: NOW_ISO,
+    });
+    expect(d.event.data).toMatchObject({ contest: 'upheld', contestDepartment: LEAD, from: { leadDepartment: LEAD, coDepartments: [CO], level: 2 } });
+    expect(d.effects).toEqual([
+      { kind: 'issue-assignment-sheet' },
+      { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
+      { kind: 'notify-department', department: LEAD, topic: 'redispatched_away' },
+    ]);
+  });
+
+  it('does not tell the former lead it lost the case when it stays a co-department', () => {
+    const d = expectOk(run(caseIn('assigned'), { type: 'redispatch', level: 2, leadDepartment: OTHER, coDepartments: [LEAD], reason: '调整牵头部门' }, 'coordinator'));
+    expect(d.effects).toEqual([
+      { kind: 'issue-assignment-sheet' },
+      { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
+      { kind: 'notify', to: 'co_departments', topic: 'co_dispatched' },
+    ]);
+  });
+
+  it('refuses a re-dispatch that changes nothing (400)', () => {
+    expect(checkAgainstCase(caseIn('assigned'), { type: 'redispatch', level: 2, leadDepartment: LEAD, coDepartments: [CO], reason: 'x' })).toHaveLength(1);
+  });
+});
+
+describe('协办意见', () => {
+  it('records the part of the co-department that writes it', () => {
+    const d = expectOk(run(caseIn('in_progress'), SAMPLE['co-reply'], 'coHandler'));
+    expect(d.changes).toEqual({ coPart: { department: CO, opinion: '本部门已出具社保缴费证明', at: NOW_ISO, by: 'co1' } });
+  });
+  it('is refused to the lead department and to uninvolved departments', () => {
+    const lead = run(caseIn('in_progress'), SAMPLE['co-reply'], 'leadHandler');
+    expect(errorCode(lead)).toBe('FORBIDDEN');
+    expect(!lead.ok && lead.error.message).toBe('只有协办部门可以执行“协办意见”');
+    expect(errorCode(run(caseIn('in_progress'), SAMPLE['co-reply'], 'otherHandler'))).toBe('FORBIDDEN');
+  });
+});
+
+describe('更正, 重新受理 and 重办, 并件', () => {
+  it('passes the corrections on for the caller to write with before and after', () => {
+    const d = expectOk(run(caseIn('completed'), SAMPLE.correct, 'clerk'));
+    expect(d.changes).toEqual({ corrections: { matter: '个体工商户变更登记' } });
+  });
+
+  it('takes a rejection back to 已登记, clearing the closing instant', () => {
+    const d = expectOk(run(caseIn('rejected'), { type: 'reopen', reason: '不予受理有误' }, 'coordinator'));
+    expect(d.changes).toEqual({ status: 'received', rejectionWithdrawn: true, closedAt: null });
+    expect(d.stage).toEqual({ stageStartedAt: NOW_ISO, stageDueAt: '2026-10-08T15:59:59.000Z' });
+  });
+
+  it('reopens a closed case to 办理中 for the same departments with the new deadline (重办)', () => {
+    const d = expectOk(run(caseIn('closed'), SAMPLE.reopen, 'coordinator'));
+    expect(d.changes).toMatchObject({ status: 'in_progress', reopened: true, closedAt: null, dueAt: '2026-10-20T10:00:00.000Z' });
+    expect(d.changes.leadDepartment).toBeUndefined();
+    expect(d.effects).toEqual([{ kind: 'notify', to: 'lead_department', topic: 'reopened' }]);
+  });
+
+  it('asks a deadline for 重办 and none for taking a rejection back (400)', () => {
+    expect(checkAgainstCase(caseIn('closed'), { type: 'reopen', reason: 'x' })).toEqual([{ field: 'dueAt', message: '重办须设定新的办理时限' }]);
+    expect(checkAgainstCase(caseIn('rejected'), SAMPLE.reopen)).toHaveLength(1);
+  });
+
+  it('cannot reopen a case resolved on the spot, which never had a department', () => {
+    expect(errorCode(run(caseIn('closed', { leadDepartment: null, coDepartments: [] }), SAMPLE.reopen, 'coordinator'))).toBe('INVALID_TRANSITION');
+  });
+
+  it('merges a case not yet dispatched into a main case, for good', () => {
+    const d = expectOk(run(caseIn('accepted'), SAMPLE.merge, 'coordinator'));
+    expect(d.changes).toEqual({ status: 'merged', mergedInto: 99 });
+    expect(d.stage).toEqual({ stageStartedAt: NOW_ISO, stageDueAt: null });
+    expect(errorCode(run(caseIn('assigned'), SAMPLE.merge, 'coordinator'))).toBe('INVALID_TRANSITION');
+  });
+
+  it('merges only into a case that is still open', () => {
+    for (const status of CASE_STATUSES) expect(canMergeInto({ status })).toBe(!['rejected', 'closed', 'merged'].includes(status));
+  });
+});
+
+describe('回访未接通 and 无法回访办结', () => {
+  it('counts unanswered callbacks and keeps the case waiting', () => {
+    const d = expectOk(run(caseIn('completed', { callbackAttempts: 1 }), { type: 'callback-attempt', outcome: 'busy', note: '忙线' }, 'coordinator'));
+    expect(d.changes).toEqual({ callbackAttempt: { outcome: 'busy', note: '忙线', at: NOW_ISO, by: 'coord1' } });
+    expect(d.event.data).toMatchObject({ attempt: 2 });
+  });
+
+  it('closes as unreachable only after the setting’s number of attempts', () => {
+    for (const attempts of [0, 1, 2]) {
+      expect(errorCode(run(caseIn('completed', { callbackAttempts: attempts }), SAMPLE['close-unreachable'], 'coordinator'))).toBe('INVALID_TRANSITION');
+    }
+    const d = expectOk(run(caseIn('completed', { callbackAttempts: 3 }), SAMPLE['close-unreachable'], 'coordinator'));
+    expect(d.changes).toEqual({ status: 'closed', closedAt: NOW_ISO, closedUnreachable: true });
+    expect(d.changes.callback).toBeUndefined();
+    const two: DecideContext = { ...ctx, settings: { ...DEFAULT_LIFECYCLE_SETTINGS, callbackAttemptsBeforeUnreachable: 2 } };
+    expect(run(caseIn('completed', { callbackAttempts: 2 }), SAMPLE['close-unreachable'], 'coordinator', 7, two).ok).toBe(true);
+    expect(allowedActions(caseIn('completed', { callbackAttempts: 2 }), ACTORS.coordinator, two)).toContain('close-unreachable');
+    expect(allowedActions(caseIn('completed', { callbackAttempts: 2 }), ACTORS.coordinator, ctx)).not.toContain('close-unreachable');
+  });
+});
+
+describe('措施完成', () => {
+  const measures = [{ id: 5, fulfilledAt: null }, { id: 6, fulfilledAt: '2026-09-29T02:00:00.000Z' }];
+  it('fulfils an open measure of the case', () => {
+    const d = expectOk(run(caseIn('in_progress', { measures }), SAMPLE['fulfil-measure'], 'leadHandler'));
+    expect(d.changes).toEqual({ fulfilledMeasure: { id: 5, note: '已补交房屋产权证明', at: NOW_ISO, by: 'lead1' } });
+  });
+  it('refuses one already fulfilled (409) and one of another case (400)', () => {
+    expect(errorCode(run(caseIn('in_progress', { measures }), { type: 'fulfil-measure', measureId: 6, note: 'x' }, 'coordinator'))).toBe('INVALID_TRANSITION');
+    expect(checkAgainstCase(caseIn('in_progress', { measures }), { type: 'fulfil-measure', measureId: 7, note: 'x' })).toEqual([
+      { field: 'measureId', message: '该反映件没有这项措施' },
+    ]);
+  });
+  it('is offered only while some measure is open', () => {
+    expect(allowedActions(caseIn('in_progress', { measures }), ACTORS.coordinator)).toContain('fulfil-measure');
+    expect(allowedActions(caseIn('in_progress', { measures: [measures[1]!] }), ACTORS.coordinator)).not.toContain('fulfil-measure');
+  });
+});
+
+describe('stage clocks on every move', () => {
+  it('restarts the clock when the case enters another stage, and only then', () => {
+    expect(expectOk(run(caseIn('received'), SAMPLE.accept, 'coordinator')).stage).toBeUndefined(); // still triage
+    expect(expectOk(run(caseIn('accepted'), SAMPLE.dispatch, 'coordinator')).stage).toEqual({ stageStartedAt: NOW_ISO, stageDueAt: null });
+    // Completed on 30 September: the callback is due by the end of the 3rd working day (8, 9, 10 October).
+    expect(expectOk(run(caseIn('in_progress'), SAMPLE.complete, 'leadHandler')).stage).toEqual({ stageStartedAt: NOW_ISO, stageDueAt: '2026-10-10T15:59:59.000Z' });
+    expect(expectOk(run(caseIn('assigned'), SAMPLE.sign, 'leadHandler')).stage).toBeUndefined(); // still handling
   });
 });

@@ -6,7 +6,9 @@
  * buttons to show; the web app imports the same table.
  */
 import type {
+  CallbackAttemptOutcome,
   CaseStatus,
+  Channel,
   Level,
   MeasureType,
   ProblemType,
@@ -14,11 +16,12 @@ import type {
   RatingAspect,
   RejectCategory,
   ReplyChannel,
+  ReporterKind,
   Role,
   VerifyOutcome,
 } from './domain.js';
 import { RATING_ASPECTS } from './domain.js';
-import { isTerminalStatus } from './clocks.js';
+import { DEFAULT_STAGE_SETTINGS, enterStage, isTerminalStatus, type StageSettings } from './clocks.js';
 import { deadlineFor, type WorkCalendar } from './working-days.js';
 import type { CaseActionEvent, CaseActionEventData } from './timeline-events.js';
 
@@ -66,6 +69,33 @@ export interface CaseState {
    * approved after the deadline had passed moves `dueAt` but not this. Null = `dueAt`.
    */
   onTimeDueAt?: string | null;
+  /** A 派单异议 awaiting the coordinator's decision, or null. */
+  pendingContest?: PendingContest | null;
+  /** Departments that have contested this case (once each). */
+  contestedBy?: readonly string[];
+  /** When the current lead department was made lead (dispatch, re-dispatch, approved escalation), UTC ISO. */
+  leadSince?: string | null;
+  /** Unanswered callbacks recorded so far (回访未接通). */
+  callbackAttempts?: number;
+  /** The case's measures, for 措施完成. */
+  measures?: ReadonlyArray<{ id: number; fulfilledAt: string | null }>;
+}
+
+export interface PendingContest {
+  department: string;
+  reason: string;
+  suggestedDepartment: string | null;
+  by: string;
+  at: string;
+}
+
+/** What a 更正 may change: the intake's fields, each validated as at intake. */
+export interface Corrections {
+  reporter?: { name: string; phone: string; kind: ReporterKind; orgName?: string; orgCode?: string };
+  matter?: string;
+  description?: string;
+  reason?: string;
+  channel?: Channel;
 }
 
 export interface PendingExtension {
@@ -105,21 +135,45 @@ export type CaseCommand =
   | { type: 'deny-extension'; reason: string }
   | { type: 'supervise'; note: string; dueAt: string }
   | { type: 'circulate'; department?: string; summary: string }
-  | { type: 'refer-discipline'; handedOver: string; note?: string };
+  | { type: 'refer-discipline'; handedOver: string; note?: string }
+  | { type: 'contest'; reason: string; suggestedDepartment?: string }
+  | { type: 'uphold-dispatch'; reason: string }
+  | { type: 'redispatch'; level: 1 | 2; leadDepartment: string; coDepartments: string[]; reason: string }
+  | { type: 'co-reply'; opinion: string }
+  | { type: 'correct'; changes: Corrections; note: string }
+  | { type: 'reopen'; reason: string; dueAt?: string }
+  | { type: 'merge'; into: number; note?: string }
+  | { type: 'callback-attempt'; outcome: CallbackAttemptOutcome; note?: string }
+  | { type: 'close-unreachable'; note: string }
+  | { type: 'fulfil-measure'; measureId: number; note: string };
 
 export type CaseAction = CaseCommand['type'];
 
 /** Settings the rules depend on (admin-editable data, not constants). */
-export interface LifecycleSettings {
+export interface LifecycleSettings extends StageSettings {
   /** Working days allowed for level 1 and level 2 dispatch (default 2 and 5). */
   levelDays: { 1: number; 2: number };
+  /** Working days after being made lead within which a department may contest (default 1). */
+  contestWorkingDays: number;
+  /** Unanswered callbacks after which a case may close as unreachable (default 3). */
+  callbackAttemptsBeforeUnreachable: number;
 }
-export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = { levelDays: { 1: 2, 2: 5 } };
+export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
+  levelDays: { 1: 2, 2: 5 },
+  contestWorkingDays: 1,
+  callbackAttemptsBeforeUnreachable: 3,
+  ...DEFAULT_STAGE_SETTINGS,
+};
 
 export interface DecideContext {
   now: Date;
   calendar: WorkCalendar;
   settings: LifecycleSettings;
+}
+
+/** The end of the contest window: the end of the N-th working day after the department was made lead. */
+export function contestWindowEnd(c: Pick<CaseState, 'leadSince'>, ctx: DecideContext): Date | null {
+  return c.leadSince ? deadlineFor(new Date(c.leadSince), ctx.settings.contestWorkingDays, ctx.calendar).dueAt : null;
 }
 
 /**
@@ -133,12 +187,15 @@ export type ActionKind = 'advance' | 'refuse' | 'side';
 export interface ActionRule {
   /** Roles that may ever take this action. */
   roles: readonly Role[];
-  /** Handlers may take it only for cases their department leads. */
-  handlerMustLead?: boolean;
+  /** Handlers may take it only for cases their department leads (`lead`) or helps with (`co`). */
+  handler?: 'lead' | 'co';
   /** States the action applies in; 'open' = every state but rejected and closed. */
   from: readonly CaseStatus[] | 'open' | 'any';
-  /** A further condition on the case (and the time) beyond its state. */
-  guard?: (c: CaseState, now: Date | undefined) => boolean;
+  /**
+   * A further condition on the case (and the time, the calendar and the settings) beyond its state.
+   * Without a context (a caller that only asks what the role may ever do) time-bound guards pass.
+   */
+  guard?: (c: CaseState, ctx: DecideContext | undefined) => boolean;
   /** Why the guard refuses, for the 409 message. */
   guardMessage?: string;
   /** The states the case can be in afterwards; 'same' = the state does not change. */
@@ -180,9 +237,9 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** escalating → the state it came from */
   'deny-escalation': { roles: ['leader'], from: ['escalating'], to: ['accepted', 'assigned', 'in_progress'], kind: 'refuse', label: '不予提级' },
   /** assigned → in_progress (签收) */
-  sign: { roles: ['handler'], handlerMustLead: true, from: ['assigned'], to: ['in_progress'], kind: 'advance', label: '签收' },
+  sign: { roles: ['handler'], handler: 'lead', from: ['assigned'], to: ['in_progress'], kind: 'advance', label: '签收' },
   /** in_progress → completed (办结, copied to the supervisor and the coordinator) */
-  complete: { roles: ['handler'], handlerMustLead: true, from: ['in_progress'], to: ['completed'], kind: 'advance', label: '办结' },
+  complete: { roles: ['handler'], handler: 'lead', from: ['in_progress'], to: ['completed'], kind: 'advance', label: '办结' },
   /** completed → closed, or verifying when any rating is 不满意 */
   callback: { roles: ['coordinator'], from: ['completed'], to: ['closed', 'verifying'], kind: 'advance', label: '电话回访' },
   /** verifying → in_progress (rectify) or closed */
@@ -190,7 +247,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** 催办: state unchanged */
   urge: { roles: ['coordinator', 'leader', 'supervisor'], from: OPEN, to: 'same', kind: 'side', label: '催办' },
   /** a remedy recorded on the case: state unchanged */
-  'add-measure': { roles: ['coordinator', 'handler'], handlerMustLead: true, from: OPEN, to: 'same', kind: 'side', label: '添加措施' },
+  'add-measure': { roles: ['coordinator', 'handler'], handler: 'lead', from: OPEN, to: 'same', kind: 'side', label: '添加措施' },
   /** a remark on the timeline: state unchanged */
   comment: {
     roles: ['clerk', 'coordinator', 'handler', 'leader', 'supervisor'],
@@ -200,9 +257,9 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** 延期申请 by the lead department, before the deadline passes; state unchanged */
   'request-extension': {
     roles: ['handler'],
-    handlerMustLead: true,
+    handler: 'lead',
     from: ['assigned', 'in_progress'],
-    guard: (c, now) => !c.pendingExtension && !!c.dueAt && (now === undefined || Date.parse(c.dueAt) >= now.getTime()),
+    guard: (c, ctx) => !c.pendingExtension && !!c.dueAt && (ctx === undefined || Date.parse(c.dueAt) >= ctx.now.getTime()),
     guardMessage: '已有待审批的延期申请，或已超过办理时限，不能申请延期',
     to: 'same', kind: 'side', label: '申请延期',
   },
@@ -240,6 +297,67 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     roles: ['coordinator', 'supervisor'],
     from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
     to: 'same', kind: 'side', label: '线索移送',
+  },
+  /** 派单异议: the lead department says the case is not its duty, within its window, once; state unchanged */
+  contest: {
+    roles: ['handler'],
+    handler: 'lead',
+    from: ['assigned', 'in_progress'],
+    guard: (c, ctx) => {
+      if (c.pendingContest) return false;
+      if (c.leadDepartment && (c.contestedBy ?? []).includes(c.leadDepartment)) return false;
+      const end = ctx ? contestWindowEnd(c, ctx) : null;
+      return !ctx || (end !== null && ctx.now.getTime() <= end.getTime());
+    },
+    guardMessage: '已超过派单异议期限、本部门已对本件提出过异议，或已有待处理的异议',
+    to: 'same', kind: 'side', label: '派单异议',
+  },
+  /** 维持原派单: the coordinator rejects the pending contest; state unchanged */
+  'uphold-dispatch': {
+    roles: ['coordinator'],
+    from: ['assigned', 'in_progress'],
+    guard: (c) => !!c.pendingContest,
+    guardMessage: '没有待处理的派单异议',
+    to: 'same', kind: 'refuse', label: '维持原派单',
+  },
+  /** 改派: assigned / in_progress → assigned to another lead; new 交办单 and deadline (upholds a pending contest) */
+  redispatch: { roles: ['coordinator'], from: ['assigned', 'in_progress'], to: ['assigned'], kind: 'side', label: '改派' },
+  /** 协办意见: a co-department writes its part; state unchanged */
+  'co-reply': { roles: ['handler'], handler: 'co', from: ['assigned', 'in_progress'], to: 'same', kind: 'side', label: '协办意见' },
+  /** 更正: a mistake in the intake fixed (before/after on the timeline); state unchanged */
+  correct: {
+    roles: ['clerk', 'coordinator'],
+    from: ['received', 'accepted', 'rejected', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    to: 'same', kind: 'side', label: '更正',
+  },
+  /** 重新受理 (rejected → received) / 重办 (closed → in_progress with the same departments and a new deadline) */
+  reopen: {
+    roles: ['coordinator'],
+    from: ['rejected', 'closed'],
+    guard: (c) => c.status === 'rejected' || !!c.leadDepartment,
+    guardMessage: '该件未交办过承办部门（当场办结），不能重办，请作为新件登记',
+    to: ['received', 'in_progress'], kind: 'side', label: '重新受理',
+  },
+  /** 并件: a repeat merged into a main case; terminal */
+  merge: { roles: ['coordinator'], from: ['received', 'accepted'], to: ['merged'], kind: 'side', label: '并件' },
+  /** 回访未接通: an unanswered callback recorded; state unchanged */
+  'callback-attempt': { roles: ['coordinator'], from: ['completed'], to: 'same', kind: 'side', label: '回访未接通' },
+  /** 无法回访办结: completed → closed after enough unanswered callbacks (no rating counted) */
+  'close-unreachable': {
+    roles: ['coordinator'],
+    from: ['completed'],
+    guard: (c, ctx) => (c.callbackAttempts ?? 0) >= (ctx ?? { settings: DEFAULT_LIFECYCLE_SETTINGS }).settings.callbackAttemptsBeforeUnreachable,
+    guardMessage: '回访未接通次数不足，不能按无法回访办结',
+    to: ['closed'], kind: 'side', label: '无法回访办结',
+  },
+  /** 措施完成 / 已补交: a measure with a due date fulfilled, its reminders stop; state unchanged */
+  'fulfil-measure': {
+    roles: ['coordinator', 'handler'],
+    handler: 'lead',
+    from: OPEN,
+    guard: (c) => (c.measures ?? []).some((m) => !m.fulfilledAt),
+    guardMessage: '没有未完成的措施',
+    to: 'same', kind: 'side', label: '措施完成',
   },
 };
 
@@ -280,6 +398,26 @@ export interface CaseChanges {
   onTimeDueAt?: string | null;
   /** One more approved extension. */
   extended?: boolean;
+  pendingContest?: PendingContest | null;
+  /** The department that contested, added to `contestedBy`. */
+  contestedBy?: string;
+  leadSince?: string | null;
+  /** One more unanswered callback. */
+  callbackAttempt?: { outcome: CallbackAttemptOutcome; note: string | null; at: string; by: string };
+  /** Closed because the reporter could not be reached (no rating). */
+  closedUnreachable?: boolean;
+  /** The intake's fields corrected (更正). */
+  corrections?: Corrections;
+  /** Merged into this case (并件). */
+  mergedInto?: number;
+  /** One more 重办 of a closed case. */
+  reopened?: boolean;
+  /** The rejection taken back (重新受理). */
+  rejectionWithdrawn?: boolean;
+  /** A measure fulfilled (措施完成 / 已补交). */
+  fulfilledMeasure?: { id: number; note: string; at: string; by: string };
+  /** A co-department's part (协办意见). */
+  coPart?: { department: string; opinion: string; at: string; by: string };
 }
 
 export type DecisionError =
@@ -292,7 +430,11 @@ export type Effect =
   | { kind: 'issue-assignment-sheet' }
   | { kind: 'record-supervision'; recordKind: 'supervise' | 'circulate' | 'referral'; department: string | null; dueAt: string | null; text: string }
   | { kind: 'add-measure'; measureType: MeasureType; note: string | null; dueAt: string | null; staff: string | null }
-  | { kind: 'notify'; to: 'reporter' | 'lead_department' | 'supervisor' | 'coordinator' | 'leader'; topic: string };
+  | { kind: 'notify'; to: 'reporter' | 'lead_department' | 'co_departments' | 'supervisor' | 'coordinator' | 'leader'; topic: string }
+  /** Tell a department that a case has left it (re-dispatched elsewhere). */
+  | { kind: 'notify-department'; department: string; topic: string }
+  /** Tell the reporters of the cases merged into this one (on completion). */
+  | { kind: 'notify-merged-reporters'; topic: string };
 
 export type Decision =
   | {
@@ -302,6 +444,8 @@ export type Decision =
       /** The timeline event to append (type = the action name; data per core/timeline-events.ts). */
       event: CaseActionEvent;
       effects: Effect[];
+      /** Set when the case enters another waiting stage: its stage clock restarts (core/clocks.ts). */
+      stage?: { stageStartedAt: string; stageDueAt: string | null };
     }
   | { ok: false; error: DecisionError };
 
@@ -314,7 +458,27 @@ export function checkAgainstCase(c: CaseState, cmd: CaseCommand): Array<{ field:
     iso && than && Date.parse(iso) <= Date.parse(than) ? [{ field, message: '延期后的时限必须晚于当前办理时限' }] : [];
   if (cmd.type === 'request-extension') return later('dueAt', cmd.dueAt, c.dueAt);
   if (cmd.type === 'approve-extension') return later('dueAt', cmd.dueAt, c.dueAt);
+  if (cmd.type === 'fulfil-measure' && c.measures && !c.measures.some((m) => m.id === cmd.measureId)) {
+    return [{ field: 'measureId', message: '该反映件没有这项措施' }];
+  }
+  if (cmd.type === 'reopen' && c.status === 'closed' && !cmd.dueAt) return [{ field: 'dueAt', message: '重办须设定新的办理时限' }];
+  if (cmd.type === 'reopen' && c.status === 'rejected' && cmd.dueAt) return [{ field: 'dueAt', message: '重新受理不予受理的反映件不设办理时限，交办时再定' }];
+  if (cmd.type === 'redispatch' && cmd.leadDepartment === c.leadDepartment && cmd.level === c.level && sameSet(cmd.coDepartments, c.coDepartments)) {
+    return [{ field: 'leadDepartment', message: '改派后的承办部门与原派单相同' }];
+  }
+  if (cmd.type === 'contest' && cmd.suggestedDepartment && cmd.suggestedDepartment === c.leadDepartment) {
+    return [{ field: 'suggestedDepartment', message: '建议的承办部门不能是本部门' }];
+  }
   return [];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** Whether a case can take in a repeat (并件 into it): any state but 不予受理, 已归档 and 已并件. */
+export function canMergeInto(target: Pick<CaseState, 'status'>): boolean {
+  return !isTerminalStatus(target.status);
 }
 
 /** Whether the actor may see the case at all (handlers: only their department's, as lead or co). */
@@ -342,9 +506,9 @@ export function isCirculationPending(
   return isCirculationRequired(c) && !circulated && inState;
 }
 
-function stateAllows(rule: ActionRule, c: CaseState, now: Date | undefined): boolean {
+function stateAllows(rule: ActionRule, c: CaseState, ctx: DecideContext | undefined): boolean {
   const inState = rule.from === 'any' ? true : rule.from === 'open' ? !isTerminalStatus(c.status) : rule.from.includes(c.status);
-  return inState && (!rule.guard || rule.guard(c, now));
+  return inState && (!rule.guard || rule.guard(c, ctx));
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
@@ -353,17 +517,19 @@ export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' 
   if (!rule.roles.includes(actor.role)) return false;
   if (actor.role === 'handler') {
     if (!canSeeCase(c, actor)) return false;
-    if (rule.handlerMustLead && c.leadDepartment !== actor.department) return false;
+    if (rule.handler === 'lead' && c.leadDepartment !== actor.department) return false;
+    if (rule.handler === 'co' && !c.coDepartments.includes(actor.department ?? '')) return false;
   }
   return true;
 }
 
 /**
  * The actions the actor may take on the case now, in table order. Used by the API and the UI.
- * `now` matters for time guards (a 延期 request only before the deadline); without it they pass.
+ * The context matters for time guards (a 延期 request only before the deadline, a 派单异议 only
+ * within its window) and settings; without it they pass.
  */
-export function allowedActions(c: CaseState, actor: Actor, now?: Date): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, now));
+export function allowedActions(c: CaseState, actor: Actor, ctx?: DecideContext): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, ctx));
 }
 
 /**
@@ -382,7 +548,9 @@ export function decide(
   if (!mayTake(cmd.type, c, actor)) {
     const message =
       actor.role === 'handler' && rule.roles.includes('handler')
-        ? `只有牵头承办部门可以执行“${rule.label}”`
+        ? rule.handler === 'co'
+          ? `只有协办部门可以执行“${rule.label}”`
+          : `只有牵头承办部门可以执行“${rule.label}”`
         : `您的角色无权执行“${rule.label}”`;
     return { ok: false, error: { code: 'FORBIDDEN', message } };
   }
@@ -392,8 +560,8 @@ export function decide(
       error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' },
     };
   }
-  if (!stateAllows(rule, c, ctx.now)) {
-    const inState = stateAllows({ ...rule, guard: undefined }, c, ctx.now);
+  if (!stateAllows(rule, c, ctx)) {
+    const inState = stateAllows({ ...rule, guard: undefined }, c, ctx);
     return {
       ok: false,
       error: {
@@ -402,7 +570,10 @@ export function decide(
       },
     };
   }
-  return apply(c, cmd, actor, ctx);
+  const d = apply(c, cmd, actor, ctx);
+  if (!d.ok || !d.changes.status || d.changes.status === c.status) return d;
+  const stage = enterStage(c.status, d.changes.status, ctx.now, ctx.calendar, ctx.settings);
+  return stage ? { ...d, stage } : d;
 }
 
 function ok<A extends CaseAction>(
@@ -647,5 +818,94 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         { kind: 'record-supervision', recordKind: 'referral', department: c.leadDepartment, dueAt: null, text: cmd.handedOver },
         { kind: 'notify', to: 'supervisor', topic: 'discipline_referral' },
       ]);
+    case 'contest': {
+      const department = c.leadDepartment!;
+      const pendingContest: PendingContest = { department, reason: cmd.reason, suggestedDepartment: cmd.suggestedDepartment ?? null, by: actor.username, at: now };
+      return ok(cmd, { pendingContest, contestedBy: department }, { ...data, department }, [{ kind: 'notify', to: 'coordinator', topic: 'contested' }]);
+    }
+    case 'uphold-dispatch': {
+      const p = c.pendingContest!;
+      // The contest is rejected: counted against the contesting department.
+      return ok(cmd, { pendingContest: null }, { ...data, department: p.department, contestReason: p.reason, contest: 'rejected' }, [
+        { kind: 'notify', to: 'lead_department', topic: 'contest_rejected' },
+      ]);
+    }
+    case 'redispatch': {
+      const days = ctx.settings.levelDays[cmd.level];
+      const d = deadlineFor(ctx.now, days, ctx.calendar);
+      const co = cmd.level === 2 ? cmd.coDepartments : [];
+      const former = c.leadDepartment;
+      const leaves = former && former !== cmd.leadDepartment && !co.includes(former);
+      // A pending contest is thereby upheld: counted for the contesting department.
+      const contest = c.pendingContest ? { contest: 'upheld', contestDepartment: c.pendingContest.department } : {};
+      return ok(
+        cmd,
+        {
+          status: 'assigned',
+          level: cmd.level,
+          leadDepartment: cmd.leadDepartment,
+          coDepartments: co,
+          dueAt: d.dueAt.toISOString(),
+          dueProvisional: d.provisional,
+          deadlineStartAt: now,
+          deadlineDays: days,
+          onTimeDueAt: null,
+          pendingContest: null,
+          pendingExtension: null,
+          escalatedFrom: null,
+          leadSince: now,
+        },
+        { ...data, coDepartments: co, from: { leadDepartment: former, coDepartments: c.coDepartments, level: c.level }, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional, ...contest },
+        [
+          { kind: 'issue-assignment-sheet' },
+          { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
+          ...(co.length ? [{ kind: 'notify' as const, to: 'co_departments' as const, topic: 'co_dispatched' }] : []),
+          ...(leaves ? [{ kind: 'notify-department' as const, department: former!, topic: 'redispatched_away' }] : []),
+        ],
+      );
+    }
+    case 'co-reply': {
+      const department = actor.department!;
+      return ok(cmd, { coPart: { department, opinion: cmd.opinion, at: now, by: actor.username } }, { ...data, department });
+    }
+    case 'correct':
+      // The before/after of each field is written by the caller, who can open the sealed values.
+      return ok(cmd, { corrections: cmd.changes }, data);
+    case 'reopen':
+      if (c.status === 'rejected') {
+        return ok(cmd, { status: 'received', rejectionWithdrawn: true, closedAt: null }, { ...data, from: 'rejected' }, [
+          { kind: 'notify', to: 'coordinator', topic: 'reopened' },
+        ]);
+      }
+      return ok(
+        cmd,
+        {
+          status: 'in_progress',
+          reopened: true,
+          closedAt: null,
+          dueAt: new Date(cmd.dueAt!).toISOString(),
+          dueProvisional: false,
+          deadlineStartAt: null,
+          deadlineDays: null,
+          onTimeDueAt: null,
+        },
+        { ...data, from: 'closed', dueAt: new Date(cmd.dueAt!).toISOString(), leadDepartment: c.leadDepartment },
+        [{ kind: 'notify', to: 'lead_department', topic: 'reopened' }],
+      );
+    case 'merge':
+      return ok(cmd, { status: 'merged', mergedInto: cmd.into }, data);
+    case 'callback-attempt':
+      return ok(
+        cmd,
+        { callbackAttempt: { outcome: cmd.outcome, note: cmd.note ?? null, at: now, by: actor.username } },
+        { ...data, attempt: (c.callbackAttempts ?? 0) + 1 },
+      );
+    case 'close-unreachable':
+      return ok(cmd, { status: 'closed', closedAt: now, closedUnreachable: true }, { ...data, attempts: c.callbackAttempts ?? 0 });
+    case 'fulfil-measure': {
+      const m = c.measures?.find((x) => x.id === cmd.measureId);
+      if (m?.fulfilledAt) return { ok: false, error: { code: 'INVALID_TRANSITION', message: '该措施已完成' } };
+      return ok(cmd, { fulfilledMeasure: { id: cmd.measureId, note: cmd.note, at: now, by: actor.username } }, data);
+    }
   }
 }

@@ -21,8 +21,8 @@ export const COMPLETED_STATUSES = ['completed', 'verifying', 'closed'] as const 
 /** States of a case that has never been dispatched (no deadline has ever run). */
 export const UNDISPATCHED_STATUSES = ['received', 'accepted', 'rejected'] as const satisfies readonly CaseStatus[];
 
-/** States in which nothing more can happen to a case (不予受理, 已归档). */
-export const TERMINAL_STATUSES = ['rejected', 'closed'] as const satisfies readonly CaseStatus[];
+/** States in which nothing more can happen to a case (不予受理, 已归档, 已并件). */
+export const TERMINAL_STATUSES = ['rejected', 'closed', 'merged'] as const satisfies readonly CaseStatus[];
 
 type Clocked = { status: CaseStatus; dueAt: string | null };
 
@@ -70,4 +70,80 @@ export function isDueSoon(c: Clocked, now: Date, cal: WorkCalendar, days: number
  */
 export function workingDaysLeft(c: Clocked, now: Date, cal: WorkCalendar): number | null {
   return isClockRunning(c) ? workingDaysBetween(now, new Date(c.dueAt!), cal) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Stage clocks: every waiting stage has a time limit
+// ---------------------------------------------------------------------------
+
+/**
+ * The stage a case waits in: triage (已登记, 予以受理 — until dispatched, rejected, resolved or
+ * merged), handling (the dispatch deadline `dueAt`), callback (已办结 until called back or closed),
+ * verification (差评 being verified). Terminal states wait for nothing (null).
+ */
+export type Stage = 'triage' | 'handling' | 'callback' | 'verification';
+
+/** Working days each stage clock allows (settings). Handling has the dispatch deadline instead. */
+export interface StageSettings {
+  triageWorkingDays: number;
+  callbackWorkingDays: number;
+  verificationWorkingDays: number;
+}
+export const DEFAULT_STAGE_SETTINGS: StageSettings = { triageWorkingDays: 1, callbackWorkingDays: 3, verificationWorkingDays: 5 };
+
+const STAGE_OF: Record<CaseStatus, Stage | null> = {
+  received: 'triage',
+  accepted: 'triage',
+  assigned: 'handling',
+  in_progress: 'handling',
+  escalating: 'handling',
+  completed: 'callback',
+  verifying: 'verification',
+  rejected: null,
+  closed: null,
+  merged: null,
+};
+
+/** The stage a case in this state waits in. */
+export function stageOf(status: CaseStatus): Stage | null {
+  return STAGE_OF[status];
+}
+
+/** The states whose stage has its own clock (triage, callback, verification): `stageDueAt` is stored for them. */
+export const STAGE_CLOCK_STATUSES = (Object.keys(STAGE_OF) as CaseStatus[]).filter((s) => STAGE_OF[s] !== null && STAGE_OF[s] !== 'handling');
+
+/**
+ * Entering a state: when its stage differs from the one before, the stage clock starts at `at` and,
+ * for triage, callback and verification, runs to the end of the N-th working day after it (the
+ * handling stage's deadline is the dispatch deadline, `dueAt`, so its stored stage deadline is
+ * null). Returns null when the stage does not change (the clock keeps running).
+ */
+export function enterStage(
+  from: CaseStatus | null,
+  to: CaseStatus,
+  at: Date,
+  cal: WorkCalendar,
+  s: StageSettings,
+): { stageStartedAt: string; stageDueAt: string | null } | null {
+  const stage = stageOf(to);
+  if (from !== null && stageOf(from) === stage) return null;
+  const days =
+    stage === 'triage' ? s.triageWorkingDays : stage === 'callback' ? s.callbackWorkingDays : stage === 'verification' ? s.verificationWorkingDays : null;
+  return { stageStartedAt: at.toISOString(), stageDueAt: days === null ? null : deadlineFor(at, days, cal).dueAt.toISOString() };
+}
+
+type Staged = Clocked & { stageDueAt?: string | null };
+
+/** The deadline of what the case waits for now: its stage clock, or `dueAt` while handled; null when terminal. */
+export function stageDueAt(c: Staged): string | null {
+  const stage = stageOf(c.status);
+  if (stage === null) return null;
+  if (stage === 'handling') return c.dueAt;
+  return c.stageDueAt ?? null;
+}
+
+/** Whether the case is past the deadline of the stage it waits in (超时 — red everywhere). */
+export function isStageOverdue(c: Staged, now: Date): boolean {
+  const due = stageDueAt(c);
+  return due !== null && Date.parse(due) < now.getTime();
 }

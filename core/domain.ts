@@ -37,6 +37,7 @@ export const CASE_STATUSES = [
   'completed', // 已办结 (awaiting callback)
   'verifying', // 核查督办中 (a 差评 is being verified)
   'closed', // 已归档 (terminal)
+  'merged', // 已并件: a repeat merged into a main case (terminal)
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const STATUS_LABELS: Record<CaseStatus, string> = {
@@ -49,6 +50,7 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   completed: '已办结',
   verifying: '核查督办中',
   closed: '已归档',
+  merged: '已并件',
 };
 // What a state means for the deadline (clock running, completed, terminal) is in clocks.ts.
 
@@ -150,6 +152,20 @@ export const RATING_ASPECT_LABELS: Record<RatingAspect, string> = {
   efficiency: '办理效率',
   integrity: '廉洁勤政',
 };
+
+/** A callback that did not reach the reporter (回访未接通). */
+export const CALLBACK_ATTEMPT_OUTCOMES = ['no_answer', 'busy', 'wrong_number', 'refused'] as const;
+export type CallbackAttemptOutcome = (typeof CALLBACK_ATTEMPT_OUTCOMES)[number];
+export const CALLBACK_ATTEMPT_OUTCOME_LABELS: Record<CallbackAttemptOutcome, string> = {
+  no_answer: '未接通',
+  busy: '忙线',
+  wrong_number: '号码错误',
+  refused: '拒绝回访',
+};
+
+/** Fields of the intake a 更正 (correct) may change. */
+export const CORRECTABLE_FIELDS = ['reporter', 'matter', 'description', 'reason', 'channel'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 
 /** Outcome of verifying a 差评. */
 export const VERIFY_OUTCOMES = ['rectify', 'accountability', 'none'] as const;

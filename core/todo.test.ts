@@ -8,13 +8,14 @@ const kinds = (role: Parameters<typeof todoKindsFor>[0], dept: string | null = n
   todoKindsFor(role, dept).map((k) => [k.kind, k.label, k.filters]);
 
 describe('the to-do of each role', () => {
-  it('gives the coordinator triage, dispatch, callback, verification and extension requests', () => {
+  it('gives the coordinator triage, dispatch, callback, verification, extension requests and contests', () => {
     expect(kinds('coordinator')).toEqual([
       ['to_triage', '待受理', { status: ['received'] }],
       ['to_dispatch', '待交办', { status: ['accepted'] }],
       ['to_callback', '待回访', { status: ['completed'] }],
       ['to_verify', '差评待核查', { status: ['verifying'] }],
       ['extension_requests', '延期待审批', { pendingExtension: true }],
+      ['contests', '派单异议待处理', { pendingContest: true }],
     ]);
   });
   it('gives a handler what its department leads, and what it helps with', () => {

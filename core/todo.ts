@@ -14,8 +14,8 @@ interface TodoDefinition {
   label: string;
   /** The actions a case of this kind waits for. */
   actions: readonly CaseAction[];
-  /** Listed by a pending request rather than by state (a 延期申请 awaiting a decision). */
-  pending?: 'extension';
+  /** Listed by a pending request rather than by state (a 延期申请 or 派单异议 awaiting a decision). */
+  pending?: 'extension' | 'contest';
   /** A role's own wording where it differs (the clerk watches what it registered). */
   labelFor?: Partial<Record<Role, string>>;
 }
@@ -30,6 +30,7 @@ export const TODO_DEFINITIONS: readonly TodoDefinition[] = [
   { kind: 'to_callback', label: '待回访', actions: ['callback'] },
   { kind: 'to_verify', label: '差评待核查', actions: ['verify'] },
   { kind: 'extension_requests', label: '延期待审批', actions: ['approve-extension', 'deny-extension'], pending: 'extension' },
+  { kind: 'contests', label: '派单异议待处理', actions: ['uphold-dispatch'], pending: 'contest' },
 ];
 
 /** The list filters of a to-do (the names of the case list's query parameters). */
@@ -38,6 +39,7 @@ export interface TodoFilters {
   lead?: string;
   department?: string;
   pendingExtension?: true;
+  pendingContest?: true;
 }
 
 export interface TodoKind {
@@ -68,8 +70,9 @@ export function todoKindsFor(role: Role, department: string | null): TodoKind[] 
   for (const d of TODO_DEFINITIONS) {
     const mine = d.actions.filter((a) => ACTION_RULES[a].roles.includes(role));
     if (!mine.length) continue;
-    const filters: TodoFilters = d.pending === 'extension' ? { pendingExtension: true } : { status: statesOf(mine) };
-    if (role === 'handler' && mine.every((a) => ACTION_RULES[a].handlerMustLead)) filters.lead = department ?? '';
+    const filters: TodoFilters =
+      d.pending === 'extension' ? { pendingExtension: true } : d.pending === 'contest' ? { pendingContest: true } : { status: statesOf(mine) };
+    if (role === 'handler' && mine.every((a) => ACTION_RULES[a].handler === 'lead')) filters.lead = department ?? '';
     out.push({ kind: d.kind, label: d.labelFor?.[role] ?? d.label, filters });
   }
   if (role === 'handler') {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  CALLBACK_ATTEMPT_OUTCOMES,
   CASE_STATUSES,
   CHANNELS,
   MEASURE_TYPES,
@@ -144,6 +145,15 @@ const ZVersion = z
   .min(0, { error: '版本号应为非负整数' });
 const ZDeptList = z.array(ZDepartmentCode, { error: '部门应为部门代码列表' }).max(30);
 
+/** The departments of a level-1/2 dispatch or re-dispatch: no co-departments at level 1, at least one at level 2, none twice. */
+function checkDispatchDepartments(b: { level: 1 | 2; leadDepartment: string; coDepartments?: string[] }, ctx: z.RefinementCtx): void {
+  const co = b.coDepartments ?? [];
+  if (b.level === 1 && co.length > 0) ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '一级交办只交一个部门，不能指定协办部门' });
+  if (b.level === 2 && co.length === 0) ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '二级交办须指定至少一个协办部门' });
+  if (co.includes(b.leadDepartment)) ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能与牵头部门相同' });
+  if (new Set(co).size !== co.length) ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能重复' });
+}
+
 /** Fields of each action (docs/CONTRACT.md §Actions), without `version`. */
 export const ACTION_BODIES = {
   'resolve-on-spot': z.object({ result: text('办理结果', LIMITS.text) }),
@@ -163,17 +173,7 @@ export const ACTION_BODIES = {
       coDepartments: ZDeptList.optional(),
       note: optionalText('备注', LIMITS.text),
     })
-    .superRefine((b, ctx) => {
-      const co = b.coDepartments ?? [];
-      if (b.level === 1 && co.length > 0)
-        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '一级交办只交一个部门，不能指定协办部门' });
-      if (b.level === 2 && co.length === 0)
-        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '二级交办须指定至少一个协办部门' });
-      if (co.includes(b.leadDepartment))
-        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能与牵头部门相同' });
-      if (new Set(co).size !== co.length)
-        ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能重复' });
-    }),
+    .superRefine((b, ctx) => checkDispatchDepartments(b, ctx)),
   'request-escalation': z.object({ reason: text('提级理由', LIMITS.text) }),
   'approve-escalation': z
     .object({
@@ -232,6 +232,43 @@ export const ACTION_BODIES = {
   supervise: z.object({ note: text('督办要求', LIMITS.text), dueAt: ZDeadline }),
   circulate: z.object({ department: ZDepartmentCode.optional(), summary: text('通报内容', LIMITS.text) }),
   'refer-discipline': z.object({ handedOver: text('移送材料说明', LIMITS.text), note: optionalText('备注', LIMITS.text) }),
+  contest: z.object({ reason: text('异议理由', LIMITS.text), suggestedDepartment: ZDepartmentCode.optional() }),
+  'uphold-dispatch': z.object({ reason: text('维持原派单的理由', LIMITS.text) }),
+  redispatch: z
+    .object({
+      level: z.union([z.literal(1), z.literal(2)], { error: '交办级别应为 1 或 2' }),
+      leadDepartment: ZDepartmentCode,
+      coDepartments: ZDeptList.optional(),
+      reason: text('改派理由', LIMITS.text),
+    })
+    .superRefine((b, ctx) => checkDispatchDepartments(b, ctx)),
+  'co-reply': z.object({ opinion: text('协办意见', LIMITS.text) }),
+  correct: z.object({
+    changes: z
+      .strictObject(
+        {
+          reporter: ZReporter.optional(),
+          matter: text('事项名称', LIMITS.matter).optional(),
+          description: text('诉求', LIMITS.text).optional(),
+          reason: text('办不成原因', LIMITS.text).optional(),
+          channel: enumOf(CHANNELS, '渠道').optional(),
+        },
+        { error: (iss) => (iss.code === 'unrecognized_keys' ? '只能更正反映人、事项名称、诉求、办不成原因和渠道' : '请填写要更正的内容（changes）') },
+      )
+      .refine((c) => Object.values(c).some((v) => v !== undefined), { error: '请至少更正一项内容' }),
+    note: text('更正说明', LIMITS.text),
+  }),
+  reopen: z.object({ reason: text('重新受理理由', LIMITS.text), dueAt: ZDeadline.optional() }),
+  merge: z.object({
+    into: z.number({ error: '请指定主件（into，反映件 id）' }).int({ error: '主件 id 应为整数' }).positive({ error: '主件 id 应为正整数' }),
+    note: optionalText('备注', LIMITS.text),
+  }),
+  'callback-attempt': z.object({ outcome: enumOf(CALLBACK_ATTEMPT_OUTCOMES, '未接通情形'), note: optionalText('备注', LIMITS.text) }),
+  'close-unreachable': z.object({ note: text('说明', LIMITS.text) }),
+  'fulfil-measure': z.object({
+    measureId: z.number({ error: '请指定措施（measureId）' }).int({ error: '措施 id 应为整数' }).positive({ error: '措施 id 应为正整数' }),
+    note: text('完成情况', LIMITS.text),
+  }),
 } satisfies Record<CaseAction, z.ZodType>;
 
 /** The whole body of an action: its fields plus the `version` the caller last saw. */
@@ -246,8 +283,8 @@ export function toCommand(action: CaseAction, body: Record<string, unknown>): Ca
     const { type, ...rest } = fields;
     return { type: 'add-measure', measureType: type, ...rest } as CaseCommand;
   }
-  if (action === 'dispatch') {
-    return { type: 'dispatch', ...fields, coDepartments: (fields.coDepartments as string[] | undefined) ?? [] } as CaseCommand;
+  if (action === 'dispatch' || action === 'redispatch') {
+    return { type: action, ...fields, coDepartments: (fields.coDepartments as string[] | undefined) ?? [] } as CaseCommand;
   }
   return { type: action, ...fields } as CaseCommand;
 }
@@ -265,6 +302,8 @@ export function commandDeadlines(cmd: CaseCommand): Array<[string, string]> {
     case 'request-extension':
     case 'supervise':
       return [['dueAt', cmd.dueAt]];
+    case 'reopen':
+      return cmd.dueAt ? [['dueAt', cmd.dueAt]] : [];
     default:
       return [];
   }
