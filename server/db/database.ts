@@ -104,6 +104,38 @@ export interface CaseTable {
   /** Deadline the first completion is judged by when an extension was approved late. */
   on_time_due_at: ColumnType<string | null, string | null | undefined, string | null>;
   extension_count: ColumnType<number, number | undefined, number>;
+  /** JSON of a 派单异议 awaiting the coordinator (migration 009). */
+  pending_contest: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON list of the departments that have contested the case. */
+  contested_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the current lead department was made lead. */
+  lead_since: ColumnType<string | null, string | null | undefined, string | null>;
+  callback_attempts: ColumnType<number, number | undefined, number>;
+  closed_unreachable: ColumnType<number, number | undefined, number>;
+  /** The main case this one was merged into (并件). */
+  merged_into: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 重办: how often the closed case was reopened. */
+  reopen_count: ColumnType<number, number | undefined, number>;
+  /** The stage clock (core/clocks.ts): when the case entered its waiting stage, and that stage's deadline. */
+  stage_started_at: ColumnType<string | null, string | null | undefined, string | null>;
+  stage_due_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CaseCoPartTable {
+  case_id: number;
+  department_code: string;
+  opinion: string;
+  by_user: string;
+  at: string;
+}
+
+export interface CaseCallbackAttemptTable {
+  id: Id;
+  case_id: number;
+  outcome: string;
+  note: string | null;
+  by_user: string;
+  at: string;
 }
 
 export interface CaseDepartmentTable {
@@ -134,6 +166,10 @@ export interface MeasureTable {
   staff: string | null;
   by_user: string;
   at: string;
+  /** 措施完成 / 已补交 (migration 009). */
+  fulfilled_at: ColumnType<string | null, string | null | undefined, string | null>;
+  fulfilled_by: ColumnType<string | null, string | null | undefined, string | null>;
+  fulfilled_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AssignmentSheetTable {
@@ -357,6 +393,8 @@ export interface Database {
   case_departments: CaseDepartmentTable;
   case_events: CaseEventTable;
   measures: MeasureTable;
+  case_co_parts: CaseCoPartTable;
+  case_callback_attempts: CaseCallbackAttemptTable;
   assignment_sheets: AssignmentSheetTable;
   idempotency_keys: IdempotencyKeyTable;
   audit_log: AuditLogTable;
