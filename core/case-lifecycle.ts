@@ -821,12 +821,12 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
     case 'contest': {
       const department = c.leadDepartment!;
       const pendingContest: PendingContest = { department, reason: cmd.reason, suggestedDepartment: cmd.suggestedDepartment ?? null, by: actor.username, at: now };
-      return ok(cmd, { pendingContest, contestedBy: department }, { ...data, department }, [{ kind: 'notify', to: 'coordinator', topic: 'contested' }]);
+      return ok(cmd, { pendingContest, contestedBy: department }, { ...fieldsOf(cmd), department }, [{ kind: 'notify', to: 'coordinator', topic: 'contested' }]);
     }
     case 'uphold-dispatch': {
       const p = c.pendingContest!;
       // The contest is rejected: counted against the contesting department.
-      return ok(cmd, { pendingContest: null }, { ...data, department: p.department, contestReason: p.reason, contest: 'rejected' }, [
+      return ok(cmd, { pendingContest: null }, { ...fieldsOf(cmd), department: p.department, contestReason: p.reason, contest: 'rejected' }, [
         { kind: 'notify', to: 'lead_department', topic: 'contest_rejected' },
       ]);
     }
@@ -837,7 +837,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       const former = c.leadDepartment;
       const leaves = former && former !== cmd.leadDepartment && !co.includes(former);
       // A pending contest is thereby upheld: counted for the contesting department.
-      const contest = c.pendingContest ? { contest: 'upheld', contestDepartment: c.pendingContest.department } : {};
+      const contest = c.pendingContest ? { contest: 'upheld' as const, contestDepartment: c.pendingContest.department } : {};
       return ok(
         cmd,
         {
@@ -855,7 +855,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           escalatedFrom: null,
           leadSince: now,
         },
-        { ...data, coDepartments: co, from: { leadDepartment: former, coDepartments: c.coDepartments, level: c.level }, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional, ...contest },
+        { ...fieldsOf(cmd), coDepartments: co, from: { leadDepartment: former, coDepartments: c.coDepartments, level: c.level }, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional, ...contest },
         [
           { kind: 'issue-assignment-sheet' },
           { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
@@ -866,14 +866,14 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
     }
     case 'co-reply': {
       const department = actor.department!;
-      return ok(cmd, { coPart: { department, opinion: cmd.opinion, at: now, by: actor.username } }, { ...data, department });
+      return ok(cmd, { coPart: { department, opinion: cmd.opinion, at: now, by: actor.username } }, { ...fieldsOf(cmd), department });
     }
     case 'correct':
       // The before/after of each field is written by the caller, who can open the sealed values.
-      return ok(cmd, { corrections: cmd.changes }, data);
+      return ok(cmd, { corrections: cmd.changes }, { note: cmd.note });
     case 'reopen':
       if (c.status === 'rejected') {
-        return ok(cmd, { status: 'received', rejectionWithdrawn: true, closedAt: null }, { ...data, from: 'rejected' }, [
+        return ok(cmd, { status: 'received', rejectionWithdrawn: true, closedAt: null }, { ...fieldsOf(cmd), from: 'rejected' as const }, [
           { kind: 'notify', to: 'coordinator', topic: 'reopened' },
         ]);
       }
@@ -889,23 +889,23 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           deadlineDays: null,
           onTimeDueAt: null,
         },
-        { ...data, from: 'closed', dueAt: new Date(cmd.dueAt!).toISOString(), leadDepartment: c.leadDepartment },
+        { ...fieldsOf(cmd), from: 'closed' as const, dueAt: new Date(cmd.dueAt!).toISOString(), leadDepartment: c.leadDepartment },
         [{ kind: 'notify', to: 'lead_department', topic: 'reopened' }],
       );
     case 'merge':
-      return ok(cmd, { status: 'merged', mergedInto: cmd.into }, data);
+      return ok(cmd, { status: 'merged', mergedInto: cmd.into }, fieldsOf(cmd));
     case 'callback-attempt':
       return ok(
         cmd,
         { callbackAttempt: { outcome: cmd.outcome, note: cmd.note ?? null, at: now, by: actor.username } },
-        { ...data, attempt: (c.callbackAttempts ?? 0) + 1 },
+        { ...fieldsOf(cmd), attempt: (c.callbackAttempts ?? 0) + 1 },
       );
     case 'close-unreachable':
-      return ok(cmd, { status: 'closed', closedAt: now, closedUnreachable: true }, { ...data, attempts: c.callbackAttempts ?? 0 });
+      return ok(cmd, { status: 'closed', closedAt: now, closedUnreachable: true }, { ...fieldsOf(cmd), attempts: c.callbackAttempts ?? 0 });
     case 'fulfil-measure': {
       const m = c.measures?.find((x) => x.id === cmd.measureId);
       if (m?.fulfilledAt) return { ok: false, error: { code: 'INVALID_TRANSITION', message: '该措施已完成' } };
-      return ok(cmd, { fulfilledMeasure: { id: cmd.measureId, note: cmd.note, at: now, by: actor.username } }, data);
+      return ok(cmd, { fulfilledMeasure: { id: cmd.measureId, note: cmd.note, at: now, by: actor.username } }, fieldsOf(cmd));
     }
   }
 }

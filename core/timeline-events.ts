@@ -19,6 +19,7 @@ import type {
   RejectCategory,
   ReplyChannel,
   ReporterKind,
+  CallbackAttemptOutcome,
   VerifyOutcome,
 } from './domain.js';
 
@@ -91,6 +92,43 @@ export interface CaseActionEventData {
   circulate: { department: string | null; summary: string };
   /** 线索移送 to 县纪委监委: what was handed over. */
   'refer-discipline': { handedOver: string; note?: string };
+  /** 派单异议: the contesting (lead) department, its reason and the department it suggests. */
+  contest: { reason: string; suggestedDepartment?: string; department: string };
+  /** 维持原派单: the coordinator's reason; the contest (of `department`, for `contestReason`) counts as rejected. */
+  'uphold-dispatch': { reason: string; department: string; contestReason: string; contest: 'rejected' };
+  /**
+   * 改派 (→ assigned): the new level and departments, the old ones (`from`), the working days and the
+   * new deadline (+08:00); with `contest: 'upheld'` when it settled a pending contest of `contestDepartment`.
+   */
+  redispatch: {
+    level: 1 | 2;
+    leadDepartment: string;
+    coDepartments: string[];
+    reason: string;
+    from: { leadDepartment: string | null; coDepartments: string[]; level: 1 | 2 | 3 | null };
+    workingDays: number;
+    dueAt: string;
+    provisional: boolean;
+    contest?: 'upheld';
+    contestDepartment?: string;
+  };
+  /** 协办意见: a co-department's part (a later one replaces it on the case; the timeline keeps both). */
+  'co-reply': { opinion: string; department: string };
+  /**
+   * 更正: the note, and for each changed field its value before and after (phone numbers masked; the
+   * reporter as `reporter.name`, `reporter.phone`, … — the server adds these, the core gives `changes`).
+   */
+  correct: { note: string; changes?: unknown; fields?: Array<{ field: string; before: string | null; after: string | null }> };
+  /** 重新受理 (rejected → received) or 重办 (closed → in_progress, with the new deadline UTC ISO and the lead department). */
+  reopen: { reason: string; dueAt?: string; from: 'rejected' | 'closed'; leadDepartment?: string | null };
+  /** 并件 (→ merged): the main case's id (the server adds its number). */
+  merge: { into: number; note?: string; intoCaseNo?: string };
+  /** 回访未接通: how the call failed, and the how-manieth attempt this was. */
+  'callback-attempt': { outcome: CallbackAttemptOutcome; note?: string; attempt: number };
+  /** 无法回访办结 (completed → closed, no rating counted): after `attempts` unanswered callbacks. */
+  'close-unreachable': { note: string; attempts: number };
+  /** 措施完成 / 已补交: the measure and what was done. */
+  'fulfil-measure': { measureId: number; note: string };
 }
 
 /** What the server adds to an action's event when it issued a number in the same transaction. */
@@ -100,6 +138,7 @@ interface IssuedNumbers {
   supervise: { /** The 督办单 number. */ recordNo?: string };
   circulate: { /** The 通报 number. */ recordNo?: string };
   'refer-discipline': { /** The 线索移送 number. */ recordNo?: string };
+  redispatch: { /** The new 交办单 number. */ assignmentNo?: string };
 }
 
 /** The events that are not case actions, with their doc; the order is the one shown in lists. */
