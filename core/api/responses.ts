@@ -367,6 +367,11 @@ export const ZSettingsResponse = z.object({
   hotlines: z.array(z.string()).describe('回执上印的咨询电话'),
   publicBaseUrl: z.string().describe('回执二维码使用的公众访问地址'),
   dueSoonWorkingDays: z.number().int().describe('距时限几个工作日内算“即将到期”'),
+  triageWorkingDays: z.number().int().describe('受理时限：已登记、予以受理后几个工作日内须交办或处理'),
+  callbackWorkingDays: z.number().int().describe('回访时限：办结后几个工作日内须回访'),
+  verificationWorkingDays: z.number().int().describe('核查时限：差评后几个工作日内须核查'),
+  contestWorkingDays: z.number().int().describe('派单异议期限：成为牵头部门后几个工作日内可提出异议'),
+  callbackAttemptsBeforeUnreachable: z.number().int().describe('回访未接通几次后可按无法回访办结'),
   assessment: z
     .object({
       weights: z.object({ onTime: z.number(), satisfaction: z.number(), noBadReview: z.number() }).describe('按时办结率、满意率、无差评率的权重（合计 100）'),

@@ -1,6 +1,7 @@
 /** Admin-editable settings, stored as data so every server instance sees the same values. */
 import { z } from 'zod';
 import type { Executor } from '../db/database.js';
+import type { LifecycleSettings } from '../../core/case-lifecycle.js';
 
 export const ZSettings = z.object({
   /** Working days allowed at level 1 and level 2 dispatch. */
@@ -18,6 +19,14 @@ export const ZSettings = z.object({
   publicBaseUrl: z.string().trim().max(200),
   /** Working days before the deadline at which a case counts as due soon. */
   dueSoonWorkingDays: z.number().int().min(0).max(10),
+  /** Stage clocks (core/clocks.ts): working days for triage, callback and the verification of a 差评. */
+  triageWorkingDays: z.number().int().min(1).max(30),
+  callbackWorkingDays: z.number().int().min(1).max(30),
+  verificationWorkingDays: z.number().int().min(1).max(60),
+  /** Working days after being made lead within which a department may contest the dispatch. */
+  contestWorkingDays: z.number().int().min(1).max(10),
+  /** Unanswered callbacks after which a case may close as unreachable. */
+  callbackAttemptsBeforeUnreachable: z.number().int().min(1).max(10),
   /** Department assessment (考核): weights of the rates (summing to 100), penalties, minimum sample. */
   assessment: z.object({
     weights: z.object({
@@ -39,6 +48,11 @@ export const DEFAULT_SETTINGS: Settings = {
   hotlines: ['12345'],
   publicBaseUrl: 'http://127.0.0.1:3000',
   dueSoonWorkingDays: 1,
+  triageWorkingDays: 1,
+  callbackWorkingDays: 3,
+  verificationWorkingDays: 5,
+  contestWorkingDays: 1,
+  callbackAttemptsBeforeUnreachable: 3,
   assessment: {
     weights: { onTime: 40, satisfaction: 40, noBadReview: 20 },
     penaltyPerCirculation: 5,
@@ -75,4 +89,16 @@ export async function putSettings(trx: Executor, patch: Partial<Settings>, now: 
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
       .execute();
   }
+}
+
+/** The settings the lifecycle rules depend on (core/case-lifecycle.ts `LifecycleSettings`). */
+export function lifecycleSettings(s: Settings): LifecycleSettings {
+  return {
+    levelDays: s.levelDays,
+    contestWorkingDays: s.contestWorkingDays,
+    callbackAttemptsBeforeUnreachable: s.callbackAttemptsBeforeUnreachable,
+    triageWorkingDays: s.triageWorkingDays,
+    callbackWorkingDays: s.callbackWorkingDays,
+    verificationWorkingDays: s.verificationWorkingDays,
+  };
 }
