@@ -45,6 +45,15 @@ export interface CaseRecord extends CaseState {
   everSubstantiated: boolean;
   updatedAt: string;
   extensionCount: number;
+  /** Closed as unreachable after unanswered callbacks (no rating counted). */
+  closedUnreachable: boolean;
+  /** The main case this one was merged into (并件), or null. */
+  mergedInto: number | null;
+  /** 重办: how often the closed case was reopened. */
+  reopenCount: number;
+  /** The stage clock (core/clocks.ts): when the case entered the stage it waits in, and that stage's own deadline. */
+  stageStartedAt: string | null;
+  stageDueAt: string | null;
   /** The raw columns the statistics rollup depends on, as last read. */
   rollup: RollupSource;
 }
@@ -109,6 +118,15 @@ export function rowToCase(r: CaseRow): CaseRecord {
     pendingExtension: parseJson(r.pending_extension, null),
     onTimeDueAt: r.on_time_due_at,
     extensionCount: r.extension_count,
+    pendingContest: parseJson(r.pending_contest, null),
+    contestedBy: parseJson<string[]>(r.contested_by, []),
+    leadSince: r.lead_since,
+    callbackAttempts: r.callback_attempts,
+    closedUnreachable: r.closed_unreachable === 1,
+    mergedInto: r.merged_into,
+    reopenCount: r.reopen_count,
+    stageStartedAt: r.stage_started_at,
+    stageDueAt: r.stage_due_at,
     rollup: {
       received_date: r.received_date,
       lead_department: r.lead_department,
@@ -163,7 +181,35 @@ export function changesToRow(c: CaseChanges, current: CaseRecord): Partial<CaseR
   if (c.pendingExtension !== undefined) row.pending_extension = c.pendingExtension ? JSON.stringify(c.pendingExtension) : null;
   if (c.onTimeDueAt !== undefined) row.on_time_due_at = c.onTimeDueAt;
   if (c.extended) row.extension_count = current.extensionCount + 1;
+  if (c.pendingContest !== undefined) row.pending_contest = c.pendingContest ? JSON.stringify(c.pendingContest) : null;
+  if (c.contestedBy !== undefined) row.contested_by = JSON.stringify([...(current.contestedBy ?? []), c.contestedBy]);
+  if (c.leadSince !== undefined) row.lead_since = c.leadSince;
+  if (c.callbackAttempt !== undefined) row.callback_attempts = (current.callbackAttempts ?? 0) + 1;
+  if (c.closedUnreachable !== undefined) row.closed_unreachable = b(c.closedUnreachable);
+  if (c.mergedInto !== undefined) row.merged_into = c.mergedInto;
+  if (c.reopened) row.reopen_count = current.reopenCount + 1;
+  if (c.rejectionWithdrawn) {
+    row.reject_category = null;
+    row.reject_explanation = null;
+  }
+  const fix = c.corrections;
+  if (fix) {
+    if (fix.matter !== undefined) row.matter = fix.matter;
+    if (fix.description !== undefined) row.description = fix.description;
+    if (fix.reason !== undefined) row.reason = fix.reason;
+    if (fix.channel !== undefined) row.channel = fix.channel;
+    if (fix.reporter !== undefined) {
+      Object.assign(row, sealReporter({ name: fix.reporter.name, phone: fix.reporter.phone, orgCode: fix.reporter.orgCode ?? null }));
+      row.reporter_kind = fix.reporter.kind;
+      row.reporter_org_name = fix.reporter.orgName ?? null;
+    }
+  }
   return row;
+}
+
+/** The stage clock's columns when a decision moved the case into another stage. */
+export function stageToRow(stage: { stageStartedAt: string; stageDueAt: string | null } | undefined): Partial<CaseRow> {
+  return stage ? { stage_started_at: stage.stageStartedAt, stage_due_at: stage.stageDueAt } : {};
 }
 
 /** Parses a path id; anything but a positive integer is simply not found. */
@@ -257,6 +303,8 @@ export interface NewCase {
   /** The latest verification (stored as given); its `substantiated` sets the flag. */
   verification: ({ substantiated: boolean } & Record<string, unknown>) | null;
   updatedAt: string;
+  /** The stage clock of the state it is written in (core/clocks.ts `enterStage`); absent = none yet. */
+  stage?: { stageStartedAt: string; stageDueAt: string | null } | null;
 }
 
 /** The columns of a new case (version 1), the reporter sealed. */
@@ -305,6 +353,8 @@ export function newCaseRow(c: NewCase): Insertable<CaseTable> & RollupSource {
     ever_substantiated: b(c.verification?.substantiated ?? false),
     version: 1,
     updated_at: c.updatedAt,
+    stage_started_at: c.stage?.stageStartedAt ?? null,
+    stage_due_at: c.stage?.stageDueAt ?? null,
   };
 }
 
@@ -441,6 +491,37 @@ export async function insertMeasure(
 
 export async function listMeasures(db: Executor, caseId: number) {
   return db.selectFrom('measures').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** Marks a measure fulfilled (措施完成 / 已补交); its reminders stop. */
+export async function fulfilMeasure(trx: Executor, m: { id: number; note: string; at: string; by: string }): Promise<void> {
+  await trx.updateTable('measures').set({ fulfilled_at: m.at, fulfilled_by: m.by, fulfilled_note: m.note }).where('id', '=', m.id).where('fulfilled_at', 'is', null).execute();
+}
+
+/** 协办意见: the department's current part (a later one replaces it). */
+export async function upsertCoPart(trx: Executor, caseId: number, p: { department: string; opinion: string; at: string; by: string }): Promise<void> {
+  await trx
+    .insertInto('case_co_parts')
+    .values({ case_id: caseId, department_code: p.department, opinion: p.opinion, by_user: p.by, at: p.at })
+    .onConflict((oc) => oc.columns(['case_id', 'department_code']).doUpdateSet({ opinion: p.opinion, by_user: p.by, at: p.at }))
+    .execute();
+}
+
+export async function listCoParts(db: Executor, caseId: number) {
+  return db.selectFrom('case_co_parts').selectAll().where('case_id', '=', caseId).execute();
+}
+
+export async function insertCallbackAttempt(trx: Executor, caseId: number, a: { outcome: string; note: string | null; at: string; by: string }): Promise<void> {
+  await trx.insertInto('case_callback_attempts').values({ case_id: caseId, outcome: a.outcome, note: a.note, at: a.at, by_user: a.by }).execute();
+}
+
+export async function listCallbackAttempts(db: Executor, caseId: number) {
+  return db.selectFrom('case_callback_attempts').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** The cases merged into a main case (并件), oldest first. */
+export async function listMergedCases(db: Executor, mainId: number) {
+  return db.selectFrom('cases').select(['id', 'case_no']).where('merged_into', '=', mainId).orderBy('id').execute();
 }
 
 export async function insertAssignmentSheet(
