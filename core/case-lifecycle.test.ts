@@ -323,6 +323,7 @@ describe('what each action changes', () => {
         deadlineStartAt: NOW_ISO,
         deadlineDays: 2,
         onTimeDueAt: null,
+        leadSince: NOW_ISO, // the contest window starts here
       });
       expect(d.event).toEqual({
         type: 'dispatch',
@@ -410,6 +411,8 @@ describe('what each action changes', () => {
         escalatedFrom: null,
         onTimeDueAt: null,
         pendingExtension: null,
+        pendingContest: null,
+        leadSince: NOW_ISO,
       });
       expect(d.event.data).toEqual({
         leadDepartment: OTHER,

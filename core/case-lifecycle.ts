@@ -595,6 +595,11 @@ function fieldsOf<C extends CaseCommand>(cmd: C): Omit<C, 'type'> {
   return omitUndefined(fields);
 }
 
+/** Co-departments are told when they are named (dispatch, re-dispatch, approved escalation). */
+function coNotice(co: readonly string[]): Effect[] {
+  return co.length ? [{ kind: 'notify', to: 'co_departments', topic: 'co_dispatched' }] : [];
+}
+
 function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext): Decision {
   const now = ctx.now.toISOString();
   switch (cmd.type) {
@@ -610,7 +615,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           completedAt: now,
         },
         fieldsOf(cmd),
-        [{ kind: 'notify', to: 'reporter', topic: 'completed' }],
+        [{ kind: 'notify', to: 'reporter', topic: 'completed' }, { kind: 'notify-merged-reporters', topic: 'completed' }],
       );
     case 'reject':
       return ok(
@@ -646,9 +651,10 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           deadlineStartAt: now,
           deadlineDays: days,
           onTimeDueAt: null,
+          leadSince: now,
         },
         { ...fieldsOf(cmd), coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
-        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
+        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }, ...coNotice(co)],
       );
     }
     case 'request-escalation':
@@ -670,9 +676,11 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           escalatedFrom: null,
           onTimeDueAt: null,
           pendingExtension: null,
+          pendingContest: null,
+          leadSince: now,
         },
         fieldsOf(cmd),
-        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }],
+        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }, ...coNotice(cmd.coDepartments)],
       );
     case 'deny-escalation':
       return ok(
@@ -700,6 +708,8 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         { kind: 'notify', to: 'reporter', topic: 'completed' },
         { kind: 'notify', to: 'supervisor', topic: 'completed' },
         { kind: 'notify', to: 'coordinator', topic: 'completed' },
+        // The reporters of the repeats merged into this case hear the result as well.
+        { kind: 'notify-merged-reporters', topic: 'completed' },
       ]);
     }
     case 'callback': {
@@ -859,7 +869,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         [
           { kind: 'issue-assignment-sheet' },
           { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
-          ...(co.length ? [{ kind: 'notify' as const, to: 'co_departments' as const, topic: 'co_dispatched' }] : []),
+          ...coNotice(co),
           ...(leaves ? [{ kind: 'notify-department' as const, department: former!, topic: 'redispatched_away' }] : []),
         ],
       );

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import {
+  CALLBACK_ATTEMPT_OUTCOMES,
   CASE_STATUSES,
   CHANNELS,
   MEASURE_TYPES,
@@ -147,6 +148,8 @@ const deadlineFields = {
     .int()
     .nullable()
     .describe('距时限的工作日数（当天为 0，超期为负）；不计时（未交办、已办结）时为 null'),
+  stageDueAt: ZShanghaiTime.nullable().describe('当前环节的时限：受理（已登记、予以受理）、回访（已办结）、核查（核查督办中）各有时限，办理中为 dueAt；终结状态为 null'),
+  stageOverdue: z.boolean().describe('当前环节已超时'),
 };
 
 /** The fields a case has in the list and in full alike. */
@@ -177,6 +180,8 @@ export const ZCaseSummary = z.object({
   completedAt: ZShanghaiTime.nullable().describe('最近一次办结时刻'),
   extended: z.boolean().describe('时限至少延长过一次'),
   pendingExtension: z.boolean().describe('有待审批的延期申请'),
+  pendingContest: z.boolean().describe('有待处理的派单异议'),
+  mergedInto: z.number().int().nullable().describe('已并入的主件 id（已并件时）'),
   version: z.number().int().describe('版本号：操作时原样带回'),
 });
 
@@ -204,7 +209,10 @@ export const ZMeasure = z.object({
   at: ZShanghaiTime,
   remindedAt: ZShanghaiTime.nullable().describe('容缺承诺到期前提醒的时刻'),
   missedAt: ZShanghaiTime.nullable().describe('发现容缺承诺逾期的时刻'),
-  missed: z.boolean().describe('容缺承诺已逾期'),
+  missed: z.boolean().describe('措施时限已过而尚未完成'),
+  fulfilledAt: ZShanghaiTime.nullable().describe('措施完成（已补交）的时刻；完成后不再提醒'),
+  fulfilledBy: z.string().nullable(),
+  fulfilledNote: z.string().nullable().describe('完成情况'),
 });
 
 const rating = z.enum(RATINGS);
@@ -301,6 +309,20 @@ export const ZCase = z.object({
   circulationRequired: z.boolean().describe('须通报：不给办（misconduct）或差评属实'),
   circulated: z.boolean().describe('已通报'),
   circulationPending: z.boolean().describe('待通报：须通报、尚未通报，且当前状态仍可通报'),
+  pendingContest: z
+    .object({ department: z.string(), reason: z.string(), suggestedDepartment: z.string().nullable(), by: z.string(), at: ZShanghaiTime })
+    .nullable()
+    .describe('待县行管办处理的派单异议'),
+  coParts: z
+    .array(z.object({ department: z.string(), departmentName: z.string(), opinion: z.string().nullable(), by: z.string().nullable(), at: ZShanghaiTime.nullable() }))
+    .describe('各协办部门的协办意见（未提交为 null）'),
+  callbackAttempts: z
+    .array(z.object({ outcome: z.enum(CALLBACK_ATTEMPT_OUTCOMES), note: z.string().nullable(), at: ZShanghaiTime, by: z.string() }))
+    .describe('回访未接通记录'),
+  closedUnreachable: z.boolean().describe('因多次回访未接通而办结（不计入满意度）'),
+  mergedInto: z.object({ id: z.number().int(), caseNo: z.string() }).nullable().describe('已并入的主件'),
+  mergedCases: z.array(z.object({ id: z.number().int(), caseNo: z.string() })).describe('并入本件的反映件'),
+  reopenCount: count('重办次数'),
   allowedActions: z.array(ZCaseAction).describe('调用者此刻可执行的操作'),
 }).meta({ title: 'Case', description: '反映件（详情）' });
 

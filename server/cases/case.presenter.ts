@@ -6,7 +6,9 @@
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { allowedActions, isCirculationPending, isCirculationRequired, type Actor } from '../../core/case-lifecycle.js';
-import { isDueSoon, isOverdue, workingDaysLeft } from '../../core/clocks.js';
+import { isDueSoon, isOverdue, isStageOverdue, stageDueAt, workingDaysLeft } from '../../core/clocks.js';
+import type { DecideContext } from '../../core/case-lifecycle.js';
+import type { CallbackAttemptOutcome } from '../../core/domain.js';
 import {
   STATUS_LABELS,
   type Channel,
@@ -19,7 +21,7 @@ import {
 import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerificationRecord } from '../../core/api/responses.js';
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
-import type { AssignmentSheetTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
+import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
 import type { CaseRecord, TimelineEvent } from './case.repository.js';
 
 /** A case in full, as GET /cases/{id} and every action answer it. */
@@ -36,6 +38,10 @@ export interface CaseExtras {
   measures: TrackedMeasure[];
   sheets: Selectable<AssignmentSheetTable>[];
   records?: Selectable<SupervisionRecordTable>[];
+  coParts?: Selectable<CaseCoPartTable>[];
+  callbackAttempts?: Selectable<CaseCallbackAttemptTable>[];
+  mergedInto?: { id: number; caseNo: string } | null;
+  mergedCases?: Array<{ id: number; caseNo: string }>;
 }
 
 function iso(v: string): string;
@@ -54,15 +60,19 @@ export interface PresentDeps {
   departmentNames: Map<string, string>;
   /** The setting: how many working days before a deadline count as due soon. */
   dueSoonWorkingDays: number;
+  /** The rules' context (time, calendar, settings) for the actions offered now. */
+  decide: DecideContext;
 }
 
-function deadline(c: CaseRecord, d: PresentDeps): Pick<CaseAnswer, 'dueAt' | 'dueProvisional' | 'overdue' | 'dueSoon' | 'workingDaysLeft'> {
+function deadline(c: CaseRecord, d: PresentDeps): Pick<CaseAnswer, 'dueAt' | 'dueProvisional' | 'overdue' | 'dueSoon' | 'workingDaysLeft' | 'stageDueAt' | 'stageOverdue'> {
   return {
     dueAt: iso(c.dueAt),
     dueProvisional: c.dueProvisional,
     overdue: isOverdue(c, d.now),
     dueSoon: isDueSoon(c, d.now, d.calendar, d.dueSoonWorkingDays),
     workingDaysLeft: workingDaysLeft(c, d.now, d.calendar),
+    stageDueAt: iso(stageDueAt(c)),
+    stageOverdue: isStageOverdue(c, d.now),
   };
 }
 
@@ -90,6 +100,8 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps): CaseSummaryAn
     completedAt: iso(c.completedAt),
     extended: c.extensionCount > 0,
     pendingExtension: !!c.pendingExtension,
+    pendingContest: !!c.pendingContest,
+    mergedInto: c.mergedInto,
     version: c.version,
   };
 }
@@ -153,7 +165,10 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       /** 容缺 promise reminders: when the reminder went out, and when the due date was missed. */
       remindedAt: iso(m.remindedAt),
       missedAt: iso(m.missedAt),
-      missed: !!m.missedAt,
+      missed: !!m.missedAt && !m.fulfilled_at,
+      fulfilledAt: iso(m.fulfilled_at),
+      fulfilledBy: m.fulfilled_by,
+      fulfilledNote: m.fulfilled_note,
     })),
     assignmentSheets: extra.sheets.map((s) => ({
       sheetNo: s.sheet_no,
@@ -180,6 +195,16 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     circulationRequired: isCirculationRequired(c),
     circulated,
     circulationPending: isCirculationPending(c, circulated),
-    allowedActions: allowedActions(c, actor, d.now),
+    pendingContest: c.pendingContest ? { ...c.pendingContest, at: iso(c.pendingContest.at) } : null,
+    coParts: c.coDepartments.map((dept) => {
+      const p = (extra.coParts ?? []).find((x) => x.department_code === dept);
+      return { department: dept, departmentName: name(dept), opinion: p?.opinion ?? null, by: p?.by_user ?? null, at: p ? iso(p.at) : null };
+    }),
+    callbackAttempts: (extra.callbackAttempts ?? []).map((a) => ({ outcome: a.outcome as CallbackAttemptOutcome, note: a.note, at: iso(a.at), by: a.by_user })),
+    closedUnreachable: c.closedUnreachable,
+    mergedInto: extra.mergedInto ?? null,
+    mergedCases: extra.mergedCases ?? [],
+    reopenCount: c.reopenCount,
+    allowedActions: allowedActions({ ...c, measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })) }, actor, d.decide),
   };
 }

@@ -3,10 +3,20 @@
  * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
  */
 import type { AppContext } from '../context.js';
-import { listAssignmentSheets, listEvents, listMeasures, listSupervisionRecords, type CaseRecord } from './case.repository.js';
+import {
+  findCaseById,
+  listAssignmentSheets,
+  listCallbackAttempts,
+  listCoParts,
+  listEvents,
+  listMeasures,
+  listMergedCases,
+  listSupervisionRecords,
+  type CaseRecord,
+} from './case.repository.js';
 import { presentCase, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
-import { getSettings } from '../settings/settings.repository.js';
+import { getSettings, lifecycleSettings } from '../settings/settings.repository.js';
 import { dueSoonCutoff } from '../../core/clocks.js';
 import { measureFlags } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
@@ -20,18 +30,43 @@ export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> 
 
 export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
   const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db), getSettings(ctx.db)]);
-  return { now: ctx.clock.now(), calendar, departmentNames: new Map(depts.map((d) => [d.code, d.name])), dueSoonWorkingDays: settings.dueSoonWorkingDays };
+  const now = ctx.clock.now();
+  return {
+    now,
+    calendar,
+    departmentNames: new Map(depts.map((d) => [d.code, d.name])),
+    dueSoonWorkingDays: settings.dueSoonWorkingDays,
+    decide: { now, calendar, settings: lifecycleSettings(settings) },
+  };
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, flags, sheets, records, deps] = await Promise.all([
+  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
     measureFlags(ctx.db, c.id),
     listAssignmentSheets(ctx.db, c.id),
     listSupervisionRecords(ctx.db, c.id),
+    listCoParts(ctx.db, c.id),
+    listCallbackAttempts(ctx.db, c.id),
+    listMergedCases(ctx.db, c.id),
+    c.mergedInto ? findCaseById(ctx.db, c.mergedInto) : Promise.resolve(undefined),
     presentDeps(ctx),
   ]);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
-  return presentCase(c, { events, measures: tracked, sheets, records }, actor, deps);
+  return presentCase(
+    c,
+    {
+      events,
+      measures: tracked,
+      sheets,
+      records,
+      coParts,
+      callbackAttempts,
+      mergedInto: main ? { id: main.id, caseNo: main.caseNo } : null,
+      mergedCases: merged.map((m) => ({ id: m.id, caseNo: m.case_no })),
+    },
+    actor,
+    deps,
+  );
 }

@@ -793,6 +793,9 @@ export async function findVisibleCase(db: Executor, id: number | null, actor: Ac
   if (id === null) throw notFound();
   const c = await findCaseById(db, id);
   if (!c) throw notFound();
-  if (!canSeeCase(c, actor)) throw notFound();
+  if (canSeeCase(c, actor)) return c;
+  // A repeat merged into a case the actor may see is visible with it (并件).
+  const main = c.mergedInto ? await findCaseById(db, c.mergedInto) : undefined;
+  if (!main || !canSeeCase(main, actor)) throw notFound();
   return c;
 }

@@ -4,7 +4,21 @@
  */
 import type { z } from 'zod';
 import { can } from '../../core/permissions.js';
-import { checkAgainstCase, decide, isCaseAction, type Actor, type PublicReporter, type CaseAction, type CaseCommand } from '../../core/case-lifecycle.js';
+import {
+  canMergeInto,
+  checkAgainstCase,
+  decide,
+  isCaseAction,
+  type Actor,
+  type CaseAction,
+  type CaseChanges,
+  type CaseCommand,
+  type Corrections,
+  type Effect,
+  type PublicReporter,
+} from '../../core/case-lifecycle.js';
+import { indexCaseText } from './case-search.js';
+import { enterStage } from '../../core/clocks.js';
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
@@ -13,11 +27,17 @@ import type { Executor } from '../db/database.js';
 import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
-import { getSettings } from '../settings/settings.repository.js';
+import { getSettings, lifecycleSettings } from '../settings/settings.repository.js';
 import { isUniqueViolation } from '../users/user.repository.js';
 import {
   appendEvent,
   changesToRow,
+  fulfilMeasure,
+  insertCallbackAttempt,
+  listMergedCases,
+  listMeasures,
+  stageToRow,
+  upsertCoPart,
   findCaseById,
   findKnownDepartments,
   findVisibleCase,
@@ -103,6 +123,8 @@ export async function intakeCase(
   const at = now.toISOString();
   const receivedDate = shanghaiDate(now);
   const year = Number(receivedDate.slice(0, 4));
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+  const stage = enterStage(null, 'received', now, calendar, settings);
   try {
     const id = await ctx.db.transaction().execute(async (trx) => {
       const seq = await nextCounter(trx, 'case', year);
@@ -146,6 +168,7 @@ export async function intakeCase(
           callback: null,
           verification: null,
           updatedAt: at,
+          stage,
         }),
       );
       if (key !== undefined) {
@@ -192,6 +215,64 @@ export async function intakeCase(
 }
 
 /**
+ * The outbox rows of a decision's notifications: one per recipient — the lead department (after the
+ * change), each co-department, a department the case left, a role, the reporter, and the reporter of
+ * every case merged into this one (told the result on completion).
+ */
+async function outboxMessages(trx: Executor, effects: Effect[], current: CaseRecord, changes: CaseChanges, action: CaseAction, at: string) {
+  const lead = changes.leadDepartment ?? current.leadDepartment ?? '';
+  const co = changes.coDepartments ?? current.coDepartments;
+  const row = (topic: string, recipient: string, payload: Record<string, unknown> = {}, caseId = current.id) => ({
+    topic,
+    case_id: caseId,
+    recipient,
+    payload: JSON.stringify({ caseNo: current.caseNo, action, ...payload }),
+    created_at: at,
+    available_at: at,
+    attempts: 0,
+  });
+  const out: Array<ReturnType<typeof row>> = [];
+  for (const e of effects) {
+    if (e.kind === 'notify') {
+      if (e.to === 'lead_department') out.push(row(e.topic, `department:${lead}`));
+      else if (e.to === 'co_departments') for (const dept of co) out.push(row(e.topic, `department:${dept}`, { department: lead }));
+      else out.push(row(e.topic, e.to));
+    } else if (e.kind === 'notify-department') {
+      out.push(row(e.topic, `department:${e.department}`, { department: e.department }));
+    } else if (e.kind === 'notify-merged-reporters') {
+      for (const m of await listMergedCases(trx, current.id)) {
+        out.push({ ...row(e.topic, 'reporter', { result: changes.result ?? current.result }, m.id), payload: JSON.stringify({ caseNo: m.case_no, action, result: changes.result ?? current.result, mainCaseNo: current.caseNo }) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The before/after of each corrected field, phone numbers masked (for the timeline and the audit chain). */
+function correctionFields(current: CaseRecord, fix: Corrections): Array<{ field: string; before: string | null; after: string | null }> {
+  const out: Array<{ field: string; before: string | null; after: string | null }> = [];
+  const add = (field: string, before: string | null, after: string | null | undefined) => {
+    if (after !== undefined && (after ?? null) !== before) out.push({ field, before, after: after ?? null });
+  };
+  add('matter', current.matter, fix.matter);
+  add('description', current.description, fix.description);
+  add('reason', current.reason, fix.reason);
+  add('channel', current.channel, fix.channel);
+  if (fix.reporter) {
+    const r = fix.reporter;
+    add('reporter.name', current.reporter.name, r.name);
+    add('reporter.phone', maskPhone(current.reporter.phone), maskPhone(r.phone));
+    if (r.phone !== current.reporter.phone && maskPhone(r.phone) === maskPhone(current.reporter.phone)) {
+      out.push({ field: 'reporter.phone', before: maskPhone(current.reporter.phone), after: maskPhone(r.phone) });
+    }
+    add('reporter.kind', current.reporter.kind, r.kind);
+    add('reporter.orgName', current.reporter.orgName, r.orgName ?? null);
+    add('reporter.orgCode', current.reporter.orgCode ? '已填写' : null, r.orgCode ? (r.orgCode === current.reporter.orgCode ? '已填写' : '已更正') : null);
+  }
+  return out;
+}
+
+/**
  * Takes an action on a case. Errors in the contract's order: 404 (unknown case or action, or not
  * visible) → 400 (body) → 403 (role / department) → 409 VERSION_CONFLICT → 409 INVALID_TRANSITION.
  */
@@ -217,11 +298,21 @@ export async function runCaseAction(
   if (cmd.type === 'circulate' && cmd.department) {
     await assertDepartmentsExist(ctx.db, [['department', [cmd.department]]]);
   }
-  if (cmd.type === 'dispatch' || cmd.type === 'approve-escalation') {
+  if (cmd.type === 'dispatch' || cmd.type === 'approve-escalation' || cmd.type === 'redispatch') {
     await assertDepartmentsExist(ctx.db, [
       ['leadDepartment', [cmd.leadDepartment]],
       ['coDepartments', cmd.coDepartments],
     ]);
+  }
+  if (cmd.type === 'contest' && cmd.suggestedDepartment) {
+    await assertDepartmentsExist(ctx.db, [['suggestedDepartment', [cmd.suggestedDepartment]]]);
+  }
+  let mainCase: CaseRecord | undefined;
+  if (cmd.type === 'merge') {
+    mainCase = cmd.into === visible.id ? undefined : await findCaseById(ctx.db, cmd.into);
+    if (cmd.into === visible.id) throw validation([{ field: 'into', message: '不能并入本件自身' }]);
+    if (!mainCase) throw validation([{ field: 'into', message: '主件不存在' }]);
+    if (!canMergeInto(mainCase)) throw validation([{ field: 'into', message: `主件 ${mainCase.caseNo} 已${mainCase.status === 'merged' ? '并入其他件' : '办结归档或不予受理'}，不能并入` }]);
   }
   const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
   const at = now.toISOString();
@@ -229,10 +320,11 @@ export async function runCaseAction(
   await ctx.db.transaction().execute(async (trx) => {
     const current = await findCaseById(trx, id!);
     if (!current) throw notFound();
-    const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: { levelDays: settings.levelDays } });
+    current.measures = (await listMeasures(trx, current.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
+    const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: lifecycleSettings(settings) });
     if (!d.ok) throw new AppError(d.error.code, d.error.message);
 
-    const row = changesToRow(d.changes, current);
+    const row = { ...changesToRow(d.changes, current), ...stageToRow(d.stage) };
     let sheetNo: string | null = null;
     if (d.effects.some((e) => e.kind === 'issue-assignment-sheet')) {
       const year = Number(shanghaiDate(now).slice(0, 4));
@@ -253,6 +345,13 @@ export async function runCaseAction(
       });
     }
     await updateCaseVersioned(trx, current, row, at);
+    const corrected = d.changes.corrections ? correctionFields(current, d.changes.corrections) : null;
+    if (d.changes.corrections && (row.matter !== undefined || row.description !== undefined || row.reporter_org_name !== undefined)) {
+      await indexCaseText(trx, current.id, [row.matter ?? current.matter, row.description ?? current.description, row.reporter_org_name !== undefined ? row.reporter_org_name : current.reporter.orgName]);
+    }
+    if (d.changes.coPart) await upsertCoPart(trx, current.id, d.changes.coPart);
+    if (d.changes.callbackAttempt) await insertCallbackAttempt(trx, current.id, d.changes.callbackAttempt);
+    if (d.changes.fulfilledMeasure) await fulfilMeasure(trx, d.changes.fulfilledMeasure);
     if (d.changes.leadDepartment !== undefined || d.changes.coDepartments !== undefined) {
       await setCaseDepartments(trx, current.id, d.changes.leadDepartment ?? current.leadDepartment, d.changes.coDepartments ?? current.coDepartments);
     }
@@ -272,25 +371,16 @@ export async function runCaseAction(
           .execute();
       }
     }
-    const eventData = { ...d.event.data, ...(sheetNo ? { assignmentNo: sheetNo } : {}), ...(recordNo ? { recordNo } : {}) };
+    const eventData = {
+      ...d.event.data,
+      ...(sheetNo ? { assignmentNo: sheetNo } : {}),
+      ...(recordNo ? { recordNo } : {}),
+      ...(corrected ? { fields: corrected } : {}),
+      ...(mainCase ? { intoCaseNo: mainCase.caseNo } : {}),
+    };
     await appendEvent(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData });
-    const notes = d.effects.filter((e) => e.kind === 'notify');
-    if (notes.length) {
-      await trx
-        .insertInto('outbox')
-        .values(
-          notes.map((n) => ({
-            topic: n.topic,
-            case_id: current.id,
-            recipient: n.to === 'lead_department' ? `department:${d.changes.leadDepartment ?? current.leadDepartment ?? ''}` : n.to,
-            payload: JSON.stringify({ caseNo: current.caseNo, action }),
-            created_at: at,
-            available_at: at,
-            attempts: 0,
-          })),
-        )
-        .execute();
-    }
+    const messages = await outboxMessages(trx, d.effects, current, d.changes, action, at);
+    if (messages.length) await trx.insertInto('outbox').values(messages).execute();
     await appendAudit(trx, {
       at,
       actor: actor.username,

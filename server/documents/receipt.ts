@@ -57,6 +57,8 @@ export function nextSteps(c: CaseRecord, settings: Settings, departmentName: (co
       return ['您的回访意见正在核查，县行管办将会同县纪委监委党风政风监督室核查督办，并告知您结果。'];
     case 'closed':
       return ['您反映的问题已办结归档。感谢您的监督与支持。'];
+    case 'merged':
+      return ['您反映的问题与同一问题的其他反映已合并办理，办结后将同样把办理结果答复您。'];
     case 'rejected': {
       const cat = c.rejectCategory ? (REJECT_CATEGORY_LABELS[c.rejectCategory as RejectCategory] ?? '') : '';
       return [`经研判，您反映的问题不予受理${cat ? `（${cat}）` : ''}${c.rejectExplanation ? `：${c.rejectExplanation}` : '。'}`, '如有疑问，请拨打下方咨询电话。'];

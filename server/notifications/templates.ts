@@ -61,6 +61,18 @@ export const TOPICS = {
   extension_denied: '不予延期',
   /** 督办: a supervision order with its own deadline. */
   supervised: '督办',
+  /** 派单异议: the lead department contests the dispatch; to the coordinator. */
+  contested: '派单异议',
+  /** 维持原派单: the contest was not upheld; to the lead department. */
+  contest_rejected: '维持原派单',
+  /** 协办: a co-department named on a dispatch, re-dispatch or approved escalation. */
+  co_dispatched: '协办交办',
+  /** 改派: the case left this department (re-dispatched elsewhere). */
+  redispatched_away: '已改派',
+  /** 重新受理 / 重办. */
+  reopened: '重新受理',
+  /** A stage clock (triage, callback, verification) passed (written by the deadline sweep). */
+  stage_overdue: '环节超时',
 } as const;
 export type Topic = keyof typeof TOPICS;
 
@@ -191,6 +203,13 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
   'extension_approved.department': t('延期已批准：{caseNo}', '反映件 {caseNo}（{matter}）的延期申请已批准，办理时限为 {dueAt}。审批意见：{note}'),
   'extension_denied.department': t('延期未批准：{caseNo}', '反映件 {caseNo}（{matter}）的延期申请未获批准，请按原时限 {dueAt} 办结。理由：{reason}'),
   'supervised.department': t('督办：{caseNo}', '县行管办对反映件 {caseNo}（{matter}）下达督办，请于 {dueAt} 前办结并报告。督办要求：{note}'),
+  'contested.coordinator': t('派单异议：{caseNo}', '{department}对反映件 {caseNo}（{matter}）的派单提出异议，理由：{reason}。请及时研判：维持原派单或改派。'),
+  'contest_rejected.department': t('维持原派单：{caseNo}', '本部门对反映件 {caseNo}（{matter}）的派单异议未被采纳，请按时限 {dueAt} 办结。理由：{reason}'),
+  'co_dispatched.department': t('协办：{caseNo}', '反映件 {caseNo}（{matter}）由{department}牵头办理，本部门为协办部门，请于 {dueAt} 前提交协办意见。'),
+  'redispatched_away.department': t('已改派：{caseNo}', '反映件 {caseNo}（{matter}）已改派其他部门办理，本部门无需继续办理。改派理由：{reason}'),
+  'reopened.department': t('重办：{caseNo}', '反映人就反映件 {caseNo}（{matter}）再次反映，已重新交本部门办理，办理时限 {dueAt}。理由：{reason}'),
+  'reopened.coordinator': t('重新受理：{caseNo}', '反映件 {caseNo}（{matter}）的不予受理已撤回，请重新研判受理。理由：{reason}'),
+  'stage_overdue.coordinator': t('环节超时：{caseNo}', '反映件 {caseNo}（{matter}）在“{note}”环节已超过时限 {dueAt}，请尽快处理。'),
 };
 
 export const templateKey = (topic: string, audience: Audience) => `${topic}.${audience}`;

@@ -35,6 +35,7 @@ const PUBLIC_STATUS: Record<CaseStatus, string> = {
   completed: '已办结，等待回访',
   verifying: '回访意见正在核查',
   closed: '已办结归档',
+  merged: '已与您或他人反映的同一问题合并办理',
 };
 
 const ZLookupQuery = z.object({ phoneLast4: z.string().optional() });
