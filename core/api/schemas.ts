@@ -362,6 +362,12 @@ export const ZCaseListQuery = z.object({
   dueSoon: z.enum(['true', 'false'], { error: 'dueSoon 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Cases with a 延期 request awaiting approval. */
   pendingExtension: z.enum(['true', 'false'], { error: 'pendingExtension 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** Cases with a 派单异议 awaiting the coordinator. */
+  pendingContest: z.enum(['true', 'false'], { error: 'pendingContest 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** Cases past the deadline of the stage they wait in (triage, handling, callback, verification). */
+  stageOverdue: z.enum(['true', 'false'], { error: 'stageOverdue 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** The reporter's exact phone number (matched through the keyed blind index, never by decrypting). */
+  phone: ZPhone.optional(),
   /** Last completion on or after / on or before these Asia/Shanghai dates. */
   completedFrom: ZDate.optional(),
   completedTo: ZDate.optional(),

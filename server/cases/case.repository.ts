@@ -1,5 +1,5 @@
 /** Data access for the case aggregate: plain functions over a database or a transaction. */
-import { CLOCK_RUNNING_STATUSES } from '../../core/clocks.js';
+import { CLOCK_RUNNING_STATUSES, STAGE_CLOCK_STATUSES } from '../../core/clocks.js';
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
@@ -11,7 +11,7 @@ import { indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
-import { sealReporter, unseal, unsealNullable } from '../security/pii.js';
+import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -620,10 +620,19 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   let q = db.selectFrom('cases');
   if (actor.role === 'handler') {
     const dept = actor.department ?? '';
+    // Its department's cases, and the repeats merged into them (并件).
     q = q.where((eb) =>
-      eb.exists(
-        eb.selectFrom('case_departments as vis').select('vis.case_id').whereRef('vis.case_id', '=', 'cases.id').where('vis.department_code', '=', dept),
-      ),
+      eb.or([
+        eb.exists(
+          eb.selectFrom('case_departments as vis').select('vis.case_id').whereRef('vis.case_id', '=', 'cases.id').where('vis.department_code', '=', dept),
+        ),
+        eb.and([
+          eb('cases.merged_into', 'is not', null),
+          eb.exists(
+            eb.selectFrom('case_departments as mvis').select('mvis.case_id').whereRef('mvis.case_id', '=', 'cases.merged_into').where('mvis.department_code', '=', dept),
+          ),
+        ]),
+      ]),
     );
   }
   if (f.department) {
@@ -640,6 +649,18 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
     q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   }
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
+  if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
+  if (f.phone) q = q.where('reporter_phone_index', '=', phoneIndex(f.phone));
+  if (f.stageOverdue === true) {
+    const nowIso = now.toISOString();
+    // Handling: the dispatch deadline; triage, callback and verification: the stored stage deadline (core/clocks.ts).
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', [...CLOCK_RUNNING_STATUSES]), eb('due_at', '<', nowIso)]),
+        eb.and([eb('status', 'in', [...STAGE_CLOCK_STATUSES]), eb('stage_due_at', '<', nowIso)]),
+      ]),
+    );
+  }
   if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
   if (f.completedTo) q = q.where('completed_at', '<', new Date(Date.parse(`${f.completedTo}T00:00:00+08:00`) + 86400_000).toISOString());
   if (f.status?.length) q = q.where('status', 'in', f.status);

@@ -293,6 +293,7 @@ export async function runCaseAction(
   const now = ctx.clock.now();
   const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
   if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
+  if (cmd.type === 'fulfil-measure') visible.measures = (await listMeasures(ctx.db, visible.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
   const againstCase = checkAgainstCase(visible, cmd);
   if (againstCase.length) throw validation(againstCase);
   if (cmd.type === 'circulate' && cmd.department) {

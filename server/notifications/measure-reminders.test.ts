@@ -21,12 +21,12 @@ describe.each(DIALECTS)('容缺受理 reminders on %s', (kind) => {
   const act = async (user: string, id: number, action: string, body: Record<string, unknown>) =>
     runCaseAction(env.ctx, String(id), action, body, await actor(user));
 
-  /** A dispatched case with a 容缺受理 promise due at `dueAt` (and another measure that is not tracked). */
+  /** A dispatched case with a 容缺受理 promise due at `dueAt` (and another measure without a due date: nothing to remind). */
   async function caseWithPromise(dueAt: string, dispatch = true) {
     const c = (await intakeCase(env.ctx, intakeBody({ reporter: { name: '孙八', phone: '13500005555', kind: 'person' } }), await actor('clerk'))).record;
     let v = await act('coord', c.id, 'accept', { version: c.version, problemType: 'materials' });
     if (dispatch) v = await act('coord', c.id, 'dispatch', { version: v.version, level: 1, leadDepartment: 'scjgj' });
-    v = await act('coord', c.id, 'add-measure', { version: v.version, type: 'investigation', note: '调查核实', dueAt });
+    v = await act('coord', c.id, 'add-measure', { version: v.version, type: 'investigation', note: '调查核实' });
     v = await act('coord', c.id, 'add-measure', { version: v.version, type: 'tolerance_acceptance', note: '申请人承诺补交房屋租赁备案证明', dueAt });
     const m = await env.ctx.db.selectFrom('measures').select(['id']).where('case_id', '=', c.id).where('type', '=', 'tolerance_acceptance').executeTakeFirstOrThrow();
     return { c, measureId: m.id, version: v.version as number };
@@ -123,5 +123,41 @@ describe.each(DIALECTS)('容缺受理 reminders on %s', (kind) => {
       expect(await outboxOf(c.id, 'measure_overdue')).toHaveLength(2);
     }
     expect((await verifyAuditChain(env.ctx.db)).ok).toBe(true);
+  });
+
+  it('reminds the department (not the reporter) of any other measure with a due date, and stops once the measure is fulfilled', async () => {
+    env.clock.set('2026-12-14T02:00:00.000Z'); // Monday 10:00
+    await runMeasureReminders(env.ctx); // earlier tests' promises are missed by now
+    const c = (await intakeCase(env.ctx, intakeBody(), await actor('clerk'))).record;
+    let v = await act('coord', c.id, 'accept', { version: c.version, problemType: 'unable' });
+    v = await act('coord', c.id, 'dispatch', { version: v.version, level: 1, leadDepartment: 'scjgj' });
+    v = await act('h_scjg', c.id, 'add-measure', { version: v.version, type: 'proxy', note: '代办营业执照变更', staff: '孙市监', dueAt: '2026-12-16T17:00:00+08:00' });
+    v = await act('h_scjg', c.id, 'add-measure', { version: v.version, type: 'tolerance_acceptance', note: '承诺补交租赁合同', dueAt: '2026-12-16T17:00:00+08:00' });
+    const [proxy, promise] = await env.ctx.db.selectFrom('measures').select(['id', 'type']).where('case_id', '=', c.id).orderBy('id').execute();
+    // The promise is handed in before the reminder: only the 代办 measure is reminded, to the department alone.
+    v = await act('h_scjg', c.id, 'fulfil-measure', { version: v.version, measureId: promise!.id, note: '已补交租赁合同' });
+    env.clock.set('2026-12-15T01:00:00.000Z'); // Tuesday 09:00
+    expect(await runMeasureReminders(env.ctx)).toBe(1);
+    const due = await outboxOf(c.id, 'measure_due_soon');
+    expect(due.map((r) => r.recipient)).toEqual(['department:scjgj']);
+    expect(JSON.parse(due[0]!.payload)).toMatchObject({ measure: '代办', measureId: proxy!.id });
+    // Fulfilled after the reminder: never flagged missed.
+    await act('h_scjg', c.id, 'fulfil-measure', { version: v.version, measureId: proxy!.id, note: '已代办完成' });
+    env.clock.set('2026-12-16T09:30:00.000Z'); // Wednesday 17:30
+    expect(await runMeasureReminders(env.ctx)).toBe(0);
+    expect(await outboxOf(c.id, 'measure_overdue')).toEqual([]);
+    await api.relogin();
+    const detail = (await api.as('coord').get(`/api/v1/cases/${c.id}`)).body;
+    expect(detail.measures.map((m: any) => [m.type, !!m.fulfilledAt, m.missed])).toEqual([
+      ['proxy', true, false],
+      ['tolerance_acceptance', true, false],
+    ]);
+    expect(detail.allowedActions).not.toContain('fulfil-measure');
+    // Fulfilled already, or a measure of another case: 409 / 400, nothing changed.
+    const again = await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/fulfil-measure`, { version: detail.version, measureId: proxy!.id, note: '再次' });
+    expect(again.status).toBe(409);
+    const other = await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/fulfil-measure`, { version: detail.version, measureId: 999999, note: '无此措施' });
+    expect(other.status).toBe(400);
+    expect((await api.as('coord').get(`/api/v1/cases/${c.id}`)).body.version).toBe(detail.version);
   });
 });

@@ -1,15 +1,18 @@
 /**
- * 容缺受理 promises (docs/DOMAIN.md §Problem types, type `materials`): the applicant promised in writing to
- * hand in the missing material by the measure's due date. One working day before it (09:00
- * Asia/Shanghai of the previous working day, by the official calendar) the reporter (SMS) and the
- * lead department (in-app; the coordinator when none) are reminded; once the due date has passed
- * the measure is flagged missed on the case, and the department and the coordinator are told.
+ * Measures with a due date: a 容缺受理 promise (the applicant promised in writing to hand in the
+ * missing material by then; docs/DOMAIN.md §Problem types) and any other measure given a due date.
+ * One working day before it (09:00 Asia/Shanghai of the previous working day, by the official
+ * calendar) the lead department (in-app; the coordinator when none) is reminded — and for a 容缺
+ * promise the reporter too (SMS); once the due date has passed unfulfilled the measure is flagged
+ * missed on the case, and the department and the coordinator are told. A measure fulfilled
+ * (措施完成 / 已补交, the `fulfil-measure` action) is never reminded or flagged again.
  *
  * Exactly once across instances: each flag is claimed with a conditional insert into
  * `measure_tracking` (`ON CONFLICT (measure_id) DO UPDATE … WHERE <flag> IS NULL RETURNING`), in
  * the same transaction as its timeline event, outbox messages and audit record.
  */
 import { MEASURE_LABELS, type MeasureType } from '../../core/domain.js';
+import { TERMINAL_STATUSES } from '../../core/clocks.js';
 import type { SystemEventType } from '../../core/timeline-events.js';
 import { addCalendarDays, formatShanghai, isWorkingDay, shanghaiDate, type WorkCalendar } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
@@ -19,8 +22,8 @@ import { appendEvent } from '../cases/case.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import type { Job } from '../jobs/runner.js';
 
-/** Measures whose due date is a promise the platform tracks. */
-export const TRACKED_MEASURES: readonly MeasureType[] = ['tolerance_acceptance'];
+/** Measures whose due date is the reporter's own written promise: the reporter is reminded by SMS too. */
+export const REPORTER_PROMISES: readonly MeasureType[] = ['tolerance_acceptance'];
 /** Local hour (Asia/Shanghai) of the reminder on the working day before the due date. */
 export const REMINDER_HOUR = 9;
 /** Reminders (they include an SMS) go out only between these local hours. */
@@ -64,9 +67,9 @@ function candidates(db: Executor) {
     .innerJoin('cases as c', 'c.id', 'm.case_id')
     .leftJoin('measure_tracking as t', 't.measure_id', 'm.id')
     .select(['m.id', 'm.case_id', 'm.type', 'm.note', 'm.due_at', 'c.case_no', 'c.lead_department'])
-    .where('m.type', 'in', [...TRACKED_MEASURES])
     .where('m.due_at', 'is not', null)
-    .where('c.status', 'not in', ['rejected', 'closed']);
+    .where('m.fulfilled_at', 'is', null)
+    .where('c.status', 'not in', [...TERMINAL_STATUSES]);
 }
 
 async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'): Promise<boolean> {
@@ -80,13 +83,14 @@ async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'):
       .returning('measure_id')
       .executeTakeFirst();
     if (!claimed) return false;
-    const measureType = m.type as MeasureType; // one of TRACKED_MEASURES (the query's filter)
+    const measureType = m.type as MeasureType; // written only through the validated schemas
     const label = MEASURE_LABELS[measureType] ?? m.type;
     const type = MEASURE_EVENTS[kind];
     const dueAt = formatShanghai(new Date(m.due_at!));
     await appendEvent(trx, m.case_id, { type, at, by: SYSTEM, data: { measureId: m.id, measureType, dueAt, note: m.note } });
     const dept = m.lead_department ? `department:${m.lead_department}` : null;
-    const recipients = kind === 'dueSoon' ? ['reporter', dept ?? 'coordinator'] : [...(dept ? [dept] : []), 'coordinator'];
+    const promise = REPORTER_PROMISES.includes(measureType);
+    const recipients = kind === 'dueSoon' ? [...(promise ? ['reporter'] : []), dept ?? 'coordinator'] : [...(dept ? [dept] : []), 'coordinator'];
     const payload = JSON.stringify({ caseNo: m.case_no, measureId: m.id, measure: label, dueAt: m.due_at, note: m.note });
     await trx
       .insertInto('outbox')

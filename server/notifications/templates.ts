@@ -47,10 +47,10 @@ export const TOPICS = {
   escalation_requested: '提级申请',
   /** 限期整改 after a substantiated 差评. */
   rectify: '限期整改',
-  /** 容缺受理 promise due within one working day. */
-  measure_due_soon: '容缺补交提醒',
-  /** 容缺受理 promise missed. */
-  measure_overdue: '容缺逾期未补交',
+  /** A measure's due date (a 容缺受理 promise, or any measure given one) within one working day. */
+  measure_due_soon: '措施到期提醒',
+  /** A measure's due date passed unfulfilled. */
+  measure_overdue: '措施逾期未完成',
   /** 问题线索移交县纪委监委 (a `discipline_referral` measure or the refer-discipline action). */
   discipline_referral: '问题线索移送',
   /** 申请延期: a handler asks the coordinator for a later deadline. */
@@ -177,20 +177,20 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
     '温馨提示：您办理“{matter}”（编号{caseNo}）时书面承诺于{dueAt}前补交材料，请按时补交。咨询电话：{hotline}。',
   ),
   'measure_due_soon.department': t(
-    '容缺补交提醒：{caseNo}',
-    '反映件 {caseNo}（{matter}）容缺受理承诺的补交期限为 {dueAt}，请提醒申请人按时补交。承诺内容：{note}',
+    '措施到期提醒：{caseNo}',
+    '反映件 {caseNo}（{matter}）的“{measure}”将于 {dueAt} 到期（容缺受理的，请提醒申请人按时补交），完成后请在反映件上记录“措施完成”。说明：{note}',
   ),
   'measure_due_soon.coordinator': t(
-    '容缺补交提醒：{caseNo}',
-    '反映件 {caseNo}（{matter}）容缺受理承诺的补交期限为 {dueAt}，请提醒申请人按时补交。承诺内容：{note}',
+    '措施到期提醒：{caseNo}',
+    '反映件 {caseNo}（{matter}）的“{measure}”将于 {dueAt} 到期，完成后请在反映件上记录“措施完成”。说明：{note}',
   ),
   'measure_overdue.department': t(
-    '容缺逾期未补交：{caseNo}',
-    '反映件 {caseNo}（{matter}）已过容缺受理承诺的补交期限 {dueAt}，已在反映件上标记，请跟进处理。承诺内容：{note}',
+    '措施逾期未完成：{caseNo}',
+    '反映件 {caseNo}（{matter}）的“{measure}”已过时限 {dueAt} 仍未完成，已在反映件上标记，请跟进处理。说明：{note}',
   ),
   'measure_overdue.coordinator': t(
-    '容缺逾期未补交：{caseNo}',
-    '反映件 {caseNo}（{matter}）已过容缺受理承诺的补交期限 {dueAt}，承办部门：{department}，请督促跟进。承诺内容：{note}',
+    '措施逾期未完成：{caseNo}',
+    '反映件 {caseNo}（{matter}）的“{measure}”已过时限 {dueAt} 仍未完成，承办部门：{department}，请督促跟进。说明：{note}',
   ),
   'discipline_referral.supervisor': t(
     '问题线索移送：{caseNo}',
