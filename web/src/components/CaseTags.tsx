@@ -15,6 +15,7 @@ const STATUS_COLORS: Record<CaseStatus, string> = {
   completed: 'green',
   verifying: 'volcano',
   closed: 'default',
+  merged: 'default',
 };
 
 export function StatusTag({ status }: { status: CaseStatus }) {

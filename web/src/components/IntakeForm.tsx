@@ -6,6 +6,7 @@
  */
 import { useMemo, useRef, useState } from 'react';
 import { Alert, Button, Col, Form, Input, Radio, Row, Select, Space } from 'antd';
+import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
 import { isValidPhone, isValidUscc, normalisePhone } from '../../../core/validation';
@@ -29,6 +30,51 @@ const LAST_CHANNEL_KEY = 'bcs.intake.channel';
 
 export const PHONE_MESSAGE = '联系电话格式不正确（应为手机号码或固定电话）';
 export const USCC_MESSAGE = '统一社会信用代码不正确（校验位不符）';
+
+/**
+ * The rules of the intake's fields (the server's own limits and checks), shared with the 更正
+ * dialog so a correction is refused with the same words as the registration.
+ */
+export const INTAKE_RULES = {
+  name: [
+    { required: true, whitespace: true, message: '请填写反映人姓名' },
+    { max: LIMITS.name, message: `反映人姓名不能超过 ${LIMITS.name} 个字` },
+  ],
+  phone: [
+    { required: true, whitespace: true, message: '请填写联系电话' },
+    {
+      validator: async (_r: unknown, v: string | undefined) => {
+        if (v && v.trim() && !isValidPhone(normalisePhone(v))) throw new Error(PHONE_MESSAGE);
+      },
+    },
+  ],
+  orgName: [
+    { required: true, whitespace: true, message: '企业反映须填写企业名称' },
+    { max: LIMITS.name, message: `企业名称不能超过 ${LIMITS.name} 个字` },
+  ],
+  orgCode: [
+    { required: true, whitespace: true, message: '企业反映须填写统一社会信用代码' },
+    {
+      validator: async (_r: unknown, v: string | undefined) => {
+        if (v && !isValidUscc(v.trim().toUpperCase())) throw new Error(USCC_MESSAGE);
+      },
+    },
+  ],
+  matter: [
+    { required: true, whitespace: true, message: '请填写事项名称' },
+    { max: LIMITS.matter, message: `事项名称不能超过 ${LIMITS.matter} 个字` },
+  ],
+  description: [
+    { required: true, whitespace: true, message: '请填写诉求' },
+    { max: LIMITS.text, message: `诉求不能超过 ${LIMITS.text} 个字` },
+  ],
+  reason: [{ max: LIMITS.text, message: `办不成原因不能超过 ${LIMITS.text} 个字` }],
+  channel: [{ required: true, message: '请选择反映渠道' }],
+  kind: [{ required: true, message: '请选择反映人类型' }],
+} satisfies Record<string, Rule[]>;
+
+/** 统一社会信用代码 as typed → upper case without blanks. */
+export const normaliseOrgCode = (v: string) => v?.toUpperCase().replace(/\s/g, '');
 
 function initialChannel(fallback: Channel): Channel {
   try {
@@ -137,12 +183,12 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
         {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} data-testid="form-error" />}
         <Row gutter={16}>
           <Col span={14}>
-            <Form.Item label="反映渠道" name="channel" rules={[{ required: true, message: '请选择反映渠道' }]}>
+            <Form.Item label="反映渠道" name="channel" rules={INTAKE_RULES.channel}>
               <Radio.Group optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
             </Form.Item>
           </Col>
           <Col span={10}>
-            <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={[{ required: true, message: '请选择反映人类型' }]}>
+            <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={INTAKE_RULES.kind}>
               <Radio.Group
                 optionType="button"
                 options={[
@@ -158,10 +204,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
             <Form.Item
               label="反映人姓名"
               name={['reporter', 'name']}
-              rules={[
-                { required: true, whitespace: true, message: '请填写反映人姓名' },
-                { max: LIMITS.name, message: `反映人姓名不能超过 ${LIMITS.name} 个字` },
-              ]}
+              rules={INTAKE_RULES.name}
             >
               <Input autoFocus autoComplete="off" maxLength={LIMITS.name} />
             </Form.Item>
@@ -171,14 +214,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
               label="联系电话"
               name={['reporter', 'phone']}
               validateTrigger="onBlur"
-              rules={[
-                { required: true, whitespace: true, message: '请填写联系电话' },
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (v && v.trim() && !isValidPhone(normalisePhone(v))) throw new Error(PHONE_MESSAGE);
-                  },
-                },
-              ]}
+              rules={INTAKE_RULES.phone}
             >
               <Input autoComplete="off" inputMode="tel" placeholder="手机或固话，如 13800000000、023-74512345" />
             </Form.Item>
@@ -190,10 +226,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
               <Form.Item
                 label="企业名称"
                 name={['reporter', 'orgName']}
-                rules={[
-                  { required: true, whitespace: true, message: '企业反映须填写企业名称' },
-                  { max: LIMITS.name, message: `企业名称不能超过 ${LIMITS.name} 个字` },
-                ]}
+                rules={INTAKE_RULES.orgName}
               >
                 <Input autoComplete="off" maxLength={LIMITS.name} />
               </Form.Item>
@@ -203,15 +236,8 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
                 label="统一社会信用代码"
                 name={['reporter', 'orgCode']}
                 validateTrigger="onBlur"
-                normalize={(v: string) => v?.toUpperCase().replace(/\s/g, '')}
-                rules={[
-                  { required: true, whitespace: true, message: '企业反映须填写统一社会信用代码' },
-                  {
-                    validator: async (_r, v: string | undefined) => {
-                      if (v && !isValidUscc(v.trim().toUpperCase())) throw new Error(USCC_MESSAGE);
-                    },
-                  },
-                ]}
+                normalize={normaliseOrgCode}
+                rules={INTAKE_RULES.orgCode}
               >
                 <Input autoComplete="off" maxLength={18} placeholder="18 位，如 91500231MA5U0XXXX" />
               </Form.Item>
@@ -223,10 +249,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
             <Form.Item
               label="事项名称"
               name="matter"
-              rules={[
-                { required: true, whitespace: true, message: '请填写事项名称' },
-                { max: LIMITS.matter, message: `事项名称不能超过 ${LIMITS.matter} 个字` },
-              ]}
+              rules={INTAKE_RULES.matter}
             >
               <Input autoComplete="off" maxLength={LIMITS.matter} placeholder="想办的政务服务事项，如：个体工商户设立登记" />
             </Form.Item>
@@ -248,17 +271,14 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
         <Form.Item
           label="诉求"
           name="description"
-          rules={[
-            { required: true, whitespace: true, message: '请填写诉求' },
-            { max: LIMITS.text, message: `诉求不能超过 ${LIMITS.text} 个字` },
-          ]}
+          rules={INTAKE_RULES.description}
         >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} onKeyDown={submitOnCtrlEnter} placeholder="反映人想办成什么事" />
         </Form.Item>
         <Form.Item
           label="办不成原因"
           name="reason"
-          rules={[{ max: LIMITS.text, message: `办不成原因不能超过 ${LIMITS.text} 个字` }]}
+          rules={INTAKE_RULES.reason}
         >
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} onKeyDown={submitOnCtrlEnter} placeholder="为什么没办成（窗口怎么答复的）" />
         </Form.Item>
