@@ -4,15 +4,18 @@
  * server's own (core/validation, core/api/schemas), so a bad phone or a wrong 统一社会信用代码 check
  * digit is caught before anything is sent.
  */
-import { useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, Radio, Row, Select, Space } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Col, Form, Input, List, Radio, Row, Select, Space, Tag, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
 import { isValidPhone, isValidUscc, normalisePhone } from '../../../core/validation';
 import { LIMITS, ZIntake } from '../../../core/api/schemas';
 import { api, ApiError, newIdempotencyKey } from '../api/client';
-import type { CaseDetail, Department } from '../api/types';
+import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
+import { isTerminalStatus } from '../../../core/clocks';
+import { StatusTag } from './CaseTags';
+import { formatDate } from '../lib/time';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 
@@ -88,12 +91,105 @@ function initialChannel(fallback: Channel): Channel {
 export interface IntakeFormProps {
   departments: Department[];
   defaultChannel?: Channel;
-  onSaved(c: CaseDetail): void;
+  /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
+  lookupEarlierCases?: boolean;
+  /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
+  onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void;
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: IntakeFormProps) {
+/** The same matter, loosely: equal once blanks are dropped, or one naming the other. */
+export function sameMatter(a: string, b: string): boolean {
+  const x = a.replace(/\s/g, '');
+  const y = b.replace(/\s/g, '');
+  return !!x && !!y && (x === y || (Math.min(x.length, y.length) >= 4 && (x.includes(y) || y.includes(x))));
+}
+
+/** The reporter's earlier cases for a phone number (open ones first), fetched once the number is valid. */
+function useEarlierCases(phone: string | undefined, enabled: boolean): { phone: string | null; cases: CaseSummary[] | null } {
+  const valid = phone && phone.trim() ? normalisePhone(phone.trim()) : '';
+  const key = enabled && valid && isValidPhone(valid) ? valid : null;
+  const [answer, setAnswer] = useState<{ phone: string; cases: CaseSummary[] } | null>(null);
+  useEffect(() => {
+    if (!key) return;
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api<CasePage>(`/cases?phone=${encodeURIComponent(key)}&limit=20`, { signal: ctl.signal })
+        .then((r) => {
+          const open = r.items.filter((c) => !isTerminalStatus(c.status));
+          const done = r.items.filter((c) => isTerminalStatus(c.status));
+          setAnswer({ phone: key, cases: [...open, ...done] });
+        })
+        .catch(() => undefined); // only a hint: the form works without it
+    }, 300);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [key]);
+  return key && answer?.phone === key ? answer : { phone: key, cases: null };
+}
+
+function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string }) {
+  if (!cases.length) return null;
+  const open = cases.filter((c) => !isTerminalStatus(c.status));
+  const same = open.filter((c) => sameMatter(c.matter, matter));
+  return (
+    <Alert
+      type={same.length ? 'warning' : 'info'}
+      showIcon
+      data-testid="earlier-cases"
+      style={{ marginBottom: 16 }}
+      message={
+        <span>
+          该反映人此前反映过 {cases.length}
+          {cases.length >= 20 ? '+' : ''} 件{open.length ? `，其中 ${open.length} 件仍在办理` : ''}
+        </span>
+      }
+      description={
+        <>
+          {same.length > 0 && (
+            <Typography.Paragraph strong style={{ marginBottom: 4 }} data-testid="merge-hint">
+              同一事项的在办件：{same.map((c) => c.caseNo).join('、')}。如属重复反映，登记后请县行管办在本件页面“并件”并入该件，一并答复。
+            </Typography.Paragraph>
+          )}
+          <List
+            size="small"
+            split={false}
+            dataSource={cases.slice(0, 8)}
+            renderItem={(c) => (
+              <List.Item style={{ padding: '2px 0' }}>
+                <Space size={8} wrap>
+                  <a href={`/cases/${c.id}`} target="_blank" rel="noopener">
+                    {c.caseNo}
+                  </a>
+                  <StatusTag status={c.status} />
+                  {same.includes(c) && <Tag color="orange">同一事项</Tag>}
+                  <span>{c.matter}</span>
+                  <Typography.Text type="secondary">
+                    {formatDate(c.receivedAt)}
+                    {c.leadDepartmentName ? ` · ${c.leadDepartmentName}` : ''}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+          {cases.length > 8 && (
+            <a href={`/cases?phone=${encodeURIComponent(cases[0]!.reporter.phone)}`} target="_blank" rel="noopener">
+              在台账中查看全部
+            </a>
+          )}
+        </>
+      }
+    />
+  );
+}
+
+export function IntakeForm({ departments, defaultChannel = 'window', lookupEarlierCases = false, onSaved }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
   const kind = Form.useWatch(['reporter', 'kind'], form) ?? 'person';
+  const phone = Form.useWatch(['reporter', 'phone'], form) as string | undefined;
+  const matter = (Form.useWatch('matter', form) as string | undefined) ?? '';
+  const earlier = useEarlierCases(phone, lookupEarlierCases);
   const [formError, setFormError] = useState<string | null>(null);
   const { run, pending } = useSubmitGuard();
   // One key per case being registered: a retry after a lost answer never makes a second case.
@@ -146,7 +242,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
           /* not remembered: fine */
         }
         // The key stays: anything sent again from this form answers the same case.
-        onSaved(saved);
+        onSaved(saved, (earlier.cases ?? []).filter((c) => !isTerminalStatus(c.status) && sameMatter(c.matter, checked.data.matter)));
       } catch (e) {
         if (e instanceof ApiError) {
           const loose = e.details.length ? applyFieldErrors(form, e.details, FIELD_NAMES) : [e.message];
@@ -220,6 +316,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
             </Form.Item>
           </Col>
         </Row>
+        {earlier.cases && <EarlierCases cases={earlier.cases} matter={matter} />}
         {kind === 'enterprise' && (
           <Row gutter={16}>
             <Col span={12}>
