@@ -289,6 +289,9 @@ function CorrectionFields({ c }: { c: CaseDetail }) {
   const kind = (Form.useWatch(['changes', 'reporter', 'kind'], form) as string | undefined) ?? c.reporter.kind;
   return (
     <>
+      <Typography.Paragraph type="secondary">
+        以下为登记时的内容，请直接修改需要更正的项目（校验规则与登记相同）；下方列出更正前后的对照，确认后记入办理过程。
+      </Typography.Paragraph>
       <Space size={16} wrap>
         <Form.Item label="反映渠道" name={['changes', 'channel']} rules={INTAKE_RULES.channel}>
           <Radio.Group optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />

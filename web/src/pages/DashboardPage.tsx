@@ -216,6 +216,9 @@ export default function DashboardPage() {
                 empty="没有超期的反映件"
                 extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
               />
+              {watchStages && (
+                <StageOverdueCard items={stageOverdueList.data?.items ?? []} loading={stageOverdueList.isPending} more={!!stageOverdueList.data?.nextCursor} />
+              )}
               <CaseList
                 testId="due-soon-list"
                 title={
@@ -228,9 +231,6 @@ export default function DashboardPage() {
                 empty="近期没有到期的反映件"
                 extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
               />
-              {watchStages && (
-                <StageOverdueCard items={stageOverdueList.data?.items ?? []} loading={stageOverdueList.isPending} more={!!stageOverdueList.data?.nextCursor} />
-              )}
             </Space>
           </Col>
         )}
