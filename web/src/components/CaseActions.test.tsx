@@ -3,7 +3,8 @@ import '../test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App, ConfigProvider } from 'antd';
-import { CaseActions } from './CaseActions';
+import { ActionDialog, CaseActions } from './CaseActions';
+import { PHONE_MESSAGE } from './IntakeForm';
 import { jsonResponse } from '../test/dom';
 import type { CaseDetail } from '../api/types';
 import type { CaseAction } from '../../../core/case-lifecycle';
@@ -58,12 +59,25 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     supervisionRecords: [],
     circulationRequired: false,
     circulated: false,
+    stageDueAt: '2026-11-30T23:59:59+08:00',
+    stageOverdue: false,
+    pendingContest: null,
+    coParts: [],
+    callbackAttempts: [],
+    closedUnreachable: false,
+    mergedInto: null,
+    mergedCases: [],
+    reopenCount: 0,
     allowedActions,
     ...over,
   };
 }
 
-const departments = [{ code: 'scjgj', name: '县市场监管局', disabled: false }];
+const departments = [
+  { code: 'scjgj', name: '县市场监管局', disabled: false },
+  { code: 'rsj', name: '县人力社保局', disabled: false },
+  { code: 'zjw', name: '县住房城乡建委', disabled: false },
+];
 
 function renderActions(c: CaseDetail, handlers: { onUpdated?: () => void; onStale?: () => void } = {}) {
   const onUpdated = vi.fn(handlers.onUpdated);
@@ -154,5 +168,167 @@ describe('the action buttons of a case', () => {
     expect(await screen.findByText('请填写办理结果', undefined, { timeout: 5000 })).toBeTruthy();
     expect(await screen.findByText('请选择答复方式', undefined, { timeout: 5000 })).toBeTruthy();
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe('the dialogs of the loop as it really runs', () => {
+  let fetchMock: ReturnType<typeof vi.fn>;
+  /** Answers the action with the case, and a deadline preview for the dispatch dialogs. */
+  const answerAll = (c: CaseDetail) =>
+    fetchMock.mockImplementation(async (url: string) =>
+      url.startsWith('/api/v1/calendar/deadline')
+        ? jsonResponse(200, { start: '2026-11-26T10:00:00+08:00', workingDays: 2, deadline: '2026-11-30T23:59:59+08:00', date: '2026-11-30', provisional: false })
+        : jsonResponse(200, c),
+    );
+  const actionCalls = () => fetchMock.mock.calls.filter(([url]) => String(url).includes('/actions/'));
+  const sentBody = () => JSON.parse(String((actionCalls()[0]![1] as RequestInit).body));
+  const open = async (label: string) => {
+    fireEvent.click(screen.getByRole('button', { name: label }));
+    return screen.findByRole('dialog', undefined, { timeout: 5000 });
+  };
+  const confirm = (label: string) => fireEvent.click(screen.getByRole('button', { name: `确认${label}` }));
+  const type = (el: HTMLElement, value: string) => fireEvent.change(el, { target: { value } });
+  /** Picks an option of the antd Select in the form item labelled `label`. */
+  const pick = async (d: HTMLElement, label: string, option: string) => {
+    const input = within(d).getByLabelText(label);
+    fireEvent.mouseDown(input.closest('.ant-select-selector')!);
+    const item = await waitFor(() => {
+      const found = [...document.querySelectorAll('.ant-select-item-option')].find((o) => o.textContent === option);
+      if (!found) throw new Error(`no option ${option}`);
+      return found;
+    });
+    fireEvent.click(item);
+  };
+  beforeEach(() => {
+    fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it('sends a contest with its reason and the department it suggests', async () => {
+    const { onUpdated } = renderActions(caseWith(['contest']));
+    answerAll(caseWith([]));
+    const d = await open('派单异议');
+    confirm('派单异议');
+    expect(await screen.findByText('请填写异议理由', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(actionCalls()).toHaveLength(0);
+    type(within(d).getByLabelText('异议理由'), '属社保业务');
+    await pick(d, '建议改派至', '县人力社保局');
+    confirm('派单异议');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(String(actionCalls()[0]![0])).toBe('/api/v1/cases/42/actions/contest');
+    expect(sentBody()).toEqual({ version: 3, reason: '属社保业务', suggestedDepartment: 'rsj' });
+  });
+
+  it('shows the contest beside the re-dispatch form and pre-fills the suggested department', async () => {
+    const pendingContest = { department: 'scjgj', reason: '社保补缴不归本局', suggestedDepartment: 'rsj', by: 'h_scjg', at: '2026-11-26T11:00:00+08:00' };
+    const { onUpdated } = renderActions(caseWith(['redispatch', 'uphold-dispatch'], { pendingContest }));
+    answerAll(caseWith([]));
+    const d = await open('改派');
+    expect(within(d).getByTestId('pending-contest').textContent).toContain('社保补缴不归本局');
+    expect(within(d).getByTestId('pending-contest').textContent).toContain('建议改派：县人力社保局');
+    const lead = within(d).getByLabelText('牵头部门').closest('.ant-form-item')!;
+    expect(lead.textContent).toContain('县人力社保局');
+    type(within(d).getByLabelText('改派理由'), '采纳异议');
+    confirm('改派');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(sentBody()).toEqual({ version: 3, level: 1, leadDepartment: 'rsj', reason: '采纳异议' });
+  });
+
+  it('shows the contest beside the uphold form', async () => {
+    const pendingContest = { department: 'scjgj', reason: '社保补缴不归本局', suggestedDepartment: null, by: 'h_scjg', at: '2026-11-26T11:00:00+08:00' };
+    renderActions(caseWith(['uphold-dispatch'], { pendingContest }));
+    const d = await open('维持原派单');
+    expect(within(d).getByTestId('pending-contest').textContent).toContain('建议改派：未提出');
+    confirm('维持原派单');
+    expect(await screen.findByText('请填写维持原派单的理由', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('corrects with the intake’s rules, shows before/after and sends only what changed', async () => {
+    const { onUpdated } = renderActions(caseWith(['correct']));
+    answerAll(caseWith([]));
+    const d = await open('更正');
+    const phone = within(d).getByLabelText('联系电话') as HTMLInputElement;
+    expect(phone.value).toBe('13800001234');
+    expect((within(d).getByLabelText('事项名称') as HTMLInputElement).value).toBe('个体工商户设立登记');
+    // Nothing changed: nothing to send.
+    type(within(d).getByLabelText('更正说明'), '电话记错');
+    confirm('更正');
+    expect(await screen.findByText(/没有需要更正的内容/, undefined, { timeout: 5000 })).toBeTruthy();
+    type(phone, '1380000');
+    fireEvent.blur(phone);
+    expect(await screen.findByText(PHONE_MESSAGE, undefined, { timeout: 5000 })).toBeTruthy();
+    confirm('更正');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(actionCalls()).toHaveLength(0);
+    type(phone, '139 0000 5678');
+    fireEvent.blur(phone);
+    await waitFor(() => expect(within(d).getByTestId('correction-preview').textContent).toContain('13800001234'));
+    expect(within(d).getByTestId('correction-preview').textContent).toContain('13900005678');
+    expect(within(d).getByTestId('correction-preview').textContent).toContain('联系电话');
+    confirm('更正');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(sentBody()).toEqual({
+      version: 3,
+      note: '电话记错',
+      changes: { reporter: { name: '张三', phone: '13900005678', kind: 'person' } },
+    });
+  });
+
+  it('records an unanswered callback with one of the outcome buttons', async () => {
+    const { onUpdated } = renderActions(caseWith(['callback-attempt'], { status: 'completed' }));
+    answerAll(caseWith([]));
+    const d = await open('回访未接通');
+    expect(d.textContent).toContain('已记录未接通 0 次');
+    fireEvent.click(within(d).getByText('忙线'));
+    confirm('回访未接通');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(sentBody()).toEqual({ version: 3, outcome: 'busy' });
+  });
+
+  it('lists the unanswered callbacks when closing as unreachable', async () => {
+    const callbackAttempts = (['no_answer', 'busy', 'no_answer'] as const).map((outcome, i) => ({ outcome, note: null, at: `2026-11-2${6 + i}T10:00:00+08:00`, by: 'coord' }));
+    renderActions(caseWith(['close-unreachable'], { status: 'completed', callbackAttempts }));
+    const d = await open('无法回访办结');
+    expect(d.textContent).toContain('已回访 3 次均未接通');
+    expect(within(d).getAllByRole('listitem')).toHaveLength(3);
+    confirm('无法回访办结');
+    expect(await screen.findByText('请填写说明', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('asks for a new deadline when a closed case is handled again', async () => {
+    renderActions(caseWith(['reopen'], { status: 'closed' }));
+    const d = await open('重新受理');
+    expect(d.textContent).toContain('重办');
+    type(within(d).getByLabelText('重办理由'), '群众再次反映未解决');
+    confirm('重新受理');
+    expect(await screen.findByText('请选择新的办理时限', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('fulfils the measure of its row', async () => {
+    const measures = [
+      { id: 5, type: 'tolerance_acceptance', note: '补交场所证明', staff: null, dueAt: '2026-11-28T23:59:59+08:00', at: '2026-11-26T10:00:00+08:00', by: 'h_scjg', remindedAt: null, missedAt: null, missed: false, fulfilledAt: null, fulfilledBy: null, fulfilledNote: null },
+      { id: 6, type: 'investigation', note: null, staff: null, dueAt: null, at: '2026-11-26T10:00:00+08:00', by: 'h_scjg', remindedAt: null, missedAt: null, missed: false, fulfilledAt: null, fulfilledBy: null, fulfilledNote: null },
+    ] as unknown as CaseDetail['measures'];
+    const c = caseWith(['fulfil-measure'], { measures });
+    const onUpdated = vi.fn();
+    answerAll(caseWith([]));
+    render(
+      <App>
+        <ActionDialog action="fulfil-measure" c={c} departments={departments} levelDays={{ 1: 2, 2: 5 }} initial={{ measureId: 5 }} onClose={vi.fn()} onUpdated={onUpdated} onStale={vi.fn()} />
+      </App>,
+    );
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect(within(d).getByLabelText('措施').closest('.ant-form-item')!.textContent).toContain('容缺受理');
+    type(within(d).getByLabelText('完成情况'), '已补交场所证明');
+    confirm('措施完成');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(sentBody()).toEqual({ version: 3, measureId: 5, note: '已补交场所证明' });
   });
 });

@@ -10,6 +10,10 @@ import type { Dayjs } from 'dayjs';
 import { ACTION_RULES, type CaseAction } from '../../../core/case-lifecycle';
 import { ACTION_BODIES, LIMITS } from '../../../core/api/schemas';
 import {
+  CALLBACK_ATTEMPT_OUTCOMES,
+  CALLBACK_ATTEMPT_OUTCOME_LABELS,
+  CHANNELS,
+  CHANNEL_LABELS,
   MEASURE_LABELS,
   MEASURE_TYPES,
   MEASURES_BY_PROBLEM_TYPE,
@@ -31,6 +35,10 @@ import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { dayjs, endOfDayIso, formatDateTime, shanghaiToday } from '../lib/time';
 import { PROVISIONAL_LABEL } from './CaseTags';
+import { CaseSearchSelect } from './CaseSearchSelect';
+import { INTAKE_RULES, normaliseOrgCode } from './IntakeForm';
+import { normalisePhone } from '../../../core/validation';
+import { OPEN_STATUSES_PARAM } from '../lib/caseStatus';
 
 /** Main (primary) buttons: the actions that move the case on; danger: those that turn a request down (the table's `kind`). */
 const isMain = (a: CaseAction) => ACTION_RULES[a].kind === 'advance';
@@ -151,9 +159,215 @@ interface FieldsProps {
   c: CaseDetail;
   departments: Department[];
   levelDays: { 1: number; 2: number };
+  /** Unanswered callbacks after which a case may close as unreachable (setting). */
+  unreachableAfter?: number;
 }
 
-function ActionFields({ action, c, departments, levelDays }: FieldsProps) {
+/** The name people gave on the timeline for a login (the case's events carry both). */
+export function personOf(c: Pick<CaseDetail, 'events'>, username: string | null | undefined): string {
+  if (!username) return '—';
+  if (username === 'system') return '系统';
+  return c.events.find((e) => e.by === username)?.byName ?? username;
+}
+
+/** The pending 派单异议: who contested, why, and which department they suggest. */
+export function ContestInfo({ c, departments, extra }: { c: CaseDetail; departments: Department[]; extra?: React.ReactNode }) {
+  const pc = c.pendingContest;
+  if (!pc) return null;
+  const name = (code: string) => departments.find((d) => d.code === code)?.name ?? code;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="pending-contest"
+      style={{ marginBottom: 12 }}
+      message={`派单异议待处理：${name(pc.department)}认为本件不属于本部门职责`}
+      description={
+        <div>
+          <div className="bcs-pre">异议理由：{pc.reason}</div>
+          <div>建议改派：{pc.suggestedDepartment ? <b>{name(pc.suggestedDepartment)}</b> : '未提出'}</div>
+          <div style={{ color: '#888', fontSize: 12 }}>
+            {personOf(c, pc.by)}，{formatDateTime(pc.at)}
+          </div>
+          {extra}
+        </div>
+      }
+    />
+  );
+}
+
+const KIND_LABELS: Record<string, string> = { person: '个人（群众）', enterprise: '企业' };
+
+interface CorrectionValues {
+  reporter?: { name?: string; phone?: string; kind?: string; orgName?: string; orgCode?: string };
+  matter?: string;
+  description?: string;
+  reason?: string;
+  channel?: string;
+}
+
+const blank = (v: string | null | undefined) => (v ?? '').trim();
+
+/**
+ * The 更正's `changes` from the dialog's values: only what differs from the case (the reporter as a
+ * whole when any of its fields does), values trimmed as the server keeps them.
+ */
+export function correctionChanges(c: CaseDetail, v: CorrectionValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const r = v.reporter ?? {};
+  const kind = r.kind ?? c.reporter.kind;
+  const phone = normalisePhone(blank(r.phone));
+  const orgName = kind === 'enterprise' ? blank(r.orgName) : '';
+  const orgCode = kind === 'enterprise' ? normaliseOrgCode(blank(r.orgCode)) : '';
+  const reporterChanged =
+    blank(r.name) !== c.reporter.name ||
+    phone !== c.reporter.phone ||
+    kind !== c.reporter.kind ||
+    (kind === 'enterprise' && (orgName !== blank(c.reporter.orgName) || orgCode !== blank(c.reporter.orgCode)));
+  if (reporterChanged)
+    out.reporter = { name: blank(r.name), phone, kind, ...(kind === 'enterprise' ? { orgName, orgCode } : {}) };
+  if (blank(v.matter) !== c.matter) out.matter = blank(v.matter);
+  if (blank(v.description) !== blank(c.description)) out.description = blank(v.description);
+  if (blank(v.reason) !== blank(c.reason)) out.reason = blank(v.reason);
+  if (v.channel && v.channel !== c.channel) out.channel = v.channel;
+  return out;
+}
+
+/** Each corrected field's label, value before and after, for the dialog to show before it is sent. */
+export function correctionRows(c: CaseDetail, changes: Record<string, unknown>): Array<{ label: string; before: string; after: string }> {
+  const rows: Array<{ label: string; before: string; after: string }> = [];
+  const add = (label: string, before: string | null | undefined, after: string | null | undefined) => {
+    if ((before ?? '') !== (after ?? '')) rows.push({ label, before: before || '（空）', after: after || '（空）' });
+  };
+  const r = changes.reporter as CorrectionValues['reporter'] | undefined;
+  if (r) {
+    add('反映人姓名', c.reporter.name, r.name);
+    add('联系电话', c.reporter.phone, r.phone);
+    add('反映人类型', KIND_LABELS[c.reporter.kind], KIND_LABELS[r.kind ?? '']);
+    add('企业名称', c.reporter.orgName, r.orgName);
+    add('统一社会信用代码', c.reporter.orgCode, r.orgCode);
+  }
+  if ('matter' in changes) add('事项名称', c.matter, changes.matter as string);
+  if ('description' in changes) add('诉求', c.description, changes.description as string);
+  if ('reason' in changes) add('办不成原因', c.reason, changes.reason as string);
+  if ('channel' in changes) add('反映渠道', CHANNEL_LABELS[c.channel], CHANNEL_LABELS[changes.channel as keyof typeof CHANNEL_LABELS]);
+  return rows;
+}
+
+/** The live before/after of a correction, under its form. */
+function CorrectionPreview({ c }: { c: CaseDetail }) {
+  const form = Form.useFormInstance();
+  const values = (Form.useWatch('changes', { form, preserve: true }) ?? {}) as CorrectionValues;
+  const rows = correctionRows(c, correctionChanges(c, values));
+  if (!rows.length) return <Alert type="info" showIcon message="请直接修改上面需要更正的内容，这里会列出更正前后的对照。" />;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="correction-preview"
+      message={`确认后将更正以下 ${rows.length} 项（更正前 → 更正后，记入办理过程）：`}
+      description={
+        <table className="bcs-diff">
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.label}>
+                <th style={{ textAlign: 'left', paddingInlineEnd: 12, whiteSpace: 'nowrap', verticalAlign: 'top' }}>{r.label}</th>
+                <td style={{ color: '#999', textDecoration: 'line-through', paddingInlineEnd: 8 }}>{r.before}</td>
+                <td style={{ paddingInlineEnd: 8 }}>→</td>
+                <td style={{ color: '#b7282e', fontWeight: 600 }}>{r.after}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+}
+
+function CorrectionFields({ c }: { c: CaseDetail }) {
+  const form = Form.useFormInstance();
+  const kind = (Form.useWatch(['changes', 'reporter', 'kind'], form) as string | undefined) ?? c.reporter.kind;
+  return (
+    <>
+      <Typography.Paragraph type="secondary">
+        以下为登记时的内容，请直接修改需要更正的项目（校验规则与登记相同）；下方列出更正前后的对照，确认后记入办理过程。
+      </Typography.Paragraph>
+      <Space size={16} wrap>
+        <Form.Item label="反映渠道" name={['changes', 'channel']} rules={INTAKE_RULES.channel}>
+          <Radio.Group optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />
+        </Form.Item>
+        <Form.Item label="反映人类型" name={['changes', 'reporter', 'kind']} rules={INTAKE_RULES.kind}>
+          <Radio.Group optionType="button" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+      </Space>
+      <Space size={16} wrap style={{ display: 'flex' }}>
+        <Form.Item label="反映人姓名" name={['changes', 'reporter', 'name']} rules={INTAKE_RULES.name} style={{ width: 200 }}>
+          <Input autoComplete="off" maxLength={LIMITS.name} />
+        </Form.Item>
+        <Form.Item label="联系电话" name={['changes', 'reporter', 'phone']} rules={INTAKE_RULES.phone} validateTrigger="onBlur" style={{ width: 240 }}>
+          <Input autoComplete="off" inputMode="tel" />
+        </Form.Item>
+      </Space>
+      {kind === 'enterprise' && (
+        <Space size={16} wrap style={{ display: 'flex' }}>
+          <Form.Item label="企业名称" name={['changes', 'reporter', 'orgName']} rules={INTAKE_RULES.orgName} style={{ width: 300 }}>
+            <Input autoComplete="off" maxLength={LIMITS.name} />
+          </Form.Item>
+          <Form.Item
+            label="统一社会信用代码"
+            name={['changes', 'reporter', 'orgCode']}
+            rules={INTAKE_RULES.orgCode}
+            normalize={normaliseOrgCode}
+            validateTrigger="onBlur"
+            style={{ width: 240 }}
+          >
+            <Input autoComplete="off" maxLength={18} />
+          </Form.Item>
+        </Space>
+      )}
+      <Form.Item label="事项名称" name={['changes', 'matter']} rules={INTAKE_RULES.matter}>
+        <Input autoComplete="off" maxLength={LIMITS.matter} />
+      </Form.Item>
+      <Form.Item label="诉求" name={['changes', 'description']} rules={INTAKE_RULES.description}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+      </Form.Item>
+      <Form.Item label="办不成原因" name={['changes', 'reason']} rules={INTAKE_RULES.reason}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+      </Form.Item>
+      {textField('note', '更正说明')}
+      <CorrectionPreview c={c} />
+    </>
+  );
+}
+
+/** The dispatch fields (level, lead, co-departments) shared by 交办 and 改派. */
+function DispatchFields({ departments, levelDays }: { departments: Department[]; levelDays: { 1: number; 2: number } }) {
+  const form = Form.useFormInstance();
+  const level = Form.useWatch('level', form) as 1 | 2 | undefined;
+  const lead = Form.useWatch('leadDepartment', form) as string | undefined;
+  return (
+    <>
+      <Form.Item label="交办级别" name="level" rules={[{ required: true, message: '请选择交办级别' }]}>
+        <Radio.Group>
+          <Space direction="vertical">
+            <Radio value={1}>一级：单一部门办理（{levelDays[1]} 个工作日）</Radio>
+            <Radio value={2}>二级：牵头部门 + 协办部门（{levelDays[2]} 个工作日）</Radio>
+          </Space>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item label="牵头部门" name="leadDepartment" rules={[{ required: true, message: '请选择牵头部门' }]}>
+        <DeptSelect departments={departments} />
+      </Form.Item>
+      {level === 2 && (
+        <Form.Item label="协办部门" name="coDepartments" rules={[{ required: true, type: 'array', min: 1, message: '二级交办须指定至少一个协办部门' }]}>
+          <DeptSelect departments={departments} multiple exclude={lead ? [lead] : []} />
+        </Form.Item>
+      )}
+    </>
+  );
+}
+
+function ActionFields({ action, c, departments, levelDays, unreachableAfter }: FieldsProps) {
   const form = Form.useFormInstance();
   const level = Form.useWatch('level', form) as 1 | 2 | undefined;
   const lead = Form.useWatch('leadDepartment', form) as string | undefined;
@@ -193,22 +407,7 @@ function ActionFields({ action, c, departments, levelDays }: FieldsProps) {
     case 'dispatch':
       return (
         <>
-          <Form.Item label="交办级别" name="level" rules={[{ required: true, message: '请选择交办级别' }]}>
-            <Radio.Group>
-              <Space direction="vertical">
-                <Radio value={1}>一级：单一部门办理（{levelDays[1]} 个工作日）</Radio>
-                <Radio value={2}>二级：牵头部门 + 协办部门（{levelDays[2]} 个工作日）</Radio>
-              </Space>
-            </Radio.Group>
-          </Form.Item>
-          <Form.Item label="牵头部门" name="leadDepartment" rules={[{ required: true, message: '请选择牵头部门' }]}>
-            <DeptSelect departments={departments} />
-          </Form.Item>
-          {level === 2 && (
-            <Form.Item label="协办部门" name="coDepartments" rules={[{ required: true, type: 'array', min: 1, message: '二级交办须指定至少一个协办部门' }]}>
-              <DeptSelect departments={departments} multiple exclude={lead ? [lead] : []} />
-            </Form.Item>
-          )}
+          <DispatchFields departments={departments} levelDays={levelDays} />
           {noteField('交办意见')}
           <DispatchPreview workingDays={level ? levelDays[level] : undefined} />
         </>
@@ -372,6 +571,131 @@ function ActionFields({ action, c, departments, levelDays }: FieldsProps) {
           {noteField('备注')}
         </>
       );
+    case 'contest':
+      return (
+        <>
+          <Typography.Paragraph type="secondary">
+            认为本件不属于本部门职责的，须在接件后规定的工作日内提出，每个部门对一件只能提出一次。县行管办处理前，仍须按办理时限推进。
+          </Typography.Paragraph>
+          {textField('reason', '异议理由')}
+          <Form.Item label="建议改派至" name="suggestedDepartment" extra="可不填；填写后县行管办改派时会预先选好">
+            <DeptSelect departments={departments} exclude={c.leadDepartment ? [c.leadDepartment] : []} />
+          </Form.Item>
+        </>
+      );
+    case 'uphold-dispatch':
+      return (
+        <>
+          <ContestInfo c={c} departments={departments} />
+          {textField('reason', '维持原派单的理由')}
+        </>
+      );
+    case 'redispatch':
+      return (
+        <>
+          <ContestInfo c={c} departments={departments} />
+          <Typography.Paragraph type="secondary">
+            改派后签发新的交办单，办理时限从现在起重新计算；原牵头部门、协办部门会收到通知。
+          </Typography.Paragraph>
+          <DispatchFields departments={departments} levelDays={levelDays} />
+          {textField('reason', '改派理由')}
+          <DispatchPreview workingDays={level ? levelDays[level] : undefined} />
+        </>
+      );
+    case 'co-reply':
+      return (
+        <>
+          <Typography.Paragraph type="secondary">
+            牵头部门：{c.leadDepartmentName ?? '—'}。协办意见供牵头部门办结时汇总；再次提交会替换本部门此前的意见（办理过程中均有记录）。
+          </Typography.Paragraph>
+          {textField('opinion', '协办意见')}
+        </>
+      );
+    case 'correct':
+      return <CorrectionFields c={c} />;
+    case 'reopen':
+      return c.status === 'closed' ? (
+        <>
+          <Typography.Paragraph>
+            重办：本件回到“办理中”，由原牵头部门 <b>{c.leadDepartmentName ?? '—'}</b> 按新的办理时限继续办理。
+          </Typography.Paragraph>
+          {textField('reason', '重办理由')}
+          {dateField('dueAt', '新的办理时限', true, '截止到所选日期 23:59')}
+        </>
+      ) : (
+        <>
+          <Typography.Paragraph>重新受理：撤销不予受理，本件回到“已登记”，重新研判。</Typography.Paragraph>
+          {textField('reason', '重新受理理由')}
+        </>
+      );
+    case 'merge':
+      return (
+        <>
+          <Typography.Paragraph type="secondary">
+            并件后本件办结为“已并件”，不再单独办理；反映人随主件获知办理进展。只能并入尚在办理中的反映件。
+          </Typography.Paragraph>
+          <Form.Item label="并入主件" name="into" rules={[{ required: true, message: '请选择主件' }]}>
+            <CaseSearchSelect filters={{ status: OPEN_STATUSES_PARAM }} exclude={[c.id]} placeholder="输入编号、事项或企业名称搜索在办的反映件" />
+          </Form.Item>
+          {noteField('备注')}
+        </>
+      );
+    case 'callback-attempt':
+      return (
+        <>
+          <Typography.Paragraph>
+            已记录未接通 <b>{c.callbackAttempts.length}</b> 次
+            {unreachableAfter ? `；累计 ${unreachableAfter} 次后可按“无法回访办结”` : ''}。
+          </Typography.Paragraph>
+          <Form.Item label="未接通情形" name="outcome" rules={[{ required: true, message: '请选择未接通情形' }]}>
+            <Radio.Group
+              optionType="button"
+              buttonStyle="solid"
+              size="large"
+              options={CALLBACK_ATTEMPT_OUTCOMES.map((o) => ({ value: o, label: CALLBACK_ATTEMPT_OUTCOME_LABELS[o] }))}
+            />
+          </Form.Item>
+          {noteField('备注')}
+        </>
+      );
+    case 'close-unreachable':
+      return (
+        <>
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={`已回访 ${c.callbackAttempts.length} 次均未接通，按无法回访办结（不计入满意度）`}
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {c.callbackAttempts.map((a, i) => (
+                  <li key={i}>
+                    {formatDateTime(a.at)} {CALLBACK_ATTEMPT_OUTCOME_LABELS[a.outcome]}
+                    {a.note ? `：${a.note}` : ''}（{personOf(c, a.by)}）
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+          {textField('note', '说明')}
+        </>
+      );
+    case 'fulfil-measure': {
+      const open = c.measures.filter((m) => m.id !== undefined && !m.fulfilledAt);
+      return (
+        <>
+          <Form.Item label="措施" name="measureId" rules={[{ required: true, message: '请选择已完成的措施' }]}>
+            <Select
+              options={open.map((m) => ({
+                value: m.id,
+                label: `${MEASURE_LABELS[m.type] ?? m.type}${m.note ? `：${m.note}` : ''}${m.dueAt ? `（期限 ${formatDateTime(m.dueAt)}）` : ''}`,
+              }))}
+            />
+          </Form.Item>
+          {textField('note', '完成情况')}
+        </>
+      );
+    }
     default: {
       // Every action has a form of its own: a new action fails the type check here until it gets one.
       const unhandled: never = action;
@@ -392,6 +716,31 @@ function initialValues(action: CaseAction, c: CaseDetail): Record<string, unknow
       return { type: c.problemType ? MEASURES_BY_PROBLEM_TYPE[c.problemType][0] : undefined };
     case 'circulate':
       return { department: c.leadDepartment ?? undefined };
+    case 'redispatch': {
+      const lead = c.pendingContest?.suggestedDepartment ?? undefined;
+      const co = c.coDepartments.filter((d) => d !== lead);
+      return { level: c.level === 2 && co.length ? 2 : 1, leadDepartment: lead, coDepartments: co };
+    }
+    case 'correct':
+      return {
+        changes: {
+          channel: c.channel,
+          reporter: {
+            kind: c.reporter.kind,
+            name: c.reporter.name,
+            phone: c.reporter.phone,
+            orgName: c.reporter.orgName ?? undefined,
+            orgCode: c.reporter.orgCode ?? undefined,
+          },
+          matter: c.matter,
+          description: c.description,
+          reason: c.reason ?? undefined,
+        },
+      };
+    case 'fulfil-measure': {
+      const open = c.measures.filter((m) => m.id !== undefined && !m.fulfilledAt);
+      return { measureId: open.length === 1 ? open[0]!.id : undefined };
+    }
     default:
       return {};
   }
@@ -409,17 +758,32 @@ function toFields(values: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The action's body fields from the dialog's values (更正 sends only what changed). */
+function bodyOf(action: CaseAction, values: Record<string, unknown>, c: CaseDetail): Record<string, unknown> {
+  if (action === 'correct') {
+    const { changes, ...rest } = values;
+    return { ...toFields(rest), changes: correctionChanges(c, (changes ?? {}) as CorrectionValues) };
+  }
+  if (action === 'redispatch' && values.level === 1) {
+    const { coDepartments: _co, ...rest } = values;
+    return toFields(rest);
+  }
+  return toFields(values);
+}
+
 export interface CaseActionsProps {
   c: CaseDetail;
   departments: Department[];
   levelDays: { 1: number; 2: number };
+  /** Unanswered callbacks after which a case may close as unreachable (setting). */
+  unreachableAfter?: number;
   /** The case as the server answered after an action. */
   onUpdated(c: CaseDetail): void;
   /** The case changed elsewhere: reload it. */
   onStale(): void;
 }
 
-export function CaseActions({ c, departments, levelDays, onUpdated, onStale }: CaseActionsProps) {
+export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpdated, onStale }: CaseActionsProps) {
   const [open, setOpen] = useState<CaseAction | null>(null);
   const actions = c.allowedActions;
   if (!actions.length) return null;
@@ -445,6 +809,7 @@ export function CaseActions({ c, departments, levelDays, onUpdated, onStale }: C
           c={c}
           departments={departments}
           levelDays={levelDays}
+          unreachableAfter={unreachableAfter}
           onClose={() => setOpen(null)}
           onUpdated={(u) => {
             setOpen(null);
@@ -461,12 +826,14 @@ export function CaseActions({ c, departments, levelDays, onUpdated, onStale }: C
 }
 
 interface DialogProps extends FieldsProps {
+  /** Values the dialog opens with, over the action's defaults (e.g. the measure of a row). */
+  initial?: Record<string, unknown>;
   onClose(): void;
   onUpdated(c: CaseDetail): void;
   onStale(): void;
 }
 
-export function ActionDialog({ action, c, departments, levelDays, onClose, onUpdated, onStale }: DialogProps) {
+export function ActionDialog({ action, c, departments, levelDays, unreachableAfter, initial, onClose, onUpdated, onStale }: DialogProps) {
   const [form] = Form.useForm();
   const { message, modal } = App.useApp();
   const { run, pending } = useSubmitGuard();
@@ -483,7 +850,11 @@ export function ActionDialog({ action, c, departments, levelDays, onClose, onUpd
       } catch {
         return;
       }
-      const fields = toFields(values);
+      const fields = bodyOf(action, values, c);
+      if (action === 'correct' && Object.keys(fields.changes as object).length === 0) {
+        setError('没有需要更正的内容：请先修改需要更正的项目');
+        return;
+      }
       const checked = ACTION_BODIES[action].safeParse(fields);
       if (!checked.success) {
         const loose = applyFieldErrors(form, issuesOf(checked.error), fieldNames.length ? fieldNames : undefined);
@@ -525,12 +896,12 @@ export function ActionDialog({ action, c, departments, levelDays, onClose, onUpd
       confirmLoading={pending}
       maskClosable={false}
       destroyOnHidden
-      width={action === 'accept' || action === 'change-problem-type' || action === 'callback' ? 640 : 560}
+      width={action === 'correct' ? 720 : action === 'accept' || action === 'change-problem-type' || action === 'callback' ? 640 : 560}
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="action-error" />}
       {/* component={false}: no <form> element, so Enter confirms a date or an option and never sends the action. */}
-      <Form form={form} component={false} layout="vertical" initialValues={initialValues(action, c)} preserve={false}>
-        <ActionFields action={action} c={c} departments={departments} levelDays={levelDays} />
+      <Form form={form} component={false} layout="vertical" initialValues={{ ...initialValues(action, c), ...initial }} preserve={false}>
+        <ActionFields action={action} c={c} departments={departments} levelDays={levelDays} unreachableAfter={unreachableAfter} />
       </Form>
     </Modal>
   );

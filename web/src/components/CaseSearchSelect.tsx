@@ -23,12 +23,14 @@ interface Props {
   onPicked?: (cases: CaseSummary[]) => void;
   /** Summaries already at hand (so chosen ids show their numbers before any search). */
   knownCases?: CaseSummary[];
+  /** Case ids never offered (e.g. the case itself). */
+  exclude?: number[];
   id?: string;
   placeholder?: string;
   'aria-label'?: string;
 }
 
-export function CaseSearchSelect({ filters = {}, multiple, value, onChange, onPicked, knownCases, id, placeholder, ...rest }: Props) {
+export function CaseSearchSelect({ filters = {}, multiple, value, onChange, onPicked, knownCases, exclude, id, placeholder, ...rest }: Props) {
   const [typed, setTyped] = useState('');
   const [term, setTerm] = useState('');
   const known = useRef(new Map<number, CaseSummary>());
@@ -50,7 +52,7 @@ export function CaseSearchSelect({ filters = {}, multiple, value, onChange, onPi
     const c = known.current.get(i);
     if (c) shown.set(i, c);
   }
-  for (const c of q.data ?? []) shown.set(c.id, c);
+  for (const c of q.data ?? []) if (!exclude?.includes(c.id)) shown.set(c.id, c);
   const options = [...shown.values()].map((c) => ({ value: c.id, label: c.caseNo, title: caseOptionLabel(c), summary: c }));
 
   return (

@@ -4,6 +4,7 @@ import type { CaseStatus, Level } from '../../../core/domain';
 import { STATUS_LABELS } from '../../../core/domain';
 import type { DeadlineFields } from '../api/types';
 import { deadlineTone, formatDateTime, remainingText } from '../lib/time';
+import { stageOf, type Stage } from '../../../core/clocks';
 
 const STATUS_COLORS: Record<CaseStatus, string> = {
   received: 'blue',
@@ -15,6 +16,7 @@ const STATUS_COLORS: Record<CaseStatus, string> = {
   completed: 'green',
   verifying: 'volcano',
   closed: 'default',
+  merged: 'default',
 };
 
 export function StatusTag({ status }: { status: CaseStatus }) {
@@ -60,6 +62,40 @@ export function DeadlineText({ c, compact = false }: { c: DeadlineFields; compac
             {PROVISIONAL_LABEL}
           </Tag>
         </Tooltip>
+      )}
+    </span>
+  );
+}
+
+/** What each stage a case waits in is called (core/clocks.ts `stageOf`). */
+export const STAGE_LABELS: Record<Stage, string> = { triage: '受理', handling: '办理', callback: '回访', verification: '核查' };
+
+type StageFields = { status: CaseStatus; stageDueAt: string | null; stageOverdue: boolean };
+
+/** "受理超时" / "回访超时" / "核查超时" (办理 past its deadline is 超期), or null when in time. */
+export function stageOverdueLabel(c: StageFields): string | null {
+  const stage = stageOf(c.status);
+  if (!c.stageOverdue || !stage) return null;
+  return stage === 'handling' ? '超期' : `${STAGE_LABELS[stage]}超时`;
+}
+
+/**
+ * The deadline of the stage a case waits in other than handling (受理, 回访, 核查 — handling shows
+ * its 办理时限): "回访时限 2026-11-30 23:59", red with a 回访超时 tag once passed.
+ */
+export function StageDeadline({ c, compact = false }: { c: StageFields; compact?: boolean }) {
+  const stage = stageOf(c.status);
+  if (!stage || stage === 'handling' || !c.stageDueAt) return null;
+  return (
+    <span data-testid="stage-deadline" style={{ whiteSpace: 'nowrap' }}>
+      <span className={c.stageOverdue ? 'deadline-overdue' : undefined}>
+        {STAGE_LABELS[stage]}时限 {formatDateTime(c.stageDueAt)}
+      </span>
+      {compact && c.stageOverdue && <br />}
+      {c.stageOverdue && (
+        <Tag color="red" style={{ marginInlineStart: compact ? 0 : 6 }} data-testid="stage-overdue">
+          {STAGE_LABELS[stage]}超时
+        </Tag>
       )}
     </span>
   );

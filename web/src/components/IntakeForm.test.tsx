@@ -3,10 +3,10 @@ import '../test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from 'antd';
-import { IntakeForm, PHONE_MESSAGE, USCC_MESSAGE } from './IntakeForm';
+import { IntakeForm, PHONE_MESSAGE, sameMatter, USCC_MESSAGE } from './IntakeForm';
 import { jsonResponse } from '../test/dom';
 import { usccCheckChar } from '../../../core/validation';
-import type { CaseDetail } from '../api/types';
+import type { CaseDetail, CaseSummary } from '../api/types';
 
 const departments = [
   { code: 'scjgj', name: '县市场监管局', disabled: false },
@@ -92,7 +92,7 @@ describe('the intake form', () => {
     save(); // a second click while the first is in flight
     save();
     answer(jsonResponse(201, saved));
-    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved, []));
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
     expect(url).toBe('/api/v1/cases');
@@ -112,5 +112,42 @@ describe('the intake form', () => {
     fillPerson('13800001234');
     save();
     expect(await screen.findByText('部门代码“xyz”不存在或已停用', undefined, { timeout: 5000 })).toBeTruthy();
+  });
+
+  it('shows the reporter’s earlier cases, open ones first, and suggests 并件 for the same matter', async () => {
+    const summary = (id: number, status: CaseSummary['status'], matter: string) =>
+      ({ id, caseNo: `2026-00000${id}`, status, matter, receivedAt: '2026-11-20T10:00:00+08:00', leadDepartmentName: '县市场监管局', reporter: { name: '张三', phone: '13800001234', kind: 'person' } }) as unknown as CaseSummary;
+    fetchMock.mockImplementation(async (url: string) =>
+      url.startsWith('/api/v1/cases?phone=')
+        ? jsonResponse(200, { items: [summary(1, 'closed', '户口迁移'), summary(2, 'in_progress', '个体工商户设立登记')], nextCursor: null })
+        : jsonResponse(201, { id: 9, caseNo: '2026-000009' }),
+    );
+    const onSaved = vi.fn();
+    render(
+      <App>
+        <IntakeForm departments={departments} lookupEarlierCases onSaved={onSaved} />
+      </App>,
+    );
+    type('联系电话', '1380000');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fetchMock).not.toHaveBeenCalled();
+    fillPerson('138 0000 1234');
+    const box = await screen.findByTestId('earlier-cases', undefined, { timeout: 5000 });
+    expect(String(fetchMock.mock.calls[0]![0])).toBe('/api/v1/cases?phone=13800001234&limit=20');
+    const links = [...box.querySelectorAll('a')];
+    expect(links.map((a) => a.textContent)).toEqual(['2026-000002', '2026-000001']);
+    expect(links[0]!.getAttribute('href')).toBe('/cases/2');
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(screen.getByTestId('merge-hint').textContent).toContain('2026-000002');
+    save();
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect((onSaved.mock.calls[0]![1] as CaseSummary[]).map((c) => c.id)).toEqual([2]);
+  });
+
+  it('takes a matter as the same when blanks differ or one names the other', () => {
+    expect(sameMatter('个体工商户 设立登记', '个体工商户设立登记')).toBe(true);
+    expect(sameMatter('个体工商户设立登记', '个体工商户设立登记（变更）')).toBe(true);
+    expect(sameMatter('户口迁移', '医保异地就医备案')).toBe(false);
+    expect(sameMatter('', '户口迁移')).toBe(false);
   });
 });

@@ -4,14 +4,18 @@
  * server's own (core/validation, core/api/schemas), so a bad phone or a wrong 统一社会信用代码 check
  * digit is caught before anything is sent.
  */
-import { useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, Radio, Row, Select, Space } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Col, Form, Input, List, Radio, Row, Select, Space, Tag, Typography } from 'antd';
+import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
 import { isValidPhone, isValidUscc, normalisePhone } from '../../../core/validation';
 import { LIMITS, ZIntake } from '../../../core/api/schemas';
 import { api, ApiError, newIdempotencyKey } from '../api/client';
-import type { CaseDetail, Department } from '../api/types';
+import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
+import { isTerminalStatus } from '../../../core/clocks';
+import { StatusTag } from './CaseTags';
+import { formatDate } from '../lib/time';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 
@@ -30,6 +34,51 @@ const LAST_CHANNEL_KEY = 'bcs.intake.channel';
 export const PHONE_MESSAGE = '联系电话格式不正确（应为手机号码或固定电话）';
 export const USCC_MESSAGE = '统一社会信用代码不正确（校验位不符）';
 
+/**
+ * The rules of the intake's fields (the server's own limits and checks), shared with the 更正
+ * dialog so a correction is refused with the same words as the registration.
+ */
+export const INTAKE_RULES = {
+  name: [
+    { required: true, whitespace: true, message: '请填写反映人姓名' },
+    { max: LIMITS.name, message: `反映人姓名不能超过 ${LIMITS.name} 个字` },
+  ],
+  phone: [
+    { required: true, whitespace: true, message: '请填写联系电话' },
+    {
+      validator: async (_r: unknown, v: string | undefined) => {
+        if (v && v.trim() && !isValidPhone(normalisePhone(v))) throw new Error(PHONE_MESSAGE);
+      },
+    },
+  ],
+  orgName: [
+    { required: true, whitespace: true, message: '企业反映须填写企业名称' },
+    { max: LIMITS.name, message: `企业名称不能超过 ${LIMITS.name} 个字` },
+  ],
+  orgCode: [
+    { required: true, whitespace: true, message: '企业反映须填写统一社会信用代码' },
+    {
+      validator: async (_r: unknown, v: string | undefined) => {
+        if (v && !isValidUscc(v.trim().toUpperCase())) throw new Error(USCC_MESSAGE);
+      },
+    },
+  ],
+  matter: [
+    { required: true, whitespace: true, message: '请填写事项名称' },
+    { max: LIMITS.matter, message: `事项名称不能超过 ${LIMITS.matter} 个字` },
+  ],
+  description: [
+    { required: true, whitespace: true, message: '请填写诉求' },
+    { max: LIMITS.text, message: `诉求不能超过 ${LIMITS.text} 个字` },
+  ],
+  reason: [{ max: LIMITS.text, message: `办不成原因不能超过 ${LIMITS.text} 个字` }],
+  channel: [{ required: true, message: '请选择反映渠道' }],
+  kind: [{ required: true, message: '请选择反映人类型' }],
+} satisfies Record<string, Rule[]>;
+
+/** 统一社会信用代码 as typed → upper case without blanks. */
+export const normaliseOrgCode = (v: string) => v?.toUpperCase().replace(/\s/g, '');
+
 function initialChannel(fallback: Channel): Channel {
   try {
     const v = window.localStorage.getItem(LAST_CHANNEL_KEY);
@@ -42,12 +91,105 @@ function initialChannel(fallback: Channel): Channel {
 export interface IntakeFormProps {
   departments: Department[];
   defaultChannel?: Channel;
-  onSaved(c: CaseDetail): void;
+  /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
+  lookupEarlierCases?: boolean;
+  /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
+  onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void;
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: IntakeFormProps) {
+/** The same matter, loosely: equal once blanks are dropped, or one naming the other. */
+export function sameMatter(a: string, b: string): boolean {
+  const x = a.replace(/\s/g, '');
+  const y = b.replace(/\s/g, '');
+  return !!x && !!y && (x === y || (Math.min(x.length, y.length) >= 4 && (x.includes(y) || y.includes(x))));
+}
+
+/** The reporter's earlier cases for a phone number (open ones first), fetched once the number is valid. */
+function useEarlierCases(phone: string | undefined, enabled: boolean): { phone: string | null; cases: CaseSummary[] | null } {
+  const valid = phone && phone.trim() ? normalisePhone(phone.trim()) : '';
+  const key = enabled && valid && isValidPhone(valid) ? valid : null;
+  const [answer, setAnswer] = useState<{ phone: string; cases: CaseSummary[] } | null>(null);
+  useEffect(() => {
+    if (!key) return;
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api<CasePage>(`/cases?phone=${encodeURIComponent(key)}&limit=20`, { signal: ctl.signal })
+        .then((r) => {
+          const open = r.items.filter((c) => !isTerminalStatus(c.status));
+          const done = r.items.filter((c) => isTerminalStatus(c.status));
+          setAnswer({ phone: key, cases: [...open, ...done] });
+        })
+        .catch(() => undefined); // only a hint: the form works without it
+    }, 300);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [key]);
+  return key && answer?.phone === key ? answer : { phone: key, cases: null };
+}
+
+function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string }) {
+  if (!cases.length) return null;
+  const open = cases.filter((c) => !isTerminalStatus(c.status));
+  const same = open.filter((c) => sameMatter(c.matter, matter));
+  return (
+    <Alert
+      type={same.length ? 'warning' : 'info'}
+      showIcon
+      data-testid="earlier-cases"
+      style={{ marginBottom: 16 }}
+      message={
+        <span>
+          该反映人此前反映过 {cases.length}
+          {cases.length >= 20 ? '+' : ''} 件{open.length ? `，其中 ${open.length} 件仍在办理` : ''}
+        </span>
+      }
+      description={
+        <>
+          {same.length > 0 && (
+            <Typography.Paragraph strong style={{ marginBottom: 4 }} data-testid="merge-hint">
+              同一事项的在办件：{same.map((c) => c.caseNo).join('、')}。如属重复反映，登记后请县行管办在本件页面“并件”并入该件，一并答复。
+            </Typography.Paragraph>
+          )}
+          <List
+            size="small"
+            split={false}
+            dataSource={cases.slice(0, 8)}
+            renderItem={(c) => (
+              <List.Item style={{ padding: '2px 0' }}>
+                <Space size={8} wrap>
+                  <a href={`/cases/${c.id}`} target="_blank" rel="noopener">
+                    {c.caseNo}
+                  </a>
+                  <StatusTag status={c.status} />
+                  {same.includes(c) && <Tag color="orange">同一事项</Tag>}
+                  <span>{c.matter}</span>
+                  <Typography.Text type="secondary">
+                    {formatDate(c.receivedAt)}
+                    {c.leadDepartmentName ? ` · ${c.leadDepartmentName}` : ''}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+          {cases.length > 8 && (
+            <a href={`/cases?phone=${encodeURIComponent(cases[0]!.reporter.phone)}`} target="_blank" rel="noopener">
+              在台账中查看全部
+            </a>
+          )}
+        </>
+      }
+    />
+  );
+}
+
+export function IntakeForm({ departments, defaultChannel = 'window', lookupEarlierCases = false, onSaved }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
   const kind = Form.useWatch(['reporter', 'kind'], form) ?? 'person';
+  const phone = Form.useWatch(['reporter', 'phone'], form) as string | undefined;
+  const matter = (Form.useWatch('matter', form) as string | undefined) ?? '';
+  const earlier = useEarlierCases(phone, lookupEarlierCases);
   const [formError, setFormError] = useState<string | null>(null);
   const { run, pending } = useSubmitGuard();
   // One key per case being registered: a retry after a lost answer never makes a second case.
@@ -100,7 +242,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
           /* not remembered: fine */
         }
         // The key stays: anything sent again from this form answers the same case.
-        onSaved(saved);
+        onSaved(saved, (earlier.cases ?? []).filter((c) => !isTerminalStatus(c.status) && sameMatter(c.matter, checked.data.matter)));
       } catch (e) {
         if (e instanceof ApiError) {
           const loose = e.details.length ? applyFieldErrors(form, e.details, FIELD_NAMES) : [e.message];
@@ -137,12 +279,12 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
         {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} data-testid="form-error" />}
         <Row gutter={16}>
           <Col span={14}>
-            <Form.Item label="反映渠道" name="channel" rules={[{ required: true, message: '请选择反映渠道' }]}>
+            <Form.Item label="反映渠道" name="channel" rules={INTAKE_RULES.channel}>
               <Radio.Group optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
             </Form.Item>
           </Col>
           <Col span={10}>
-            <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={[{ required: true, message: '请选择反映人类型' }]}>
+            <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={INTAKE_RULES.kind}>
               <Radio.Group
                 optionType="button"
                 options={[
@@ -158,10 +300,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
             <Form.Item
               label="反映人姓名"
               name={['reporter', 'name']}
-              rules={[
-                { required: true, whitespace: true, message: '请填写反映人姓名' },
-                { max: LIMITS.name, message: `反映人姓名不能超过 ${LIMITS.name} 个字` },
-              ]}
+              rules={INTAKE_RULES.name}
             >
               <Input autoFocus autoComplete="off" maxLength={LIMITS.name} />
             </Form.Item>
@@ -171,29 +310,20 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
               label="联系电话"
               name={['reporter', 'phone']}
               validateTrigger="onBlur"
-              rules={[
-                { required: true, whitespace: true, message: '请填写联系电话' },
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (v && v.trim() && !isValidPhone(normalisePhone(v))) throw new Error(PHONE_MESSAGE);
-                  },
-                },
-              ]}
+              rules={INTAKE_RULES.phone}
             >
               <Input autoComplete="off" inputMode="tel" placeholder="手机或固话，如 13800000000、023-74512345" />
             </Form.Item>
           </Col>
         </Row>
+        {earlier.cases && <EarlierCases cases={earlier.cases} matter={matter} />}
         {kind === 'enterprise' && (
           <Row gutter={16}>
             <Col span={12}>
               <Form.Item
                 label="企业名称"
                 name={['reporter', 'orgName']}
-                rules={[
-                  { required: true, whitespace: true, message: '企业反映须填写企业名称' },
-                  { max: LIMITS.name, message: `企业名称不能超过 ${LIMITS.name} 个字` },
-                ]}
+                rules={INTAKE_RULES.orgName}
               >
                 <Input autoComplete="off" maxLength={LIMITS.name} />
               </Form.Item>
@@ -203,15 +333,8 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
                 label="统一社会信用代码"
                 name={['reporter', 'orgCode']}
                 validateTrigger="onBlur"
-                normalize={(v: string) => v?.toUpperCase().replace(/\s/g, '')}
-                rules={[
-                  { required: true, whitespace: true, message: '企业反映须填写统一社会信用代码' },
-                  {
-                    validator: async (_r, v: string | undefined) => {
-                      if (v && !isValidUscc(v.trim().toUpperCase())) throw new Error(USCC_MESSAGE);
-                    },
-                  },
-                ]}
+                normalize={normaliseOrgCode}
+                rules={INTAKE_RULES.orgCode}
               >
                 <Input autoComplete="off" maxLength={18} placeholder="18 位，如 91500231MA5U0XXXX" />
               </Form.Item>
@@ -223,10 +346,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
             <Form.Item
               label="事项名称"
               name="matter"
-              rules={[
-                { required: true, whitespace: true, message: '请填写事项名称' },
-                { max: LIMITS.matter, message: `事项名称不能超过 ${LIMITS.matter} 个字` },
-              ]}
+              rules={INTAKE_RULES.matter}
             >
               <Input autoComplete="off" maxLength={LIMITS.matter} placeholder="想办的政务服务事项，如：个体工商户设立登记" />
             </Form.Item>
@@ -248,17 +368,14 @@ export function IntakeForm({ departments, defaultChannel = 'window', onSaved }: 
         <Form.Item
           label="诉求"
           name="description"
-          rules={[
-            { required: true, whitespace: true, message: '请填写诉求' },
-            { max: LIMITS.text, message: `诉求不能超过 ${LIMITS.text} 个字` },
-          ]}
+          rules={INTAKE_RULES.description}
         >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} onKeyDown={submitOnCtrlEnter} placeholder="反映人想办成什么事" />
         </Form.Item>
         <Form.Item
           label="办不成原因"
           name="reason"
-          rules={[{ max: LIMITS.text, message: `办不成原因不能超过 ${LIMITS.text} 个字` }]}
+          rules={INTAKE_RULES.reason}
         >
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} onKeyDown={submitOnCtrlEnter} placeholder="为什么没办成（窗口怎么答复的）" />
         </Form.Item>

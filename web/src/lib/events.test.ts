@@ -46,4 +46,70 @@ describe('timeline events in words', () => {
     expect(eventColor(entry('complete'))).toBe('green');
     expect(eventColor(entry('callback', { badReview: true }))).toBe('red');
   });
+
+  it('describes the events of the loop as it really runs (issue 10)', () => {
+    const names: Record<string, string> = { scjgj: '县市场监管局', rsj: '县人力社保局', zjw: '县住房城乡建委' };
+    const dept = (c: string) => names[c] ?? c;
+    expect(eventTitle('contest')).toBe('派单异议');
+    expect(eventLines(entry('contest', { department: 'scjgj', reason: '属社保业务', suggestedDepartment: 'rsj' }), dept)).toEqual([
+      '异议部门：县市场监管局',
+      '异议理由：属社保业务',
+      '建议改派至：县人力社保局',
+    ]);
+    expect(
+      eventLines(
+        entry('redispatch', {
+          level: 2,
+          leadDepartment: 'rsj',
+          coDepartments: ['zjw'],
+          reason: '采纳异议',
+          from: { leadDepartment: 'scjgj', coDepartments: ['zjw'], level: 2 },
+          workingDays: 5,
+          dueAt: '2026-12-03T23:59:59+08:00',
+          provisional: false,
+          contest: 'upheld',
+          contestDepartment: 'scjgj',
+          assignmentNo: '〔2026〕第2号',
+        }),
+        dept,
+      ),
+    ).toEqual([
+      '采纳县市场监管局的派单异议',
+      '原牵头部门：县市场监管局（协办：县住房城乡建委）',
+      '改派二级交办，牵头部门：县人力社保局',
+      '协办部门：县住房城乡建委',
+      '理由：采纳异议',
+      '新办理时限：2026-12-03 23:59',
+      '交办单：〔2026〕第2号',
+    ]);
+    expect(
+      eventLines(
+        entry('correct', {
+          note: '登记时电话记错',
+          fields: [
+            { field: 'reporter.phone', before: '138****1234', after: '139****5678' },
+            { field: 'channel', before: 'window', after: 'hotline' },
+            { field: 'reason', before: null, after: '窗口称缺材料' },
+          ],
+        }),
+        dept,
+      ),
+    ).toEqual(['联系电话：138****1234 → 139****5678', '反映渠道：窗口 → 热线', '办不成原因：（空） → 窗口称缺材料', '更正说明：登记时电话记错']);
+    expect(eventLines(entry('callback-attempt', { outcome: 'busy', attempt: 2 }), dept)).toEqual(['第 2 次回访：忙线']);
+    expect(eventLines(entry('close-unreachable', { note: '三次未接通', attempts: 3 }), dept)).toEqual([
+      '回访 3 次均未接通，按无法回访办结（不计入满意度）',
+      '说明：三次未接通',
+    ]);
+    expect(eventLines(entry('merge', { into: 7, intoCaseNo: '2026-000007' }), dept)).toEqual(['并入主件 2026-000007']);
+    expect(eventLines(entry('fulfil-measure', { measureId: 3, note: '已补交场所证明' }), dept, (id) => (id === 3 ? '容缺受理' : null))).toEqual([
+      '措施：容缺受理',
+      '完成情况：已补交场所证明',
+    ]);
+    expect(eventLines(entry('reopen', { reason: '群众再次反映', from: 'closed', dueAt: '2026-12-10T15:59:59.000Z', leadDepartment: 'rsj' }), dept)).toEqual([
+      '已归档的反映件重办，回到办理中',
+      '牵头部门：县人力社保局',
+      '新办理时限：2026-12-10 23:59',
+      '理由：群众再次反映',
+    ]);
+  });
 });

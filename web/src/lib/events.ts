@@ -1,6 +1,7 @@
 /** Timeline events in words: what happened, and the details worth reading. */
 import { timelineEventLabel, type TimelineEventType } from '../../../core/timeline-events';
 import {
+  CALLBACK_ATTEMPT_OUTCOME_LABELS,
   CHANNEL_LABELS,
   MEASURE_LABELS,
   PROBLEM_TYPE_LABELS,
@@ -11,6 +12,7 @@ import {
   REPLY_CHANNEL_LABELS,
   STATUS_LABELS,
   VERIFY_OUTCOME_LABELS,
+  type CallbackAttemptOutcome,
   type CaseStatus,
   type Channel,
   type MeasureType,
@@ -41,10 +43,35 @@ export function eventTitle(type: string): string {
   return timelineEventLabel(type);
 }
 
+/** What the fields of a 更正 are called. */
+export const CORRECTED_FIELD_LABELS: Record<string, string> = {
+  'reporter.name': '反映人姓名',
+  'reporter.phone': '联系电话',
+  'reporter.kind': '反映人类型',
+  'reporter.orgName': '企业名称',
+  'reporter.orgCode': '统一社会信用代码',
+  matter: '事项名称',
+  description: '诉求',
+  reason: '办不成原因',
+  channel: '反映渠道',
+};
+const REPORTER_KIND_LABELS: Record<string, string> = { person: '个人（群众）', enterprise: '企业' };
+
+/** A corrected value in words (channels and reporter kinds by their labels; blank as （空）). */
+function correctedValue(field: string, v: unknown): string {
+  if (v === null || v === undefined || v === '') return '（空）';
+  const s = String(v);
+  if (field === 'channel') return CHANNEL_LABELS[s as Channel] ?? s;
+  if (field === 'reporter.kind') return REPORTER_KIND_LABELS[s] ?? s;
+  return s;
+}
+
+const LEVEL_WORDS: Record<number, string> = { 1: '一级', 2: '二级', 3: '三级' };
+
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
 
 /** Lines describing the event's data in Chinese. */
-export function eventLines(e: TimelineEntry, deptName: (code: string) => string): string[] {
+export function eventLines(e: TimelineEntry, deptName: (code: string) => string, measureName?: (id: number) => string | null): string[] {
   const d = e.data ?? {};
   const lines: string[] = [];
   const depts = (v: unknown) => (Array.isArray(v) ? v.map((c) => deptName(String(c))).join('、') : '');
@@ -120,6 +147,64 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string)
     case 'refer-discipline':
       if (str(d.handedOver)) lines.push(`移送材料：${d.handedOver}`);
       break;
+    case 'contest':
+      if (str(d.department)) lines.push(`异议部门：${deptName(String(d.department))}`);
+      if (str(d.reason)) lines.push(`异议理由：${d.reason}`);
+      if (str(d.suggestedDepartment)) lines.push(`建议改派至：${deptName(String(d.suggestedDepartment))}`);
+      break;
+    case 'uphold-dispatch':
+      if (str(d.department)) lines.push(`${deptName(String(d.department))}的派单异议不予采纳`);
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      break;
+    case 'redispatch': {
+      const from = (d.from ?? {}) as Record<string, unknown>;
+      if (d.contest === 'upheld') lines.push(`采纳${str(d.contestDepartment) ? deptName(String(d.contestDepartment)) : ''}的派单异议`);
+      if (str(from.leadDepartment)) lines.push(`原牵头部门：${deptName(String(from.leadDepartment))}${depts(from.coDepartments) ? `（协办：${depts(from.coDepartments)}）` : ''}`);
+      if (str(d.leadDepartment))
+        lines.push(`改派${typeof d.level === 'number' ? LEVEL_WORDS[d.level] ?? '' : ''}交办，牵头部门：${deptName(String(d.leadDepartment))}`);
+      if (depts(d.coDepartments)) lines.push(`协办部门：${depts(d.coDepartments)}`);
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      if (str(d.dueAt)) lines.push(`新办理时限：${formatDateTime(String(d.dueAt))}${d.provisional ? '（临时）' : ''}`);
+      if (str(d.assignmentNo)) lines.push(`交办单：${d.assignmentNo}`);
+      break;
+    }
+    case 'co-reply':
+      if (str(d.department)) lines.push(`协办部门：${deptName(String(d.department))}`);
+      if (str(d.opinion)) lines.push(`协办意见：${d.opinion}`);
+      break;
+    case 'correct': {
+      const fields = Array.isArray(d.fields) ? (d.fields as Array<{ field?: unknown; before?: unknown; after?: unknown }>) : [];
+      for (const f of fields) {
+        const field = String(f.field ?? '');
+        lines.push(`${CORRECTED_FIELD_LABELS[field] ?? field}：${correctedValue(field, f.before)} → ${correctedValue(field, f.after)}`);
+      }
+      if (str(d.note)) lines.push(`更正说明：${d.note}`);
+      break;
+    }
+    case 'reopen':
+      lines.push(d.from === 'closed' ? '已归档的反映件重办，回到办理中' : '撤销不予受理，重新受理');
+      if (str(d.leadDepartment)) lines.push(`牵头部门：${deptName(String(d.leadDepartment))}`);
+      if (str(d.dueAt)) lines.push(`新办理时限：${formatDateTime(String(d.dueAt))}`);
+      if (str(d.reason)) lines.push(`理由：${d.reason}`);
+      break;
+    case 'merge':
+      lines.push(`并入主件 ${str(d.intoCaseNo) ? d.intoCaseNo : `#${String(d.into ?? '')}`}`);
+      break;
+    case 'callback-attempt':
+      lines.push(
+        `第 ${typeof d.attempt === 'number' ? d.attempt : '?'} 次回访：${CALLBACK_ATTEMPT_OUTCOME_LABELS[d.outcome as CallbackAttemptOutcome] ?? d.outcome ?? ''}`,
+      );
+      break;
+    case 'close-unreachable':
+      if (typeof d.attempts === 'number') lines.push(`回访 ${d.attempts} 次均未接通，按无法回访办结（不计入满意度）`);
+      if (str(d.note)) lines.push(`说明：${d.note}`);
+      break;
+    case 'fulfil-measure': {
+      const name = typeof d.measureId === 'number' ? measureName?.(d.measureId) : null;
+      if (name) lines.push(`措施：${name}`);
+      if (str(d.note)) lines.push(`完成情况：${d.note}`);
+      break;
+    }
     case 'deadline_recomputed':
       if (typeof d.year === 'number') lines.push(`${d.year} 年节假日安排已录入`);
       if (str(d.from)) lines.push(`原时限：${formatDateTime(String(d.from))}`);
@@ -148,6 +233,8 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string)
       break;
   }
   const noteLabel = e.type === 'supervise' ? '督办要求' : e.type.startsWith('measure_') ? '措施说明' : '意见';
-  if (str(d.note)) lines.push(`${noteLabel}：${d.note}`);
+  // 更正, 无法回访办结 and 措施完成 have written their note above under its own name.
+  const noteShown = e.type === 'correct' || e.type === 'close-unreachable' || e.type === 'fulfil-measure';
+  if (str(d.note) && !noteShown) lines.push(`${noteLabel}：${d.note}`);
   return lines;
 }

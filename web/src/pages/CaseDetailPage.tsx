@@ -8,6 +8,7 @@ import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import type { CaseDetail } from '../api/types';
 import { useDepartmentNames, useDepartments, useSettings } from '../api/queries';
 import {
+  CALLBACK_ATTEMPT_OUTCOME_LABELS,
   CHANNEL_LABELS,
   MEASURE_LABELS,
   PROBLEM_TYPE_LABELS,
@@ -20,8 +21,8 @@ import {
   VERIFY_OUTCOME_LABELS,
   type Role,
 } from '../../../core/domain';
-import { CaseActions } from '../components/CaseActions';
-import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
+import { ActionDialog, CaseActions, ContestInfo } from '../components/CaseActions';
+import { DeadlineText, LevelTag, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
 import { PageSkeleton } from '../components/PageSkeleton';
 import { eventColor, eventLines, eventTitle } from '../lib/events';
 import { formatDate, formatDateTime } from '../lib/time';
@@ -48,6 +49,8 @@ export default function CaseDetailPage() {
   const qc = useQueryClient();
   const user = useUser();
   const [typicalOpen, setTypicalOpen] = useState(false);
+  /** The measure whose 措施完成 dialog is open (from its row). */
+  const [fulfilling, setFulfilling] = useState<number | null>(null);
   const names = useDepartmentNames();
   const { data: departments } = useDepartments();
   const { data: settings } = useSettings();
@@ -82,6 +85,10 @@ export default function CaseDetailPage() {
   // carries their name: show people by name, not by login.
   const people = new Map(c.events.map((e) => [e.by, e.byName]));
   const who = (username: string) => (username === 'system' ? '系统' : (people.get(username) ?? username));
+  const measureName = (mid: number) => {
+    const m = c.measures.find((x) => x.id === mid);
+    return m ? `${MEASURE_LABELS[m.type] ?? m.type}${m.note ? `（${m.note}）` : ''}` : null;
+  };
   const onUpdated = (u: CaseDetail) => {
     qc.setQueryData(['case', id], u);
     void qc.invalidateQueries({ queryKey: ['cases'] });
@@ -99,6 +106,18 @@ export default function CaseDetailPage() {
             <StatusTag status={c.status} />
             {c.level && <LevelTag level={c.level} />}
             {c.overdue && <Tag color="red">超期</Tag>}
+            {!c.overdue && stageOverdueLabel(c) && (
+              <Tag color="red" data-testid="header-stage-overdue">
+                {stageOverdueLabel(c)}
+              </Tag>
+            )}
+            {c.pendingContest && <Tag color="orange">派单异议待处理</Tag>}
+            {c.closedUnreachable && (
+              <Tag color="default" data-testid="closed-unreachable">
+                无法回访办结
+              </Tag>
+            )}
+            {c.reopenCount > 0 && <Tag color="purple">重办{c.reopenCount > 1 ? ` ${c.reopenCount} 次` : ''}</Tag>}
             {c.callback?.bad && c.status !== 'closed' && <Tag color="volcano">差评</Tag>}
             {c.extended && <Tag color="gold">已延期</Tag>}
             {c.pendingExtension && <Tag color="orange">延期待批</Tag>}
@@ -134,6 +153,31 @@ export default function CaseDetailPage() {
               }
             />
           )}
+          {c.mergedInto && (
+            <Alert
+              type="info"
+              showIcon
+              data-testid="merged-into"
+              message={
+                <span>
+                  本件已并入 <Link to={`/cases/${c.mergedInto.id}`}>{c.mergedInto.caseNo}</Link> 办理，不再单独办理；办理进展请查看主件。
+                </span>
+              }
+            />
+          )}
+          {c.pendingContest && (
+            <ContestInfo
+              c={c}
+              departments={departments ?? []}
+              extra={
+                c.allowedActions.includes('redispatch') ? (
+                  <div style={{ marginTop: 4 }}>请“改派”（采纳异议）或“维持原派单”（不予采纳）。处理前仍按原派单计时。</div>
+                ) : user.role === 'handler' ? (
+                  <div style={{ marginTop: 4 }}>县行管办处理前，仍须按办理时限推进。</div>
+                ) : null
+              }
+            />
+          )}
           {c.pendingExtension && (
             <Alert
               type="warning"
@@ -146,6 +190,7 @@ export default function CaseDetailPage() {
             c={c}
             departments={departments ?? []}
             levelDays={settings?.levelDays ?? { 1: 2, 2: 5 }}
+            unreachableAfter={settings?.callbackAttemptsBeforeUnreachable}
             onUpdated={onUpdated}
             onStale={() => void q.refetch()}
           />
@@ -159,6 +204,11 @@ export default function CaseDetailPage() {
             <Descriptions.Item label="问题类型">{c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—'}</Descriptions.Item>
             <Descriptions.Item label="办理时限" span={2}>
               <DeadlineText c={c} />
+              {c.stageDueAt && c.stageDueAt !== c.dueAt && (
+                <div>
+                  <StageDeadline c={c} />
+                </div>
+              )}
               {c.extended && (
                 <Tag color="gold" style={{ marginInlineStart: 6 }} data-testid="deadline-extended">
                   已延期{c.extensionCount && c.extensionCount > 1 ? ` ${c.extensionCount} 次` : ''}
@@ -173,6 +223,18 @@ export default function CaseDetailPage() {
             <Descriptions.Item label="登记时间">{formatDateTime(c.receivedAt)}</Descriptions.Item>
             <Descriptions.Item label="涉及部门">{c.departmentCodes.length ? c.departmentCodes.map(deptName).join('、') : '—'}</Descriptions.Item>
             <Descriptions.Item label="交办单号">{c.assignmentNo ?? '—'}</Descriptions.Item>
+            {c.mergedCases.length > 0 && (
+              <Descriptions.Item label="并入本件" span={3}>
+                <Space size={8} wrap data-testid="merged-cases">
+                  {c.mergedCases.map((m) => (
+                    <Link key={m.id} to={`/cases/${m.id}`}>
+                      {m.caseNo}
+                    </Link>
+                  ))}
+                  <Typography.Text type="secondary">（共 {c.mergedCases.length} 件重复反映，随本件一并答复）</Typography.Text>
+                </Space>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label="文书">
               <Space size={4} wrap>
                 <Button size="small" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${c.id}/receipt?print=1`} target="_blank" rel="noopener">
@@ -231,6 +293,34 @@ export default function CaseDetailPage() {
                 )}
               </Descriptions>
             </Card>
+            {c.coParts.length > 0 && (
+              <Card title="协办意见" size="small" data-testid="co-parts">
+                <Row gutter={[12, 12]}>
+                  {c.coParts.map((p) => (
+                    <Col key={p.department} span={c.coParts.length === 1 ? 24 : 12}>
+                      <Card
+                        size="small"
+                        type="inner"
+                        title={p.departmentName}
+                        extra={p.opinion ? <Tag color="green">已提交</Tag> : <Tag>未提交</Tag>}
+                        data-testid="co-part"
+                      >
+                        {p.opinion ? (
+                          <>
+                            <div className="bcs-pre">{p.opinion}</div>
+                            <div style={{ color: '#888', fontSize: 12, marginTop: 4 }}>
+                              {who(p.by ?? '')} {formatDateTime(p.at)}
+                            </div>
+                          </>
+                        ) : (
+                          <Typography.Text type="secondary">未提交</Typography.Text>
+                        )}
+                      </Card>
+                    </Col>
+                  ))}
+                </Row>
+              </Card>
+            )}
             <Card title="措施" size="small">
               <Table
                 size="small"
@@ -265,6 +355,25 @@ export default function CaseDetailPage() {
                     ),
                   },
                   { title: '记录', render: (_: unknown, m) => `${who(m.by)} ${formatDateTime(m.at)}` },
+                  {
+                    title: '完成',
+                    render: (_: unknown, m) =>
+                      m.fulfilledAt ? (
+                        <div data-testid="measure-fulfilled">
+                          <Tag color="green">{m.type === 'tolerance_acceptance' ? '已补交' : '已完成'}</Tag>
+                          {m.fulfilledNote && <div className="bcs-pre">{m.fulfilledNote}</div>}
+                          <div style={{ fontSize: 12, color: '#888' }}>
+                            {who(m.fulfilledBy ?? '')} {formatDateTime(m.fulfilledAt)}
+                          </div>
+                        </div>
+                      ) : c.allowedActions.includes('fulfil-measure') && m.id !== undefined ? (
+                        <Button size="small" onClick={() => setFulfilling(m.id!)} data-testid="fulfil-measure">
+                          {m.type === 'tolerance_acceptance' ? '已补交' : '标记完成'}
+                        </Button>
+                      ) : (
+                        '—'
+                      ),
+                  },
                 ]}
               />
             </Card>
@@ -324,8 +433,29 @@ export default function CaseDetailPage() {
                   </Descriptions.Item>
                   {c.callback.comment && <Descriptions.Item label="意见">{c.callback.comment}</Descriptions.Item>}
                 </Descriptions>
+              ) : c.closedUnreachable ? (
+                <Alert type="info" showIcon message="多次回访未接通，已按无法回访办结（不计入满意度）" />
               ) : (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未回访" />
+              )}
+              {c.callbackAttempts.length > 0 && (
+                <div data-testid="callback-attempts" style={{ marginTop: 8 }}>
+                  <Typography.Text strong>
+                    回访未接通 {c.callbackAttempts.length} 次
+                    {settings && c.status === 'completed'
+                      ? `（满 ${settings.callbackAttemptsBeforeUnreachable} 次可按无法回访办结）`
+                      : ''}
+                  </Typography.Text>
+                  <ol style={{ margin: '4px 0 0', paddingInlineStart: 20 }}>
+                    {c.callbackAttempts.map((a, i) => (
+                      <li key={i}>
+                        <Tag color="orange">{CALLBACK_ATTEMPT_OUTCOME_LABELS[a.outcome]}</Tag>
+                        {formatDateTime(a.at)} {who(a.by)}
+                        {a.note ? `：${a.note}` : ''}
+                      </li>
+                    ))}
+                  </ol>
+                </div>
               )}
             </Card>
             <Card title="差评核查" size="small" data-testid="verification-panel">
@@ -379,7 +509,7 @@ export default function CaseDetailPage() {
                       </span>
                     </div>
                     <div style={{ color: '#888', fontSize: 12 }}>{formatDateTime(e.at)}</div>
-                    {eventLines(e, deptName).map((l, i) => (
+                    {eventLines(e, deptName, measureName).map((l, i) => (
                       <div key={i} className="bcs-timeline-data">
                         {l}
                       </div>
@@ -391,6 +521,25 @@ export default function CaseDetailPage() {
           </Card>
         </Col>
       </Row>
+      {fulfilling !== null && (
+        <ActionDialog
+          key={`fulfil-${fulfilling}-${c.version}`}
+          action="fulfil-measure"
+          c={c}
+          departments={departments ?? []}
+          levelDays={settings?.levelDays ?? { 1: 2, 2: 5 }}
+          initial={{ measureId: fulfilling }}
+          onClose={() => setFulfilling(null)}
+          onUpdated={(u) => {
+            setFulfilling(null);
+            onUpdated(u);
+          }}
+          onStale={() => {
+            setFulfilling(null);
+            void q.refetch();
+          }}
+        />
+      )}
       {can(user.role, 'editTypicalCases') && (
         <TypicalCaseDialog
           open={typicalOpen}

@@ -16,7 +16,7 @@ import { api, toQuery } from '../api/client';
 import type { ActivityItem, CasePage, CaseSummary, TodoAnswer } from '../api/types';
 import { useCalendarYears, useDepartmentNames, useSettings } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
-import { DeadlineText, StatusTag } from '../components/CaseTags';
+import { DeadlineText, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
 import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
@@ -44,7 +44,9 @@ function CaseLine({ c }: { c: CaseSummary }) {
         </Space>
         <div style={{ fontSize: 13, color: '#666' }}>
           {c.leadDepartmentName ? `${c.leadDepartmentName} · ` : ''}
-          {c.completedAt && isCompletedStatus(c.status) ? (
+          {c.stageOverdue && c.stageDueAt !== c.dueAt ? (
+            <StageDeadline c={c} />
+          ) : c.completedAt && isCompletedStatus(c.status) ? (
             `办结于 ${formatDateTime(c.completedAt)}`
           ) : c.dueAt ? (
             <DeadlineText c={c} />
@@ -112,6 +114,13 @@ export default function DashboardPage() {
     queryKey: ['dashboard', 'due-soon', dueSoonQuery],
     queryFn: () => listCases(`${dueSoonQuery}&sort=due`, 50),
     enabled: watchDeadlines && !!todo.data && todo.data.dueSoon > 0,
+  });
+  // Cases past the clock of the stage they wait in (受理, 办理, 回访, 核查): for those who watch the whole county.
+  const watchStages = user.role === 'coordinator' || user.role === 'leader' || user.role === 'supervisor';
+  const stageOverdueList = useQuery({
+    queryKey: ['dashboard', 'stage-overdue'],
+    queryFn: () => listCases('stageOverdue=true', 50),
+    enabled: watchStages,
   });
   const completions = useQuery({
     queryKey: ['dashboard', 'completions'],
@@ -207,6 +216,9 @@ export default function DashboardPage() {
                 empty="没有超期的反映件"
                 extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
               />
+              {watchStages && (
+                <StageOverdueCard items={stageOverdueList.data?.items ?? []} loading={stageOverdueList.isPending} more={!!stageOverdueList.data?.nextCursor} />
+              )}
               <CaseList
                 testId="due-soon-list"
                 title={
@@ -298,6 +310,34 @@ export default function DashboardPage() {
         </Col>
       </Row>
     </Space>
+  );
+}
+
+/** Cases past their stage clock, counted by stage (受理超时, 超期, 回访超时, 核查超时). */
+function StageOverdueCard({ items, loading, more }: { items: CaseSummary[]; loading: boolean; more: boolean }) {
+  const byLabel = new Map<string, number>();
+  for (const c of items) {
+    const l = stageOverdueLabel(c);
+    if (l) byLabel.set(l, (byLabel.get(l) ?? 0) + 1);
+  }
+  return (
+    <CaseList
+      testId="stage-overdue-list"
+      title={
+        <span>
+          <Badge color="red" /> 环节超时 <Tag color="red">{loading ? 0 : `${items.length}${more ? '+' : ''}`}</Tag>
+          {[...byLabel].map(([l, n]) => (
+            <Typography.Text key={l} type="secondary" style={{ fontSize: 12, marginInlineEnd: 6 }}>
+              {l} {n}
+            </Typography.Text>
+          ))}
+        </span>
+      }
+      items={items}
+      loading={loading}
+      empty="各环节均在时限内"
+      extra={<Link to="/cases?stageOverdue=true">全部</Link>}
+    />
   );
 }
 

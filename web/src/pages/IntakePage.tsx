@@ -1,11 +1,11 @@
 /** 登记 page: the intake form, then the case number and the receipt. */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Button, Card, Result, Space, Typography } from 'antd';
+import { Alert, Button, Card, Result, Space, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import { IntakeForm } from '../components/IntakeForm';
 import { useDepartments } from '../api/queries';
-import type { CaseDetail } from '../api/types';
+import type { CaseDetail, CaseSummary } from '../api/types';
 import { useUser } from '../auth/AuthContext';
 import { PageSkeleton } from '../components/PageSkeleton';
 import { API_BASE } from '../api/client';
@@ -14,6 +14,7 @@ export default function IntakePage() {
   const user = useUser();
   const { data: departments, isLoading } = useDepartments();
   const [saved, setSaved] = useState<CaseDetail | null>(null);
+  const [sameMatterOpen, setSameMatterOpen] = useState<CaseSummary[]>([]);
   const [formKey, setFormKey] = useState(0);
   useEffect(() => {
     document.title = '登记 · 办成事';
@@ -31,7 +32,32 @@ export default function IntakePage() {
               登记成功，编号 <Typography.Text strong copyable data-testid="saved-case-no">{saved.caseNo}</Typography.Text>
             </span>
           }
-          subTitle={`请告知反映人编号 ${saved.caseNo}，凭编号和手机号后四位可查询办理进度。`}
+          subTitle={
+            <>
+              <div>请告知反映人编号 {saved.caseNo}，凭编号和手机号后四位可查询办理进度。</div>
+              {sameMatterOpen.length > 0 && (
+                <Alert
+                  type="warning"
+                  showIcon
+                  data-testid="merge-suggestion"
+                  style={{ marginTop: 12, textAlign: 'left', display: 'inline-flex', maxWidth: 640 }}
+                  message="建议并件"
+                  description={
+                    <span>
+                      该反映人就同一事项已有在办件{' '}
+                      {sameMatterOpen.map((c, i) => (
+                        <span key={c.id}>
+                          {i > 0 && '、'}
+                          <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
+                        </span>
+                      ))}
+                      。如属重复反映，请在本件页面使用“并件”并入该件{user.role === 'coordinator' ? '' : '（由县行管办操作）'}。
+                    </span>
+                  }
+                />
+              )}
+            </>
+          }
           extra={
             <Space wrap>
               <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt?print=1`} target="_blank" rel="noopener">
@@ -62,7 +88,11 @@ export default function IntakePage() {
         key={formKey}
         departments={departments ?? []}
         defaultChannel={user.role === 'clerk' ? 'window' : 'hotline'}
-        onSaved={setSaved}
+        lookupEarlierCases
+        onSaved={(c, same) => {
+          setSaved(c);
+          setSameMatterOpen(same);
+        }}
       />
     </Card>
   );

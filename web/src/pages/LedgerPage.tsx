@@ -14,7 +14,8 @@ import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import { fetchWithProgress, formatBytes, saveBlob, type DownloadProgress } from '../lib/download';
 import type { CasePage, CaseSummary } from '../api/types';
 import { departmentOptions, useDepartments, useSettings } from '../api/queries';
-import { DeadlineText, LevelTag, StatusTag } from '../components/CaseTags';
+import { DeadlineText, LevelTag, StageDeadline, StatusTag } from '../components/CaseTags';
+import { isValidPhone, normalisePhone } from '../../../core/validation';
 import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
@@ -35,6 +36,9 @@ export const FILTER_KEYS = [
   'completedTo',
   'matter',
   'dueSoon',
+  'pendingContest',
+  'stageOverdue',
+  'phone',
   'q',
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -56,6 +60,9 @@ export default function LedgerPage() {
   const [sp, setSp] = useSearchParams();
   const filters = useMemo(() => readFilters(sp), [sp]);
   const [text, setText] = useState(filters.q ?? '');
+  const [phoneText, setPhoneText] = useState(filters.phone ?? '');
+  const [phoneError, setPhoneError] = useState(false);
+  useEffect(() => setPhoneText(filters.phone ?? ''), [filters.phone]);
   const { data: departments } = useDepartments();
   const { data: settings } = useSettings();
   const soon = settings?.dueSoonWorkingDays ?? 1;
@@ -167,6 +174,8 @@ export default function LedgerPage() {
       render: (_: unknown, r) => (
         <span>
           <DeadlineText c={r} compact />
+          <StageDeadline c={r} compact />
+          {r.pendingContest && <Tag color="orange">派单异议</Tag>}
           {r.pendingExtension && <Tag color="gold">延期待批</Tag>}
           {!r.pendingExtension && r.extended && <Tag>已延期</Tag>}
         </span>
@@ -231,6 +240,26 @@ export default function LedgerPage() {
           style={{ width: 260 }}
           enterButton="搜索"
         />
+        <Tooltip open={phoneError} title="请输入完整的手机号码或固定电话" color="red">
+          <Input.Search
+            aria-label="反映人电话"
+            placeholder="反映人电话"
+            allowClear
+            status={phoneError ? 'error' : undefined}
+            value={phoneText}
+            onChange={(e) => {
+              setPhoneText(e.target.value);
+              setPhoneError(false);
+            }}
+            onSearch={(v) => {
+              const p = normalisePhone(v.trim());
+              if (p && !isValidPhone(p)) return setPhoneError(true);
+              setPhoneError(false);
+              setFilter('phone', p || undefined);
+            }}
+            style={{ width: 170 }}
+          />
+        </Tooltip>
         <Select
           aria-label="状态"
           mode="multiple"
@@ -310,6 +339,17 @@ export default function LedgerPage() {
         <Checkbox checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : undefined)}>
           只看超期
         </Checkbox>
+        <Checkbox checked={filters.stageOverdue === 'true'} onChange={(e) => setFilter('stageOverdue', e.target.checked ? 'true' : undefined)}>
+          环节超时
+        </Checkbox>
+        {(filters.pendingContest === 'true' || user.role === 'coordinator') && (
+          <Checkbox
+            checked={filters.pendingContest === 'true'}
+            onChange={(e) => setFilter('pendingContest', e.target.checked ? 'true' : undefined)}
+          >
+            派单异议待处理
+          </Checkbox>
+        )}
         {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (
           <Checkbox
             checked={filters.pendingExtension === 'true'}
@@ -385,7 +425,7 @@ export default function LedgerPage() {
             sticky
             rowClassName={(r) => {
               const t = deadlineTone(r);
-              return t === 'overdue' ? 'row-overdue' : t === 'soon' ? 'row-due-soon' : '';
+              return t === 'overdue' || r.stageOverdue ? 'row-overdue' : t === 'soon' ? 'row-due-soon' : '';
             }}
             locale={{
               emptyText: (

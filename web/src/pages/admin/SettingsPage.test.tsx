@@ -15,6 +15,11 @@ const SETTINGS: Settings = {
   hotlines: ['12345'],
   publicBaseUrl: 'http://127.0.0.1:3000',
   dueSoonWorkingDays: 1,
+  triageWorkingDays: 1,
+  callbackWorkingDays: 3,
+  verificationWorkingDays: 5,
+  contestWorkingDays: 1,
+  callbackAttemptsBeforeUnreachable: 3,
   assessment: {
     weights: { onTime: 40, satisfaction: 40, noBadReview: 20 },
     penaltyPerCirculation: 5,
@@ -88,6 +93,37 @@ describe('the settings form', () => {
     type('二级交办（工作日）', '61');
     save();
     expect(await screen.findByText('二级交办须为 1–60 之间的整数', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(writes(fetchMock)).toHaveLength(0);
+  });
+
+  it('shows the stage clocks and sends a changed one alone', async () => {
+    fetchMock.mockImplementation(async (_url: string, init?: RequestInit) =>
+      init?.method === 'PUT' ? jsonResponse(200, { ...SETTINGS, callbackWorkingDays: 4 }) : jsonResponse(200, SETTINGS),
+    );
+    renderPage();
+    const callback = (await screen.findByLabelText('回访时限（工作日）', undefined, { timeout: 5000 })) as HTMLInputElement;
+    expect(callback.value).toBe('3');
+    expect((screen.getByLabelText('受理时限（工作日）') as HTMLInputElement).value).toBe('1');
+    expect((screen.getByLabelText('差评核查时限（工作日）') as HTMLInputElement).value).toBe('5');
+    expect((screen.getByLabelText('派单异议期限（工作日）') as HTMLInputElement).value).toBe('1');
+    expect((screen.getByLabelText('回访未接通次数（次）') as HTMLInputElement).value).toBe('3');
+    type('回访时限（工作日）', '4');
+    save();
+    await waitFor(() => expect(writes(fetchMock)).toHaveLength(1));
+    expect(JSON.parse(String((writes(fetchMock)[0]![1] as RequestInit).body))).toEqual({ callbackWorkingDays: 4 });
+  });
+
+  it('refuses stage settings outside their ranges in Chinese', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, SETTINGS));
+    renderPage();
+    await screen.findByLabelText('差评核查时限（工作日）', undefined, { timeout: 5000 });
+    type('差评核查时限（工作日）', '61');
+    type('派单异议期限（工作日）', '11');
+    type('回访未接通次数（次）', '0');
+    save();
+    expect(await screen.findByText('差评核查时限须为 1–60 之间的整数', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByText('派单异议期限须为 1–10 之间的整数')).toBeTruthy();
+    expect(await screen.findByText('回访未接通次数须为 1–10 之间的整数')).toBeTruthy();
     expect(writes(fetchMock)).toHaveLength(0);
   });
 });

@@ -16,6 +16,11 @@ export interface SettingsFormValues {
   level1: number | null;
   level2: number | null;
   dueSoonWorkingDays: number | null;
+  triageWorkingDays: number | null;
+  callbackWorkingDays: number | null;
+  verificationWorkingDays: number | null;
+  contestWorkingDays: number | null;
+  callbackAttemptsBeforeUnreachable: number | null;
   sessionIdleMinutes: number | null;
   countyName: string;
   hotlines: string[];
@@ -32,10 +37,19 @@ export interface SettingsFormValues {
 
 export const WEIGHTS_MESSAGE = '三项权重之和须为 100';
 const WEIGHT_FIELDS = ['wOnTime', 'wSatisfaction', 'wNoBadReview'] as const;
+/** Settings kept flat under the same name in the form and on the server (the stage clocks and the loop's limits). */
+const STAGE_FIELDS = [
+  'triageWorkingDays',
+  'callbackWorkingDays',
+  'verificationWorkingDays',
+  'contestWorkingDays',
+  'callbackAttemptsBeforeUnreachable',
+] as const;
 const FIELD_NAMES = [
   'level1',
   'level2',
   'dueSoonWorkingDays',
+  ...STAGE_FIELDS,
   'sessionIdleMinutes',
   'countyName',
   'hotlines',
@@ -53,6 +67,11 @@ function toForm(s: Settings): SettingsFormValues {
     level1: s.levelDays[1],
     level2: s.levelDays[2],
     dueSoonWorkingDays: s.dueSoonWorkingDays,
+    triageWorkingDays: s.triageWorkingDays,
+    callbackWorkingDays: s.callbackWorkingDays,
+    verificationWorkingDays: s.verificationWorkingDays,
+    contestWorkingDays: s.contestWorkingDays,
+    callbackAttemptsBeforeUnreachable: s.callbackAttemptsBeforeUnreachable,
     sessionIdleMinutes: s.sessionIdleMinutes,
     countyName: s.countyName,
     hotlines: [...s.hotlines],
@@ -70,6 +89,11 @@ function fromForm(v: SettingsFormValues): Settings {
   return {
     levelDays: { 1: v.level1!, 2: v.level2! },
     dueSoonWorkingDays: v.dueSoonWorkingDays!,
+    triageWorkingDays: v.triageWorkingDays!,
+    callbackWorkingDays: v.callbackWorkingDays!,
+    verificationWorkingDays: v.verificationWorkingDays!,
+    contestWorkingDays: v.contestWorkingDays!,
+    callbackAttemptsBeforeUnreachable: v.callbackAttemptsBeforeUnreachable!,
     sessionIdleMinutes: v.sessionIdleMinutes!,
     countyName: v.countyName.trim(),
     hotlines: (v.hotlines ?? []).map((h) => h.trim()).filter(Boolean),
@@ -101,6 +125,11 @@ export function formFieldOf(path: string): FieldName | null {
     case 'hotlines':
       return 'hotlines';
     case 'dueSoonWorkingDays':
+    case 'triageWorkingDays':
+    case 'callbackWorkingDays':
+    case 'verificationWorkingDays':
+    case 'contestWorkingDays':
+    case 'callbackAttemptsBeforeUnreachable':
     case 'sessionIdleMinutes':
     case 'countyName':
     case 'publicBaseUrl':
@@ -232,6 +261,16 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
         <Col span={8}>{num('level1', '一级交办', 1, 60, { unit: '工作日', extra: '1–60 个工作日' })}</Col>
         <Col span={8}>{num('level2', '二级交办', 1, 60, { unit: '工作日', extra: '1–60 个工作日' })}</Col>
         <Col span={8}>{num('dueSoonWorkingDays', '即将到期提醒', 0, 10, { unit: '工作日', extra: '到期前 0–10 个工作日提醒' })}</Col>
+      </Row>
+      <Section title="环节时限" />
+      <Row gutter={16}>
+        <Col span={8}>{num('triageWorkingDays', '受理时限', 1, 30, { unit: '工作日', extra: '登记后 1–30 个工作日内须受理、交办或办结' })}</Col>
+        <Col span={8}>{num('callbackWorkingDays', '回访时限', 1, 30, { unit: '工作日', extra: '办结后 1–30 个工作日内须回访' })}</Col>
+        <Col span={8}>{num('verificationWorkingDays', '差评核查时限', 1, 60, { unit: '工作日', extra: '差评后 1–60 个工作日内须核查' })}</Col>
+        <Col span={8}>{num('contestWorkingDays', '派单异议期限', 1, 10, { unit: '工作日', extra: '牵头部门接件后 1–10 个工作日内可提出异议' })}</Col>
+        <Col span={8}>
+          {num('callbackAttemptsBeforeUnreachable', '回访未接通次数', 1, 10, { unit: '次', extra: '回访未接通达 1–10 次后可按无法回访办结' })}
+        </Col>
       </Row>
       <Section title="会话" />
       <Row gutter={16}>
