@@ -141,6 +141,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
       latest_callback_bad: r.latest_callback_bad,
       ever_bad_review: r.ever_bad_review,
       ever_substantiated: r.ever_substantiated,
+      closed_unreachable: r.closed_unreachable,
     },
   };
 }
@@ -355,6 +356,7 @@ export function newCaseRow(c: NewCase): Insertable<CaseTable> & RollupSource {
     updated_at: c.updatedAt,
     stage_started_at: c.stage?.stageStartedAt ?? null,
     stage_due_at: c.stage?.stageDueAt ?? null,
+    closed_unreachable: 0,
   };
 }
 

@@ -8,10 +8,11 @@ import { shanghaiDate } from '../../core/working-days.js';
 /** The rollup, kept up to date action by action, must equal a full scan of the cases. */
 describe.each(DIALECTS)('statistics rollup on %s', (kind) => {
   let env: TestEnv;
+  let seeded = 0;
   beforeAll(async () => {
     env = await createTestEnv(kind);
     const clock = { t: new Date(), now() { return new Date(this.t.getTime()); } };
-    await seedDemo({ db: env.ctx.db, kind: env.ctx.kind, clock }, 160, 7);
+    seeded = (await seedDemo({ db: env.ctx.db, kind: env.ctx.kind, clock }, 160, 7)).cases;
   });
   afterAll(async () => env.close());
 
@@ -34,9 +35,43 @@ describe.each(DIALECTS)('statistics rollup on %s', (kind) => {
       expect(await departmentFigures(env.ctx.db, p, now, 'rollup')).toEqual(await departmentFigures(env.ctx.db, p, now, 'scan'));
     }
     const all = await overviewFigures(env.ctx.db, periods[0]!, now);
-    expect(all.received).toBe(160);
+    expect(seeded).toBeGreaterThan(160);
+    expect(all.received).toBe(seeded);
     expect(all.completed).toBeGreaterThan(0);
     expect(all.badReviews).toBeGreaterThan(0);
+    // The loop as it really runs (the demo has each situation): merged repeats, an unreachable closure, contests, re-dispatches, 重办, missing co-parts.
+    expect(all.merged).toBe(2);
+    expect(all.byStatus.merged).toBe(2);
+    expect(all.closedUnreachable).toBe(1);
+    expect(all.contestsUpheld).toBe(1);
+    expect(all.contestsRejected).toBe(1);
+    expect(all.redispatched).toBe(1);
+    expect(all.reopened).toBe(1);
+    expect(all.coPartsMissing).toBeGreaterThan(1);
+    // Per department: the contest counts for the department that contested, the re-dispatch for the one it was taken from.
+    const depts = await departmentFigures(env.ctx.db, periods[0]!, now);
+    const sum = (k: 'contestsUpheld' | 'contestsRejected' | 'redispatched' | 'reopened' | 'coPartsMissing') => [...depts.values()].reduce((a, f) => a + f[k], 0);
+    expect([sum('contestsUpheld'), sum('contestsRejected'), sum('redispatched'), sum('reopened'), sum('coPartsMissing')]).toEqual([1, 1, 1, 1, all.coPartsMissing]);
+    const upheld = [...depts].find(([, f]) => f.contestsUpheld === 1)![0];
+    expect(depts.get(upheld)!.redispatched).toBe(1);
+  });
+
+  it('keeps a case closed unreachable out of the satisfaction figures, and counts it again when reopened', async () => {
+    const row = await env.ctx.db.selectFrom('cases').selectAll().where('closed_unreachable', '=', 1).executeTakeFirstOrThrow();
+    expect(row.status).toBe('closed');
+    expect(row.callback_count).toBe(0);
+    const p = { from: row.received_date, to: row.received_date };
+    const f = await overviewFigures(env.ctx.db, p, new Date(), 'rollup');
+    expect(f.closedUnreachable).toBe(1);
+    expect(f).toEqual(await overviewFigures(env.ctx.db, p, new Date(), 'scan'));
+  });
+
+  it('records at completion which co-departments had not replied', async () => {
+    const ev = await env.ctx.db.selectFrom('case_events').select('data').where('type', '=', 'complete').execute();
+    const missing = ev.map((e) => JSON.parse(e.data).coPartsMissing).filter((m) => Array.isArray(m) && m.length);
+    expect(missing.length).toBeGreaterThan(1);
+    // The demo's case where one of two co-departments replied: only the other is missing.
+    expect(missing.some((m) => m.length === 1)).toBe(true);
   });
 
   it('covers a period with whole months and the days of partial months', () => {
