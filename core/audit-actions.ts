@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'typical_case.publish': '发布典型案例',
   'pii.seal': '加密历史反映人信息',
   'pii.rotate': '更换数据密钥',
+  'cases.stage_backfill': '补记历史反映件的环节时钟',
   ...({
     // The system timeline events' audit records (core/timeline-events.ts), in the audit's words.
     'case.intake': '登记反映件',
@@ -35,6 +36,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.measure_due_soon': '容缺承诺即将到期提醒',
     'case.measure_overdue': '容缺承诺逾期',
     'case.deadline_recomputed': '时限重新计算',
+    'case.stage_overdue': '标记环节超时',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 

@@ -104,6 +104,9 @@ const STAGE_OF: Record<CaseStatus, Stage | null> = {
   merged: null,
 };
 
+/** What each stage is called (timeline, notifications). */
+export const STAGE_LABELS: Readonly<Record<Stage, string>> = Object.freeze({ triage: '研判受理', handling: '办理', callback: '回访', verification: '差评核查' });
+
 /** The stage a case in this state waits in. */
 export function stageOf(status: CaseStatus): Stage | null {
   return STAGE_OF[status];

@@ -58,6 +58,7 @@ describe('the timeline event labels', () => {
       measure_due_soon: '容缺承诺即将到期',
       measure_overdue: '容缺承诺逾期',
       deadline_recomputed: '时限重新计算',
+      stage_overdue: '环节超时',
     });
   });
 
@@ -81,7 +82,7 @@ describe('the public progress text', () => {
       expect(text).toMatch(CHINESE);
     }
     // Internal marks and remarks are not shown to the public.
-    for (const t of ['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'comment', 'import'] as const) {
+    for (const t of ['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'stage_overdue', 'comment', 'import'] as const) {
       expect(PUBLIC_PROGRESS_TEXT[t]).toBeUndefined();
     }
   });

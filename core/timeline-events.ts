@@ -11,6 +11,7 @@
  * UTC ISO where `apply()` normalises them), the jobs' ones with +08:00.
  */
 import { ACTION_RULES, CASE_ACTIONS, type CaseAction, type Ratings } from './case-lifecycle.js';
+import type { Stage } from './clocks.js';
 import type {
   CaseStatus,
   Channel,
@@ -59,7 +60,7 @@ export interface CaseActionEventData {
   /** 签收 (assigned → in_progress). */
   sign: { note?: string };
   /** 办结 (in_progress → completed): the result, how the reporter was answered, and whether in time. */
-  complete: { result: string; repliedVia: ReplyChannel; onTime: boolean };
+  complete: { result: string; repliedVia: ReplyChannel; onTime: boolean; /** Co-departments that had not given their part (the server adds it). */ coPartsMissing?: string[] };
   /** 电话回访 (completed → closed, or verifying on a 差评): the four ratings; `badReview` = any 不满意. */
   callback: Ratings & { comment?: string; badReview: boolean };
   /** 差评核查 (verifying → in_progress to rectify, or closed). */
@@ -157,6 +158,8 @@ export const SYSTEM_EVENT_TYPES = [
   'measure_overdue',
   /** 时限重新计算: a year's holidays were saved and the provisional deadline recomputed (by the admin). */
   'deadline_recomputed',
+  /** 环节超时: the deadline sweep found the stage clock (研判, 回访, 核查) passed (once per stage; by `system`). */
+  'stage_overdue',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -184,6 +187,8 @@ export interface SystemEventData {
   measure_overdue: { measureId: number; measureType: MeasureType; dueAt: string; note: string | null };
   /** Written by saving a year's holidays (server/calendar/calendar.service.ts); deadlines +08:00. */
   deadline_recomputed: { year: number; from: string | null; to: string; provisional: boolean };
+  /** Written by the deadline sweep; the stage (core/clocks.ts) and its deadline that passed, +08:00. */
+  stage_overdue: { stage: Exclude<Stage, 'handling'>; dueAt: string };
 }
 
 /** Every timeline event type: a case action, or a system event. */
@@ -214,6 +219,7 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   measure_due_soon: '容缺承诺即将到期',
   measure_overdue: '容缺承诺逾期',
   deadline_recomputed: '时限重新计算',
+  stage_overdue: '环节超时',
 } satisfies Record<TimelineEventType, string>);
 
 /**

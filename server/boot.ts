@@ -1,12 +1,14 @@
 /**
  * Opens and prepares the database: migrate, take the data key (and refuse one the database was not
- * sealed with), seal reporter data written before sealing existed, seed the official holiday calendar.
+ * sealed with), seal reporter data written before sealing existed, seed the official holiday calendar,
+ * give cases written before the stage clocks existed their clock.
  */
 import { isPostgres, openDatabase, parseDatabaseUrl, type DatabaseHandle } from './db/dialect.js';
 import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
+import { backfillStageClocksAtBoot } from './cases/stage-backfill.js';
 import { deriveKeys, keyCheckOf, resolveDataKey, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 
 export interface PrepareOptions {
@@ -33,6 +35,7 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
     setDataKey(key);
     await sealUnsealedReporters(handle.db, new Date().toISOString());
     await seedOfficialCalendar(handle.db, new Date().toISOString());
+    await backfillStageClocksAtBoot(handle.db, new Date().toISOString());
   } catch (e) {
     await handle.close();
     throw e;

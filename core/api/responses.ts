@@ -488,6 +488,13 @@ const statsFigures = {
   badReviews: count('差评：任一次回访有“不满意”'),
   badReviewsSubstantiated: count('差评属实'),
   overdueOpen: count('当前超期未办结'),
+  merged: count('已并件（作为重复件并入主件）'),
+  closedUnreachable: count('无法回访办结（不计入回访与满意率）'),
+  contestsUpheld: count('派单异议成立次数（按提出异议的部门；不扣分）'),
+  contestsRejected: count('派单异议不成立次数（按提出异议的部门）'),
+  redispatched: count('被改派次数（按原牵头部门）'),
+  reopened: count('重办次数（按重办时的牵头部门）'),
+  coPartsMissing: count('办结时协办意见未回复次数（按协办部门）'),
 };
 export const ZStatsFigures = z.object(statsFigures);
 

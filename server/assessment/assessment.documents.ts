@@ -18,12 +18,17 @@ export const ASSESSMENT_COLUMNS: Array<[string, (r: AssessmentRow) => string | n
   ['通报', (r) => r.circulations],
   ['督办', (r) => r.supervisions],
   ['当前超期', (r) => r.overdueOpen],
+  ['异议成立', (r) => r.contestsUpheld],
+  ['异议不成立', (r) => r.contestsRejected],
+  ['被改派', (r) => r.redispatched],
+  ['重办', (r) => r.reopened],
+  ['协办未回复', (r) => r.coPartsMissing],
   ['得分', (r) => (r.score === null ? '—' : r.score)],
   ['备注', (r) => r.note ?? ''],
 ];
 
 export function formulaText(s: AssessmentSettings): string {
-  return `得分 = 按时办结率×${s.weights.onTime}% + 满意率×${s.weights.satisfaction}% + (1−差评率)×${s.weights.noBadReview}%（折算为百分制，缺少的比率不计权重）− 通报 ${s.penaltyPerCirculation} 分/次 − 差评属实 ${s.penaltyPerSubstantiated} 分/件；受理少于 ${s.minSample} 件的部门不参与排名。`;
+  return `得分 = 按时办结率×${s.weights.onTime}% + 满意率×${s.weights.satisfaction}% + (1−差评率)×${s.weights.noBadReview}%（折算为百分制，缺少的比率不计权重）− 通报 ${s.penaltyPerCirculation} 分/次 − 差评属实 ${s.penaltyPerSubstantiated} 分/件；受理少于 ${s.minSample} 件的部门不参与排名。派单异议成立属正当退回，不扣分；异议不成立、被改派、重办、协办未回复的次数只列示，不计入得分。`;
 }
 
 export async function assessmentXlsx(rows: AssessmentRow[], period: { from: string; to: string }, s: AssessmentSettings): Promise<Buffer> {

@@ -6,6 +6,11 @@
  *           1 − badReviews / callbacks) − penaltyPerCirculation × 通报 − penaltyPerSubstantiated ×
  *           差评属实, clipped to [0, 100], one decimal.
  * Departments with fewer cases than `minSample` are listed but not ranked (样本不足).
+ *
+ * The loop's department figures (issue 10: contests upheld and rejected, re-dispatches, 重办,
+ * co-parts missing at completion) are listed beside the score but do not change it: an upheld
+ * contest is a justified return and must never cost points; the others are shown for the
+ * assessors to weigh, so the formula stays the settings' one (a deliberate, setting-free choice).
  */
 import type { Executor } from '../db/database.js';
 import { departmentFigures, emptyFigures, type Figures } from '../stats/stats.repository.js';

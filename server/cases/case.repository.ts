@@ -141,6 +141,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
       latest_callback_bad: r.latest_callback_bad,
       ever_bad_review: r.ever_bad_review,
       ever_substantiated: r.ever_substantiated,
+      closed_unreachable: r.closed_unreachable,
     },
   };
 }
@@ -355,6 +356,7 @@ export function newCaseRow(c: NewCase): Insertable<CaseTable> & RollupSource {
     updated_at: c.updatedAt,
     stage_started_at: c.stage?.stageStartedAt ?? null,
     stage_due_at: c.stage?.stageDueAt ?? null,
+    closed_unreachable: 0,
   };
 }
 
@@ -723,6 +725,8 @@ export async function listCases(
     rows = await q.selectAll('cases').orderBy(sql`case_search.rowid`, 'desc').limit(page.limit + 1).execute();
   } else if (tokens) {
     rows = await pgTextPage(db, f, page.limit + 1, c?.id ?? null, actor, now, tokens);
+  } else if (f.stageOverdue === true) {
+    rows = await stageOverduePage(db, f, page.limit + 1, c, actor, now);
   } else {
     let q = filteredCases(db, f, actor, now);
     if (c) {
@@ -736,6 +740,34 @@ export async function listCases(
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
   const last = items[items.length - 1];
   return { rows: items, nextCursor: more && last ? encodeCursor(last.receivedAt, last.id) : null };
+}
+
+/**
+ * A page of ?stageOverdue=true, newest first. Its condition is an OR of two disjoint sets (handled
+ * past the dispatch deadline; waiting past the stage clock), which a planner answers by fetching
+ * every match and sorting them all. Instead: the newest ids of each set from its own index
+ * (migration 010: (status, due_at, received_at, id) and (status, stage_due_at, received_at, id),
+ * covering), merged and cut to the page, then only those rows read.
+ */
+async function stageOverduePage(db: Executor, f: CaseFilters, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
+  const nowIso = now.toISOString();
+  const branch = (statuses: readonly CaseStatus[], column: 'due_at' | 'stage_due_at') => {
+    let q = filteredCases(db, { ...f, stageOverdue: false }, actor, now).where('status', 'in', [...statuses]).where(column, '<', nowIso);
+    if (c) q = q.where((eb) => eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]));
+    return q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want);
+  };
+  // Each branch limited on its own (a subquery with its own order and limit), then merged.
+  const handled = db.selectFrom(branch(CLOCK_RUNNING_STATUSES, 'due_at').as('h')).selectAll();
+  const waiting = db.selectFrom(branch(STAGE_CLOCK_STATUSES, 'stage_due_at').as('w')).selectAll();
+  const page = await db
+    .selectFrom(handled.unionAll(waiting).as('m'))
+    .select(['m.id'])
+    .orderBy('m.received_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .limit(want)
+    .execute();
+  if (!page.length) return [];
+  return db.selectFrom('cases').selectAll().where('id', 'in', page.map((r) => r.id)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
 }
 
 /**

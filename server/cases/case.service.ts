@@ -18,6 +18,7 @@ import {
   type PublicReporter,
 } from '../../core/case-lifecycle.js';
 import { indexCaseText } from './case-search.js';
+import { applyEventTallies } from '../stats/rollup.js';
 import { enterStage } from '../../core/clocks.js';
 import { actionBodySchema, commandDeadlines, describeIssues, toCommand, ZIntake } from '../../core/api/schemas.js';
 import { shanghaiDate } from '../../core/working-days.js';
@@ -31,6 +32,7 @@ import { getSettings, lifecycleSettings } from '../settings/settings.repository.
 import { isUniqueViolation } from '../users/user.repository.js';
 import {
   appendEvent,
+  listCoParts,
   changesToRow,
   fulfilMeasure,
   insertCallbackAttempt,
@@ -272,6 +274,14 @@ function correctionFields(current: CaseRecord, fix: Corrections): Array<{ field:
   return out;
 }
 
+/** The co-departments (of the case as it is) that have not given their part: recorded at completion. */
+async function coPartsMissing(trx: Executor, c: CaseRecord): Promise<string[]> {
+  const co = c.coDepartments.filter((d) => d !== c.leadDepartment);
+  if (!co.length) return [];
+  const replied = new Set((await listCoParts(trx, c.id)).map((p) => p.department_code));
+  return co.filter((d) => !replied.has(d));
+}
+
 /**
  * Takes an action on a case. Errors in the contract's order: 404 (unknown case or action, or not
  * visible) → 400 (body) → 403 (role / department) → 409 VERSION_CONFLICT → 409 INVALID_TRANSITION.
@@ -378,8 +388,10 @@ export async function runCaseAction(
       ...(recordNo ? { recordNo } : {}),
       ...(corrected ? { fields: corrected } : {}),
       ...(mainCase ? { intoCaseNo: mainCase.caseNo } : {}),
+      ...(d.event.type === 'complete' ? { coPartsMissing: await coPartsMissing(trx, current) } : {}),
     };
     await appendEvent(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData });
+    await applyEventTallies(trx, current.receivedDate, d.event.type, eventData);
     const messages = await outboxMessages(trx, d.effects, current, d.changes, action, at);
     if (messages.length) await trx.insertInto('outbox').values(messages).execute();
     await appendAudit(trx, {

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006-sealed-reporter.js';
 import * as m007 from './migrations/007-audit-index.js';
 import * as m008 from './migrations/008-due-order.js';
 import * as m009 from './migrations/009-loop.js';
+import * as m010 from './migrations/010-loop-indexes.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-audit-index': m007,
   '008-due-order': m008,
   '009-loop': m009,
+  '010-loop-indexes': m010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -14,6 +14,7 @@ import type { AppContext, Clock } from '../context.js';
 import { hashPassword } from '../auth/password.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
 import { intakeCase, runCaseAction } from '../cases/case.service.js';
+import { listMeasures } from '../cases/case.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Role } from '../../core/domain.js';
 import { DEMO_DEPARTMENTS, DEMO_DESCRIPTIONS, DEMO_MATTERS, DEMO_REASONS, ENTERPRISES, GIVEN, SURNAMES } from './demo-data.js';
@@ -242,7 +243,179 @@ export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date
       await act(coord, 'callback', { attitude: 'satisfied', result: 'satisfied', efficiency: 'basically_satisfied', integrity: 'satisfied' });
     }
   }
+  made += await seedLoopScenarios(ctx, A, r, realNow);
   return { cases: made };
+}
+
+/**
+ * The loop as it really runs (issue 10), each situation at least once, through the services: a
+ * pending contest, an upheld contest (re-dispatched), a rejected contest, co-departments' parts (some
+ * missing at completion), a correction, a reopened rejection, 重办, a main case with two repeats
+ * merged into it, unanswered callbacks and a closure as unreachable, a fulfilled 容缺 promise, and
+ * cases past their stage clock (triage, callback). Answers how many cases it registered.
+ */
+async function seedLoopScenarios(ctx: AppContext & { clock: { t: Date; now(): Date } }, A: (u: string) => Actor, r: ReturnType<typeof rng>, realNow: number): Promise<number> {
+  const coord = A('coordinator');
+  const clerk = A('clerk');
+  let made = 0;
+  const person = () => ({ name: `${r.pick([...SURNAMES])}${r.pick(GIVEN)}`, phone: `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(100000000, 999999999))}`, kind: 'person' });
+  /** One case: registered `daysBack` days ago (office hours), then `steps` run with the clock moved on by hours. */
+  const scenario = async (daysBack: number, matterIndex: number, steps: (ctl: { act: (who: Actor, action: string, body: Record<string, unknown>) => Promise<void>; later: (hours: number) => void; id: () => number; lead: string }) => Promise<void>, reporter = person()) => {
+    const [matter, lead] = DEMO_MATTERS[matterIndex % DEMO_MATTERS.length]!;
+    const d = new Date(realNow - daysBack * 86400_000);
+    d.setUTCHours(1 + r.int(0, 6), r.int(0, 59), 0, 0);
+    let t = Math.min(d.getTime(), realNow - 3 * 3600_000);
+    ctx.clock.t = new Date(t);
+    const problemType: ProblemType = r.pick(PROBLEM_TYPES);
+    const intake = await intakeCase(ctx, { channel: r.pick(['window', 'hotline', 'online'] as const), reporter, matter, departmentCodes: [lead], description: r.pick(DEMO_DESCRIPTIONS), reason: r.pick(DEMO_REASONS[problemType]) }, clerk);
+    made++;
+    let c = intake.record;
+    await steps({
+      act: async (who, action, body) => {
+        c = await runCaseAction(ctx, String(c.id), action, { version: c.version, ...body }, who);
+      },
+      later: (hours) => {
+        t = Math.min(t + hours * 3600_000, realNow - 60_000);
+        ctx.clock.t = new Date(t);
+      },
+      id: () => c.id,
+      lead,
+    });
+    return c.id;
+  };
+  const other = (lead: string, k = 0) => DEMO_DEPARTMENTS.map(([code]) => code).filter((code) => code !== lead && code !== 'xgb')[k]!;
+  const dispatch = async (x: Parameters<Parameters<typeof scenario>[2]>[0], co: string[] = [], problemType: ProblemType = r.pick(PROBLEM_TYPES)) => {
+    await x.act(coord, 'accept', { problemType });
+    x.later(3);
+    await x.act(coord, 'dispatch', co.length ? { level: 2, leadDepartment: x.lead, coDepartments: co } : { level: 1, leadDepartment: x.lead });
+    x.later(2);
+  };
+  const complete = (x: Parameters<Parameters<typeof scenario>[2]>[0], lead = x.lead) => x.act(A(lead), 'complete', { result: '经部门协调，已为申请人办结该事项，并电话告知办理结果。', repliedVia: 'phone' });
+  const satisfied = { attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' };
+
+  // 派单异议 awaiting the coordinator.
+  await scenario(1, 0, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'contest', { reason: '该事项的审批权限已划转，不属于本部门职责。', suggestedDepartment: other(x.lead) });
+  });
+  // 异议成立: re-dispatched to the department suggested, which signs and works on it.
+  await scenario(12, 4, async (x) => {
+    await dispatch(x);
+    const to = other(x.lead, 1);
+    await x.act(A(x.lead), 'contest', { reason: '该事项由其他部门主管，本部门无审批权限。', suggestedDepartment: to });
+    x.later(4);
+    await x.act(coord, 'redispatch', { level: 1, leadDepartment: to, reason: '经核实异议成立，改派主管部门办理。' });
+    x.later(5);
+    await x.act(A(to), 'sign', {});
+  });
+  // 异议不成立: the dispatch upheld; the department signs and completes.
+  await scenario(20, 8, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'contest', { reason: '申请人材料不齐，建议退回窗口。' });
+    x.later(4);
+    await x.act(coord, 'uphold-dispatch', { reason: '该事项属本部门法定职责，材料问题应由部门指导补正，维持原派单。' });
+    x.later(3);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(30);
+    await complete(x);
+  });
+  // 协办: two co-departments, one replies before completion (the other is recorded missing) …
+  await scenario(25, 12, async (x) => {
+    const co = [other(x.lead, 2), other(x.lead, 3)];
+    await dispatch(x, co);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(20);
+    await x.act(A(co[0]!), 'co-reply', { opinion: '本部门已配合核实相关材料，无异议。' });
+    x.later(30);
+    await complete(x);
+    x.later(20);
+    await x.act(coord, 'callback', satisfied);
+  });
+  // … and one where every co-department replied, still in progress.
+  await scenario(4, 16, async (x) => {
+    const co = [other(x.lead, 4)];
+    await dispatch(x, co);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(6);
+    await x.act(A(co[0]!), 'co-reply', { opinion: '已安排专人对接，协助牵头部门现场核查。' });
+  });
+  // 更正: the reporter's phone and the matter corrected after intake.
+  await scenario(2, 20, async (x) => {
+    x.later(1);
+    await x.act(clerk, 'correct', { changes: { matter: '个体工商户设立登记（更正）', reporter: { ...person(), name: '更正后姓名' } }, note: '登记时误记反映人电话和事项名称，据反映人来电更正。' });
+    x.later(2);
+    await x.act(coord, 'accept', { problemType: 'complex' });
+  });
+  // 重新受理 of a rejection, then accepted.
+  await scenario(9, 24, async (x) => {
+    await x.act(coord, 'reject', { reasonCategory: 'other', explanation: '经研判，该事项不属于政务服务“办不成事”受理范围。' });
+    x.later(30);
+    await x.act(coord, 'reopen', { reason: '反映人补充了材料，确属办不成事，重新受理。' });
+    x.later(2);
+    await x.act(coord, 'accept', { problemType: 'complex' });
+  });
+  // 重办: closed with a satisfied callback, then reopened with a new deadline.
+  await scenario(40, 28, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(50);
+    await complete(x);
+    x.later(24);
+    await x.act(coord, 'callback', satisfied);
+    x.later(200);
+    await x.act(coord, 'reopen', { reason: '反映人再次来电，问题反弹，责成原承办部门重办。', dueAt: new Date(realNow + 7 * 86400_000).toISOString() });
+  });
+  // 并件: a main case and two repeats of the same matter merged into it.
+  const mainReporter = person();
+  const main = await scenario(6, 32, async (x) => {
+    await dispatch(x);
+  }, mainReporter);
+  for (let k = 0; k < 2; k++) {
+    await scenario(5 - k, 32, async (x) => {
+      x.later(2);
+      await x.act(coord, 'merge', { into: main, note: '与已受理的反映件系同一事项，并件办理。' });
+    });
+  }
+  // 回访未接通 three times, then 无法回访办结; and one with an unanswered attempt still waiting.
+  await scenario(30, 36, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(40);
+    await complete(x);
+    for (const outcome of ['no_answer', 'busy', 'no_answer']) {
+      x.later(24);
+      await x.act(coord, 'callback-attempt', { outcome, note: '按登记电话回访未接通。' });
+    }
+    x.later(24);
+    await x.act(coord, 'close-unreachable', { note: '三次回访均未接通，按无法回访办结。' });
+  });
+  await scenario(6, 40, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(20);
+    await complete(x);
+    x.later(24);
+    await x.act(coord, 'callback-attempt', { outcome: 'busy' });
+  });
+  // 容缺受理 with a promise the reporter kept (措施完成).
+  await scenario(15, 44, async (x) => {
+    await dispatch(x, [], 'materials');
+    await x.act(A(x.lead), 'sign', {});
+    x.later(4);
+    await x.act(A(x.lead), 'add-measure', { type: 'tolerance_acceptance', note: '申请人已书面承诺在规定时限内补交材料，先行容缺受理。', dueAt: new Date(ctx.clock.now().getTime() + 5 * 86400_000).toISOString() });
+    x.later(48);
+    const m = (await listMeasures(ctx.db, x.id())).find((y) => !y.fulfilled_at)!;
+    await x.act(A(x.lead), 'fulfil-measure', { measureId: m.id, note: '申请人已按承诺补交营业场所证明材料。' });
+  });
+  // Past the stage clock: registered days ago and never triaged; completed long ago and never called back.
+  await scenario(6, 48, async () => {});
+  await scenario(14, 52, async (x) => {
+    await dispatch(x);
+    await x.act(A(x.lead), 'sign', {});
+    x.later(30);
+    await complete(x);
+  });
+  return made;
 }
 
 export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<void> {

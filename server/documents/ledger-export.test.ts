@@ -6,7 +6,7 @@ import { createTestEnv, DIALECTS, seedBasics, startApi, USERS, type Api, type Te
 import { toActor } from '../users/user.repository.js';
 import { ExportAborted, writeLedger } from './ledger-export.js';
 import { callbackText, LEDGER_COLUMNS, verificationText } from './ledger-format.js';
-import { download, listAll, readXlsx, seedSpread, useLongSessions, XLSX } from './test-support.js';
+import { act, download, listAll, newCase, readXlsx, seedSpread, useLongSessions, XLSX } from './test-support.js';
 
 const LEVELS: Record<number, string> = { 1: '一级', 2: '二级', 3: '三级' };
 
@@ -180,6 +180,15 @@ describe.each(DIALECTS)('ledger export on %s', (kind) => {
     expect(bad.status).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION');
     expect((await download(api, 'coord', '/api/v1/ledger.xlsx?receivedFrom=2026-02-30')).status).toBe(400);
+  });
+
+  it('exports a repeat merged into its main case as 已并件', async () => {
+    const main = await newCase(api);
+    const repeat = await newCase(api);
+    await act(api, 'coord', repeat.id, 'merge', { version: repeat.version, into: main.id });
+    const { ws, items } = await checkAgainstList('coord', 'status=merged');
+    expect(items.map((i) => i.id)).toEqual([repeat.id]);
+    expect(ws.getRow(4).getCell(LEDGER_COLUMNS.findIndex((c) => c.header === '当前状态') + 1).value).toBe('已并件');
   });
 
   it('is described in the OpenAPI document', async () => {

@@ -201,6 +201,12 @@ describe.each(DIALECTS)('ledger import on %s', (kind) => {
     expect((await api.as('h_rs').get(`/api/v1/cases/${c.id}`)).status).toBe(200);
     expect((await api.as('h_scjg').get(`/api/v1/cases/${c.id}`)).status).toBe(404);
     expect((await detail('2026-000051')).status).toBe('received');
+    // Imported cases waiting for triage get their stage clock from the intake date; handled and closed ones none of their own.
+    const staged = new Map((await env.ctx.db.selectFrom('cases').select(['case_no', 'received_at', 'stage_started_at', 'stage_due_at']).execute()).map((x) => [x.case_no, x]));
+    expect(staged.get('2026-000051')!.stage_started_at).toBe(staged.get('2026-000051')!.received_at);
+    expect(staged.get('2026-000051')!.stage_due_at).not.toBeNull();
+    expect(staged.get('2026-000050')!.stage_due_at).toBeNull();
+    expect(staged.get('2025-000101')!.stage_due_at).toBeNull();
     const noSheet = await download(api, 'coord', `/api/v1/cases/${c.id}/assignment-sheet.docx`);
     expect(noSheet.status).toBe(404);
     expect(noSheet.json()).toEqual({ error: { code: 'NOT_FOUND', message: '未找到该记录' } });
@@ -330,6 +336,12 @@ describe.each(DIALECTS)('ledger import on %s', (kind) => {
         { row: 8, column: '调度级别', message: /无效/ },
       ],
     );
+  });
+
+  it('refuses a 已并件 row: a merge needs its main case', async () => {
+    await expectRejected(await ledgerFile([GOOD[3]!, { ...GOOD[3], 编号: '2026-000095', 当前状态: '已并件' }]), [
+      { row: 5, column: '当前状态', message: /已并件.*不能导入.*主件/ },
+    ]);
   });
 
   it('refuses duplicate case numbers within the file, malformed numbers and masked phones', async () => {

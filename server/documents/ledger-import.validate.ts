@@ -374,7 +374,10 @@ export async function validateLedger(
 
     // What the state requires.
     const dispatched = get('level').kind !== 'empty' || get('leadDepartment').kind !== 'empty';
-    if (status) {
+    if (status === 'merged') {
+      // A merge needs its main case (并件 points at it); a ledger row cannot say which case that is in this system.
+      problem('status', '当前状态“已并件”不能导入：并件须指明主件。请将该行改为主件之外的独立反映件导入，或导入后在系统中用“并件”并入主件');
+    } else if (status) {
       const label = STATUS_LABELS[status];
       const need = (key: LedgerKey, present: boolean, why: string) => {
         if (!present && usable(key) && get(key).kind === 'empty') problem(key, `${why}须填写${headerOf(key)}`);

@@ -12,6 +12,7 @@ import { formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { rebuildRollup } from '../stats/rollup.js';
+import { backfillStageClocks } from '../cases/stage-backfill.js';
 import { addCaseDepartments, appendEvents, existingCaseNos, insertCases, newCaseRow, raiseCounter, type NewCase } from '../cases/case.repository.js';
 import type { ImportCase, ValidatedLedger } from './ledger-import.validate.js';
 
@@ -158,6 +159,8 @@ export async function writeImport(
     }
     // The statistics' per-day rollup must count the imported cases too.
     if (rebuild) await rebuildRollup(trx);
+    // Imported cases still waiting for triage, a callback or a verification get their stage clock.
+    if (fresh.length) await backfillStageClocks(trx);
     if (fresh.length) {
       await appendAudit(trx, {
         at,

@@ -75,7 +75,8 @@ export async function buildLedgerTemplate(countyName: string, departments: Array
     ['渠道', CHANNELS.map((c) => CHANNEL_LABELS[c])],
     ['问题类型', PROBLEM_TYPES.map((p) => PROBLEM_TYPE_LABELS[p])],
     ['调度级别', Object.values(LEVEL_LABELS)],
-    ['当前状态', CASE_STATUSES.map((s) => STATUS_LABELS[s])],
+    // 已并件 cannot be imported (a merge needs its main case): not offered.
+    ['当前状态', CASE_STATUSES.filter((s) => s !== 'merged').map((s) => STATUS_LABELS[s])],
     ['部门名称', departments.map((d) => d.name)],
     ['是否超期', ['是', '否']],
   ];

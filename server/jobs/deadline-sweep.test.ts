@@ -89,3 +89,84 @@ describe.each(DIALECTS)('deadline sweep on %s', (kind) => {
     }
   });
 });
+
+describe.each(DIALECTS)('stage clocks in the deadline sweep on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  beforeAll(async () => {
+    env = await createTestEnv(kind, '2026-11-23T02:00:00.000Z'); // Monday 10:00 Shanghai
+    await seedBasics(env);
+    api = await startApi(env);
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await env.close();
+  });
+  const stageEvents = async (id: number) => env.ctx.db.selectFrom('case_events').select(['data']).where('case_id', '=', id).where('type', '=', 'stage_overdue').orderBy('id').execute();
+
+  it('marks a case left in triage once, tells the coordinator with the stage and its deadline, audits it', async () => {
+    const c = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
+    const row = await env.ctx.db.selectFrom('cases').select(['stage_due_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row.stage_due_at).not.toBeNull();
+    expect(await runDeadlineSweep(env.ctx)).toBe(0); // triage clock still running
+    env.clock.set(new Date(Date.parse(row.stage_due_at!) + 3600_000).toISOString());
+    expect(await runDeadlineSweep(env.ctx)).toBe(1);
+    expect(await runDeadlineSweep(env.ctx)).toBe(0);
+    const ev = await stageEvents(c.id);
+    expect(ev).toHaveLength(1);
+    expect(JSON.parse(ev[0]!.data)).toEqual({ stage: 'triage', dueAt: expect.stringMatching(/\+08:00$/) });
+    const out = await env.ctx.db.selectFrom('outbox').select(['topic', 'recipient', 'payload']).where('case_id', '=', c.id).where('topic', '=', 'stage_overdue').execute();
+    expect(out).toHaveLength(1);
+    expect(out[0]!.recipient).toBe('coordinator');
+    expect(JSON.parse(out[0]!.payload)).toMatchObject({ caseNo: c.caseNo, note: '研判受理', dueAt: JSON.parse(ev[0]!.data).dueAt });
+    const audit = await env.ctx.db.selectFrom('audit_log').select(['action']).where('action', '=', 'case.stage_overdue').where('entity_id', '=', String(c.id)).execute();
+    expect(audit).toHaveLength(1);
+    // 予以受理 keeps the triage clock (same stage): not marked again.
+    await api.relogin();
+    const r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/accept`, { version: c.version, problemType: 'materials' });
+    expect(r.status).toBe(200);
+    expect(await runDeadlineSweep(env.ctx)).toBe(0);
+    expect(await stageEvents(c.id)).toHaveLength(1);
+    expect((await api.as('admin').get('/api/v1/audit/verify')).body.ok).toBe(true);
+  });
+
+  it('marks the callback stage of a completed case not called back, and not a case that moved on', async () => {
+    await api.relogin();
+    const c = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
+    let r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/accept`, { version: c.version, problemType: 'materials' });
+    r = await api.as('coord').post(`/api/v1/cases/${c.id}/actions/dispatch`, { version: r.body.version, level: 1, leadDepartment: 'scjgj' });
+    r = await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/sign`, { version: r.body.version });
+    r = await api.as('h_scjg').post(`/api/v1/cases/${c.id}/actions/complete`, { version: r.body.version, result: '已办结', repliedVia: 'phone' });
+    expect(r.status).toBe(200);
+    const due = (await env.ctx.db.selectFrom('cases').select(['stage_due_at']).where('id', '=', c.id).executeTakeFirstOrThrow()).stage_due_at!;
+    env.clock.set(new Date(Date.parse(due) + 60_000).toISOString());
+    expect(await runDeadlineSweep(env.ctx)).toBeGreaterThanOrEqual(1);
+    expect((await stageEvents(c.id)).map((e) => JSON.parse(e.data).stage)).toEqual(['callback']);
+    // A case called back in time is never marked.
+    await api.relogin();
+    const d = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
+    r = await api.as('coord').post(`/api/v1/cases/${d.id}/actions/reject`, { version: d.version, reasonCategory: 'other', explanation: '不属于受理范围' });
+    expect(r.status).toBe(200);
+    env.clock.set(new Date(Date.parse(due) + 30 * 86400_000).toISOString());
+    await runDeadlineSweep(env.ctx);
+    expect(await stageEvents(d.id)).toHaveLength(0);
+  });
+
+  it.runIf(kind === 'postgres')('marks each case past its stage clock exactly once with two instances on one PostgreSQL', async () => {
+    await api.relogin();
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await api.as('clerk').post('/api/v1/cases', intakeBody())).body.id);
+    env.clock.set(new Date(env.clock.now().getTime() + 10 * 86400_000).toISOString());
+    const other = openDatabase(env.url);
+    try {
+      const [na, nb] = await Promise.all([runDeadlineSweep({ ...env.ctx }), runDeadlineSweep({ db: other.db, kind: other.kind, clock: env.clock })]);
+      expect(na + nb).toBeGreaterThanOrEqual(10);
+      const marks = await env.ctx.db.selectFrom('case_deadline_marks').select(['case_id']).where('kind', '=', 'stage_overdue').where('case_id', 'in', ids).execute();
+      expect(marks).toHaveLength(10);
+      const ev = await env.ctx.db.selectFrom('case_events').select(['case_id']).where('type', '=', 'stage_overdue').where('case_id', 'in', ids).execute();
+      expect(ev).toHaveLength(10);
+    } finally {
+      await other.close();
+    }
+  });
+});

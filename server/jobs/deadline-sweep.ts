@@ -4,9 +4,14 @@
  * notifications for the lead department and the coordinator, audits it. Safe with several
  * instances on one PostgreSQL: the (case, kind, deadline) mark is claimed by a primary-key insert,
  * so a second instance's insert does nothing and it moves on.
+ *
+ * It also marks cases past their *stage clock* (core/clocks.ts: 研判受理, 回访, 差评核查 each have
+ * their own deadline, `stage_due_at`), once per case and stage deadline (kind 'stage_overdue'): a
+ * timeline event, a message to the coordinator (who owns those stages), an audit record.
  */
 import { sql } from 'kysely';
-import { CLOCK_RUNNING_STATUSES, dueSoonCutoff } from '../../core/clocks.js';
+import { CLOCK_RUNNING_STATUSES, dueSoonCutoff, STAGE_CLOCK_STATUSES, STAGE_LABELS, stageOf } from '../../core/clocks.js';
+import type { CaseStatus } from '../../core/domain.js';
 import { formatShanghai } from '../../core/working-days.js';
 import type { SystemEventType } from '../../core/timeline-events.js';
 import type { AppContext } from '../context.js';
@@ -80,6 +85,63 @@ export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<nu
       });
       if (did) marked++;
     }
+  }
+  return marked + (await runStageSweep(ctx, now, batch));
+}
+
+/** Cases waiting in a stage with its own clock, past it, not yet marked for that stage deadline. */
+async function stageCandidates(ctx: AppContext, now: Date, limit: number) {
+  return ctx.db
+    .selectFrom('cases')
+    .select(['id', 'case_no', 'status', 'stage_due_at'])
+    .where('stage_due_at', '<', now.toISOString())
+    .where('status', 'in', [...STAGE_CLOCK_STATUSES])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('case_deadline_marks as m')
+            .select('m.case_id')
+            .whereRef('m.case_id', '=', 'cases.id')
+            .where('m.kind', '=', 'stage_overdue')
+            .whereRef('m.due_at', '=', sql.ref('cases.stage_due_at')),
+        ),
+      ),
+    )
+    .orderBy('stage_due_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Marks the cases past their stage clock; returns how many this instance marked. */
+export async function runStageSweep(ctx: AppContext, now: Date, batch = 200): Promise<number> {
+  let marked = 0;
+  for (const c of await stageCandidates(ctx, now, batch)) {
+    const stage = stageOf(c.status as CaseStatus);
+    if (!c.stage_due_at || (stage !== 'triage' && stage !== 'callback' && stage !== 'verification')) continue;
+    const stageDue = c.stage_due_at;
+    const at = now.toISOString();
+    const did = await ctx.db.transaction().execute(async (trx) => {
+      // The case may have moved on since it was found: mark only the stage it still waits in.
+      const still = await trx.selectFrom('cases').select('id').where('id', '=', c.id).where('status', '=', c.status).where('stage_due_at', '=', stageDue).executeTakeFirst();
+      if (!still) return false;
+      const claimed = await trx
+        .insertInto('case_deadline_marks')
+        .values({ case_id: c.id, kind: 'stage_overdue', due_at: stageDue, marked_at: at })
+        .onConflict((oc) => oc.columns(['case_id', 'kind', 'due_at']).doNothing())
+        .returning('case_id')
+        .executeTakeFirst();
+      if (!claimed) return false; // another instance marked it
+      const dueAt = formatShanghai(new Date(stageDue));
+      await appendEvent(trx, c.id, { type: 'stage_overdue', at, by: SYSTEM_ACTOR, data: { stage, dueAt } });
+      await trx
+        .insertInto('outbox')
+        .values({ topic: 'stage_overdue', case_id: c.id, recipient: 'coordinator', payload: JSON.stringify({ caseNo: c.case_no, stage, note: STAGE_LABELS[stage], dueAt }), created_at: at, available_at: at, attempts: 0 })
+        .execute();
+      await appendAudit(trx, { at, actor: SYSTEM_ACTOR.username, action: 'case.stage_overdue', entityType: 'case', entityId: String(c.id), data: { caseNo: c.case_no, stage, dueAt } });
+      return true;
+    });
+    if (did) marked++;
   }
   return marked;
 }

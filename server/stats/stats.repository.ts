@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { CASE_STATUSES, CHANNELS, PROBLEM_TYPES } from '../../core/domain.js';
 import { CLOCK_RUNNING_STATUSES } from '../../core/clocks.js';
 import type { Executor } from '../db/database.js';
-import { bucketsFor, MEASURES } from './rollup.js';
+import { bucketsFor, MEASURES, scanEventTallies, UNREACHABLE_SQL, type DeptTally } from './rollup.js';
 import type { MonthFigures, StatsFigures } from '../../core/api/stats.js';
 
 export type { MonthFigures };
@@ -32,8 +32,27 @@ export function emptyFigures(): Figures {
     badReviews: 0,
     badReviewsSubstantiated: 0,
     overdueOpen: 0,
+    merged: 0,
+    closedUnreachable: 0,
+    contestsUpheld: 0,
+    contestsRejected: 0,
+    redispatched: 0,
+    reopened: 0,
+    coPartsMissing: 0,
   };
 }
+
+/** Where each department tally of the rollup goes in the figures. */
+const TALLY_FIELD: Record<DeptTally, 'contestsUpheld' | 'contestsRejected' | 'redispatched' | 'reopened' | 'coPartsMissing'> = {
+  contest_upheld: 'contestsUpheld',
+  contest_rejected: 'contestsRejected',
+  redispatched: 'redispatched',
+  reopened: 'reopened',
+  co_missing: 'coPartsMissing',
+};
+const TALLY_FIELDS = Object.values(TALLY_FIELD);
+/** Whether a department's row has anything to show (cases led, or a tally). */
+const hasAny = (f: Figures) => f.received > 0 || TALLY_FIELDS.some((k) => f[k] > 0);
 
 function finish(f: Figures): Figures {
   f.onTimeRate = f.completed ? f.completedOnTime / f.completed : null;
@@ -105,10 +124,17 @@ async function rollupFigures(db: Executor, filter: StatsFilter, byDepartment: bo
       case 'status':
         f.byStatus[r.value] = (f.byStatus[r.value] ?? 0) + n;
         if (r.value === 'rejected') f.rejected += n;
+        if (r.value === 'merged') f.merged += n;
+        break;
+      case 'unreachable':
+        f.closedUnreachable += n;
+        break;
+      case 'dept':
+        if (r.value in TALLY_FIELD) f[TALLY_FIELD[r.value as DeptTally]] += n;
         break;
     }
   }
-  for (const [code, f] of out) if (f.received === 0) out.delete(code);
+  for (const [code, f] of out) if (!hasAny(f)) out.delete(code);
   return out;
 }
 
@@ -143,8 +169,9 @@ export async function scanRows(db: Executor, filter: StatsFilter, now: Date, byD
       sql<number>`sum(resolved_on_spot)`.as('on_spot'),
       sql<number>`sum(case when first_completed_at is not null then 1 else 0 end)`.as('completed'),
       sql<number>`sum(case when first_completed_on_time = 1 then 1 else 0 end)`.as('on_time'),
-      sql<number>`sum(case when callback_count > 0 then 1 else 0 end)`.as('callbacks'),
-      sql<number>`sum(case when callback_count > 0 and latest_callback_bad = 0 then 1 else 0 end)`.as('satisfied'),
+      sql<number>`sum(case when callback_count > 0 and not ${UNREACHABLE_SQL} then 1 else 0 end)`.as('callbacks'),
+      sql<number>`sum(case when callback_count > 0 and latest_callback_bad = 0 and not ${UNREACHABLE_SQL} then 1 else 0 end)`.as('satisfied'),
+      sql<number>`sum(case when ${UNREACHABLE_SQL} then 1 else 0 end)`.as('unreachable'),
       sql<number>`sum(ever_bad_review)`.as('bad'),
       sql<number>`sum(ever_substantiated)`.as('substantiated'),
       sql<number>`sum(case when status in (${deadlineStatuses}) and due_at < ${nowIso} then 1 else 0 end)`.as('overdue'),
@@ -163,6 +190,8 @@ function accumulate(f: Figures, r: any): void {
   if (r.level) f.byLevel[String(r.level)] = (f.byLevel[String(r.level)] ?? 0) + n;
   f.byStatus[r.status] = (f.byStatus[r.status] ?? 0) + n;
   if (r.status === 'rejected') f.rejected += n;
+  if (r.status === 'merged') f.merged += n;
+  f.closedUnreachable += Number(r.unreachable ?? 0);
   f.resolvedOnSpot += Number(r.on_spot ?? 0);
   f.completed += Number(r.completed ?? 0);
   f.completedOnTime += Number(r.on_time ?? 0);
@@ -177,6 +206,7 @@ export async function overviewFigures(db: Executor, filter: StatsFilter, now: Da
   const f = emptyFigures();
   if (source === 'scan') {
     for (const r of await scanRows(db, filter, now, false)) accumulate(f, r);
+    for (const t of await scanEventTallies(db, filter)) if (!filter.department || t.department === filter.department) f[TALLY_FIELD[t.tally]] += 1;
     return finish(f);
   }
   const [figures, overdue] = await Promise.all([rollupFigures(db, filter, false), overdueRows(db, filter, now)]);
@@ -193,6 +223,7 @@ export async function departmentFigures(db: Executor, filter: StatsFilter, now: 
   };
   if (source === 'scan') {
     for (const r of await scanRows(db, filter, now, true)) accumulate(get((r as any).lead_department), r);
+    for (const t of await scanEventTallies(db, filter)) if (!filter.department || t.department === filter.department) get(t.department)[TALLY_FIELD[t.tally]] += 1;
   } else {
     const [figures, overdue] = await Promise.all([rollupFigures(db, filter, true), overdueRows(db, filter, now)]);
     for (const [code, f] of figures) out.set(code, f);
