@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-search.js';
 import * as m006 from './migrations/006-sealed-reporter.js';
 import * as m007 from './migrations/007-audit-index.js';
 import * as m008 from './migrations/008-due-order.js';
+import * as m011 from './migrations/011-integrations.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-sealed-reporter': m006,
   '007-audit-index': m007,
   '008-due-order': m008,
+  '011-integrations': m011,
 };
 
 class StaticProvider implements MigrationProvider {
