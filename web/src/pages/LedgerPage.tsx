@@ -36,6 +36,7 @@ export const FILTER_KEYS = [
   'matter',
   'dueSoon',
   'q',
+  'externalRef',
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 50;
@@ -113,7 +114,19 @@ export default function LedgerPage() {
       dataIndex: 'caseNo',
       width: 112,
       fixed: 'left',
-      render: (v: string, r) => <Link to={`/cases/${r.id}`}>{v}</Link>,
+      render: (v: string, r) => (
+        <span>
+          <Link to={`/cases/${r.id}`}>{v}</Link>
+          {r.externalRef && (
+            <>
+              <br />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} title="外部工单">
+                {r.externalRef.system}:{r.externalRef.id}
+              </Typography.Text>
+            </>
+          )}
+        </span>
+      ),
     },
     {
       title: '登记',
@@ -296,6 +309,15 @@ export default function LedgerPage() {
           value={filters.channel}
           onChange={(v?: string) => setFilter('channel', v)}
           options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+        />
+        <Input.Search
+          key={`ext-${filters.externalRef ?? ''}`}
+          aria-label="外部工单"
+          placeholder="外部工单，如 12345:GD001"
+          allowClear
+          style={{ width: 210 }}
+          defaultValue={filters.externalRef}
+          onSearch={(v) => setFilter('externalRef', v.trim() || undefined)}
         />
         <DatePicker.RangePicker
           aria-label="登记日期"
