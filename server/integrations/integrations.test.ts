@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, intakeBody, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, intakeBody, TEST_DATA_KEY_HEX, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { main } from '../cli.js';
 import { deliverWebhooks, isPrivateAddress, eventsOf } from './webhooks.js';
 
 const API = '/api/v1';
@@ -257,6 +258,20 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
       expect(hooks.body.items.map((h: { id: number }) => h.id)).toEqual([hook.body.id, only.body.id]);
       expect((await del('admin', `${API}/webhooks/${only.body.id}`)).status).toBe(200);
       expect((await api.as('admin').get(`${API}/webhooks/${only.body.id}/deliveries`)).status).toBe(404);
+    });
+
+    it('bcs webhook test <id> sends a signed sample', async () => {
+      const hook = (await api.as('admin').get(`${API}/webhooks`)).body.items[0];
+      rx.got.length = 0;
+      const lines: string[] = [];
+      const out = { log: (l: string) => lines.push(l), err: (l: string) => lines.push(l), stdin: async () => '' };
+      const cliEnv = { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX };
+      expect(await main(['webhook', 'test', String(hook.id)], out, cliEnv), lines.join('\n')).toBe(0);
+      expect(rx.got).toHaveLength(1);
+      const body = JSON.parse(rx.got[0]!.body);
+      expect(body).toMatchObject({ type: 'webhook.test', webhookId: hook.id, case: { externalRef: { system: '12345' } } });
+      expect(rx.got[0]!.headers['x-bcs-signature']).toBe(sign(rx.got[0]!.body, 'a-shared-secret-of-the-12345'));
+      expect(await main(['webhook', 'test', '99999'], out, cliEnv)).toBe(1);
     });
 
     it('a slow receiver times out without holding the others; the timeout is retried', async () => {

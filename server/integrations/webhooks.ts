@@ -146,6 +146,45 @@ export async function queueWebhookEvents(trx: Executor, e: { caseId: number; at:
   if (rows.length) await trx.insertInto('webhook_deliveries').values(rows).execute();
 }
 
+/** A sample event (`bcs webhook test`, docs/INTEGRATIONS.md): a made-up case, type `webhook.test`. */
+export function sampleWebhookBody(webhookId: number, at: string): WebhookBody {
+  const when = formatShanghai(new Date(at));
+  return {
+    id: randomUUID(),
+    type: 'webhook.test',
+    at,
+    webhookId,
+    from: 'in_progress',
+    action: 'complete',
+    case: {
+      id: 0,
+      caseNo: '2026-000000',
+      status: 'completed',
+      statusLabel: STATUS_LABELS.completed,
+      channel: 'hotline',
+      externalRef: { system: '12345', id: 'TEST-0001' },
+      level: 1,
+      problemType: 'materials',
+      leadDepartment: 'scjgj',
+      leadDepartmentName: '县市场监管局',
+      coDepartments: [],
+      matter: '个体工商户设立登记（示例）',
+      receivedAt: when,
+      dueAt: when,
+      firstCompletedAt: when,
+      completedAt: when,
+      closedAt: null,
+      resolvedOnSpot: false,
+      result: '这是一个测试事件，不对应真实的反映件',
+      repliedVia: 'phone',
+      rejection: null,
+      callback: null,
+      version: 5,
+      updatedAt: when,
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Receivers' addresses
 
