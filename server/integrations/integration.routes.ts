@@ -127,7 +127,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
   );
 
   const HOOK_DOC =
-    '事件：case.created（登记）、case.status_changed（状态变化）、case.completed（办结）、case.callback（回访评价），["*"] 为全部。每个事件以 JSON `{"id","type","at","webhookId","from","action","case":{…}}` POST 到接收地址，带 `X-Bcs-Signature: sha256=<以 secret 对原始请求体做 HMAC-SHA256 的十六进制>`；提交后 1–2 秒内首次投递，非 2xx 或 5 秒未答复即重试（30 秒后，之后加倍，最长间隔 1 小时），重试请求体与 id 不变；同一反映件的事件按顺序投递。接收地址解析为内网、回环或链路本地地址时拒绝（400），除非系统设置 webhookAllowPrivateNetworks 为 true。';
+    '事件：case.created（登记）、case.status_changed（状态变化）、case.completed（办结）、case.callback（回访评价），["*"] 为全部。每个事件以 JSON `{"id","type","at","webhookId","from","action","case":{…}}` POST 到接收地址，带 `X-Bcs-Signature: sha256=<以 secret 对原始请求体做 HMAC-SHA256 的十六进制>`；提交后约 0.25 秒内首次投递（至迟 10 秒），非 2xx 或 5 秒未答复即重试（30 秒后，之后加倍，最长间隔 1 小时），重试请求体与 id 不变；同一反映件的事件按顺序投递。接收地址解析为内网、回环或链路本地地址时拒绝（400），除非系统设置 webhookAllowPrivateNetworks 为 true。';
 
   route(app, { method: 'GET', url: '/webhooks', summary: 'Webhook 列表', description: HOOK_DOC, tag: '集成', auth: 'manageApiKeys', response: ZWebhookList }, async () => ({
     items: await presentWebhooks(ctx.db),

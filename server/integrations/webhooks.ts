@@ -5,7 +5,7 @@
  * SAME transaction as the case change (case.service.ts), with the body fixed at that moment — the
  * case as it stood right after the event, without personal data. A rolled-back change sends nothing.
  *
- * Delivery (`deliverWebhooks()`, the job every second on every instance): one statement claims a
+ * Delivery (`deliverWebhooks()`, the job every 250 ms on every instance): one statement claims a
  * bounded batch of due rows — `available_at = now + lease`, `attempts + 1` — chosen `FOR UPDATE
  * SKIP LOCKED` on PostgreSQL, so across instances exactly one sender holds a delivery. A row is
  * only due when no earlier row of the same receiver and case is still pending: events of a case
@@ -373,6 +373,7 @@ export async function deliverWebhooks(ctx: AppContext, opts: WebhookWorkerOption
   return handled;
 }
 
-export const webhookDeliveryJob: Job = { name: 'webhook-delivery', everyMs: 1_000, run: (ctx) => deliverWebhooks(ctx) };
+/** Polls four times a second: one indexed query when idle, and a commit reaches its receiver in about a quarter second. */
+export const webhookDeliveryJob: Job = { name: 'webhook-delivery', everyMs: 250, run: (ctx) => deliverWebhooks(ctx) };
 
 export { WEBHOOK_EVENTS };
