@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   manageNotifications: ['admin'],
   /** 接口密钥 and Webhook (integrations: 12345, 群工系统, the provincial platform) */
   manageApiKeys: ['admin'],
+  /** 好差评 upward: the ratings export for the provincial platform (GET /exports/ratings) */
+  exportRatings: ['coordinator', 'supervisor', 'admin'],
   /** The deadline lists of the 工作台 (超期, 即将到期) */
   watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -600,6 +600,8 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('DELETE', '/webhooks/{id}', await del('admin', `${API}/webhooks/${hook.body.id}`));
     expectDocumented('DELETE', '/webhooks/{id}', await del('admin', `${API}/webhooks/${hook.body.id}`));
     await as('admin').put(`${API}/settings`, { webhookAllowPrivateNetworks: false });
+    await expectMedia('/exports/ratings', `${API}/exports/ratings?from=2026-01-01&to=2027-12-31`);
+    await expectMedia('/exports/ratings.xlsx', `${API}/exports/ratings.xlsx?from=2026-01-01&to=2027-12-31`);
   });
 
   it('checked a real answer of every documented route, at least one', async () => {

@@ -502,3 +502,13 @@ export const ZWebhookDeliveryQuery = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v))),
   state: z.enum(['pending', 'retrying', 'sent', 'dead', 'cancelled'], { error: 'state 应为 pending、retrying、sent、dead 或 cancelled' }).optional(),
 });
+
+/** GET /exports/ratings: ratings made on these Asia/Shanghai dates (both included). */
+export const ZRatingsExportQuery = z
+  .object({
+    from: ZDate,
+    to: ZDate,
+    /** `jsonl` (default, one JSON record a line) or `xlsx`. */
+    format: z.enum(['jsonl', 'xlsx'], { error: 'format 应为 jsonl 或 xlsx' }).optional(),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], error: '结束日期不能早于开始日期' });

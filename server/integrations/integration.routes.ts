@@ -1,7 +1,9 @@
 /** Integrations: API keys and webhooks (系统管理 → 接口密钥, Webhook). */
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { ZApiKeyCreate, ZWebhookCreate, ZWebhookDeliveryQuery } from '../../core/api/schemas.js';
+import { ZApiKeyCreate, ZRatingsExportQuery, ZWebhookCreate, ZWebhookDeliveryQuery } from '../../core/api/schemas.js';
+import { contentDisposition } from '../documents/ledger-format.js';
+import { ratingRecords, toJsonLines, toWorkbook } from './ratings-export.js';
 import { ZApiKey, ZApiKeyCreated, ZApiKeyList, ZWebhook, ZWebhookDelivery, ZWebhookDeliveryPage, ZWebhookList, errorResponse } from '../../core/api/responses.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
@@ -91,9 +93,51 @@ async function presentDeliveries(db: Executor, rows: Array<{ id: number; event_i
   });
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const RATINGS_DOC =
+  '好差评上报：评价时间在 from–to（北京时间日期，含两端）的每一条评价一条记录（电话回访与反映人自评都在内，同一件评价两次则两条）。字段：evaluationId 评价编号、caseNo 办件编号、externalRef 外部工单、matterName 事项名称、departmentCode/departmentName 实施部门、channel/channelName 申办渠道、evaluationChannel（phone 电话回访，reporter 反映人自评）、level 评价等级 1–5 与 levelName（5 非常满意：四项均满意；4 满意：无不满意且办理结果满意；3 基本满意：无不满意且办理结果基本满意；2 不满意：有一项不满意但办理结果不是；1 非常不满意：办理结果不满意）、aspects 四项原始评价、ratedAt 评价时间、comment 文字评价。\n\n示例行：`{"evaluationId":"bcs-rating-812","caseNo":"2026-000042","externalRef":{"system":"12345","id":"GD20261126000123"},"matterName":"个体工商户设立登记","departmentCode":"scjgj","departmentName":"县市场监管局","channel":"hotline","channelName":"12345热线","evaluationChannel":"phone","evaluationChannelName":"电话回访","level":4,"levelName":"满意","aspects":{"attitude":"satisfied","result":"satisfied","efficiency":"basically_satisfied","integrity":"satisfied"},"ratedAt":"2026-12-01T10:00:00+08:00","comment":null}`';
+
+async function sendRatings(ctx: AppContext, reply: import('fastify').FastifyReply, q: { from: string; to: string }, xlsx: boolean) {
+  const records = await ratingRecords(ctx.db, q.from, q.to);
+  const name = `ratings-${q.from.replace(/-/g, '')}-${q.to.replace(/-/g, '')}`;
+  if (xlsx) {
+    return reply
+      .header('Content-Type', XLSX)
+      .header('Content-Disposition', contentDisposition(`好差评-${q.from}至${q.to}.xlsx`, `${name}.xlsx`))
+      .header('X-Total-Count', String(records.length))
+      .send(await toWorkbook(records, q.from, q.to));
+  }
+  return reply
+    .header('Content-Type', 'application/x-ndjson; charset=utf-8')
+    .header('Content-Disposition', contentDisposition(`好差评-${q.from}至${q.to}.jsonl`, `${name}.jsonl`))
+    .header('X-Total-Count', String(records.length))
+    .send(toJsonLines(records));
+}
+
 const KEY_DOC = `集成系统（12345 热线平台、群工系统、省级平台）用的密钥：调用时带 \`Authorization: Bearer <key>\`，以密钥的角色调用（受理员、县行管办，或指定部门的承办部门），不因闲置过期，无需 CSRF 令牌；每次调用都以密钥名称记入审计日志。每个密钥每分钟请求数有上限（默认 6000，超出答 429）。`;
 
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext): void {
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/exports/ratings',
+      summary: '好差评上报数据（JSON Lines，每行一条评价；format=xlsx 为 Excel）',
+      description: RATINGS_DOC,
+      tag: '集成',
+      auth: 'exportRatings',
+      query: ZRatingsExportQuery,
+      produces: 'application/x-ndjson',
+    },
+    async (_req, reply, { query }) => sendRatings(ctx, reply, query, query.format === 'xlsx'),
+  );
+
+  route(
+    app,
+    { method: 'GET', url: '/exports/ratings.xlsx', summary: '好差评上报数据（Excel）', description: RATINGS_DOC, tag: '集成', auth: 'exportRatings', query: ZRatingsExportQuery, produces: XLSX },
+    async (_req, reply, { query }) => sendRatings(ctx, reply, query, true),
+  );
+
   route(
     app,
     { method: 'GET', url: '/api-keys', summary: '接口密钥列表（不含密钥本身）', description: KEY_DOC, tag: '集成', auth: 'manageApiKeys', response: ZApiKeyList },

@@ -4,7 +4,9 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, TEST_DATA_KEY_HEX, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
 import { main } from '../cli.js';
+import ExcelJS from 'exceljs';
 import { deliverWebhooks, isPrivateAddress, eventsOf } from './webhooks.js';
+import { nationalLevel } from './ratings-export.js';
 
 const API = '/api/v1';
 
@@ -38,6 +40,15 @@ describe('pure parts', () => {
     for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1'])
       expect(isPrivateAddress(a), a).toBe(true);
     for (const a of ['8.8.8.8', '172.32.0.1', '2001:db8::1', '59.110.1.1']) expect(isPrivateAddress(a), a).toBe(false);
+  });
+  it('the five national levels from our four aspects', () => {
+    const all = (r: 'satisfied' | 'basically_satisfied' | 'dissatisfied') => ({ attitude: r, result: r, efficiency: r, integrity: r });
+    expect(nationalLevel(all('satisfied'))).toBe(5);
+    expect(nationalLevel({ ...all('satisfied'), efficiency: 'basically_satisfied' })).toBe(4);
+    expect(nationalLevel({ ...all('satisfied'), result: 'basically_satisfied' })).toBe(3);
+    expect(nationalLevel(all('basically_satisfied'))).toBe(3);
+    expect(nationalLevel({ ...all('satisfied'), attitude: 'dissatisfied' })).toBe(2);
+    expect(nationalLevel({ ...all('satisfied'), result: 'dissatisfied' })).toBe(1);
   });
   it('events of a change', () => {
     expect(eventsOf(null, 'received', 'intake')).toEqual(['case.created']);
@@ -152,6 +163,55 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
     expect(new Set(all.map((r) => r.body.id)).size).toBe(1);
     const n = await env.ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('external_id', '=', ref.id).executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
+  });
+
+  it('好差评 upward: one record per rating in the national fields, as JSON lines and Excel', async () => {
+    let c = (await api.as('clerk').post(`${API}/cases`, intakeBody({ channel: 'hotline', externalRef: { system: '12345', id: `GD-${kind}-RATE` } }))).body;
+    const step = async (user: string, action: string, body: Record<string, unknown>) => {
+      const r = await api.as(user).post(`${API}/cases/${c.id}/actions/${action}`, { version: c.version, ...body });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      c = r.body;
+    };
+    await step('coord', 'accept', { problemType: 'materials' });
+    await step('coord', 'dispatch', { level: 1, leadDepartment: 'scjgj' });
+    await step('h_scjg', 'sign', {});
+    await step('h_scjg', 'complete', { result: '已办结', repliedVia: 'phone' });
+    await step('coord', 'callback', { attitude: 'satisfied', result: 'satisfied', efficiency: 'basically_satisfied', integrity: 'satisfied', comment: '办得不错' });
+    const day = '2026-11-26';
+    const r = await api.app.inject({ method: 'GET', url: `${API}/exports/ratings?from=${day}&to=2026-12-31`, headers: { authorization: `Bearer ${api.tokens.coord}` } });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = r.body.trim().split('\n').map((l) => JSON.parse(l));
+    const mine = lines.filter((l) => l.caseNo === c.caseNo);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        caseNo: c.caseNo,
+        externalRef: { system: '12345', id: `GD-${kind}-RATE` },
+        matterName: '个体工商户设立登记',
+        departmentCode: 'scjgj',
+        departmentName: '县市场监管局',
+        channel: 'hotline',
+        evaluationChannel: 'phone',
+        level: 4,
+        levelName: '满意',
+        comment: '办得不错',
+        ratedAt: expect.stringMatching(/\+08:00$/),
+      }),
+    ]);
+    expect(r.headers['x-total-count']).toBe(String(lines.length));
+    const none = await api.app.inject({ method: 'GET', url: `${API}/exports/ratings?from=2020-01-01&to=2020-01-31`, headers: { authorization: `Bearer ${api.tokens.coord}` } });
+    expect(none.body).toBe('');
+    const x = await api.app.inject({ method: 'GET', url: `${API}/exports/ratings?from=${day}&to=2026-12-31&format=xlsx`, headers: { authorization: `Bearer ${api.tokens.super}` } });
+    expect(x.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('好差评')!;
+    expect(ws.getRow(1).getCell(1).value).toBe('评价编号');
+    const values = ws.getRow(2).values as unknown[];
+    expect(values).toEqual(expect.arrayContaining([lines[0].caseNo, '满意']));
+    expect((await api.as('clerk').get(`${API}/exports/ratings?from=${day}&to=${day}`)).status).toBe(403);
+    expect((await api.as('coord').get(`${API}/exports/ratings?from=2026-12-31&to=${day}`)).status).toBe(400);
+    expect((await api.as('coord').get(`${API}/exports/ratings.xlsx?from=${day}`)).status).toBe(400);
   });
 
   describe('webhooks', () => {
