@@ -194,7 +194,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       }
     }
     if (!req.actor && !isPublic) {
-      return reply.status(401).send(errorBody('UNAUTHENTICATED', token ? '登录已过期，请重新登录' : '请先登录'));
+      const why = !token ? '请先登录' : !viaCookie && isApiKeyToken(token) ? '接口密钥无效或已吊销' : '登录已过期，请重新登录';
+      return reply.status(401).send(errorBody('UNAUTHENTICATED', why));
     }
   });
 

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, TEST_DATA_KEY_HEX, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
 import { main } from '../cli.js';
+import { buildApp } from '../app.js';
 import ExcelJS from 'exceljs';
 import { deliverWebhooks, isPrivateAddress, eventsOf } from './webhooks.js';
 import { nationalLevel } from './ratings-export.js';
@@ -96,6 +97,9 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
     const stored = await env.ctx.db.selectFrom('api_keys').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(key.slice(4));
 
+    const me = await withKey(key).get(`${API}/auth/me`);
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({ username: '12345热线平台', role: 'clerk', department: null });
     const c = await withKey(key).post(`${API}/cases`, intakeBody({ channel: 'hotline' }));
     expect(c.status).toBe(201);
     expect(c.body.createdBy).toBe('12345热线平台');
@@ -120,9 +124,28 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
     const revoked = await del('admin', `${API}/api-keys/${created.body.id}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
-    expect((await withKey(key).get(`${API}/cases`)).status).toBe(401);
+    const gone = await withKey(key).get(`${API}/cases`);
+    expect(gone.status).toBe(401);
+    expect(gone.body.error.message).toBe('接口密钥无效或已吊销');
     expect((await del('admin', `${API}/api-keys/99999`)).status).toBe(404);
     expect((await withKey('bcs_' + 'x'.repeat(43)).get(`${API}/cases`)).status).toBe(401);
+  });
+
+  it('a key over its rate limit answers 429; another key is not slowed', async () => {
+    const app = await buildApp(env.ctx, { apiKeyPerMinute: 2 });
+    try {
+      const a = (await api.as('admin').post(`${API}/api-keys`, { name: '限流甲', role: 'coordinator' })).body.key as string;
+      const b = (await api.as('admin').post(`${API}/api-keys`, { name: '限流乙', role: 'coordinator' })).body.key as string;
+      const get = (k: string) => app.inject({ method: 'GET', url: `${API}/cases?limit=1`, headers: { authorization: `Bearer ${k}` } });
+      expect([(await get(a)).statusCode, (await get(a)).statusCode]).toEqual([200, 200]);
+      const third = await get(a);
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('RATE_LIMITED');
+      expect(third.headers['retry-after']).toBeDefined();
+      expect((await get(b)).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 
   it('externalRef: the same ticket answers the first case, another body is a conflict, the list filters by it', async () => {
