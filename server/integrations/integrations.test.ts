@@ -373,5 +373,17 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
       const after = await env.ctx.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
       expect(after.outcome).toBe('sent');
     });
+
+    it('several senders at once: every delivery is sent exactly once', async () => {
+      for (let i = 0; i < 20; i++) await api.as('clerk').post(`${API}/cases`, intakeBody({ matter: `并发投递 ${i}` }));
+      rx.got.length = 0;
+      await Promise.all([deliverWebhooks(env.ctx, { batchSize: 5 }), deliverWebhooks(env.ctx, { batchSize: 5 }), deliverWebhooks(env.ctx, { batchSize: 5 })]);
+      await deliverWebhooks(env.ctx);
+      const ids = rx.got.map((g) => JSON.parse(g.body).id as string);
+      expect(ids.length).toBeGreaterThanOrEqual(20);
+      expect(new Set(ids).size).toBe(ids.length);
+      const left = await env.ctx.db.selectFrom('webhook_deliveries').select('id').where('outcome', 'is', null).execute();
+      expect(left).toEqual([]);
+    });
   });
 });
