@@ -43,6 +43,10 @@ export const PERMISSIONS = {
   manageCalendar: ['admin'],
   /** 消息模板 and the outbox (投递状况, 重新投递) */
   manageNotifications: ['admin'],
+  /** 接口密钥 and Webhook (integrations: 12345, 群工系统, the provincial platform) */
+  manageApiKeys: ['admin'],
+  /** 好差评 upward: the ratings export for the provincial platform (GET /exports/ratings) */
+  exportRatings: ['coordinator', 'supervisor', 'admin'],
   /** The deadline lists of the 工作台 (超期, 即将到期) */
   watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -25,11 +25,16 @@ import { registerDocumentRoutes } from './documents/document.routes.js';
 import { registerNotificationRoutes } from './notifications/notification.routes.js';
 import { registerPublicPages } from './public/public.pages.js';
 import type { Permission } from '../core/permissions.js';
+import { apiKeyActor, ApiKeyRateLimiter, API_KEY_REQUESTS_PER_MINUTE, authenticateApiKey, isApiKeyToken, type ApiKeyIdentity } from './integrations/api-keys.js';
+import { registerIntegrationRoutes } from './integrations/integration.routes.js';
+import { appendAudit } from './audit/audit.repository.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     session: SessionInfo | null;
+    /** The integration's key when the request came with one (server/integrations/api-keys.ts). */
+    apiKey: ApiKeyIdentity | null;
   }
   interface FastifyContextConfig {
     auth?: 'public' | Permission;
@@ -44,6 +49,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Login attempts allowed per client address per minute (default 30; tests raise it). */
   loginPerMinute?: number;
+  /** Requests one API key may make per minute on this instance (default API_KEY_REQUESTS_PER_MINUTE). */
+  apiKeyPerMinute?: number;
 }
 
 const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
@@ -100,6 +107,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('apiKey', null);
+  const keyLimiter = new ApiKeyRateLimiter(opts.apiKeyPerMinute ?? API_KEY_REQUESTS_PER_MINUTE);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -160,7 +169,19 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       viaCookie = true;
     }
     const isPublic = PUBLIC_PREFIXES.some((p) => req.url.startsWith(p));
-    if (token) {
+    if (token && !viaCookie && isApiKeyToken(token)) {
+      // An integration's key: no idle expiry, no CSRF (never a cookie), its own rate limit.
+      const k = await authenticateApiKey(ctx.db, token, ctx.clock.now());
+      if (k) {
+        const wait = keyLimiter.take(k.id, Date.now());
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          return reply.status(429).send(errorBody('RATE_LIMITED', `该接口密钥请求过于频繁，请 ${wait} 秒后再试`));
+        }
+        req.apiKey = k;
+        req.actor = apiKeyActor(k);
+      }
+    } else if (token) {
       const s = await authenticate(ctx.db, token, ctx.clock.now());
       if (s) {
         if (viaCookie && !SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== s.csrfToken) {
@@ -173,7 +194,28 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       }
     }
     if (!req.actor && !isPublic) {
-      return reply.status(401).send(errorBody('UNAUTHENTICATED', token ? '登录已过期，请重新登录' : '请先登录'));
+      const why = !token ? '请先登录' : !viaCookie && isApiKeyToken(token) ? '接口密钥无效或已吊销' : '登录已过期，请重新登录';
+      return reply.status(401).send(errorBody('UNAUTHENTICATED', why));
+    }
+  });
+
+  // Every call made with an API key is recorded in the audit chain under the key's name.
+  app.addHook('onResponse', async (req, reply) => {
+    const k = req.apiKey;
+    if (!k) return;
+    try {
+      await ctx.db.transaction().execute((trx) =>
+        appendAudit(trx, {
+          at: ctx.clock.now().toISOString(),
+          actor: k.name,
+          action: 'api_key.call',
+          entityType: 'api_key',
+          entityId: String(k.id),
+          data: { method: req.method, path: req.url.split('?')[0].slice(0, 200), status: reply.statusCode },
+        }),
+      );
+    } catch (e) {
+      req.log.error({ err: e }, 'audit of an API key call failed');
     }
   });
 
@@ -198,6 +240,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerOptimizationRoutes(api, ctx);
       registerPublicRoutes(api, ctx);
       registerNotificationRoutes(api, ctx);
+      registerIntegrationRoutes(api, ctx);
       await registerDocumentRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

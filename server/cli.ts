@@ -20,6 +20,8 @@ import type { Db } from './db/database.js';
 import { rotateDataKey } from './boot.js';
 import { parseMasterKey, resolveDataKey } from './security/pii.js';
 import crypto from 'node:crypto';
+import { postSigned, refusalOf, sampleWebhookBody, WEBHOOK_DEFAULTS } from './integrations/webhooks.js';
+import { getSettings } from './settings/settings.repository.js';
 
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
@@ -30,6 +32,7 @@ const USAGE = `用法：bcs <命令>
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
   calendar import <文件.json>                导入某年节假日安排 {"year","holidays":[{date,name}],"workdays":[…]}（可为数组）
   calendar list                             列出已录入的年份
+  webhook test <编号>                        向该 Webhook 发送一个签名的示例事件（type 为 webhook.test），输出对方的答复
   data-key rotate                           更换数据密钥并重新加密全部反映人信息（先停止所有服务）：
                                             新密钥取自 BCS_NEW_DATA_KEY；使用密钥文件时可不设，自动生成并写回密钥文件
 环境变量 DATABASE_URL：不设置时使用 ./data/banchengshi.db；sqlite:<路径>；postgres://…`;
@@ -185,6 +188,9 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       }
       return 0;
     }
+    if (cmd === 'webhook' && sub === 'test') {
+      return await webhookTestCommand(db, rest[0], at, out);
+    }
     if (cmd === 'calendar' && sub === 'list') {
       const rows = await db.selectFrom('calendar_years').selectAll().orderBy('year').execute();
       for (const r of rows) out.log(`${r.year}\t${r.source}\t${r.updated_at}`);
@@ -236,5 +242,33 @@ async function rotateKeyCommand(db: Db, config: Config, at: string, out: Out): P
   } else {
     out.log('请把各服务实例的 BCS_DATA_KEY 改为新密钥后再启动。');
   }
+  return 0;
+}
+
+/** `bcs webhook test <id>`: one signed sample event to a receiver, and what it answered. */
+async function webhookTestCommand(db: Db, rawId: string | undefined, at: string, out: Out): Promise<number> {
+  if (!rawId || !/^\d{1,9}$/.test(rawId)) {
+    out.err('用法：bcs webhook test <编号>（编号见 系统管理 → Webhook）');
+    return 2;
+  }
+  const hook = await db.selectFrom('webhooks').selectAll().where('id', '=', Number(rawId)).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!hook) {
+    out.err(`没有编号为 ${rawId} 的 Webhook`);
+    return 1;
+  }
+  const refused = await refusalOf(hook.url, (await getSettings(db)).webhookAllowPrivateNetworks);
+  if (refused) {
+    out.err(refused);
+    return 1;
+  }
+  const body = JSON.stringify(sampleWebhookBody(hook.id, at));
+  const id = (JSON.parse(body) as { id: string }).id;
+  const r = await postSigned(hook.url, body, hook.secret, { type: 'webhook.test', eventId: id }, WEBHOOK_DEFAULTS.timeoutMs);
+  out.log(`已向 ${hook.url} 发送示例事件 ${id}（${r.durationMs} 毫秒）`);
+  if (r.error) {
+    out.err(r.error);
+    return 1;
+  }
+  out.log(`对方答复 HTTP ${r.status}：签名与投递正常`);
   return 0;
 }

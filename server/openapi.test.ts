@@ -564,6 +564,46 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('POST', '/ledger/import', refused);
   });
 
+  it('integrations: API keys, external tickets and webhooks', async () => {
+    const key = await as('admin').post(`${API}/api-keys`, { name: 'openapi-12345', role: 'clerk' });
+    expect(key.status).toBe(201);
+    expectDocumented('POST', '/api-keys', key);
+    expectDocumented('POST', '/api-keys', await as('admin').post(`${API}/api-keys`, { name: 'openapi-12345', role: 'clerk' }));
+    expectDocumented('POST', '/api-keys', await as('admin').post(`${API}/api-keys`, { name: 'h', role: 'handler' }));
+    expectDocumented('GET', '/api-keys', await as('admin').get(`${API}/api-keys`));
+    const ref = { system: '12345', id: 'OPENAPI-1' };
+    const viaKey = await api.app.inject({ method: 'POST', url: `${API}/cases`, headers: { authorization: `Bearer ${key.body.key}` }, payload: intakeBody({ channel: 'hotline', externalRef: ref }) });
+    expectDocumented('POST', '/cases', { status: viaKey.statusCode, body: viaKey.json() });
+    expect(viaKey.json().externalRef).toEqual(ref);
+    expectDocumented('POST', '/cases', await as('clerk').post(`${API}/cases`, intakeBody({ channel: 'hotline', externalRef: ref })));
+    expectDocumented('POST', '/cases', await as('clerk').post(`${API}/cases`, intakeBody({ channel: 'hotline', externalRef: ref, matter: '不同' })));
+    expectDocumented('GET', '/cases', await as('coord').get(`${API}/cases?externalRef=12345:OPENAPI-1`));
+    expectDocumented('DELETE', '/api-keys/{id}', await del('admin', `${API}/api-keys/${key.body.id}`));
+    expectDocumented('DELETE', '/api-keys/{id}', await del('admin', `${API}/api-keys/99999`));
+
+    expectDocumented('POST', '/webhooks', await as('admin').post(`${API}/webhooks`, { url: 'http://127.0.0.1:9/hook', events: ['*'], secret: 'openapi-secret-0123456789' }));
+    await as('admin').put(`${API}/settings`, { webhookAllowPrivateNetworks: true });
+    const hook = await as('admin').post(`${API}/webhooks`, { url: 'http://127.0.0.1:9/hook', events: ['*'], secret: 'openapi-secret-0123456789' });
+    expect(hook.status).toBe(201);
+    expectDocumented('POST', '/webhooks', hook);
+    await as('clerk').post(`${API}/cases`, intakeBody({ matter: 'Webhook 示例' }));
+    const { deliverWebhooks } = await import('./integrations/webhooks.js');
+    await deliverWebhooks(env.ctx, { timeoutMs: 500 });
+    expectDocumented('GET', '/webhooks', await as('admin').get(`${API}/webhooks`));
+    const deliveries = await as('admin').get(`${API}/webhooks/${hook.body.id}/deliveries`);
+    expect(deliveries.body.items.length).toBeGreaterThan(0);
+    expectDocumented('GET', '/webhooks/{id}/deliveries', deliveries);
+    expectDocumented('GET', '/webhooks/{id}/deliveries', await as('admin').get(`${API}/webhooks/99999/deliveries`));
+    const d = deliveries.body.items[0];
+    expectDocumented('POST', '/webhooks/{id}/deliveries/{deliveryId}/redeliver', await as('admin').post(`${API}/webhooks/${hook.body.id}/deliveries/${d.id}/redeliver`));
+    expectDocumented('POST', '/webhooks/{id}/deliveries/{deliveryId}/redeliver', await as('admin').post(`${API}/webhooks/${hook.body.id}/deliveries/99999/redeliver`));
+    expectDocumented('DELETE', '/webhooks/{id}', await del('admin', `${API}/webhooks/${hook.body.id}`));
+    expectDocumented('DELETE', '/webhooks/{id}', await del('admin', `${API}/webhooks/${hook.body.id}`));
+    await as('admin').put(`${API}/settings`, { webhookAllowPrivateNetworks: false });
+    await expectMedia('/exports/ratings', `${API}/exports/ratings?from=2026-01-01&to=2027-12-31`);
+    await expectMedia('/exports/ratings.xlsx', `${API}/exports/ratings.xlsx?from=2026-01-01&to=2027-12-31`);
+  });
+
   it('checked a real answer of every documented route, at least one', async () => {
     // Signing out last: the other tests use the session.
     const login = await api.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username: 'leader', password: 'Passw0rd!2026' } });

@@ -153,6 +153,12 @@ const deadlineFields = {
 };
 
 /** The fields a case has in the list and in full alike. */
+/** A ticket of another system (12345, 群工系统…). */
+export const ZExternalRef = z.object({
+  system: z.string().describe('外部系统，如 12345、mass_work'),
+  id: z.string().describe('该系统的工单号'),
+});
+
 const CASE_HEAD = {
   id: z.number().int(),
   caseNo: z.string().describe('反映件编号'),
@@ -164,6 +170,7 @@ const CASE_HEAD = {
   leadDepartment: z.string().nullable().describe('牵头部门代码'),
   leadDepartmentName: z.string().nullable().describe('牵头部门名称'),
   coDepartments: z.array(z.string()).describe('协办部门代码'),
+  externalRef: ZExternalRef.nullable().describe('外部工单（由 12345、群工系统等推送登记时带来）；无则为 null'),
 };
 
 export const ZCaseSummary = z.object({
@@ -402,6 +409,7 @@ export const ZSettingsResponse = z.object({
       minSample: z.number().int().describe('参与排名的最少件数'),
     })
     .describe('部门考核参数'),
+  webhookAllowPrivateNetworks: z.boolean().describe('允许向内网、回环、链路本地地址投递 Webhook（部署在政务外网内时开启）'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -741,3 +749,101 @@ export const ZLedgerImportForm = z.object({
     .mime('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .describe('台账文件（.xlsx，≤ 20 MB）'),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Integrations: API keys and webhooks
+
+export const ZApiKey = z
+  .object({
+    id: z.number().int(),
+    name: z.string().describe('密钥名称（审计日志中以此名记录调用）'),
+    role: z.enum(['clerk', 'coordinator', 'handler']).describe('以哪个角色调用'),
+    department: z.string().nullable().describe('承办部门角色的所属部门'),
+    keyPrefix: z.string().describe('密钥开头几位，用于辨认（完整密钥只在创建时显示一次）'),
+    createdAt: ZStoredInstant,
+    createdBy: z.string(),
+    lastUsedAt: ZStoredInstant.nullable().describe('最近使用时刻（约每分钟更新一次）'),
+    revokedAt: ZStoredInstant.nullable().describe('吊销时刻；吊销后立即失效'),
+  })
+  .meta({ title: 'ApiKey' });
+export const ZApiKeyCreated = ZApiKey.extend({
+  key: z.string().describe('完整密钥：只显示这一次，请立即妥善保存；调用时放在 Authorization: Bearer <key>'),
+}).meta({ examples: [{ id: 1, name: '12345热线平台', role: 'clerk', department: null, keyPrefix: 'bcs_Xk3f', createdAt: '2026-11-26T02:00:00.000Z', createdBy: 'admin', lastUsedAt: null, revokedAt: null, key: 'bcs_Xk3f9Qm2…（共 47 个字符）' }] });
+export const ZApiKeyList = z.object({ items: z.array(ZApiKey) });
+
+export const ZWebhook = z
+  .object({
+    id: z.number().int(),
+    url: z.string().describe('接收地址'),
+    events: z.array(z.string()).describe('订阅的事件；["*"] 为全部'),
+    createdAt: ZStoredInstant,
+    createdBy: z.string(),
+    pending: count('待投递（含重试中）的事件数'),
+    failing: count('最近一次尝试失败、仍在重试的事件数'),
+    dead: count('已放弃的事件数（可重新投递）'),
+  })
+  .meta({ title: 'Webhook' });
+export const ZWebhookList = z.object({ items: z.array(ZWebhook) });
+
+export const ZWebhookDelivery = z.object({
+  id: z.number().int().describe('投递编号（重新投递时用）'),
+  eventId: z.string().describe('事件编号：请求体的 id，重试时不变，接收方据此去重'),
+  type: z.string().describe('事件类型'),
+  caseId: z.number().int(),
+  caseNo: z.string().nullable(),
+  createdAt: ZStoredInstant.describe('事件发生（提交）时刻'),
+  state: z.enum(['pending', 'retrying', 'sent', 'dead', 'cancelled']).describe('pending 待发，retrying 失败后等待重试，sent 已送达（2xx），dead 已放弃，cancelled 接收方已删除'),
+  attempts: count('已尝试次数'),
+  nextAttemptAt: ZStoredInstant.nullable().describe('下一次尝试的时刻（待发、重试中时）'),
+  deliveredAt: ZStoredInstant.nullable(),
+  lastStatus: z.number().int().nullable().describe('最近一次的 HTTP 状态码（超时、连接失败时为 null）'),
+  lastError: z.string().nullable(),
+  history: z
+    .array(z.object({ at: ZStoredInstant, status: z.number().int().nullable(), error: z.string().nullable(), durationMs: count('耗时（毫秒）') }))
+    .describe('每次尝试，最早的在前'),
+});
+export const ZWebhookDeliveryPage = z.object({ items: z.array(ZWebhookDelivery).describe('最新的在前'), nextCursor: z.string().nullable() });
+
+/** The case as a webhook carries it: the fields of GET /cases/{id} without personal data. */
+export const ZWebhookCase = z.object({
+  id: z.number().int(),
+  caseNo: z.string(),
+  status: z.enum(CASE_STATUSES),
+  statusLabel: z.string(),
+  channel: z.enum(CHANNELS),
+  externalRef: ZExternalRef.nullable(),
+  level: ZLevel.nullable(),
+  problemType: z.enum(PROBLEM_TYPES).nullable(),
+  leadDepartment: z.string().nullable(),
+  leadDepartmentName: z.string().nullable(),
+  coDepartments: z.array(z.string()),
+  matter: z.string(),
+  receivedAt: ZShanghaiTime,
+  dueAt: ZShanghaiTime.nullable(),
+  firstCompletedAt: ZShanghaiTime.nullable(),
+  completedAt: ZShanghaiTime.nullable(),
+  closedAt: ZShanghaiTime.nullable(),
+  resolvedOnSpot: z.boolean(),
+  result: z.string().nullable().describe('办理结果（办结时填写）'),
+  repliedVia: z.enum(REPLY_CHANNELS).nullable(),
+  rejection: z.object({ reasonCategory: z.enum(REJECT_CATEGORIES), explanation: z.string().nullable() }).nullable(),
+  callback: z
+    .object({ attitude: z.enum(RATINGS), result: z.enum(RATINGS), efficiency: z.enum(RATINGS), integrity: z.enum(RATINGS), bad: z.boolean().describe('差评：任一项为不满意'), at: ZShanghaiTime })
+    .nullable()
+    .describe('最近一次回访评价（四项）'),
+  version: z.number().int(),
+  updatedAt: ZShanghaiTime,
+});
+
+/** The body POSTed to a webhook receiver (signed: X-Bcs-Signature: sha256=<hex HMAC-SHA256(body, secret)>). */
+export const ZWebhookEventBody = z
+  .object({
+    id: z.string().describe('事件编号（重试时不变）'),
+    type: z.enum(['case.created', 'case.status_changed', 'case.completed', 'case.callback', 'webhook.test']),
+    at: ZStoredInstant.describe('事件发生时刻'),
+    webhookId: z.number().int(),
+    from: z.enum(CASE_STATUSES).nullable().describe('之前的状态（case.created 为 null）'),
+    action: z.string().nullable().describe('引起事件的操作名（如 complete、callback）'),
+    case: ZWebhookCase.describe('事件发生后的反映件（不含个人信息）'),
+  })
+  .meta({ title: 'WebhookEvent' });

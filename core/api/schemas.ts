@@ -82,11 +82,19 @@ export const ZIntake = z.object({
   departmentCodes: z.array(ZDepartmentCode, { error: '涉及部门应为部门代码列表' }).max(30).optional().default([]),
   description: text('诉求', LIMITS.text),
   reason: optionalText('办不成原因', LIMITS.text),
+  /** The ticket number in the system that pushed the case (12345, 群工系统…): the same system + id again answers the first case. */
+  externalRef: z
+    .object({
+      system: text('外部系统', 64).meta({ examples: ['12345', 'mass_work'] }),
+      id: text('外部工单号', 64).meta({ examples: ['GD20261126000123'] }),
+    })
+    .optional()
+    .describe('外部工单：system 外部系统（如 12345、mass_work），id 该系统的工单号；同一 system + id 再次提交时返回首次登记的反映件'),
 });
 export type TIntake = z.infer<typeof ZIntake>;
 
 /** Online report (POST /api/v1/public/cases): the intake without `channel`, with consent. */
-export const ZPublicIntake = ZIntake.omit({ channel: true }).extend({
+export const ZPublicIntake = ZIntake.omit({ channel: true, externalRef: true }).extend({
   consent: z.literal(true, { error: '请阅读并同意个人信息使用说明' }),
 });
 
@@ -378,6 +386,22 @@ export const ZCaseListQuery = z.object({
    * that have a deadline; the most urgent on top).
    */
   sort: z.enum(['received', 'due'], { error: 'sort 应为 received 或 due' }).optional(),
+  /** A ticket of another system, `system:id` (e.g. 12345:GD20261126000123). */
+  externalRef: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const i = v.indexOf(':');
+      const system = i > 0 ? v.slice(0, i).trim() : '';
+      const id = i > 0 ? v.slice(i + 1).trim() : '';
+      if (!system || !id || system.length > 64 || id.length > 64) {
+        ctx.addIssue({ code: 'custom', message: 'externalRef 应为“外部系统:工单号”，如 12345:GD20261126000123（各不超过 64 个字）' });
+        return z.NEVER;
+      }
+      return { system, id };
+    })
+    .meta({ description: '外部工单，格式“外部系统:工单号”', examples: ['12345:GD20261126000123'] }),
 });
 export type TCaseListQuery = z.infer<typeof ZCaseListQuery>;
 
@@ -458,3 +482,78 @@ export const ZDepartmentUpdate = z.object({
 export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Integrations: API keys and webhooks
+
+/** The roles an API key may act as. */
+export const API_KEY_ROLES = ['clerk', 'coordinator', 'handler'] as const;
+
+/** POST /api-keys */
+export const ZApiKeyCreate = z
+  .object({
+    name: text('密钥名称', 64).meta({ examples: ['12345热线平台'] }),
+    role: enumOf(API_KEY_ROLES, '密钥角色'),
+    department: ZDepartmentCode.optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.role === 'handler' && !k.department) ctx.addIssue({ code: 'custom', path: ['department'], message: '承办部门角色的密钥须指定所属部门' });
+    if (k.role !== 'handler' && k.department) ctx.addIssue({ code: 'custom', path: ['department'], message: '只有承办部门角色的密钥才指定部门' });
+  });
+
+/** The events a webhook may subscribe to. */
+export const WEBHOOK_EVENTS = ['case.created', 'case.status_changed', 'case.completed', 'case.callback'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** POST /webhooks */
+export const ZWebhookCreate = z.object({
+  url: z
+    .string({ error: '请填写接收地址' })
+    .trim()
+    .max(500, { error: '接收地址不能超过 500 个字符' })
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+        } catch {
+          return false;
+        }
+      },
+      { error: '接收地址应为 http:// 或 https:// 开头的网址（不含用户名密码）' },
+    )
+    .meta({ examples: ['https://12345.example.gov.cn/bcs/webhook'] }),
+  events: z
+    .array(z.enum([...WEBHOOK_EVENTS, '*'], { error: `事件应为 ${WEBHOOK_EVENTS.join('、')} 或 *` }), { error: '请选择事件' })
+    .min(1, { error: '请至少选择一个事件' })
+    .max(10)
+    .transform((v) => [...new Set(v)])
+    .meta({ examples: [['case.status_changed', 'case.completed']] }),
+  secret: z
+    .string({ error: '请填写签名密钥' })
+    .min(16, { error: '签名密钥至少 16 个字符' })
+    .max(200, { error: '签名密钥不能超过 200 个字符' })
+    .meta({ examples: ['s3cr3t-shared-with-the-12345-platform'] }),
+});
+
+/** GET /webhooks/{id}/deliveries: newest first, keyset by delivery id. */
+export const ZWebhookDeliveryQuery = z.object({
+  limit: ZPageLimit,
+  /** The `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, { error: '分页游标无效' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Number(v))),
+  state: z.enum(['pending', 'retrying', 'sent', 'dead', 'cancelled'], { error: 'state 应为 pending、retrying、sent、dead 或 cancelled' }).optional(),
+});
+
+/** GET /exports/ratings: ratings made on these Asia/Shanghai dates (both included). */
+export const ZRatingsExportQuery = z
+  .object({
+    from: ZDate,
+    to: ZDate,
+    /** `jsonl` (default, one JSON record a line) or `xlsx`. */
+    format: z.enum(['jsonl', 'xlsx'], { error: 'format 应为 jsonl 或 xlsx' }).optional(),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], error: '结束日期不能早于开始日期' });

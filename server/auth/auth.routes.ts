@@ -41,8 +41,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, opts: 
     void actor;
     return { ok: true as const };
   });
-  route(app, { method: 'GET', url: '/auth/me', summary: '当前用户', tag: '认证', response: ZMeResponse }, async (req) => {
-    const s = req.session!;
+  route(app, { method: 'GET', url: '/auth/me', summary: '当前用户（用接口密钥调用时为该密钥，csrfToken 为空）', tag: '认证', response: ZMeResponse }, async (req, _reply, { actor }) => {
+    const s = req.session;
+    // An API key has no session (and needs no CSRF token): it answers as the key.
+    if (!s) return { user: presentUser(actor as { username: string; name: string; role: keyof typeof ROLE_LABELS; department: string | null }), csrfToken: '' };
     return { user: presentUser(s.user), csrfToken: s.csrfToken };
   });
 }

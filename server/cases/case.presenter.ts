@@ -88,6 +88,7 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps): CaseSummaryAn
     leadDepartment: c.leadDepartment,
     leadDepartmentName: c.leadDepartment ? (d.departmentNames.get(c.leadDepartment) ?? c.leadDepartment) : null,
     coDepartments: c.coDepartments,
+    externalRef: c.externalRef,
     reporter: {
       name: c.reporter.name,
       phone: maskPhone(c.reporter.phone),
@@ -123,6 +124,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     leadDepartmentName: c.leadDepartment ? name(c.leadDepartment) : null,
     coDepartments: c.coDepartments,
     coDepartmentNames: c.coDepartments.map(name),
+    externalRef: c.externalRef,
     departmentCodes: c.namedDepartments,
     reporter: { ...c.reporter, kind: c.reporter.kind as ReporterKind },
     matter: c.matter,

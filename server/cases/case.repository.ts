@@ -54,6 +54,8 @@ export interface CaseRecord extends CaseState {
   /** The stage clock (core/clocks.ts): when the case entered the stage it waits in, and that stage's own deadline. */
   stageStartedAt: string | null;
   stageDueAt: string | null;
+  /** The ticket in the system that pushed the case (12345, 群工系统…), if any. */
+  externalRef: { system: string; id: string } | null;
   /** The raw columns the statistics rollup depends on, as last read. */
   rollup: RollupSource;
 }
@@ -127,6 +129,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
     reopenCount: r.reopen_count,
     stageStartedAt: r.stage_started_at,
     stageDueAt: r.stage_due_at,
+    externalRef: r.external_system !== null && r.external_id !== null ? { system: r.external_system, id: r.external_id } : null,
     rollup: {
       received_date: r.received_date,
       lead_department: r.lead_department,
@@ -646,6 +649,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
     );
   }
   if (f.lead) q = q.where('lead_department', '=', f.lead);
+  if (f.externalRef) q = q.where('external_system', '=', f.externalRef.system).where('external_id', '=', f.externalRef.id);
   if (f.matter) q = q.where('matter', '=', f.matter);
   if (f.dueSoonUntil) {
     q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);

@@ -17,7 +17,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     {
       method: 'POST',
       url: '/cases',
-      summary: '登记反映件（受理员、县行管办）；可带 Idempotency-Key 头',
+      summary: '登记反映件（受理员、县行管办）；可带 Idempotency-Key 头，或 externalRef（同一外部工单再次提交时返回首次登记的反映件）',
       tag: '反映件',
       bodyDoc: ZIntake,
       responses: { 201: '已登记', 200: '重复提交，返回首次登记的反映件' },

@@ -53,6 +53,7 @@ import {
   updateCaseVersioned,
   type CaseRecord,
 } from './case.repository.js';
+import { queueWebhookEvents } from '../integrations/webhooks.js';
 
 
 /** Number prefixes of supervision records: 督办, 通报, 线索移送. */
@@ -94,7 +95,10 @@ export async function intakeCase(
   opts: { idempotencyKey?: string } = {},
 ): Promise<IntakeResult> {
   // A reporter's own online report is always of the online channel (网上平台).
-  const body = parseOr400(ZIntake, actor.kind === 'public' ? { ...(rawBody as object), channel: 'online' } : rawBody);
+  const parsed = parseOr400(ZIntake, actor.kind === 'public' ? { ...(rawBody as object), channel: 'online' } : rawBody);
+  // Only staff and integrations bring a ticket of another system; the public report never does.
+  const body = actor.kind === 'public' ? { ...parsed, externalRef: undefined } : parsed;
+  const ext = body.externalRef;
   await assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]);
   if (actor.kind !== 'public' && !can(actor.role, 'intake')) {
     throw forbidden('只有受理员和县行管办可以登记反映件');
@@ -118,7 +122,17 @@ export async function intakeCase(
     if (!record) throw notFound();
     return { record, replayed: true };
   };
-  const prior = await replay();
+  /** The same ticket of another system again (any caller): the first case, or 409 with another body. */
+  const replayExternal = async (): Promise<IntakeResult | null> => {
+    if (!ext) return null;
+    const row = await ctx.db.selectFrom('cases').select(['id', 'external_body_hash']).where('external_system', '=', ext.system).where('external_id', '=', ext.id).executeTakeFirst();
+    if (!row) return null;
+    if (row.external_body_hash !== bodyHash) throw new AppError('IDEMPOTENCY_MISMATCH', `外部工单 ${ext.system}:${ext.id} 已登记，且本次内容与首次不同`);
+    const record = await findCaseById(ctx.db, row.id);
+    if (!record) throw notFound();
+    return { record, replayed: true };
+  };
+  const prior = (await replay()) ?? (await replayExternal());
   if (prior) return prior;
 
   const now = ctx.clock.now();
@@ -132,9 +146,8 @@ export async function intakeCase(
       const seq = await nextCounter(trx, 'case', year);
       const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
       const r = body.reporter;
-      const id = await insertCase(
-        trx,
-        newCaseRow({
+      const id = await insertCase(trx, {
+        ...newCaseRow({
           caseNo,
           year,
           seq,
@@ -172,7 +185,8 @@ export async function intakeCase(
           updatedAt: at,
           stage,
         }),
-      );
+        ...(ext ? { external_system: ext.system, external_id: ext.id, external_body_hash: bodyHash } : {}),
+      });
       if (key !== undefined) {
         await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
       }
@@ -194,13 +208,14 @@ export async function intakeCase(
         .insertInto('outbox')
         .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })))
         .execute();
+      await queueWebhookEvents(trx, { caseId: id, at, from: null, action: 'intake' });
       await appendAudit(trx, {
         at,
         actor: actor.username,
         action: 'case.intake',
         entityType: 'case',
         entityId: String(id),
-        data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes },
+        data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
       });
       return id;
     });
@@ -208,8 +223,8 @@ export async function intakeCase(
     return { record: record!, replayed: false };
   } catch (e) {
     // A concurrent request with the same key won the race: answer its case.
-    if (key !== undefined && isUniqueViolation(e)) {
-      const again = await replay();
+    if ((key !== undefined || ext) && isUniqueViolation(e)) {
+      const again = (await replay()) ?? (await replayExternal());
       if (again) return again;
     }
     throw e;
@@ -394,6 +409,7 @@ export async function runCaseAction(
     await applyEventTallies(trx, current.receivedDate, d.event.type, eventData);
     const messages = await outboxMessages(trx, d.effects, current, d.changes, action, at);
     if (messages.length) await trx.insertInto('outbox').values(messages).execute();
+    await queueWebhookEvents(trx, { caseId: current.id, at, from: current.status, action });
     await appendAudit(trx, {
       at,
       actor: actor.username,

@@ -119,6 +119,11 @@ export interface CaseTable {
   /** The stage clock (core/clocks.ts): when the case entered its waiting stage, and that stage's deadline. */
   stage_started_at: ColumnType<string | null, string | null | undefined, string | null>;
   stage_due_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 011: the ticket number in the system that pushed the case (unique together). */
+  external_system: ColumnType<string | null, string | null | undefined, string | null>;
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SM3 of the canonical intake body that came with the ticket (a replay with another body → 409). */
+  external_body_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CaseCoPartTable {
@@ -378,7 +383,65 @@ export interface PublicRateEventTable {
   at: string;
 }
 
+/** Keys of integrations (011): only the SM3 hash of the key is stored. */
+export interface ApiKeyTable {
+  id: Id;
+  name: string;
+  role: string;
+  department_code: string | null;
+  key_hash: string;
+  /** The first characters of the key, to tell keys apart in the list. */
+  key_prefix: string;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Webhook receivers (011). `events` is a JSON array; `secret` is the shared HMAC secret (needed in clear to sign). */
+export interface WebhookTable {
+  id: Id;
+  url: string;
+  events: string;
+  secret: string;
+  created_at: string;
+  created_by: string;
+  deleted_at: string | null;
+}
+
+/** One event for one receiver (011): the webhook outbox. */
+export interface WebhookDeliveryTable {
+  id: Id;
+  webhook_id: number;
+  event_id: string;
+  type: string;
+  case_id: number;
+  /** The exact JSON body sent on every attempt. */
+  body: string;
+  created_at: string;
+  available_at: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  delivered_at: string | null;
+  /** null while pending; 'sent' | 'dead' | 'cancelled'. */
+  outcome: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Id;
+  delivery_id: number;
+  at: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
+  api_keys: ApiKeyTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   supervision_records: SupervisionRecordTable;
   case_deadline_marks: CaseDeadlineMarkTable;
   case_stats: CaseStatsTable;

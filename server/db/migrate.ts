@@ -10,6 +10,7 @@ import * as m007 from './migrations/007-audit-index.js';
 import * as m008 from './migrations/008-due-order.js';
 import * as m009 from './migrations/009-loop.js';
 import * as m010 from './migrations/010-loop-indexes.js';
+import * as m011 from './migrations/011-integrations.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-due-order': m008,
   '009-loop': m009,
   '010-loop-indexes': m010,
+  '011-integrations': m011,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -38,6 +38,8 @@ export const ZSettings = z.object({
     penaltyPerSubstantiated: z.number().min(0).max(100),
     minSample: z.number().int().min(0).max(10000),
   }),
+  /** Webhooks may be sent to loopback, link-local and private addresses (an installation inside the 政务外网). */
+  webhookAllowPrivateNetworks: z.boolean(),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -59,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
     penaltyPerSubstantiated: 2,
     minSample: 5,
   },
+  webhookAllowPrivateNetworks: false,
 };
 
 export async function getSettings(db: Executor): Promise<Settings> {

@@ -75,3 +75,11 @@ export type OutboxStatus = Out<typeof R.ZOutboxState>;
 
 /** One record of the audit chain (GET /audit/records). */
 export type AuditRecord = Out<typeof R.ZAuditRecord>;
+
+/** 接口密钥 (GET /api-keys); the created one carries `key`, shown once. */
+export type ApiKeyRow = Out<typeof R.ZApiKey>;
+export type ApiKeyCreated = Out<typeof R.ZApiKeyCreated>;
+/** Webhook receivers and their deliveries. */
+export type WebhookRow = Out<typeof R.ZWebhook>;
+export type WebhookDelivery = Out<typeof R.ZWebhookDelivery>;
+export type WebhookDeliveryPage = Out<typeof R.ZWebhookDeliveryPage>;

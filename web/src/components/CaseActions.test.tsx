@@ -21,6 +21,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     leadDepartment: 'scjgj',
     leadDepartmentName: '县市场监管局',
     coDepartments: [],
+    externalRef: null,
     coDepartmentNames: [],
     departmentCodes: ['scjgj'],
     reporter: { name: '张三', phone: '13800001234', kind: 'person', orgName: null, orgCode: null },

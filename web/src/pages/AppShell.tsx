@@ -8,6 +8,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, Button, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
+  ApiOutlined,
+  KeyOutlined,
   AuditOutlined,
   BarChartOutlined,
   BookOutlined,
@@ -50,6 +52,8 @@ const CalendarPage = lazy(() => import('./admin/CalendarPage'));
 const SettingsPage = lazy(() => import('./admin/SettingsPage'));
 const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
 const AuditPage = lazy(() => import('./AuditPage'));
+const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
+const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
 
 interface MenuEntry {
   key: string;
@@ -86,6 +90,8 @@ const MENU: MenuEntry[] = [
       { key: '/admin/users', label: '用户管理', icon: <TeamOutlined />, perm: 'manageUsers' },
       { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined />, perm: 'manageCalendar' },
       { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined />, perm: 'manageNotifications' },
+      { key: '/admin/api-keys', label: '接口密钥', icon: <KeyOutlined />, perm: 'manageApiKeys' },
+      { key: '/admin/webhooks', label: 'Webhook', icon: <ApiOutlined />, perm: 'manageApiKeys' },
       { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined />, perm: 'manageSettings' },
     ],
   },
@@ -229,6 +235,8 @@ export default function AppShell() {
                   <Route path="admin/users" element={<RoleGate perm="manageUsers"><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
                   <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
+                  <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
+                  <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
                   <Route path="admin/settings" element={<RoleGate perm="manageSettings"><SettingsPage /></RoleGate>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>

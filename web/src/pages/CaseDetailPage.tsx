@@ -198,7 +198,7 @@ export default function CaseDetailPage() {
             <Descriptions.Item label="事项名称" span={2}>
               {c.matter}
             </Descriptions.Item>
-            <Descriptions.Item label="反映渠道">{CHANNEL_LABELS[c.channel] ?? c.channel}</Descriptions.Item>
+            <Descriptions.Item label="反映渠道">{CHANNEL_LABELS[c.channel] ?? c.channel}{c.externalRef && ` · 外部工单 ${c.externalRef.system}:${c.externalRef.id}`}</Descriptions.Item>
             <Descriptions.Item label="牵头部门">{c.leadDepartmentName ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="协办部门">{c.coDepartmentNames.length ? c.coDepartmentNames.join('、') : '—'}</Descriptions.Item>
             <Descriptions.Item label="问题类型">{c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—'}</Descriptions.Item>

@@ -40,6 +40,7 @@ export const FILTER_KEYS = [
   'stageOverdue',
   'phone',
   'q',
+  'externalRef',
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 50;
@@ -120,7 +121,19 @@ export default function LedgerPage() {
       dataIndex: 'caseNo',
       width: 112,
       fixed: 'left',
-      render: (v: string, r) => <Link to={`/cases/${r.id}`}>{v}</Link>,
+      render: (v: string, r) => (
+        <span>
+          <Link to={`/cases/${r.id}`}>{v}</Link>
+          {r.externalRef && (
+            <>
+              <br />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} title="外部工单">
+                {r.externalRef.system}:{r.externalRef.id}
+              </Typography.Text>
+            </>
+          )}
+        </span>
+      ),
     },
     {
       title: '登记',
@@ -325,6 +338,15 @@ export default function LedgerPage() {
           value={filters.channel}
           onChange={(v?: string) => setFilter('channel', v)}
           options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+        />
+        <Input.Search
+          key={`ext-${filters.externalRef ?? ''}`}
+          aria-label="外部工单"
+          placeholder="外部工单，如 12345:GD001"
+          allowClear
+          style={{ width: 210 }}
+          defaultValue={filters.externalRef}
+          onSearch={(v) => setFilter('externalRef', v.trim() || undefined)}
         />
         <DatePicker.RangePicker
           aria-label="登记日期"

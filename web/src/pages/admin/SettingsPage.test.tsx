@@ -26,6 +26,7 @@ const SETTINGS: Settings = {
     penaltyPerSubstantiated: 2,
     minSample: 5,
   },
+  webhookAllowPrivateNetworks: false,
 };
 
 function renderPage() {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Skeleton, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Skeleton, Switch, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { api, ApiError, type FieldError } from '../../api/client';
 import type { Settings } from '../../api/types';
@@ -31,6 +31,7 @@ export interface SettingsFormValues {
   penaltyPerCirculation: number | null;
   penaltyPerSubstantiated: number | null;
   minSample: number | null;
+  webhookAllowPrivateNetworks: boolean;
   /** Holds no value: it carries the “weights must sum to 100” error under the shown total. */
   weightsSum?: undefined;
 }
@@ -59,6 +60,7 @@ const FIELD_NAMES = [
   'penaltyPerCirculation',
   'penaltyPerSubstantiated',
   'minSample',
+  'webhookAllowPrivateNetworks',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -82,6 +84,7 @@ function toForm(s: Settings): SettingsFormValues {
     penaltyPerCirculation: s.assessment.penaltyPerCirculation,
     penaltyPerSubstantiated: s.assessment.penaltyPerSubstantiated,
     minSample: s.assessment.minSample,
+    webhookAllowPrivateNetworks: s.webhookAllowPrivateNetworks,
   };
 }
 
@@ -104,6 +107,7 @@ function fromForm(v: SettingsFormValues): Settings {
       penaltyPerSubstantiated: v.penaltyPerSubstantiated!,
       minSample: v.minSample!,
     },
+    webhookAllowPrivateNetworks: !!v.webhookAllowPrivateNetworks,
   };
 }
 
@@ -133,6 +137,7 @@ export function formFieldOf(path: string): FieldName | null {
     case 'sessionIdleMinutes':
     case 'countyName':
     case 'publicBaseUrl':
+    case 'webhookAllowPrivateNetworks':
       return p[0];
     case 'assessment':
       if (p[1] === 'weights') {
@@ -320,6 +325,19 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
             ]}
           >
             <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Section title="对接" />
+      <Row gutter={16}>
+        <Col span={24}>
+          <Form.Item
+            name="webhookAllowPrivateNetworks"
+            label="允许向内网地址投递 Webhook"
+            valuePropName="checked"
+            extra="默认拒绝解析为内网、回环或链路本地地址的接收地址；部署在政务外网内、接收方也在内网时开启"
+          >
+            <Switch />
           </Form.Item>
         </Col>
       </Row>
