@@ -595,6 +595,30 @@ function fieldsOf<C extends CaseCommand>(cmd: C): Omit<C, 'type'> {
   return omitUndefined(fields);
 }
 
+/**
+ * A level-1/2 dispatch (or re-dispatch) from now: the departments (no co-departments at level 1),
+ * the deadline of the level's working days, and the start of the lead department's contest window.
+ */
+function dispatchTo(cmd: { level: 1 | 2; leadDepartment: string; coDepartments: string[] }, ctx: DecideContext) {
+  const now = ctx.now.toISOString();
+  const days = ctx.settings.levelDays[cmd.level];
+  const d = deadlineFor(ctx.now, days, ctx.calendar);
+  const co = cmd.level === 2 ? cmd.coDepartments : [];
+  const changes: CaseChanges = {
+    status: 'assigned',
+    level: cmd.level,
+    leadDepartment: cmd.leadDepartment,
+    coDepartments: co,
+    dueAt: d.dueAt.toISOString(),
+    dueProvisional: d.provisional,
+    deadlineStartAt: now,
+    deadlineDays: days,
+    onTimeDueAt: null,
+    leadSince: now,
+  };
+  return { changes, data: { coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional } };
+}
+
 /** Co-departments are told when they are named (dispatch, re-dispatch, approved escalation). */
 function coNotice(co: readonly string[]): Effect[] {
   return co.length ? [{ kind: 'notify', to: 'co_departments', topic: 'co_dispatched' }] : [];
@@ -636,26 +660,12 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
     case 'change-problem-type':
       return ok(cmd, { problemType: cmd.problemType }, { ...fieldsOf(cmd), from: c.problemType });
     case 'dispatch': {
-      const days = ctx.settings.levelDays[cmd.level];
-      const d = deadlineFor(ctx.now, days, ctx.calendar);
-      const co = cmd.level === 2 ? cmd.coDepartments : [];
-      return ok(
-        cmd,
-        {
-          status: 'assigned',
-          level: cmd.level,
-          leadDepartment: cmd.leadDepartment,
-          coDepartments: co,
-          dueAt: d.dueAt.toISOString(),
-          dueProvisional: d.provisional,
-          deadlineStartAt: now,
-          deadlineDays: days,
-          onTimeDueAt: null,
-          leadSince: now,
-        },
-        { ...fieldsOf(cmd), coDepartments: co, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional },
-        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }, ...coNotice(co)],
-      );
+      const t = dispatchTo(cmd, ctx);
+      return ok(cmd, t.changes, { ...fieldsOf(cmd), ...t.data }, [
+        { kind: 'issue-assignment-sheet' },
+        { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
+        ...coNotice(t.changes.coDepartments!),
+      ]);
     }
     case 'request-escalation':
       return ok(cmd, { status: 'escalating', escalatedFrom: c.status }, { ...fieldsOf(cmd), from: c.status }, [
@@ -841,31 +851,16 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       ]);
     }
     case 'redispatch': {
-      const days = ctx.settings.levelDays[cmd.level];
-      const d = deadlineFor(ctx.now, days, ctx.calendar);
-      const co = cmd.level === 2 ? cmd.coDepartments : [];
+      const t = dispatchTo(cmd, ctx);
+      const co = t.changes.coDepartments!;
       const former = c.leadDepartment;
       const leaves = former && former !== cmd.leadDepartment && !co.includes(former);
       // A pending contest is thereby upheld: counted for the contesting department.
       const contest = c.pendingContest ? { contest: 'upheld' as const, contestDepartment: c.pendingContest.department } : {};
       return ok(
         cmd,
-        {
-          status: 'assigned',
-          level: cmd.level,
-          leadDepartment: cmd.leadDepartment,
-          coDepartments: co,
-          dueAt: d.dueAt.toISOString(),
-          dueProvisional: d.provisional,
-          deadlineStartAt: now,
-          deadlineDays: days,
-          onTimeDueAt: null,
-          pendingContest: null,
-          pendingExtension: null,
-          escalatedFrom: null,
-          leadSince: now,
-        },
-        { ...fieldsOf(cmd), coDepartments: co, from: { leadDepartment: former, coDepartments: c.coDepartments, level: c.level }, workingDays: days, dueAt: d.dueAtIso, provisional: d.provisional, ...contest },
+        { ...t.changes, pendingContest: null, pendingExtension: null, escalatedFrom: null },
+        { ...fieldsOf(cmd), ...t.data, from: { leadDepartment: former, coDepartments: c.coDepartments, level: c.level }, ...contest },
         [
           { kind: 'issue-assignment-sheet' },
           { kind: 'notify', to: 'lead_department', topic: 'dispatched' },

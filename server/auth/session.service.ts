@@ -68,6 +68,15 @@ export async function login(db: Db, username: string, password: string, now: Dat
     if (lock) throw new AppError('UNAUTHENTICATED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定 ${LOCK_MINUTES} 分钟`);
     throw INVALID();
   }
+  return { ...(await openSession(db, user, now, ip)), user };
+}
+
+/**
+ * Opens a session for a user whose credentials were checked: resets the failed logins, stores the
+ * token's SM3 hash with a sliding idle expiry, and audits the login — one transaction.
+ */
+export async function openSession(db: Db, user: Pick<UserRecord, 'id' | 'username'>, now: Date, ip: string): Promise<{ token: string; csrfToken: string; expiresAt: string }> {
+  const at = now.toISOString();
   const settings = await getSettings(db);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -80,7 +89,7 @@ export async function login(db: Db, username: string, password: string, now: Dat
       .execute();
     await appendAudit(trx, { at, actor: user.username, action: 'login', entityType: 'user', entityId: String(user.id), data: { ip } });
   });
-  return { token, csrfToken, user, expiresAt };
+  return { token, csrfToken, expiresAt };
 }
 
 export interface SessionInfo {

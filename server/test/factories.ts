@@ -1,14 +1,11 @@
 /**
  * Test factories: rows written directly where a test needs them but does not test how they come
- * about. Sessions are opened the way `login` (server/auth/session.service.ts) opens them — same
- * token, same session row, same user reset and the same `login` audit record — without the argon2
- * verify, which is what made logging in eight accounts per test database slow.
+ * about. Sessions are opened by the same `openSession` a login uses (server/auth/session.service.ts) —
+ * same token, session row, user reset and `login` audit record — without the argon2 verify, which is what made logging in eight accounts per test database slow.
  */
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { appendAudit, sm3Hex } from '../audit/audit.repository.js';
 import { findUserByUsername } from '../users/user.repository.js';
-import { getSettings } from '../settings/settings.repository.js';
+import { openSession } from '../auth/session.service.js';
 
 /**
  * argon2id hash of the harness PASSWORD ('Passw0rd!2026'), made once with the parameters of
@@ -37,18 +34,5 @@ export async function openSessionDirect(db: Db, username: string, now: Date): Pr
   const { user, passwordHash } = found;
   if (passwordHash !== PASSWORD_HASH || user.disabled) return null;
   if (user.lockedUntil && Date.parse(user.lockedUntil) > now.getTime()) return null;
-  const at = now.toISOString();
-  const settings = await getSettings(db);
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now.getTime() + settings.sessionIdleMinutes * 60_000).toISOString();
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
-    await trx
-      .insertInto('sessions')
-      .values({ token_hash: sm3Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: at, last_seen_at: at, expires_at: expiresAt })
-      .execute();
-    await appendAudit(trx, { at, actor: user.username, action: 'login', entityType: 'user', entityId: String(user.id), data: { ip: INJECT_IP } });
-  });
-  return { token, csrfToken, expiresAt };
+  return openSession(db, user, now, INJECT_IP);
 }
