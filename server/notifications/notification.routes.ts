@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatShanghai } from '../../core/working-days.js';
 import type { AppContext } from '../context.js';
-import { parseWith, route, uncheckedAnswer } from '../http.js';
+import { parseWith, route } from '../http.js';
 import { ZMarkRead, ZNotificationPage, ZNotificationTemplate, ZNotificationTemplateList, ZOutboxRetry, ZOutboxState, ZReadAll, ZUnreadCount, errorResponse } from '../../core/api/responses.js';
 import { notFound } from '../errors.js';
 import { countUnread, listNotifications, markAllRead, markRead } from './notification.repository.js';
@@ -15,7 +15,11 @@ import { countUndelivered, listRecentFailures } from './outbox.repository.js';
 import { resetNotificationTemplate, retryOutboxMessage, saveNotificationTemplate } from './notification.service.js';
 import { AUDIENCE_LABELS, DEFAULT_TEMPLATES, PLACEHOLDERS, TEMPLATE_LIMITS, TOPICS, channelOf, templateKey, type Audience } from './templates.js';
 
-const iso = (v: string | null) => (v ? formatShanghai(new Date(v)) : null);
+function iso(v: string): string;
+function iso(v: string | null): string | null;
+function iso(v: string | null): string | null {
+  return v ? formatShanghai(new Date(v)) : null;
+}
 const topicLabel = (t: string) => (TOPICS as Record<string, string>)[t] ?? t;
 
 const positiveInt = (field: string, max: number) =>
@@ -80,7 +84,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
       summary: '我的站内通知（最新在前；unread=true 只看未读；cursor 分页）',
       tag: '通知',
       query: ZNotificationQuery,
-      response: uncheckedAnswer(ZNotificationPage),
+      response: ZNotificationPage,
     },
     async (_req, _reply, { query, actor }) => {
       const [page, unreadCount] = await Promise.all([
@@ -110,17 +114,17 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     count: await countUnread(ctx.db, actor.userId),
   }));
 
-  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知', response: uncheckedAnswer(ZReadAll) }, async (_req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知', response: ZReadAll }, async (_req, _reply, { actor }) => {
     const updated = await markAllRead(ctx.db, actor.userId, ctx.clock.now().toISOString());
-    return { updated, unreadCount: 0 };
+    return { updated, unreadCount: 0 as const };
   });
 
-  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知', response: uncheckedAnswer(ZMarkRead) }, async (req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知', response: ZMarkRead }, async (req, _reply, { actor }) => {
     const raw = (req.params as { id: string }).id;
     if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
     const r = await markRead(ctx.db, actor.userId, Number(raw), ctx.clock.now().toISOString());
     if (!r) throw notFound();
-    return { id: r.id, read: true, readAt: iso(r.readAt), unreadCount: await countUnread(ctx.db, actor.userId) };
+    return { id: r.id, read: true as const, readAt: iso(r.readAt), unreadCount: await countUnread(ctx.db, actor.userId) };
   });
 
   route(
@@ -167,7 +171,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: 'manageNotifications', response: uncheckedAnswer(ZOutboxState) },
+    { method: 'GET', url: '/notification-outbox', summary: '消息投递状况（系统管理员）：待发、重试中、已放弃及最近失败', tag: '通知', auth: 'manageNotifications', response: ZOutboxState },
     async () => {
       const now = ctx.clock.now().toISOString();
       const [counts, failures] = await Promise.all([countUndelivered(ctx.db), listRecentFailures(ctx.db, 50)]);
@@ -192,13 +196,13 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
 
   route(
     app,
-    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: 'manageNotifications', response: { 200: uncheckedAnswer(ZOutboxRetry), 409: errorResponse('INVALID_TRANSITION') } },
+    { method: 'POST', url: '/notification-outbox/:id/retry', summary: '重新投递一条已放弃的消息（系统管理员）', tag: '通知', auth: 'manageNotifications', response: { 200: ZOutboxRetry, 409: errorResponse('INVALID_TRANSITION') } },
     async (req, _reply, { actor }) => {
       const raw = (req.params as { id: string }).id;
       if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
       const id = Number(raw);
       await retryOutboxMessage(ctx, id, actor);
-      return { id, requeued: true };
+      return { id, requeued: true as const };
     },
   );
 }
