@@ -173,7 +173,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       // An integration's key: no idle expiry, no CSRF (never a cookie), its own rate limit.
       const k = await authenticateApiKey(ctx.db, token, ctx.clock.now());
       if (k) {
-        const wait = keyLimiter.take(k.id, Date.now());
+        const wait = await keyLimiter.take(ctx.db, k.id, ctx.clock.now().getTime());
         if (wait > 0) {
           reply.header('retry-after', String(wait));
           return reply.status(429).send(errorBody('RATE_LIMITED', `该接口密钥请求过于频繁，请 ${wait} 秒后再试`));

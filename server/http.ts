@@ -9,6 +9,7 @@ import { ROLE_LABELS } from '../core/domain.js';
 import { can, rolesWith, type Permission } from '../core/permissions.js';
 import { describeIssues } from '../core/api/schemas.js';
 import { API_ERROR_CODES, ZErrorResponse, errorResponse, type ApiErrorCode } from '../core/api/responses.js';
+import { exampleOf } from './openapi-examples.js';
 import { AppError, ERROR_CODES, readableBody, validation, type ErrorCode } from './errors.js';
 
 /**
@@ -48,6 +49,8 @@ export function uncheckedAnswer<T extends z.ZodType>(schema: T): T & Unchecked {
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, R extends ResponseDoc | undefined = ResponseDoc | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
+  /** The OpenAPI `operationId` (a generated client's method name), camelCase; default: derived from method and path ({@link defaultOperationId}). */
+  operationId?: string;
   summary: string;
   /** Longer Markdown description for the OpenAPI document. */
   description?: string;
@@ -73,6 +76,7 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
 interface DocEntry {
   method: string;
   url: string;
+  operationId?: string;
   summary: string;
   description?: string;
   tag: string;
@@ -96,7 +100,7 @@ function register(entry: DocEntry): void {
  * Records a route registered outside {@link route} (plain `app.get`) in the OpenAPI document.
  * `url` is the full path, prefix included.
  */
-export function documentRoute(spec: Pick<RouteSpec<undefined, undefined>, 'method' | 'url' | 'summary' | 'description' | 'tag' | 'auth' | 'responses' | 'response' | 'produces'>): void {
+export function documentRoute(spec: Pick<RouteSpec<undefined, undefined>, 'method' | 'url' | 'operationId' | 'summary' | 'description' | 'tag' | 'auth' | 'responses' | 'response' | 'produces'>): void {
   register({ ...spec });
 }
 
@@ -127,6 +131,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   register({
     method: spec.method,
     url: `${app.prefix ?? ''}${spec.url}`,
+    operationId: spec.operationId,
     summary: spec.summary,
     description: spec.description,
     tag: spec.tag,
@@ -293,10 +298,49 @@ function responsesOf(r: DocEntry, components: Record<string, unknown>): Record<s
   return responses;
 }
 
+const pascal = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * The operationId of a route without an explicit one: the method and the path's words in camelCase,
+ * each path parameter as `By…` — `GET /api/v1/cases/:id/receipt` → `getCasesByIdReceipt`. Stable as
+ * long as the route's method and path are.
+ */
+export function defaultOperationId(method: string, url: string): string {
+  const words = url
+    .replace(/^\/api\/v1(?=\/|$)/, '')
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => (seg.startsWith(':') ? [`by${pascal(seg.slice(1))}`] : seg.split(/[^A-Za-z0-9]+/).filter(Boolean)));
+  return method.toLowerCase() + words.map(pascal).join('');
+}
+
+/**
+ * Adds examples to a finished document: to each JSON request body, and to each success answer (JSON,
+ * a page, or the file name of a download), generated from its schema ({@link exampleOf}).
+ */
+function addExamples(doc: { paths: Record<string, Record<string, any>> }): void {
+  for (const ops of Object.values(doc.paths)) {
+    for (const op of Object.values<any>(ops)) {
+      const body = op.requestBody?.content?.['application/json'];
+      if (body?.schema) body.example = exampleOf(doc, body.schema);
+      for (const [code, res] of Object.entries<any>(op.responses)) {
+        if (!/^2/.test(code)) continue;
+        for (const [type, media] of Object.entries<any>(res.content ?? {})) {
+          if (type === 'application/json' && media.schema) media.example = exampleOf(doc, media.schema);
+          else if (type.startsWith('text/')) media.example = '<!doctype html><html lang="zh-CN">…</html>';
+        }
+        const disposition = res.headers?.['Content-Disposition'];
+        if (disposition) disposition.example = 'attachment; filename="export.xlsx"';
+      }
+    }
+  }
+}
+
 /** The OpenAPI 3.1 document of every registered route. */
 export function openApiDocument(): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   const named: Record<string, unknown> = {};
+  const operationIds = new Set<string>();
   for (const r of registry) {
     const url = r.url.replace(/:(\w+)/g, '{$1}');
     const params = [...r.url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -313,7 +357,11 @@ export function openApiDocument(): unknown {
         ? { requestBody: multipartBody(r.multipart) }
         : {};
     paths[url] ??= {};
+    const operationId = r.operationId ?? defaultOperationId(r.method, r.url);
+    if (operationIds.has(operationId)) throw new Error(`operationId ${operationId} of ${r.method} ${r.url} is used twice`);
+    operationIds.add(operationId);
     paths[url][r.method.toLowerCase()] = {
+      operationId,
       summary: r.summary,
       tags: [r.tag],
       security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
@@ -326,7 +374,7 @@ export function openApiDocument(): unknown {
   const errorSchemas = Object.fromEntries(
     ERROR_STATUSES.map((status) => [`Error${status}`, { ...toJsonSchema(errorResponse(...codesOf(status))), description: describeCodes(codesOf(status)) }]),
   );
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: { title: '办成事 API', version: '1.0.0', description: '政务服务领域“办不成事”问题闭环处置平台的公开接口。时间为 ISO 8601，时限按 Asia/Shanghai（+08:00）。' },
     servers: [{ url: '/' }],
@@ -343,4 +391,6 @@ export function openApiDocument(): unknown {
     },
     paths,
   };
+  addExamples(doc);
+  return doc;
 }

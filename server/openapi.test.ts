@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -295,6 +296,67 @@ describe('health and OpenAPI', () => {
       expect(() => ajv.compile({ ...(schema as object), components: doc.components }), where).not.toThrow();
     }
   });
+
+  it('gives every operation a unique camelCase operationId, the main ones by name', () => {
+    const ids: string[] = [];
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        ids.push(op.operationId);
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    const idOf = (method: string, path: string) => doc.paths[`${API}${path}`][method].operationId;
+    expect(idOf('post', '/cases')).toBe('createCase');
+    expect(idOf('get', '/cases')).toBe('listCases');
+    expect(idOf('get', '/cases/{id}')).toBe('getCase');
+    expect(idOf('post', '/cases/{id}/actions/{action}')).toBe('runCaseAction');
+    expect(idOf('post', '/api-keys')).toBe('createApiKey');
+    expect(idOf('post', '/webhooks')).toBe('createWebhook');
+    // The others follow their method and path.
+    expect(idOf('get', '/cases/{id}/receipt')).toBe('getCasesByIdReceipt');
+  });
+
+  it('gives every operation an example of its success answer and of its request body, valid against their schemas', () => {
+    const ajv = newAjv();
+    const problems: string[] = [];
+    const check = (where: string, media: any) => {
+      if (!('example' in media)) return problems.push(`${where}: no example`);
+      if (!media.schema) return;
+      const validate = ajv.compile({ ...media.schema, components: doc.components });
+      if (!validate(media.example)) problems.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    };
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const json = op.requestBody?.content?.['application/json'];
+        if (json) check(`${where} body`, json);
+        let examples = 0;
+        for (const [code, res] of Object.entries<any>(op.responses)) {
+          if (!/^2/.test(code)) continue;
+          for (const [type, media] of Object.entries<any>(res.content ?? {})) {
+            if (type === 'application/json' || type.startsWith('text/')) {
+              check(`${where} ${code} ${type}`, media);
+              examples++;
+            }
+          }
+          if (res.headers?.['Content-Disposition']?.example) examples++;
+        }
+        if (!examples) problems.push(`${where}: no example of its success answer`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // The examples read like the real thing.
+    const created = doc.paths[`${API}/cases`].post.responses[201].content['application/json'].example;
+    expect(created).toMatchObject({ caseNo: expect.any(String), status: expect.any(String) });
+  });
+
+  it('passes Redocly\'s recommended rules with no error', async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: '/api/v1/openapi.json', config });
+    const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
 
 describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind) => {

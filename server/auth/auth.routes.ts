@@ -23,7 +23,7 @@ export const LOGIN_PER_MINUTE = 120;
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, opts: { loginPerMinute?: number } = {}): void {
   route(
     app,
-    { method: 'POST', url: '/auth/login', summary: `登录：返回令牌与会话 Cookie（含 csrfToken）；每个 IP 每分钟最多 ${LOGIN_PER_MINUTE} 次（每个账号连续 5 次密码错误锁定 15 分钟）`, tag: '认证', auth: 'public', body: ZLogin, response: { 200: ZLoginResponse, 401: errorResponse('UNAUTHENTICATED').describe('用户名或密码错误、账号已停用，或因连续输错暂时锁定') }, rateLimit: { max: opts.loginPerMinute ?? LOGIN_PER_MINUTE, timeWindow: '1 minute' } },
+    { method: 'POST', url: '/auth/login', operationId: 'login', summary: `登录：返回令牌与会话 Cookie（含 csrfToken）；每个 IP 每分钟最多 ${LOGIN_PER_MINUTE} 次（每个账号连续 5 次密码错误锁定 15 分钟）`, tag: '认证', auth: 'public', body: ZLogin, response: { 200: ZLoginResponse, 401: errorResponse('UNAUTHENTICATED').describe('用户名或密码错误、账号已停用，或因连续输错暂时锁定') }, rateLimit: { max: opts.loginPerMinute ?? LOGIN_PER_MINUTE, timeWindow: '1 minute' } },
     async (req, reply, { body }) => {
       const r = await login(ctx.db, body.username, body.password, ctx.clock.now(), req.ip);
       void reply.setCookie(SESSION_COOKIE, r.token, {
@@ -35,13 +35,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, opts: 
       return { token: r.token, csrfToken: r.csrfToken, expiresAt: r.expiresAt, user: presentUser(r.user) };
     },
   );
-  route(app, { method: 'POST', url: '/auth/logout', summary: '退出登录', tag: '认证', response: ZOkResponse }, async (req, reply, { actor }) => {
+  route(app, { method: 'POST', url: '/auth/logout', operationId: 'logout', summary: '退出登录', tag: '认证', response: ZOkResponse }, async (req, reply, { actor }) => {
     if (req.session) await logout(ctx.db, req.session.tokenHash, req.session.user, ctx.clock.now());
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     void actor;
     return { ok: true as const };
   });
-  route(app, { method: 'GET', url: '/auth/me', summary: '当前用户（用接口密钥调用时为该密钥，csrfToken 为空）', tag: '认证', response: ZMeResponse }, async (req, _reply, { actor }) => {
+  route(app, { method: 'GET', url: '/auth/me', operationId: 'getMe', summary: '当前用户（用接口密钥调用时为该密钥，csrfToken 为空）', tag: '认证', response: ZMeResponse }, async (req, _reply, { actor }) => {
     const s = req.session;
     // An API key has no session (and needs no CSRF token): it answers as the key.
     if (!s) return { user: presentUser(actor as { username: string; name: string; role: keyof typeof ROLE_LABELS; department: string | null }), csrfToken: '' };

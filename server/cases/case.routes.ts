@@ -17,6 +17,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     {
       method: 'POST',
       url: '/cases',
+      operationId: 'createCase',
       summary: '登记反映件（受理员、县行管办）；可带 Idempotency-Key 头，或 externalRef（同一外部工单再次提交时返回首次登记的反映件）',
       tag: '反映件',
       bodyDoc: ZIntake,
@@ -33,7 +34,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   route(
     app,
-    { method: 'GET', url: '/cases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery, response: ZCasePage },
+    { method: 'GET', url: '/cases', operationId: 'listCases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery, response: ZCasePage },
     async (_req, _reply, { query, actor }) => {
       const { cursor, limit, dueSoon, sort, ...rest } = query;
       const now = ctx.clock.now();
@@ -44,7 +45,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  route(app, { method: 'GET', url: '/cases/:id', summary: '反映件详情：时间线、措施、回访与可执行操作', tag: '反映件', response: ZCase }, async (req, _reply, { actor }) => {
+  route(app, { method: 'GET', url: '/cases/:id', operationId: 'getCase', summary: '反映件详情：时间线、措施、回访与可执行操作', tag: '反映件', response: ZCase }, async (req, _reply, { actor }) => {
     const { id } = req.params as { id: string };
     const c = await findVisibleCase(ctx.db, parseCaseId(id), actor);
     return presentFull(ctx, c, actor);
@@ -55,6 +56,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     {
       method: 'POST',
       url: '/cases/:id/actions/:action',
+      operationId: 'runCaseAction',
       summary: `对反映件执行操作（${CASE_ACTIONS.join('、')}），请求体带 version`,
       tag: '反映件',
       bodyDoc: z.union(CASE_ACTIONS.map((a) => actionBodySchema(a)) as any),

@@ -398,6 +398,13 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** Requests per API key and minute (013), shared by every instance; `minute` = whole minutes since the epoch. */
+export interface ApiKeyRateTable {
+  key_id: number;
+  minute: number;
+  requests: number;
+}
+
 /** Webhook receivers (011). `events` is a JSON array; `secret` is the shared HMAC secret (needed in clear to sign). */
 export interface WebhookTable {
   id: Id;
@@ -439,6 +446,7 @@ export interface WebhookAttemptTable {
 
 export interface Database {
   api_keys: ApiKeyTable;
+  api_key_rate: ApiKeyRateTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;

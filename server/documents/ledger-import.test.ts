@@ -465,4 +465,35 @@ describe.each(DIALECTS)('ledger import on %s', (kind) => {
     }
     expect(await counts()).toEqual(before);
   });
+  it('queues case.created for each imported case in the import\'s transaction; a second import of the file queues nothing', async () => {
+    const db = env.ctx.db;
+    const hook = await db
+      .insertInto('webhooks')
+      .values({ url: 'https://example.gov.cn/hooks/bcs', events: '["case.created"]', secret: 'a-long-shared-secret', created_at: '2026-11-26T02:00:00.000Z', created_by: 'admin', deleted_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    try {
+      const rows = GOOD.slice(0, 4).map((r, i) => ({ ...r, 编号: `${String(r.编号).slice(0, 4)}-00090${i}` }));
+      const deliveries = () => db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id).orderBy('id').execute();
+      const r = await upload('coord', await ledgerFile(rows));
+      expect(r.status).toBe(200);
+      expect(r.body.imported).toBe(4);
+      const queued = await deliveries();
+      expect(queued.map((d) => d.type)).toEqual(['case.created', 'case.created', 'case.created', 'case.created']);
+      const bodies = queued.map((d) => JSON.parse(d.body));
+      expect(bodies.map((b) => b.case.caseNo)).toEqual(rows.map((x) => x.编号));
+      expect(bodies.map((b) => b.action)).toEqual(['import', 'import', 'import', 'import']);
+      expect(new Set(bodies.map((b) => b.id)).size).toBe(4);
+      // The case as it stands after the import: its historical state.
+      expect(bodies[0].case.status).toBe('closed');
+      const cases = await db.selectFrom('cases').select(['id', 'case_no']).where('case_no', 'in', rows.map((x) => x.编号 as string)).execute();
+      expect(queued.map((d) => d.case_id).sort()).toEqual(cases.map((c) => c.id).sort());
+
+      const again = await upload('coord', await ledgerFile(rows));
+      expect(again.body.imported).toBe(0);
+      expect(await deliveries()).toHaveLength(4);
+    } finally {
+      await db.updateTable('webhooks').set({ deleted_at: '2026-11-26T02:00:00.000Z' }).where('id', '=', hook.id).execute();
+    }
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * 台账 import, step 4: writing a validated ledger. ONE transaction: the case rows (numbers from
  * 编号, dates from the sheet), their department index, an `import` timeline event each, the year
- * counters advanced past the imported numbers, and one audit record for the whole import — all
- * through the case repository. A number already in the database is the same case and is
+ * counters advanced past the imported numbers, a `case.created` webhook event each (when any
+ * receiver is registered), and one audit record for the whole import — all through the case
+ * repository. A number already in the database is the same case and is
  * skipped, so importing the same file twice creates nothing new.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { rebuildRollup } from '../stats/rollup.js';
 import { backfillStageClocks } from '../cases/stage-backfill.js';
 import { addCaseDepartments, appendEvents, existingCaseNos, insertCases, newCaseRow, raiseCounter, type NewCase } from '../cases/case.repository.js';
+import { hasWebhooks, queueWebhookEvents } from '../integrations/webhooks.js';
 import type { ImportCase, ValidatedLedger } from './ledger-import.validate.js';
 
 /** Above this many new cases the statistics rollup is rebuilt in one statement rather than case by case. */
@@ -129,8 +131,10 @@ export async function writeImport(
     const by = { username: actor.username, name: actor.name, role: actor.role };
 
     const rebuild = fresh.length > ROLLUP_REBUILD_FROM;
+    const createdIds: number[] = [];
     for (const part of chunks(fresh, 200)) {
       const idOf = await insertCases(trx, part.map((c) => newCaseRow(importedCase(c, actor, at))), { rollup: !rebuild });
+      for (const c of part) createdIds.push(idOf.get(c.caseNo)!);
       await addCaseDepartments(trx, part.map((c) => ({ caseId: idOf.get(c.caseNo)!, lead: c.lead, co: c.co })));
       await appendEvents(
         trx,
@@ -161,6 +165,10 @@ export async function writeImport(
     if (rebuild) await rebuildRollup(trx);
     // Imported cases still waiting for triage, a callback or a verification get their stage clock.
     if (fresh.length) await backfillStageClocks(trx);
+    // A receiver of webhooks hears of each imported case as of any other new one (`case.created`), after commit.
+    if (createdIds.length && (await hasWebhooks(trx))) {
+      for (const caseId of createdIds.sort((a, b) => a - b)) await queueWebhookEvents(trx, { caseId, at, from: null, action: 'import' });
+    }
     if (fresh.length) {
       await appendAudit(trx, {
         at,

@@ -7,6 +7,7 @@
  * from session tokens without a second lookup.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { Role } from '../../core/domain.js';
@@ -22,7 +23,8 @@ export const API_KEY_PREFIX = 'bcs_';
 /** last_used_at is written at most this often, so reads do not each turn into a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 /**
- * Requests one key may make per minute on one server instance (a fixed window). Generous enough
+ * Requests one key may make per clock minute, all server instances together (a fixed window counted
+ * in the database). Generous enough
  * for a 12345 platform pushing 50 tickets a second; `buildApp({ apiKeyPerMinute })` overrides it.
  */
 export const API_KEY_REQUESTS_PER_MINUTE = 6000;
@@ -138,19 +140,24 @@ export async function revokeApiKey(ctx: AppContext, rawId: string, actor: Actor)
   return present(await ctx.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 
-/** A per-instance fixed-window counter of requests per key. */
+/**
+ * The rate limit of keys, counted in the database so that every instance together allows the limit:
+ * a fixed window per clock minute, one upsert per call (plus, once per key and minute, dropping the
+ * key's past minutes).
+ */
 export class ApiKeyRateLimiter {
-  private windows = new Map<number, { start: number; count: number }>();
   constructor(private readonly perMinute: number) {}
-  /** Seconds to wait when over the limit, else 0. */
-  take(keyId: number, nowMs: number): number {
-    const w = this.windows.get(keyId);
-    if (!w || nowMs - w.start >= 60_000) {
-      if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(keyId, { start: nowMs, count: 1 });
-      return 0;
-    }
-    w.count++;
-    return w.count > this.perMinute ? Math.ceil((w.start + 60_000 - nowMs) / 1000) : 0;
+  /** Counts one request of the key; seconds to wait when over the limit, else 0. */
+  async take(db: Executor, keyId: number, nowMs: number): Promise<number> {
+    const minute = Math.floor(nowMs / 60_000);
+    const row = await db
+      .insertInto('api_key_rate')
+      .values({ key_id: keyId, minute, requests: 1 })
+      .onConflict((oc) => oc.columns(['key_id', 'minute']).doUpdateSet({ requests: sql<number>`api_key_rate.requests + 1` }))
+      .returning('requests')
+      .executeTakeFirstOrThrow();
+    const requests = Number(row.requests);
+    if (requests === 1) await db.deleteFrom('api_key_rate').where('key_id', '=', keyId).where('minute', '<', minute).execute();
+    return requests > this.perMinute ? Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)) : 0;
   }
 }

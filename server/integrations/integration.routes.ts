@@ -122,6 +122,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
     {
       method: 'GET',
       url: '/exports/ratings',
+      operationId: 'exportRatings',
       summary: '好差评上报数据（JSON Lines，每行一条评价；format=xlsx 为 Excel）',
       description: RATINGS_DOC,
       tag: '集成',
@@ -134,13 +135,13 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
 
   route(
     app,
-    { method: 'GET', url: '/exports/ratings.xlsx', summary: '好差评上报数据（Excel）', description: RATINGS_DOC, tag: '集成', auth: 'exportRatings', query: ZRatingsExportQuery, produces: XLSX },
+    { method: 'GET', url: '/exports/ratings.xlsx', operationId: 'exportRatingsXlsx', summary: '好差评上报数据（Excel）', description: RATINGS_DOC, tag: '集成', auth: 'exportRatings', query: ZRatingsExportQuery, produces: XLSX },
     async (_req, reply, { query }) => sendRatings(ctx, reply, query, true),
   );
 
   route(
     app,
-    { method: 'GET', url: '/api-keys', summary: '接口密钥列表（不含密钥本身）', description: KEY_DOC, tag: '集成', auth: 'manageApiKeys', response: ZApiKeyList },
+    { method: 'GET', url: '/api-keys', operationId: 'listApiKeys', summary: '接口密钥列表（不含密钥本身）', description: KEY_DOC, tag: '集成', auth: 'manageApiKeys', response: ZApiKeyList },
     async () => ({ items: await listApiKeys(ctx.db) }),
   );
 
@@ -149,6 +150,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
     {
       method: 'POST',
       url: '/api-keys',
+      operationId: 'createApiKey',
       summary: '新建接口密钥（完整密钥只在此答复中出现一次）',
       description: `${KEY_DOC}\n\n密钥含 256 位随机数，服务器只保存其 SM3 摘要。`,
       tag: '集成',
@@ -166,20 +168,20 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
 
   route(
     app,
-    { method: 'DELETE', url: '/api-keys/:id', summary: '吊销接口密钥（立即失效，之后用它调用答 401）', tag: '集成', auth: 'manageApiKeys', response: ZApiKey },
+    { method: 'DELETE', url: '/api-keys/:id', operationId: 'revokeApiKey', summary: '吊销接口密钥（立即失效，之后用它调用答 401）', tag: '集成', auth: 'manageApiKeys', response: ZApiKey },
     async (req, _reply, { actor }) => revokeApiKey(ctx, String((req.params as { id: string }).id), actor),
   );
 
   const HOOK_DOC =
     '事件：case.created（登记）、case.status_changed（状态变化）、case.completed（办结）、case.callback（回访评价），["*"] 为全部。每个事件以 JSON `{"id","type","at","webhookId","from","action","case":{…}}` POST 到接收地址，带 `X-Bcs-Signature: sha256=<以 secret 对原始请求体做 HMAC-SHA256 的十六进制>`；提交后约 0.25 秒内首次投递（至迟 10 秒），非 2xx 或 5 秒未答复即重试（30 秒后，之后加倍，最长间隔 1 小时），重试请求体与 id 不变；同一反映件的事件按顺序投递。接收地址解析为内网、回环或链路本地地址时拒绝（400），除非系统设置 webhookAllowPrivateNetworks 为 true。';
 
-  route(app, { method: 'GET', url: '/webhooks', summary: 'Webhook 列表', description: HOOK_DOC, tag: '集成', auth: 'manageApiKeys', response: ZWebhookList }, async () => ({
+  route(app, { method: 'GET', url: '/webhooks', operationId: 'listWebhooks', summary: 'Webhook 列表', description: HOOK_DOC, tag: '集成', auth: 'manageApiKeys', response: ZWebhookList }, async () => ({
     items: await presentWebhooks(ctx.db),
   }));
 
   route(
     app,
-    { method: 'POST', url: '/webhooks', summary: '新增 Webhook', description: HOOK_DOC, tag: '集成', auth: 'manageApiKeys', body: ZWebhookCreate, responses: { 201: '已新增' }, response: { 201: ZWebhook } },
+    { method: 'POST', url: '/webhooks', operationId: 'createWebhook', summary: '新增 Webhook', description: HOOK_DOC, tag: '集成', auth: 'manageApiKeys', body: ZWebhookCreate, responses: { 201: '已新增' }, response: { 201: ZWebhook } },
     async (_req, reply, { body, actor }) => {
       const settings = await getSettings(ctx.db);
       const refused = await refusalOf(body.url, settings.webhookAllowPrivateNetworks);
@@ -201,7 +203,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
 
   route(
     app,
-    { method: 'DELETE', url: '/webhooks/:id', summary: '删除 Webhook（未投递的事件不再投递）', tag: '集成', auth: 'manageApiKeys', response: ZWebhook },
+    { method: 'DELETE', url: '/webhooks/:id', operationId: 'deleteWebhook', summary: '删除 Webhook（未投递的事件不再投递）', tag: '集成', auth: 'manageApiKeys', response: ZWebhook },
     async (req, _reply, { actor }) => {
       const h = await liveWebhook(ctx.db, (req.params as { id: string }).id);
       const [answer] = await presentWebhooks(ctx.db, [h.id]);
@@ -217,7 +219,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
 
   route(
     app,
-    { method: 'GET', url: '/webhooks/:id/deliveries', summary: 'Webhook 投递记录（每个事件及其每次尝试），最新的在前', tag: '集成', auth: 'manageApiKeys', query: ZWebhookDeliveryQuery, response: ZWebhookDeliveryPage },
+    { method: 'GET', url: '/webhooks/:id/deliveries', operationId: 'listWebhookDeliveries', summary: 'Webhook 投递记录（每个事件及其每次尝试），最新的在前', tag: '集成', auth: 'manageApiKeys', query: ZWebhookDeliveryQuery, response: ZWebhookDeliveryPage },
     async (req, _reply, { query }) => {
       const h = await liveWebhook(ctx.db, (req.params as { id: string }).id);
       let q = ctx.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', h.id);
@@ -236,6 +238,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext)
     {
       method: 'POST',
       url: '/webhooks/:id/deliveries/:deliveryId/redeliver',
+      operationId: 'redeliverWebhookDelivery',
       summary: '重新投递一个事件（同一请求体、同一 id，立即排队）',
       tag: '集成',
       auth: 'manageApiKeys',

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, intakeBody, TEST_DATA_KEY_HEX, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, intakeBody, TEST_DATA_KEY, TEST_DATA_KEY_HEX, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { openPreparedDatabase } from '../boot.js';
 import { main } from '../cli.js';
 import { buildApp } from '../app.js';
 import ExcelJS from 'exceljs';
@@ -131,20 +132,49 @@ describe.each(DIALECTS)('integrations on %s', (kind) => {
     expect((await withKey('bcs_' + 'x'.repeat(43)).get(`${API}/cases`)).status).toBe(401);
   });
 
-  it('a key over its rate limit answers 429; another key is not slowed', async () => {
+  it('a key over its rate limit answers 429; another key is not slowed; a new minute starts afresh', async () => {
     const app = await buildApp(env.ctx, { apiKeyPerMinute: 2 });
     try {
-      const a = (await api.as('admin').post(`${API}/api-keys`, { name: '限流甲', role: 'coordinator' })).body.key as string;
+      const created = (await api.as('admin').post(`${API}/api-keys`, { name: '限流甲', role: 'coordinator' })).body;
+      const a = created.key as string;
       const b = (await api.as('admin').post(`${API}/api-keys`, { name: '限流乙', role: 'coordinator' })).body.key as string;
       const get = (k: string) => app.inject({ method: 'GET', url: `${API}/cases?limit=1`, headers: { authorization: `Bearer ${k}` } });
+      env.clock.set(new Date(Math.floor(env.clock.now().getTime() / 60_000) * 60_000 + 75_000).toISOString());
       expect([(await get(a)).statusCode, (await get(a)).statusCode]).toEqual([200, 200]);
       const third = await get(a);
       expect(third.statusCode).toBe(429);
       expect(third.json().error.code).toBe('RATE_LIMITED');
-      expect(third.headers['retry-after']).toBeDefined();
+      expect(third.headers['retry-after']).toBe('45');
       expect((await get(b)).statusCode).toBe(200);
+      env.clock.advance(60_000);
+      expect((await get(a)).statusCode).toBe(200);
+      // Past minutes are not kept.
+      const rows = await env.ctx.db.selectFrom('api_key_rate').select(['minute', 'requests']).where('key_id', '=', created.id).execute();
+      expect(rows.map((r) => [Number(r.minute), Number(r.requests)])).toEqual([[Math.floor(env.clock.now().getTime() / 60_000), 1]]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('the rate limit is shared: two instances on one database together allow the limit', async () => {
+    // A second instance with its own connection (pool) to the same database.
+    const other = await openPreparedDatabase(env.url, { dataKey: TEST_DATA_KEY });
+    const one = await buildApp(env.ctx, { apiKeyPerMinute: 10 });
+    const two = await buildApp({ db: other.db, kind: other.kind, clock: env.clock }, { apiKeyPerMinute: 10 });
+    try {
+      const k = (await api.as('admin').post(`${API}/api-keys`, { name: '限流丙', role: 'coordinator' })).body.key as string;
+      env.clock.set(new Date(Math.floor(env.clock.now().getTime() / 60_000) * 60_000 + 61_000).toISOString());
+      const get = (app: typeof one) => app.inject({ method: 'GET', url: `${API}/cases?limit=1`, headers: { authorization: `Bearer ${k}` } });
+      // 16 requests at once, alternating between the instances: exactly 10 pass.
+      const codes = (await Promise.all(Array.from({ length: 16 }, (_, i) => get(i % 2 ? one : two)))).map((r) => r.statusCode);
+      expect(codes.filter((c) => c === 200)).toHaveLength(10);
+      expect(codes.filter((c) => c === 429)).toHaveLength(6);
+      expect((await get(one)).statusCode).toBe(429);
+      expect((await get(two)).statusCode).toBe(429);
+    } finally {
+      await one.close();
+      await two.close();
+      await other.close();
     }
   });
 

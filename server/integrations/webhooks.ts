@@ -116,6 +116,11 @@ export function parseEvents(text: string): string[] {
   }
 }
 
+/** Whether any receiver is registered (lets a bulk writer skip the per-case work). */
+export async function hasWebhooks(db: Executor): Promise<boolean> {
+  return !!(await db.selectFrom('webhooks').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst());
+}
+
 /**
  * Queues the webhook events of one case change, inside the transaction that makes the change.
  * `from` is the status before (null for intake); the case is read back as it now stands.
