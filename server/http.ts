@@ -27,24 +27,11 @@ export type ResponseDoc = z.ZodType | { [status: number]: z.ZodType };
  * does not compile; or the reply itself, for a handler that sends its answer (a download, a status
  * other than 200). Undocumented answers are not checked.
  */
-export type AnswerOf<R> = R extends Unchecked
-  ? unknown
-  : R extends z.ZodType
-    ? z.input<R>
-    : R extends { [status: number]: z.ZodType }
-      ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? (R[S] extends Unchecked ? unknown : z.input<R[S]>) : never }[keyof R]
-      : unknown;
-
-declare const unchecked: unique symbol;
-type Unchecked = { readonly [unchecked]: true };
-/**
- * Documents an answer without typing the handler's answer by it (the documentation and the tests'
- * checks of real answers are unchanged). Only for handlers whose answers are still built from
- * loosely typed rows; prefer typing the handler.
- */
-export function uncheckedAnswer<T extends z.ZodType>(schema: T): T & Unchecked {
-  return schema as T & Unchecked;
-}
+export type AnswerOf<R> = R extends z.ZodType
+  ? z.input<R>
+  : R extends { [status: number]: z.ZodType }
+    ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? z.input<R[S]> : never }[keyof R]
+    : unknown;
 
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, R extends ResponseDoc | undefined = ResponseDoc | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
