@@ -40,6 +40,8 @@ export interface TodoFilters {
   department?: string;
   pendingExtension?: true;
   pendingContest?: true;
+  /** Only cases of these levels (a 延期 of a level-3 case is the leader's, of levels 1–2 the coordinator's). */
+  level?: number[];
 }
 
 export interface TodoKind {
@@ -73,6 +75,11 @@ export function todoKindsFor(role: Role, department: string | null): TodoKind[] 
     const filters: TodoFilters =
       d.pending === 'extension' ? { pendingExtension: true } : d.pending === 'contest' ? { pendingContest: true } : { status: statesOf(mine) };
     if (role === 'handler' && mine.every((a) => ACTION_RULES[a].handler === 'lead')) filters.lead = department ?? '';
+    // Actions decided by level: only the levels this role decides.
+    if (mine.every((a) => ACTION_RULES[a].deciders)) {
+      const levels = ([1, 2, 3] as const).filter((level) => mine.some((a) => ACTION_RULES[a].deciders!({ level }).includes(role)));
+      if (levels.length < 3) filters.level = levels;
+    }
     out.push({ kind: d.kind, label: d.labelFor?.[role] ?? d.label, filters });
   }
   if (role === 'handler') {

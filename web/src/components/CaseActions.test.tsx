@@ -58,6 +58,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     extensionCount: 0,
     extended: false,
     supervisionRecords: [],
+    meetings: [],
     circulationRequired: false,
     circulated: false,
     stageDueAt: '2026-11-30T23:59:59+08:00',
