@@ -22,6 +22,7 @@ describe('the to-do of each role', () => {
     expect(kinds('handler', 'scjgj')).toEqual([
       ['to_sign', '待签收', { status: ['assigned'], lead: 'scjgj' }],
       ['to_complete', '办理中待办结', { status: ['in_progress'], lead: 'scjgj' }],
+      ['supervision_reports', '督办待报告', { pendingSupervision: true, lead: 'scjgj' }],
       ['co_handling', '协办中', { status: ['assigned', 'in_progress', 'escalating'], department: 'scjgj' }],
     ]);
   });

@@ -669,6 +669,15 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   }
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
+  if (f.pendingSupervision === true) {
+    q = q
+      .where('status', 'not in', ['rejected', 'closed', 'merged'])
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('supervision_records as sr').select('sr.case_id').whereRef('sr.case_id', '=', 'cases.id').where('sr.kind', '=', 'supervise').where('sr.reported_at', 'is', null),
+        ),
+      );
+  }
   if (f.phone) q = q.where('reporter_phone_index', '=', phoneIndex(f.phone));
   if (f.stageOverdue === true) {
     const nowIso = now.toISOString();

@@ -40,6 +40,11 @@ describe.each(DIALECTS)('supervision that closes on %s', (kind) => {
     expect(r.body.supervisionRecords[0]).toMatchObject({ kind: 'supervise', dueAt: '2026-11-25T18:00:00+08:00', report: null, reportedAt: null, overdue: false });
     const handlerView = (await api.as('h_scjg').get(`/api/v1/cases/${c.id}`)).body;
     expect(handlerView.allowedActions).toContain('report-supervision');
+    // The handler's 工作台 lists the 督办 awaiting its report, and the ledger query behind it finds the case.
+    const waiting = (await api.as('h_scjg').get('/api/v1/cases/todo')).body.items.find((i: any) => i.kind === 'supervision_reports');
+    expect(waiting).toMatchObject({ count: 1, query: 'pendingSupervision=true&lead=scjgj' });
+    expect((await api.as('h_scjg').get(`/api/v1/cases?${waiting.query}`)).body.items.map((x: any) => x.id)).toEqual([c.id]);
+    expect((await api.as('h_rs').get('/api/v1/cases/todo')).body.items.find((i: any) => i.kind === 'supervision_reports').count).toBe(0); // a co-department
     expect((await act('h_scjg', c.id, 'report-supervision', { version: r.body.version, report: '' })).status).toBe(400);
     expect((await act('h_rs', c.id, 'report-supervision', { version: r.body.version, report: '协办' })).status).toBe(403);
     expect((await act('coord', c.id, 'report-supervision', { version: r.body.version, report: '代报' })).status).toBe(403);
@@ -51,6 +56,8 @@ describe.each(DIALECTS)('supervision that closes on %s', (kind) => {
     expect(r.body.allowedActions).not.toContain('report-supervision');
     expect(r.body.events.at(-1)).toMatchObject({ type: 'report-supervision', data: { report: '已约谈窗口人员，当日办结', recordNos: ['督办〔2026〕第1号'] } });
     expect(await outbox(c.id, 'supervision_reported')).toEqual(['coordinator', 'supervisor']);
+    const todo = (await api.as('h_scjg').get('/api/v1/cases/todo')).body.items.find((i: any) => i.kind === 'supervision_reports');
+    expect(todo).toMatchObject({ label: '督办待报告', count: 0, query: 'pendingSupervision=true&lead=scjgj' });
     expect((await act('h_scjg', c.id, 'report-supervision', { version: r.body.version, report: '再报' })).status).toBe(409);
     const audit = await env.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(c.id)).execute();
     expect(audit.map((a) => a.action)).toContain('case.report-supervision');
