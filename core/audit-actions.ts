@@ -37,6 +37,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.measure_overdue': '容缺承诺逾期',
     'case.deadline_recomputed': '时限重新计算',
     'case.stage_overdue': '标记环节超时',
+    'case.supervision_overdue': '标记督办逾期未报告',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 

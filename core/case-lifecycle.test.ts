@@ -140,6 +140,8 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   supervise: { type: 'supervise', note: '请于期限内办结并报告', dueAt: '2026-10-16T18:00:00+08:00' },
   circulate: { type: 'circulate', summary: '窗口工作人员态度生硬，全县通报' },
   'refer-discipline': { type: 'refer-discipline', handedOver: '反映材料及核查记录' },
+  'report-supervision': { type: 'report-supervision', report: '已于督办时限内办结并答复反映人' },
+  'record-discipline-result': { type: 'record-discipline-result', referralNo: '移送〔2026〕第1号', result: '已立案审查，给予诫勉谈话' },
   contest: { type: 'contest', reason: '该事项属于人社局职责', suggestedDepartment: CO },
   'uphold-dispatch': { type: 'uphold-dispatch', reason: '经核实属于本部门职责' },
   redispatch: { type: 'redispatch', level: 1, leadDepartment: OTHER, coDepartments: [], reason: '异议成立，改派' },
@@ -152,8 +154,8 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   'fulfil-measure': { type: 'fulfil-measure', measureId: 5, note: '已补交房屋产权证明' },
 };
 
-/** States in which supervision records (通报, 线索移送) may be made: after acceptance, while open. */
-const RECORDABLE: readonly CaseStatus[] = ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'];
+/** States in which supervision records (通报, 线索移送) may be made: after acceptance, closed cases included. */
+const RECORDABLE: readonly CaseStatus[] = ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying', 'closed'];
 /** States in which a 督办 may be issued: the clock is running or about to. */
 const SUPERVISABLE: readonly CaseStatus[] = ['accepted', 'assigned', 'in_progress', 'escalating'];
 
@@ -693,13 +695,18 @@ describe('refusals', () => {
   }
 
   /** What a terminal case still allows: taking a rejection back or reopening (重办), and correcting a rejected one's intake. */
-  const STILL_ALLOWED: Record<'rejected' | 'closed' | 'merged', readonly CaseAction[]> = { rejected: ['correct', 'reopen'], closed: ['reopen'], merged: [] };
+  const STILL_ALLOWED: Record<'rejected' | 'closed' | 'merged', readonly CaseAction[]> = {
+    rejected: ['correct', 'reopen'],
+    closed: ['reopen', 'circulate', 'refer-discipline'],
+    merged: [],
+  };
 
   describe.each(['rejected', 'closed', 'merged'] as const)('a %s case', (status) => {
     const attempts = CASE_ACTIONS.filter((action) => !STILL_ALLOWED[status].includes(action)).flatMap((action) =>
       EVERYONE.filter((who) => ACTION_RULES[action].roles.includes(ACTORS[who].role) && who !== 'otherHandler' && who !== 'unboundHandler' && who !== 'coHandler')
         .filter((who) => !(who === 'leadHandler' && status !== 'closed')) // a rejected or merged case has no department
         .filter((who) => !(who === 'leadHandler' && ACTION_RULES[action].handler === 'co'))
+        .filter((who) => !ACTION_RULES[action].deciders || ACTION_RULES[action].deciders!(caseIn(status)).includes(ACTORS[who].role))
         .map((who) => ({ action, who })),
     );
 
@@ -823,7 +830,7 @@ const ALLOWED: Record<CaseStatus, Partial<Record<Who, CaseAction[]>>> = {
     coHandler: ['comment'],
   },
   rejected: { clerk: ['correct'], coordinator: ['correct', 'reopen'] },
-  closed: { coordinator: ['reopen'] },
+  closed: { coordinator: ['circulate', 'refer-discipline', 'reopen'], supervisor: ['circulate', 'refer-discipline'] },
   merged: {},
 };
 
@@ -1034,7 +1041,102 @@ describe('督办, 通报, 线索移送', () => {
   it('refuses 督办 on a closed case and 通报 by a leader', () => {
     expect(errorCode(run(caseIn('closed'), SAMPLE.supervise, 'coordinator'))).toBe('INVALID_TRANSITION');
     expect(errorCode(run(caseIn('verifying'), SAMPLE.circulate, 'leader'))).toBe('FORBIDDEN');
-    expect(errorCode(run(caseIn('closed'), SAMPLE.circulate, 'supervisor'))).toBe('INVALID_TRANSITION');
+    expect(errorCode(run(caseIn('merged'), SAMPLE.circulate, 'supervisor'))).toBe('INVALID_TRANSITION');
+  });
+  it('still circulates and refers a closed case (a substantiated 差评 closed with 问责), telling the circulated department', () => {
+    const d = expectOk(run(caseIn('closed'), SAMPLE.circulate, 'supervisor'));
+    expect(d.effects).toContainEqual({ kind: 'notify-department', department: LEAD, topic: 'circulated' });
+    const other = expectOk(run(caseIn('closed'), { type: 'circulate', department: OTHER, summary: 's' }, 'coordinator'));
+    expect(other.effects).toContainEqual({ kind: 'notify-department', department: OTHER, topic: 'circulated' });
+    expect(expectOk(run(caseIn('closed'), SAMPLE['refer-discipline'], 'coordinator')).effects).toContainEqual(expect.objectContaining({ recordKind: 'referral' }));
+  });
+  it('tells the supervisor of every escalation request', () => {
+    const d = expectOk(run(caseIn('assigned'), SAMPLE['request-escalation'], 'coordinator'));
+    expect(d.effects).toContainEqual({ kind: 'notify', to: 'supervisor', topic: 'escalation_requested' });
+    expect(d.effects).toContainEqual({ kind: 'notify', to: 'leader', topic: 'escalation_requested' });
+  });
+});
+
+describe('督办情况报告', () => {
+  const open = (status: CaseStatus) => caseIn(status, { unansweredSupervision: true });
+  it('lets the lead department answer an unanswered 督办 in any open state, state unchanged', () => {
+    for (const status of OPEN_DISPATCHED) {
+      const d = expectOk(run(open(status), SAMPLE['report-supervision'], 'leadHandler'));
+      expect(d.changes).toEqual({});
+      expect(d.event).toEqual({ type: 'report-supervision', data: { report: '已于督办时限内办结并答复反映人' } });
+      expect(d.effects).toContainEqual({ kind: 'answer-supervision', report: '已于督办时限内办结并答复反映人' });
+      expect(d.effects).toContainEqual({ kind: 'notify', to: 'supervisor', topic: 'supervision_reported' });
+      expect(allowedActions(open(status), ACTORS.leadHandler, ctx)).toContain('report-supervision');
+    }
+  });
+  it('refuses without an unanswered 督办, on a closed case, and says why', () => {
+    const d = run(caseIn('in_progress'), SAMPLE['report-supervision'], 'leadHandler');
+    expect(errorCode(d)).toBe('INVALID_TRANSITION');
+    expect(!d.ok && d.error.message).toBe('没有待报告的督办');
+    expect(allowedActions(caseIn('in_progress'), ACTORS.leadHandler, ctx)).not.toContain('report-supervision');
+    expect(errorCode(run(caseIn('closed', { unansweredSupervision: true }), SAMPLE['report-supervision'], 'leadHandler'))).toBe('INVALID_TRANSITION');
+  });
+  it.each(['coHandler', 'otherHandler', 'coordinator', 'supervisor', 'leader'] as const)('refuses %s (FORBIDDEN)', (who) => {
+    expect(errorCode(run(open('in_progress'), SAMPLE['report-supervision'], who))).toBe('FORBIDDEN');
+  });
+});
+
+describe('线索处理结果', () => {
+  const referred = (status: CaseStatus) => caseIn(status, { referralNos: ['移送〔2026〕第1号'] });
+  it('records 纪委\'s result in any state with a 线索移送, by the supervisor only', () => {
+    for (const status of CASE_STATUSES.filter((s) => s !== 'received')) {
+      const d = expectOk(run(referred(status), SAMPLE['record-discipline-result'], 'supervisor'));
+      expect(d.changes).toEqual({});
+      expect(d.effects).toEqual([{ kind: 'record-discipline-result', referralNo: '移送〔2026〕第1号', result: '已立案审查，给予诫勉谈话' }]);
+    }
+    expect(allowedActions(referred('closed'), ACTORS.supervisor, ctx)).toContain('record-discipline-result');
+    expect(errorCode(run(referred('closed'), SAMPLE['record-discipline-result'], 'coordinator'))).toBe('FORBIDDEN');
+  });
+  it('refuses a case without a 线索移送 (409) and an unknown number (400)', () => {
+    expect(errorCode(run(caseIn('closed'), SAMPLE['record-discipline-result'], 'supervisor'))).toBe('INVALID_TRANSITION');
+    expect(checkAgainstCase(referred('closed'), { ...SAMPLE['record-discipline-result'], referralNo: '移送〔2026〕第9号' })).toEqual([
+      { field: 'referralNo', message: '该反映件没有这一编号的问题线索移送' },
+    ]);
+    expect(checkAgainstCase(referred('closed'), SAMPLE['record-discipline-result'])).toEqual([]);
+  });
+});
+
+describe('延期 decided by level', () => {
+  const pending = { dueAt: '2026-10-20T10:00:00.000Z', reason: '需补充现场勘验', by: 'h_lead', at: '2026-09-30T02:00:00.000Z' };
+  for (const action of ['approve-extension', 'deny-extension'] as const) {
+    it(`${action}: the coordinator at levels 1–2, the leader at level 3, anyone else 403`, () => {
+      for (const level of [1, 2] as const) {
+        const c = caseIn('in_progress', { level, pendingExtension: pending });
+        expectOk(run(c, SAMPLE[action], 'coordinator'));
+        expect(errorCode(run(c, SAMPLE[action], 'leader'))).toBe('FORBIDDEN');
+        expect(allowedActions(c, ACTORS.leader, ctx)).not.toContain(action);
+      }
+      const l3 = caseIn('in_progress', { level: 3, pendingExtension: pending });
+      expectOk(run(l3, SAMPLE[action], 'leader'));
+      expect(allowedActions(l3, ACTORS.leader, ctx)).toContain(action);
+      expect(allowedActions(l3, ACTORS.coordinator, ctx)).not.toContain(action);
+      const refused = run(l3, SAMPLE[action], 'coordinator');
+      expect(errorCode(refused)).toBe('FORBIDDEN');
+      expect(!refused.ok && refused.error.message).toMatch(/县领导/);
+      for (const who of ['supervisor', 'leadHandler', 'clerk'] as const) expect(errorCode(run(l3, SAMPLE[action], who))).toBe('FORBIDDEN');
+    });
+    it(`${action}: a wrong decider is refused before a stale version or a missing request (403 first)`, () => {
+      const l3 = caseIn('in_progress', { level: 3 });
+      expect(errorCode(run(l3, SAMPLE[action], 'coordinator', 1))).toBe('FORBIDDEN');
+      expect(errorCode(run(l3, SAMPLE[action], 'leader', 1))).toBe('VERSION_CONFLICT');
+      expect(errorCode(run(l3, SAMPLE[action], 'leader'))).toBe('INVALID_TRANSITION');
+    });
+  }
+});
+
+describe('批准提级 with the 会商 of the 工作组', () => {
+  it('records the meeting, its time in UTC, on the event and as an effect', () => {
+    const meeting = { heldAt: '2026-09-30T09:00:00+08:00', convenor: '王组长', attendees: [{ department: '市场监管局', people: '张三、李四' }], decision: '由公安局牵头，十个工作日内办结' };
+    const d = expectOk(run(caseIn('escalating'), { ...SAMPLE['approve-escalation'], meeting }, 'leader'));
+    const stored = { ...meeting, heldAt: '2026-09-30T01:00:00.000Z' };
+    expect(d.effects).toContainEqual({ kind: 'record-meeting', meeting: stored });
+    expect(d.event.data).toMatchObject({ meeting: stored });
+    expect(expectOk(run(caseIn('escalating'), SAMPLE['approve-escalation'], 'leader')).effects.some((e) => e.kind === 'record-meeting')).toBe(false);
   });
   it('tells the supervisor of a discipline_referral measure', () => {
     const d = expectOk(run(caseIn('in_progress'), { type: 'add-measure', measureType: 'discipline_referral', note: '移交线索' }, 'coordinator'));
@@ -1054,6 +1156,7 @@ describe('the transition table says where each action leads', () => {
     { pendingExtension: { dueAt: '2026-10-20T10:00:00.000Z', reason: '勘验', by: 'lead1', at: NOW_ISO } },
     { pendingContest: { department: LEAD, reason: '非本部门职责', suggestedDepartment: CO, by: 'lead1', at: NOW_ISO } },
     { callbackAttempts: 3, measures: [{ id: 5, fulfilledAt: null }] },
+    { unansweredSupervision: true, referralNos: ['移送〔2026〕第1号'] },
   ];
   const commands: CaseCommand[] = [
     ...Object.values(SAMPLE),

@@ -79,6 +79,19 @@ export interface CaseState {
   callbackAttempts?: number;
   /** The case's measures, for 措施完成. */
   measures?: ReadonlyArray<{ id: number; fulfilledAt: string | null }>;
+  /** Whether a 督办 of the case still awaits the lead department's report (督办情况报告). */
+  unansweredSupervision?: boolean;
+  /** The numbers of the case's 线索移送 (移送〔2026〕第1号), for 线索处理结果. */
+  referralNos?: readonly string[];
+}
+
+/** The 会商 of the 工作组 on an escalation (组长, or 副组长 by delegation). */
+export interface Meeting {
+  /** When it was held, UTC ISO. */
+  heldAt: string;
+  convenor: string;
+  attendees: Array<{ department: string; people: string }>;
+  decision: string;
 }
 
 export interface PendingContest {
@@ -121,7 +134,7 @@ export type CaseCommand =
   | { type: 'change-problem-type'; problemType: ProblemType; note?: string }
   | { type: 'dispatch'; level: 1 | 2; leadDepartment: string; coDepartments: string[]; note?: string }
   | { type: 'request-escalation'; reason: string }
-  | { type: 'approve-escalation'; leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string }
+  | { type: 'approve-escalation'; leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string; meeting?: Meeting }
   | { type: 'deny-escalation'; reason: string }
   | { type: 'sign'; note?: string }
   | { type: 'complete'; result: string; repliedVia: ReplyChannel }
@@ -136,6 +149,8 @@ export type CaseCommand =
   | { type: 'supervise'; note: string; dueAt: string }
   | { type: 'circulate'; department?: string; summary: string }
   | { type: 'refer-discipline'; handedOver: string; note?: string }
+  | { type: 'report-supervision'; report: string }
+  | { type: 'record-discipline-result'; referralNo: string; result: string }
   | { type: 'contest'; reason: string; suggestedDepartment?: string }
   | { type: 'uphold-dispatch'; reason: string }
   | { type: 'redispatch'; level: 1 | 2; leadDepartment: string; coDepartments: string[]; reason: string }
@@ -189,6 +204,11 @@ export interface ActionRule {
   roles: readonly Role[];
   /** Handlers may take it only for cases their department leads (`lead`) or helps with (`co`). */
   handler?: 'lead' | 'co';
+  /**
+   * Which of `roles` decide on this particular case, when that depends on the case (its level);
+   * anyone else is refused (403). Without a level every role of `roles` qualifies.
+   */
+  deciders?: (c: { level?: Level | null }) => readonly Role[];
   /** States the action applies in; 'open' = every state but rejected and closed. */
   from: readonly CaseStatus[] | 'open' | 'any';
   /**
@@ -205,6 +225,12 @@ export interface ActionRule {
 }
 
 const OPEN: 'open' = 'open';
+
+/** 延期 of a level-3 case (一事一议) is the leader's to decide; of levels 1–2 the coordinator's. */
+function extensionDeciders(c: { level?: Level | null }): readonly Role[] {
+  if (c.level === undefined || c.level === null) return ['coordinator', 'leader'];
+  return c.level === 3 ? ['leader'] : ['coordinator'];
+}
 
 /**
  * The transition table: who may take which action in which state, the states it leads to and its
@@ -263,17 +289,19 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     guardMessage: '已有待审批的延期申请，或已超过办理时限，不能申请延期',
     to: 'same', kind: 'side', label: '申请延期',
   },
-  /** 延期 approved by the coordinator: the deadline moves; state unchanged */
+  /** 延期 approved (the coordinator at levels 1–2, the leader at level 3): the deadline moves; state unchanged */
   'approve-extension': {
-    roles: ['coordinator'],
+    roles: ['coordinator', 'leader'],
+    deciders: extensionDeciders,
     from: ['assigned', 'in_progress', 'escalating'],
     guard: (c) => !!c.pendingExtension,
     guardMessage: '没有待审批的延期申请',
     to: 'same', kind: 'advance', label: '批准延期',
   },
-  /** 延期 denied: the deadline stays; state unchanged */
+  /** 延期 denied (same deciders as approval): the deadline stays; state unchanged */
   'deny-extension': {
-    roles: ['coordinator'],
+    roles: ['coordinator', 'leader'],
+    deciders: extensionDeciders,
     from: ['assigned', 'in_progress', 'escalating'],
     guard: (c) => !!c.pendingExtension,
     guardMessage: '没有待审批的延期申请',
@@ -288,15 +316,32 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** 通报: the case circulated county-wide as a negative typical case, against a department */
   circulate: {
     roles: ['coordinator', 'supervisor'],
-    // Not on closed cases: closed is terminal (circulate while verifying, before closing).
-    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    // Closed cases included: a substantiated 差评 closed with 问责 is exactly when it follows.
+    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying', 'closed'],
     to: 'same', kind: 'side', label: '通报',
   },
   /** 问题线索移送: misconduct clues handed over to 县纪委监委 */
   'refer-discipline': {
     roles: ['coordinator', 'supervisor'],
-    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying'],
+    from: ['accepted', 'assigned', 'in_progress', 'escalating', 'completed', 'verifying', 'closed'],
     to: 'same', kind: 'side', label: '线索移送',
+  },
+  /** 督办情况报告: the lead department answers its unanswered 督办; state unchanged */
+  'report-supervision': {
+    roles: ['handler'],
+    handler: 'lead',
+    from: OPEN,
+    guard: (c) => !!c.unansweredSupervision,
+    guardMessage: '没有待报告的督办',
+    to: 'same', kind: 'side', label: '督办情况报告',
+  },
+  /** 线索处理结果: 纪委's handling of a 线索移送 recorded back on the case; state unchanged */
+  'record-discipline-result': {
+    roles: ['supervisor'],
+    from: 'any',
+    guard: (c) => (c.referralNos ?? []).length > 0,
+    guardMessage: '该反映件没有问题线索移送记录',
+    to: 'same', kind: 'side', label: '线索处理结果',
   },
   /** 派单异议: the lead department says the case is not its duty, within its window, once; state unchanged */
   contest: {
@@ -429,6 +474,12 @@ export type DecisionError =
 export type Effect =
   | { kind: 'issue-assignment-sheet' }
   | { kind: 'record-supervision'; recordKind: 'supervise' | 'circulate' | 'referral'; department: string | null; dueAt: string | null; text: string }
+  /** The lead department's report answers every unanswered 督办 of the case. */
+  | { kind: 'answer-supervision'; report: string }
+  /** 纪委's handling result of a 线索移送, by its number. */
+  | { kind: 'record-discipline-result'; referralNo: string; result: string }
+  /** The 会商 of an approved escalation. */
+  | { kind: 'record-meeting'; meeting: Meeting }
   | { kind: 'add-measure'; measureType: MeasureType; note: string | null; dueAt: string | null; staff: string | null }
   | { kind: 'notify'; to: 'reporter' | 'lead_department' | 'co_departments' | 'supervisor' | 'coordinator' | 'leader'; topic: string }
   /** Tell a department that a case has left it (re-dispatched elsewhere). */
@@ -458,6 +509,9 @@ export function checkAgainstCase(c: CaseState, cmd: CaseCommand): Array<{ field:
     iso && than && Date.parse(iso) <= Date.parse(than) ? [{ field, message: '延期后的时限必须晚于当前办理时限' }] : [];
   if (cmd.type === 'request-extension') return later('dueAt', cmd.dueAt, c.dueAt);
   if (cmd.type === 'approve-extension') return later('dueAt', cmd.dueAt, c.dueAt);
+  if (cmd.type === 'record-discipline-result' && c.referralNos && !c.referralNos.includes(cmd.referralNo)) {
+    return [{ field: 'referralNo', message: '该反映件没有这一编号的问题线索移送' }];
+  }
   if (cmd.type === 'fulfil-measure' && c.measures && !c.measures.some((m) => m.id === cmd.measureId)) {
     return [{ field: 'measureId', message: '该反映件没有这项措施' }];
   }
@@ -512,9 +566,10 @@ function stateAllows(rule: ActionRule, c: CaseState, ctx: DecideContext | undefi
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
-export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' | 'coDepartments'>, actor: Actor): boolean {
+export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' | 'coDepartments'> & { level?: Level | null }, actor: Actor): boolean {
   const rule = ACTION_RULES[action];
   if (!rule.roles.includes(actor.role)) return false;
+  if (rule.deciders && !rule.deciders(c).includes(actor.role)) return false;
   if (actor.role === 'handler') {
     if (!canSeeCase(c, actor)) return false;
     if (rule.handler === 'lead' && c.leadDepartment !== actor.department) return false;
@@ -551,7 +606,9 @@ export function decide(
         ? rule.handler === 'co'
           ? `只有协办部门可以执行“${rule.label}”`
           : `只有牵头承办部门可以执行“${rule.label}”`
-        : `您的角色无权执行“${rule.label}”`;
+        : rule.deciders && rule.roles.includes(actor.role)
+          ? `该反映件的“${rule.label}”由${c.level === 3 ? '县领导（三级）' : '县行管办（一、二级）'}决定`
+          : `您的角色无权执行“${rule.label}”`;
     return { ok: false, error: { code: 'FORBIDDEN', message } };
   }
   if (expectedVersion !== c.version) {
@@ -670,8 +727,10 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
     case 'request-escalation':
       return ok(cmd, { status: 'escalating', escalatedFrom: c.status }, { ...fieldsOf(cmd), from: c.status }, [
         { kind: 'notify', to: 'leader', topic: 'escalation_requested' },
+        { kind: 'notify', to: 'supervisor', topic: 'escalation_requested' },
       ]);
-    case 'approve-escalation':
+    case 'approve-escalation': {
+      const meeting = cmd.meeting ? { ...cmd.meeting, heldAt: new Date(cmd.meeting.heldAt).toISOString() } : undefined;
       return ok(
         cmd,
         {
@@ -689,9 +748,15 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
           pendingContest: null,
           leadSince: now,
         },
-        fieldsOf(cmd),
-        [{ kind: 'issue-assignment-sheet' }, { kind: 'notify', to: 'lead_department', topic: 'dispatched' }, ...coNotice(cmd.coDepartments)],
+        omitUndefined({ ...fieldsOf(cmd), meeting }),
+        [
+          { kind: 'issue-assignment-sheet' },
+          ...(meeting ? [{ kind: 'record-meeting' as const, meeting }] : []),
+          { kind: 'notify', to: 'lead_department', topic: 'dispatched' },
+          ...coNotice(cmd.coDepartments),
+        ],
       );
+    }
     case 'deny-escalation':
       return ok(
         cmd,
@@ -831,6 +896,8 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       const department = cmd.department ?? c.leadDepartment;
       return ok(cmd, {}, { ...fieldsOf(cmd), department }, [
         { kind: 'record-supervision', recordKind: 'circulate', department: department ?? null, dueAt: null, text: cmd.summary },
+        // The circulated department hears of its 通报.
+        ...(department ? [{ kind: 'notify-department' as const, department, topic: 'circulated' }] : []),
       ]);
     }
     case 'refer-discipline':
@@ -838,6 +905,14 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
         { kind: 'record-supervision', recordKind: 'referral', department: c.leadDepartment, dueAt: null, text: cmd.handedOver },
         { kind: 'notify', to: 'supervisor', topic: 'discipline_referral' },
       ]);
+    case 'report-supervision':
+      return ok(cmd, {}, fieldsOf(cmd), [
+        { kind: 'answer-supervision', report: cmd.report },
+        { kind: 'notify', to: 'coordinator', topic: 'supervision_reported' },
+        { kind: 'notify', to: 'supervisor', topic: 'supervision_reported' },
+      ]);
+    case 'record-discipline-result':
+      return ok(cmd, {}, fieldsOf(cmd), [{ kind: 'record-discipline-result', referralNo: cmd.referralNo, result: cmd.result }]);
     case 'contest': {
       const department = c.leadDepartment!;
       const pendingContest: PendingContest = { department, reason: cmd.reason, suggestedDepartment: cmd.suggestedDepartment ?? null, by: actor.username, at: now };

@@ -59,6 +59,7 @@ describe('the timeline event labels', () => {
       measure_overdue: '容缺承诺逾期',
       deadline_recomputed: '时限重新计算',
       stage_overdue: '环节超时',
+      supervision_overdue: '督办逾期未报告',
     });
   });
 

@@ -10,7 +10,7 @@
  * Instants in `data` are strings as written: the actions' own fields as the client sent them (or
  * UTC ISO where `apply()` normalises them), the jobs' ones with +08:00.
  */
-import { ACTION_RULES, CASE_ACTIONS, type CaseAction, type Ratings } from './case-lifecycle.js';
+import { ACTION_RULES, CASE_ACTIONS, type CaseAction, type Meeting, type Ratings } from './case-lifecycle.js';
 import type { Stage } from './clocks.js';
 import type {
   CaseStatus,
@@ -54,7 +54,7 @@ export interface CaseActionEventData {
   /** 申请提级 (→ escalating): the reason and the state the case was in. */
   'request-escalation': { reason: string; from: CaseStatus };
   /** 批准提级 (escalating → assigned at level 3, 一事一议): the departments and the deadline set. */
-  'approve-escalation': { leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string };
+  'approve-escalation': { leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string; meeting?: Meeting };
   /** 不予提级 (escalating → the state it came from): the reason and that state. */
   'deny-escalation': { reason: string; backTo: CaseStatus };
   /** 签收 (assigned → in_progress). */
@@ -93,6 +93,10 @@ export interface CaseActionEventData {
   circulate: { department: string | null; summary: string };
   /** 线索移送 to 县纪委监委: what was handed over. */
   'refer-discipline': { handedOver: string; note?: string };
+  /** 督办情况报告: the lead department's report, answering every unanswered 督办 (the server adds their numbers). */
+  'report-supervision': { report: string };
+  /** 线索处理结果: 纪委's handling result of the 线索移送 numbered `referralNo`. */
+  'record-discipline-result': { referralNo: string; result: string };
   /** 派单异议: the contesting (lead) department, its reason and the department it suggests. */
   contest: { reason: string; suggestedDepartment?: string; department: string };
   /** 维持原派单: the coordinator's reason; the contest (of `department`, for `contestReason`) counts as rejected. */
@@ -139,6 +143,7 @@ interface IssuedNumbers {
   supervise: { /** The 督办单 number. */ recordNo?: string };
   circulate: { /** The 通报 number. */ recordNo?: string };
   'refer-discipline': { /** The 线索移送 number. */ recordNo?: string };
+  'report-supervision': { /** The 督办单 numbers the report answered. */ recordNos?: string[] };
   redispatch: { /** The new 交办单 number. */ assignmentNo?: string };
 }
 
@@ -160,6 +165,8 @@ export const SYSTEM_EVENT_TYPES = [
   'deadline_recomputed',
   /** 环节超时: the deadline sweep found the stage clock (研判, 回访, 核查) passed (once per stage; by `system`). */
   'stage_overdue',
+  /** 督办逾期未报告: the deadline sweep found a 督办's deadline passed without a report (once per 督办; by `system`). */
+  'supervision_overdue',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -189,6 +196,8 @@ export interface SystemEventData {
   deadline_recomputed: { year: number; from: string | null; to: string; provisional: boolean };
   /** Written by the deadline sweep; the stage (core/clocks.ts) and its deadline that passed, +08:00. */
   stage_overdue: { stage: Exclude<Stage, 'handling'>; dueAt: string };
+  /** Written by the deadline sweep; the 督办单 number and its deadline that passed, +08:00. */
+  supervision_overdue: { recordNo: string; dueAt: string };
 }
 
 /** Every timeline event type: a case action, or a system event. */
@@ -220,6 +229,7 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   measure_overdue: '容缺承诺逾期',
   deadline_recomputed: '时限重新计算',
   stage_overdue: '环节超时',
+  supervision_overdue: '督办逾期未报告',
 } satisfies Record<TimelineEventType, string>);
 
 /**

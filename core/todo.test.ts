@@ -14,7 +14,7 @@ describe('the to-do of each role', () => {
       ['to_dispatch', '待交办', { status: ['accepted'] }],
       ['to_callback', '待回访', { status: ['completed'] }],
       ['to_verify', '差评待核查', { status: ['verifying'] }],
-      ['extension_requests', '延期待审批', { pendingExtension: true }],
+      ['extension_requests', '延期待审批', { pendingExtension: true, level: [1, 2] }],
       ['contests', '派单异议待处理', { pendingContest: true }],
     ]);
   });
@@ -22,11 +22,16 @@ describe('the to-do of each role', () => {
     expect(kinds('handler', 'scjgj')).toEqual([
       ['to_sign', '待签收', { status: ['assigned'], lead: 'scjgj' }],
       ['to_complete', '办理中待办结', { status: ['in_progress'], lead: 'scjgj' }],
+      ['supervision_reports', '督办待报告', { pendingSupervision: true, lead: 'scjgj' }],
       ['co_handling', '协办中', { status: ['assigned', 'in_progress', 'escalating'], department: 'scjgj' }],
     ]);
   });
   it('gives the leader escalations, the supervisor verifications, the clerk what it registered, the admin nothing', () => {
-    expect(kinds('leader')).toEqual([['escalations', '提级待审批', { status: ['escalating'] }]]);
+    expect(kinds('leader')).toEqual([
+      ['escalations', '提级待审批', { status: ['escalating'] }],
+      // 延期 of level-3 cases is the leader's to decide
+      ['extension_requests', '延期待审批', { pendingExtension: true, level: [3] }],
+    ]);
     expect(kinds('supervisor')).toEqual([['to_verify', '差评待核查', { status: ['verifying'] }]]);
     expect(kinds('clerk')).toEqual([['to_triage', '已登记待受理', { status: ['received'] }]]);
     expect(kinds('admin')).toEqual([]);

@@ -15,7 +15,7 @@ interface TodoDefinition {
   /** The actions a case of this kind waits for. */
   actions: readonly CaseAction[];
   /** Listed by a pending request rather than by state (a 延期申请 or 派单异议 awaiting a decision). */
-  pending?: 'extension' | 'contest';
+  pending?: 'extension' | 'contest' | 'supervision';
   /** A role's own wording where it differs (the clerk watches what it registered). */
   labelFor?: Partial<Record<Role, string>>;
 }
@@ -31,6 +31,7 @@ export const TODO_DEFINITIONS: readonly TodoDefinition[] = [
   { kind: 'to_verify', label: '差评待核查', actions: ['verify'] },
   { kind: 'extension_requests', label: '延期待审批', actions: ['approve-extension', 'deny-extension'], pending: 'extension' },
   { kind: 'contests', label: '派单异议待处理', actions: ['uphold-dispatch'], pending: 'contest' },
+  { kind: 'supervision_reports', label: '督办待报告', actions: ['report-supervision'], pending: 'supervision' },
 ];
 
 /** The list filters of a to-do (the names of the case list's query parameters). */
@@ -40,6 +41,10 @@ export interface TodoFilters {
   department?: string;
   pendingExtension?: true;
   pendingContest?: true;
+  /** Open cases with a 督办 awaiting its report. */
+  pendingSupervision?: true;
+  /** Only cases of these levels (a 延期 of a level-3 case is the leader's, of levels 1–2 the coordinator's). */
+  level?: number[];
 }
 
 export interface TodoKind {
@@ -71,8 +76,19 @@ export function todoKindsFor(role: Role, department: string | null): TodoKind[] 
     const mine = d.actions.filter((a) => ACTION_RULES[a].roles.includes(role));
     if (!mine.length) continue;
     const filters: TodoFilters =
-      d.pending === 'extension' ? { pendingExtension: true } : d.pending === 'contest' ? { pendingContest: true } : { status: statesOf(mine) };
+      d.pending === 'extension'
+        ? { pendingExtension: true }
+        : d.pending === 'contest'
+          ? { pendingContest: true }
+          : d.pending === 'supervision'
+            ? { pendingSupervision: true }
+            : { status: statesOf(mine) };
     if (role === 'handler' && mine.every((a) => ACTION_RULES[a].handler === 'lead')) filters.lead = department ?? '';
+    // Actions decided by level: only the levels this role decides.
+    if (mine.every((a) => ACTION_RULES[a].deciders)) {
+      const levels = ([1, 2, 3] as const).filter((level) => mine.some((a) => ACTION_RULES[a].deciders!({ level }).includes(role)));
+      if (levels.length < 3) filters.level = levels;
+    }
     out.push({ kind: d.kind, label: d.labelFor?.[role] ?? d.label, filters });
   }
   if (role === 'handler') {

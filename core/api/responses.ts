@@ -262,6 +262,22 @@ export const ZSupervisionRecord = z.object({
   text: z.string(),
   by: z.string(),
   at: ZShanghaiTime,
+  report: z.string().nullable().describe('督办情况报告（牵头部门；未报告为 null）'),
+  reportedAt: ZShanghaiTime.nullable().describe('报告时刻'),
+  reportedBy: z.string().nullable().describe('报告人用户名'),
+  overdue: z.boolean().describe('督办逾期：督办时限已过仍未报告，或逾期后才报告（非督办为 false）'),
+  result: z.string().nullable().describe('线索处理结果（县纪委监委；仅线索移送）'),
+  resultAt: ZShanghaiTime.nullable().describe('线索处理结果记录时刻'),
+});
+
+/** The 会商 of the 工作组 recorded with an approved escalation. */
+export const ZMeeting = z.object({
+  heldAt: ZShanghaiTime.describe('会商时间'),
+  convenor: z.string().describe('召集人（组长，或受委托的副组长）'),
+  attendees: z.array(z.object({ department: z.string().describe('参会单位'), people: z.string().describe('参会人员') })),
+  decision: z.string().describe('会商意见'),
+  by: z.string().describe('记录人用户名'),
+  at: ZShanghaiTime.describe('记录时刻'),
 });
 
 /**
@@ -313,6 +329,7 @@ export const ZCase = z.object({
   extensionCount: count('已批准的延期次数'),
   extended: z.boolean().describe('时限至少延长过一次'),
   supervisionRecords: z.array(ZSupervisionRecord).describe('督办单、通报与问题线索移送记录'),
+  meetings: z.array(ZMeeting).describe('工作组会商纪要（批准提级时记录）'),
   circulationRequired: z.boolean().describe('须通报：不给办（misconduct）或差评属实'),
   circulated: z.boolean().describe('已通报'),
   circulationPending: z.boolean().describe('待通报：须通报、尚未通报，且当前状态仍可通报'),

@@ -162,6 +162,33 @@ function checkDispatchDepartments(b: { level: 1 | 2; leadDepartment: string; coD
   if (new Set(co).size !== co.length) ctx.addIssue({ code: 'custom', path: ['coDepartments'], message: '协办部门不能重复' });
 }
 
+/** When a 会商 was held: an ISO instant (a date alone = its start in Shanghai), not after 2099. */
+const ZHeldAt = z
+  .string({ error: '会商时间必须是日期时间' })
+  .trim()
+  .transform((v, ctx) => {
+    const d = parseIsoInstant(v, 'start');
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: '会商时间应为 ISO 8601 日期时间（如 2026-12-01T09:00:00+08:00）' });
+      return z.NEVER;
+    }
+    return d.toISOString();
+  });
+
+/** The 会商 of the 工作组 on an escalation (组长, or 副组长 by delegation). */
+export const ZMeetingInput = z.object(
+  {
+    heldAt: ZHeldAt,
+    convenor: text('会商召集人', LIMITS.name),
+    attendees: z
+      .array(z.object({ department: text('参会单位', LIMITS.matter), people: text('参会人员', LIMITS.matter) }), { error: '参会单位及人员应为列表' })
+      .min(1, { error: '请至少填写一个参会单位' })
+      .max(50),
+    decision: text('会商意见', LIMITS.text),
+  },
+  { error: '会商纪要（meeting）应为对象' },
+);
+
 /** Fields of each action (docs/CONTRACT.md §Actions), without `version`. */
 export const ACTION_BODIES = {
   'resolve-on-spot': z.object({ result: text('办理结果', LIMITS.text) }),
@@ -189,6 +216,7 @@ export const ACTION_BODIES = {
       coDepartments: ZDeptList.optional().default([]),
       dueAt: ZDeadline,
       note: optionalText('备注', LIMITS.text),
+      meeting: ZMeetingInput.optional(),
     })
     .superRefine((b, ctx) => {
       if (b.coDepartments.includes(b.leadDepartment))
@@ -240,6 +268,8 @@ export const ACTION_BODIES = {
   supervise: z.object({ note: text('督办要求', LIMITS.text), dueAt: ZDeadline }),
   circulate: z.object({ department: ZDepartmentCode.optional(), summary: text('通报内容', LIMITS.text) }),
   'refer-discipline': z.object({ handedOver: text('移送材料说明', LIMITS.text), note: optionalText('备注', LIMITS.text) }),
+  'report-supervision': z.object({ report: text('督办情况报告', LIMITS.text) }),
+  'record-discipline-result': z.object({ referralNo: text('线索移送编号', LIMITS.matter), result: text('线索处理结果', LIMITS.text) }),
   contest: z.object({ reason: text('异议理由', LIMITS.text), suggestedDepartment: ZDepartmentCode.optional() }),
   'uphold-dispatch': z.object({ reason: text('维持原派单的理由', LIMITS.text) }),
   redispatch: z
@@ -354,7 +384,12 @@ export const ZCaseListQuery = z.object({
         }
       return parts as (typeof CASE_STATUSES)[number][];
     }),
-  level: z.enum(['1', '2', '3'], { error: '调度级别应为 1、2 或 3' }).optional().transform((v) => (v ? Number(v) : undefined)),
+  /** One level, or several separated by commas (level=1,2). */
+  level: z
+    .string()
+    .regex(/^[123](,[123])*$/, { error: '调度级别应为 1、2 或 3（多个以逗号分隔）' })
+    .optional()
+    .transform((v) => (v ? [...new Set(v.split(',').map(Number))] : undefined)),
   department: ZDepartmentCode.optional(),
   problemType: enumOf(PROBLEM_TYPES, '问题类型').optional(),
   channel: enumOf(CHANNELS, '反映渠道').optional(),
@@ -372,6 +407,8 @@ export const ZCaseListQuery = z.object({
   pendingExtension: z.enum(['true', 'false'], { error: 'pendingExtension 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Cases with a 派单异议 awaiting the coordinator. */
   pendingContest: z.enum(['true', 'false'], { error: 'pendingContest 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** Open cases with a 督办 still awaiting the lead department's report. */
+  pendingSupervision: z.enum(['true', 'false'], { error: 'pendingSupervision 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Cases past the deadline of the stage they wait in (triage, handling, callback, verification). */
   stageOverdue: z.enum(['true', 'false'], { error: 'stageOverdue 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** The reporter's exact phone number (matched through the keyed blind index, never by decrypting). */

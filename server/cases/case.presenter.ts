@@ -21,8 +21,8 @@ import {
 import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerificationRecord } from '../../core/api/responses.js';
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
-import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
-import type { CaseRecord, TimelineEvent } from './case.repository.js';
+import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseMeetingTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
+import { supervisionStateOf, type CaseRecord, type TimelineEvent } from './case.repository.js';
 
 /** A case in full, as GET /cases/{id} and every action answer it. */
 export type CaseAnswer = z.output<typeof ZCase>;
@@ -38,10 +38,18 @@ export interface CaseExtras {
   measures: TrackedMeasure[];
   sheets: Selectable<AssignmentSheetTable>[];
   records?: Selectable<SupervisionRecordTable>[];
+  meetings?: Selectable<CaseMeetingTable>[];
   coParts?: Selectable<CaseCoPartTable>[];
   callbackAttempts?: Selectable<CaseCallbackAttemptTable>[];
   mergedInto?: { id: number; caseNo: string } | null;
   mergedCases?: Array<{ id: number; caseNo: string }>;
+}
+
+/** A 督办 is overdue once its deadline passed before it was answered (unanswered now, or answered late). */
+export function isSupervisionOverdue(r: { kind: string; due_at: string | null; reported_at: string | null }, now: Date): boolean {
+  if (r.kind !== 'supervise' || !r.due_at) return false;
+  const answered = r.reported_at ? Date.parse(r.reported_at) : now.getTime();
+  return answered > Date.parse(r.due_at);
 }
 
 function iso(v: string): string;
@@ -192,6 +200,20 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       text: r.text,
       by: r.by_user,
       at: iso(r.at),
+      report: r.report,
+      reportedAt: iso(r.reported_at),
+      reportedBy: r.reported_by,
+      overdue: isSupervisionOverdue(r, d.now),
+      result: r.result,
+      resultAt: iso(r.result_at),
+    })),
+    meetings: (extra.meetings ?? []).map((m) => ({
+      heldAt: iso(m.held_at),
+      convenor: m.convenor,
+      attendees: JSON.parse(m.attendees) as Array<{ department: string; people: string }>,
+      decision: m.decision,
+      by: m.by_user,
+      at: iso(m.at),
     })),
     /** 通报 is required for 不给办 (misconduct) and for a substantiated 差评 (work plan §二(五), 四项机制). */
     circulationRequired: isCirculationRequired(c),
@@ -207,6 +229,10 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     mergedInto: extra.mergedInto ?? null,
     mergedCases: extra.mergedCases ?? [],
     reopenCount: c.reopenCount,
-    allowedActions: allowedActions({ ...c, measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })) }, actor, d.decide),
+    allowedActions: allowedActions(
+      { ...c, measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })), ...supervisionStateOf(extra.records ?? []) },
+      actor,
+      d.decide,
+    ),
   };
 }

@@ -11,6 +11,7 @@ import {
   listEvents,
   listMeasures,
   listMergedCases,
+  listMeetings,
   listSupervisionRecords,
   type CaseRecord,
 } from './case.repository.js';
@@ -41,7 +42,7 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps] = await Promise.all([
+  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
     measureFlags(ctx.db, c.id),
@@ -52,6 +53,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
     listMergedCases(ctx.db, c.id),
     c.mergedInto ? findCaseById(ctx.db, c.mergedInto) : Promise.resolve(undefined),
     presentDeps(ctx),
+    listMeetings(ctx.db, c.id),
   ]);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
   return presentCase(
@@ -61,6 +63,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
       measures: tracked,
       sheets,
       records,
+      meetings,
       coParts,
       callbackAttempts,
       mergedInto: main ? { id: main.id, caseNo: main.caseNo } : null,

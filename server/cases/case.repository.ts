@@ -558,6 +558,19 @@ export async function listSupervisionRecords(db: Executor, caseId: number) {
   return db.selectFrom('supervision_records').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
+/** What the rules (core CaseState) need of a case's supervision records: an unanswered 督办, the 线索移送 numbers. */
+export function supervisionStateOf(records: ReadonlyArray<{ kind: string; record_no: string; reported_at: string | null }>): Pick<CaseState, 'unansweredSupervision' | 'referralNos'> {
+  return {
+    unansweredSupervision: records.some((r) => r.kind === 'supervise' && !r.reported_at),
+    referralNos: records.filter((r) => r.kind === 'referral').map((r) => r.record_no),
+  };
+}
+
+/** The 会商 recorded on a case (with approved escalations), oldest first. */
+export async function listMeetings(db: Executor, caseId: number) {
+  return db.selectFrom('case_meetings').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
 /** Existing, enabled department codes among those given. */
 export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
@@ -656,6 +669,15 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   }
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
+  if (f.pendingSupervision === true) {
+    q = q
+      .where('status', 'not in', ['rejected', 'closed', 'merged'])
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('supervision_records as sr').select('sr.case_id').whereRef('sr.case_id', '=', 'cases.id').where('sr.kind', '=', 'supervise').where('sr.reported_at', 'is', null),
+        ),
+      );
+  }
   if (f.phone) q = q.where('reporter_phone_index', '=', phoneIndex(f.phone));
   if (f.stageOverdue === true) {
     const nowIso = now.toISOString();
@@ -670,7 +692,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
   if (f.completedTo) q = q.where('completed_at', '<', new Date(Date.parse(`${f.completedTo}T00:00:00+08:00`) + 86400_000).toISOString());
   if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.level) q = q.where('level', '=', f.level);
+  if (f.level?.length) q = q.where('level', 'in', f.level);
   if (f.problemType) q = q.where('problem_type', '=', f.problemType);
   if (f.channel) q = q.where('channel', '=', f.channel);
   if (f.receivedFrom) q = q.where('received_date', '>=', f.receivedFrom);

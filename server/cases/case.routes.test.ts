@@ -78,7 +78,7 @@ describe.each(DIALECTS)('case routes on %s', (kind) => {
     r = await act('coord', c.id, 'callback', { version: r.body.version, attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('closed');
-    expect(r.body.allowedActions).toEqual(['reopen']); // 重办, should the reporter come back with the same problem
+    expect(r.body.allowedActions).toEqual(['circulate', 'refer-discipline', 'reopen']); // 通报 and 线索移送 still follow a closed case (issue 12), and 重办 should the reporter come back with the same problem
 
     const { detail, audit } = await timelineAndAudit(c.id);
     expect(detail.events.map((e: any) => e.type)).toEqual([

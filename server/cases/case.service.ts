@@ -38,6 +38,8 @@ import {
   insertCallbackAttempt,
   listMergedCases,
   listMeasures,
+  listSupervisionRecords,
+  supervisionStateOf,
   stageToRow,
   upsertCoPart,
   findCaseById,
@@ -319,6 +321,7 @@ export async function runCaseAction(
   const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
   if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
   if (cmd.type === 'fulfil-measure') visible.measures = (await listMeasures(ctx.db, visible.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
+  Object.assign(visible, supervisionStateOf(await listSupervisionRecords(ctx.db, visible.id)));
   const againstCase = checkAgainstCase(visible, cmd);
   if (againstCase.length) throw validation(againstCase);
   if (cmd.type === 'circulate' && cmd.department) {
@@ -347,6 +350,7 @@ export async function runCaseAction(
     const current = await findCaseById(trx, id!);
     if (!current) throw notFound();
     current.measures = (await listMeasures(trx, current.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
+    Object.assign(current, supervisionStateOf(await listSupervisionRecords(trx, current.id)));
     const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: lifecycleSettings(settings) });
     if (!d.ok) throw new AppError(d.error.code, d.error.message);
 
@@ -382,7 +386,23 @@ export async function runCaseAction(
       await setCaseDepartments(trx, current.id, d.changes.leadDepartment ?? current.leadDepartment, d.changes.coDepartments ?? current.coDepartments);
     }
     let recordNo: string | null = null;
+    let answered: string[] | null = null;
     for (const e of d.effects) {
+      if (e.kind === 'answer-supervision') {
+        // One report answers every 督办 of the case still awaiting it.
+        const open = await trx.selectFrom('supervision_records').select(['id', 'record_no']).where('case_id', '=', current.id).where('kind', '=', 'supervise').where('reported_at', 'is', null).orderBy('id').execute();
+        answered = open.map((r) => r.record_no);
+        if (open.length) {
+          await trx.updateTable('supervision_records').set({ report: e.report, reported_at: at, reported_by: actor.username }).where('id', 'in', open.map((r) => r.id)).where('reported_at', 'is', null).execute();
+        }
+      }
+      if (e.kind === 'record-discipline-result') {
+        await trx.updateTable('supervision_records').set({ result: e.result, result_at: at, result_by: actor.username }).where('case_id', '=', current.id).where('kind', '=', 'referral').where('record_no', '=', e.referralNo).execute();
+      }
+      if (e.kind === 'record-meeting') {
+        const m = e.meeting;
+        await trx.insertInto('case_meetings').values({ case_id: current.id, held_at: m.heldAt, convenor: m.convenor, attendees: JSON.stringify(m.attendees), decision: m.decision, by_user: actor.username, at }).execute();
+      }
       if (e.kind === 'add-measure') {
         await insertMeasure(trx, { caseId: current.id, type: e.measureType, note: e.note, dueAt: e.dueAt, staff: e.staff, by: actor.username, at });
       }
@@ -401,6 +421,7 @@ export async function runCaseAction(
       ...d.event.data,
       ...(sheetNo ? { assignmentNo: sheetNo } : {}),
       ...(recordNo ? { recordNo } : {}),
+      ...(answered ? { recordNos: answered } : {}),
       ...(corrected ? { fields: corrected } : {}),
       ...(mainCase ? { intoCaseNo: mainCase.caseNo } : {}),
       ...(d.event.type === 'complete' ? { coPartsMissing: await coPartsMissing(trx, current) } : {}),

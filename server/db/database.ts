@@ -284,6 +284,29 @@ export interface SupervisionRecordTable {
   by_user: string;
   at: string;
   at_date: string;
+  /** 督办情况报告 of the lead department (migration 012); null until answered. */
+  report: string | null;
+  reported_at: string | null;
+  reported_by: string | null;
+  /** When the deadline sweep marked the 督办 overdue without a report (once). */
+  overdue_marked_at: string | null;
+  /** 线索处理结果 of 纪委 for a 线索移送. */
+  result: string | null;
+  result_at: string | null;
+  result_by: string | null;
+}
+
+/** The 会商 of the 工作组 recorded with an approved escalation (migration 012). */
+export interface CaseMeetingTable {
+  id: Id;
+  case_id: number;
+  held_at: string;
+  convenor: string;
+  /** JSON: [{ department, people }]. */
+  attendees: string;
+  decision: string;
+  by_user: string;
+  at: string;
 }
 
 export interface CaseDeadlineMarkTable {
@@ -451,6 +474,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   supervision_records: SupervisionRecordTable;
+  case_meetings: CaseMeetingTable;
   case_deadline_marks: CaseDeadlineMarkTable;
   case_stats: CaseStatsTable;
   service_packages: ServicePackageTable;

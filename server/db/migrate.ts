@@ -11,6 +11,7 @@ import * as m008 from './migrations/008-due-order.js';
 import * as m009 from './migrations/009-loop.js';
 import * as m010 from './migrations/010-loop-indexes.js';
 import * as m011 from './migrations/011-integrations.js';
+import * as m012 from './migrations/012-supervision-closes.js';
 import * as m013 from './migrations/013-api-key-rate.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-loop': m009,
   '010-loop-indexes': m010,
   '011-integrations': m011,
+  '012-supervision-closes': m012,
   '013-api-key-rate': m013,
 };
 

@@ -70,7 +70,7 @@ export async function countLedgerRows(db: Executor, o: Pick<LedgerExportOptions,
 export function describeFilters(f: CaseFilters, departmentNames: Map<string, string>): string {
   const parts: string[] = [];
   if (f.status?.length) parts.push(`状态：${f.status.map((s) => STATUS_LABELS[s]).join('、')}`);
-  if (f.level) parts.push(`调度级别：${LEVEL_LABELS[f.level as 1 | 2 | 3]}`);
+  if (f.level?.length) parts.push(`调度级别：${f.level.map((l) => LEVEL_LABELS[l as 1 | 2 | 3]).join('、')}`);
   if (f.department) parts.push(`部门：${departmentNames.get(f.department) ?? f.department}`);
   if (f.problemType) parts.push(`问题类型：${PROBLEM_TYPE_LABELS[f.problemType]}`);
   if (f.channel) parts.push(`渠道：${CHANNEL_LABELS[f.channel]}`);

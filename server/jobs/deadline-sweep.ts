@@ -8,6 +8,11 @@
  * It also marks cases past their *stage clock* (core/clocks.ts: 研判受理, 回访, 差评核查 each have
  * their own deadline, `stage_due_at`), once per case and stage deadline (kind 'stage_overdue'): a
  * timeline event, a message to the coordinator (who owns those stages), an audit record.
+ *
+ * And it marks each 督办 (supervision order) whose own deadline passed without the lead
+ * department's report, once (`overdue_marked_at`, claimed by a conditional update that a second
+ * instance finds already done): a 'supervision_overdue' event, a message to the coordinator and
+ * the supervisor, an audit record. An overdue case is also told to the supervisor.
  */
 import { sql } from 'kysely';
 import { CLOCK_RUNNING_STATUSES, dueSoonCutoff, STAGE_CLOCK_STATUSES, STAGE_LABELS, stageOf } from '../../core/clocks.js';
@@ -75,7 +80,8 @@ export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<nu
         if (!claimed) return false; // another instance marked it
         const dueAt = formatShanghai(new Date(c.due_at));
         await appendEvent(trx, c.id, { type: kind, at, by: SYSTEM_ACTOR, data: { dueAt } });
-        const recipients = [...(c.lead_department ? [`department:${c.lead_department}`] : []), 'coordinator'];
+        // The supervisor (县纪委监委) hears of every case that turns overdue.
+        const recipients = [...(c.lead_department ? [`department:${c.lead_department}`] : []), 'coordinator', ...(kind === 'overdue' ? ['supervisor'] : [])];
         await trx
           .insertInto('outbox')
           .values(recipients.map((recipient) => ({ topic: kind, case_id: c.id, recipient, payload: JSON.stringify({ caseNo: c.case_no, dueAt }), created_at: at, available_at: at, attempts: 0 })))
@@ -86,7 +92,49 @@ export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<nu
       if (did) marked++;
     }
   }
-  return marked + (await runStageSweep(ctx, now, batch));
+  return marked + (await runStageSweep(ctx, now, batch)) + (await runSupervisionSweep(ctx, now, batch));
+}
+
+/** Marks the 督办 of open cases past their deadline without a report; returns how many this instance marked. */
+export async function runSupervisionSweep(ctx: AppContext, now: Date, batch = 200): Promise<number> {
+  const found = await ctx.db
+    .selectFrom('supervision_records as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .select(['r.id', 'r.case_id', 'r.record_no', 'r.due_at', 'r.department_code', 'c.case_no'])
+    .where('r.kind', '=', 'supervise')
+    .where('r.reported_at', 'is', null)
+    .where('r.overdue_marked_at', 'is', null)
+    .where('r.due_at', '<', now.toISOString())
+    .where('c.status', 'not in', ['rejected', 'closed', 'merged'])
+    .orderBy('r.due_at')
+    .limit(batch)
+    .execute();
+  let marked = 0;
+  for (const r of found) {
+    const at = now.toISOString();
+    const did = await ctx.db.transaction().execute(async (trx) => {
+      // Claimed by the update itself: a report in between, or another instance first, leaves nothing to mark.
+      const claimed = await trx
+        .updateTable('supervision_records')
+        .set({ overdue_marked_at: at })
+        .where('id', '=', r.id)
+        .where('overdue_marked_at', 'is', null)
+        .where('reported_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return false;
+      const dueAt = formatShanghai(new Date(r.due_at!));
+      await appendEvent(trx, r.case_id, { type: 'supervision_overdue', at, by: SYSTEM_ACTOR, data: { recordNo: r.record_no, dueAt } });
+      const payload = JSON.stringify({ caseNo: r.case_no, recordNo: r.record_no, note: r.record_no, dueAt, ...(r.department_code ? { department: r.department_code } : {}) });
+      await trx
+        .insertInto('outbox')
+        .values(['coordinator', 'supervisor'].map((recipient) => ({ topic: 'supervision_overdue', case_id: r.case_id, recipient, payload, created_at: at, available_at: at, attempts: 0 })))
+        .execute();
+      await appendAudit(trx, { at, actor: SYSTEM_ACTOR.username, action: 'case.supervision_overdue', entityType: 'case', entityId: String(r.case_id), data: { caseNo: r.case_no, recordNo: r.record_no, dueAt } });
+      return true;
+    });
+    if (did) marked++;
+  }
+  return marked;
 }
 
 /** Cases waiting in a stage with its own clock, past it, not yet marked for that stage deadline. */

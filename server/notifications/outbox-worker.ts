@@ -218,7 +218,7 @@ export async function templateVars(db: Executor, m: ClaimedMessage, c: CaseRecor
     hotline: deps.settings.hotlines.join('、') || null,
     county: deps.settings.countyName,
     measure: str(m.payload.measure),
-    note: str(m.payload.note) ?? str(ev.handedOver) ?? str(ev.note),
+    note: str(m.payload.note) ?? str(ev.handedOver) ?? str(ev.note) ?? str(ev.summary) ?? str(ev.report),
   };
 }
 

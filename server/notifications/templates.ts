@@ -73,6 +73,12 @@ export const TOPICS = {
   reopened: '重新受理',
   /** A stage clock (triage, callback, verification) passed (written by the deadline sweep). */
   stage_overdue: '环节超时',
+  /** 通报: to the circulated department. */
+  circulated: '通报',
+  /** 督办情况报告: the lead department answered a 督办; to the coordinator and the supervisor. */
+  supervision_reported: '督办情况报告',
+  /** A 督办's deadline passed without a report (written by the deadline sweep). */
+  supervision_overdue: '督办逾期未报告',
 } as const;
 export type Topic = keyof typeof TOPICS;
 
@@ -209,6 +215,16 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
   'redispatched_away.department': t('已改派：{caseNo}', '反映件 {caseNo}（{matter}）已改派其他部门办理，本部门无需继续办理。改派理由：{reason}'),
   'reopened.department': t('重办：{caseNo}', '反映人就反映件 {caseNo}（{matter}）再次反映，已重新交本部门办理，办理时限 {dueAt}。理由：{reason}'),
   'reopened.coordinator': t('重新受理：{caseNo}', '反映件 {caseNo}（{matter}）的不予受理已撤回，请重新研判受理。理由：{reason}'),
+  'escalation_requested.supervisor': t(
+    '提级申请：{caseNo}',
+    '县行管办申请对反映件 {caseNo}（{matter}）提级调度，承办部门：{department}，理由：{reason}。',
+  ),
+  'overdue.supervisor': t('已超期：{caseNo}', '反映件 {caseNo}（{matter}）已超过办理时限 {dueAt}，承办部门：{department}。'),
+  'circulated.department': t('通报：{caseNo}', '本部门办理的反映件 {caseNo}（{matter}）已被全县通报，请认真整改。通报内容：{note}'),
+  'supervision_reported.coordinator': t('督办情况报告：{caseNo}', '{department}已报告反映件 {caseNo}（{matter}）的督办落实情况：{note}'),
+  'supervision_reported.supervisor': t('督办情况报告：{caseNo}', '{department}已报告反映件 {caseNo}（{matter}）的督办落实情况：{note}'),
+  'supervision_overdue.coordinator': t('督办逾期未报告：{caseNo}', '反映件 {caseNo}（{matter}）的督办（{note}）已过督办时限 {dueAt}，{department}尚未报告落实情况，请跟进。'),
+  'supervision_overdue.supervisor': t('督办逾期未报告：{caseNo}', '反映件 {caseNo}（{matter}）的督办（{note}）已过督办时限 {dueAt}，{department}尚未报告落实情况。'),
   'stage_overdue.coordinator': t('环节超时：{caseNo}', '反映件 {caseNo}（{matter}）在“{note}”环节已超过时限 {dueAt}，请尽快处理。'),
 };
 

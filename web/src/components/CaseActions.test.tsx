@@ -3,7 +3,7 @@ import '../test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App, ConfigProvider } from 'antd';
-import { ActionDialog, CaseActions } from './CaseActions';
+import { ActionDialog, CaseActions, meetingBody } from './CaseActions';
 import { PHONE_MESSAGE } from './IntakeForm';
 import { jsonResponse } from '../test/dom';
 import type { CaseDetail } from '../api/types';
@@ -58,6 +58,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     extensionCount: 0,
     extended: false,
     supervisionRecords: [],
+    meetings: [],
     circulationRequired: false,
     circulated: false,
     stageDueAt: '2026-11-30T23:59:59+08:00',
@@ -331,5 +332,46 @@ describe('the dialogs of the loop as it really runs', () => {
     confirm('措施完成');
     await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
     expect(sentBody()).toEqual({ version: 3, measureId: 5, note: '已补交场所证明' });
+  });
+
+  const record = (over: Record<string, unknown>) => ({
+    kind: 'supervise', recordNo: '督办〔2026〕第1号', department: 'scjgj', dueAt: '2026-11-28T18:00:00+08:00', text: '限期报告', by: 'super', at: '2026-11-26T10:00:00+08:00',
+    report: null, reportedAt: null, reportedBy: null, overdue: false, result: null, resultAt: null, ...over,
+  });
+
+  it('reports on the 督办 awaiting the lead department, naming it', async () => {
+    const supervisionRecords = [record({})] as unknown as CaseDetail['supervisionRecords'];
+    const { onUpdated } = renderActions(caseWith(['report-supervision'], { supervisionRecords }));
+    answerAll(caseWith([]));
+    const d = await open('督办情况报告');
+    expect(d.textContent).toContain('督办〔2026〕第1号');
+    type(within(d).getByLabelText('督办落实情况'), '已约谈窗口人员并办结');
+    confirm('督办情况报告');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(String(actionCalls()[0]![0])).toBe('/api/v1/cases/42/actions/report-supervision');
+    expect(sentBody()).toEqual({ version: 3, report: '已约谈窗口人员并办结' });
+  });
+
+  it('records 纪委’s result of the only 线索移送, pre-selected', async () => {
+    const supervisionRecords = [record({ kind: 'referral', recordNo: '移送〔2026〕第2号', dueAt: null })] as unknown as CaseDetail['supervisionRecords'];
+    const { onUpdated } = renderActions(caseWith(['record-discipline-result'], { supervisionRecords }));
+    answerAll(caseWith([]));
+    const d = await open('线索处理结果');
+    type(within(d).getByLabelText('线索处理结果'), '已立案审查');
+    confirm('线索处理结果');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(sentBody()).toEqual({ version: 3, referralNo: '移送〔2026〕第2号', result: '已立案审查' });
+  });
+
+  it('sends the 会商 of an escalation only when filled, its time in Beijing time', () => {
+    expect(meetingBody(undefined)).toBeUndefined();
+    expect(meetingBody({ attendees: [undefined, { department: ' ' }] })).toBeUndefined();
+    const heldAt = { format: (f: string) => (f === 'YYYY-MM-DDTHH:mm' ? '2026-11-26T09:30' : '') } as unknown as import('dayjs').Dayjs;
+    expect(meetingBody({ heldAt, convenor: '赵组长', attendees: [{ department: '县人社局', people: '周人社' }, {}], decision: '住建局牵头' })).toEqual({
+      heldAt: '2026-11-26T09:30:00+08:00',
+      convenor: '赵组长',
+      attendees: [{ department: '县人社局', people: '周人社' }],
+      decision: '住建局牵头',
+    });
   });
 });

@@ -154,6 +154,68 @@ const dateField = (name: string, label: string, required: boolean, extra?: strin
   </Form.Item>
 );
 
+interface MeetingValues {
+  heldAt?: Dayjs | null;
+  convenor?: string;
+  attendees?: Array<{ department?: string; people?: string } | undefined>;
+  decision?: string;
+}
+
+/** The 会商 of the 工作组 as the body's `meeting`, or nothing when no field of it was filled. */
+export function meetingBody(m: MeetingValues | undefined): Record<string, unknown> | undefined {
+  if (!m) return undefined;
+  const attendees = (m.attendees ?? []).filter((a): a is { department?: string; people?: string } => !!a && !!(a.department?.trim() || a.people?.trim()));
+  const filled = m.heldAt || m.convenor?.trim() || m.decision?.trim() || attendees.length;
+  if (!filled) return undefined;
+  return {
+    heldAt: m.heldAt ? `${m.heldAt.format('YYYY-MM-DDTHH:mm')}:00+08:00` : undefined,
+    convenor: m.convenor,
+    attendees: attendees.map((a) => ({ department: a.department ?? '', people: a.people ?? '' })),
+    decision: m.decision,
+  };
+}
+
+/** 会商纪要 of an escalation (optional): when, who convened, who attended, what was decided. */
+function MeetingFields() {
+  const req = (label: string) => [{ required: false }, { max: LIMITS.text, message: `${label}过长` }];
+  return (
+    <fieldset data-testid="meeting-fields" style={{ border: '1px dashed #d9d9d9', padding: '8px 12px', marginBottom: 12 }}>
+      <legend style={{ fontSize: 14, width: 'auto', padding: '0 4px', marginBottom: 0, border: 0 }}>工作组会商（选填）</legend>
+      <Form.Item label="会商时间" name={['meeting', 'heldAt']} extra="北京时间">
+        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: 270 }} />
+      </Form.Item>
+      <Form.Item label="召集人" name={['meeting', 'convenor']} rules={req('召集人')} extra="组长，或受委托的副组长">
+        <Input maxLength={LIMITS.name} />
+      </Form.Item>
+      <Form.List name={['meeting', 'attendees']}>
+        {(fields, { add, remove }) => (
+          <Form.Item label="参会单位及人员">
+            {fields.map((f) => (
+              <Space key={f.key} align="baseline" style={{ display: 'flex' }}>
+                <Form.Item name={[f.name, 'department']} style={{ marginBottom: 8 }}>
+                  <Input placeholder="参会单位" maxLength={LIMITS.matter} />
+                </Form.Item>
+                <Form.Item name={[f.name, 'people']} style={{ marginBottom: 8 }}>
+                  <Input placeholder="参会人员" maxLength={LIMITS.matter} />
+                </Form.Item>
+                <Button type="link" onClick={() => remove(f.name)}>
+                  删除
+                </Button>
+              </Space>
+            ))}
+            <Button type="dashed" onClick={() => add({})}>
+              添加参会单位
+            </Button>
+          </Form.Item>
+        )}
+      </Form.List>
+      <Form.Item label="会商意见" name={['meeting', 'decision']} rules={req('会商意见')}>
+        <Input.TextArea rows={2} maxLength={LIMITS.text} />
+      </Form.Item>
+    </fieldset>
+  );
+}
+
 interface FieldsProps {
   action: CaseAction;
   c: CaseDetail;
@@ -425,6 +487,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter }: F
           </Form.Item>
           {dateField('dueAt', '办理时限', true, '三级调度时限一事一议，截止到所选日期 23:59')}
           {noteField('审批意见')}
+          <MeetingFields />
         </>
       );
     case 'deny-escalation':
@@ -571,6 +634,31 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter }: F
           {noteField('备注')}
         </>
       );
+    case 'report-supervision': {
+      const open = c.supervisionRecords.filter((r) => r.kind === 'supervise' && !r.reportedAt);
+      return (
+        <>
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={`报告答复待报告的督办：${open.map((r) => `${r.recordNo}（时限 ${formatDateTime(r.dueAt)}）`).join('、') || '—'}`}
+          />
+          {textField('report', '督办落实情况')}
+        </>
+      );
+    }
+    case 'record-discipline-result': {
+      const referrals = c.supervisionRecords.filter((r) => r.kind === 'referral');
+      return (
+        <>
+          <Form.Item label="线索移送" name="referralNo" rules={[{ required: true, message: '请选择线索移送记录' }]}>
+            <Select options={referrals.map((r) => ({ value: r.recordNo, label: `${r.recordNo}${r.result ? '（已有处理结果）' : ''}` }))} />
+          </Form.Item>
+          {textField('result', '线索处理结果')}
+        </>
+      );
+    }
     case 'contest':
       return (
         <>
@@ -716,6 +804,11 @@ function initialValues(action: CaseAction, c: CaseDetail): Record<string, unknow
       return { type: c.problemType ? MEASURES_BY_PROBLEM_TYPE[c.problemType][0] : undefined };
     case 'circulate':
       return { department: c.leadDepartment ?? undefined };
+    case 'record-discipline-result': {
+      const referrals = c.supervisionRecords.filter((r) => r.kind === 'referral');
+      const pending = referrals.filter((r) => !r.result);
+      return { referralNo: (pending.length === 1 ? pending[0] : referrals.length === 1 ? referrals[0] : undefined)?.recordNo };
+    }
     case 'redispatch': {
       const lead = c.pendingContest?.suggestedDepartment ?? undefined;
       const co = c.coDepartments.filter((d) => d !== lead);
@@ -763,6 +856,11 @@ function bodyOf(action: CaseAction, values: Record<string, unknown>, c: CaseDeta
   if (action === 'correct') {
     const { changes, ...rest } = values;
     return { ...toFields(rest), changes: correctionChanges(c, (changes ?? {}) as CorrectionValues) };
+  }
+  if (action === 'approve-escalation') {
+    const { meeting, ...rest } = values;
+    const m = meetingBody(meeting as MeetingValues | undefined);
+    return { ...toFields(rest), ...(m ? { meeting: m } : {}) };
   }
   if (action === 'redispatch' && values.level === 1) {
     const { coDepartments: _co, ...rest } = values;

@@ -26,12 +26,12 @@ import type { TimelineEntry } from '../api/types';
 import { formatDateTime } from './time';
 
 /** Events written by the system rather than a person's action (shown in grey / red on the timeline). */
-export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<TimelineEventType>(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed']);
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<TimelineEventType>(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'supervision_overdue']);
 
 /** The colour of an event's dot on the timeline. */
 export function eventColor(e: TimelineEntry): string {
   const type = e.type as TimelineEventType;
-  if (type === 'overdue' || type === 'measure_overdue' || (type === 'callback' && e.data.badReview)) return 'red';
+  if (type === 'overdue' || type === 'measure_overdue' || type === 'supervision_overdue' || (type === 'callback' && e.data.badReview)) return 'red';
   if (type === 'due_soon' || type === 'measure_due_soon') return 'orange';
   if (SYSTEM_EVENTS.has(type) || type === 'import') return 'gray';
   if (type === 'complete' || type === 'resolve-on-spot') return 'green';
@@ -104,6 +104,11 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string,
       if (depts(d.coDepartments)) lines.push(`协办部门：${depts(d.coDepartments)}`);
       if (str(d.dueAt)) lines.push(`办理时限：${formatDateTime(String(d.dueAt))}${d.provisional ? '（临时）' : ''}`);
       if (str(d.assignmentNo)) lines.push(`交办单：${d.assignmentNo}`);
+      if (d.meeting && typeof d.meeting === 'object') {
+        const m = d.meeting as Record<string, unknown>;
+        lines.push(`工作组会商：${formatDateTime(str(m.heldAt) ? String(m.heldAt) : null)}，召集人${str(m.convenor) ? String(m.convenor) : '—'}`);
+        if (str(m.decision)) lines.push(`会商意见：${m.decision}`);
+      }
       break;
     case 'request-escalation':
     case 'deny-escalation':
@@ -146,6 +151,19 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string,
       break;
     case 'refer-discipline':
       if (str(d.handedOver)) lines.push(`移送材料：${d.handedOver}`);
+      if (str(d.recordNo)) lines.push(`移送编号：${d.recordNo}`);
+      break;
+    case 'report-supervision':
+      if (Array.isArray(d.recordNos) && d.recordNos.length) lines.push(`答复督办：${d.recordNos.join('、')}`);
+      if (str(d.report)) lines.push(`落实情况：${d.report}`);
+      break;
+    case 'record-discipline-result':
+      if (str(d.referralNo)) lines.push(`线索移送：${d.referralNo}`);
+      if (str(d.result)) lines.push(`处理结果：${d.result}`);
+      break;
+    case 'supervision_overdue':
+      if (str(d.recordNo)) lines.push(`督办单：${d.recordNo}`);
+      if (str(d.dueAt)) lines.push(`督办时限：${formatDateTime(String(d.dueAt))}，逾期未报告`);
       break;
     case 'contest':
       if (str(d.department)) lines.push(`异议部门：${deptName(String(d.department))}`);

@@ -486,10 +486,66 @@ export default function CaseDetailPage() {
                     { title: '文号', dataIndex: 'recordNo', render: (v: string | null) => v ?? '—' },
                     { title: '部门', dataIndex: 'department', render: (v: string | null) => (v ? deptName(v) : '—') },
                     { title: '内容', dataIndex: 'text', render: (v: string) => <span className="bcs-pre">{v}</span> },
-                    { title: '时限', dataIndex: 'dueAt', render: (v: string | null) => formatDateTime(v) },
+                    {
+                      title: '时限',
+                      dataIndex: 'dueAt',
+                      render: (v: string | null, r) => (
+                        <span>
+                          {formatDateTime(v)}
+                          {r.overdue && (
+                            <Tag color="red" style={{ marginInlineStart: 4 }} data-testid="supervision-overdue">
+                              {r.reportedAt ? '逾期报告' : '逾期未报告'}
+                            </Tag>
+                          )}
+                        </span>
+                      ),
+                    },
+                    {
+                      title: '报告 / 处理结果',
+                      render: (_: unknown, r) =>
+                        r.kind === 'supervise' ? (
+                          r.reportedAt ? (
+                            <span className="bcs-pre" data-testid="supervision-report">
+                              {r.report}
+                              <br />
+                              <Typography.Text type="secondary">
+                                {r.reportedBy ? who(r.reportedBy) : ""} {formatDateTime(r.reportedAt)}
+                              </Typography.Text>
+                            </span>
+                          ) : (
+                            <Tag color={r.overdue ? 'red' : 'orange'}>待报告</Tag>
+                          )
+                        ) : r.kind === 'referral' ? (
+                          r.result ? (
+                            <span className="bcs-pre">
+                              {r.result}
+                              <br />
+                              <Typography.Text type="secondary">{formatDateTime(r.resultAt)}</Typography.Text>
+                            </span>
+                          ) : (
+                            <Tag>待纪委反馈</Tag>
+                          )
+                        ) : (
+                          '—'
+                        ),
+                    },
                     { title: '记录', render: (_: unknown, r) => `${who(r.by)} ${formatDateTime(r.at)}` },
                   ]}
                 />
+              </Card>
+            )}
+            {(c.meetings ?? []).length > 0 && (
+              <Card title="工作组会商" size="small" data-testid="meetings-panel">
+                {c.meetings.map((m, i) => (
+                  <Descriptions key={i} size="small" column={1} bordered style={{ marginBottom: 8 }}>
+                    <Descriptions.Item label="会商时间">{formatDateTime(m.heldAt)}</Descriptions.Item>
+                    <Descriptions.Item label="召集人">{m.convenor}</Descriptions.Item>
+                    <Descriptions.Item label="参会单位及人员">{m.attendees.map((a) => `${a.department}：${a.people}`).join('；')}</Descriptions.Item>
+                    <Descriptions.Item label="会商意见">
+                      <span className="bcs-pre">{m.decision}</span>
+                    </Descriptions.Item>
+                  </Descriptions>
+                ))}
               </Card>
             )}
           </Space>

@@ -37,6 +37,7 @@ export const FILTER_KEYS = [
   'matter',
   'dueSoon',
   'pendingContest',
+  'pendingSupervision',
   'stageOverdue',
   'phone',
   'q',
@@ -370,6 +371,14 @@ export default function LedgerPage() {
             onChange={(e) => setFilter('pendingContest', e.target.checked ? 'true' : undefined)}
           >
             派单异议待处理
+          </Checkbox>
+        )}
+        {(filters.pendingSupervision === 'true' || user.role === 'handler') && (
+          <Checkbox
+            checked={filters.pendingSupervision === 'true'}
+            onChange={(e) => setFilter('pendingSupervision', e.target.checked ? 'true' : undefined)}
+          >
+            督办待报告
           </Checkbox>
         )}
         {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (
