@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     testTimeout: 30_000,
+    // expect.poll waits 1 s by default: under a full parallel run on 2 cores a browser step (a select
+    // closing, a URL updating) can take longer than that — the browser tests flaked there.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     hookTimeout: 120_000,
     pool: 'forks',
     // Vitest's default for a run is one worker fewer than the cores: a single worker, all files in
