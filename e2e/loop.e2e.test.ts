@@ -17,6 +17,7 @@ import {
   CHROMIUM,
   choose,
   closeDropdowns,
+  pickOption,
   dialog,
   dialogSettled,
   ensureWebBuilt,
@@ -114,15 +115,6 @@ async function actionButtons(page: Page): Promise<string[]> {
  * Picks an option of an antd Select found by its form label, by typing part of its text, checks
  * the choice shows, and closes the dropdown.
  */
-async function pickOption(scope: Locator, page: Page, label: string, typed: string, option: string): Promise<void> {
-  const input = scope.getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(typed);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
-  const item = scope.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
-  await expect.poll(() => item.locator('.ant-select-selector').innerText()).toContain(option);
-  await closeDropdowns(page);
-}
 
 // ---------------------------------------------------------------------------------------------
 

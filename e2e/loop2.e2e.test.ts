@@ -15,6 +15,7 @@ import {
   CHROMIUM,
   choose,
   closeDropdowns,
+  pickOption,
   dialog,
   dialogSettled,
   ensureWebBuilt,
@@ -44,16 +45,6 @@ async function expectStatus(page: Page, label: string): Promise<void> {
   await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
 }
 
-/** Picks an option of an antd Select found by its form label, by typing part of its text. */
-async function pickOption(scope: Locator, page: Page, label: string, typed: string, option: string): Promise<void> {
-  const input = scope.getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(typed);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
-  const item = scope.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
-  await expect.poll(() => item.locator('.ant-select-selector').innerText()).toContain(option);
-  await closeDropdowns(page);
-}
 
 /** The text of the form item labelled `label` in `scope` (a select's chosen options, say). */
 function formItem(scope: Locator, page: Page, label: string): Locator {

@@ -279,3 +279,33 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SHOTS, name) });
 }
+
+/**
+ * Picks an option of an antd Select found by its form label, by typing part of its text. The option
+ * is taken from this select's own dropdown (through the input's `aria-controls`), never from the
+ * dropdown of another select that is still closing, and the pick is tried again until the select
+ * shows it (under a full parallel run a click can land while the filtered list re-renders).
+ */
+export async function pickOption(scope: Locator, page: Page, label: string, typed: string, option: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: true });
+  const item = scope.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
+  const shown = async () => (await item.locator('.ant-select-selector').innerText()).includes(option);
+  await expect
+    .poll(
+      async () => {
+        if (await shown()) return true;
+        await input.click();
+        await input.fill(typed);
+        const listId = await input.getAttribute('aria-controls');
+        const dropdown = listId
+          ? page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) })
+          : page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+        await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click({ timeout: 3_000 }).catch(() => undefined);
+        return shown();
+      },
+      { timeout: 20_000, interval: 200 },
+    )
+    .toBe(true);
+  await closeDropdowns(page);
+}
+
