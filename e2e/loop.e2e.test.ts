@@ -17,6 +17,7 @@ import {
   CHROMIUM,
   choose,
   closeDropdowns,
+  openOptions,
   pickOption,
   dialog,
   dialogSettled,
@@ -374,8 +375,20 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await expect.poll(() => page.locator('.row-overdue').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('ledger-table').innerText()).toMatch(/1\d\d\*{4}\d{4}/);
     await shot(page, 'ledger.png');
-    await page.getByRole('combobox', { name: '状态' }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '已归档' }).click();
+    // Picked again until the select shows it: under load a click can land on a list still re-rendering.
+    const statusBox = page.getByRole('combobox', { name: '状态' });
+    const archived = () => page.locator('.ant-select').filter({ has: statusBox }).locator('.ant-select-selection-item').filter({ hasText: '已归档' }).count();
+    await expect
+      .poll(
+        async () => {
+          if ((await archived()) > 0) return true;
+          await statusBox.click();
+          await openOptions(page).filter({ hasText: '已归档' }).first().click({ timeout: 3_000 }).catch(() => undefined);
+          return (await archived()) > 0;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe(true);
     await closeDropdowns(page);
     await expect.poll(() => page.url()).toContain('status=closed');
     await expect.poll(() => page.getByTestId('ledger-table').innerText()).toContain(caseNo);

@@ -151,11 +151,7 @@ describe.skipIf(!HAS_CHROMIUM)('the loop as it really runs, in the browser', () 
     await page.getByRole('button', { name: '查看详情' }).click();
     await expectStatus(page, '已登记');
     await runAction(page, '并件', async (d) => {
-      const input = d.getByLabel('并入主件', { exact: true });
-      await input.click();
-      await input.fill(caseNo);
-      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: caseNo }).first().click();
-      await closeDropdowns(page);
+      await pickOption(d, page, '并入主件', caseNo, caseNo);
       await d.getByLabel('备注').fill('同一反映人就同一事项重复来电。');
     });
     await expectStatus(page, '已并件');
