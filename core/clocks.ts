@@ -104,8 +104,8 @@ const STAGE_OF: Record<CaseStatus, Stage | null> = {
   merged: null,
 };
 
-/** What each stage is called (timeline, notifications). */
-export const STAGE_LABELS: Readonly<Record<Stage, string>> = Object.freeze({ triage: '研判受理', handling: '办理', callback: '回访', verification: '差评核查' });
+/** What each stage is called: the timeline, the notifications and the web's “受理超时” / “回访时限”. */
+export const STAGE_LABELS: Readonly<Record<Stage, string>> = Object.freeze({ triage: '受理', handling: '办理', callback: '回访', verification: '核查' });
 
 /** The stage a case in this state waits in. */
 export function stageOf(status: CaseStatus): Stage | null {

@@ -17,10 +17,11 @@ import {
   CHROMIUM,
   choose,
   closeDropdowns,
+  expectStatus,
+  runAction,
   openOptions,
   pickOption,
   dialog,
-  dialogSettled,
   ensureWebBuilt,
   HAS_CHROMIUM,
   launchBrowser,
@@ -88,21 +89,7 @@ async function seedBackground(s: Server): Promise<void> {
 // Browser helpers
 // ---------------------------------------------------------------------------------------------
 
-/** Clicks an action button of the case, fills the dialog with `fill`, and confirms. */
-async function runAction(page: Page, label: string, fill: (d: Locator) => Promise<void> = async () => {}): Promise<void> {
-  await page.getByTestId('case-actions').getByRole('button', { name: label, exact: true }).click();
-  const d = dialog(page);
-  await d.waitFor();
-  // Let the dialog finish opening before typing and clicking in it.
-  await dialogSettled(page);
-  await fill(d);
-  await d.getByRole('button', { name: `确认${label}` }).click();
-  await d.waitFor({ state: 'detached' });
-}
 
-async function expectStatus(page: Page, label: string): Promise<void> {
-  await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
-}
 
 async function actionButtons(page: Page): Promise<string[]> {
   await page.getByTestId('case-no').waitFor();
@@ -112,10 +99,6 @@ async function actionButtons(page: Page): Promise<string[]> {
   return (await box.getByRole('button').allInnerTexts()).map((t) => t.trim());
 }
 
-/**
- * Picks an option of an antd Select found by its form label, by typing part of its text, checks
- * the choice shows, and closes the dropdown.
- */
 
 // ---------------------------------------------------------------------------------------------
 

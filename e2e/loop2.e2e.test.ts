@@ -15,9 +15,9 @@ import {
   CHROMIUM,
   choose,
   closeDropdowns,
+  expectStatus,
+  runAction,
   pickOption,
-  dialog,
-  dialogSettled,
   ensureWebBuilt,
   HAS_CHROMIUM,
   launchBrowser,
@@ -30,20 +30,7 @@ import {
   type Server,
 } from './support.js';
 
-/** Clicks an action button of the case, fills the dialog with `fill`, and confirms. */
-async function runAction(page: Page, label: string, fill: (d: Locator) => Promise<void> = async () => {}): Promise<void> {
-  await page.getByTestId('case-actions').getByRole('button', { name: label, exact: true }).click();
-  const d = dialog(page);
-  await d.waitFor();
-  await dialogSettled(page);
-  await fill(d);
-  await d.getByRole('button', { name: `确认${label}` }).click();
-  await d.waitFor({ state: 'detached' });
-}
 
-async function expectStatus(page: Page, label: string): Promise<void> {
-  await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
-}
 
 
 /** The text of the form item labelled `label` in `scope` (a select's chosen options, say). */

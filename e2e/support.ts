@@ -309,3 +309,20 @@ export async function pickOption(scope: Locator, page: Page, label: string, type
   await closeDropdowns(page);
 }
 
+/** Clicks an action button of the case page, fills its dialog with `fill`, and confirms. */
+export async function runAction(page: Page, label: string, fill: (d: Locator) => Promise<void> = async () => {}): Promise<void> {
+  await page.getByTestId('case-actions').getByRole('button', { name: label, exact: true }).click();
+  const d = dialog(page);
+  await d.waitFor();
+  // Let the dialog finish opening before typing and clicking in it.
+  await dialogSettled(page);
+  await fill(d);
+  await d.getByRole('button', { name: `确认${label}` }).click();
+  await d.waitFor({ state: 'detached' });
+}
+
+/** Waits until the case page's header shows the state `label`. */
+export async function expectStatus(page: Page, label: string): Promise<void> {
+  await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
+}
+

@@ -118,7 +118,7 @@ describe.each(DIALECTS)('stage clocks in the deadline sweep on %s', (kind) => {
     const out = await env.ctx.db.selectFrom('outbox').select(['topic', 'recipient', 'payload']).where('case_id', '=', c.id).where('topic', '=', 'stage_overdue').execute();
     expect(out).toHaveLength(1);
     expect(out[0]!.recipient).toBe('coordinator');
-    expect(JSON.parse(out[0]!.payload)).toMatchObject({ caseNo: c.caseNo, note: '研判受理', dueAt: JSON.parse(ev[0]!.data).dueAt });
+    expect(JSON.parse(out[0]!.payload)).toMatchObject({ caseNo: c.caseNo, note: '受理', dueAt: JSON.parse(ev[0]!.data).dueAt });
     const audit = await env.ctx.db.selectFrom('audit_log').select(['action']).where('action', '=', 'case.stage_overdue').where('entity_id', '=', String(c.id)).execute();
     expect(audit).toHaveLength(1);
     // 予以受理 keeps the triage clock (same stage): not marked again.

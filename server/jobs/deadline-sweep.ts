@@ -5,7 +5,7 @@
  * instances on one PostgreSQL: the (case, kind, deadline) mark is claimed by a primary-key insert,
  * so a second instance's insert does nothing and it moves on.
  *
- * It also marks cases past their *stage clock* (core/clocks.ts: 研判受理, 回访, 差评核查 each have
+ * It also marks cases past their *stage clock* (core/clocks.ts: 受理, 回访, 核查 each have
  * their own deadline, `stage_due_at`), once per case and stage deadline (kind 'stage_overdue'): a
  * timeline event, a message to the coordinator (who owns those stages), an audit record.
  *

@@ -4,7 +4,7 @@ import type { CaseStatus, Level } from '../../../core/domain';
 import { STATUS_LABELS } from '../../../core/domain';
 import type { DeadlineFields } from '../api/types';
 import { deadlineTone, formatDateTime, remainingText } from '../lib/time';
-import { stageOf, type Stage } from '../../../core/clocks';
+import { STAGE_LABELS, stageOf } from '../../../core/clocks';
 
 const STATUS_COLORS: Record<CaseStatus, string> = {
   received: 'blue',
@@ -67,8 +67,6 @@ export function DeadlineText({ c, compact = false }: { c: DeadlineFields; compac
   );
 }
 
-/** What each stage a case waits in is called (core/clocks.ts `stageOf`). */
-export const STAGE_LABELS: Record<Stage, string> = { triage: '受理', handling: '办理', callback: '回访', verification: '核查' };
 
 type StageFields = { status: CaseStatus; stageDueAt: string | null; stageOverdue: boolean };
 

@@ -24,6 +24,7 @@ import {
 } from '../../../core/domain';
 import type { TimelineEntry } from '../api/types';
 import { formatDateTime } from './time';
+import { STAGE_LABELS, type Stage } from '../../../core/clocks';
 
 /** Events written by the system rather than a person's action (shown in grey / red on the timeline). */
 export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<TimelineEventType>(['due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'supervision_overdue']);
@@ -242,10 +243,15 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string,
     case 'overdue':
       if (str(d.dueAt)) lines.push(`办理时限：${formatDateTime(String(d.dueAt))}`);
       break;
+    case 'stage_overdue': {
+      const stage = STAGE_LABELS[d.stage as Stage];
+      if (str(d.dueAt)) lines.push(`${stage ?? '环节'}时限：${formatDateTime(String(d.dueAt))}`);
+      break;
+    }
     case 'measure_due_soon':
     case 'measure_overdue':
       if (str(d.measureType)) lines.push(`措施：${MEASURE_LABELS[d.measureType as MeasureType] ?? d.measureType}`);
-      if (str(d.dueAt)) lines.push(`承诺补交期限：${formatDateTime(String(d.dueAt))}`);
+      if (str(d.dueAt)) lines.push(`${d.measureType === 'tolerance_acceptance' ? '承诺补交期限' : '措施时限'}：${formatDateTime(String(d.dueAt))}`);
       break;
     default:
       break;
