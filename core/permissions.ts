@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   exportRatings: ['coordinator', 'supervisor', 'admin'],
   /** The deadline lists of the 工作台 (超期, 即将到期) */
   watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
+  /** The 工作台's list of cases past a stage clock (环节超时), county-wide */
+  watchStageClocks: ['coordinator', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

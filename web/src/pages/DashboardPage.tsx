@@ -116,7 +116,7 @@ export default function DashboardPage() {
     enabled: watchDeadlines && !!todo.data && todo.data.dueSoon > 0,
   });
   // Cases past the clock of the stage they wait in (受理, 办理, 回访, 核查): for those who watch the whole county.
-  const watchStages = user.role === 'coordinator' || user.role === 'leader' || user.role === 'supervisor';
+  const watchStages = can(user.role, 'watchStageClocks');
   const stageOverdueList = useQuery({
     queryKey: ['dashboard', 'stage-overdue'],
     queryFn: () => listCases('stageOverdue=true', 50),

@@ -1,4 +1,5 @@
 /** 登记 page: the intake form, then the case number and the receipt. */
+import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Result, Space, Typography } from 'antd';
@@ -51,7 +52,7 @@ export default function IntakePage() {
                           <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
                         </span>
                       ))}
-                      。如属重复反映，请在本件页面使用“并件”并入该件{user.role === 'coordinator' ? '' : '（由县行管办操作）'}。
+                      。如属重复反映，请在本件页面使用“并件”并入该件{ACTION_RULES.merge.roles.includes(user.role) ? '' : '（由县行管办操作）'}。
                     </span>
                   }
                 />

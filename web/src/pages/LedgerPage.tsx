@@ -19,6 +19,7 @@ import { isValidPhone, normalisePhone } from '../../../core/validation';
 import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
+import { ACTION_RULES } from '../../../core/case-lifecycle';
 
 /** The filters of GET /cases, as kept in the URL. */
 export const FILTER_KEYS = [
@@ -365,7 +366,7 @@ export default function LedgerPage() {
         <Checkbox checked={filters.stageOverdue === 'true'} onChange={(e) => setFilter('stageOverdue', e.target.checked ? 'true' : undefined)}>
           环节超时
         </Checkbox>
-        {(filters.pendingContest === 'true' || user.role === 'coordinator') && (
+        {(filters.pendingContest === 'true' || ACTION_RULES['uphold-dispatch'].roles.includes(user.role)) && (
           <Checkbox
             checked={filters.pendingContest === 'true'}
             onChange={(e) => setFilter('pendingContest', e.target.checked ? 'true' : undefined)}
@@ -373,7 +374,7 @@ export default function LedgerPage() {
             派单异议待处理
           </Checkbox>
         )}
-        {(filters.pendingSupervision === 'true' || user.role === 'handler') && (
+        {(filters.pendingSupervision === 'true' || ACTION_RULES['report-supervision'].roles.includes(user.role)) && (
           <Checkbox
             checked={filters.pendingSupervision === 'true'}
             onChange={(e) => setFilter('pendingSupervision', e.target.checked ? 'true' : undefined)}
