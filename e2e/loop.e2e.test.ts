@@ -22,6 +22,7 @@ import {
   openOptions,
   pickOption,
   dialog,
+  dialogSettled,
   ensureWebBuilt,
   HAS_CHROMIUM,
   launchBrowser,
@@ -205,6 +206,9 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     const expected = await server.call('coord', 'GET', `/calendar/deadline?start=${encodeURIComponent(new Date().toISOString())}&workingDays=2`);
     await page.getByTestId('case-actions').getByRole('button', { name: '交办', exact: true }).click();
     const dispatch = dialog(page);
+    await dispatch.waitFor();
+    // The dialog must have finished zooming open: a click during the animation can land beside the button.
+    await dialogSettled(page);
     await expect.poll(() => dispatch.getByTestId('dispatch-preview').innerText()).toContain('确认后办理时限为');
     const preview = await dispatch.getByTestId('dispatch-preview').innerText();
     expect(preview).toContain(`${String(expected.date)} 23:59`);
