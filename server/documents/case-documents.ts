@@ -36,6 +36,7 @@ import { listDepartments } from '../users/user.repository.js';
 import { COPY_TO } from './assignment-sheet.js';
 import {
   CELL,
+  CELL_SMALL,
   chineseDateOf,
   chineseDateTimeOf,
   formTable,
@@ -159,19 +160,27 @@ function reporterText(c: CaseAnswer): string {
   return c.reporter.orgName ? `${c.reporter.orgName}（${c.reporter.name}）` : c.reporter.name;
 }
 
-function caseFacts(d: CaseDocumentInput, s: CellStyle = CELL) {
+/** The reporter in a form: name and masked phone, the enterprise on its own row. */
+function reporterRows(c: CaseAnswer, s: CellStyle = CELL) {
+  return [
+    pairRow('反映人', c.reporter.name, '联系电话', maskPhone(c.reporter.phone), s),
+    ...(c.reporter.orgName ? [wideRow('企业名称', c.reporter.orgName, undefined, s)] : []),
+  ];
+}
+
+function caseFacts(d: CaseDocumentInput, s: CellStyle = CELL, withMatter = true) {
   const { c } = d;
   return [
     pairRow('反映件编号', c.caseNo, '受理日期', dateOf(c.receivedAt), s),
-    pairRow('反映人', reporterText(c), '联系电话', maskPhone(c.reporter.phone), s),
-    wideRow('事项名称', c.matter, undefined, s),
+    ...reporterRows(c, s),
+    ...(withMatter ? [wideRow('事项名称', c.matter, undefined, s)] : []),
   ];
 }
 
 function signature(unit: string, date: string, extra: string[] = []): Paragraph[] {
   return [
-    ...extra.map((t, i) => new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: i === 0 ? 480 : 0, line: 560, lineRule: 'exact' }, children: [run(t, 'body', SIZE.body)] })),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: extra.length ? 0 : 480, line: 560, lineRule: 'exact' }, children: [run(unit, 'body', SIZE.body)] }),
+    ...extra.map((t, i) => new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: i === 0 ? 360 : 0, line: 560, lineRule: 'exact' }, children: [run(t, 'body', SIZE.body)] })),
+    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: extra.length ? 0 : 360, line: 560, lineRule: 'exact' }, children: [run(unit, 'body', SIZE.body)] }),
     new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { line: 560, lineRule: 'exact' }, children: [run(`（盖章）　${date}`, 'body', SIZE.body)] }),
   ];
 }
@@ -244,7 +253,7 @@ function supervisionSheet(d: CaseDocumentInput) {
       numberParagraph(r.recordNo),
       formTable([
         pairRow('反映件编号', c.caseNo, '督办日期', dateOf(r.at)),
-        pairRow('反映人', reporterText(c), '联系电话', maskPhone(c.reporter.phone)),
+        ...reporterRows(c),
         wideRow('事项名称', c.matter),
         pairRow('调度级别', c.level ? LEVEL_WORDS[c.level]! : '—', '当前状态', c.statusLabel),
         wideRow('被督办部门', dept),
@@ -287,12 +296,8 @@ function circulation(d: CaseDocumentInput) {
       ...(v ? [prose(`经核查，反映问题${v.substantiated ? '属实' : '不属实'}，处理结果：${VERIFY_OUTCOME_LABELS[v.outcome]}${v.note ? `（${v.note}）` : ''}。`)] : []),
       prose(`现对${dept}予以通报。各地各部门要引以为戒、举一反三，切实转变工作作风，坚决杜绝“不给办”“不愿办”“不会办”等问题发生。`),
       ...signature(officeName(d.countyName), dateOf(r.at)),
-      new Paragraph({ spacing: { before: 200, after: 120 }, children: [run('附：反映件基本情况', 'label', SIZE.small)] }),
-      formTable([
-        ...caseFacts(d),
-        pairRow('牵头部门', leadName(d), '协办部门', co || '无'),
-        pairRow('被通报单位', dept, '通报日期', dateOf(r.at)),
-      ]),
+      new Paragraph({ spacing: { before: 120, after: 100 }, children: [run('附：反映件基本情况', 'label', SIZE.small)] }),
+      formTable([...caseFacts(d, CELL_SMALL, false), pairRow('牵头部门', leadName(d), '协办部门', co || '无', CELL_SMALL)], 1500),
       note(`抄送：${COPY_TO}`),
     ],
   };
@@ -314,6 +319,7 @@ function referral(d: CaseDocumentInput) {
       prose('县纪委监委：', { indent: false }),
       prose(
         `我办在推进政务服务领域“办不成事”问题解决工作中，发现反映件${c.caseNo}（“${c.matter}”）的办理涉及${dept}，存在需由纪检监察机关核查的问题线索。根据工作方案“问题线索移交县纪委监委”的规定，现将有关问题线索移送你委，请依规依纪依法处理，并将处理结果反馈我办。`,
+        { after: 160 },
       ),
       formTable([
         ...caseFacts(d),
@@ -340,6 +346,7 @@ function meetingMinutes(d: CaseDocumentInput) {
   const requestReason = (request?.data as { reason?: string } | undefined)?.reason;
   const lead = d.departmentName(approval?.leadDepartment ?? c.leadDepartment) || '—';
   const co = (approval?.coDepartments ?? c.coDepartments).map(d.departmentName).join('、');
+  const S = CELL_SMALL;
   return {
     title,
     number,
@@ -348,19 +355,21 @@ function meetingMinutes(d: CaseDocumentInput) {
       numberParagraph(number),
       prose(
         `${dateTimeOf(m.heldAt)}，${m.convenor}召集${d.countyName}推进政务服务领域“办不成事”问题解决工作组有关成员单位，就反映件${c.caseNo}“${c.matter}”提级调度事项进行会商。现将会商意见纪要如下：`,
+        { after: 160 },
       ),
-      formTable([
-        pairRow('会商时间', dateTimeOf(m.heldAt), '召集人', m.convenor),
-        pairRow('反映件编号', c.caseNo, '受理日期', dateOf(c.receivedAt)),
-        pairRow('反映人', reporterText(c), '联系电话', maskPhone(c.reporter.phone)),
-        wideRow('议题', `${c.matter}${requestReason ? `（提级理由：${requestReason}）` : ''}`),
-        wideRow('参会单位及人员', m.attendees.map((a) => `${d.departmentName(a.department)}：${a.people}`).join('\n') || '—', 1000),
-        wideRow('会商意见', m.decision, 2000),
-        pairRow('牵头部门', lead, '协办部门', co || '无'),
-        wideRow('办结时限', approval?.dueAt ? `${dateTimeOf(approval.dueAt)}前` : c.dueAt ? `${dateTimeOf(c.dueAt)}前` : '—'),
-        wideRow('记录', `${d.userName(m.by)}　${dateOf(m.at)}`),
-      ]),
-      ...signature(officeName(d.countyName), dateOf(m.heldAt)),
+      formTable(
+        [
+          pairRow('会商时间', dateTimeOf(m.heldAt), '召集人', m.convenor, S),
+          ...caseFacts(d, S, false),
+          wideRow('议题', `${c.matter}${requestReason ? `（提级理由：${requestReason}）` : ''}`, undefined, S),
+          wideRow('参会人员', m.attendees.map((a) => `${d.departmentName(a.department)}：${a.people}`).join('\n') || '—', undefined, S),
+          wideRow('会商意见', m.decision, 1600, S),
+          pairRow('牵头部门', lead, '协办部门', co || '无', S),
+          wideRow('办结时限', approval?.dueAt ? `${dateTimeOf(approval.dueAt)}前` : c.dueAt ? `${dateTimeOf(c.dueAt)}前` : '—', undefined, S),
+        ],
+        1500,
+      ),
+      ...signature(officeName(d.countyName), dateOf(m.heldAt), [`记录人：${d.userName(m.by)}`]),
       note(`分送：${m.attendees.map((a) => d.departmentName(a.department)).join('、') || lead}；抄送：${COPY_TO}`),
     ],
   };
@@ -393,6 +402,7 @@ function archiveSheet(d: CaseDocumentInput) {
     c.firstCompletedAt ? `${dateOf(c.firstCompletedAt)} 办结` : '',
     c.callback ? `${dateOf(c.callback.at)} 回访` : '',
     c.verification ? `${dateOf(c.verification.at)} 核查` : '',
+    c.reopenCount ? `重办 ${c.reopenCount} 次` : '',
     c.closedAt ? `${dateOf(c.closedAt)} 归档` : '',
   ].filter(Boolean);
   const extensions = c.events.filter((e) => e.type === 'approve-extension').map((e) => dateOf(e.at));
@@ -420,12 +430,11 @@ function archiveSheet(d: CaseDocumentInput) {
     number: c.caseNo,
     children: [
       titleParagraph(title, 36),
-      new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { after: 100 }, children: [run(`反映件编号：${c.caseNo}`, 'body', SIZE.small)] }),
       formTable(
         [
-          pair('反映人', reporterText(c), '联系电话', maskPhone(c.reporter.phone)),
-          pair('受理日期', dateOf(c.receivedAt), '反映渠道', CHANNEL_LABELS[c.channel]),
-          wide('事项名称', c.matter),
+          pair('反映件编号', c.caseNo, '受理日期', dateOf(c.receivedAt)),
+          ...reporterRows(c, s),
+          pair('事项名称', c.matter, '反映渠道', CHANNEL_LABELS[c.channel]),
           wide('诉求', clip(c.description, 160)),
           wide('办不成原因', clip(c.reason, 100) || '—'),
           pair('问题类型', c.problemType ? PROBLEM_TYPE_LABELS[c.problemType] : '—', '调度级别', c.level ? LEVEL_WORDS[c.level]! : c.resolvedOnSpot ? '当场办结' : '—'),
@@ -439,8 +448,8 @@ function archiveSheet(d: CaseDocumentInput) {
           wide('核查情况', v ? `${v.substantiated ? '属实' : '不属实'}，${VERIFY_OUTCOME_LABELS[v.outcome]}${v.note ? `（${clip(v.note, 40)}）` : ''}；${dateOf(v.at)}` : '无（未收到差评）'),
           wide('督办通报移送', records.join('\n') || '无'),
           wide('会商', meetings.join('\n') || '无'),
-          pair('办结归档', c.closedAt ? dateOf(c.closedAt) : '—', '重办', c.reopenCount ? `${c.reopenCount} 次` : '无'),
-          wide('归档单位', `${officeName(d.countyName)}　　归档人：________　　${c.closedAt ? dateOf(c.closedAt) : ''}`),
+          pair('归档日期', c.closedAt ? dateOf(c.closedAt) : '—', '归档人', ''),
+          wide('归档单位', officeName(d.countyName)),
         ],
         1500,
       ),

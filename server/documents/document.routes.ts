@@ -121,6 +121,7 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
       {
         method: 'GET',
         url: '/cases/:id/documents/:kind.docx',
+        operationId: 'getCaseDocument',
         summary:
           '反映件文书（Word，A4）：kind 为 rejection-notice 不予受理告知书、supervision 督办单、circulation 通报、referral 问题线索移送函、meeting-minutes 会商纪要、archive-sheet 结案归档表；?no= 指定记录（缺省为最新）；不适用于该反映件的文书 404',
         tag: '文书',

@@ -74,6 +74,8 @@ export interface CellStyle {
   padH: number;
 }
 export const CELL: CellStyle = { size: SIZE.cell, line: 360, padV: 80, padH: 110 };
+/** 小四 cells, for a table under running text (an appendix, the 会商纪要). */
+export const CELL_SMALL: CellStyle = { size: SIZE.small, line: 312, padV: 50, padH: 100 };
 
 export function labelCell(text: string, columnSpan = 1, s: CellStyle = CELL): TableCell {
   return new TableCell({
@@ -128,11 +130,12 @@ export function numberParagraph(text: string, align: Align = AlignmentType.RIGHT
 }
 
 /** A paragraph of running text in 仿宋 三号 with a two-character first-line indent, as official prose is set. */
-export function prose(text: string, opts: { indent?: boolean; size?: number; align?: Align; before?: number; font?: FontName } = {}): Paragraph {
+export function prose(text: string, opts: { indent?: boolean; size?: number; align?: Align; before?: number; after?: number; font?: FontName } = {}): Paragraph {
   const size = opts.size ?? SIZE.body;
   return new Paragraph({
-    alignment: opts.align ?? AlignmentType.JUSTIFIED,
-    spacing: { line: Math.round(size * 14), lineRule: 'exact', before: opts.before ?? 0 },
+    // Left, not justified: a line holding a long case number or phone would be spread letter by letter.
+    alignment: opts.align ?? AlignmentType.LEFT,
+    spacing: { line: Math.round(size * 14), lineRule: 'exact', before: opts.before ?? 0, after: opts.after ?? 0 },
     indent: opts.indent === false ? undefined : { firstLine: size * 20 },
     children: [run(text, opts.font ?? 'body', size)],
   });
