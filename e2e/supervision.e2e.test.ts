@@ -8,6 +8,7 @@
  *   the Excel table and the Word 通报.
  * - 优化提升: the recurring matters open the ledger; a 一件事一次办 package is created from a
  *   completed 不好办 case and published; a typical case is drafted from a case page and published;
+ *   the closed case, once circulated, downloads its 通报 and 结案归档表 from the 文书 menu;
  *   a 不给办 case warns 待通报.
  * - 台账: the export streams with a progress bar and saves the file the server names; the import
  *   page takes the template filled with a row (upload progress shown), and answers a bad file with
@@ -342,6 +343,36 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       ]);
       await page.mouse.move(5, 700);
       await shot(page, 'typical-cases.png');
+
+      // ---- 文书: the closed case, once circulated, offers its 通报 and 结案归档表, each in one click ----
+      // (circulated to 县住房城乡建委: the bell test below counts 县市场监管局's notifications)
+      const closed = await server.call('coord', 'GET', `/cases/${data.complex.id}`);
+      await server.call('coord', 'POST', `/cases/${data.complex.id}/actions/circulate`, { version: closed.version, summary: '协办部门意见迟迟未反馈，群众多跑一趟。', department: 'zjw' });
+      await page.goto(`${server.base}/cases/${data.complex.id}`);
+      await page.getByTestId('case-no').waitFor();
+      for (const [kind, name] of [
+        ['circulation', `通报-${data.complex.caseNo}-通报〔${today.slice(0, 4)}〕第1号.docx`],
+        ['archive-sheet', `结案归档表-${data.complex.caseNo}.docx`],
+      ]) {
+        await page.getByTestId('case-documents').click();
+        const item = page.getByTestId(`case-document-${kind}`);
+        await item.waitFor();
+        const [file] = await Promise.all([page.waitForEvent('download'), item.click()]);
+        expect(file.suggestedFilename()).toBe(name);
+        // A Word file is a zip: it starts with the local file header PK\x03\x04.
+        expect(fs.readFileSync((await file.path())!).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+        // Choosing closes the menu.
+        await expect.poll(() => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').count()).toBe(0);
+      }
+      // Only the documents that apply: never rejected, no 督办, no 会商.
+      await page.getByTestId('case-documents').click();
+      await page.getByTestId('case-document-archive-sheet').waitFor();
+      expect(await page.locator('[data-testid^="case-document-"]').evaluateAll((els) => els.map((e) => e.textContent))).toEqual([
+        `通报（通报〔${today.slice(0, 4)}〕第1号）`,
+        '结案归档表',
+      ]);
+      await page.getByTestId('case-documents').click();
+      await expect.poll(() => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').count()).toBe(0);
 
       // A 不给办 case must be circulated: the coordinator is warned.
       await page.goto(`${server.base}/cases/${data.misconduct.id}`);

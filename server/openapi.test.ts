@@ -488,6 +488,9 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     await expectMedia('/cases/{id}/assignment-sheet.docx', `${API}/cases/${c.id}/assignment-sheet.docx`);
     await expectMedia('/cases/{id}/assignment-sheet', `${API}/cases/${c.id}/assignment-sheet`);
     await expectMedia('/cases/{id}/receipt', `${API}/cases/${c.id}/receipt`);
+    const refused = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '涉诉事项' }))).body;
+    expect((await as('coord').post(`${API}/cases/${refused.id}/actions/reject`, { version: refused.version, reasonCategory: 'litigation', explanation: '已进入诉讼程序' })).status).toBe(200);
+    await expectMedia('/cases/{id}/documents/{kind}.docx', `${API}/cases/${refused.id}/documents/rejection-notice.docx`);
     await expectMedia('/ledger.xlsx', `${API}/ledger.xlsx`);
     await expectMedia('/ledger/template.xlsx', `${API}/ledger/template.xlsx`);
   });

@@ -3,21 +3,7 @@
  * (numbered and stored by the case service). Rendered from one view model as an A4 Word file in
  * the style of an official document, and as a printable HTML page.
  */
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableLayoutType,
-  TableRow,
-  TextRun,
-  VerticalAlign,
-  WidthType,
-  type IRunOptions,
-} from 'docx';
+import { AlignmentType, Paragraph } from 'docx';
 import type { Actor } from '../../core/case-lifecycle.js';
 import {
   CHANNEL_LABELS,
@@ -29,6 +15,7 @@ import {
 } from '../../core/domain.js';
 import { maskPhone } from '../../core/validation.js';
 import { countWorkingDays, dayOfWeek, shanghaiDate, formatShanghai } from '../../core/working-days.js';
+import { chineseDate, chineseDateOf, formTable, officialDocx, numberParagraph, pairRow as pair, run, SIZE, titleParagraph, wideRow as wide } from './official-docx.js';
 import type { AppContext } from '../context.js';
 import { notFound, validation } from '../errors.js';
 import { findVisibleCase, listAssignmentSheets, parseCaseId } from '../cases/case.repository.js';
@@ -42,15 +29,7 @@ export const COPY_TO = '县纪委监委党风政风监督室、县行管办';
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
-/** '2026年11月26日' for a Shanghai date 'YYYY-MM-DD'. */
-export function chineseDate(date: string): string {
-  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
-}
-
-/** '2026年11月26日' of an instant, in Asia/Shanghai. */
-export function chineseDateOf(iso: string): string {
-  return chineseDate(shanghaiDate(new Date(iso)));
-}
+export { chineseDate, chineseDateOf };
 
 /** Everything the sheet shows. */
 export interface AssignmentSheetView {
@@ -174,122 +153,45 @@ export async function loadAssignmentSheet(ctx: AppContext, rawId: string, sheetP
 // Word (.docx)
 // ---------------------------------------------------------------------------
 
-/** Fonts as official documents name them; digits and Latin letters in Times New Roman. */
-const FONT = {
-  title: { eastAsia: '方正小标宋简体', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
-  label: { eastAsia: '黑体', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
-  body: { eastAsia: '仿宋_GB2312', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
-};
-/** Sizes in half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt. */
-const SIZE = { title: 44, number: 32, cell: 28, small: 24 };
-
-/** A4 in twips; margins of GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm. */
-const PAGE = { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1588, right: 1474 };
-const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
-const COLS = [1650, TEXT_WIDTH / 2 - 1650, 1650, TEXT_WIDTH / 2 - 1650].map(Math.round);
-
-const line = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
-
-function run(text: string, font: keyof typeof FONT, size: number, extra: Partial<IRunOptions> = {}): TextRun {
-  return new TextRun({ text, font: FONT[font], size, ...extra });
-}
-
-/** Paragraphs of a text, one per line. */
-function paragraphs(text: string, font: keyof typeof FONT = 'body', size = SIZE.cell, align: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT): Paragraph[] {
-  const lines = text === '' ? [''] : text.split('\n');
-  return lines.map((l) => new Paragraph({ alignment: align, spacing: { line: 360 }, children: [run(l, font, size)] }));
-}
-
-function labelCell(text: string, columnSpan = 1): TableCell {
-  return new TableCell({
-    columnSpan,
-    verticalAlign: VerticalAlign.CENTER,
-    margins: { top: 80, bottom: 80, left: 100, right: 100 },
-    children: paragraphs(text, 'label', SIZE.cell, AlignmentType.CENTER),
-  });
-}
-
-function valueCell(content: string | Paragraph[], columnSpan = 1): TableCell {
-  return new TableCell({
-    columnSpan,
-    verticalAlign: VerticalAlign.CENTER,
-    margins: { top: 80, bottom: 80, left: 120, right: 120 },
-    children: typeof content === 'string' ? paragraphs(content) : content,
-  });
-}
-
-const pair = (l1: string, v1: string, l2: string, v2: string) =>
-  new TableRow({ cantSplit: true, children: [labelCell(l1), valueCell(v1), labelCell(l2), valueCell(v2)] });
-const wide = (label: string, value: string | Paragraph[], minHeight?: number) =>
-  new TableRow({
-    ...(minHeight ? { height: { value: minHeight, rule: 'atLeast' as const } } : {}),
-    children: [labelCell(label), valueCell(value, 3)],
-  });
-
 /** The sheet as an A4 Word document. */
 export async function renderAssignmentSheetDocx(v: AssignmentSheetView): Promise<Buffer> {
-  const table = new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: COLS,
-    layout: TableLayoutType.FIXED,
-    borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
-    rows: [
-      pair('反映件编号', v.caseNo, '交办日期', v.issuedDate),
-      pair('反映人', v.reporterName, '联系电话', v.reporterPhone),
-      wide('企业名称', v.orgName || '（个人反映）'),
-      pair('受理日期', v.receivedDate, '反映渠道', v.channel),
-      wide('事项名称', v.matter),
-      wide('诉求', v.description, 1400),
-      wide('办不成原因', v.reason || '（未填写）', 1000),
-      wide('问题类型', v.problemType || '（未确定）'),
-      wide('调度级别', v.level),
-      wide('承办部门', v.leadDepartment),
-      wide('协办部门', v.coDepartments || '无'),
-      wide(
-        '办理时限',
-        `${v.dueDate}前（${v.workingDays} 个工作日）${v.dueProvisional ? '；该时限所在年份的节假日安排尚未公布，暂按周一至周五推算' : ''}`,
-      ),
-      wide(
-        '办理要求',
-        v.requirements.map((r, i) => new Paragraph({ spacing: { line: 360 }, children: [run(`${i + 1}. ${r}`, 'body', SIZE.cell)] })),
-        1600,
-      ),
-      wide('交办单位', [
-        new Paragraph({ spacing: { line: 360 }, children: [run(v.issuerUnit, 'body', SIZE.cell)] }),
-        new Paragraph({ spacing: { line: 360 }, children: [run(`${v.issuerRole}：${v.issuerName}`, 'body', SIZE.cell)] }),
-        new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 240, line: 360 }, children: [run(`（盖章）　${v.issuedDate}`, 'body', SIZE.cell)] }),
-      ]),
-    ],
-  });
+  const table = formTable([
+    pair('反映件编号', v.caseNo, '交办日期', v.issuedDate),
+    pair('反映人', v.reporterName, '联系电话', v.reporterPhone),
+    wide('企业名称', v.orgName || '（个人反映）'),
+    pair('受理日期', v.receivedDate, '反映渠道', v.channel),
+    wide('事项名称', v.matter),
+    wide('诉求', v.description, 1400),
+    wide('办不成原因', v.reason || '（未填写）', 1000),
+    wide('问题类型', v.problemType || '（未确定）'),
+    wide('调度级别', v.level),
+    wide('承办部门', v.leadDepartment),
+    wide('协办部门', v.coDepartments || '无'),
+    wide(
+      '办理时限',
+      `${v.dueDate}前（${v.workingDays} 个工作日）${v.dueProvisional ? '；该时限所在年份的节假日安排尚未公布，暂按周一至周五推算' : ''}`,
+    ),
+    wide(
+      '办理要求',
+      v.requirements.map((r, i) => new Paragraph({ spacing: { line: 360 }, children: [run(`${i + 1}. ${r}`, 'body', SIZE.cell)] })),
+      1600,
+    ),
+    wide('交办单位', [
+      new Paragraph({ spacing: { line: 360 }, children: [run(v.issuerUnit, 'body', SIZE.cell)] }),
+      new Paragraph({ spacing: { line: 360 }, children: [run(`${v.issuerRole}：${v.issuerName}`, 'body', SIZE.cell)] }),
+      new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 240, line: 360 }, children: [run(`（盖章）　${v.issuedDate}`, 'body', SIZE.cell)] }),
+    ]),
+  ]);
 
   const notes: Paragraph[] = [];
   if (v.replaces) notes.push(new Paragraph({ spacing: { before: 120 }, children: [run(`注：本交办单替代${v.replaces}交办单。`, 'body', SIZE.small)] }));
   if (v.supersededBy) notes.push(new Paragraph({ spacing: { before: 120 }, children: [run(`注：本交办单已由${v.supersededBy}交办单替代，仅供查阅。`, 'body', SIZE.small)] }));
 
-  const doc = new Document({
-    creator: '办成事',
+  return officialDocx({
     title: v.title,
     description: `${v.sheetNo} ${v.caseNo}`,
-    styles: { default: { document: { run: { font: FONT.body, size: SIZE.cell } } } },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: PAGE.width, height: PAGE.height },
-            margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right },
-          },
-        },
-        children: [
-          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240, line: 560, lineRule: 'exact' }, children: [run(v.title, 'title', SIZE.title)] }),
-          new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { after: 200 }, children: [run(v.sheetNo, 'body', SIZE.number)] }),
-          table,
-          ...notes,
-          new Paragraph({ spacing: { before: 200 }, children: [run(`抄报：${COPY_TO}`, 'body', SIZE.small)] }),
-        ],
-      },
-    ],
+    children: [titleParagraph(v.title), numberParagraph(v.sheetNo), table, ...notes, new Paragraph({ spacing: { before: 200 }, children: [run(`抄报：${COPY_TO}`, 'body', SIZE.small)] })],
   });
-  return Packer.toBuffer(doc);
 }
 
 // ---------------------------------------------------------------------------

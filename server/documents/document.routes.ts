@@ -19,6 +19,7 @@ import { contentDisposition } from './ledger-format.js';
 import { MAX_IMPORT_BYTES, openWorkbook, locateLedger, validateLedger, writeImport } from './ledger-import.js';
 import { buildLedgerTemplate } from './ledger-template.js';
 import { loadReceipt, renderReceiptHtml } from './receipt.js';
+import { loadCaseDocument, renderCaseDocument } from './case-documents.js';
 import { sendPrintPage } from './print-page.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -33,6 +34,14 @@ const ZSheetQuery = z.object({
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('交办单编号，如 〔2026〕第12号（或只写 12）；缺省为最新一份'),
+});
+
+/** `?no=` of a case document: parsed after the case is found (404 before 400), so the schema only documents it. */
+const ZDocumentQuery = z.object({
+  no: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('记录编号：督办单、通报、移送函为其编号（如 督办〔2026〕第1号，或只写 1），会商纪要为第几次会商（1、2…）；缺省为最新一份'),
 });
 
 const uploadError = (message: string) => new AppError('VALIDATION', message, [{ row: null, column: null, cell: null, message }]);
@@ -104,6 +113,29 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
         const { id } = req.params as { id: string };
         const v = await loadAssignmentSheet(ctx, id, (req.query as { sheet?: unknown }).sheet, actor);
         return sendPrintPage(reply, renderAssignmentSheetHtml(v));
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/cases/:id/documents/:kind.docx',
+        operationId: 'getCaseDocument',
+        summary:
+          '反映件文书（Word，A4）：kind 为 rejection-notice 不予受理告知书、supervision 督办单、circulation 通报、referral 问题线索移送函、meeting-minutes 会商纪要、archive-sheet 结案归档表；?no= 指定记录（缺省为最新）；不适用于该反映件的文书 404',
+        tag: '文书',
+        query: ZDocumentQuery,
+        produces: DOCX_TYPE,
+      },
+      async (req, reply, { actor }) => {
+        const { id, kind } = req.params as { id: string; kind: string };
+        const doc = await renderCaseDocument(await loadCaseDocument(ctx, id, kind, (req.query as { no?: unknown }).no, actor));
+        return reply
+          .header('Content-Type', DOCX_TYPE)
+          .header('Cache-Control', 'no-store')
+          .header('Content-Disposition', contentDisposition(doc.fileName, doc.asciiName))
+          .send(doc.buffer);
       },
     );
 

@@ -31,6 +31,7 @@ import { can } from '../../../core/permissions';
 import { canBeTypicalCaseSource } from '../../../core/catalogue';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
+import { CaseDocuments } from '../components/CaseDocuments';
 import { LEVEL_LABELS } from '../components/CaseTags';
 
 /** Links of one 交办单: Word download and the print page (opens the print dialog). */
@@ -128,6 +129,7 @@ export default function CaseDetailPage() {
         }
         extra={
           <Space>
+            <CaseDocuments c={c} />
             {can(user.role, 'editTypicalCases') && canBeTypicalCaseSource(c) && (
               <Button icon={<StarOutlined />} onClick={() => setTypicalOpen(true)}>
                 列为典型案例
