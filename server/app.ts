@@ -22,6 +22,7 @@ import { registerAssessmentRoutes } from './assessment/assessment.routes.js';
 import { registerOptimizationRoutes } from './optimization/optimization.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
+import { registerSupervisionRegisterRoutes } from './supervision/register.routes.js';
 import { registerNotificationRoutes } from './notifications/notification.routes.js';
 import { registerPublicPages } from './public/public.pages.js';
 import type { Permission } from '../core/permissions.js';
@@ -241,6 +242,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerPublicRoutes(api, ctx);
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
+      registerSupervisionRegisterRoutes(api, ctx);
       await registerDocumentRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

@@ -490,6 +490,11 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     await expectMedia('/cases/{id}/receipt', `${API}/cases/${c.id}/receipt`);
     await expectMedia('/ledger.xlsx', `${API}/ledger.xlsx`);
     await expectMedia('/ledger/template.xlsx', `${API}/ledger/template.xlsx`);
+    // 督办台账: the records made above.
+    expectDocumented('GET', '/supervision-records', await as('super').get(`${API}/supervision-records?limit=2`));
+    expectDocumented('GET', '/supervision-records', await as('super').get(`${API}/supervision-records?kind=nothing`));
+    expectDocumented('GET', '/supervision-records', await as('h_scjg').get(`${API}/supervision-records`));
+    await expectMedia('/supervision-records.xlsx', `${API}/supervision-records.xlsx?kind=supervise`);
   });
 
   it('workbench, statistics, assessment, calendar and audit', async () => {
