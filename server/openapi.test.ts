@@ -519,6 +519,7 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('GET', '/assessment', await as('coord').get(`${API}/assessment?${period}`));
     await expectMedia('/assessment.xlsx', `${API}/assessment.xlsx?${period}`);
     await expectMedia('/assessment.docx', `${API}/assessment.docx?${period}`);
+    await expectMedia('/reports/briefing.docx', `${API}/reports/briefing.docx?${period}`, 'leader');
     expectDocumented('GET', '/optimization/recurring', await as('coord').get(`${API}/optimization/recurring?from=2026-01-01&to=2026-12-31`));
 
     expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=2026-11-26T10:00:00%2B08:00&workingDays=5`));

@@ -506,6 +506,16 @@ export const ZSupervisionRegisterQuery = ZSupervisionRegisterFilters.extend({
 export const ZSupervisionRegisterExportQuery = ZSupervisionRegisterFilters.refine(orderedDates, { path: ['to'], error: '结束日期不能早于开始日期' });
 export type TSupervisionRegisterFilters = z.infer<typeof ZSupervisionRegisterFilters>;
 
+/** GET /reports/briefing.docx: a period of intake (Asia/Shanghai dates, both included), at most one year. */
+export const ZBriefingQuery = z
+  .object({
+    from: z.string({ error: '请填写开始日期 from（YYYY-MM-DD）' }).pipe(ZDate).meta({ examples: ['2026-11-01'] }),
+    to: z.string({ error: '请填写结束日期 to（YYYY-MM-DD）' }).pipe(ZDate).meta({ examples: ['2026-11-30'] }),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], error: '结束日期不能早于开始日期' })
+  // Shorter than a year: `to` before the same day a year after `from`.
+  .refine((q) => q.from > q.to || q.to < `${Number(q.from.slice(0, 4)) + 1}${q.from.slice(4)}`, { path: ['to'], error: '简报期间不能超过一年' });
+
 export const ZStatsQuery = z.object({
   from: ZDate,
   to: ZDate,

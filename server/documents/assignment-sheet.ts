@@ -175,22 +175,22 @@ export async function loadAssignmentSheet(ctx: AppContext, rawId: string, sheetP
 // ---------------------------------------------------------------------------
 
 /** Fonts as official documents name them; digits and Latin letters in Times New Roman. */
-const FONT = {
+export const FONT = {
   title: { eastAsia: '方正小标宋简体', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
   label: { eastAsia: '黑体', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
   body: { eastAsia: '仿宋_GB2312', ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' },
 };
 /** Sizes in half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt. */
-const SIZE = { title: 44, number: 32, cell: 28, small: 24 };
+export const SIZE = { title: 44, number: 32, cell: 28, small: 24 };
 
 /** A4 in twips; margins of GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm. */
-const PAGE = { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1588, right: 1474 };
-const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
+export const PAGE = { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1588, right: 1474 };
+export const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 const COLS = [1650, TEXT_WIDTH / 2 - 1650, 1650, TEXT_WIDTH / 2 - 1650].map(Math.round);
 
-const line = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
+export const line = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
 
-function run(text: string, font: keyof typeof FONT, size: number, extra: Partial<IRunOptions> = {}): TextRun {
+export function run(text: string, font: keyof typeof FONT, size: number, extra: Partial<IRunOptions> = {}): TextRun {
   return new TextRun({ text, font: FONT[font], size, ...extra });
 }
 

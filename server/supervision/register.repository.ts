@@ -39,7 +39,7 @@ function likePattern(q: string): string {
 }
 
 /** The records matching the filters, joined with their case, department and author. `now` decides what is overdue. */
-export function filteredRecords(db: Executor, f: TSupervisionRegisterFilters, now: Date) {
+export function filteredRecords(db: Executor, f: Partial<TSupervisionRegisterFilters>, now: Date) {
   let q = db
     .selectFrom('supervision_records as r')
     .innerJoin('cases as c', 'c.id', 'r.case_id')
