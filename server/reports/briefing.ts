@@ -94,10 +94,10 @@ export async function loadBriefing(ctx: AppContext, from: string, to: string, fo
     typicalCases: typical.map((t) => ({ title: t.title, kind: TYPICAL_KIND_LABELS[t.kind] ?? t.kind, caseNo: t.case_no, summary: t.summary, publishedOn: shanghaiDate(new Date(t.published_at!)) })),
     supervision: { supervise, supervisionOverdue, circulate, referral, referralAnswered },
     charts: {
-      monthly: chart(monthlyChartOption(from, to, months), 640, 260),
-      channel: chart(channelChartOption(overview), 400, 300),
-      problemType: chart(problemTypeChartOption(overview), 400, 300),
-      department: departments.length ? chart(departmentChartOption(departments.map((d) => ({ name: d.name, ...d.figures }))), 640, 340) : null,
+      monthly: await chart(monthlyChartOption(from, to, months), 640, 260),
+      channel: await chart(channelChartOption(overview), 400, 300),
+      problemType: await chart(problemTypeChartOption(overview), 400, 300),
+      department: departments.length ? await chart(departmentChartOption(departments.map((d) => ({ name: d.name, ...d.figures }))), 640, 340) : null,
     },
   };
 }

@@ -16,9 +16,11 @@ export interface ChartImage {
   height: number;
 }
 
-// echarts' index.d.ts says `export =`, which an ES module under NodeNext may not import; its
-// typed entry (types/dist/echarts) describes the same module.
-const echarts = (await import('echarts' as string)) as typeof EChartsApi;
+// Loaded on the first chart, not at start: most requests never draw one. (echarts' index.d.ts says
+// `export =`, which an ES module under NodeNext may not import; its typed entry, types/dist/echarts,
+// describes the same module.)
+let echartsModule: Promise<typeof EChartsApi> | undefined;
+const loadECharts = () => (echartsModule ??= import('echarts' as string) as Promise<typeof EChartsApi>);
 
 /** The font options of resvg: the configured files that exist, else the system's fonts. */
 function fontOptions(files: readonly string[]) {
@@ -36,7 +38,8 @@ function fontOptions(files: readonly string[]) {
  * Draws one chart as a PNG on white, `scale` times its size for print (2 → 192 dpi at 96 css px
  * per inch). Text is set in sans-serif; resvg falls back to any loaded font with the glyphs.
  */
-export function renderChartPng(option: ChartOption, size: { width: number; height: number }, fonts: readonly string[] = DEFAULT_CHART_FONTS, scale = 2): ChartImage {
+export async function renderChartPng(option: ChartOption, size: { width: number; height: number }, fonts: readonly string[] = DEFAULT_CHART_FONTS, scale = 2): Promise<ChartImage> {
+  const echarts = await loadECharts();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   let svg: string;
   try {
