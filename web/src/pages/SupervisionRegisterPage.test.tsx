@@ -90,10 +90,11 @@ describe('督办台账', () => {
     expect(within(table).getByText('通报')).toBeTruthy();
     expect(within(table).getByRole('link', { name: '2026-000009' }).getAttribute('href')).toBe('/cases/9');
     expect(within(table).getByText('县住房城乡建委')).toBeTruthy();
-    expect(within(table).getByText('2026-11-25 18:00')).toBeTruthy();
+    expect(within(table).getByText('时限 2026-11-25 18:00')).toBeTruthy();
     expect(within(table).getByText('逾期未报告')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: '加载更多' }));
     await within(table).findByText('已反馈结果', undefined, { timeout: 5000 });
+    expect(within(table).getByText('反馈 2026-11-26 09:00')).toBeTruthy();
     expect(within(table).getByText('线索移送')).toBeTruthy();
     expect(screen.getByText('已显示 3 条')).toBeTruthy();
   });

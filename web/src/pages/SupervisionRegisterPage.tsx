@@ -97,16 +97,16 @@ export default function SupervisionRegisterPage() {
   };
 
   const columns: ColumnsType<SupervisionRegisterItem> = [
-    { title: '文书编号', dataIndex: 'recordNo', width: 170 },
+    { title: '文书编号', dataIndex: 'recordNo', width: 150 },
     {
       title: '类别',
       dataIndex: 'kind',
-      width: 90,
+      width: 86,
       render: (k: SupervisionRegisterItem['kind']) => <Tag color={KIND_COLORS[k]}>{SUPERVISION_KIND_LABELS[k]}</Tag>,
     },
     {
       title: '反映件',
-      width: 220,
+      width: 170,
       render: (_: unknown, r) => (
         <span>
           <Link to={`/cases/${r.case.id}`}>{r.case.caseNo}</Link>
@@ -116,8 +116,19 @@ export default function SupervisionRegisterPage() {
         </span>
       ),
     },
-    { title: '所涉部门', width: 150, render: (_: unknown, r) => r.department?.name ?? '—' },
-    { title: '发出', width: 150, render: (_: unknown, r) => <span>{formatDateTime(r.createdAt)}<Typography.Text type="secondary" style={{ display: 'block' }}>{r.createdBy.name}</Typography.Text></span> },
+    { title: '所涉部门', width: 120, render: (_: unknown, r) => r.department?.name ?? '—' },
+    {
+      title: '发出',
+      width: 140,
+      render: (_: unknown, r) => (
+        <span>
+          {formatDateTime(r.createdAt)}
+          <Typography.Text type="secondary" style={{ display: 'block' }}>
+            {r.createdBy.name}
+          </Typography.Text>
+        </span>
+      ),
+    },
     {
       title: '内容',
       dataIndex: 'text',
@@ -131,13 +142,21 @@ export default function SupervisionRegisterPage() {
         );
       },
     },
-    { title: '督办时限', width: 140, render: (_: unknown, r) => (r.dueAt ? formatDateTime(r.dueAt) : '—') },
     {
-      title: '报告／反馈',
-      width: 140,
-      render: (_: unknown, r) => (r.reportedAt ? formatDateTime(r.reportedAt) : r.resultAt ? formatDateTime(r.resultAt) : '—'),
+      title: '督办时限／报告反馈',
+      width: 150,
+      render: (_: unknown, r) => (
+        <span>
+          {r.dueAt ? `时限 ${formatDateTime(r.dueAt)}` : '—'}
+          {(r.reportedAt || r.resultAt) && (
+            <Typography.Text type="secondary" style={{ display: 'block' }}>
+              {r.reportedAt ? `报告 ${formatDateTime(r.reportedAt)}` : `反馈 ${formatDateTime(r.resultAt)}`}
+            </Typography.Text>
+          )}
+        </span>
+      ),
     },
-    { title: '状态', width: 130, render: (_: unknown, r) => <Tag color={stateColor(r)}>{r.state}</Tag> },
+    { title: '状态', width: 110, render: (_: unknown, r) => <Tag color={stateColor(r)}>{r.state}</Tag> },
   ];
 
   return (
@@ -213,7 +232,7 @@ export default function SupervisionRegisterPage() {
             dataSource={rows}
             columns={columns}
             pagination={false}
-            scroll={{ x: 1300 }}
+            scroll={{ x: 1080 }}
             data-testid="register-table"
             locale={{ emptyText: <Empty description={hasFilters ? '没有符合条件的督办、通报或移送记录' : '暂无督办、通报或移送记录'} /> }}
           />
