@@ -13,6 +13,8 @@ describe('permissions', () => {
     ['editPackages', ['coordinator']],
     ['editTypicalCases', ['coordinator', 'supervisor']],
     ['manageUsers', ['admin']],
+    ['viewSupervisionRegister', ['coordinator', 'leader', 'supervisor']],
+    ['readBriefing', ['coordinator', 'leader', 'supervisor']],
   ] as Array<[Permission, string[]]>)('grants %s to %j and to nobody else', (p, roles) => {
     expect(ROLES.filter((r) => can(r, p))).toEqual(ROLES.filter((r) => roles.includes(r)));
   });

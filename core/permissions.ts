@@ -51,6 +51,10 @@ export const PERMISSIONS = {
   watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
   /** The 工作台's list of cases past a stage clock (环节超时), county-wide */
   watchStageClocks: ['coordinator', 'leader', 'supervisor'],
+  /** 督办台账: the register of every 督办、通报、线索移送 (GET /supervision-records and its Excel) */
+  viewSupervisionRegister: ['coordinator', 'leader', 'supervisor'],
+  /** 工作简报 for a period (GET /reports/briefing.docx) */
+  readBriefing: ['coordinator', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

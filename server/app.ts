@@ -22,6 +22,8 @@ import { registerAssessmentRoutes } from './assessment/assessment.routes.js';
 import { registerOptimizationRoutes } from './optimization/optimization.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
+import { registerSupervisionRegisterRoutes } from './supervision/register.routes.js';
+import { registerBriefingRoutes } from './reports/briefing.routes.js';
 import { registerNotificationRoutes } from './notifications/notification.routes.js';
 import { registerPublicPages } from './public/public.pages.js';
 import type { Permission } from '../core/permissions.js';
@@ -51,6 +53,8 @@ export interface AppOptions {
   loginPerMinute?: number;
   /** Requests one API key may make per minute on this instance (default API_KEY_REQUESTS_PER_MINUTE). */
   apiKeyPerMinute?: number;
+  /** Font files for the charts drawn on the server (config `chartFonts`; default DEFAULT_CHART_FONTS). */
+  chartFonts?: readonly string[];
 }
 
 const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
@@ -241,6 +245,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerPublicRoutes(api, ctx);
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
+      registerSupervisionRegisterRoutes(api, ctx);
+      registerBriefingRoutes(api, ctx, { chartFonts: opts.chartFonts });
       await registerDocumentRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

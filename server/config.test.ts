@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       dataKey: undefined,
       newDataKey: undefined,
       sms: { provider: 'log', logFile: './data/sms.log' },
+      chartFonts: ['/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'],
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.sms)).toBe(true);
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       SMS_GATEWAY_BODY: '{"m":"{{phone}}","c":"{{text}}"}',
       SMS_GATEWAY_AUTH: 'Bearer t',
       SMS_GATEWAY_TIMEOUT_MS: '5000',
+      BCS_CHART_FONTS: '/opt/fonts/simhei.ttf, /opt/fonts/simsun.ttc',
       PATH: '/usr/bin',
     });
     expect(c).toEqual({
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       dataKey: KEY,
       newDataKey: 'b'.repeat(64),
       sms: { provider: 'http', url: 'https://sms.example.gov.cn/send', bodyTemplate: '{"m":"{{phone}}","c":"{{text}}"}', authorization: 'Bearer t', timeoutMs: 5000 },
+      chartFonts: ['/opt/fonts/simhei.ttf', '/opt/fonts/simsun.ttc'],
     });
   });
 

@@ -16,6 +16,9 @@ const KEY_HINT = '须为 64 位十六进制字符（32 字节密钥），可用 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
 const DATABASE_HINT = '应为 sqlite:<路径> 或 postgres://…';
 
+/** Fonts with Chinese glyphs for the charts drawn on the server (Debian's fonts-wqy-zenhei). */
+export const DEFAULT_CHART_FONTS = ['/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'];
+
 const onOff = (name: string, yes: string, no: string, dflt: string) =>
   z.enum([yes, no], { error: `${name} 应为 ${yes} 或 ${no}` }).default(dflt).transform((v) => v === yes);
 
@@ -36,6 +39,7 @@ const ZEnv = z
     BCS_JOBS: onOff('BCS_JOBS', 'on', 'off', 'on'),
     BCS_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_DATA_KEY ${KEY_HINT}` }).optional(),
     BCS_NEW_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_NEW_DATA_KEY ${KEY_HINT}` }).optional(),
+    BCS_CHART_FONTS: z.string().default(DEFAULT_CHART_FONTS.join(',')),
     SMS_PROVIDER: z.enum(['log', 'http'], { error: 'SMS_PROVIDER 应为 log 或 http' }).default('log'),
     SMS_LOG_FILE: z.string().default('./data/sms.log'),
     SMS_GATEWAY_URL: z
@@ -82,6 +86,11 @@ export interface Config {
   /** `bcs data-key rotate` only: the new key (unset → a new random key written into the key file). */
   readonly newDataKey: string | undefined;
   readonly sms: SmsConfig;
+  /**
+   * Font files (TTF/OTF/TTC) the charts of the 工作简报 are drawn with; the system's fonts are the
+   * fallback when none of them exists.
+   */
+  readonly chartFonts: readonly string[];
 }
 
 /** Reads and checks the configuration; throws `配置有误：…` naming every bad variable. */
@@ -114,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataKey: e.BCS_DATA_KEY?.toLowerCase(),
     newDataKey: e.BCS_NEW_DATA_KEY?.toLowerCase(),
     sms,
+    chartFonts: Object.freeze(e.BCS_CHART_FONTS.split(',').map((f) => f.trim()).filter(Boolean)),
   });
 }

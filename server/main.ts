@@ -13,7 +13,7 @@ export async function startServer(opts: { config?: Config; banner?: string } = {
   const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey });
   const app = await buildApp(
     { db: handle.db, kind: handle.kind, clock: systemClock },
-    { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy },
+    { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy, chartFonts: config.chartFonts },
   );
   const ctx = { db: handle.db, kind: handle.kind, clock: systemClock };
   const jobs = config.jobs ? startJobs(ctx, serverJobs(config), (m) => app.log.error(m)) : null;

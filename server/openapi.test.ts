@@ -493,6 +493,11 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     await expectMedia('/cases/{id}/documents/{kind}.docx', `${API}/cases/${refused.id}/documents/rejection-notice.docx`);
     await expectMedia('/ledger.xlsx', `${API}/ledger.xlsx`);
     await expectMedia('/ledger/template.xlsx', `${API}/ledger/template.xlsx`);
+    // 督办台账: the records made above.
+    expectDocumented('GET', '/supervision-records', await as('super').get(`${API}/supervision-records?limit=2`));
+    expectDocumented('GET', '/supervision-records', await as('super').get(`${API}/supervision-records?kind=nothing`));
+    expectDocumented('GET', '/supervision-records', await as('h_scjg').get(`${API}/supervision-records`));
+    await expectMedia('/supervision-records.xlsx', `${API}/supervision-records.xlsx?kind=supervise`);
   });
 
   it('workbench, statistics, assessment, calendar and audit', async () => {
@@ -517,6 +522,7 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('GET', '/assessment', await as('coord').get(`${API}/assessment?${period}`));
     await expectMedia('/assessment.xlsx', `${API}/assessment.xlsx?${period}`);
     await expectMedia('/assessment.docx', `${API}/assessment.docx?${period}`);
+    await expectMedia('/reports/briefing.docx', `${API}/reports/briefing.docx?${period}`, 'leader');
     expectDocumented('GET', '/optimization/recurring', await as('coord').get(`${API}/optimization/recurring?from=2026-01-01&to=2026-12-31`));
 
     expectDocumented('GET', '/calendar/deadline', await as('clerk').get(`${API}/calendar/deadline?start=2026-11-26T10:00:00%2B08:00&workingDays=5`));

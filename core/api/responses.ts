@@ -22,6 +22,7 @@ import {
 } from '../domain.js';
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle.js';
 import type { MonthFigures, StatsFigures } from './stats.js';
+import { SUPERVISION_KINDS } from '../supervision-register.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -672,6 +673,32 @@ export const ZPublicProgress = z.object({
   appealRoute: z.string().nullable().describe('不予受理时的其他解决途径'),
   completedAt: ZShanghaiTime.nullable(),
   progress: z.array(z.object({ at: ZShanghaiTime, text: z.string() })).describe('办理进度（不含个人信息）'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// 督办台账: the register of 督办、通报、线索移送
+
+/** One 督办单、通报 or 线索移送 in the register (GET /supervision-records). */
+export const ZSupervisionRegisterItem = z.object({
+  recordNo: z.string().describe('文书编号，如 督办〔2026〕第1号'),
+  kind: z.enum(SUPERVISION_KINDS).describe('supervise 督办、circulate 通报、referral 线索移送'),
+  case: z.object({ id: z.number().int(), caseNo: z.string(), matter: z.string().describe('事项名称') }),
+  department: z.object({ code: z.string(), name: z.string() }).nullable().describe('所涉部门（督办、移送为牵头部门；通报为被通报部门）'),
+  createdAt: ZShanghaiTime.describe('发出时刻'),
+  createdBy: z.object({ username: z.string(), name: z.string() }).describe('发出人'),
+  text: z.string().describe('督办要求、通报摘要或移送的问题线索'),
+  dueAt: ZShanghaiTime.nullable().describe('督办时限（仅督办）'),
+  reportedAt: ZShanghaiTime.nullable().describe('督办情况报告时刻（仅督办；未报告为 null）'),
+  report: z.string().nullable().describe('督办情况报告'),
+  overdue: z.boolean().describe('督办逾期：时限已过仍未报告，或逾期后才报告（非督办为 false）'),
+  result: z.string().nullable().describe('线索处理结果（仅线索移送；未反馈为 null）'),
+  resultAt: ZShanghaiTime.nullable().describe('线索处理结果记录时刻'),
+  state: z.string().describe('状态（中文）：待报告、已报告、逾期未报告、已报告（逾期）、待反馈结果、已反馈结果、已通报'),
+});
+
+export const ZSupervisionRegisterPage = z.object({
+  items: z.array(ZSupervisionRegisterItem).describe('最新的在前'),
+  nextCursor: z.string().nullable().describe('下一页的 cursor；没有更多时为 null'),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import {
 } from '../domain.js';
 import type { CaseAction, CaseCommand } from '../case-lifecycle.js';
 import { isValidPhone, isValidUscc, normalisePhone } from '../validation.js';
+import { SUPERVISION_KINDS, SUPERVISION_REGISTER_STATUSES, type SupervisionKind } from '../supervision-register.js';
 
 z.config(z.locales.zhCN());
 
@@ -463,6 +464,57 @@ export const ZAuditQuery = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v))),
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
+
+/** The filters of the register of 督办、通报、线索移送 (督办台账). */
+const ZSupervisionRegisterFilters = z.object({
+    /** One kind or several, separated by commas (kind=supervise,referral) or repeated. */
+    kind: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const parts = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+        for (const p of parts)
+          if (!(SUPERVISION_KINDS as readonly string[]).includes(p)) {
+            ctx.addIssue({ code: 'custom', message: `类别“${p.slice(0, 20)}”无效，应为 supervise（督办）、circulate（通报）或 referral（线索移送）` });
+            return z.NEVER;
+          }
+        return parts.length ? ([...new Set(parts)] as SupervisionKind[]) : undefined;
+      })
+      .meta({ description: '类别：supervise 督办、circulate 通报、referral 线索移送；多个以逗号分隔', examples: ['supervise,referral'] }),
+    /** The department the record concerns (督办/移送: the lead department; 通报: the circulated one). */
+    department: ZDepartmentCode.optional(),
+    /** Created on or after / on or before these Asia/Shanghai dates. */
+    from: ZDate.optional(),
+    to: ZDate.optional(),
+    status: z
+      .enum(SUPERVISION_REGISTER_STATUSES, {
+        error: 'status 应为 awaiting_report（督办待报告）、reported（督办已报告）、overdue（督办逾期）、result_recorded（移送已反馈结果）或 awaiting_result（移送待反馈结果）',
+      })
+      .optional(),
+    /** A case number (2026-000123) or words of the matter. */
+    q: z.string().trim().max(100, { error: '搜索词不能超过 100 个字' }).optional().transform((v) => (v ? v : undefined)),
+});
+const orderedDates = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
+
+/** GET /supervision-records: the register's filters and a page of it (newest first). */
+export const ZSupervisionRegisterQuery = ZSupervisionRegisterFilters.extend({
+  limit: ZPageLimit,
+  cursor: z.string().max(200, { error: '分页游标无效' }).optional(),
+}).refine(orderedDates, { path: ['to'], error: '结束日期不能早于开始日期' });
+/** GET /supervision-records.xlsx: the same filters, every matching record. */
+export const ZSupervisionRegisterExportQuery = ZSupervisionRegisterFilters.refine(orderedDates, { path: ['to'], error: '结束日期不能早于开始日期' });
+export type TSupervisionRegisterFilters = z.infer<typeof ZSupervisionRegisterFilters>;
+
+/** GET /reports/briefing.docx: a period of intake (Asia/Shanghai dates, both included), at most one year. */
+export const ZBriefingQuery = z
+  .object({
+    from: z.string({ error: '请填写开始日期 from（YYYY-MM-DD）' }).pipe(ZDate).meta({ examples: ['2026-11-01'] }),
+    to: z.string({ error: '请填写结束日期 to（YYYY-MM-DD）' }).pipe(ZDate).meta({ examples: ['2026-11-30'] }),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], error: '结束日期不能早于开始日期' })
+  // Shorter than a year: `to` before the same day a year after `from`.
+  .refine((q) => q.from > q.to || q.to < `${Number(q.from.slice(0, 4)) + 1}${q.from.slice(4)}`, { path: ['to'], error: '简报期间不能超过一年' });
 
 export const ZStatsQuery = z.object({
   from: ZDate,

@@ -172,7 +172,7 @@ export function ledgerValues(r: SourceRow, index: number, assignedAt: string | n
 }
 
 const thin = { style: 'thin' as const, color: { argb: 'FF808080' } };
-const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
+export const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 const BODY_FONT = { name: '宋体', size: 10 };
 
 /** One style object per column, shared by every cell of it (exceljs caches styles by identity). */
@@ -184,15 +184,15 @@ const COLUMN_STYLES: Partial<ExcelJS.Style>[] = LEDGER_COLUMNS.map((col) => ({
     : { vertical: 'top', horizontal: col.kind === 'text' ? 'left' : 'center' },
   ...(col.kind === 'date' ? { numFmt: DATE_FORMAT } : col.kind === 'datetime' ? { numFmt: DATETIME_FORMAT } : {}),
 }));
-const TITLE_STYLE: Partial<ExcelJS.Style> = {
+export const TITLE_STYLE: Partial<ExcelJS.Style> = {
   font: { name: '黑体', size: 16, bold: true },
   alignment: { horizontal: 'center', vertical: 'middle' },
 };
-const SUBTITLE_STYLE: Partial<ExcelJS.Style> = {
+export const SUBTITLE_STYLE: Partial<ExcelJS.Style> = {
   font: { name: '宋体', size: 10, color: { argb: 'FF595959' } },
   alignment: { horizontal: 'left', vertical: 'middle' },
 };
-const HEADER_STYLE: Partial<ExcelJS.Style> = {
+export const HEADER_STYLE: Partial<ExcelJS.Style> = {
   font: { name: '黑体', size: 11, bold: true },
   alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
   fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } },
@@ -222,7 +222,7 @@ type PipeLike = EventEmitter & { writableLength?: number; _writableState?: { len
  * heeding back-pressure; the stream it writes into is where unconsumed XML piles up (when the
  * compressor or the client is slower than we are), so that is where we look.
  */
-function compressorGate(ws: ExcelJS.Worksheet, out: Writable) {
+export function compressorGate(ws: ExcelJS.Worksheet, out: Writable) {
   let pipe: PipeLike | undefined;
   const lagging = () => {
     pipe ??= (ws as unknown as { stream?: { pipes?: PipeLike[] } }).stream?.pipes?.[0];

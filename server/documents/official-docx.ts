@@ -53,7 +53,7 @@ export const SIZE = { title: 44, number: 32, body: 32, cell: 28, small: 24, tiny
 export const PAGE = { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1588, right: 1474 };
 export const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 
-const line = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
+export const line = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
 type Align = (typeof AlignmentType)[keyof typeof AlignmentType];
 
 export function run(text: string, font: FontName, size: number, extra: Partial<IRunOptions> = {}): TextRun {

@@ -29,6 +29,8 @@ export type VerificationRecord = Out<typeof R.ZVerificationRecord>;
 export type AssignmentSheet = Out<typeof R.ZAssignmentSheetRecord>;
 /** 督办单, 通报 and 线索移送 records of a case. */
 export type SupervisionRecord = Out<typeof R.ZSupervisionRecord>;
+/** One row of the 督办台账 (GET /supervision-records). */
+export type SupervisionRegisterItem = Out<typeof R.ZSupervisionRegisterItem>;
 
 export type Department = Out<typeof R.ZDepartment>;
 export type UserRow = Out<typeof R.ZUser>;

@@ -17,6 +17,7 @@ import {
   ControlOutlined,
   MessageOutlined,
   FileSearchOutlined,
+  FlagOutlined,
   DashboardOutlined,
   FormOutlined,
   GiftOutlined,
@@ -52,6 +53,7 @@ const CalendarPage = lazy(() => import('./admin/CalendarPage'));
 const SettingsPage = lazy(() => import('./admin/SettingsPage'));
 const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
 const AuditPage = lazy(() => import('./AuditPage'));
+const SupervisionRegisterPage = lazy(() => import('./SupervisionRegisterPage'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
 
@@ -70,6 +72,7 @@ const MENU: MenuEntry[] = [
   { key: '/cases', label: '台账', icon: <TableOutlined /> },
   { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, perm: 'readStats' },
   { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, perm: 'readAssessment' },
+  { key: '/supervision-records', label: '督办台账', icon: <FlagOutlined />, perm: 'viewSupervisionRegister' },
   {
     key: 'optimization',
     label: '优化提升',
@@ -226,6 +229,7 @@ export default function AppShell() {
                   <Route path="cases/:id" element={<CaseDetailPage />} />
                   <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
                   <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
+                  <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
                   <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
                   <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
                   <Route path="optimization/packages" element={<PackagesPage />} />

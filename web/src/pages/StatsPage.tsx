@@ -16,6 +16,8 @@ import type { DepartmentStats, MonthlyStats, StatsFigures } from '../api/types';
 import { departmentOptions, useDepartmentNames, useDepartments } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { EChart } from '../components/EChart';
+import { BriefingButton } from '../components/BriefingButton';
+import { can } from '../../../core/permissions';
 import { StatTitle, statDefinition } from '../components/StatTitle';
 import { STAT_DEFINITIONS } from '../../../core/stats-definitions';
 import { dayjs, shanghaiToday } from '../lib/time';
@@ -202,6 +204,7 @@ export default function StatsPage() {
             <Typography.Text type="secondary">本部门：{names.get(department ?? '') ?? department}</Typography.Text>
           )}
           <Typography.Text type="secondary">点击图表可查看对应台账</Typography.Text>
+          {can(user.role, 'readBriefing') && <BriefingButton from={from} to={to} />}
         </Space>
       </Card>
       {overview.isPending ? (
