@@ -274,7 +274,8 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await expect.poll(() => page.getByTestId('current-department').innerText()).toBe('县市场监管局');
     await page.getByTestId('todo-list').getByRole('link', { name: caseNo }).click();
     await expectActions('h_scjg', caseId, { include: ['签收', '添加措施'], exclude: ['办结', '交办'] });
-    await runAction(page, '签收');
+    // 签收 is one click: no confirmation (a success message offers 撤销 instead).
+    await page.getByTestId('case-actions').getByRole('button', { name: '签收', exact: true }).click();
     await expectStatus(page, '办理中');
     await runAction(page, '添加措施', async (d) => {
       await d.getByLabel('措施说明').fill('实地核查作坊生产条件，由村委会出具房屋使用证明。');
