@@ -3,7 +3,7 @@ import '../test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App, ConfigProvider } from 'antd';
-import { ActionDialog, CaseActions, meetingBody } from './CaseActions';
+import { ActionDialog, CaseActions, DraftOwner, draftKey, meetingBody } from './CaseActions';
 import { PHONE_MESSAGE } from './IntakeForm';
 import { jsonResponse } from '../test/dom';
 import type { CaseDetail } from '../api/types';
@@ -538,6 +538,32 @@ describe('work speed on the case page (issue 11)', () => {
     await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
     expect(bodyOf(0)).toEqual({ version: 3, note: '补充说明' });
     expect(sessionStorage.getItem('bcs.draft.42.comment')).toBeNull();
+  });
+
+  it('keeps each user’s drafts apart (a shared PC, one tab)', async () => {
+    const as = (owner: string) => (
+      <ConfigProvider button={{ autoInsertSpace: false }}>
+        <App>
+          <DraftOwner.Provider value={owner}>
+            <CaseActions c={caseWith(['comment'])} departments={departments} levelDays={{ 1: 2, 2: 5 }} onUpdated={vi.fn()} onStale={vi.fn()} />
+          </DraftOwner.Provider>
+        </App>
+      </ConfigProvider>
+    );
+    expect(draftKey(42, 'comment', 'clerk1')).toBe('bcs.draft.clerk1.42.comment');
+    const view = render(as('clerk1'));
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    let d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    type(within(d).getByLabelText('备注'), '反映人下午再来');
+    fireEvent.keyDown(d, { key: 'Escape', code: 'Escape', keyCode: 27 });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 5000 });
+    expect(sessionStorage.getItem('bcs.draft.clerk1.42.comment')).toContain('反映人下午再来');
+    view.unmount();
+    render(as('clerk2'));
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect((within(d).getByLabelText('备注') as HTMLTextAreaElement).value).toBe('');
+    expect(within(d).queryByTestId('draft-restored')).toBeNull();
   });
 
   it('opens the action of each button with its shortcut, Alt+1 …', async () => {

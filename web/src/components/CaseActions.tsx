@@ -4,7 +4,7 @@
  * form has the fields docs/CONTRACT.md §Actions names and is checked with the server's own zod schema first. A
  * submission runs at most once at a time; a 409 is explained in Chinese and the case reloaded.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, Tag, Typography, type FormInstance, type SelectProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { ACTION_RULES, type CaseAction } from '../../../core/case-lifecycle';
@@ -894,9 +894,15 @@ function bodyOf(action: CaseAction, values: Record<string, unknown>, c: CaseDeta
 
 const DRAFT_PREFIX = 'bcs.draft.';
 
-/** The sessionStorage key of the draft of one action (or the combined 受理并交办) on one case. */
-export function draftKey(caseId: number, action: string): string {
-  return `${DRAFT_PREFIX}${caseId}.${action}`;
+/**
+ * Whose drafts these are (the signed-in username, set by the case page): on a shared PC a clerk who
+ * signs in after another in the same tab never gets the other's typed text back.
+ */
+export const DraftOwner = createContext<string>('');
+
+/** The sessionStorage key of the draft of one action (or the combined 受理并交办) on one case, for one user. */
+export function draftKey(caseId: number, action: string, owner = ''): string {
+  return `${DRAFT_PREFIX}${owner ? `${owner}.` : ''}${caseId}.${action}`;
 }
 
 /** Form values → JSON-safe values (a chosen date kept as `{ $day: iso }`). */
@@ -1108,6 +1114,8 @@ export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpd
         try {
           const updated = await api<CaseDetail>(`/cases/${cur.id}/actions/${action}`, { body: { version: cur.version } });
           onUpdated(updated);
+          // The clicked button is gone with the new state: work continues at the case's first button.
+          setTimeout(() => box.current?.querySelector<HTMLElement>('button')?.focus(), 0);
           if (action === 'sign') {
             const key = `sign-${cur.id}`;
             void message.open({
@@ -1264,7 +1272,8 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
   const showError = useActionErrors(onStale);
   const [error, setError] = useState<string | null>(null);
   const [accepted, setAccepted] = useState<CaseDetail | null>(null);
-  const draft = useDraft(draftKey(c.id, TRIAGE_DISPATCH));
+  const owner = useContext(DraftOwner);
+  const draft = useDraft(draftKey(c.id, TRIAGE_DISPATCH, owner));
   const focus = useFirstFieldFocus();
   const level = Form.useWatch('level', form) as 1 | 2 | undefined;
   const initial = {
@@ -1318,12 +1327,12 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
       try {
         const done = await api<CaseDetail>(`/cases/${c.id}/actions/dispatch`, { body: { version: current.version, ...toDispatch } });
         draft.drop();
-        dropDraft(draftKey(c.id, 'dispatch'));
+        dropDraft(draftKey(c.id, 'dispatch', owner));
         void message.success('已予以受理并交办');
         onUpdated(done);
       } catch (e) {
         // The case is accepted now; what is left is the 交办, in this dialog or later with 交办.
-        writeDraft(draftKey(c.id, 'dispatch'), { level: values.level, leadDepartment: values.leadDepartment, coDepartments: values.coDepartments, note: values.note });
+        writeDraft(draftKey(c.id, 'dispatch', owner), { level: values.level, leadDepartment: values.leadDepartment, coDepartments: values.coDepartments, note: values.note });
         if (e instanceof ApiError && e.status === 409) {
           onUpdated(current);
           showError(e, '交办', form, DISPATCH_FIELDS, setError);
@@ -1438,7 +1447,7 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
   const [error, setError] = useState<string | null>(null);
   const label = actionLabel(action);
   const fieldNames = useMemo(() => Object.keys((ACTION_BODIES[action] as unknown as { shape?: object }).shape ?? {}), [action]);
-  const draft = useDraft(draftKey(c.id, action));
+  const draft = useDraft(draftKey(c.id, action, useContext(DraftOwner)));
   const focus = useFirstFieldFocus();
   const saveDraft = () => draft.save(form.getFieldsValue(true) as Record<string, unknown>);
 
