@@ -17,6 +17,8 @@ import {
   isCaseAction,
   isCirculationPending,
   isCirculationRequired,
+  signUndoable,
+  UNDO_SIGN_MINUTES,
   type Actor,
   type CaseAction,
   type CaseCommand,
@@ -128,6 +130,7 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   },
   'deny-escalation': { type: 'deny-escalation', reason: '由牵头部门继续办理即可' },
   sign: { type: 'sign' },
+  'undo-sign': { type: 'undo-sign' },
   complete: { type: 'complete', result: '已办结，证照已发放', repliedVia: 'phone' },
   callback: { type: 'callback', ...ALL_SATISFIED },
   verify: { type: 'verify', substantiated: false, outcome: 'none', note: '经核查差评不实' },
@@ -1157,6 +1160,7 @@ describe('the transition table says where each action leads', () => {
     { pendingContest: { department: LEAD, reason: '非本部门职责', suggestedDepartment: CO, by: 'lead1', at: NOW_ISO } },
     { callbackAttempts: 3, measures: [{ id: 5, fulfilledAt: null }] },
     { unansweredSupervision: true, referralNos: ['移送〔2026〕第1号'] },
+    { lastEvent: { type: 'sign', by: 'lead1', at: NOW_ISO } },
   ];
   const commands: CaseCommand[] = [
     ...Object.values(SAMPLE),
@@ -1391,5 +1395,54 @@ describe('stage clocks on every move', () => {
     // Completed on 30 September: the callback is due by the end of the 3rd working day (8, 9, 10 October).
     expect(expectOk(run(caseIn('in_progress'), SAMPLE.complete, 'leadHandler')).stage).toEqual({ stageStartedAt: NOW_ISO, stageDueAt: '2026-10-10T15:59:59.000Z' });
     expect(expectOk(run(caseIn('assigned'), SAMPLE.sign, 'leadHandler')).stage).toBeUndefined(); // still handling
+  });
+});
+
+describe('撤销签收 (undo-sign)', () => {
+  const signedBy = (by: string, minutesAgo: number) => ({ lastEvent: { type: 'sign', by, at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString() } });
+
+  it('takes a fresh 签收 back to assigned for the handler who signed, recording only the state', () => {
+    const d = expectOk(run(caseIn('in_progress', signedBy('lead1', 1)), SAMPLE['undo-sign'], 'leadHandler'));
+    expect(d.changes).toEqual({ status: 'assigned' });
+    expect(d.event).toEqual({ type: 'undo-sign', data: { from: 'in_progress' } });
+    expect(d.effects).toEqual([]);
+    expect(d.stage).toBeUndefined(); // still the handling stage: the deadline and clocks are untouched
+  });
+
+  it(`allows it up to ${UNDO_SIGN_MINUTES} minutes after the 签收 and not a second later`, () => {
+    expect(run(caseIn('in_progress', signedBy('lead1', UNDO_SIGN_MINUTES)), SAMPLE['undo-sign'], 'leadHandler').ok).toBe(true);
+    const late = run(caseIn('in_progress', signedBy('lead1', UNDO_SIGN_MINUTES + 1 / 60)), SAMPLE['undo-sign'], 'leadHandler');
+    expect(errorCode(late)).toBe('INVALID_TRANSITION');
+    expect(late.ok ? '' : late.error.message).toContain('撤销签收');
+  });
+
+  it('refuses another handler of the same department (409) and a co-department or the coordinator (403)', () => {
+    const colleague = { ...ACTORS.leadHandler, username: 'lead2' };
+    const d = decide(caseIn('in_progress', signedBy('lead1', 1)), SAMPLE['undo-sign'], colleague, 7, ctx);
+    expect(errorCode(d)).toBe('INVALID_TRANSITION');
+    expect(errorCode(run(caseIn('in_progress', signedBy('lead1', 1)), SAMPLE['undo-sign'], 'coHandler'))).toBe('FORBIDDEN');
+    expect(errorCode(run(caseIn('in_progress', signedBy('lead1', 1)), SAMPLE['undo-sign'], 'coordinator'))).toBe('FORBIDDEN');
+  });
+
+  it('refuses once anything else happened after the 签收 (the latest event is not the 签收), or when unknown', () => {
+    const remarked = { lastEvent: { type: 'comment', by: 'lead1', at: NOW_ISO } };
+    expect(errorCode(run(caseIn('in_progress', remarked), SAMPLE['undo-sign'], 'leadHandler'))).toBe('INVALID_TRANSITION');
+    expect(errorCode(run(caseIn('in_progress'), SAMPLE['undo-sign'], 'leadHandler'))).toBe('INVALID_TRANSITION');
+    // a stale version is a conflict before anything else
+    expect(errorCode(run(caseIn('in_progress', signedBy('lead1', 1)), SAMPLE['undo-sign'], 'leadHandler', 6))).toBe('VERSION_CONFLICT');
+  });
+
+  it('is offered exactly while it would be allowed, to the signer only', () => {
+    expect(allowedActions(caseIn('in_progress', signedBy('lead1', 2)), ACTORS.leadHandler, ctx)).toContain('undo-sign');
+    expect(allowedActions(caseIn('in_progress', signedBy('lead1', 6)), ACTORS.leadHandler, ctx)).not.toContain('undo-sign');
+    expect(allowedActions(caseIn('in_progress', signedBy('lead2', 1)), ACTORS.leadHandler, ctx)).not.toContain('undo-sign');
+    expect(allowedActions(caseIn('assigned', signedBy('lead1', 1)), ACTORS.leadHandler, ctx)).not.toContain('undo-sign');
+  });
+
+  it('signUndoable() without a clock or an actor checks only that the 签收 is the latest event', () => {
+    expect(signUndoable(signedBy('lead1', 600), undefined)).toBe(true);
+    expect(signUndoable({ lastEvent: null }, undefined)).toBe(false);
+    expect(signUndoable(signedBy('lead1', 1), { now: NOW }, { username: 'lead1' })).toBe(true);
+    expect(signUndoable(signedBy('lead1', -1), { now: NOW }, { username: 'lead1' })).toBe(false); // a clock skew never opens it
   });
 });

@@ -83,6 +83,25 @@ export interface CaseState {
   unansweredSupervision?: boolean;
   /** The numbers of the case's 线索移送 (移送〔2026〕第1号), for 线索处理结果. */
   referralNos?: readonly string[];
+  /** The case's latest timeline event (who, when), for 撤销签收; absent = unknown (refused). */
+  lastEvent?: { type: string; by: string; at: string } | null;
+}
+
+/** Minutes after a 签收 within which the handler who signed may take it back (撤销签收). */
+export const UNDO_SIGN_MINUTES = 5;
+
+/**
+ * Whether the 签收 can still be taken back: the case's latest event is the 签收 itself (nothing
+ * happened since), taken by this actor (when one is given), no more than UNDO_SIGN_MINUTES ago
+ * (when a time is given).
+ */
+export function signUndoable(c: Pick<CaseState, 'lastEvent'>, ctx: { now: Date } | undefined, actor?: { username: string }): boolean {
+  const e = c.lastEvent;
+  if (!e || e.type !== 'sign') return false;
+  if (actor && e.by !== actor.username) return false;
+  if (!ctx) return true;
+  const age = ctx.now.getTime() - Date.parse(e.at);
+  return age >= 0 && age <= UNDO_SIGN_MINUTES * 60_000;
 }
 
 /** The 会商 of the 工作组 on an escalation (组长, or 副组长 by delegation). */
@@ -137,6 +156,7 @@ export type CaseCommand =
   | { type: 'approve-escalation'; leadDepartment: string; coDepartments: string[]; dueAt: string; note?: string; meeting?: Meeting }
   | { type: 'deny-escalation'; reason: string }
   | { type: 'sign'; note?: string }
+  | { type: 'undo-sign' }
   | { type: 'complete'; result: string; repliedVia: ReplyChannel }
   | ({ type: 'callback'; comment?: string } & Ratings)
   | { type: 'verify'; substantiated: boolean; outcome: VerifyOutcome; note?: string; rectifyDueAt?: string }
@@ -215,7 +235,7 @@ export interface ActionRule {
    * A further condition on the case (and the time, the calendar and the settings) beyond its state.
    * Without a context (a caller that only asks what the role may ever do) time-bound guards pass.
    */
-  guard?: (c: CaseState, ctx: DecideContext | undefined) => boolean;
+  guard?: (c: CaseState, ctx: DecideContext | undefined, actor?: Actor) => boolean;
   /** Why the guard refuses, for the 409 message. */
   guardMessage?: string;
   /** The states the case can be in afterwards; 'same' = the state does not change. */
@@ -264,6 +284,15 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   'deny-escalation': { roles: ['leader'], from: ['escalating'], to: ['accepted', 'assigned', 'in_progress'], kind: 'refuse', label: '不予提级' },
   /** assigned → in_progress (签收) */
   sign: { roles: ['handler'], handler: 'lead', from: ['assigned'], to: ['in_progress'], kind: 'advance', label: '签收' },
+  /** in_progress → assigned: the handler who signed takes the 签收 back, within minutes, nothing else done since */
+  'undo-sign': {
+    roles: ['handler'],
+    handler: 'lead',
+    from: ['in_progress'],
+    guard: (c, ctx, actor) => signUndoable(c, ctx, actor),
+    guardMessage: `只有签收人本人可以在签收后 ${UNDO_SIGN_MINUTES} 分钟内、且签收后没有其他操作时撤销签收`,
+    to: ['assigned'], kind: 'side', label: '撤销签收',
+  },
   /** in_progress → completed (办结, copied to the supervisor and the coordinator) */
   complete: { roles: ['handler'], handler: 'lead', from: ['in_progress'], to: ['completed'], kind: 'advance', label: '办结' },
   /** completed → closed, or verifying when any rating is 不满意 */
@@ -560,9 +589,9 @@ export function isCirculationPending(
   return isCirculationRequired(c) && !circulated && inState;
 }
 
-function stateAllows(rule: ActionRule, c: CaseState, ctx: DecideContext | undefined): boolean {
+function stateAllows(rule: ActionRule, c: CaseState, ctx: DecideContext | undefined, actor?: Actor): boolean {
   const inState = rule.from === 'any' ? true : rule.from === 'open' ? !isTerminalStatus(c.status) : rule.from.includes(c.status);
-  return inState && (!rule.guard || rule.guard(c, ctx));
+  return inState && (!rule.guard || rule.guard(c, ctx, actor));
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
@@ -584,7 +613,7 @@ export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' 
  * within its window) and settings; without it they pass.
  */
 export function allowedActions(c: CaseState, actor: Actor, ctx?: DecideContext): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, ctx));
+  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, ctx, actor));
 }
 
 /**
@@ -617,7 +646,7 @@ export function decide(
       error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' },
     };
   }
-  if (!stateAllows(rule, c, ctx)) {
+  if (!stateAllows(rule, c, ctx, actor)) {
     const inState = stateAllows({ ...rule, guard: undefined }, c, ctx);
     return {
       ok: false,
@@ -765,6 +794,9 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       );
     case 'sign':
       return ok(cmd, { status: 'in_progress' }, fieldsOf(cmd));
+    case 'undo-sign':
+      // 签收 changed only the state, so taking it back restores only the state.
+      return ok(cmd, { status: 'assigned' }, { from: 'in_progress' });
     case 'complete': {
       const changes: CaseChanges = {
         status: 'completed',

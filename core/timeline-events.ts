@@ -59,6 +59,8 @@ export interface CaseActionEventData {
   'deny-escalation': { reason: string; backTo: CaseStatus };
   /** 签收 (assigned → in_progress). */
   sign: { note?: string };
+  /** 撤销签收 (in_progress → assigned): the handler who signed took it back within minutes. */
+  'undo-sign': { from: 'in_progress' };
   /** 办结 (in_progress → completed): the result, how the reporter was answered, and whether in time. */
   complete: { result: string; repliedVia: ReplyChannel; onTime: boolean; /** Co-departments that had not given their part (the server adds it). */ coPartsMissing?: string[] };
   /** 电话回访 (completed → closed, or verifying on a 差评): the four ratings; `badReview` = any 不满意. */

@@ -191,7 +191,8 @@ describe.skipIf(!HAS_CHROMIUM)('the loop as it really runs, in the browser', () 
     // ---- 新牵头部门 (县人力社保局): 签收、办结，协办意见在旁 --------------------------------------------
     await login(page, 'h_rs');
     await page.getByTestId('todo-list').getByRole('link', { name: caseNo }).click();
-    await runAction(page, '签收');
+    // 签收 is one click: no confirmation (a success message offers 撤销 instead).
+    await page.getByTestId('case-actions').getByRole('button', { name: '签收', exact: true }).click();
     await expectStatus(page, '办理中');
     await runAction(page, '办结', async (d) => {
       await d.getByLabel('办理结果').fill('已为反映人办理灵活就业参保登记并补缴中断期间养老保险，无需其他部门证明。');

@@ -227,6 +227,7 @@ export const ACTION_BODIES = {
     }),
   'deny-escalation': z.object({ reason: text('不予提级理由', LIMITS.text) }),
   sign: z.object({ note: optionalText('备注', LIMITS.text) }),
+  'undo-sign': z.object({}),
   complete: z.object({
     result: text('办理结果', LIMITS.text),
     repliedVia: enumOf(REPLY_CHANNELS, '答复方式'),

@@ -115,6 +115,12 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps): CaseSummaryAn
   };
 }
 
+/** The latest of the case's timeline events (they come in order), as the rules read it. */
+function lastEventIn(events: TimelineEvent[]): { type: string; by: string; at: string } | null {
+  const e = events[events.length - 1];
+  return e ? { type: e.type, by: e.by.username, at: new Date(e.at).toISOString() } : null;
+}
+
 export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: PresentDeps): CaseAnswer {
   const name = (code: string) => d.departmentNames.get(code) ?? code;
   const circulated = (extra.records ?? []).some((r) => r.kind === 'circulate');
@@ -230,7 +236,12 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     mergedCases: extra.mergedCases ?? [],
     reopenCount: c.reopenCount,
     allowedActions: allowedActions(
-      { ...c, measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })), ...supervisionStateOf(extra.records ?? []) },
+      {
+        ...c,
+        measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })),
+        ...supervisionStateOf(extra.records ?? []),
+        lastEvent: lastEventIn(extra.events),
+      },
       actor,
       d.decide,
     ),

@@ -474,6 +474,12 @@ export async function appendEvents(trx: Executor, events: Array<{ caseId: number
   if (events.length) await trx.insertInto('case_events').values(events.map((x) => timelineEventRow(x.caseId, x.event))).execute();
 }
 
+/** The case's latest timeline event (type, who, when), for rules that look at what happened last (撤销签收). */
+export async function lastEventOf(db: Executor, caseId: number): Promise<{ type: string; by: string; at: string } | null> {
+  const r = await db.selectFrom('case_events').select(['type', 'by_user', 'at']).where('case_id', '=', caseId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return r ? { type: r.type, by: r.by_user, at: new Date(r.at).toISOString() } : null;
+}
+
 export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
   const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
   return rows.map((r) => ({

@@ -39,6 +39,7 @@ import {
   listMergedCases,
   listMeasures,
   listSupervisionRecords,
+  lastEventOf,
   supervisionStateOf,
   stageToRow,
   upsertCoPart,
@@ -322,6 +323,7 @@ export async function runCaseAction(
   if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
   if (cmd.type === 'fulfil-measure') visible.measures = (await listMeasures(ctx.db, visible.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
   Object.assign(visible, supervisionStateOf(await listSupervisionRecords(ctx.db, visible.id)));
+  if (cmd.type === 'undo-sign') visible.lastEvent = await lastEventOf(ctx.db, visible.id);
   const againstCase = checkAgainstCase(visible, cmd);
   if (againstCase.length) throw validation(againstCase);
   if (cmd.type === 'circulate' && cmd.department) {
@@ -351,6 +353,7 @@ export async function runCaseAction(
     if (!current) throw notFound();
     current.measures = (await listMeasures(trx, current.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
     Object.assign(current, supervisionStateOf(await listSupervisionRecords(trx, current.id)));
+    if (cmd.type === 'undo-sign') current.lastEvent = await lastEventOf(trx, current.id);
     const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: lifecycleSettings(settings) });
     if (!d.ok) throw new AppError(d.error.code, d.error.message);
 

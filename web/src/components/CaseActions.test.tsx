@@ -3,7 +3,7 @@ import '../test/dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App, ConfigProvider } from 'antd';
-import { ActionDialog, CaseActions, meetingBody } from './CaseActions';
+import { ActionDialog, CaseActions, DraftOwner, draftKey, meetingBody } from './CaseActions';
 import { PHONE_MESSAGE } from './IntakeForm';
 import { jsonResponse } from '../test/dom';
 import type { CaseDetail } from '../api/types';
@@ -96,7 +96,8 @@ function renderActions(c: CaseDetail, handlers: { onUpdated?: () => void; onStal
 
 function buttonTexts(): string[] {
   const box = screen.queryByTestId('case-actions');
-  return box ? within(box).getAllByRole('button').map((b) => b.textContent ?? '') : [];
+  // Each button shows its shortcut (Alt+1 …) after its label, hidden from its accessible name.
+  return box ? within(box).getAllByRole('button').map((b) => (b.textContent ?? '').replace(/Alt\+\d$/, '')) : [];
 }
 
 describe('the action buttons of a case', () => {
@@ -130,12 +131,20 @@ describe('the action buttons of a case', () => {
     expect(screen.queryAllByRole('button')).toHaveLength(0);
   });
 
+  it('shows each button’s shortcut on it, Alt+1 … in order', () => {
+    renderActions(caseWith(['sign', 'add-measure', 'comment']));
+    const box = screen.getByTestId('case-actions');
+    const shortcuts = within(box).getAllByRole('button').map((b) => b.getAttribute('aria-keyshortcuts'));
+    expect(shortcuts).toEqual(['Alt+1', 'Alt+2', 'Alt+3']);
+    expect(box.textContent).toContain('签收Alt+1');
+  });
+
   it('sends an action once however often its confirm button is clicked', async () => {
     let answer!: (r: Response) => void;
     fetchMock.mockImplementation(() => new Promise<Response>((resolve) => (answer = resolve)));
-    const { onUpdated } = renderActions(caseWith(['sign']));
-    fireEvent.click(screen.getByRole('button', { name: '签收' }));
-    const confirm = await screen.findByRole('button', { name: '确认签收' }, { timeout: 5000 });
+    const { onUpdated } = renderActions(caseWith(['urge']));
+    fireEvent.click(screen.getByRole('button', { name: '催办' }));
+    const confirm = await screen.findByRole('button', { name: '确认催办' }, { timeout: 5000 });
     fireEvent.click(confirm);
     fireEvent.click(confirm);
     await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
@@ -147,7 +156,7 @@ describe('the action buttons of a case', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe('/api/v1/cases/42/actions/sign');
+    expect(url).toBe('/api/v1/cases/42/actions/urge');
     expect(JSON.parse(String(init.body))).toEqual({ version: 3 });
   });
 
@@ -156,8 +165,7 @@ describe('the action buttons of a case', () => {
       jsonResponse(409, { error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' } }),
     );
     const { onStale, onUpdated } = renderActions(caseWith(['sign']));
-    fireEvent.click(screen.getByRole('button', { name: '签收' }));
-    fireEvent.click(await screen.findByRole('button', { name: '确认签收' }, { timeout: 5000 }));
+    fireEvent.click(screen.getByRole('button', { name: '签收' })); // 签收 is sent at once: no confirmation
     expect(await screen.findByText(/其他人已经更新了这件反映件/, undefined, { timeout: 5000 })).toBeTruthy();
     expect(onStale).toHaveBeenCalledTimes(1);
     expect(onUpdated).not.toHaveBeenCalled();
@@ -168,7 +176,8 @@ describe('the action buttons of a case', () => {
     fireEvent.click(screen.getByRole('button', { name: '办结' }));
     fireEvent.click(await screen.findByRole('button', { name: '确认办结' }, { timeout: 5000 }));
     expect(await screen.findByText('请填写办理结果', undefined, { timeout: 5000 })).toBeTruthy();
-    expect(await screen.findByText('请选择答复方式', undefined, { timeout: 5000 })).toBeTruthy();
+    // The reply channel starts on 电话 (the reporter's phone is always on record): nothing to pick.
+    expect(screen.queryByText('请选择答复方式')).toBeNull();
     expect(fetchMock).not.toHaveBeenCalled();
   });
 });
@@ -373,5 +382,199 @@ describe('the dialogs of the loop as it really runs', () => {
       attendees: [{ department: '县人社局', people: '周人社' }],
       decision: '住建局牵头',
     });
+  });
+});
+
+describe('work speed on the case page (issue 11)', () => {
+  let fetchMock: ReturnType<typeof vi.fn>;
+  const preview = { start: '2026-11-26T10:00:00+08:00', workingDays: 2, deadline: '2026-11-30T23:59:59+08:00', date: '2026-11-30', provisional: false };
+  const actionCalls = () => fetchMock.mock.calls.filter(([url]) => String(url).includes('/actions/'));
+  const bodyOf = (i: number) => JSON.parse(String((actionCalls()[i]![1] as RequestInit).body));
+  const urlOf = (i: number) => String(actionCalls()[i]![0]);
+  const type = (el: HTMLElement, value: string) => fireEvent.change(el, { target: { value } });
+  const received = () =>
+    caseWith(['resolve-on-spot', 'reject', 'accept', 'comment', 'correct', 'merge'], {
+      status: 'received', level: null, problemType: null, leadDepartment: null, leadDepartmentName: null, dueAt: null, assignmentNo: null, departmentCodes: ['scjgj', 'rsj'],
+    });
+  /** Answers each action in turn (a function may answer an error), and every deadline preview. */
+  const answers = (...byAction: Array<() => Response>) => {
+    let i = 0;
+    fetchMock.mockImplementation(async (url: string) => {
+      if (url.startsWith('/api/v1/calendar/deadline')) return jsonResponse(200, preview);
+      const next = byAction[Math.min(i, byAction.length - 1)]!;
+      i++;
+      return next();
+    });
+  };
+  beforeEach(() => {
+    fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+    sessionStorage.clear();
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it('offers 受理并交办 first on a received case and does both in one dialog: department and level pre-filled, deadline previewed', async () => {
+    const accepted = caseWith(['dispatch'], { status: 'accepted', version: 4 });
+    const dispatched = caseWith(['urge'], { status: 'assigned', version: 5 });
+    answers(() => jsonResponse(200, accepted), () => jsonResponse(200, dispatched));
+    const { onUpdated } = renderActions(received());
+    expect(buttonTexts()[0]).toBe('受理并交办');
+    fireEvent.click(screen.getByRole('button', { name: '受理并交办' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect(within(d).getByLabelText('牵头部门').closest('.ant-form-item')!.textContent).toContain('县市场监管局');
+    expect((within(d).getByLabelText(/一级/) as HTMLInputElement).checked).toBe(true);
+    expect(await within(d).findByText('2026-11-30 23:59', { exact: false }, { timeout: 5000 })).toBeTruthy();
+    // nothing is sent without the problem type
+    fireEvent.click(within(d).getByRole('button', { name: '确认受理并交办' }));
+    expect(await screen.findByText('请选择问题类型', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(actionCalls()).toHaveLength(0);
+    fireEvent.click(within(d).getByLabelText(/不会办/));
+    fireEvent.click(within(d).getByRole('button', { name: '确认受理并交办' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(onUpdated).toHaveBeenCalledWith(dispatched);
+    expect(urlOf(0)).toBe('/api/v1/cases/42/actions/accept');
+    expect(bodyOf(0)).toEqual({ version: 3, problemType: 'unable' });
+    expect(urlOf(1)).toBe('/api/v1/cases/42/actions/dispatch');
+    expect(bodyOf(1)).toEqual({ version: 4, level: 1, leadDepartment: 'scjgj' }); // the version the acceptance returned
+  });
+
+  it('keeps the case accepted when the 交办 fails, says so, and stays open on the dispatch part', async () => {
+    const accepted = caseWith(['dispatch'], { status: 'accepted', version: 4 });
+    const dispatched = caseWith([], { status: 'assigned', version: 5 });
+    answers(
+      () => jsonResponse(200, accepted),
+      () => jsonResponse(400, { error: { code: 'VALIDATION_ERROR', message: '请求参数有误', details: [{ field: 'leadDepartment', message: '部门不存在或已停用' }] } }),
+      () => jsonResponse(200, dispatched),
+    );
+    const { onUpdated } = renderActions(received());
+    fireEvent.click(screen.getByRole('button', { name: '受理并交办' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    fireEvent.click(within(d).getByLabelText(/不敢办/));
+    fireEvent.click(within(d).getByRole('button', { name: '确认受理并交办' }));
+    expect(await within(d).findByTestId('accepted-not-dispatched', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(within(d).getByTestId('accepted-not-dispatched').textContent).toContain('已予以受理，但交办未成功');
+    expect(await within(d).findByText('部门不存在或已停用', undefined, { timeout: 5000 })).toBeTruthy();
+    expect((within(d).getByLabelText(/不敢办/) as HTMLInputElement).disabled).toBe(true);
+    expect(onUpdated).not.toHaveBeenCalled();
+    // the dispatch part is kept for the 交办 button too
+    expect(JSON.parse(sessionStorage.getItem('bcs.draft.42.dispatch')!)).toMatchObject({ level: 1, leadDepartment: 'scjgj' });
+    fireEvent.click(within(d).getByRole('button', { name: '确认交办' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledWith(dispatched));
+    expect(actionCalls().map((c) => String(c[0]).split('/').pop())).toEqual(['accept', 'dispatch', 'dispatch']);
+    expect(bodyOf(2)).toEqual({ version: 4, level: 1, leadDepartment: 'scjgj' }); // accepted once only
+    expect(sessionStorage.getItem('bcs.draft.42.dispatch')).toBeNull();
+  });
+
+  it('signs in one click, without a confirmation, and 撤销 takes it back with the version the 签收 returned', async () => {
+    const signed = caseWith(['complete', 'undo-sign'], { status: 'in_progress', version: 4 });
+    const undone = caseWith(['sign'], { status: 'assigned', version: 5 });
+    answers(() => jsonResponse(200, signed), () => jsonResponse(200, undone));
+    const { onUpdated } = renderActions(caseWith(['sign', 'comment']));
+    fireEvent.click(screen.getByRole('button', { name: '签收' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledWith(signed));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(urlOf(0)).toBe('/api/v1/cases/42/actions/sign');
+    expect(bodyOf(0)).toEqual({ version: 3 });
+    fireEvent.click(await screen.findByTestId('sign-undo', undefined, { timeout: 5000 }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledWith(undone));
+    expect(urlOf(1)).toBe('/api/v1/cases/42/actions/undo-sign');
+    expect(bodyOf(1)).toEqual({ version: 4 });
+  });
+
+  it('completes in three steps: open, the result, confirm (the reply channel starts on 电话)', async () => {
+    answers(() => jsonResponse(200, caseWith([], { status: 'completed', version: 4 })));
+    const { onUpdated } = renderActions(caseWith(['complete'], { status: 'in_progress' }));
+    fireEvent.click(screen.getByRole('button', { name: '办结' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    type(within(d).getByLabelText('办理结果'), '已补办营业执照');
+    fireEvent.click(within(d).getByRole('button', { name: '确认办结' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(bodyOf(0)).toEqual({ version: 3, result: '已补办营业执照', repliedVia: 'phone' });
+  });
+
+  it('rates all four aspects 满意 with one click, each still changeable', async () => {
+    answers(() => jsonResponse(200, caseWith([], { status: 'closed', version: 4 })));
+    const { onUpdated } = renderActions(caseWith(['callback'], { status: 'completed' }));
+    fireEvent.click(screen.getByRole('button', { name: '电话回访' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    fireEvent.click(within(d).getByRole('button', { name: '全部满意' }));
+    // change one aspect afterwards: 廉洁 to 基本满意
+    const integrity = within(d).getByText('廉洁', { exact: false }).closest('.ant-form-item')!;
+    fireEvent.click(within(integrity as HTMLElement).getByText('基本满意'));
+    fireEvent.click(within(d).getByRole('button', { name: '确认电话回访' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(bodyOf(0)).toEqual({ version: 3, attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'basically_satisfied' });
+  });
+
+  it('focuses the dialog’s first field, keeps typed text after Esc, and drops it only with 放弃 or once sent', async () => {
+    answers(() => jsonResponse(200, caseWith([], { version: 4 })));
+    const { onUpdated } = renderActions(caseWith(['comment']));
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    let d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    const note = within(d).getByLabelText('备注');
+    await waitFor(() => expect(document.activeElement).toBe(note));
+    type(note, '已电话联系反映人');
+    fireEvent.keyDown(d, { key: 'Escape', code: 'Escape', keyCode: 27 });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 5000 });
+    expect(sessionStorage.getItem('bcs.draft.42.comment')).toContain('已电话联系反映人');
+    // open again: the text is back, with a notice and 放弃
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect((within(d).getByLabelText('备注') as HTMLTextAreaElement).value).toBe('已电话联系反映人');
+    expect(within(d).getByTestId('draft-restored')).toBeTruthy();
+    fireEvent.click(within(d).getByRole('button', { name: '放弃' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 5000 });
+    expect(sessionStorage.getItem('bcs.draft.42.comment')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect((within(d).getByLabelText('备注') as HTMLTextAreaElement).value).toBe('');
+    // typed and sent: the draft goes
+    type(within(d).getByLabelText('备注'), '补充说明');
+    expect(sessionStorage.getItem('bcs.draft.42.comment')).toContain('补充说明');
+    fireEvent.keyDown(within(d).getByLabelText('备注'), { key: 'Enter', ctrlKey: true }); // Ctrl+Enter confirms
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(bodyOf(0)).toEqual({ version: 3, note: '补充说明' });
+    expect(sessionStorage.getItem('bcs.draft.42.comment')).toBeNull();
+  });
+
+  it('keeps each user’s drafts apart (a shared PC, one tab)', async () => {
+    const as = (owner: string) => (
+      <ConfigProvider button={{ autoInsertSpace: false }}>
+        <App>
+          <DraftOwner.Provider value={owner}>
+            <CaseActions c={caseWith(['comment'])} departments={departments} levelDays={{ 1: 2, 2: 5 }} onUpdated={vi.fn()} onStale={vi.fn()} />
+          </DraftOwner.Provider>
+        </App>
+      </ConfigProvider>
+    );
+    expect(draftKey(42, 'comment', 'clerk1')).toBe('bcs.draft.clerk1.42.comment');
+    const view = render(as('clerk1'));
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    let d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    type(within(d).getByLabelText('备注'), '反映人下午再来');
+    fireEvent.keyDown(d, { key: 'Escape', code: 'Escape', keyCode: 27 });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 5000 });
+    expect(sessionStorage.getItem('bcs.draft.clerk1.42.comment')).toContain('反映人下午再来');
+    view.unmount();
+    render(as('clerk2'));
+    fireEvent.click(screen.getByRole('button', { name: '备注' }));
+    d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect((within(d).getByLabelText('备注') as HTMLTextAreaElement).value).toBe('');
+    expect(within(d).queryByTestId('draft-restored')).toBeNull();
+  });
+
+  it('opens the action of each button with its shortcut, Alt+1 …', async () => {
+    renderActions(caseWith(['urge', 'comment']));
+    fireEvent.keyDown(window, { key: '2', code: 'Digit2', altKey: true });
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect(d.textContent).toContain('备注');
+    expect(within(d).getByRole('button', { name: '确认备注' })).toBeTruthy();
+    // a shortcut while a dialog is open does nothing
+    fireEvent.keyDown(window, { key: '1', code: 'Digit1', altKey: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getAllByRole('dialog')).toHaveLength(1);
   });
 });

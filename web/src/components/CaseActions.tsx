@@ -4,8 +4,8 @@
  * form has the fields docs/CONTRACT.md §Actions names and is checked with the server's own zod schema first. A
  * submission runs at most once at a time; a 409 is explained in Chinese and the case reloaded.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, Tag, Typography, type SelectProps } from 'antd';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, Tag, Typography, type FormInstance, type SelectProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { ACTION_RULES, type CaseAction } from '../../../core/case-lifecycle';
 import { ACTION_BODIES, LIMITS } from '../../../core/api/schemas';
@@ -223,6 +223,8 @@ interface FieldsProps {
   levelDays: { 1: number; 2: number };
   /** Unanswered callbacks after which a case may close as unreachable (setting). */
   unreachableAfter?: number;
+  /** Called after a field was set by a button (e.g. 全部满意), so the draft keeps it. */
+  onSet?: () => void;
 }
 
 /** The name people gave on the timeline for a login (the case's events carry both). */
@@ -429,7 +431,7 @@ function DispatchFields({ departments, levelDays }: { departments: Department[];
   );
 }
 
-function ActionFields({ action, c, departments, levelDays, unreachableAfter }: FieldsProps) {
+function ActionFields({ action, c, departments, levelDays, unreachableAfter, onSet }: FieldsProps) {
   const form = Form.useFormInstance();
   const level = Form.useWatch('level', form) as 1 | 2 | undefined;
   const lead = Form.useWatch('leadDepartment', form) as string | undefined;
@@ -453,7 +455,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter }: F
       return (
         <>
           <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
-            <Radio.Group>
+            <Radio.Group name="problemType">
               <Space direction="vertical">
                 {PROBLEM_TYPES.map((p) => (
                   <Radio key={p} value={p}>
@@ -501,12 +503,14 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter }: F
           {noteField('备注')}
         </>
       );
+    case 'undo-sign':
+      return <Typography.Paragraph>撤销签收后本件回到“待签收”，办理时限不变。</Typography.Paragraph>;
     case 'complete':
       return (
         <>
           {textField('result', '办理结果')}
           <Form.Item label="答复反映人方式" name="repliedVia" rules={[{ required: true, message: '请选择答复方式' }]}>
-            <Radio.Group options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
+            <Radio.Group name="repliedVia" options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
           </Form.Item>
         </>
       );
@@ -514,6 +518,17 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter }: F
       const bad = ratings.includes('dissatisfied');
       return (
         <>
+          <Button
+            data-testid="all-satisfied"
+            style={{ marginBottom: 12 }}
+            onClick={() => {
+              form.setFieldsValue(Object.fromEntries(RATING_ASPECTS.map((a) => [a, 'satisfied'])));
+              void form.validateFields(RATING_ASPECTS as unknown as string[]).catch(() => undefined);
+              onSet?.();
+            }}
+          >
+            全部满意
+          </Button>
           {RATING_ASPECTS.map((a) => (
             <Form.Item key={a} label={RATING_ASPECT_LABELS[a]} name={a} rules={[{ required: true, message: `请选择${RATING_ASPECT_LABELS[a]}评价` }]}>
               <Radio.Group optionType="button" options={RATINGS.map((r) => ({ value: r, label: RATING_LABELS[r] }))} />
@@ -796,6 +811,9 @@ function initialValues(action: CaseAction, c: CaseDetail): Record<string, unknow
   switch (action) {
     case 'dispatch':
       return { level: 1, leadDepartment: c.departmentCodes[0] };
+    case 'complete':
+      // The reporter's phone is always on record; an online report is answered online.
+      return { repliedVia: c.channel === 'online' ? 'online' : 'phone' };
     case 'approve-escalation':
       return { leadDepartment: c.leadDepartment ?? c.departmentCodes[0], coDepartments: c.coDepartments };
     case 'change-problem-type':
@@ -869,6 +887,206 @@ function bodyOf(action: CaseAction, values: Record<string, unknown>, c: CaseDeta
   return toFields(values);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Drafts: what was typed in an action dialog stays (per case and action, in sessionStorage) until
+// it is sent or discarded on purpose with 放弃; Esc and 取消 only close the dialog.
+// ---------------------------------------------------------------------------------------------
+
+const DRAFT_PREFIX = 'bcs.draft.';
+
+/**
+ * Whose drafts these are (the signed-in username, set by the case page): on a shared PC a clerk who
+ * signs in after another in the same tab never gets the other's typed text back.
+ */
+export const DraftOwner = createContext<string>('');
+
+/** The sessionStorage key of the draft of one action (or the combined 受理并交办) on one case, for one user. */
+export function draftKey(caseId: number, action: string, owner = ''): string {
+  return `${DRAFT_PREFIX}${owner ? `${owner}.` : ''}${caseId}.${action}`;
+}
+
+/** Form values → JSON-safe values (a chosen date kept as `{ $day: iso }`). */
+function encodeDraft(v: unknown): unknown {
+  if (dayjs.isDayjs(v)) return { $day: v.toISOString() };
+  if (Array.isArray(v)) return v.map(encodeDraft);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeDraft(x)]));
+  return v;
+}
+
+function decodeDraft(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeDraft);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$day === 'string' && Object.keys(o).length === 1) return dayjs(o.$day);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeDraft(x)]));
+  }
+  return v;
+}
+
+export function readDraft(key: string): Record<string, unknown> | null {
+  try {
+    const s = sessionStorage.getItem(key);
+    return s ? (decodeDraft(JSON.parse(s)) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeDraft(key: string, values: Record<string, unknown>): void {
+  try {
+    sessionStorage.setItem(key, JSON.stringify(encodeDraft(values)));
+  } catch {
+    /* storage full or blocked: the dialog still works, only without a draft */
+  }
+}
+
+export function dropDraft(key: string): void {
+  try {
+    sessionStorage.removeItem(key);
+  } catch {
+    /* nothing to drop */
+  }
+}
+
+/** The draft of one dialog: what it restored, whether one is kept now, and how to save or drop it. */
+function useDraft(key: string) {
+  const [restored] = useState(() => readDraft(key));
+  const [kept, setKept] = useState(restored !== null);
+  const save = useCallback(
+    (values: Record<string, unknown>) => {
+      writeDraft(key, values);
+      setKept(true);
+    },
+    [key],
+  );
+  const drop = useCallback(() => {
+    dropDraft(key);
+    setKept(false);
+  }, [key]);
+  return { restored, kept, save, drop };
+}
+
+function DraftNotice({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="draft-restored"
+      style={{ marginBottom: 12 }}
+      message="已恢复上次未提交的填写内容。不需要时请点“放弃”。"
+    />
+  );
+}
+
+/** Focuses the dialog's first field (a radio group at its chosen option), unless a field already has the focus. */
+export function focusFirstField(root: HTMLElement | null): void {
+  if (!root) return;
+  const active = document.activeElement;
+  if (active && active !== root && root.contains(active) && active.matches('input, textarea')) return;
+  const first = root.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled]), textarea:not([disabled])');
+  if (!first) return;
+  const target =
+    first.getAttribute('type') === 'radio'
+      ? (first.closest('.ant-radio-group')?.querySelector<HTMLElement>('input[type=radio]:checked') ?? first)
+      : first;
+  target.focus();
+}
+
+/** Focus the first field once the dialog is shown (and again after its opening animation, if the dialog took the focus). */
+function useFirstFieldFocus() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const t = setTimeout(() => focusFirstField(ref.current), 0);
+    return () => clearTimeout(t);
+  }, []);
+  const afterOpenChange = (open: boolean) => {
+    if (open) focusFirstField(ref.current);
+  };
+  return { ref, afterOpenChange };
+}
+
+/** Ctrl+Enter (⌘+Enter) confirms a dialog from any of its fields. */
+function confirmOnCtrlEnter(submit: () => unknown) {
+  return (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+}
+
+/** How an action's failure is shown: a 409 or 404 explained and the case reloaded, a 400 on its fields. */
+function useActionErrors(onStale: () => void) {
+  const { modal } = App.useApp();
+  return (
+    e: unknown,
+    label: string,
+    form: FormInstance | null,
+    fieldNames: string[],
+    setError: (m: string) => void,
+    rename: Record<string, string> = {},
+  ) => {
+    if (!(e instanceof ApiError)) {
+      setError(`${label}失败，请稍后重试`);
+      return;
+    }
+    if (e.status === 409) {
+      modal.warning({ title: `未能${label}`, content: explainConflict(e), okText: '知道了' });
+      onStale();
+    } else if (e.status === 400 && e.details.length && form) {
+      const details = e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }));
+      const loose = applyFieldErrors(form, details, fieldNames.length ? fieldNames.map((f) => rename[f] ?? f) : undefined);
+      setError(loose.length ? loose.join('；') : '请按提示修改后重新提交');
+    } else if (e.status === 404) {
+      modal.warning({ title: `未能${label}`, content: '未找到该反映件，或您已无权查看。', okText: '知道了' });
+      onStale();
+    } else {
+      setError(e.message);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The buttons
+// ---------------------------------------------------------------------------------------------
+
+/** Actions taken at once on a click, without a dialog: 签收 (with 撤销 instead of a confirmation) and 撤销签收. */
+export const DIRECT_ACTIONS: ReadonlySet<CaseAction> = new Set<CaseAction>(['sign', 'undo-sign']);
+
+/** How long the success message of a 签收 offers 撤销 (the rule allows it for UNDO_SIGN_MINUTES; the button stays on the page). */
+export const SIGN_UNDO_SECONDS = 10;
+
+/** The combined 受理并交办 dialog's name among the actions. */
+export const TRIAGE_DISPATCH = 'accept+dispatch';
+type Opened = CaseAction | typeof TRIAGE_DISPATCH;
+
+/**
+ * Whether 受理 and 交办 can be decided in one dialog: 予以受理 is offered now, it leads to a state
+ * 交办 starts from, and whoever may accept may also dispatch (both from the transition table).
+ */
+export function canTriageAndDispatch(actions: readonly CaseAction[]): boolean {
+  const a = ACTION_RULES.accept;
+  const d = ACTION_RULES.dispatch;
+  if (!actions.includes('accept') || a.to === 'same' || !Array.isArray(d.from)) return false;
+  const from = d.from as readonly string[];
+  return a.to.some((s) => from.includes(s)) && a.roles.every((r) => d.roles.includes(r));
+}
+
+/** The case page's buttons in order (受理并交办 first when offered), each with its Alt+digit shortcut (first nine). */
+export function actionButtons(actions: readonly CaseAction[]): Array<{ key: Opened; label: string; primary: boolean; danger: boolean; shortcut: string | null }> {
+  const ordered = [...actions.filter(isMain), ...actions.filter((a) => !isMain(a))];
+  const list: Array<{ key: Opened; label: string; primary: boolean; danger: boolean }> = [
+    ...(canTriageAndDispatch(actions) ? [{ key: TRIAGE_DISPATCH as Opened, label: '受理并交办', primary: true, danger: false }] : []),
+    ...ordered.map((a) => ({ key: a as Opened, label: actionLabel(a), primary: isMain(a), danger: isDanger(a) })),
+  ];
+  return list.map((b, i) => ({ ...b, shortcut: i < 9 ? `Alt+${i + 1}` : null }));
+}
+
+function anyDialogOpen(): boolean {
+  return [...document.querySelectorAll<HTMLElement>('.ant-modal-wrap')].some((w) => w.style.display !== 'none');
+}
+
 export interface CaseActionsProps {
   c: CaseDetail;
   departments: Department[];
@@ -882,25 +1100,126 @@ export interface CaseActionsProps {
 }
 
 export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpdated, onStale }: CaseActionsProps) {
-  const [open, setOpen] = useState<CaseAction | null>(null);
-  const actions = c.allowedActions;
-  if (!actions.length) return null;
-  const ordered = [...actions.filter(isMain), ...actions.filter((a) => !isMain(a))];
+  const [open, setOpen] = useState<Opened | null>(null);
+  const { message } = App.useApp();
+  const { run } = useSubmitGuard();
+  const showError = useActionErrors(onStale);
+  const box = useRef<HTMLDivElement>(null);
+  const buttons = useMemo(() => actionButtons(c.allowedActions), [c.allowedActions]);
+
+  const takeDirect = useCallback(
+    (action: CaseAction, cur: CaseDetail) =>
+      run(async () => {
+        const label = actionLabel(action);
+        try {
+          const updated = await api<CaseDetail>(`/cases/${cur.id}/actions/${action}`, { body: { version: cur.version } });
+          onUpdated(updated);
+          // The clicked button is gone with the new state: work continues at the case's first button.
+          setTimeout(() => box.current?.querySelector<HTMLElement>('button')?.focus(), 0);
+          if (action === 'sign') {
+            const key = `sign-${cur.id}`;
+            void message.open({
+              key,
+              type: 'success',
+              duration: SIGN_UNDO_SECONDS,
+              content: (
+                <span data-testid="sign-done">
+                  已签收，请在 {formatDateTime(cur.dueAt)} 前办结。
+                  <Button
+                    type="link"
+                    size="small"
+                    data-testid="sign-undo"
+                    onClick={() => {
+                      message.destroy(key);
+                      void takeDirect('undo-sign', updated);
+                    }}
+                  >
+                    撤销
+                  </Button>
+                </span>
+              ),
+            });
+          } else {
+            void message.success(`已${label}`);
+          }
+        } catch (e) {
+          showError(e, label, null, [], (m) => void message.error(`未能${label}：${m}`));
+        }
+      }),
+    [run, onUpdated, message, showError],
+  );
+
+  const trigger = useCallback(
+    (key: Opened) => {
+      if (key !== TRIAGE_DISPATCH && DIRECT_ACTIONS.has(key)) void takeDirect(key, c);
+      else setOpen(key);
+    },
+    [takeDirect, c],
+  );
+
+  // The case page's own shortcuts: Alt+1 … Alt+9 take the buttons in order (shown on them).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const m = /^Digit([1-9])$/.exec(e.code);
+      if (!m || open || anyDialogOpen()) return;
+      const b = buttons[Number(m[1]) - 1];
+      if (!b) return;
+      e.preventDefault();
+      trigger(b.key);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [buttons, open, trigger]);
+
+  if (!buttons.length) return null;
+  const close = () => {
+    setOpen(null);
+    // Work continues at the case's buttons, not at the top of the page.
+    setTimeout(() => box.current?.querySelector<HTMLElement>('button')?.focus(), 0);
+  };
   return (
     <>
-      <Space wrap data-testid="case-actions">
-        {ordered.map((a) => (
-          <Button
-            key={a}
-            type={isMain(a) ? 'primary' : 'default'}
-            danger={isDanger(a)}
-            onClick={() => setOpen(a)}
-          >
-            {actionLabel(a)}
-          </Button>
-        ))}
-      </Space>
-      {open && (
+      <div ref={box}>
+        <Space wrap data-testid="case-actions">
+          {buttons.map((b) => (
+            <Button
+              key={b.key}
+              type={b.primary ? 'primary' : 'default'}
+              danger={b.danger}
+              aria-keyshortcuts={b.shortcut ?? undefined}
+              title={b.shortcut ? `快捷键 ${b.shortcut}` : undefined}
+              data-action={b.key}
+              onClick={() => trigger(b.key)}
+            >
+              {b.label}
+              {b.shortcut && (
+                <span className="bcs-kbd" aria-hidden="true" style={{ marginInlineStart: 6, fontSize: 11, opacity: 0.75 }}>
+                  {b.shortcut}
+                </span>
+              )}
+            </Button>
+          ))}
+        </Space>
+      </div>
+      {open === TRIAGE_DISPATCH && (
+        <TriageDispatchDialog
+          key={`${open}-${c.version}`}
+          c={c}
+          departments={departments}
+          levelDays={levelDays}
+          onClose={close}
+          onUpdated={(u) => {
+            close();
+            onUpdated(u);
+          }}
+          onStale={() => {
+            close();
+            onStale();
+          }}
+        />
+      )}
+      {open && open !== TRIAGE_DISPATCH && (
         <ActionDialog
           key={`${open}-${c.version}`}
           action={open}
@@ -908,13 +1227,13 @@ export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpd
           departments={departments}
           levelDays={levelDays}
           unreachableAfter={unreachableAfter}
-          onClose={() => setOpen(null)}
+          onClose={close}
           onUpdated={(u) => {
-            setOpen(null);
+            close();
             onUpdated(u);
           }}
           onStale={() => {
-            setOpen(null);
+            close();
             onStale();
           }}
         />
@@ -922,6 +1241,195 @@ export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpd
     </>
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 受理并交办: one dialog for what the coordinator decides at once
+// ---------------------------------------------------------------------------------------------
+
+interface TriageDispatchProps {
+  c: CaseDetail;
+  departments: Department[];
+  levelDays: { 1: number; 2: number };
+  onClose(): void;
+  onUpdated(c: CaseDetail): void;
+  onStale(): void;
+}
+
+const ACCEPT_FIELDS = ['problemType', 'acceptNote'];
+const DISPATCH_FIELDS = ['level', 'leadDepartment', 'coDepartments', 'note'];
+
+/**
+ * 予以受理 and 交办 in one dialog: the problem type, then the level and departments pre-filled from
+ * the intake (its named departments, level 1) with the deadline previewed. Sent as the two actions
+ * the transition table knows — 予以受理, then 交办 with the version the first returned — so each
+ * has its own rule, timeline event and audit record. When the 交办 fails the case stays accepted:
+ * the dialog says so and stays open on the dispatch part.
+ */
+export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpdated, onStale }: TriageDispatchProps) {
+  const [form] = Form.useForm();
+  const { message } = App.useApp();
+  const { run, pending } = useSubmitGuard();
+  const showError = useActionErrors(onStale);
+  const [error, setError] = useState<string | null>(null);
+  const [accepted, setAccepted] = useState<CaseDetail | null>(null);
+  const owner = useContext(DraftOwner);
+  const draft = useDraft(draftKey(c.id, TRIAGE_DISPATCH, owner));
+  const focus = useFirstFieldFocus();
+  const level = Form.useWatch('level', form) as 1 | 2 | undefined;
+  const initial = {
+    level: 1,
+    leadDepartment: c.departmentCodes[0],
+    coDepartments: c.departmentCodes.slice(1),
+    ...draft.restored,
+  };
+
+  const dispatchBody = (v: Record<string, unknown>) => {
+    const { problemType: _p, acceptNote: _n, ...rest } = v;
+    const body = toFields(rest);
+    if (body.level === 1) delete body.coDepartments;
+    return body;
+  };
+
+  const submit = () =>
+    run(async () => {
+      setError(null);
+      let values: Record<string, unknown>;
+      try {
+        values = await form.validateFields();
+      } catch {
+        return;
+      }
+      const acceptBody = toFields({ problemType: values.problemType, note: values.acceptNote });
+      const toDispatch = dispatchBody(values);
+      // Both bodies checked with the server's own rules before anything is sent.
+      const a = ACTION_BODIES.accept.safeParse(acceptBody);
+      const d = ACTION_BODIES.dispatch.safeParse(toDispatch);
+      if (!accepted && !a.success) {
+        const loose = applyFieldErrors(form, issuesOf(a.error).map((i) => ({ ...i, field: i.field === 'note' ? 'acceptNote' : i.field })), ACCEPT_FIELDS);
+        if (loose.length) setError(loose.join('；'));
+        return;
+      }
+      if (!d.success) {
+        const loose = applyFieldErrors(form, issuesOf(d.error), DISPATCH_FIELDS);
+        if (loose.length) setError(loose.join('；'));
+        return;
+      }
+      let current = accepted;
+      if (!current) {
+        try {
+          current = await api<CaseDetail>(`/cases/${c.id}/actions/accept`, { body: { version: c.version, ...acceptBody } });
+        } catch (e) {
+          showError(e, '予以受理', form, ACCEPT_FIELDS, setError, { note: 'acceptNote' });
+          return;
+        }
+        setAccepted(current);
+      }
+      try {
+        const done = await api<CaseDetail>(`/cases/${c.id}/actions/dispatch`, { body: { version: current.version, ...toDispatch } });
+        draft.drop();
+        dropDraft(draftKey(c.id, 'dispatch', owner));
+        void message.success('已予以受理并交办');
+        onUpdated(done);
+      } catch (e) {
+        // The case is accepted now; what is left is the 交办, in this dialog or later with 交办.
+        writeDraft(draftKey(c.id, 'dispatch', owner), { level: values.level, leadDepartment: values.leadDepartment, coDepartments: values.coDepartments, note: values.note });
+        if (e instanceof ApiError && e.status === 409) {
+          onUpdated(current);
+          showError(e, '交办', form, DISPATCH_FIELDS, setError);
+          return;
+        }
+        showError(e, '交办', form, DISPATCH_FIELDS, (m) => setError(`交办未成功：${m}`));
+      }
+    });
+
+  const close = () => (accepted ? onUpdated(accepted) : onClose());
+  const label = accepted ? '交办' : '受理并交办';
+  return (
+    <Modal
+      open
+      title={`${accepted ? '交办' : '受理并交办'} · ${c.caseNo}`}
+      okText={`确认${label}`}
+      cancelText={accepted ? '稍后交办' : '取消'}
+      onOk={submit}
+      onCancel={close}
+      afterOpenChange={focus.afterOpenChange}
+      confirmLoading={pending}
+      maskClosable={false}
+      destroyOnHidden
+      width={640}
+      footer={(_, { OkBtn, CancelBtn }) => (
+        <>
+          {draft.kept && !accepted && (
+            <Button
+              danger
+              type="text"
+              data-testid="draft-discard"
+              onClick={() => {
+                draft.drop();
+                onClose();
+              }}
+            >
+              放弃
+            </Button>
+          )}
+          <CancelBtn />
+          <OkBtn />
+        </>
+      )}
+    >
+      <div ref={focus.ref} onKeyDown={confirmOnCtrlEnter(submit)} data-testid="triage-dispatch">
+        {accepted && (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="accepted-not-dispatched"
+            style={{ marginBottom: 12 }}
+            message="已予以受理，但交办未成功"
+            description="本件现为“已受理”。请按提示修改交办内容后再次确认交办；也可点“稍后交办”关闭，之后用“交办”按钮完成（已填写的交办内容会保留）。"
+          />
+        )}
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="action-error" />}
+        <DraftNotice show={draft.restored !== null && !accepted} />
+        <Form
+          form={form}
+          component={false}
+          layout="vertical"
+          initialValues={initial}
+          preserve={false}
+          onValuesChange={() => draft.save(form.getFieldsValue(true) as Record<string, unknown>)}
+        >
+          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>受理</legend>
+            <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
+              <Radio.Group name="problemType" disabled={!!accepted}>
+                <Space direction="vertical">
+                  {PROBLEM_TYPES.map((p) => (
+                    <Radio key={p} value={p}>
+                      {PROBLEM_TYPE_LABELS[p]}
+                    </Radio>
+                  ))}
+                </Space>
+              </Radio.Group>
+            </Form.Item>
+            <Form.Item label="受理备注" name="acceptNote" rules={[{ max: LIMITS.text, message: `受理备注不能超过 ${LIMITS.text} 个字` }]}>
+              <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} disabled={!!accepted} />
+            </Form.Item>
+          </fieldset>
+          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>交办</legend>
+            <DispatchFields departments={departments} levelDays={levelDays} />
+            {noteField('交办意见')}
+            <DispatchPreview workingDays={level ? levelDays[level] : undefined} />
+          </fieldset>
+        </Form>
+      </div>
+    </Modal>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// One action's dialog
+// ---------------------------------------------------------------------------------------------
 
 interface DialogProps extends FieldsProps {
   /** Values the dialog opens with, over the action's defaults (e.g. the measure of a row). */
@@ -933,11 +1441,15 @@ interface DialogProps extends FieldsProps {
 
 export function ActionDialog({ action, c, departments, levelDays, unreachableAfter, initial, onClose, onUpdated, onStale }: DialogProps) {
   const [form] = Form.useForm();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const { run, pending } = useSubmitGuard();
+  const showError = useActionErrors(onStale);
   const [error, setError] = useState<string | null>(null);
   const label = actionLabel(action);
   const fieldNames = useMemo(() => Object.keys((ACTION_BODIES[action] as unknown as { shape?: object }).shape ?? {}), [action]);
+  const draft = useDraft(draftKey(c.id, action, useContext(DraftOwner)));
+  const focus = useFirstFieldFocus();
+  const saveDraft = () => draft.save(form.getFieldsValue(true) as Record<string, unknown>);
 
   const submit = () =>
     run(async () => {
@@ -961,25 +1473,11 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
       }
       try {
         const updated = await api<CaseDetail>(`/cases/${c.id}/actions/${action}`, { body: { version: c.version, ...fields } });
+        draft.drop();
         void message.success(`已${label}`);
         onUpdated(updated);
       } catch (e) {
-        if (!(e instanceof ApiError)) {
-          setError(`${label}失败，请稍后重试`);
-          return;
-        }
-        if (e.status === 409) {
-          modal.warning({ title: `未能${label}`, content: explainConflict(e), okText: '知道了' });
-          onStale();
-        } else if (e.status === 400 && e.details.length) {
-          const loose = applyFieldErrors(form, e.details, fieldNames.length ? fieldNames : undefined);
-          setError(loose.length ? loose.join('；') : '请按提示修改后重新提交');
-        } else if (e.status === 404) {
-          modal.warning({ title: `未能${label}`, content: '未找到该反映件，或您已无权查看。', okText: '知道了' });
-          onStale();
-        } else {
-          setError(e.message);
-        }
+        showError(e, label, form, fieldNames, setError);
       }
     });
 
@@ -991,16 +1489,46 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
       cancelText="取消"
       onOk={submit}
       onCancel={onClose}
+      afterOpenChange={focus.afterOpenChange}
       confirmLoading={pending}
       maskClosable={false}
       destroyOnHidden
       width={action === 'correct' ? 720 : action === 'accept' || action === 'change-problem-type' || action === 'callback' ? 640 : 560}
+      footer={(_, { OkBtn, CancelBtn }) => (
+        <>
+          {draft.kept && (
+            <Button
+              danger
+              type="text"
+              data-testid="draft-discard"
+              onClick={() => {
+                draft.drop();
+                onClose();
+              }}
+            >
+              放弃
+            </Button>
+          )}
+          <CancelBtn />
+          <OkBtn />
+        </>
+      )}
     >
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="action-error" />}
-      {/* component={false}: no <form> element, so Enter confirms a date or an option and never sends the action. */}
-      <Form form={form} component={false} layout="vertical" initialValues={{ ...initialValues(action, c), ...initial }} preserve={false}>
-        <ActionFields action={action} c={c} departments={departments} levelDays={levelDays} unreachableAfter={unreachableAfter} />
-      </Form>
+      <div ref={focus.ref} onKeyDown={confirmOnCtrlEnter(submit)}>
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="action-error" />}
+        <DraftNotice show={draft.restored !== null} />
+        {/* component={false}: no <form> element, so Enter confirms a date or an option and never sends the action. */}
+        <Form
+          form={form}
+          component={false}
+          layout="vertical"
+          initialValues={{ ...initialValues(action, c), ...draft.restored, ...initial }}
+          preserve={false}
+          onValuesChange={saveDraft}
+        >
+          <ActionFields action={action} c={c} departments={departments} levelDays={levelDays} unreachableAfter={unreachableAfter} onSet={saveDraft} />
+        </Form>
+      </div>
     </Modal>
   );
 }

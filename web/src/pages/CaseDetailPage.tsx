@@ -21,7 +21,7 @@ import {
   VERIFY_OUTCOME_LABELS,
   type Role,
 } from '../../../core/domain';
-import { ActionDialog, CaseActions, ContestInfo } from '../components/CaseActions';
+import { ActionDialog, CaseActions, ContestInfo, DraftOwner } from '../components/CaseActions';
 import { DeadlineText, LevelTag, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
 import { PageSkeleton } from '../components/PageSkeleton';
 import { eventColor, eventLines, eventTitle } from '../lib/events';
@@ -188,6 +188,8 @@ export default function CaseDetailPage() {
               description={`理由：${c.pendingExtension.reason}（${who(c.pendingExtension.by)}，${formatDateTime(c.pendingExtension.at)}）`}
             />
           )}
+          {/* Drafts of the action dialogs are this user's own (a shared PC, one tab). */}
+          <DraftOwner.Provider value={user.username}>
           <CaseActions
             c={c}
             departments={departments ?? []}
@@ -196,6 +198,7 @@ export default function CaseDetailPage() {
             onUpdated={onUpdated}
             onStale={() => void q.refetch()}
           />
+          </DraftOwner.Provider>
           <Descriptions size="small" bordered column={3}>
             <Descriptions.Item label="事项名称" span={2}>
               {c.matter}
@@ -580,6 +583,7 @@ export default function CaseDetailPage() {
         </Col>
       </Row>
       {fulfilling !== null && (
+        <DraftOwner.Provider value={user.username}>
         <ActionDialog
           key={`fulfil-${fulfilling}-${c.version}`}
           action="fulfil-measure"
@@ -597,6 +601,7 @@ export default function CaseDetailPage() {
             void q.refetch();
           }}
         />
+        </DraftOwner.Provider>
       )}
       {can(user.role, 'editTypicalCases') && (
         <TypicalCaseDialog
