@@ -219,19 +219,23 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard intake in the browser', () => {
       expect(ring).toBe('rgb(31, 95, 191)'); // blue, not the error red
       await page.keyboard.press('Enter');
       await expect.poll(() => new URL(page.url()).pathname).toBe('/cases');
-      await page.locator('main a[href^="/cases/"]').first().waitFor();
-      // J: the first case of the list; Enter opens it; Alt+↓ the next one of the same list.
+      // The 台账 has replaced the 工作台 (whose own case links stay on screen while it loads).
+      await page.getByTestId('ledger-filters').waitFor();
+      await page.locator('main .ant-table a[href^="/cases/"]').first().waitFor();
       // The focus has moved on to the 台账 (its heading or main region), off the card that was pressed.
       await expect.poll(async () => (await focused(page)).cls.includes('bcs-todo-link')).toBe(false);
+      await expect.poll(() => page.evaluate("!!document.querySelector('main')?.contains(document.activeElement)")).toBe(true);
+      // J: the first case of the list; Enter opens it; Alt+↓ the next one of the same list.
       await page.keyboard.press('j');
       const firstHref = await page.evaluate("document.activeElement?.getAttribute('href') ?? null");
       expect(firstHref).toMatch(/^\/cases\/\d+$/);
-      const hrefs = await page.locator('main a[href^="/cases/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const hrefs = await page.locator('main .ant-table a[href^="/cases/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       await page.keyboard.press('Enter');
       await expect.poll(() => new URL(page.url()).pathname).toBe(firstHref);
       await page.getByTestId('case-no').waitFor();
       await page.keyboard.press('Alt+ArrowDown');
       await expect.poll(() => new URL(page.url()).pathname).toBe(hrefs.find((h) => h !== firstHref));
+      await page.getByTestId('case-no').waitFor();
       await page.keyboard.press('k');
       await expect.poll(() => new URL(page.url()).pathname).toBe(firstHref);
       // ? opens the help, Esc closes it.
