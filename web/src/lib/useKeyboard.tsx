@@ -225,11 +225,20 @@ function useFocusAfterNavigation(): void {
     // What had the focus when the address changed (the link or key that navigated): the old page
     // can stay on screen while the new one loads (router transitions), so it is no sign of the new page.
     const before = document.activeElement;
+    // Where this put the focus: watched for a while, since the old page it may belong to can still go.
+    let placed: Element | null = null;
     const tick = () => {
-      if (cancelled) return;
+      if (cancelled || Date.now() - started > 4000) return;
       const m = main();
       const active = document.activeElement;
-      if (m && active && active !== before && m.contains(active) && active !== m) return; // the page (or the user) chose already
+      const lost = !active || active === document.body;
+      if (placed) {
+        if (!lost) {
+          if (active === placed) setTimeout(tick, 100); // still there: keep watching
+          return; // the page or the user moved it on
+        }
+        placed = null; // it went with the old page: place it again
+      } else if (m && active && active !== before && m.contains(active) && active !== m) return; // the page (or the user) chose already
       if (dialogOpen()) return;
       const oldPageGone = !before || !before.isConnected || !m?.contains(before) || Date.now() - started > 1500;
       const loading = !m || !oldPageGone || m.querySelector('.ant-skeleton, .ant-spin-spinning') !== null;
@@ -241,6 +250,8 @@ function useFocusAfterNavigation(): void {
         if (target) {
           if (!target.hasAttribute('tabindex') && !isField(target)) target.setAttribute('tabindex', '-1');
           target.focus({ preventScroll: false });
+          placed = target;
+          setTimeout(tick, 100);
           return;
         }
       }
