@@ -26,6 +26,17 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   other: '其他',
 };
 
+/** The channel a role's 登记 form starts on when the account names none of its own: a 受理员 sits at a window. */
+const ROLE_INTAKE_CHANNEL: Partial<Record<Role, Channel>> = { clerk: 'window' };
+
+/**
+ * The channel the 登记 form starts on: the account's own (users.intake_channel — a 热线 desk's
+ * clerk starts on 热线), else its role's, else 热线 (the county office takes calls).
+ */
+export function startingChannel(role: Role, own: Channel | null | undefined): Channel {
+  return own ?? ROLE_INTAKE_CHANNEL[role] ?? 'hotline';
+}
+
 /** Case states (docs/DOMAIN.md §Lifecycle). */
 export const CASE_STATUSES = [
   'received', // 已登记

@@ -123,6 +123,7 @@ export const ZSessionUser = z.object({
   role: z.enum(ROLES),
   roleLabel: z.string().describe('角色中文名'),
   department: z.string().nullable().describe('所属部门代码（承办部门用户）；县级角色为 null'),
+  intakeChannel: z.enum(CHANNELS).nullable().describe('本账号登记时默认的反映渠道（如热线坐席为 hotline）；null 时按角色默认（受理员为窗口，其余为热线）'),
 });
 
 export const ZLoginResponse = z.object({
@@ -403,6 +404,7 @@ export const ZUser = z.object({
   disabled: z.boolean().describe('已停用'),
   locked: z.boolean().describe('因连续输错密码暂时锁定'),
   createdAt: ZStoredInstant,
+  intakeChannel: z.enum(CHANNELS).nullable().describe('登记时默认的反映渠道；null 时按角色默认'),
 });
 export const ZUserList = z.object({ items: z.array(ZUser) });
 

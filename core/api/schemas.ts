@@ -548,6 +548,8 @@ export const ZUserCreate = z
     role: enumOf(ROLES, '角色'),
     department: ZDepartmentCode.optional(),
     password: ZPassword,
+    /** The channel the account takes reports on (its 登记 form starts there); only for roles that may register. */
+    intakeChannel: enumOf(CHANNELS, '登记渠道').nullable().optional(),
   })
   .superRefine((u, ctx) => {
     if (u.role === 'handler' && !u.department)
@@ -561,6 +563,8 @@ export const ZUserUpdate = z.object({
   role: enumOf(ROLES, '角色').optional(),
   /** A department code, or null to unbind (not allowed for handlers). */
   department: ZDepartmentCode.nullable().optional(),
+  /** The channel the account takes reports on, or null for the role's default. */
+  intakeChannel: enumOf(CHANNELS, '登记渠道').nullable().optional(),
 });
 
 export const ZDepartmentUpdate = z.object({

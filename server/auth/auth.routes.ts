@@ -4,12 +4,12 @@ import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { ZLoginResponse, ZMeResponse, ZOkResponse, errorResponse } from '../../core/api/responses.js';
 import { login, logout } from './session.service.js';
-import { ROLE_LABELS } from '../../core/domain.js';
+import { ROLE_LABELS, type Channel } from '../../core/domain.js';
 
 export const SESSION_COOKIE = 'bcs_session';
 
-function presentUser(u: { username: string; name: string; role: keyof typeof ROLE_LABELS; department: string | null }) {
-  return { username: u.username, name: u.name, role: u.role, roleLabel: ROLE_LABELS[u.role], department: u.department };
+function presentUser(u: { username: string; name: string; role: keyof typeof ROLE_LABELS; department: string | null; intakeChannel?: Channel | null }) {
+  return { username: u.username, name: u.name, role: u.role, roleLabel: ROLE_LABELS[u.role], department: u.department, intakeChannel: u.intakeChannel ?? null };
 }
 
 /**

@@ -25,6 +25,8 @@ export interface UserTable {
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   created_at: string;
+  /** The channel this account takes reports on (014): one of core/domain CHANNELS, or null (the role's default). */
+  intake_channel: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {

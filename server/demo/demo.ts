@@ -16,7 +16,7 @@ import { insertDepartment, insertUser } from '../users/user.repository.js';
 import { intakeCase, runCaseAction } from '../cases/case.service.js';
 import { listMeasures } from '../cases/case.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
-import type { Role } from '../../core/domain.js';
+import type { Channel, Role } from '../../core/domain.js';
 import { DEMO_DEPARTMENTS, DEMO_DESCRIPTIONS, DEMO_MATTERS, DEMO_REASONS, ENTERPRISES, GIVEN, SURNAMES } from './demo-data.js';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -51,12 +51,14 @@ interface DemoAccount {
   role: Role;
   name: string;
   department?: string;
+  /** The channel the account takes reports on (its 登记 form starts there). */
+  intakeChannel?: Channel;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'admin', role: 'admin', name: '系统管理员' },
-  { username: 'clerk', role: 'clerk', name: '王晓燕' },
-  { username: 'hotline', role: 'clerk', name: '陈丽（热线）' },
+  { username: 'clerk', role: 'clerk', name: '王晓燕', intakeChannel: 'window' },
+  { username: 'hotline', role: 'clerk', name: '陈丽（热线）', intakeChannel: 'hotline' },
   { username: 'coordinator', role: 'coordinator', name: '李建华' },
   { username: 'leader', role: 'leader', name: '赵国强' },
   { username: 'supervisor', role: 'supervisor', name: '钱文静' },
@@ -97,7 +99,7 @@ export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date
       await appendAudit(trx, { at: at0, actor: 'demo', action: 'department.add', entityType: 'department', entityId: code, data: { code, name } });
     }
     for (const a of DEMO_ACCOUNTS) {
-      const id = await insertUser(trx, { username: a.username, name: a.name, role: a.role, department: a.department ?? null, passwordHash: hash, at: at0 });
+      const id = await insertUser(trx, { username: a.username, name: a.name, role: a.role, department: a.department ?? null, passwordHash: hash, at: at0, intakeChannel: a.intakeChannel ?? null });
       await appendAudit(trx, { at: at0, actor: 'demo', action: 'user.add', entityType: 'user', entityId: String(id), data: { username: a.username, role: a.role } });
       actors.set(a.username, { userId: id, username: a.username, name: a.name, role: a.role, department: a.department ?? null });
     }

@@ -20,6 +20,7 @@ const presentUser = (u: UserRecord) => ({
   disabled: u.disabled,
   locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
   createdAt: u.createdAt,
+  intakeChannel: u.intakeChannel,
 });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -68,7 +69,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码（系统管理员）', tag: '管理', auth: 'manageUsers', bodyDoc: ZUserUpdate, response: ZUser },
+    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码、登记默认渠道（系统管理员）', tag: '管理', auth: 'manageUsers', bodyDoc: ZUserUpdate, response: ZUser },
     async (req, _reply, { actor }) => {
       const user = await userOr404(ctx, (req.params as { id: string }).id);
       const body = parseWith(ZUserUpdate, req.body);

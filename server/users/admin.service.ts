@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import type { ZDepartmentCreate, ZDepartmentUpdate, ZUserCreate, ZUserUpdate } from '../../core/api/schemas.js';
 import type { Actor } from '../../core/case-lifecycle.js';
+import { can } from '../../core/permissions.js';
+import { ROLE_LABELS, type Channel, type Role } from '../../core/domain.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -51,9 +53,17 @@ async function assertDepartmentExists(ctx: AppContext, department: string | null
   }
 }
 
+/** An account's own 登记 channel is for a role that may register (400 otherwise). */
+function assertIntakeChannelFits(role: Role, channel: Channel | null | undefined): void {
+  if (channel && !can(role, 'intake')) {
+    throw validation([{ field: 'intakeChannel', message: `${ROLE_LABELS[role]}不能登记反映件，无需设置登记默认渠道` }]);
+  }
+}
+
 /** Adds a user; returns the new id. A taken username → 409 CONFLICT. */
 export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>, actor: Who): Promise<number> {
   await assertDepartmentExists(ctx, body.department);
+  assertIntakeChannelFits(body.role, body.intakeChannel);
   const at = ctx.clock.now().toISOString();
   const passwordHash = await hashPassword(body.password);
   try {
@@ -65,6 +75,7 @@ export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>
         department: body.department ?? null,
         passwordHash,
         at,
+        intakeChannel: body.intakeChannel ?? null,
       });
       await appendAudit(trx, {
         at,
@@ -72,7 +83,7 @@ export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>
         action: 'user.add',
         entityType: 'user',
         entityId: String(id),
-        data: { username: body.username, role: body.role, department: body.department ?? null },
+        data: { username: body.username, role: body.role, department: body.department ?? null, intakeChannel: body.intakeChannel ?? null },
       });
       return id;
     });
@@ -91,13 +102,16 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
   const department = body.department === undefined ? user.department : body.department;
   if (role === 'handler' && !department) throw validation([{ field: 'department', message: '承办部门用户须指定所属部门' }]);
   await assertDepartmentExists(ctx, body.department);
+  assertIntakeChannelFits(role, body.intakeChannel);
   if (user.id === actor.userId && (body.disabled || (body.role && body.role !== 'admin'))) {
     throw validation([{ field: body.disabled ? 'disabled' : 'role', message: '不能停用自己或取消自己的管理员角色' }]);
   }
   const at = ctx.clock.now().toISOString();
   const passwordHash = body.password ? await hashPassword(body.password) : undefined;
   await ctx.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department });
+    // A role that may not register drops the account's own channel with it.
+    const intakeChannel = body.intakeChannel !== undefined ? body.intakeChannel : body.role && !can(body.role, 'intake') ? null : undefined;
+    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel });
     if (body.disabled || passwordHash || body.role || body.department !== undefined) await deleteUserSessions(trx, user.id);
     await appendAudit(trx, {
       at,
@@ -105,7 +119,7 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
       action: 'user.update',
       entityType: 'user',
       entityId: String(user.id),
-      data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash, role: body.role, department: body.department },
+      data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash, role: body.role, department: body.department, intakeChannel: body.intakeChannel },
     });
   });
 }

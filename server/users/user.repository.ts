@@ -1,7 +1,7 @@
 /** Users and departments. */
 import type { Executor } from '../db/database.js';
 import type { Actor } from '../../core/case-lifecycle.js';
-import type { Role } from '../../core/domain.js';
+import type { Channel, Role } from '../../core/domain.js';
 
 export interface UserRecord {
   id: number;
@@ -13,6 +13,8 @@ export interface UserRecord {
   failedLogins: number;
   lockedUntil: string | null;
   createdAt: string;
+  /** The channel this account takes reports on (its 登记 form starts there), or null: the role's default. */
+  intakeChannel: Channel | null;
 }
 
 function toUser(r: any): UserRecord {
@@ -26,6 +28,7 @@ function toUser(r: any): UserRecord {
     failedLogins: r.failed_logins,
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
+    intakeChannel: (r.intake_channel ?? null) as Channel | null,
   };
 }
 
@@ -49,7 +52,7 @@ export async function listUsers(db: Executor): Promise<UserRecord[]> {
 
 export async function insertUser(
   trx: Executor,
-  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string },
+  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string; intakeChannel?: Channel | null },
 ): Promise<number> {
   const r = await trx
     .insertInto('users')
@@ -60,6 +63,7 @@ export async function insertUser(
       department_code: u.department,
       password_hash: u.passwordHash,
       created_at: u.at,
+      intake_channel: u.intakeChannel ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -90,7 +94,7 @@ export async function updateDepartment(trx: Executor, code: string, patch: { nam
 export async function updateUser(
   trx: Executor,
   id: number,
-  patch: { name?: string; disabled?: boolean; passwordHash?: string; role?: Role; department?: string | null },
+  patch: { name?: string; disabled?: boolean; passwordHash?: string; role?: Role; department?: string | null; intakeChannel?: Channel | null },
 ): Promise<void> {
   await trx
     .updateTable('users')
@@ -100,6 +104,7 @@ export async function updateUser(
       ...(patch.passwordHash ? { password_hash: patch.passwordHash, failed_logins: 0, locked_until: null } : {}),
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.department !== undefined ? { department_code: patch.department } : {}),
+      ...(patch.intakeChannel !== undefined ? { intake_channel: patch.intakeChannel } : {}),
     })
     .where('id', '=', id)
     .execute();

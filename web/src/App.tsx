@@ -12,6 +12,17 @@ import { FullPageLoading } from './components/FullPageLoading';
 import { theme } from './theme';
 
 const AppShell = lazy(() => import('./pages/AppShell'));
+// Signing in again over the page when the session expired (loaded only once signed in).
+const ReauthDialog = lazy(() => import('./auth/ReauthDialog'));
+
+function Reauth() {
+  const { status } = useAuth();
+  return status === 'authenticated' ? (
+    <Suspense fallback={null}>
+      <ReauthDialog />
+    </Suspense>
+  ) : null;
+}
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status, loggedOut } = useAuth();
@@ -30,6 +41,7 @@ export function App() {
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
       <AuthProvider>
+        <Reauth />
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />

@@ -1,7 +1,9 @@
 /**
  * The one way the web app talks to the API: same-origin fetch with the session cookie, the CSRF
  * token on every write, and every error turned into an {@link ApiError} with the server's Chinese
- * message and field details. A 401 (outside the login call) ends the session in the UI.
+ * message and field details. A 401 (outside the login call) first asks the user to sign in again
+ * over the page (the re-authentication dialog) and then sends the same request again, so a form
+ * being saved keeps what was typed; only when that is refused does the session end in the UI.
  */
 
 export const API_BASE = '/api/v1';
@@ -34,6 +36,8 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = readStorage(sessionStorageOrNull(), CSRF_KEY);
 let unauthorizedHandler: (() => void) | null = null;
+let reauthHandler: (() => Promise<boolean>) | null = null;
+let reauthPending: Promise<boolean> | null = null;
 
 function sessionStorageOrNull(): Storage | null {
   try {
@@ -83,6 +87,26 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
+/**
+ * Called on a 401 of an authenticated call while the user is signed in: shows the re-authentication
+ * dialog and resolves true once the same user has signed in again (the call is then sent again),
+ * false when they gave up (the session then ends as before).
+ */
+export function onReauthenticate(handler: (() => Promise<boolean>) | null): void {
+  reauthHandler = handler;
+}
+
+/** One dialog for every call that hit the 401 at the same time. */
+function reauthenticate(): Promise<boolean> {
+  if (!reauthHandler) return Promise.resolve(false);
+  reauthPending ??= reauthHandler()
+    .catch(() => false)
+    .finally(() => {
+      reauthPending = null;
+    });
+  return reauthPending;
+}
+
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
@@ -90,6 +114,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as an expired session (login, session restore). */
   noAuthRedirect?: boolean;
+  /** Set on the one retry after a re-authentication: a second 401 ends the session. */
+  retried?: boolean;
 }
 
 /** Query string from an object, leaving out empty values. */
@@ -190,7 +216,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (!res.ok) {
     const err = parseErrorBody(res.status, parsed);
-    if (res.status === 401 && !opts.noAuthRedirect) unauthorizedHandler?.();
+    if (res.status === 401 && !opts.noAuthRedirect) {
+      // The body was already sent once and refused before anything was done: sending it again
+      // after signing in is safe (writes that create something carry an Idempotency-Key anyway).
+      if (!opts.retried && (await reauthenticate())) return api<T>(path, { ...opts, retried: true });
+      unauthorizedHandler?.();
+    }
     throw err;
   }
   return parsed as T;

@@ -25,9 +25,16 @@ export function useSettings() {
   });
 }
 
-/** Options for a searchable department select (enabled departments). */
+const byName = new Intl.Collator('zh-Hans-CN');
+
+/** Departments by name as people look them up (pinyin order of the Chinese name), never by code. */
+export function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => byName.compare(a.name, b.name));
+}
+
+/** Options for a searchable department select (enabled departments, by name in pinyin order). */
 export function departmentOptions(items: Department[] | undefined) {
-  return (items ?? []).filter((d) => !d.disabled).map((d) => ({ value: d.code, label: d.name }));
+  return sortByName((items ?? []).filter((d) => !d.disabled)).map((d) => ({ value: d.code, label: d.name }));
 }
 
 /** The years whose holiday schedule the server holds. */

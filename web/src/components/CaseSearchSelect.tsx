@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Select, Space, Spin, Typography } from 'antd';
 import { api, toQuery } from '../api/client';
 import type { CasePage, CaseSummary } from '../api/types';
+import { leaveOnTab } from './MultiSelect';
 
 export function caseOptionLabel(c: Pick<CaseSummary, 'caseNo' | 'matter' | 'leadDepartmentName'>): string {
   return `${c.caseNo} ${c.matter}${c.leadDepartmentName ? `（${c.leadDepartmentName}）` : ''}`;
@@ -60,6 +61,7 @@ export function CaseSearchSelect({ filters = {}, multiple, value, onChange, onPi
       {...rest}
       id={id}
       mode={multiple ? 'multiple' : undefined}
+      onInputKeyDown={multiple ? leaveOnTab : undefined}
       showSearch
       allowClear
       filterOption={false}

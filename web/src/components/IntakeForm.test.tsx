@@ -31,6 +31,9 @@ function fillPerson(phone: string) {
   type('诉求', '办理营业执照时被告知缺少房屋产权证明。');
 }
 
+/** The chosen tags of a multi-select (not the responsive "+ n ..." counter). */
+const CHOSEN = '.ant-select-selection-overflow-item:not(.ant-select-selection-overflow-item-rest) .ant-select-selection-item';
+
 const save = () => fireEvent.click(screen.getByRole('button', { name: /保存登记/ }));
 
 describe('the intake form', () => {
@@ -149,5 +152,115 @@ describe('the intake form', () => {
     expect(sameMatter('个体工商户设立登记', '个体工商户设立登记（变更）')).toBe(true);
     expect(sameMatter('户口迁移', '医保异地就医备案')).toBe(false);
     expect(sameMatter('', '户口迁移')).toBe(false);
+  });
+
+  it('lists departments by name in pinyin order (no codes), and starts on the channel it is given', () => {
+    render(
+      <App>
+        <IntakeForm
+          departments={[...departments, { code: 'gaj', name: '县公安局', disabled: false }, { code: 'zjw', name: '县住建委', disabled: false }]}
+          defaultChannel="hotline"
+          onSaved={vi.fn()}
+        />
+      </App>,
+    );
+    expect((screen.getByLabelText('热线') as HTMLInputElement).checked).toBe(true);
+    const input = screen.getByLabelText('涉及部门');
+    fireEvent.mouseDown(input.closest('.ant-select-selector')!);
+    const names = [...document.querySelectorAll('.ant-select-item-option')].map((o) => o.textContent);
+    expect(names).toEqual(['县公安局', '县人力社保局', '县市场监管局', '县住建委']);
+  });
+
+  it('leaves 涉及部门 with Tab without choosing the highlighted department; Enter chooses', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(201, { id: 3, caseNo: '2026-000003' }));
+    const onSaved = renderForm();
+    fillPerson('13800001234');
+    const input = screen.getByLabelText('涉及部门');
+    input.focus();
+    fireEvent.change(input, { target: { value: '市场' } });
+    await waitFor(() => expect(document.querySelector('.ant-select-item-option-active')?.textContent).toBe('县市场监管局'));
+    fireEvent.keyDown(input, { key: 'Tab', code: 'Tab', keyCode: 9, which: 9 });
+    fireEvent.blur(input);
+    expect(document.querySelectorAll(CHOSEN).length).toBe(0);
+    save();
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect(JSON.parse(String((fetchMock.mock.calls[0] as [string, RequestInit])[1].body)).departmentCodes).toEqual([]);
+
+    // The same keys with Enter instead of Tab choose it.
+    cleanup();
+    fetchMock.mockClear();
+    const again = renderForm();
+    fillPerson('13800001234');
+    const input2 = screen.getByLabelText('涉及部门');
+    input2.focus();
+    fireEvent.change(input2, { target: { value: '市场' } });
+    await waitFor(() => expect(document.querySelector('.ant-select-item-option-active')?.textContent).toBe('县市场监管局'));
+    fireEvent.keyDown(input2, { key: 'Enter', code: 'Enter', keyCode: 13, which: 13 });
+    // (jsdom measures no widths, so the responsive tag row shows no tags: the saved body tells.)
+    await waitFor(() => expect(document.querySelector('.ant-select-item-option-selected')?.textContent).toBe('县市场监管局'));
+    save();
+    await waitFor(() => expect(again).toHaveBeenCalledTimes(1));
+    expect(JSON.parse(String((fetchMock.mock.calls[0] as [string, RequestInit])[1].body)).departmentCodes).toEqual(['scjgj']);
+  });
+
+  describe('the draft', () => {
+    const KEY = 'bcs.intake.draft.clerk';
+    beforeEach(() => window.sessionStorage.clear());
+    const renderDraft = (onSaved = vi.fn()) => {
+      render(
+        <App>
+          <IntakeForm departments={departments} draftKey={KEY} defaultChannel="hotline" onSaved={onSaved} />
+        </App>,
+      );
+      return onSaved;
+    };
+
+    it('keeps what was typed when the form goes away (another page) and brings it back', async () => {
+      renderDraft();
+      expect(screen.queryByTestId('discard-draft')).toBeNull();
+      fillPerson('13800001234');
+      await waitFor(() => expect(window.sessionStorage.getItem(KEY)).toContain('张三'));
+      const kept = JSON.parse(window.sessionStorage.getItem(KEY)!);
+      cleanup(); // clicked away to another page
+      renderDraft();
+      expect((screen.getByLabelText('反映人姓名') as HTMLInputElement).value).toBe('张三');
+      expect((screen.getByLabelText('诉求') as HTMLTextAreaElement).value).toBe('办理营业执照时被告知缺少房屋产权证明。');
+      expect(screen.getByTestId('draft-restored').textContent).toContain('已恢复未保存的草稿');
+      // The same case: a save after a lost answer is not a second case.
+      fetchMock.mockResolvedValue(jsonResponse(201, { id: 4, caseNo: '2026-000004' }));
+      save();
+      await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
+      expect(((fetchMock.mock.calls[0] as [string, RequestInit])[1].headers as Record<string, string>)['Idempotency-Key']).toBe(kept.idempotencyKey);
+      await waitFor(() => expect(window.sessionStorage.getItem(KEY)).toBeNull());
+    });
+
+    it('is thrown away only on purpose, with 放弃草稿', async () => {
+      renderDraft();
+      fillPerson('13800001234');
+      await waitFor(() => expect(window.sessionStorage.getItem(KEY)).not.toBeNull());
+      fireEvent.click(screen.getByTestId('discard-draft'));
+      expect(window.sessionStorage.getItem(KEY)).toBeNull();
+      expect((screen.getByLabelText('反映人姓名') as HTMLInputElement).value).toBe('');
+      expect((screen.getByLabelText('事项名称') as HTMLInputElement).value).toBe('');
+      expect((screen.getByLabelText('热线') as HTMLInputElement).checked).toBe(true);
+      expect(document.activeElement).toBe(screen.getByLabelText('反映人姓名'));
+      cleanup();
+      renderDraft();
+      expect((screen.getByLabelText('反映人姓名') as HTMLInputElement).value).toBe('');
+      expect(screen.queryByTestId('draft-restored')).toBeNull();
+    });
+
+    it('is kept per user: another account on the same browser does not see it', async () => {
+      renderDraft();
+      fillPerson('13800001234');
+      await waitFor(() => expect(window.sessionStorage.getItem(KEY)).not.toBeNull());
+      cleanup();
+      render(
+        <App>
+          <IntakeForm departments={departments} draftKey="bcs.intake.draft.hotline" onSaved={vi.fn()} />
+        </App>,
+      );
+      expect((screen.getByLabelText('反映人姓名') as HTMLInputElement).value).toBe('');
+    });
   });
 });

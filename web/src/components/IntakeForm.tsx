@@ -1,11 +1,13 @@
 /**
- * 登记: the intake form, fast enough for a hotline call. Tab moves field to field in reading order,
- * Enter in any one-line field saves, Ctrl+Enter saves from the long text fields. Every rule is the
+ * 登记: the intake form, fast enough for a hotline call. Tab moves field to field in the order of the
+ * call (who — phone — what matter — what happened), Enter in any one-line field saves, Ctrl+Enter
+ * saves from the long text fields; the optional 办不成原因 and 涉及部门 come last. Every rule is the
  * server's own (core/validation, core/api/schemas), so a bad phone or a wrong 统一社会信用代码 check
- * digit is caught before anything is sent.
+ * digit is caught before anything is sent. With a `draftKey`, what is typed is kept (sessionStorage)
+ * until it is saved or discarded on purpose with 放弃草稿.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, List, Radio, Row, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Col, Form, Input, List, Radio, Row, Space, Tag, Typography, type InputRef } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
@@ -15,9 +17,11 @@ import { api, ApiError, newIdempotencyKey } from '../api/client';
 import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
 import { isTerminalStatus } from '../../../core/clocks';
 import { StatusTag } from './CaseTags';
-import { formatDate } from '../lib/time';
+import { formatDate, formatDateTime } from '../lib/time';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
+import { departmentOptions } from '../api/queries';
+import { MultiSelect } from './MultiSelect';
 
 export interface IntakeValues {
   channel: Channel;
@@ -29,7 +33,8 @@ export interface IntakeValues {
 }
 
 const FIELD_NAMES = ['channel', 'reporter', 'matter', 'departmentCodes', 'description', 'reason'];
-const LAST_CHANNEL_KEY = 'bcs.intake.channel';
+/** Where the channel was once remembered per browser (a shared PC flipped between clerks): no longer read. */
+const OLD_CHANNEL_KEY = 'bcs.intake.channel';
 
 export const PHONE_MESSAGE = '联系电话格式不正确（应为手机号码或固定电话）';
 export const USCC_MESSAGE = '统一社会信用代码不正确（校验位不符）';
@@ -79,18 +84,50 @@ export const INTAKE_RULES = {
 /** 统一社会信用代码 as typed → upper case without blanks. */
 export const normaliseOrgCode = (v: string) => v?.toUpperCase().replace(/\s/g, '');
 
-function initialChannel(fallback: Channel): Channel {
+/** A kept draft: the values typed so far, when, and the idempotency key of this case. */
+export interface IntakeDraft {
+  values: Partial<IntakeValues>;
+  savedAt: string;
+  idempotencyKey: string;
+}
+
+function readDraft(key: string | undefined): IntakeDraft | null {
+  if (!key) return null;
   try {
-    const v = window.localStorage.getItem(LAST_CHANNEL_KEY);
-    return (CHANNELS as readonly string[]).includes(v ?? '') ? (v as Channel) : fallback;
+    const raw = window.sessionStorage.getItem(key);
+    const d = raw ? (JSON.parse(raw) as IntakeDraft) : null;
+    return d && typeof d === 'object' && d.values && typeof d.idempotencyKey === 'string' ? d : null;
   } catch {
-    return fallback;
+    return null;
   }
+}
+
+function writeDraft(key: string | undefined, d: IntakeDraft | null): void {
+  if (!key) return;
+  try {
+    if (d) window.sessionStorage.setItem(key, JSON.stringify(d));
+    else window.sessionStorage.removeItem(key);
+  } catch {
+    /* storage full or unavailable: the form still works, only the draft is not kept */
+  }
+}
+
+/** Whether anything was typed (the channel and reporter kind alone are not a draft). */
+function hasContent(v: Partial<IntakeValues> | undefined): boolean {
+  if (!v) return false;
+  const r = v.reporter;
+  const filled = (s: unknown) => typeof s === 'string' && s.trim() !== '';
+  return (
+    filled(r?.name) || filled(r?.phone) || filled(r?.orgName) || filled(r?.orgCode) || filled(v.matter) || filled(v.description) || filled(v.reason) || (v.departmentCodes?.length ?? 0) > 0
+  );
 }
 
 export interface IntakeFormProps {
   departments: Department[];
+  /** The channel the form starts on (the account's own, see core/domain startingChannel). */
   defaultChannel?: Channel;
+  /** Keep what is typed under this sessionStorage key (one per user) until saved or discarded. */
+  draftKey?: string;
   /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
   lookupEarlierCases?: boolean;
   /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
@@ -184,8 +221,18 @@ function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string 
   );
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', lookupEarlierCases = false, onSaved }: IntakeFormProps) {
+export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, onSaved }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
+  // The draft is read once, on mount: the form starts from it.
+  const [restored] = useState(() => readDraft(draftKey));
+  const [dirty, setDirty] = useState(() => hasContent(restored?.values));
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const nameRef = useRef<InputRef>(null);
+  const initialValues = useMemo<Partial<IntakeValues>>(
+    () => ({ channel: defaultChannel, reporter: { kind: 'person' } as IntakeValues['reporter'], departmentCodes: [], ...(restored?.values ?? {}) }),
+    // Only the first render's values matter to antd's initialValues.
+    [],
+  );
   const kind = Form.useWatch(['reporter', 'kind'], form) ?? 'person';
   const phone = Form.useWatch(['reporter', 'phone'], form) as string | undefined;
   const matter = (Form.useWatch('matter', form) as string | undefined) ?? '';
@@ -193,11 +240,58 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
   const [formError, setFormError] = useState<string | null>(null);
   const { run, pending } = useSubmitGuard();
   // One key per case being registered: a retry after a lost answer never makes a second case.
-  const idempotencyKey = useRef(newIdempotencyKey());
-  const deptOptions = useMemo(
-    () => departments.filter((d) => !d.disabled).map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` })),
-    [departments],
-  );
+  const idempotencyKey = useRef(restored?.idempotencyKey ?? newIdempotencyKey());
+  const deptOptions = useMemo(() => departmentOptions(departments), [departments]);
+
+  useEffect(() => {
+    try {
+      window.localStorage.removeItem(OLD_CHANNEL_KEY);
+    } catch {
+      /* nothing to forget */
+    }
+    return () => {
+      if (draftTimer.current) clearTimeout(draftTimer.current);
+    };
+  }, []);
+
+  /** Keeps the draft (a moment after the last key, and at once when the page is left). */
+  const keepDraft = (now = false) => {
+    if (!draftKey) return;
+    const write = () => {
+      draftTimer.current = null;
+      const values = form.getFieldsValue(true) as Partial<IntakeValues>;
+      writeDraft(draftKey, hasContent(values) ? { values, savedAt: new Date().toISOString(), idempotencyKey: idempotencyKey.current } : null);
+    };
+    if (draftTimer.current) clearTimeout(draftTimer.current);
+    if (now) write();
+    else draftTimer.current = setTimeout(write, 300);
+  };
+  // Leaving the page (another menu entry) must not lose the last few keys of the debounce.
+  const keepRef = useRef(keepDraft);
+  keepRef.current = keepDraft;
+  useEffect(() => () => {
+    if (keepRef.current && draftTimer.current) keepRef.current(true);
+  }, []);
+
+  const discardDraft = () => {
+    if (draftTimer.current) clearTimeout(draftTimer.current);
+    draftTimer.current = null;
+    writeDraft(draftKey, null);
+    // resetFields() goes back to the initial values, which hold the restored draft: empty every field.
+    form.resetFields();
+    form.setFieldsValue({
+      channel: defaultChannel,
+      reporter: { kind: 'person', name: undefined, phone: undefined, orgName: undefined, orgCode: undefined } as unknown as IntakeValues['reporter'],
+      matter: undefined,
+      departmentCodes: [],
+      description: undefined,
+      reason: undefined,
+    });
+    idempotencyKey.current = newIdempotencyKey();
+    setFormError(null);
+    setDirty(false);
+    nameRef.current?.focus();
+  };
 
   // The lock is taken on the submit itself, before validation, so a double click or a held Enter
   // cannot slip a second request in after the first answer.
@@ -236,11 +330,10 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
           body: checked.data,
           headers: { 'Idempotency-Key': idempotencyKey.current },
         });
-        try {
-          window.localStorage.setItem(LAST_CHANNEL_KEY, values.channel);
-        } catch {
-          /* not remembered: fine */
-        }
+        // Saved: the draft has done its work.
+        if (draftTimer.current) clearTimeout(draftTimer.current);
+        draftTimer.current = null;
+        writeDraft(draftKey, null);
         // The key stays: anything sent again from this form answers the same case.
         onSaved(saved, (earlier.cases ?? []).filter((c) => !isTerminalStatus(c.status) && sameMatter(c.matter, checked.data.matter)));
       } catch (e) {
@@ -273,9 +366,22 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
         form={form}
         component={false}
         layout="vertical"
-        initialValues={{ channel: initialChannel(defaultChannel), reporter: { kind: 'person' }, departmentCodes: [] }}
+        initialValues={initialValues}
         scrollToFirstError
+        onValuesChange={(_changed, all) => {
+          setDirty(hasContent(all));
+          keepDraft();
+        }}
       >
+        {restored && hasContent(restored.values) && dirty && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="draft-restored"
+            style={{ marginBottom: 16 }}
+            message={`已恢复未保存的草稿（${formatDateTime(restored.savedAt)}）。保存登记或点“放弃草稿”前，草稿一直保留。`}
+          />
+        )}
         {formError && <Alert type="error" showIcon message={formError} style={{ marginBottom: 16 }} data-testid="form-error" />}
         <Row gutter={16}>
           <Col span={14}>
@@ -302,7 +408,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
               name={['reporter', 'name']}
               rules={INTAKE_RULES.name}
             >
-              <Input autoFocus autoComplete="off" maxLength={LIMITS.name} />
+              <Input ref={nameRef} autoFocus autoComplete="off" maxLength={LIMITS.name} />
             </Form.Item>
           </Col>
           <Col span={8}>
@@ -341,30 +447,13 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
             </Col>
           </Row>
         )}
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item
-              label="事项名称"
-              name="matter"
-              rules={INTAKE_RULES.matter}
-            >
-              <Input autoComplete="off" maxLength={LIMITS.matter} placeholder="想办的政务服务事项，如：个体工商户设立登记" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item label="涉及部门" name="departmentCodes" tooltip="可输入部门名称或代码搜索，可多选">
-              <Select
-                mode="multiple"
-                showSearch
-                allowClear
-                optionFilterProp="label"
-                options={deptOptions}
-                placeholder="输入部门名称搜索"
-                maxTagCount="responsive"
-              />
-            </Form.Item>
-          </Col>
-        </Row>
+        <Form.Item
+          label="事项名称"
+          name="matter"
+          rules={INTAKE_RULES.matter}
+        >
+          <Input autoComplete="off" maxLength={LIMITS.matter} placeholder="想办的政务服务事项，如：个体工商户设立登记" />
+        </Form.Item>
         <Form.Item
           label="诉求"
           name="description"
@@ -372,18 +461,43 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
         >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} onKeyDown={submitOnCtrlEnter} placeholder="反映人想办成什么事" />
         </Form.Item>
-        <Form.Item
-          label="办不成原因"
-          name="reason"
-          rules={INTAKE_RULES.reason}
-        >
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} onKeyDown={submitOnCtrlEnter} placeholder="为什么没办成（窗口怎么答复的）" />
-        </Form.Item>
-        <Space>
+        <Row gutter={16}>
+          <Col span={14}>
+            <Form.Item
+              label="办不成原因"
+              name="reason"
+              rules={INTAKE_RULES.reason}
+            >
+              <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} onKeyDown={submitOnCtrlEnter} placeholder="为什么没办成（窗口怎么答复的）" />
+            </Form.Item>
+          </Col>
+          <Col span={10}>
+            {/* Tab leaves this select without choosing (MultiSelect): Enter chooses the highlighted department. */}
+            <Form.Item label="涉及部门" name="departmentCodes" tooltip="输入部门名称（或代码）搜索，Enter 选中，可多选；Tab 离开不会选中">
+              <MultiSelect
+                showSearch
+                allowClear
+                filterOption={(input, option) => {
+                  const q = input.trim().toLowerCase();
+                  return !!option && (String(option.label).toLowerCase().includes(q) || String(option.value).toLowerCase().includes(q));
+                }}
+                options={deptOptions}
+                placeholder="输入部门名称搜索"
+                maxTagCount="responsive"
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Space wrap>
           <Button type="primary" htmlType="submit" size="large" loading={pending}>
             保存登记
           </Button>
-          <span style={{ color: '#888' }}>单行输入框内按 Enter、多行输入框内按 Ctrl+Enter 即可保存</span>
+          {draftKey && dirty && (
+            <Button size="large" onClick={discardDraft} data-testid="discard-draft">
+              放弃草稿
+            </Button>
+          )}
+          <span style={{ color: '#595959' }}>单行输入框内按 Enter、多行输入框内按 Ctrl+Enter 即可保存{draftKey ? '；未保存的内容自动保留为草稿' : ''}</span>
         </Space>
       </Form>
     </form>

@@ -36,6 +36,7 @@ import { can, type Permission } from '../../../core/permissions';
 import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
+import { KeyboardLayer } from '../lib/useKeyboard';
 
 const DashboardPage = lazy(() => import('./DashboardPage'));
 const IntakePage = lazy(() => import('./IntakePage'));
@@ -190,6 +191,7 @@ export default function AppShell() {
     <QueryClientProvider client={queryClient}>
       {/* antd App gives the pages message/modal that follow the theme and locale. */}
       <AntApp>
+        <KeyboardLayer />
         <Layout style={{ minHeight: '100vh' }}>
           <Layout.Header className="bcs-header">
             <Space size={12}>

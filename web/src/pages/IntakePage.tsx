@@ -1,5 +1,9 @@
-/** 登记 page: the intake form, then the case number and the receipt. */
+/**
+ * 登记 page: the intake form; after a save, the case number and the receipt above a fresh form, so
+ * the next call is typed at once (no 继续登记 step).
+ */
 import { ACTION_RULES } from '../../../core/case-lifecycle';
+import { startingChannel } from '../../../core/domain';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Result, Space, Typography } from 'antd';
@@ -23,76 +27,69 @@ export default function IntakePage() {
 
   if (isLoading) return <PageSkeleton rows={10} />;
 
-  if (saved) {
-    return (
-      <Card>
-        <Result
-          status="success"
-          title={
-            <span>
-              登记成功，编号 <Typography.Text strong copyable data-testid="saved-case-no">{saved.caseNo}</Typography.Text>
-            </span>
-          }
-          subTitle={
-            <>
-              <div>请告知反映人编号 {saved.caseNo}，凭编号和手机号后四位可查询办理进度。</div>
-              {sameMatterOpen.length > 0 && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  data-testid="merge-suggestion"
-                  style={{ marginTop: 12, textAlign: 'left', display: 'inline-flex', maxWidth: 640 }}
-                  message="建议并件"
-                  description={
-                    <span>
-                      该反映人就同一事项已有在办件{' '}
-                      {sameMatterOpen.map((c, i) => (
-                        <span key={c.id}>
-                          {i > 0 && '、'}
-                          <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
-                        </span>
-                      ))}
-                      。如属重复反映，请在本件页面使用“并件”并入该件{ACTION_RULES.merge.roles.includes(user.role) ? '' : '（由县行管办操作）'}。
+  const savedPanel = saved && (
+    <Result
+      status="success"
+      style={{ padding: '8px 0 16px' }}
+      data-testid="intake-saved"
+      title={
+        <span>
+          登记成功，编号 <Typography.Text strong copyable data-testid="saved-case-no">{saved.caseNo}</Typography.Text>
+        </span>
+      }
+      subTitle={
+        <>
+          <div>请告知反映人编号 {saved.caseNo}，凭编号和手机号后四位可查询办理进度。下一件可直接在下方登记。</div>
+          {sameMatterOpen.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="merge-suggestion"
+              style={{ marginTop: 12, textAlign: 'left', display: 'inline-flex', maxWidth: 640 }}
+              message="建议并件"
+              description={
+                <span>
+                  该反映人就同一事项已有在办件{' '}
+                  {sameMatterOpen.map((c, i) => (
+                    <span key={c.id}>
+                      {i > 0 && '、'}
+                      <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
                     </span>
-                  }
-                />
-              )}
-            </>
-          }
-          extra={
-            <Space wrap>
-              <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt?print=1`} target="_blank" rel="noopener">
-                打印回执
-              </Button>
-              <Link to={`/cases/${saved.id}`}>
-                <Button>查看详情</Button>
-              </Link>
-              <Button
-                autoFocus
-                onClick={() => {
-                  setSaved(null);
-                  setFormKey((k) => k + 1);
-                }}
-              >
-                继续登记
-              </Button>
-            </Space>
-          }
-        />
-      </Card>
-    );
-  }
+                  ))}
+                  。如属重复反映，请在本件页面使用“并件”并入该件{ACTION_RULES.merge.roles.includes(user.role) ? '' : '（由县行管办操作）'}。
+                </span>
+              }
+            />
+          )}
+        </>
+      }
+      extra={
+        <Space wrap>
+          <Button type="primary" icon={<PrinterOutlined />} href={`${API_BASE}/cases/${saved.id}/receipt?print=1`} target="_blank" rel="noopener">
+            打印回执
+          </Button>
+          <Link to={`/cases/${saved.id}`}>
+            <Button>查看详情</Button>
+          </Link>
+        </Space>
+      }
+    />
+  );
 
   return (
     <Card title={<span className="bcs-page-title">登记“办不成事”反映件</span>}>
+      {savedPanel}
+      {/* After a save the next call starts at once: a fresh form, the cursor in 反映人姓名. */}
       <IntakeForm
         key={formKey}
         departments={departments ?? []}
-        defaultChannel={user.role === 'clerk' ? 'window' : 'hotline'}
+        defaultChannel={startingChannel(user.role, user.intakeChannel)}
+        draftKey={`bcs.intake.draft.${user.username}`}
         lookupEarlierCases
         onSaved={(c, same) => {
           setSaved(c);
           setSameMatterOpen(same);
+          setFormKey((k) => k + 1);
         }}
       />
     </Card>

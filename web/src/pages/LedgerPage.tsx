@@ -20,6 +20,7 @@ import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
+import { leaveOnTab } from '../components/MultiSelect';
 
 /** The filters of GET /cases, as kept in the URL. */
 export const FILTER_KEYS = [
@@ -278,6 +279,7 @@ export default function LedgerPage() {
         <Select
           aria-label="状态"
           mode="multiple"
+          onInputKeyDown={leaveOnTab}
           placeholder="状态"
           allowClear
           maxTagCount={2}

@@ -5,19 +5,26 @@ import { Alert, Button, Form, Input } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth/AuthContext';
 import { ApiError } from '../api/client';
+import type { SessionUser } from '../api/types';
+import { can } from '../../../core/permissions';
 
 interface LoginFields {
   username: string;
   password: string;
 }
 
-function safeNext(next: string | null): string {
-  // Only paths of this site (no "//host" or scheme).
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/**
+ * Where a login leads: the page asked for (only paths of this site, no "//host" or scheme), else
+ * where the account's work starts — an account that takes reports on a channel of its own (a 热线
+ * or 窗口 desk, users.intake_channel) straight into 登记, everyone else the 工作台.
+ */
+function safeNext(next: string | null, user: SessionUser | null): string {
+  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  return user?.intakeChannel && can(user.role, 'intake') ? '/intake' : '/';
 }
 
 export function LoginPage() {
-  const { status, login, notice, clearNotice } = useAuth();
+  const { status, user, login, notice, clearNotice } = useAuth();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [form] = Form.useForm<LoginFields>();
@@ -29,7 +36,7 @@ export function LoginPage() {
     document.title = '登录 · 办成事';
   }, []);
 
-  if (status === 'authenticated' && !pending) return <Navigate to={safeNext(params.get('next'))} replace />;
+  if (status === 'authenticated' && !pending) return <Navigate to={safeNext(params.get('next'), user)} replace />;
 
   const onFinish = async (v: LoginFields) => {
     if (busy.current) return;
@@ -37,9 +44,9 @@ export function LoginPage() {
     setPending(true);
     setError(null);
     try {
-      await login(v.username.trim(), v.password);
+      const signedIn = await login(v.username.trim(), v.password);
       clearNotice();
-      navigate(safeNext(params.get('next')), { replace: true });
+      navigate(safeNext(params.get('next'), signedIn), { replace: true });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '登录失败，请稍后重试');
       form.setFieldValue('password', '');

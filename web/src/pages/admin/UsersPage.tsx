@@ -1,10 +1,11 @@
-/** 用户管理: create accounts, disable or enable them, reset passwords. */
+/** 用户管理: create accounts, disable or enable them, reset passwords, set the channel an intake account takes reports on. */
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { ZPassword, ZUserCreate } from '../../../../core/api/schemas';
-import { ROLES, ROLE_LABELS, type Role } from '../../../../core/domain';
+import { CHANNELS, CHANNEL_LABELS, ROLES, ROLE_LABELS, startingChannel, type Channel, type Role } from '../../../../core/domain';
+import { can } from '../../../../core/permissions';
 import { api, ApiError } from '../../api/client';
 import type { UserRow } from '../../api/types';
 import { departmentOptions, useDepartmentNames, useDepartments } from '../../api/queries';
@@ -19,7 +20,14 @@ interface CreateValues {
   role: Role;
   department?: string;
   password: string;
+  intakeChannel?: Channel;
 }
+
+/** The 登记默认渠道 choices: the account's own channel, or none (the role's default). */
+const channelOptions = (role: Role) => [
+  { value: '', label: `按角色默认（${CHANNEL_LABELS[startingChannel(role, null)]}）` },
+  ...CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] })),
+];
 
 function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const [form] = Form.useForm<CreateValues>();
@@ -28,7 +36,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
   const { run, pending } = useSubmitGuard();
   const [error, setError] = useState<string | null>(null);
   const { message } = App.useApp();
-  const fields = ['username', 'name', 'role', 'department', 'password'];
+  const fields = ['username', 'name', 'role', 'department', 'password', 'intakeChannel'];
   const submit = () =>
     run(async () => {
       setError(null);
@@ -38,7 +46,12 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
       } catch {
         return;
       }
-      const checked = ZUserCreate.safeParse({ ...v, name: v.name || undefined, department: v.department || undefined });
+      const checked = ZUserCreate.safeParse({
+        ...v,
+        name: v.name || undefined,
+        department: v.department || undefined,
+        intakeChannel: v.intakeChannel && can(v.role, 'intake') ? v.intakeChannel : undefined,
+      });
       if (!checked.success) {
         applyFieldErrors(form, issuesOf(checked.error), fields);
         return;
@@ -72,6 +85,11 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
         >
           <Select allowClear showSearch optionFilterProp="label" options={departmentOptions(departments)} />
         </Form.Item>
+        {role && can(role, 'intake') && (
+          <Form.Item label="登记默认渠道" name="intakeChannel" extra="热线坐席选“热线”：登录后直接进入登记页，反映渠道默认为热线">
+            <Select options={channelOptions(role)} />
+          </Form.Item>
+        )}
         <Form.Item label="初始密码" name="password" rules={[{ required: true, message: '请输入密码' }]} extra="至少 8 位">
           <Input.Password autoComplete="new-password" />
         </Form.Item>
@@ -145,6 +163,17 @@ export default function UsersPage() {
       }
     });
 
+  const setChannel = (u: UserRow, intakeChannel: Channel | null) =>
+    toggle.run(async () => {
+      try {
+        await api(`/users/${u.id}`, { method: 'PATCH', body: { intakeChannel } });
+        void message.success(`${u.username} 的登记默认渠道：${intakeChannel ? CHANNEL_LABELS[intakeChannel] : '按角色默认'}`);
+        await qc.invalidateQueries({ queryKey: ['users'] });
+      } catch (e) {
+        void message.error(e instanceof ApiError ? e.message : '操作失败');
+      }
+    });
+
   return (
     <Card
       title={<span className="bcs-page-title">用户管理</span>}
@@ -165,6 +194,22 @@ export default function UsersPage() {
           { title: '姓名', dataIndex: 'name' },
           { title: '角色', dataIndex: 'roleLabel' },
           { title: '所属部门', dataIndex: 'department', render: (d: string | null) => (d ? (names.get(d) ?? d) : '—') },
+          {
+            title: '登记默认渠道',
+            render: (_: unknown, u) =>
+              can(u.role, 'intake') ? (
+                <Select
+                  size="small"
+                  aria-label={`${u.username} 的登记默认渠道`}
+                  style={{ width: 150 }}
+                  value={u.intakeChannel ?? ''}
+                  options={channelOptions(u.role)}
+                  onChange={(v: string) => void setChannel(u, (v || null) as Channel | null)}
+                />
+              ) : (
+                '—'
+              ),
+          },
           {
             title: '状态',
             render: (_: unknown, u) =>

@@ -11,6 +11,7 @@ import type { WebhookDelivery, WebhookDeliveryPage, WebhookRow } from '../../api
 import { applyFieldErrors, issuesOf } from '../../lib/forms';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { formatDateTime } from '../../lib/time';
+import { MultiSelect } from '../../components/MultiSelect';
 
 const EVENT_LABELS: Record<string, string> = {
   '*': '全部事件',
@@ -160,7 +161,7 @@ export default function WebhooksPage() {
             <Input placeholder="https://12345.example.gov.cn/bcs/webhook" />
           </Form.Item>
           <Form.Item label="事件" name="events" rules={[{ required: true, message: '请至少选择一个事件' }]}>
-            <Select mode="multiple" options={['*', ...WEBHOOK_EVENTS].map((e) => ({ value: e, label: `${EVENT_LABELS[e]}（${e}）` }))} />
+            <MultiSelect options={['*', ...WEBHOOK_EVENTS].map((e) => ({ value: e, label: `${EVENT_LABELS[e]}（${e}）` }))} />
           </Form.Item>
           <Form.Item label="签名密钥" name="secret" rules={[{ required: true, message: '请填写签名密钥' }]} extra="至少 16 个字符，与接收方约定；接收方用它校验签名">
             <Input.Password autoComplete="new-password" />

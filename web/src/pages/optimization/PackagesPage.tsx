@@ -20,6 +20,7 @@ import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { formatDateTime } from '../../lib/time';
 import { CaseSearchSelect } from '../../components/CaseSearchSelect';
 import { PublishTag } from './TypicalCasesPage';
+import { MultiSelect } from '../../components/MultiSelect';
 
 /** The cases a package may come from: completed 不好办 cases. */
 /** The list filter for source cases: 不好办 (complex) cases whose result was given (core/catalogue.ts `canBePackageSource`). */
@@ -136,7 +137,7 @@ function PackageDialog({ pkg, onClose, onSaved, knownCases }: { pkg: ServicePack
           <Input maxLength={50} placeholder="如：开办餐饮店“一件事”" />
         </Form.Item>
         <Form.Item name="departments" label="涉及部门" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一个部门' }]}>
-          <Select mode="multiple" showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="输入部门名称搜索" />
+          <MultiSelect showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="输入部门名称搜索" />
         </Form.Item>
         <Row gutter={12}>
           <Col span={12}>
