@@ -383,7 +383,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
           <Button type="primary" htmlType="submit" size="large" loading={pending}>
             保存登记
           </Button>
-          <span style={{ color: '#888' }}>单行输入框内按 Enter、多行输入框内按 Ctrl+Enter 即可保存</span>
+          <span style={{ color: '#666' }}>单行输入框内按 Enter、多行输入框内按 Ctrl+Enter 即可保存</span>
         </Space>
       </Form>
     </form>

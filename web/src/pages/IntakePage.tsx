@@ -84,7 +84,7 @@ export default function IntakePage() {
   }
 
   return (
-    <Card title={<span className="bcs-page-title">登记“办不成事”反映件</span>}>
+    <Card title={<h1 className="bcs-page-title">登记“办不成事”反映件</h1>}>
       <IntakeForm
         key={formKey}
         departments={departments ?? []}

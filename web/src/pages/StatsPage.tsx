@@ -173,6 +173,7 @@ export default function StatsPage() {
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card size="small">
         <Space wrap>
+          <h1 className="bcs-page-title">统计分析</h1>
           <Typography.Text strong>统计期间（按登记日期）</Typography.Text>
           <DatePicker.RangePicker
             aria-label="统计期间"

@@ -227,7 +227,7 @@ export default function CalendarPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">节假日日历</span>}
+      title={<h1 className="bcs-page-title">节假日日历</h1>}
       extra={
         <Space wrap>
           <Select aria-label="年份" value={year} style={{ width: 150 }} onChange={(y) => setYear(y)} options={yearOptions} disabled={dirty} />
