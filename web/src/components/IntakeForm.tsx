@@ -5,7 +5,7 @@
  * digit is caught before anything is sent.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, List, Radio, Row, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Col, Form, Input, List, Row, Select, Space, Tag, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
@@ -15,6 +15,7 @@ import { api, ApiError, newIdempotencyKey } from '../api/client';
 import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
 import { isTerminalStatus } from '../../../core/clocks';
 import { StatusTag } from './CaseTags';
+import { RadioGroup } from './RadioGroup';
 import { formatDate } from '../lib/time';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
@@ -280,12 +281,13 @@ export function IntakeForm({ departments, defaultChannel = 'window', lookupEarli
         <Row gutter={16}>
           <Col span={14}>
             <Form.Item label="反映渠道" name="channel" rules={INTAKE_RULES.channel}>
-              <Radio.Group optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
+              <RadioGroup aria-label="反映渠道" optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
             </Form.Item>
           </Col>
           <Col span={10}>
             <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={INTAKE_RULES.kind}>
-              <Radio.Group
+              <RadioGroup
+                aria-label="反映人类型"
                 optionType="button"
                 options={[
                   { value: 'person', label: '个人（群众）' },

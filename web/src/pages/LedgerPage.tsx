@@ -252,6 +252,11 @@ export default function LedgerPage() {
       title={<h1 className="bcs-page-title">台账</h1>}
       extra={
         <Space>
+          {hasFilters && (
+            <Button type="link" onClick={() => setSp(sort ? new URLSearchParams({ sort }) : new URLSearchParams())}>
+              清除筛选
+            </Button>
+          )}
           <Button icon={<DownloadOutlined />} onClick={() => void exportLedger()} loading={!!exporting}>
             导出 Excel
           </Button>
@@ -352,11 +357,6 @@ export default function LedgerPage() {
         >
           更多筛选{hidden > 0 ? `（${hidden}）` : ''}
         </Button>
-        {hasFilters && (
-          <Button type="link" onClick={() => setSp(sort ? new URLSearchParams({ sort }) : new URLSearchParams())}>
-            清除筛选
-          </Button>
-        )}
       </Space>
       {moreOpen && (
         <Space wrap size={[8, 8]} style={{ marginBottom: 8 }} id="ledger-more-filters" data-testid="ledger-more-filters">

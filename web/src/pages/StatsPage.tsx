@@ -17,7 +17,6 @@ import { departmentOptions, useDepartmentNames, useDepartments } from '../api/qu
 import { useUser } from '../auth/AuthContext';
 import { EChart } from '../components/EChart';
 import { StatTitle, statDefinition } from '../components/StatTitle';
-import { STAT_DEFINITIONS } from '../../../core/stats-definitions';
 import { dayjs, shanghaiToday } from '../lib/time';
 import { ledgerUrl, monthLedgerUrl, monthsOf, readScope, SHORT_TYPE, type StatsScope } from '../lib/ledgerLinks';
 
@@ -232,8 +231,10 @@ export default function StatsPage() {
                 <Col span={3} key={f.field} style={{ display: 'flex' }}>
                   <Card size="small" style={{ width: '100%' }} className={f.href ? 'bcs-todo-card' : undefined} data-testid={`figure-${f.field}`}>
                     {f.href ? (
-                      <Link to={f.href} className="bcs-figure-link" aria-label={`查看台账：${STAT_DEFINITIONS[f.field]?.label ?? f.field}`}>
+                      // The name is the figure as shown (label, value, note), then where the link goes.
+                      <Link to={f.href} className="bcs-figure-link">
                         {body}
+                        <span className="bcs-sr-only">（查看台账）</span>
                       </Link>
                     ) : (
                       body

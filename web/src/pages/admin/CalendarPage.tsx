@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Radio, Row, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Row, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import { RadioGroup } from '../../components/RadioGroup';
 import { DownloadOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
 import { daysOfYear, dayOfWeek, validateYearSchedule } from '../../../../core/working-days';
 import { api, ApiError } from '../../api/client';
@@ -95,7 +96,8 @@ function DayDialog({ date, entry, onClose, onSave }: {
     >
       <Form form={form} layout="vertical" initialValues={{ kind: entry?.kind ?? 'normal', name: entry?.name }}>
         <Form.Item label="这一天" name="kind">
-          <Radio.Group
+          <RadioGroup
+            aria-label="这一天"
             options={[
               { value: 'normal', label: dow === 0 || dow === 6 ? '普通周末（休息）' : '普通工作日' },
               { value: 'holiday', label: '放假' },
