@@ -62,9 +62,12 @@ describe('the theme passes WCAG 2.1 AA (4.5:1)', () => {
       expect(contrastRatio(text, bg)).toBeGreaterThanOrEqual(AA_TEXT);
     });
 
-  it('the primary colour carries white button text and reads as link-like text on white', () => {
-    expect(contrastRatio('#ffffff', computed.colorPrimary)).toBeGreaterThanOrEqual(AA_TEXT);
-    expect(contrastRatio(computed.colorPrimary, '#ffffff')).toBeGreaterThanOrEqual(AA_TEXT);
+  it('the primary and error colours carry white button text and read as text on white', () => {
+    for (const c of [computed.colorPrimary, computed.colorError]) {
+      expect(contrastRatio('#ffffff', c)).toBeGreaterThanOrEqual(AA_TEXT);
+      expect(contrastRatio(c, '#ffffff')).toBeGreaterThanOrEqual(AA_TEXT);
+    }
+    expect(contrastRatio(stock.colorError, '#ffffff')).toBeLessThan(AA_TEXT);
   });
 });
 

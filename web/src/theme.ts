@@ -57,6 +57,9 @@ const presetTokens = Object.fromEntries(Object.entries(PRESET_TAG_TEXT).map(([k,
 export const theme: ThemeConfig = {
   token: {
     colorPrimary: '#b7282e',
+    // The error colour is text too (form messages, a failed step's title) and carries white text
+    // (danger buttons): antd's #ff4d4f gives 3.3:1 either way.
+    colorError: TEXT.error,
     colorLink: TEXT.link,
     colorTextSecondary: TEXT.secondary,
     colorTextTertiary: TEXT.tertiary,

@@ -315,7 +315,7 @@ export default function DashboardPage() {
             </nav>
           )}
           {can(user.role, 'intake') && (
-            <Button type="primary" size="large" icon={<FormOutlined />} onClick={() => navigate('/intake')}>
+            <Button type="primary" size="large" className="bcs-big-button" icon={<FormOutlined />} onClick={() => navigate('/intake')}>
               登记
             </Button>
           )}
