@@ -15,6 +15,7 @@ import { usccCheckChar } from '../core/validation.js';
 import { PASSWORD } from '../server/test/harness.js';
 import { ACTION_RULES, type CaseAction } from '../core/case-lifecycle.js';
 import {
+  expectAccessible,
   CHROMIUM,
   choose,
   closeDropdowns,
@@ -159,6 +160,7 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     const first17 = '92500231MA5U0AB1X';
     const orgCode = first17 + usccCheckChar(first17);
     await page.goto(server.base + '/');
+    await expectAccessible(page, '登录');
 
     // ---- 受理员: 登记 ------------------------------------------------------------------------
     await login(page, 'clerk');
@@ -297,6 +299,7 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await login(page, 'coord');
     await expect.poll(() => page.getByTestId('todo-to_callback').innerText()).toMatch(/[1-9]/);
     await shot(page, 'workbench.png');
+    await expectAccessible(page, '工作台');
     await page.getByTestId('todo-list').getByRole('link', { name: caseNo }).click();
     await runAction(page, '电话回访', async (d) => {
       const rate = (aspect: string, value: string) => choose(d.locator('.ant-form-item').filter({ hasText: aspect }), value);
@@ -336,6 +339,7 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await page.getByRole('button', { name: /校验审计链/ }).click();
     await expect.poll(() => page.getByTestId('audit-verify').innerText()).toMatch(/审计链完好：共 \d+ 条记录/);
     await shot(page, 'audit.png');
+    await expectAccessible(page, '审计日志');
     await logout(page);
 
     // ---- 牵头部门承办人: 整改后再次办结 ----------------------------------------------------------
@@ -353,6 +357,7 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await page.getByTestId('todo-list').getByRole('link', { name: caseNo }).click();
     await expectStatus(page, '已办结');
     await shot(page, 'case-detail.png');
+    await expectAccessible(page, '反映件');
     await runAction(page, '电话回访', async (d) => {
       for (const aspect of ['服务态度', '办理结果', '办理效率', '廉洁勤政'])
         await choose(d.locator('.ant-form-item').filter({ hasText: aspect }), '满意');
@@ -367,6 +372,7 @@ describe.skipIf(!HAS_CHROMIUM)('the closed loop in the browser', () => {
     await expect.poll(() => page.locator('.row-overdue').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('ledger-table').innerText()).toMatch(/1\d\d\*{4}\d{4}/);
     await shot(page, 'ledger.png');
+    await expectAccessible(page, '台账');
     // Picked again until the select shows it: under load a click can land on a list still re-rendering.
     const statusBox = page.getByRole('combobox', { name: '状态' });
     const archived = () => page.locator('.ant-select').filter({ has: statusBox }).locator('.ant-select-selection-item').filter({ hasText: '已归档' }).count();

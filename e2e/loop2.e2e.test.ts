@@ -28,6 +28,7 @@ import {
   withFailureShot,
   type BrowserSession,
   type Server,
+  expectAccessible,
 } from './support.js';
 
 
@@ -124,6 +125,7 @@ describe.skipIf(!HAS_CHROMIUM)('the loop as it really runs, in the browser', () 
 
     // ---- 县行管办: 同一人再来电登记 → 看到此前的反映件 → 并件 ------------------------------------
     await page.goto(`${server.base}/intake`);
+    await expectAccessible(page, '登记');
     await choose(page, '热线');
     await page.getByLabel('反映人姓名').fill('冉师傅');
     await page.getByLabel('联系电话').fill(newPhone);
@@ -204,6 +206,7 @@ describe.skipIf(!HAS_CHROMIUM)('the loop as it really runs, in the browser', () 
     expect(await coParts.innerText()).toContain('已提交');
     await coParts.scrollIntoViewIfNeeded();
     await shot(page, 'case-co-parts.png');
+    await expectAccessible(page, '反映件（协办）');
     await logout(page);
 
     // ---- 县行管办: 三次回访未接通 → 无法回访办结 --------------------------------------------------

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { systemClock } from '../server/context.js';
 import { createTestEnv, PASSWORD, seedBasics, type TestEnv } from '../server/test/harness.js';
+import { expectAccessible } from './support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -119,6 +120,7 @@ describe.skipIf(!HAS_CHROMIUM)('public pages on a phone (390×844)', () => {
       await page.getByLabel('我已阅读并同意上述个人信息使用说明').check();
       await page.locator('.err[data-for="consent"]').evaluate((e) => (e.textContent = ''));
       await page.screenshot({ path: path.join(SHOTS, 'public-report.png'), fullPage: true });
+      await expectAccessible(page, '群众反映');
 
       await page.getByRole('button', { name: '提交反映' }).click();
       await page.locator('#done').waitFor();
@@ -158,6 +160,7 @@ describe.skipIf(!HAS_CHROMIUM)('public pages on a phone (390×844)', () => {
       }
       await expectNoSideScroll();
       await page.screenshot({ path: path.join(SHOTS, 'public-track.png'), fullPage: true });
+      await expectAccessible(page, '办理进度');
     } catch (e) {
       const file = path.join(ROOT, 'test-results', `public-e2e-failure-${Date.now()}.png`);
       fs.mkdirSync(path.dirname(file), { recursive: true });

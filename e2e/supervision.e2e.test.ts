@@ -50,6 +50,7 @@ import {
   withFailureShot,
   type BrowserSession,
   type Server,
+  expectAccessible,
 } from './support.js';
 
 if (!HAS_CHROMIUM && process.env.CI) {
@@ -201,6 +202,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await page.mouse.move(5, 700);
       await page.getByTestId('chart-monthly').locator('canvas').waitFor();
       await shot(page, 'stats.png');
+      await expectAccessible(page, '统计分析');
 
       // A month: the 受理 bar of this month (the last of the period) → the cases received in it.
       const months = Number(today.slice(5, 7));
@@ -261,6 +263,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       expect(await rs.getAttribute('class')).toContain('row-unranked');
       expect(await page.getByTestId('assessment-formula').innerText()).toContain(assessment.formula.text);
       await shot(page, 'assessment.png');
+      await expectAccessible(page, '部门考核');
       const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('assessment-xlsx').click()]);
       expect(xlsx.suggestedFilename()).toBe(`部门考核-${yearStart}-${today}.xlsx`);
       const [docx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('assessment-docx').click()]);
@@ -277,6 +280,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await expect.poll(() => matters.innerText()).toContain(data.repeatedMatter);
       await expect.poll(() => page.getByTestId('recurring-reporters').innerText()).toContain('133****4444');
       await shot(page, 'recurring.png');
+      await expectAccessible(page, '反复出现的问题');
       await matters.getByRole('link', { name: data.repeatedMatter }).click();
       await expect.poll(() => new URL(page.url()).searchParams.get('matter')).toBe(data.repeatedMatter);
       expect(await ledgerCount()).toContain('已显示 2 件');
@@ -318,6 +322,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       const packages = (await server.call('coord', 'GET', '/packages')).items;
       expect(packages).toMatchObject([{ name: '开办餐饮店“一件事”', status: 'published', sourceCaseIds: [data.complex.id], departments: ['scjgj', 'zjw'] }]);
       await shot(page, 'packages.png');
+      await expectAccessible(page, '一件事一次办');
 
       // ---- 典型案例: drafted from the case page, published in the library ----
       await page.goto(`${server.base}/cases/${data.complex.id}`);
@@ -343,6 +348,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       ]);
       await page.mouse.move(5, 700);
       await shot(page, 'typical-cases.png');
+      await expectAccessible(page, '典型案例库');
 
       // ---- 文书: the closed case, once circulated, offers its 通报 and 结案归档表, each in one click ----
       // (circulated to 县住房城乡建委: the bell test below counts 县市场监管局's notifications)
@@ -441,6 +447,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       expect(await issueRows.filter({ hasText: '受理日期' }).innerText()).toMatch(/^4\s/);
       expect((await server.call('coord', 'GET', '/cases?q=2025-000902')).items).toHaveLength(0);
       await shot(page, 'import.png');
+      await expectAccessible(page, '导入台账');
 
       // The good file, uploaded slowly enough to see the bar move.
       await page.locator('input[type=file]').setInputFiles(goodFile);
@@ -473,6 +480,7 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await dialog(page).getByLabel('内容').fill('县行管办向本部门交办反映件 {caseNo}（{matter}），办理时限 {dueAt}，请当日签收。');
       await expect.poll(() => dialog(page).getByTestId('template-preview').innerText()).toContain('请当日签收');
       await shot(page, 'notification-templates.png');
+      await expectAccessible(page, '消息通知');
       await dialog(page).locator('.ant-modal-footer .ant-btn-primary').click();
       await expect.poll(() => templates.locator('tr').filter({ hasText: '请当日签收' }).innerText()).toContain('已修改');
       await logout(page);

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { systemClock } from '../server/context.js';
 import { createTestEnv, PASSWORD, seedBasics, type TestEnv } from '../server/test/harness.js';
+import { describeFindings, runAxe } from './axe.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -326,3 +327,18 @@ export async function expectStatus(page: Page, label: string): Promise<void> {
   await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
 }
 
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA and best practices) on the settled page and fails on any serious or
+ * critical violation — colour contrast below 4.5:1 among them — naming the elements.
+ */
+export async function expectAccessible(page: Page, viewName: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  for (const busy of ['.ant-skeleton', '.ant-spin-spinning'])
+    await page.locator(busy).first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  // Fades and zooms end (a half-faded text would count as low contrast).
+  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-fade-appear, .ant-fade-enter, .ant-motion-collapse').count()).toBe(0);
+  await page.waitForTimeout(300);
+  const report = await runAxe(page);
+  expect(report.serious, `${viewName}（${page.url()}）的无障碍问题（axe-core 严重/关键）：\n${describeFindings(report.serious)}`).toEqual([]);
+}

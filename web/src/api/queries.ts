@@ -25,16 +25,20 @@ export function useSettings() {
   });
 }
 
-const byName = new Intl.Collator('zh-Hans-CN');
+const zhCollator = new Intl.Collator('zh-Hans-CN');
 
-/** Departments by name as people look them up (pinyin order of the Chinese name), never by code. */
-export function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => byName.compare(a.name, b.name));
+/**
+ * Departments in the order people look for them: by name as a Chinese reader sorts (pinyin of the
+ * characters, `zh-Hans-CN`), not by their pinyin codes (县公安局's code gaj would come before
+ * 县规划自然资源局's ghzrzyj, but 县住房公积金管理中心's gjjzx in between).
+ */
+export function sortDepartments<T extends { name: string; code: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => zhCollator.compare(a.name, b.name) || a.code.localeCompare(b.code));
 }
 
-/** Options for a searchable department select (enabled departments, by name in pinyin order). */
+/** Options for a searchable department select (enabled departments, by name): the label is the name. */
 export function departmentOptions(items: Department[] | undefined) {
-  return sortByName((items ?? []).filter((d) => !d.disabled)).map((d) => ({ value: d.code, label: d.name }));
+  return sortDepartments((items ?? []).filter((d) => !d.disabled)).map((d) => ({ value: d.code, label: d.name }));
 }
 
 /** The years whose holiday schedule the server holds. */

@@ -7,7 +7,7 @@
  * until it is saved or discarded on purpose with 放弃草稿.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, List, Radio, Row, Space, Tag, Typography, type InputRef } from 'antd';
+import { Alert, Button, Col, Form, Input, List, Row, Space, Tag, Typography, type InputRef } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
@@ -17,6 +17,7 @@ import { api, ApiError, newIdempotencyKey } from '../api/client';
 import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
 import { isTerminalStatus } from '../../../core/clocks';
 import { StatusTag } from './CaseTags';
+import { RadioGroup } from './RadioGroup';
 import { formatDate, formatDateTime } from '../lib/time';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
@@ -386,12 +387,13 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
         <Row gutter={16}>
           <Col span={14}>
             <Form.Item label="反映渠道" name="channel" rules={INTAKE_RULES.channel}>
-              <Radio.Group optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
+              <RadioGroup aria-label="反映渠道" optionType="button" buttonStyle="solid" options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} />
             </Form.Item>
           </Col>
           <Col span={10}>
             <Form.Item label="反映人类型" name={['reporter', 'kind']} rules={INTAKE_RULES.kind}>
-              <Radio.Group
+              <RadioGroup
+                aria-label="反映人类型"
                 optionType="button"
                 options={[
                   { value: 'person', label: '个人（群众）' },

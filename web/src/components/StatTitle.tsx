@@ -17,12 +17,21 @@ export function StatTitle({ field, label, extra, compact }: { field: string; lab
   if (!def && !extra) return <span>{text}</span>;
   return (
     <Tooltip title={[def?.definition, extra].filter(Boolean).join(' ')}>
-      <span className={compact ? 'bcs-stat-title compact' : 'bcs-stat-title'} data-stat={field} tabIndex={0}>
+      <span
+        className={compact ? 'bcs-stat-title compact' : 'bcs-stat-title'}
+        data-stat={field}
+        tabIndex={0}
+        // antd copies a scrolling table's column titles into a hidden measuring row (aria-hidden):
+        // the copy must not take keyboard focus (axe: aria-hidden-focus).
+        ref={(el) => {
+          if (el?.closest('[aria-hidden="true"]')) el.tabIndex = -1;
+        }}
+      >
         {text}
         {!compact && (
           <>
             {' '}
-            <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,.35)', fontSize: 12 }} />
+            <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,.55)', fontSize: 12 }} />
           </>
         )}
       </span>

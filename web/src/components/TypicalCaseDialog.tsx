@@ -4,7 +4,8 @@
  * the case is given).
  */
 import { useState } from 'react';
-import { Alert, App, Form, Input, Modal, Radio } from 'antd';
+import { Alert, App, Form, Input, Modal } from 'antd';
+import { RadioGroup } from './RadioGroup';
 import { api, ApiError } from '../api/client';
 import type { TypicalCase } from '../api/types';
 import { applyFieldErrors } from '../lib/forms';
@@ -94,7 +95,8 @@ export function TypicalCaseDialog({
           </Form.Item>
         )}
         <Form.Item name="kind" label="类型" rules={[{ required: true, message: '请选择类型' }]}>
-          <Radio.Group
+          <RadioGroup
+            aria-label="类型"
             optionType="button"
             options={[
               { value: 'good', label: TYPICAL_KIND_LABELS.good },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineTone, endOfDayIso, formatDateTime, remainingText, shanghaiToday } from './time';
+import { deadlineTone, endOfDayIso, formatDateTime, formatShortDateTime, remainingText, shanghaiToday } from './time';
 
 const base = { dueProvisional: false, overdue: false, dueSoon: false };
 
@@ -28,5 +28,20 @@ describe('dates as the county reads them', () => {
     expect(deadlineTone({ ...base, dueAt: 'x', dueSoon: true, workingDaysLeft: 1 })).toBe('soon');
     expect(deadlineTone({ ...base, dueAt: 'x', dueSoon: false, workingDaysLeft: 0 })).toBe('normal');
     expect(deadlineTone({ ...base, dueAt: null, workingDaysLeft: null })).toBe('none');
+  });
+});
+
+describe('short dates for dense lists', () => {
+  const now = new Date('2026-12-06T02:00:00Z');
+  it('drops the year inside the current Shanghai year', () => {
+    expect(formatShortDateTime('2026-11-30T15:59:59.000Z', now)).toBe('11-30 23:59');
+    // 2025-12-31 20:00 UTC is already 2026-01-01 04:00 in Shanghai.
+    expect(formatShortDateTime('2025-12-31T20:00:00Z', now)).toBe('01-01 04:00');
+  });
+  it('keeps it for other years, and answers — for none', () => {
+    expect(formatShortDateTime('2025-12-31T15:00:00Z', now)).toBe('2025-12-31 23:00');
+    expect(formatShortDateTime('2027-01-01T00:00:00Z', now)).toBe('2027-01-01 08:00');
+    expect(formatShortDateTime(null, now)).toBe('—');
+    expect(formatShortDateTime('not a date', now)).toBe('—');
   });
 });

@@ -21,6 +21,18 @@ export function formatDateTime(iso: string | null | undefined): string {
   return d.isValid() ? d.tz(TZ).format('YYYY-MM-DD HH:mm') : '—';
 }
 
+/**
+ * An instant as "MM-DD HH:mm" in Asia/Shanghai when it falls in the current Shanghai year,
+ * otherwise "YYYY-MM-DD HH:mm" (for the dense lists: 台账 rows, the 工作台's cards); '—' for none.
+ */
+export function formatShortDateTime(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return '—';
+  const d = dayjs(iso);
+  if (!d.isValid()) return '—';
+  const local = d.tz(TZ);
+  return local.format('YYYY') === dayjs(now).tz(TZ).format('YYYY') ? local.format('MM-DD HH:mm') : local.format('YYYY-MM-DD HH:mm');
+}
+
 /** An instant as "YYYY-MM-DD" in Asia/Shanghai. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';

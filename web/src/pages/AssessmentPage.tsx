@@ -72,7 +72,7 @@ export default function AssessmentPage() {
       align: 'right',
       width: 72,
       fixed: 'left',
-      render: (v: number | null, r) => (v === null ? '—' : <b style={{ color: r.ranked ? undefined : '#999' }}>{v.toFixed(1)}</b>),
+      render: (v: number | null, r) => (v === null ? '—' : <b style={{ color: r.ranked ? undefined : '#666' }}>{v.toFixed(1)}</b>),
     },
     { title: <StatTitle compact field="received" label="受理" />, dataIndex: 'received', align: 'right', width: 56 },
     { title: <StatTitle compact field="completed" label="办结" />, dataIndex: 'completed', align: 'right', width: 56 },
@@ -102,7 +102,7 @@ export default function AssessmentPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">部门考核</span>}
+      title={<h1 className="bcs-page-title">部门考核</h1>}
       extra={
         <Space>
           <Button icon={<FileExcelOutlined />} href={`${API_BASE}/assessment.xlsx${period}`} download data-testid="assessment-xlsx">

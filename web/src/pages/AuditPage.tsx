@@ -130,7 +130,7 @@ export default function AuditPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">审计日志</span>}
+      title={<h1 className="bcs-page-title">审计日志</h1>}
       extra={
         <Button icon={<SafetyCertificateOutlined />} onClick={() => void verify()} loading={pending}>
           校验审计链

@@ -101,9 +101,9 @@ export default function CaseDetailPage() {
       <Card
         title={
           <Space size={8} wrap>
-            <span style={{ fontSize: 18 }}>
+            <h1 className="bcs-page-title" style={{ margin: 0 }}>
               反映件 <span data-testid="case-no">{c.caseNo}</span>
-            </span>
+            </h1>
             <StatusTag status={c.status} />
             {c.level && <LevelTag level={c.level} />}
             {c.overdue && <Tag color="red">超期</Tag>}
@@ -313,7 +313,7 @@ export default function CaseDetailPage() {
                         {p.opinion ? (
                           <>
                             <div className="bcs-pre">{p.opinion}</div>
-                            <div style={{ color: '#888', fontSize: 12, marginTop: 4 }}>
+                            <div style={{ color: '#666', fontSize: 12, marginTop: 4 }}>
                               {who(p.by ?? '')} {formatDateTime(p.at)}
                             </div>
                           </>
@@ -350,7 +350,7 @@ export default function CaseDetailPage() {
                           </Tag>
                         )}
                         {(m.remindedAt || m.missedAt) && (
-                          <div style={{ fontSize: 12, color: '#888' }} data-testid="measure-reminder">
+                          <div style={{ fontSize: 12, color: '#666' }} data-testid="measure-reminder">
                             {m.remindedAt ? `已提醒 ${formatDateTime(m.remindedAt)}` : ''}
                             {m.remindedAt && m.missedAt ? '；' : ''}
                             {m.missedAt ? `逾期于 ${formatDateTime(m.missedAt)}` : ''}
@@ -367,7 +367,7 @@ export default function CaseDetailPage() {
                         <div data-testid="measure-fulfilled">
                           <Tag color="green">{m.type === 'tolerance_acceptance' ? '已补交' : '已完成'}</Tag>
                           {m.fulfilledNote && <div className="bcs-pre">{m.fulfilledNote}</div>}
-                          <div style={{ fontSize: 12, color: '#888' }}>
+                          <div style={{ fontSize: 12, color: '#666' }}>
                             {who(m.fulfilledBy ?? '')} {formatDateTime(m.fulfilledAt)}
                           </div>
                         </div>
@@ -565,11 +565,11 @@ export default function CaseDetailPage() {
                   <div>
                     <div>
                       <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
-                      <span style={{ color: '#888', marginInlineStart: 8 }}>
+                      <span style={{ color: '#666', marginInlineStart: 8 }}>
                         {e.byRole === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
                       </span>
                     </div>
-                    <div style={{ color: '#888', fontSize: 12 }}>{formatDateTime(e.at)}</div>
+                    <div style={{ color: '#666', fontSize: 12 }}>{formatDateTime(e.at)}</div>
                     {eventLines(e, deptName, measureName).map((l, i) => (
                       <div key={i} className="bcs-timeline-data">
                         {l}

@@ -8,7 +8,7 @@
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Card, Col, Empty, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Col, Empty, List, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { FormOutlined } from '@ant-design/icons';
 import type { Role } from '../../../core/domain';
 import { ROLE_LABELS } from '../../../core/domain';
@@ -19,11 +19,16 @@ import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
 import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
-import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
+import { dayjs, formatDateTime, formatShortDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
 
-/** Cases shown in a list on the desk. */
-const SHOWN = 8;
+/**
+ * Cases shown in a list on the desk: at 1366×768 the lists sit side by side in up to three columns
+ * under one compact bar (counts, 登记), so every list starts above the fold.
+ */
+const SHOWN = 5;
+/** The to-do list (the desk's main list) shows a few more. */
+const TODO_SHOWN = 8;
 /** The kind of to-do that is help given to another department (not in 待我处理). */
 const CO_KIND = 'co_handling';
 
@@ -34,24 +39,24 @@ const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${quer
 function CaseLine({ c }: { c: CaseSummary }) {
   return (
     <List.Item>
-      <div style={{ width: '100%' }}>
-        <Space size={8} wrap>
+      <div style={{ width: '100%', minWidth: 0 }}>
+        <div className="bcs-case-line">
           <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
           <StatusTag status={c.status} />
-          <Typography.Text ellipsis style={{ maxWidth: 320 }}>
+          <Typography.Text ellipsis title={c.matter}>
             {c.matter}
           </Typography.Text>
-        </Space>
-        <div style={{ fontSize: 13, color: '#666' }}>
+        </div>
+        <div className="bcs-case-line-sub">
           {c.leadDepartmentName ? `${c.leadDepartmentName} · ` : ''}
           {c.stageOverdue && c.stageDueAt !== c.dueAt ? (
-            <StageDeadline c={c} />
+            <StageDeadline c={c} short />
           ) : c.completedAt && isCompletedStatus(c.status) ? (
-            `办结于 ${formatDateTime(c.completedAt)}`
+            `办结于 ${formatShortDateTime(c.completedAt)}`
           ) : c.dueAt ? (
-            <DeadlineText c={c} />
+            <DeadlineText c={c} short />
           ) : (
-            `登记于 ${formatDateTime(c.receivedAt)}`
+            `登记于 ${formatShortDateTime(c.receivedAt)}`
           )}
         </div>
       </div>
@@ -59,13 +64,14 @@ function CaseLine({ c }: { c: CaseSummary }) {
   );
 }
 
-function CaseList({ title, items, loading, empty, extra, testId }: {
+function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }: {
   title: React.ReactNode;
   items: CaseSummary[];
   loading: boolean;
   empty: string;
   extra?: React.ReactNode;
   testId?: string;
+  shown?: number;
 }) {
   return (
     <Card title={title} size="small" extra={extra} data-testid={testId}>
@@ -74,7 +80,7 @@ function CaseList({ title, items, loading, empty, extra, testId }: {
       ) : (
         <List
           size="small"
-          dataSource={items.slice(0, 8)}
+          dataSource={items.slice(0, shown)}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} /> }}
           renderItem={(c) => <CaseLine c={c} />}
         />
@@ -99,7 +105,7 @@ export default function DashboardPage() {
   // The lists behind the cards (a few rows each), only for kinds that have any.
   const listKinds = kinds.filter((k) => k.kind !== CO_KIND && k.count > 0);
   const lists = useQueries({
-    queries: listKinds.map((k) => ({ queryKey: ['dashboard', 'list', k.kind, k.query], queryFn: () => listCases(k.query, SHOWN) })),
+    queries: listKinds.map((k) => ({ queryKey: ['dashboard', 'list', k.kind, k.query], queryFn: () => listCases(k.query, TODO_SHOWN) })),
   });
   const mineQuery = user.role === 'handler' && user.department ? toQuery({ lead: user.department }).slice(1) : '';
   const overdueList = useQuery({
@@ -151,160 +157,179 @@ export default function DashboardPage() {
     k && k.count > 0 ? <Link to={`/cases${k.query ? `?${k.query}` : ''}`}>全部 {k.count} 件</Link> : undefined;
   const totalTodo = kinds.filter((k) => k.kind !== CO_KIND).reduce((n, k) => n + k.count, 0);
 
-  return (
-    <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Card size="small">
-        <Row align="middle" justify="space-between">
-          <Col>
-            <Typography.Title level={4} style={{ margin: 0 }}>
-              {user.name}，您好
-            </Typography.Title>
-            <Typography.Text type="secondary">
-              {ROLE_LABELS[user.role]}
-              {user.department ? ` · ${deptName(user.department)}` : ''} · 今天是 {shanghaiToday()}
-            </Typography.Text>
-          </Col>
-          {can(user.role, 'intake') && (
-            <Col>
-              <Button type="primary" size="large" className="bcs-big-button" icon={<FormOutlined />} onClick={() => navigate('/intake')}>
-                登记
-              </Button>
-            </Col>
-          )}
-        </Row>
-      </Card>
-
-      {(todo.isPending || kinds.length > 0) && (
-        <Card title="我的待办" size="small" data-testid="todo">
-          {todo.isPending ? (
-            <Skeleton active paragraph={false} />
-          ) : todo.error ? (
-            <Typography.Text type="danger">{(todo.error as Error).message}</Typography.Text>
-          ) : (
-            <Row gutter={12}>
-              {kinds.map((k) => (
-                <Col key={k.kind} flex="1 1 0">
-                  {/* A link: reached by Tab, opened by Enter, and its address shown like any link's. */}
-                  <Link to={`/cases${k.query ? `?${k.query}` : ''}`} className="bcs-todo-link" aria-label={`${k.label} ${k.count} 件`}>
-                    <Card size="small" hoverable className="bcs-todo-card" data-testid={`todo-${k.kind}`}>
-                      <Statistic title={k.label} value={k.count} valueStyle={{ color: k.count ? '#b7282e' : undefined }} suffix="件" />
-                    </Card>
-                  </Link>
-                </Col>
-              ))}
-            </Row>
-          )}
-        </Card>
-      )}
-
-      <Row gutter={12}>
-        {watchDeadlines && (
-          <Col span={12}>
-            <Space direction="vertical" size={12} style={{ width: '100%' }}>
+  const overdueCard = watchDeadlines && (
+    <CaseList
+      key="overdue"
+      testId="overdue-list"
+      title={
+        <span>
+          <Badge color="red" /> 超期 <Tag color="red">{todo.data?.overdue ?? 0}</Tag>
+        </span>
+      }
+      items={overdue}
+      loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
+      empty="没有超期的反映件"
+      extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
+    />
+  );
+  const stageCard = watchDeadlines && watchStages && (
+    <StageOverdueCard key="stage" items={stageOverdueList.data?.items ?? []} loading={stageOverdueList.isPending} more={!!stageOverdueList.data?.nextCursor} />
+  );
+  const dueSoonCard = watchDeadlines && (
+    <CaseList
+      key="due-soon"
+      testId="due-soon-list"
+      title={
+        <span>
+          <Badge color="orange" /> {soon} 个工作日内到期 <Tag color="orange">{todo.data?.dueSoon ?? 0}</Tag>
+        </span>
+      }
+      items={dueSoon}
+      loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
+      empty="近期没有到期的反映件"
+      extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
+    />
+  );
+  const roleCards =
+    user.role === 'leader'
+      ? [
+          <CaseList
+            key="escalations"
+            testId="escalations"
+            title="待审批的提级申请"
+            extra={allOf(kinds[0])}
+            items={listOf(firstKind).items}
+            loading={listOf(firstKind).loading}
+            empty="没有待审批的提级申请"
+          />,
+        ]
+      : user.role === 'supervisor'
+        ? [
+            <CaseList
+              key="verifications"
+              testId="verifications"
+              title="待核查的差评"
+              extra={allOf(kinds[0])}
+              items={listOf(firstKind).items}
+              loading={listOf(firstKind).loading}
+              empty="没有待核查的差评"
+            />,
+            <CaseList
+              key="completions"
+              testId="completions"
+              title="最近办结（抄报备案）"
+              items={[...(completions.data?.items ?? [])]
+                .filter((c) => c.completedAt)
+                .sort((a, b) => Date.parse(b.completedAt!) - Date.parse(a.completedAt!))}
+              loading={completions.isPending}
+              empty="暂无办结的反映件"
+            />,
+          ]
+        : user.role === 'clerk' || user.role === 'coordinator' || user.role === 'handler'
+          ? [
               <CaseList
-                testId="overdue-list"
-                title={
-                  <span>
-                    <Badge color="red" /> 超期 <Tag color="red">{todo.data?.overdue ?? 0}</Tag>
-                  </span>
-                }
-                items={overdue}
-                loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
-                empty="没有超期的反映件"
-                extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
-              />
-              {watchStages && (
-                <StageOverdueCard items={stageOverdueList.data?.items ?? []} loading={stageOverdueList.isPending} more={!!stageOverdueList.data?.nextCursor} />
-              )}
-              <CaseList
-                testId="due-soon-list"
-                title={
-                  <span>
-                    <Badge color="orange" /> {soon} 个工作日内到期 <Tag color="orange">{todo.data?.dueSoon ?? 0}</Tag>
-                  </span>
-                }
-                items={dueSoon}
-                loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
-                empty="近期没有到期的反映件"
-                extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
-              />
-            </Space>
-          </Col>
-        )}
-        <Col span={watchDeadlines ? 12 : 24}>
-          <Space direction="vertical" size={12} style={{ width: '100%' }}>
-            {user.role === 'leader' && (
-              <CaseList
-                testId="escalations"
-                title="待审批的提级申请"
-                extra={allOf(kinds[0])}
-                items={listOf(firstKind).items}
-                loading={listOf(firstKind).loading}
-                empty="没有待审批的提级申请"
-              />
-            )}
-            {user.role === 'supervisor' && (
-              <>
-                <CaseList
-                  testId="verifications"
-                  title="待核查的差评"
-                  extra={allOf(kinds[0])}
-                  items={listOf(firstKind).items}
-                  loading={listOf(firstKind).loading}
-                  empty="没有待核查的差评"
-                />
-                <CaseList
-                  testId="completions"
-                  title="最近办结（抄报备案）"
-                  items={[...(completions.data?.items ?? [])]
-                    .filter((c) => c.completedAt)
-                    .sort((a, b) => Date.parse(b.completedAt!) - Date.parse(a.completedAt!))}
-                  loading={completions.isPending}
-                  empty="暂无办结的反映件"
-                />
-              </>
-            )}
-            {(user.role === 'clerk' || user.role === 'coordinator' || user.role === 'handler') && (
-              <CaseList
+                key="todo-list"
                 testId="todo-list"
+                shown={TODO_SHOWN}
                 title={
                   <span>
-                    待我处理 {totalTodo > mine.length && <Typography.Text type="secondary">（显示 {mine.length} / {totalTodo} 件，点上方待办卡片看全部）</Typography.Text>}
+                    待我处理 {totalTodo > mine.length && <Typography.Text type="secondary">（显示 {Math.min(mine.length, TODO_SHOWN)} / {totalTodo} 件）</Typography.Text>}
                   </span>
                 }
                 items={mine}
                 loading={todo.isPending || lists.some((l) => l.isPending)}
                 empty="暂无待办"
-              />
-            )}
-            <Card title="最近动态" size="small" data-testid="activity">
-              {activity.isPending ? (
-                <Skeleton active paragraph={{ rows: 5 }} />
-              ) : activity.data?.length ? (
-                <List
-                  size="small"
-                  dataSource={activity.data}
-                  renderItem={(e: ActivityItem) => (
-                    <List.Item>
-                      <div style={{ width: '100%' }}>
-                        <Space size={8} wrap>
-                          <Typography.Text type="secondary">{formatDateTime(e.at)}</Typography.Text>
-                          <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
-                          <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
-                          <Typography.Text type="secondary">{e.by === 'system' ? '系统' : e.byName}</Typography.Text>
-                        </Space>
-                        <div style={{ fontSize: 13, color: '#666' }}>{e.matter}</div>
-                      </div>
-                    </List.Item>
-                  )}
-                />
+              />,
+            ]
+          : [];
+  const activityCard = (
+    <Card key="activity" title="最近动态" size="small" data-testid="activity">
+      {activity.isPending ? (
+        <Skeleton active paragraph={{ rows: 5 }} />
+      ) : activity.data?.length ? (
+        <List
+          size="small"
+          dataSource={activity.data}
+          renderItem={(e: ActivityItem) => (
+            <List.Item>
+              <div style={{ width: '100%', minWidth: 0 }}>
+                <div className="bcs-case-line">
+                  <Typography.Text type="secondary" title={formatDateTime(e.at)}>
+                    {formatShortDateTime(e.at)}
+                  </Typography.Text>
+                  <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
+                  <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
+                  <Typography.Text type="secondary" ellipsis>
+                    {e.by === 'system' ? '系统' : e.byName}
+                  </Typography.Text>
+                </div>
+                <div className="bcs-case-line-sub">{e.matter}</div>
+              </div>
+            </List.Item>
+          )}
+        />
+      ) : (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={activity.error ? (activity.error as Error).message : '暂无动态'} />
+      )}
+    </Card>
+  );
+  // Up to three columns: the deadline lists first (most urgent on the left), then the role's own
+  // lists, then what happened lately; a column holds the cards that do not fit in the first row.
+  const cards = [overdueCard, stageCard, dueSoonCard, ...roleCards, activityCard, user.role === 'admin' ? <AdminDesk key="admin" /> : null].filter(
+    (c): c is React.JSX.Element => !!c,
+  );
+  const columnCount = Math.min(3, cards.length);
+  const columns = Array.from({ length: columnCount }, (_, i) => cards.filter((_, j) => j % columnCount === i));
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card size="small" styles={{ body: { padding: '10px 12px' } }}>
+        <div className="bcs-desk-bar">
+          <div className="bcs-desk-who">
+            <h1 className="bcs-page-title">工作台</h1>
+            <Typography.Text type="secondary">
+              {user.name} · {ROLE_LABELS[user.role]}
+              {user.department ? ` · ${deptName(user.department)}` : ''} · {shanghaiToday()}
+            </Typography.Text>
+          </div>
+          {(todo.isPending || kinds.length > 0) && (
+            <nav className="bcs-todo-tiles" aria-label="我的待办" data-testid="todo">
+              {todo.isPending ? (
+                <Skeleton.Input active size="small" />
+              ) : todo.error ? (
+                <Typography.Text type="danger">{(todo.error as Error).message}</Typography.Text>
               ) : (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={activity.error ? (activity.error as Error).message : '暂无动态'} />
+                kinds.map((k) => (
+                  <Link
+                    key={k.kind}
+                    to={`/cases${k.query ? `?${k.query}` : ''}`}
+                    className={`bcs-todo-tile bcs-todo-link${k.count ? ' has-items' : ''}`}
+                    data-testid={`todo-${k.kind}`}
+                  >
+                    <span className="bcs-todo-label">{k.label}</span>
+                    <span className="bcs-todo-count">{k.count}</span>
+                    <span className="bcs-todo-unit">件</span>
+                  </Link>
+                ))
               )}
-            </Card>
-            {user.role === 'admin' && <AdminDesk />}
-          </Space>
-        </Col>
+            </nav>
+          )}
+          {can(user.role, 'intake') && (
+            <Button type="primary" size="large" className="bcs-big-button" icon={<FormOutlined />} onClick={() => navigate('/intake')}>
+              登记
+            </Button>
+          )}
+        </div>
+      </Card>
+
+      <Row gutter={12} wrap={false}>
+        {columns.map((col, i) => (
+          <Col key={i} flex="1 1 0" style={{ minWidth: 0 }}>
+            <Space direction="vertical" size={12} style={{ width: '100%' }}>
+              {col}
+            </Space>
+          </Col>
+        ))}
       </Row>
     </Space>
   );

@@ -125,7 +125,7 @@ export default function ImportPage() {
   const step = phase.kind === 'idle' || phase.kind === 'failed' ? (file ? 1 : 0) : phase.kind === 'done' || phase.kind === 'refused' ? 3 : 2;
 
   return (
-    <Card title={<span className="bcs-page-title">导入台账</span>} extra={<Link to="/cases">返回台账</Link>}>
+    <Card title={<h1 className="bcs-page-title">导入台账</h1>} extra={<Link to="/cases">返回台账</Link>}>
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
         <Steps
           size="small"

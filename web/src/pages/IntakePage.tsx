@@ -77,7 +77,7 @@ export default function IntakePage() {
   );
 
   return (
-    <Card title={<span className="bcs-page-title">登记“办不成事”反映件</span>}>
+    <Card title={<h1 className="bcs-page-title">登记“办不成事”反映件</h1>}>
       {savedPanel}
       {/* After a save the next call starts at once: a fresh form, the cursor in 反映人姓名. */}
       <IntakeForm

@@ -7,7 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownOutlined, DownloadOutlined, UpOutlined, UploadOutlined } from '@ant-design/icons';
 import { CASE_STATUSES, CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS, STATUS_LABELS } from '../../../core/domain';
 import { LoadMore } from '../components/LoadMore';
 import { api, API_BASE, ApiError, toQuery } from '../api/client';
@@ -16,11 +16,12 @@ import type { CasePage, CaseSummary } from '../api/types';
 import { departmentOptions, useDepartments, useSettings } from '../api/queries';
 import { DeadlineText, LevelTag, StageDeadline, StatusTag } from '../components/CaseTags';
 import { isValidPhone, normalisePhone } from '../../../core/validation';
-import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
+import { dayjs, deadlineTone, formatDateTime, formatShortDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { leaveOnTab } from '../components/MultiSelect';
+import { stageOf } from '../../../core/clocks';
 
 /** The filters of GET /cases, as kept in the URL. */
 export const FILTER_KEYS = [
@@ -47,6 +48,27 @@ export const FILTER_KEYS = [
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 const PAGE_SIZE = 50;
+/** Filters folded under 更多筛选 (the panel opens by itself when one of them is set, e.g. from a link). */
+export const MORE_FILTER_KEYS: readonly FilterKey[] = [
+  'phone',
+  'level',
+  'problemType',
+  'channel',
+  'externalRef',
+  'receivedFrom',
+  'receivedTo',
+  'stageOverdue',
+  'pendingContest',
+  'pendingSupervision',
+  'pendingExtension',
+];
+
+/** How many of the folded filters are set (shown on the 更多筛选 toggle). */
+export function moreFilterCount(filters: Partial<Record<FilterKey, string>>): number {
+  const keys = MORE_FILTER_KEYS.filter((k) => filters[k]);
+  // One date range counts once.
+  return keys.length - (filters.receivedFrom && filters.receivedTo ? 1 : 0);
+}
 
 function readFilters(sp: URLSearchParams): Partial<Record<FilterKey, string>> {
   const out: Partial<Record<FilterKey, string>> = {};
@@ -71,6 +93,12 @@ export default function LedgerPage() {
   const { data: settings } = useSettings();
   const soon = settings?.dueSoonWorkingDays ?? 1;
   useEffect(() => setText(filters.q ?? ''), [filters.q]);
+  const hidden = moreFilterCount(filters);
+  const [moreOpen, setMoreOpen] = useState(hidden > 0);
+  // A link that sets a folded filter (the 工作台's 派单异议 card) opens the panel.
+  useEffect(() => {
+    if (hidden > 0) setMoreOpen(true);
+  }, [hidden]);
   useEffect(() => {
     document.title = '台账 · 办成事';
   }, []);
@@ -143,26 +171,20 @@ export default function LedgerPage() {
       dataIndex: 'receivedAt',
       width: 150,
       render: (v: string, r) => (
-        <span style={{ whiteSpace: 'nowrap' }}>
-          {formatDateTime(v)}
-          <br />
-          <Typography.Text type="secondary">{CHANNEL_LABELS[r.channel] ?? r.channel}</Typography.Text>
+        <span style={{ whiteSpace: 'nowrap' }} title={formatDateTime(v)}>
+          {formatShortDateTime(v)} <Typography.Text type="secondary">{CHANNEL_LABELS[r.channel] ?? r.channel}</Typography.Text>
         </span>
       ),
     },
     {
       title: '反映人',
-      width: 160,
+      width: 170,
+      ellipsis: true,
+      // One line: name and phone first, the enterprise after them (in full on hover).
       render: (_: unknown, r) => (
-        <span>
-          {r.reporter.kind === 'enterprise' && r.reporter.orgName ? (
-            <Tooltip title={r.reporter.orgName}>
-              <div style={{ maxWidth: 140, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{r.reporter.orgName}</div>
-            </Tooltip>
-          ) : null}
-          <span>
-            {r.reporter.name} <Typography.Text type="secondary">{r.reporter.phone}</Typography.Text>
-          </span>
+        <span title={[r.reporter.name, r.reporter.phone, r.reporter.kind === 'enterprise' ? r.reporter.orgName : null].filter(Boolean).join(' ')}>
+          {r.reporter.name} <Typography.Text type="secondary">{r.reporter.phone}</Typography.Text>
+          {r.reporter.kind === 'enterprise' && r.reporter.orgName ? ` ${r.reporter.orgName}` : null}
         </span>
       ),
     },
@@ -170,7 +192,8 @@ export default function LedgerPage() {
     {
       title: '牵头部门',
       dataIndex: 'leadDepartmentName',
-      width: 120,
+      width: 130,
+      ellipsis: { showTitle: true },
       render: (v: string | null, r) => v ?? (r.leadDepartment ? deptName.get(r.leadDepartment) : null) ?? '—',
     },
     {
@@ -178,19 +201,19 @@ export default function LedgerPage() {
       dataIndex: 'status',
       width: 136,
       render: (v: CaseSummary['status'], r) => (
-        <Space size={2} wrap>
+        <Space size={2}>
           <StatusTag status={v} />
           {r.level && <LevelTag level={r.level} />}
         </Space>
       ),
     },
     {
-      title: '办理时限',
-      width: 190,
+      // The clock the case waits on: 受理, 回访 or 核查 when it is in one of those stages, else 办理.
+      title: '时限',
+      width: 236,
       render: (_: unknown, r) => (
         <span>
-          <DeadlineText c={r} compact />
-          <StageDeadline c={r} compact />
+          {r.stageDueAt && stageOf(r.status) && stageOf(r.status) !== 'handling' ? <StageDeadline c={r} short /> : <DeadlineText c={r} short />}
           {r.pendingContest && <Tag color="orange">派单异议</Tag>}
           {r.pendingExtension && <Tag color="gold">延期待批</Tag>}
           {!r.pendingExtension && r.extended && <Tag>已延期</Tag>}
@@ -226,9 +249,15 @@ export default function LedgerPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">台账</span>}
+      size="small"
+      title={<h1 className="bcs-page-title">台账</h1>}
       extra={
         <Space>
+          {hasFilters && (
+            <Button type="link" onClick={() => setSp(sort ? new URLSearchParams({ sort }) : new URLSearchParams())}>
+              清除筛选
+            </Button>
+          )}
           <Button icon={<DownloadOutlined />} onClick={() => void exportLedger()} loading={!!exporting}>
             导出 Excel
           </Button>
@@ -245,7 +274,7 @@ export default function LedgerPage() {
         </Space>
       }
     >
-      <Space wrap style={{ marginBottom: 12 }} data-testid="ledger-filters">
+      <Space wrap size={[8, 8]} style={{ marginBottom: 8 }} data-testid="ledger-filters">
         <Input.Search
           aria-label="搜索"
           placeholder="搜索编号、事项、诉求、企业名称"
@@ -253,53 +282,20 @@ export default function LedgerPage() {
           value={text}
           onChange={(e) => setText(e.target.value)}
           onSearch={(v) => setFilter('q', v.trim() || undefined)}
-          style={{ width: 260 }}
+          style={{ width: 230 }}
           enterButton="搜索"
         />
-        <Tooltip open={phoneError} title="请输入完整的手机号码或固定电话" color="red">
-          <Input.Search
-            aria-label="反映人电话"
-            placeholder="反映人电话"
-            allowClear
-            status={phoneError ? 'error' : undefined}
-            value={phoneText}
-            onChange={(e) => {
-              setPhoneText(e.target.value);
-              setPhoneError(false);
-            }}
-            onSearch={(v) => {
-              const p = normalisePhone(v.trim());
-              if (p && !isValidPhone(p)) return setPhoneError(true);
-              setPhoneError(false);
-              setFilter('phone', p || undefined);
-            }}
-            style={{ width: 170 }}
-          />
-        </Tooltip>
         <Select
           aria-label="状态"
           mode="multiple"
           onInputKeyDown={leaveOnTab}
           placeholder="状态"
           allowClear
-          maxTagCount={2}
-          style={{ minWidth: 180 }}
+          maxTagCount="responsive"
+          style={{ width: 180 }}
           value={filters.status ? filters.status.split(',') : []}
           onChange={(v: string[]) => setFilter('status', v.length ? v.join(',') : undefined)}
           options={CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
-        />
-        <Select
-          aria-label="级别"
-          placeholder="级别"
-          allowClear
-          style={{ width: 90 }}
-          value={filters.level}
-          onChange={(v?: string) => setFilter('level', v)}
-          options={[
-            { value: '1', label: '一级' },
-            { value: '2', label: '二级' },
-            { value: '3', label: '三级' },
-          ]}
         />
         <Space.Compact>
           <Select
@@ -308,7 +304,8 @@ export default function LedgerPage() {
             allowClear
             showSearch
             optionFilterProp="label"
-            style={{ width: 160 }}
+            style={{ width: 150 }}
+            popupMatchSelectWidth={false}
             value={deptValue}
             onChange={(v?: string) => setDepartment(v, leadOnly)}
             options={departmentOptions(departments)}
@@ -324,74 +321,9 @@ export default function LedgerPage() {
             </Button>
           </Tooltip>
         </Space.Compact>
-        <Select
-          aria-label="问题类型"
-          placeholder="问题类型"
-          allowClear
-          style={{ width: 150 }}
-          popupMatchSelectWidth={false}
-          value={filters.problemType}
-          onChange={(v?: string) => setFilter('problemType', v)}
-          options={PROBLEM_TYPES.map((p) => ({ value: p, label: PROBLEM_TYPE_LABELS[p] }))}
-        />
-        <Select
-          aria-label="渠道"
-          placeholder="渠道"
-          allowClear
-          style={{ width: 110 }}
-          value={filters.channel}
-          onChange={(v?: string) => setFilter('channel', v)}
-          options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
-        />
-        <Input.Search
-          key={`ext-${filters.externalRef ?? ''}`}
-          aria-label="外部工单"
-          placeholder="外部工单，如 12345:GD001"
-          allowClear
-          style={{ width: 210 }}
-          defaultValue={filters.externalRef}
-          onSearch={(v) => setFilter('externalRef', v.trim() || undefined)}
-        />
-        <DatePicker.RangePicker
-          aria-label="登记日期"
-          placeholder={['登记日期起', '登记日期止']}
-          style={{ width: 250 }}
-          value={[
-            filters.receivedFrom ? dayjs(filters.receivedFrom) : null,
-            filters.receivedTo ? dayjs(filters.receivedTo) : null,
-          ]}
-          onChange={(v) => setRange(v?.[0]?.format('YYYY-MM-DD'), v?.[1]?.format('YYYY-MM-DD'))}
-        />
         <Checkbox checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : undefined)}>
           只看超期
         </Checkbox>
-        <Checkbox checked={filters.stageOverdue === 'true'} onChange={(e) => setFilter('stageOverdue', e.target.checked ? 'true' : undefined)}>
-          环节超时
-        </Checkbox>
-        {(filters.pendingContest === 'true' || ACTION_RULES['uphold-dispatch'].roles.includes(user.role)) && (
-          <Checkbox
-            checked={filters.pendingContest === 'true'}
-            onChange={(e) => setFilter('pendingContest', e.target.checked ? 'true' : undefined)}
-          >
-            派单异议待处理
-          </Checkbox>
-        )}
-        {(filters.pendingSupervision === 'true' || ACTION_RULES['report-supervision'].roles.includes(user.role)) && (
-          <Checkbox
-            checked={filters.pendingSupervision === 'true'}
-            onChange={(e) => setFilter('pendingSupervision', e.target.checked ? 'true' : undefined)}
-          >
-            督办待报告
-          </Checkbox>
-        )}
-        {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (
-          <Checkbox
-            checked={filters.pendingExtension === 'true'}
-            onChange={(e) => setFilter('pendingExtension', e.target.checked ? 'true' : undefined)}
-          >
-            延期待审批
-          </Checkbox>
-        )}
         {(filters.completedFrom || filters.completedTo) && (
           <Tag closable onClose={() => setRange(undefined, undefined, ['completedFrom', 'completedTo'])} data-testid="completed-range">
             办结于 {filters.completedFrom ?? '…'} 至 {filters.completedTo ?? '…'}
@@ -417,12 +349,119 @@ export default function LedgerPage() {
             { value: 'due', label: '按办理时限（急→缓）' },
           ]}
         />
-        {hasFilters && (
-          <Button type="link" onClick={() => setSp(sort ? new URLSearchParams({ sort }) : new URLSearchParams())}>
-            清除筛选
-          </Button>
-        )}
+        <Button
+          type={moreOpen ? 'default' : 'dashed'}
+          aria-expanded={moreOpen}
+          aria-controls="ledger-more-filters"
+          icon={moreOpen ? <UpOutlined /> : <DownOutlined />}
+          onClick={() => setMoreOpen((o) => !o)}
+          data-testid="more-filters"
+        >
+          更多筛选{hidden > 0 ? `（${hidden}）` : ''}
+        </Button>
       </Space>
+      {moreOpen && (
+        <Space wrap size={[8, 8]} style={{ marginBottom: 8 }} id="ledger-more-filters" data-testid="ledger-more-filters">
+          <Tooltip open={phoneError} title="请输入完整的手机号码或固定电话" color="red">
+            <Input.Search
+              aria-label="反映人电话"
+              placeholder="反映人电话"
+              allowClear
+              status={phoneError ? 'error' : undefined}
+              value={phoneText}
+              onChange={(e) => {
+                setPhoneText(e.target.value);
+                setPhoneError(false);
+              }}
+              onSearch={(v) => {
+                const p = normalisePhone(v.trim());
+                if (p && !isValidPhone(p)) return setPhoneError(true);
+                setPhoneError(false);
+                setFilter('phone', p || undefined);
+              }}
+              style={{ width: 170 }}
+            />
+          </Tooltip>
+          <Select
+            aria-label="级别"
+            placeholder="级别"
+            allowClear
+            style={{ width: 90 }}
+            value={filters.level}
+            onChange={(v?: string) => setFilter('level', v)}
+            options={[
+              { value: '1', label: '一级' },
+              { value: '2', label: '二级' },
+              { value: '3', label: '三级' },
+            ]}
+          />
+          <Select
+            aria-label="问题类型"
+            placeholder="问题类型"
+            allowClear
+            style={{ width: 150 }}
+            popupMatchSelectWidth={false}
+            value={filters.problemType}
+            onChange={(v?: string) => setFilter('problemType', v)}
+            options={PROBLEM_TYPES.map((p) => ({ value: p, label: PROBLEM_TYPE_LABELS[p] }))}
+          />
+          <Select
+            aria-label="渠道"
+            placeholder="渠道"
+            allowClear
+            style={{ width: 110 }}
+            value={filters.channel}
+            onChange={(v?: string) => setFilter('channel', v)}
+            options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+          />
+          <Input.Search
+            key={`ext-${filters.externalRef ?? ''}`}
+            aria-label="外部工单"
+            placeholder="外部工单，如 12345:GD001"
+            allowClear
+            style={{ width: 210 }}
+            defaultValue={filters.externalRef}
+            onSearch={(v) => setFilter('externalRef', v.trim() || undefined)}
+          />
+          <DatePicker.RangePicker
+            aria-label="登记日期"
+            placeholder={['登记日期起', '登记日期止']}
+            style={{ width: 250 }}
+            value={[
+              filters.receivedFrom ? dayjs(filters.receivedFrom) : null,
+              filters.receivedTo ? dayjs(filters.receivedTo) : null,
+            ]}
+            onChange={(v) => setRange(v?.[0]?.format('YYYY-MM-DD'), v?.[1]?.format('YYYY-MM-DD'))}
+          />
+          <Checkbox checked={filters.stageOverdue === 'true'} onChange={(e) => setFilter('stageOverdue', e.target.checked ? 'true' : undefined)}>
+            环节超时
+          </Checkbox>
+          {(filters.pendingContest === 'true' || ACTION_RULES['uphold-dispatch'].roles.includes(user.role)) && (
+            <Checkbox
+              checked={filters.pendingContest === 'true'}
+              onChange={(e) => setFilter('pendingContest', e.target.checked ? 'true' : undefined)}
+            >
+              派单异议待处理
+            </Checkbox>
+          )}
+          {(filters.pendingSupervision === 'true' || ACTION_RULES['report-supervision'].roles.includes(user.role)) && (
+            <Checkbox
+              checked={filters.pendingSupervision === 'true'}
+              onChange={(e) => setFilter('pendingSupervision', e.target.checked ? 'true' : undefined)}
+            >
+              督办待报告
+            </Checkbox>
+          )}
+          {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (
+            <Checkbox
+              checked={filters.pendingExtension === 'true'}
+              onChange={(e) => setFilter('pendingExtension', e.target.checked ? 'true' : undefined)}
+            >
+              延期待审批
+            </Checkbox>
+          )}
+        </Space>
+      )}
       <Modal
         open={!!exporting}
         title="导出 Excel"
@@ -449,6 +488,7 @@ export default function LedgerPage() {
         <>
           <Table<CaseSummary>
             data-testid="ledger-table"
+            className="bcs-ledger-table"
             size="small"
             rowKey="id"
             loading={query.isPending}

@@ -19,7 +19,6 @@ import { EChart } from '../components/EChart';
 import { BriefingButton } from '../components/BriefingButton';
 import { can } from '../../../core/permissions';
 import { StatTitle, statDefinition } from '../components/StatTitle';
-import { STAT_DEFINITIONS } from '../../../core/stats-definitions';
 import { dayjs, shanghaiToday } from '../lib/time';
 import { ledgerUrl, monthLedgerUrl, monthsOf, readScope, SHORT_TYPE, type StatsScope } from '../lib/ledgerLinks';
 
@@ -175,6 +174,7 @@ export default function StatsPage() {
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card size="small">
         <Space wrap>
+          <h1 className="bcs-page-title">统计分析</h1>
           <Typography.Text strong>统计期间（按登记日期）</Typography.Text>
           <DatePicker.RangePicker
             aria-label="统计期间"
@@ -234,8 +234,10 @@ export default function StatsPage() {
                 <Col span={3} key={f.field} style={{ display: 'flex' }}>
                   <Card size="small" style={{ width: '100%' }} className={f.href ? 'bcs-todo-card' : undefined} data-testid={`figure-${f.field}`}>
                     {f.href ? (
-                      <Link to={f.href} className="bcs-figure-link" aria-label={`查看台账：${STAT_DEFINITIONS[f.field]?.label ?? f.field}`}>
+                      // The name is the figure as shown (label, value, note), then where the link goes.
+                      <Link to={f.href} className="bcs-figure-link">
                         {body}
+                        <span className="bcs-sr-only">（查看台账）</span>
                       </Link>
                     ) : (
                       body

@@ -96,7 +96,7 @@ export default function ApiKeysPage() {
           </Button>
         </Form>
       </Card>
-      <Card title="接口密钥" size="small">
+      <Card title={<h1 className="bcs-h1-plain">接口密钥</h1>} size="small">
         <Table<ApiKeyRow>
           size="small"
           rowKey="id"

@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Radio, Row, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Row, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import { RadioGroup } from '../../components/RadioGroup';
 import { DownloadOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
 import { daysOfYear, dayOfWeek, validateYearSchedule } from '../../../../core/working-days';
 import { api, ApiError } from '../../api/client';
@@ -95,7 +96,8 @@ function DayDialog({ date, entry, onClose, onSave }: {
     >
       <Form form={form} layout="vertical" initialValues={{ kind: entry?.kind ?? 'normal', name: entry?.name }}>
         <Form.Item label="这一天" name="kind">
-          <Radio.Group
+          <RadioGroup
+            aria-label="这一天"
             options={[
               { value: 'normal', label: dow === 0 || dow === 6 ? '普通周末（休息）' : '普通工作日' },
               { value: 'holiday', label: '放假' },
@@ -227,7 +229,7 @@ export default function CalendarPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">节假日日历</span>}
+      title={<h1 className="bcs-page-title">节假日日历</h1>}
       extra={
         <Space wrap>
           <Select aria-label="年份" value={year} style={{ width: 150 }} onChange={(y) => setYear(y)} options={yearOptions} disabled={dirty} />

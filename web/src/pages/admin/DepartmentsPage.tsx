@@ -104,7 +104,7 @@ export default function DepartmentsPage() {
           </Button>
         </Form>
       </Card>
-      <Card title="部门" size="small">
+      <Card title={<h1 className="bcs-h1-plain">部门</h1>} size="small">
         <Table<Department>
           size="small"
           rowKey="code"

@@ -363,7 +363,7 @@ export default function NotificationsPage() {
     document.title = '消息通知 · 办成事';
   }, []);
   return (
-    <Card title={<span className="bcs-page-title">消息通知</span>}>
+    <Card title={<h1 className="bcs-page-title">消息通知</h1>}>
       <Tabs
         destroyOnHidden
         items={[

@@ -386,7 +386,7 @@ export default function SettingsPage() {
     document.title = '系统设置 · 办成事';
   }, []);
   return (
-    <Card title={<span className="bcs-page-title">系统设置</span>}>
+    <Card title={<h1 className="bcs-page-title">系统设置</h1>}>
       {settings.isPending ? (
         <div data-testid="settings-loading">
           <Skeleton active paragraph={{ rows: 10 }} />

@@ -176,7 +176,7 @@ export default function UsersPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">用户管理</span>}
+      title={<h1 className="bcs-page-title">用户管理</h1>}
       extra={
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
           新增用户

@@ -171,7 +171,7 @@ export default function WebhooksPage() {
           </Button>
         </Form>
       </Card>
-      <Card title="Webhook" size="small">
+      <Card title={<h1 className="bcs-h1-plain">Webhook</h1>} size="small">
         <Table<WebhookRow>
           size="small"
           rowKey="id"

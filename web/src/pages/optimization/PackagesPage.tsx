@@ -199,7 +199,7 @@ export default function PackagesPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">“一件事一次办”套餐目录</span>}
+      title={<h1 className="bcs-page-title">“一件事一次办”套餐目录</h1>}
       extra={
         canEdit && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>

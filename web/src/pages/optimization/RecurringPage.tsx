@@ -34,6 +34,7 @@ export default function RecurringPage() {
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card size="small">
         <Space wrap>
+          <h1 className="bcs-page-title">反复出现的问题</h1>
           <Typography.Text strong>期间（按登记日期）</Typography.Text>
           <DatePicker.RangePicker
             aria-label="期间"

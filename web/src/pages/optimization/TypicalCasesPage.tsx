@@ -48,7 +48,7 @@ export default function TypicalCasesPage() {
 
   return (
     <Card
-      title={<span className="bcs-page-title">典型案例库</span>}
+      title={<h1 className="bcs-page-title">典型案例库</h1>}
       extra={
         canEdit && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
