@@ -13,6 +13,7 @@ import * as m010 from './migrations/010-loop-indexes.js';
 import * as m011 from './migrations/011-integrations.js';
 import * as m012 from './migrations/012-supervision-closes.js';
 import * as m013 from './migrations/013-api-key-rate.js';
+import * as m014 from './migrations/014-pending-extension-index.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-integrations': m011,
   '012-supervision-closes': m012,
   '013-api-key-rate': m013,
+  '014-pending-extension-index': m014,
 };
 
 class StaticProvider implements MigrationProvider {
