@@ -21,13 +21,14 @@ import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
+import { DASHBOARD_ACTIVITY_PATH, DASHBOARD_CO_KIND, DASHBOARD_SHOWN, DASHBOARD_STAGE_OVERDUE_QUERY, DASHBOARD_TODO_PATH, dashboardListPath } from '../api/pageRequests';
 
 /** Cases shown in a list on the desk. */
-const SHOWN = 8;
+const SHOWN = DASHBOARD_SHOWN;
 /** The kind of to-do that is help given to another department (not in 待我处理). */
-const CO_KIND = 'co_handling';
+const CO_KIND = DASHBOARD_CO_KIND;
 
-const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${query}${query ? '&' : ''}limit=${limit}`);
+const listCases = (query: string, limit: number) => api<CasePage>(dashboardListPath(query, limit));
 
 /** Roles that watch deadlines. */
 
@@ -93,7 +94,7 @@ export default function DashboardPage() {
     document.title = '工作台 · 办成事';
   }, []);
 
-  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer>('/cases/todo') });
+  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer>(DASHBOARD_TODO_PATH) });
   const soon = todo.data?.dueSoonWorkingDays ?? settings?.dueSoonWorkingDays ?? 1;
   const kinds = todo.data?.items ?? [];
   // The lists behind the cards (a few rows each), only for kinds that have any.
@@ -119,7 +120,7 @@ export default function DashboardPage() {
   const watchStages = can(user.role, 'watchStageClocks');
   const stageOverdueList = useQuery({
     queryKey: ['dashboard', 'stage-overdue'],
-    queryFn: () => listCases('stageOverdue=true', 50),
+    queryFn: () => listCases(DASHBOARD_STAGE_OVERDUE_QUERY, 50),
     enabled: watchStages,
   });
   const completions = useQuery({
@@ -127,7 +128,7 @@ export default function DashboardPage() {
     queryFn: () => listCases(toQuery({ status: 'completed,verifying,closed', completedFrom: dayjs(shanghaiToday()).subtract(30, 'day').format('YYYY-MM-DD') }).slice(1), 50),
     enabled: user.role === 'supervisor',
   });
-  const activity = useQuery({ queryKey: ['dashboard', 'activity'], queryFn: () => api<{ items: ActivityItem[] }>('/activity?limit=10').then((r) => r.items) });
+  const activity = useQuery({ queryKey: ['dashboard', 'activity'], queryFn: () => api<{ items: ActivityItem[] }>(DASHBOARD_ACTIVITY_PATH).then((r) => r.items) });
 
   const listOf = (kind: string): { items: CaseSummary[]; loading: boolean } => {
     const i = listKinds.findIndex((k) => k.kind === kind);

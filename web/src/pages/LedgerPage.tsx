@@ -20,41 +20,12 @@ import { dayjs, deadlineTone, formatDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
+import { LEDGER_FILTER_KEYS, ledgerPath, readLedgerFilters, readLedgerSort, type LedgerFilterKey } from '../api/pageRequests';
 
-/** The filters of GET /cases, as kept in the URL. */
-export const FILTER_KEYS = [
-  'status',
-  'level',
-  'department',
-  'lead',
-  'problemType',
-  'channel',
-  'overdue',
-  'pendingExtension',
-  'receivedFrom',
-  'receivedTo',
-  'completedFrom',
-  'completedTo',
-  'matter',
-  'dueSoon',
-  'pendingContest',
-  'pendingSupervision',
-  'stageOverdue',
-  'phone',
-  'q',
-  'externalRef',
-] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-const PAGE_SIZE = 50;
-
-function readFilters(sp: URLSearchParams): Partial<Record<FilterKey, string>> {
-  const out: Partial<Record<FilterKey, string>> = {};
-  for (const k of FILTER_KEYS) {
-    const v = sp.get(k);
-    if (v) out[k] = v;
-  }
-  return out;
-}
+/** The filters of GET /cases, as kept in the URL (web/src/api/pageRequests.ts). */
+export const FILTER_KEYS = LEDGER_FILTER_KEYS;
+type FilterKey = LedgerFilterKey;
+const readFilters = readLedgerFilters;
 
 export default function LedgerPage() {
   const user = useUser();
@@ -100,7 +71,7 @@ export default function LedgerPage() {
   };
 
   /** `sort=due`: earliest deadline first (only cases with one); otherwise newest intake first. */
-  const sort = sp.get('sort') === 'due' ? 'due' : undefined;
+  const sort = readLedgerSort(sp);
   const setSort = (v: 'due' | undefined) => {
     const next = new URLSearchParams(sp);
     if (v) next.set('sort', v);
@@ -111,7 +82,7 @@ export default function LedgerPage() {
     queryKey: ['cases', filters, sort],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      api<CasePage>(`/cases${toQuery({ ...filters, sort, limit: PAGE_SIZE, cursor: pageParam })}`, { signal }),
+      api<CasePage>(ledgerPath(filters, sort, pageParam), { signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
