@@ -18,7 +18,7 @@
  *   npm run build:web && npx tsx bench/pages.bench.ts
  *   BENCH_CASES=0 npx tsx bench/pages.bench.ts              # demo data only
  *   BENCH_WEB_ROOT=/path/to/other/dist npx tsx bench/pages.bench.ts
- *   BENCH_BASELINE='804/909/696/906;…' adds a "before" column (see README, Performance)
+ *   BENCH_RUNS=9 npx tsx bench/pages.bench.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -236,9 +236,18 @@ async function measure(browser: Browser, file: string): Promise<Result> {
 // Main
 // ---------------------------------------------------------------------------------------------
 
-/** "before" numbers given as BENCH_BASELINE_<SET>='full w/w/w/w;cold c/c/c/c;moves m/m/m/m' (README keeps them). */
+/**
+ * The "before" column: this bench run on 52acec6 (the code before issue 11's page work, its own
+ * web build) on 2026-12-06 on this 2-core machine while other work kept it busy (load average
+ * 10–13), median of 5. Override with BENCH_BASELINE_<SET>='full w/w/w/w;cold c/c/c/c;moves m/m/m/m'
+ * (each run prints its own line in that form).
+ */
+const BASELINE: Record<string, string> = {
+  demo: '1083/1889/1166/1089;2343/2563/1765/1768;1364/346/321/509',
+  bulk: '3444/1670/1012/898;2733/2080/2200/2104;948/232/364/419',
+};
 function baseline(set: string): { full?: number[]; cold?: number[]; moves?: number[] } {
-  const raw = process.env[`BENCH_BASELINE_${set.toUpperCase()}`];
+  const raw = process.env[`BENCH_BASELINE_${set.toUpperCase()}`] ?? BASELINE[set];
   if (!raw) return {};
   const [full, cold, moves] = raw.split(';').map((x) => x.split('/').map(Number));
   return { full, cold, moves };
