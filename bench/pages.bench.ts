@@ -238,13 +238,13 @@ async function measure(browser: Browser, file: string): Promise<Result> {
 
 /**
  * The "before" column: this bench run on 52acec6 (the code before issue 11's page work, its own
- * web build) on 2026-12-06 on this 2-core machine while other work kept it busy (load average
- * 10–13), median of 5. Override with BENCH_BASELINE_<SET>='full w/w/w/w;cold c/c/c/c;moves m/m/m/m'
+ * web build) on 2026-12-06 06:18–06:24 UTC on this 2-core machine (load average 1–4), run right
+ * before the "now" numbers in the README, median of 5. Override with BENCH_BASELINE_<SET>='full w/w/w/w;cold c/c/c/c;moves m/m/m/m'
  * (each run prints its own line in that form).
  */
 const BASELINE: Record<string, string> = {
-  demo: '1083/1889/1166/1089;2343/2563/1765/1768;1364/346/321/509',
-  bulk: '3444/1670/1012/898;2733/2080/2200/2104;948/232/364/419',
+  demo: '1074/1170/857/843;1783/2486/1781/1866;727/268/318/459',
+  bulk: '1380/1161/858/785;1869/1972/1664/2193;441/201/290/307',
 };
 function baseline(set: string): { full?: number[]; cold?: number[]; moves?: number[] } {
   const raw = process.env[`BENCH_BASELINE_${set.toUpperCase()}`] ?? BASELINE[set];
