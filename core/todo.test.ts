@@ -1,6 +1,6 @@
 /** The 工作台's to-do kinds, derived from the transition table (core/todo.ts). */
 import { describe, expect, it } from 'vitest';
-import { todoKindsFor } from './todo.js';
+import { filterQueryString, todoKindsFor } from './todo.js';
 import { ACTION_RULES } from './case-lifecycle.js';
 import { ROLES } from './domain.js';
 
@@ -49,5 +49,23 @@ describe('the to-do of each role', () => {
   });
   it('lists no role twice in a kind and labels every kind', () => {
     for (const role of ROLES) for (const k of todoKindsFor(role, 'x')) expect(k.label).toMatch(/\p{Script=Han}/u);
+  });
+});
+
+describe('filterQueryString', () => {
+  it('names a list as GET /cases reads it: arrays comma-joined, empty and false left out', () => {
+    expect(filterQueryString({ status: ['received', 'accepted'], lead: '', overdue: false, pendingExtension: true, level: [1, 2], department: undefined })).toBe(
+      'status=received%2Caccepted&pendingExtension=true&level=1%2C2',
+    );
+    expect(filterQueryString({})).toBe('');
+    expect(filterQueryString({ lead: 'scjgj', overdue: true })).toBe('lead=scjgj&overdue=true');
+  });
+
+  it("gives each role's to-do kinds a distinct, non-empty list", () => {
+    for (const role of ROLES) {
+      const qs = todoKindsFor(role, 'scjgj').map((k) => filterQueryString(k.filters));
+      for (const q of qs) expect(q).not.toBe('');
+      expect(new Set(qs).size).toBe(qs.length);
+    }
   });
 });

@@ -96,3 +96,17 @@ export function todoKindsFor(role: Role, department: string | null): TodoKind[] 
   }
   return out;
 }
+
+/**
+ * The case list's query string of a set of filters (a to-do kind's, or the 工作台's overdue list):
+ * arrays comma-joined, empty and false values left out. The server names each to-do's list with it
+ * (GET /cases/todo), and the web app asks for those lists before the counts arrive.
+ */
+export function filterQueryString(f: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === '' || v === false) continue;
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  return p.toString();
+}

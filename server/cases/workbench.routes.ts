@@ -6,7 +6,7 @@ import { dueSoonCutoff } from '../../core/clocks.js';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { todoKindsFor } from '../../core/todo.js';
+import { filterQueryString, todoKindsFor } from '../../core/todo.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -16,14 +16,7 @@ import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { formatShanghai } from '../../core/working-days.js';
 
-function queryString(f: Partial<CaseFilters>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) {
-    if (v === undefined || v === '' || v === false) continue;
-    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
-  }
-  return p.toString();
-}
+const queryString = (f: Partial<CaseFilters>): string => filterQueryString(f);
 
 async function count(ctx: AppContext, f: Partial<CaseFilters>, actor: Actor): Promise<number> {
   const r = await filteredCases(ctx.db, f as CaseFilters, actor, ctx.clock.now())

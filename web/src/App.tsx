@@ -1,15 +1,16 @@
 /**
- * The root: Ant Design in Simplified Chinese, the session, and the routes. Only the login page is
- * in the first download; the signed-in shell and every page behind it load on demand.
+ * The root: Ant Design in Simplified Chinese, the session, and the routes. The login page, the
+ * signed-in shell and every page behind it load on demand; a page that came with a session in its
+ * bootstrap (web/src/bootstrap.ts) starts signed in.
  */
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { AuthProvider, useAuth } from './auth/AuthContext';
-import { LoginPage } from './pages/LoginPage';
 import { FullPageLoading } from './components/FullPageLoading';
 import { theme } from './theme';
+import { readBootstrap } from './bootstrap';
 
 const AppShell = lazy(() => import('./pages/AppShell'));
 // Signing in again over the page when the session expired (loaded only once signed in).
@@ -23,6 +24,8 @@ function Reauth() {
     </Suspense>
   ) : null;
 }
+
+const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status, loggedOut } = useAuth();
@@ -40,11 +43,18 @@ function RequireAuth({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
-      <AuthProvider>
+      <AuthProvider initialUser={readBootstrap()?.me.user ?? null}>
         <Reauth />
         <BrowserRouter>
           <Routes>
-            <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/login"
+              element={
+                <Suspense fallback={<FullPageLoading />}>
+                  <LoginPage />
+                </Suspense>
+              }
+            />
             <Route
               path="/*"
               element={

@@ -6,6 +6,8 @@
  * being saved keeps what was typed; only when that is refused does the session end in the UI.
  */
 
+import { clearEarly, takeEarly } from './early';
+
 export const API_BASE = '/api/v1';
 const CSRF_KEY = 'bcs.csrfToken';
 /** A non-secret hint that this browser holds a session cookie, so a reload asks /auth/me. */
@@ -72,6 +74,7 @@ function writeStorage(s: Storage | null, key: string, value: string | null): voi
 
 /** Remembers (or forgets, with null) the CSRF token of the current session. */
 export function setSession(token: string | null): void {
+  if (token !== csrfToken) clearEarly();
   csrfToken = token;
   writeStorage(sessionStorageOrNull(), CSRF_KEY, token);
   writeStorage(localStorageOrNull(), SESSION_HINT_KEY, token ? '1' : null);
@@ -198,9 +201,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     body = JSON.stringify(opts.body);
   }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  // A write may change what the reads started early would answer.
+  if (method !== 'GET') clearEarly();
   let res: Response;
   try {
-    res = await fetch(`${API_BASE}${path}`, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+    // A read already started for this page (web/src/api/early.ts) is taken instead of asking again.
+    res = (method === 'GET' ? await takeEarly(path) : null) ?? (await fetch(`${API_BASE}${path}`, { method, headers, body, credentials: 'same-origin', signal: opts.signal }));
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试');

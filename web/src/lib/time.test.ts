@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineTone, endOfDayIso, formatDateTime, formatShortDateTime, remainingText, shanghaiToday } from './time';
+import { dayjs, deadlineTone, endOfDayIso, formatDate, formatDateTime, formatShortDateTime, remainingText, shanghaiToday, TZ } from './time';
 
 const base = { dueProvisional: false, overdue: false, dueSoon: false };
 
@@ -43,5 +43,20 @@ describe('short dates for dense lists', () => {
     expect(formatShortDateTime('2027-01-01T00:00:00Z', now)).toBe('2027-01-01 08:00');
     expect(formatShortDateTime(null, now)).toBe('—');
     expect(formatShortDateTime('not a date', now)).toBe('—');
+  });
+});
+
+describe('Asia/Shanghai by arithmetic', () => {
+  it('gives what dayjs with its time zone gives, across offsets, midnight and the year end', () => {
+    for (const iso of ['2026-11-26T10:00:00+08:00', '2026-11-26T16:30:00Z', '2026-12-31T16:00:00.000Z', '2026-12-31T15:59:59.999Z', '2026-03-01T00:00:00-05:00', '1999-01-01T00:00:00Z']) {
+      expect(formatDateTime(iso)).toBe(dayjs(iso).tz(TZ).format('YYYY-MM-DD HH:mm'));
+      expect(formatDate(iso)).toBe(dayjs(iso).tz(TZ).format('YYYY-MM-DD'));
+    }
+    expect(shanghaiToday(new Date('2026-12-31T16:00:00Z'))).toBe('2027-01-01');
+    expect(shanghaiToday(new Date('2026-12-31T15:59:59Z'))).toBe('2026-12-31');
+    // Before 1992 Shanghai had summer time: left to dayjs.
+    expect(formatDateTime('1988-06-01T00:00:00Z')).toBe(dayjs('1988-06-01T00:00:00Z').tz(TZ).format('YYYY-MM-DD HH:mm'));
+    expect(formatDateTime('not a date')).toBe('—');
+    expect(formatDate(null)).toBe('—');
   });
 });

@@ -37,6 +37,8 @@ import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
 import { KeyboardLayer } from '../lib/useKeyboard';
+import { seedQueryClient } from '../bootstrap';
+import { usePreloadOnHover } from '../routes/preload';
 
 const DashboardPage = lazy(() => import('./DashboardPage'));
 const IntakePage = lazy(() => import('./IntakePage'));
@@ -170,8 +172,9 @@ export default function AppShell() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   // One cache per session: the next user never sees the previous one's data.
-  const [queryClient] = useState(
-    () =>
+  // The reference data that came with the page (web/src/bootstrap.ts) is in it from the start.
+  const [queryClient] = useState(() =>
+    seedQueryClient(
       new QueryClient({
         defaultOptions: {
           queries: {
@@ -181,7 +184,10 @@ export default function AppShell() {
           },
         },
       }),
+    ),
   );
+  // A menu entry or link the pointer rests on starts loading its page (web/src/routes/preload.ts).
+  usePreloadOnHover(user);
   const items = useMemo(() => menuItems(user.role), [user.role]);
   useEffect(() => {
     if (!location.pathname.startsWith('/cases/')) document.title = '办成事';

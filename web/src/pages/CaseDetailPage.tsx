@@ -33,6 +33,7 @@ import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { CaseDocuments } from '../components/CaseDocuments';
 import { LEVEL_LABELS } from '../components/CaseTags';
+import { casePath } from '../api/pageRequests';
 
 /** Links of one 交办单: Word download and the print page (opens the print dialog). */
 export function sheetLinks(caseId: number, sheetNo?: string) {
@@ -58,7 +59,7 @@ export default function CaseDetailPage() {
   const deptName = (code: string) => names.get(code) ?? code;
   const q = useQuery({
     queryKey: ['case', id],
-    queryFn: () => api<CaseDetail>(`/cases/${encodeURIComponent(id ?? '')}`),
+    queryFn: () => api<CaseDetail>(casePath(id ?? '')),
     enabled: !!id && /^\d{1,12}$/.test(id),
   });
   const c = q.data;

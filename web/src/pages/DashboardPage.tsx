@@ -21,6 +21,7 @@ import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, formatShortDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
+import { DASHBOARD_ACTIVITY_PATH, DASHBOARD_CO_KIND, DASHBOARD_SHOWN, DASHBOARD_STAGE_OVERDUE_QUERY, DASHBOARD_TODO_PATH, dashboardListPath } from '../api/pageRequests';
 
 /**
  * Cases shown in a list on the desk: at 1366×768 the lists sit side by side in up to three columns
@@ -30,9 +31,9 @@ const SHOWN = 5;
 /** The to-do list (the desk's main list) shows a few more. */
 const TODO_SHOWN = 8;
 /** The kind of to-do that is help given to another department (not in 待我处理). */
-const CO_KIND = 'co_handling';
+const CO_KIND = DASHBOARD_CO_KIND;
 
-const listCases = (query: string, limit: number) => api<CasePage>(`/cases?${query}${query ? '&' : ''}limit=${limit}`);
+const listCases = (query: string, limit: number) => api<CasePage>(dashboardListPath(query, limit));
 
 /** Roles that watch deadlines. */
 
@@ -99,7 +100,7 @@ export default function DashboardPage() {
     document.title = '工作台 · 办成事';
   }, []);
 
-  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer>('/cases/todo') });
+  const todo = useQuery({ queryKey: ['dashboard', 'todo'], queryFn: () => api<TodoAnswer>(DASHBOARD_TODO_PATH) });
   const soon = todo.data?.dueSoonWorkingDays ?? settings?.dueSoonWorkingDays ?? 1;
   const kinds = todo.data?.items ?? [];
   // The lists behind the cards (a few rows each), only for kinds that have any.
@@ -111,7 +112,7 @@ export default function DashboardPage() {
   const overdueList = useQuery({
     queryKey: ['dashboard', 'overdue', todo.data?.overdueQuery],
     // The longest overdue first (the list API's deadline order).
-    queryFn: () => listCases(`${todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`}&sort=due`, SHOWN),
+    queryFn: () => listCases(`${todo.data?.overdueQuery ?? `${mineQuery}${mineQuery ? '&' : ''}overdue=true`}&sort=due`, DASHBOARD_SHOWN),
     enabled: watchDeadlines && !!todo.data && todo.data.overdue > 0,
   });
   // Due soon: filtered on the server (`dueSoon=true`, within the setting's working days).
@@ -125,7 +126,7 @@ export default function DashboardPage() {
   const watchStages = can(user.role, 'watchStageClocks');
   const stageOverdueList = useQuery({
     queryKey: ['dashboard', 'stage-overdue'],
-    queryFn: () => listCases('stageOverdue=true', 50),
+    queryFn: () => listCases(DASHBOARD_STAGE_OVERDUE_QUERY, 50),
     enabled: watchStages,
   });
   const completions = useQuery({
@@ -133,7 +134,7 @@ export default function DashboardPage() {
     queryFn: () => listCases(toQuery({ status: 'completed,verifying,closed', completedFrom: dayjs(shanghaiToday()).subtract(30, 'day').format('YYYY-MM-DD') }).slice(1), 50),
     enabled: user.role === 'supervisor',
   });
-  const activity = useQuery({ queryKey: ['dashboard', 'activity'], queryFn: () => api<{ items: ActivityItem[] }>('/activity?limit=10').then((r) => r.items) });
+  const activity = useQuery({ queryKey: ['dashboard', 'activity'], queryFn: () => api<{ items: ActivityItem[] }>(DASHBOARD_ACTIVITY_PATH).then((r) => r.items) });
 
   const listOf = (kind: string): { items: CaseSummary[]; loading: boolean } => {
     const i = listKinds.findIndex((k) => k.kind === kind);

@@ -22,31 +22,12 @@ import { can } from '../../../core/permissions';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { leaveOnTab } from '../components/MultiSelect';
 import { stageOf } from '../../../core/clocks';
+import { LEDGER_FILTER_KEYS, ledgerPath, readLedgerFilters, readLedgerSort, type LedgerFilterKey } from '../api/pageRequests';
 
-/** The filters of GET /cases, as kept in the URL. */
-export const FILTER_KEYS = [
-  'status',
-  'level',
-  'department',
-  'lead',
-  'problemType',
-  'channel',
-  'overdue',
-  'pendingExtension',
-  'receivedFrom',
-  'receivedTo',
-  'completedFrom',
-  'completedTo',
-  'matter',
-  'dueSoon',
-  'pendingContest',
-  'pendingSupervision',
-  'stageOverdue',
-  'phone',
-  'q',
-  'externalRef',
-] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
+/** The filters of GET /cases, as kept in the URL (web/src/api/pageRequests.ts). */
+export const FILTER_KEYS = LEDGER_FILTER_KEYS;
+type FilterKey = LedgerFilterKey;
+const readFilters = readLedgerFilters;
 const PAGE_SIZE = 50;
 /** Filters folded under 更多筛选 (the panel opens by itself when one of them is set, e.g. from a link). */
 export const MORE_FILTER_KEYS: readonly FilterKey[] = [
@@ -70,14 +51,6 @@ export function moreFilterCount(filters: Partial<Record<FilterKey, string>>): nu
   return keys.length - (filters.receivedFrom && filters.receivedTo ? 1 : 0);
 }
 
-function readFilters(sp: URLSearchParams): Partial<Record<FilterKey, string>> {
-  const out: Partial<Record<FilterKey, string>> = {};
-  for (const k of FILTER_KEYS) {
-    const v = sp.get(k);
-    if (v) out[k] = v;
-  }
-  return out;
-}
 
 export default function LedgerPage() {
   const user = useUser();
@@ -129,7 +102,7 @@ export default function LedgerPage() {
   };
 
   /** `sort=due`: earliest deadline first (only cases with one); otherwise newest intake first. */
-  const sort = sp.get('sort') === 'due' ? 'due' : undefined;
+  const sort = readLedgerSort(sp);
   const setSort = (v: 'due' | undefined) => {
     const next = new URLSearchParams(sp);
     if (v) next.set('sort', v);
@@ -140,7 +113,7 @@ export default function LedgerPage() {
     queryKey: ['cases', filters, sort],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      api<CasePage>(`/cases${toQuery({ ...filters, sort, limit: PAGE_SIZE, cursor: pageParam })}`, { signal }),
+      api<CasePage>(ledgerPath(filters, sort, pageParam), { signal }),
     getNextPageParam: (last) => last.nextCursor,
   });
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);

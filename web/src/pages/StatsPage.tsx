@@ -21,6 +21,7 @@ import { can } from '../../../core/permissions';
 import { StatTitle, statDefinition } from '../components/StatTitle';
 import { dayjs, shanghaiToday } from '../lib/time';
 import { ledgerUrl, monthLedgerUrl, monthsOf, readScope, SHORT_TYPE, type StatsScope } from '../lib/ledgerLinks';
+import { statsPaths } from '../api/pageRequests';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 const pct1 = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
@@ -67,15 +68,15 @@ export default function StatsPage() {
   const period = { from, to, department };
   const overview = useQuery({
     queryKey: ['stats', 'overview', period],
-    queryFn: () => api<StatsFigures>(`/stats/overview${toQuery(period)}`),
+    queryFn: () => api<StatsFigures>(statsPaths(period).overview),
   });
   const monthly = useQuery({
     queryKey: ['stats', 'monthly', period],
-    queryFn: () => api<{ items: MonthlyStats[] }>(`/stats/monthly${toQuery(period)}`).then((r) => r.items),
+    queryFn: () => api<{ items: MonthlyStats[] }>(statsPaths(period).monthly).then((r) => r.items),
   });
   const perDept = useQuery({
     queryKey: ['stats', 'departments', period],
-    queryFn: () => api<{ items: DepartmentStats[] }>(`/stats/departments${toQuery(period)}`).then((r) => r.items),
+    queryFn: () => api<{ items: DepartmentStats[] }>(statsPaths(period).departments).then((r) => r.items),
   });
   const o = overview.data;
   const go = (url: string | null) => url && navigate(url);
