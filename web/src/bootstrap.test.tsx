@@ -52,7 +52,8 @@ describe('a page that came with a session', () => {
     expect(window.sessionStorage.getItem('bcs.csrfToken')).toBe('csrf-boot');
     const { App } = await import('./App');
     render(<App />);
-    expect(await screen.findByText('李行管，您好', undefined, { timeout: 10_000 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: '工作台' }, { timeout: 10_000 })).toBeTruthy();
+    expect(await screen.findByText(/^李行管 · /)).toBeTruthy();
     const urls = fetchMock.mock.calls.map((c) => String(c[0]));
     expect(urls).not.toContain('/api/v1/auth/me');
     expect(urls).not.toContain('/api/v1/departments');
