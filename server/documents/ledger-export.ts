@@ -218,6 +218,33 @@ function firstOf(targets: Array<[EventEmitter, string[]]>): Promise<void> {
 type PipeLike = EventEmitter & { writableLength?: number; _writableState?: { length: number }; destroyed?: boolean };
 
 /**
+ * The three rows every streamed export starts with — the title, a line saying when, by whom and with
+ * which filters it was exported, and the column headers — merged across the columns and committed.
+ */
+export function writeSheetHead(ws: ExcelJS.Worksheet, head: { title: string; subtitle: string; headers: readonly string[] }): void {
+  const last = String.fromCharCode('A'.charCodeAt(0) + head.headers.length - 1);
+  const title = ws.getRow(1);
+  title.height = 30;
+  title.getCell(1).value = head.title;
+  title.getCell(1).style = TITLE_STYLE;
+  ws.mergeCells(`A1:${last}1`);
+  const sub = ws.getRow(2);
+  sub.getCell(1).value = head.subtitle;
+  sub.getCell(1).style = SUBTITLE_STYLE;
+  ws.mergeCells(`A2:${last}2`);
+  const header = ws.getRow(3);
+  header.height = 24;
+  head.headers.forEach((h, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = h;
+    cell.style = HEADER_STYLE;
+  });
+  title.commit();
+  sub.commit();
+  header.commit();
+}
+
+/**
  * Back-pressure for the sheet. exceljs hands the sheet's XML to the zip compressor without
  * heeding back-pressure; the stream it writes into is where unconsumed XML piles up (when the
  * compressor or the client is slower than we are), so that is where we look.
@@ -265,25 +292,11 @@ export async function writeLedger(db: Executor, out: Writable, o: LedgerExportOp
   });
   ws.columns = LEDGER_COLUMNS.map((c) => ({ width: c.width }));
 
-  const title = ws.getRow(1);
-  title.height = 30;
-  title.getCell(1).value = ledgerTitle(o.countyName);
-  title.getCell(1).style = TITLE_STYLE;
-  ws.mergeCells(`A1:${LAST_COLUMN_LETTER}1`);
-  const sub = ws.getRow(2);
-  sub.getCell(1).value = `导出时间：${formatShanghai(o.now).slice(0, 16).replace('T', ' ')}　导出人：${o.actor.name}　筛选条件：${describeFilters(o.filters, names)}`;
-  sub.getCell(1).style = SUBTITLE_STYLE;
-  ws.mergeCells(`A2:${LAST_COLUMN_LETTER}2`);
-  const header = ws.getRow(LEDGER_HEADER_ROWS);
-  header.height = 24;
-  LEDGER_COLUMNS.forEach((c, i) => {
-    const cell = header.getCell(i + 1);
-    cell.value = c.header;
-    cell.style = HEADER_STYLE;
+  writeSheetHead(ws, {
+    title: ledgerTitle(o.countyName),
+    subtitle: `导出时间：${formatShanghai(o.now).slice(0, 16).replace('T', ' ')}　导出人：${o.actor.name}　筛选条件：${describeFilters(o.filters, names)}`,
+    headers: LEDGER_COLUMNS.map((c) => c.header),
   });
-  title.commit();
-  sub.commit();
-  header.commit();
 
   const gate = compressorGate(ws, out);
   const batchSize = o.batchSize ?? BATCH;

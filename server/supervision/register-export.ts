@@ -9,7 +9,7 @@ import type { TSupervisionRegisterFilters } from '../../core/api/schemas.js';
 import { SUPERVISION_KIND_LABELS, SUPERVISION_REGISTER_STATUS_LABELS } from '../../core/supervision-register.js';
 import { formatShanghai } from '../../core/working-days.js';
 import type { Executor } from '../db/database.js';
-import { BORDER, compressorGate, ExportAborted, HEADER_STYLE, SUBTITLE_STYLE, TITLE_STYLE } from '../documents/ledger-export.js';
+import { BORDER, compressorGate, ExportAborted, writeSheetHead } from '../documents/ledger-export.js';
 import { DATETIME_FORMAT, excelDateTime } from '../documents/ledger-format.js';
 import { listDepartments } from '../users/user.repository.js';
 import { presentRegisterRow, registerBatch } from './register.repository.js';
@@ -73,25 +73,11 @@ export async function writeSupervisionRegister(
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   ws.columns = COLUMNS.map((c) => ({ width: c.width }));
-  const title = ws.getRow(1);
-  title.height = 30;
-  title.getCell(1).value = `${o.countyName}督办通报移送台账`;
-  title.getCell(1).style = TITLE_STYLE;
-  ws.mergeCells(`A1:${LAST}1`);
-  const sub = ws.getRow(2);
-  sub.getCell(1).value = `导出时间：${formatShanghai(o.now).slice(0, 16).replace('T', ' ')}　导出人：${o.actor.name}　筛选条件：${describeRegisterFilters(o.filters, names)}`;
-  sub.getCell(1).style = SUBTITLE_STYLE;
-  ws.mergeCells(`A2:${LAST}2`);
-  const header = ws.getRow(REGISTER_HEADER_ROWS);
-  header.height = 24;
-  COLUMNS.forEach((c, i) => {
-    const cell = header.getCell(i + 1);
-    cell.value = c.header;
-    cell.style = HEADER_STYLE;
+  writeSheetHead(ws, {
+    title: `${o.countyName}督办通报移送台账`,
+    subtitle: `导出时间：${formatShanghai(o.now).slice(0, 16).replace('T', ' ')}　导出人：${o.actor.name}　筛选条件：${describeRegisterFilters(o.filters, names)}`,
+    headers: COLUMNS.map((c) => c.header),
   });
-  title.commit();
-  sub.commit();
-  header.commit();
 
   const gate = compressorGate(ws, out);
   const batchSize = o.batchSize ?? BATCH;
