@@ -226,6 +226,11 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard intake in the browser', () => {
       await expect.poll(async () => (await focused(page)).cls.includes('bcs-todo-link')).toBe(false);
       await expect.poll(() => page.evaluate("!!document.querySelector('main')?.contains(document.activeElement)")).toBe(true);
       // J: the first case of the list; Enter opens it; Alt+↓ the next one of the same list.
+      // Ant Design's styles come from the build's stylesheet (web/antd-static-css.ts): the 工作台
+      // and the 台账 computed none of their own in the page (at most the icons' small one).
+      expect(await page.locator('link[rel="stylesheet"][href^="/assets/antd-"]').count()).toBe(1);
+      const computed = await page.evaluate("[...document.querySelectorAll('style[data-css-hash]')].filter((s) => s.innerHTML.includes('.ant-')).map((s) => s.innerHTML.slice(0, 80))");
+      expect(computed).toEqual([]);
       await page.keyboard.press('j');
       const firstHref = await page.evaluate("document.activeElement?.getAttribute('href') ?? null");
       expect(firstHref).toMatch(/^\/cases\/\d+$/);

@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { antdStaticCss } from './antd-static-css';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -49,7 +50,7 @@ export default defineConfig(({ command, mode }) => {
   return {
     root,
     base: '/',
-    plugins: [react(), precompress()],
+    plugins: [react(), antdStaticCss(root), precompress()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
