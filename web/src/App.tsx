@@ -11,8 +11,9 @@ import { AuthProvider, useAuth } from './auth/AuthContext';
 import { FullPageLoading } from './components/FullPageLoading';
 import { theme } from './theme';
 import { readBootstrap } from './bootstrap';
+import { shellPage } from './routes/pages';
 
-const AppShell = lazy(() => import('./pages/AppShell'));
+const AppShell = shellPage.Component;
 // Signing in again over the page when the session expired (loaded only once signed in).
 const ReauthDialog = lazy(() => import('./auth/ReauthDialog'));
 

@@ -10,9 +10,11 @@ import { readBootstrap } from './bootstrap';
 import { preloadRoute } from './routes/preload';
 
 const boot = readBootstrap();
+/** Resolves when the code of the page being opened is here (main.tsx renders then: see below). */
+export let bootCode: Promise<void> = Promise.resolve();
 if (boot) {
   setSession(boot.me.csrfToken || null);
-  preloadRoute(window.location.pathname, window.location.search, boot.me.user);
+  bootCode = preloadRoute(window.location.pathname, window.location.search, boot.me.user);
   // The header's bell.
   void earlyGet('/notifications/unread-count');
 } else if (window.location.pathname === '/login') {

@@ -25,11 +25,12 @@ import { can } from '../../../core/permissions';
 import { filterQueryString, todoKindsFor } from '../../../core/todo';
 import { readScope } from '../lib/ledgerLinks';
 import { shanghaiToday } from '../lib/time';
+import { assessmentPage, auditPage, casePage, dashboardPage, intakePage, ledgerPage, shellPage, statsPage } from './pages';
 
 interface RoutePlan {
   /** Matches a path name; answers the route's parameter (or '' for none), null for no match. */
   match(pathname: string): string | null;
-  code(): Promise<unknown>;
+  code(): Promise<void>;
   data?(param: string, sp: URLSearchParams, user: SessionUser): void;
 }
 
@@ -56,16 +57,16 @@ function dashboardData(user: SessionUser): void {
 }
 
 const ROUTES: RoutePlan[] = [
-  { match: exact('/'), code: () => import('../pages/DashboardPage'), data: (_p, _sp, user) => dashboardData(user) },
-  { match: exact('/cases'), code: () => import('../pages/LedgerPage'), data: (_p, sp) => void earlyGet(ledgerPath(readLedgerFilters(sp), readLedgerSort(sp), null)) },
+  { match: exact('/'), code: dashboardPage.load, data: (_p, _sp, user) => dashboardData(user) },
+  { match: exact('/cases'), code: ledgerPage.load, data: (_p, sp) => void earlyGet(ledgerPath(readLedgerFilters(sp), readLedgerSort(sp), null)) },
   {
     match: (p) => /^\/cases\/(\d{1,12})$/.exec(p)?.[1] ?? null,
-    code: () => import('../pages/CaseDetailPage'),
+    code: casePage.load,
     data: (id) => void earlyGet(casePath(id)),
   },
   {
     match: exact('/stats'),
-    code: () => import('../pages/StatsPage'),
+    code: statsPage.load,
     data: (_p, sp, user) => {
       if (!can(user.role, 'readStats')) return;
       const scope = readScope(sp, shanghaiToday());
@@ -73,29 +74,31 @@ const ROUTES: RoutePlan[] = [
       for (const path of Object.values(statsPaths(period))) void earlyGet(path);
     },
   },
-  { match: exact('/intake'), code: () => import('../pages/IntakePage') },
-  { match: exact('/assessment'), code: () => import('../pages/AssessmentPage') },
-  { match: exact('/audit'), code: () => import('../pages/AuditPage') },
+  { match: exact('/intake'), code: intakePage.load },
+  { match: exact('/assessment'), code: assessmentPage.load },
+  { match: exact('/audit'), code: auditPage.load },
 ];
 
 const recent = new Map<string, number>();
 
 /**
  * Starts loading the page at `pathname?search` for `user`: the shell's and the page's code, and the
- * page's first reads. Asking again for the same address within a second does nothing.
+ * page's first reads. Asking again for the same address within a second does nothing. Resolves when
+ * the code is here (also when it failed: the route then shows its own error).
  */
-export function preloadRoute(pathname: string, search: string, user: SessionUser, now = Date.now()): void {
+export function preloadRoute(pathname: string, search: string, user: SessionUser, now = Date.now()): Promise<void> {
   const key = `${pathname}?${search}`;
-  if (now - (recent.get(key) ?? -Infinity) < 1000) return;
+  if (now - (recent.get(key) ?? -Infinity) < 1000) return Promise.resolve();
   recent.set(key, now);
-  void import('../pages/AppShell').catch(() => undefined);
+  const code: Promise<unknown>[] = [shellPage.load()];
   for (const r of ROUTES) {
     const param = r.match(pathname);
     if (param === null) continue;
-    void r.code().catch(() => undefined);
+    code.push(r.code());
     r.data?.(param, new URLSearchParams(search), user);
-    return;
+    break;
   }
+  return Promise.all(code.map((c) => c.catch(() => undefined))).then(() => undefined);
 }
 
 /** The app's own link under an event's target, if any (not the API, not a download, not another window). */
