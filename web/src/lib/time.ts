@@ -53,10 +53,10 @@ export function formatDateTime(iso: string | null | undefined): string {
  */
 export function formatShortDateTime(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return '—';
-  const d = dayjs(iso);
-  if (!d.isValid()) return '—';
-  const local = d.tz(TZ);
-  return local.format('YYYY') === dayjs(now).tz(TZ).format('YYYY') ? local.format('MM-DD HH:mm') : local.format('YYYY-MM-DD HH:mm');
+  const s = shanghaiOf(iso);
+  if (!s) return '—';
+  const local = s.replace('T', ' ');
+  return local.slice(0, 4) === shanghaiToday(now).slice(0, 4) ? local.slice(5) : local;
 }
 
 /** An instant as "YYYY-MM-DD" in Asia/Shanghai. */
