@@ -23,7 +23,7 @@ function run(args, capture) {
 
 async function typecheck() {
   const results = [];
-  for (const project of ['tsconfig.json', 'web/tsconfig.json', 'e2e/tsconfig.json']) {
+  for (const project of ['tsconfig.json', 'web/tsconfig.json', 'web/tsconfig.node.json', 'e2e/tsconfig.json']) {
     const r = await run([bin('typescript', 'bin/tsc'), '--noEmit', '-p', project], true);
     results.push({ project, ...r });
   }

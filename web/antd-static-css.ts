@@ -55,7 +55,7 @@ export async function extractAntdCss(webRoot: string): Promise<{ css: string; co
   const lib = (antd.default ?? antd) as Record<string, any>;
   const cssinjs = await import('@ant-design/cssinjs');
   const zhCN = (await import('antd/locale/zh_CN.js')).default;
-  const { theme } = await import('./src/theme');
+  const { theme } = await import('./src/theme.js');
   const h = React.createElement;
 
   const cache = cssinjs.createCache();

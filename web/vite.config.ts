@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { antdStaticCss } from './antd-static-css';
+import { antdStaticCss } from './antd-static-css.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
