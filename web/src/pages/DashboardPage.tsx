@@ -261,7 +261,9 @@ export default function DashboardPage() {
                   </Typography.Text>
                   <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
                   <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
-                  <span className="bcs-ellipsis bcs-secondary">{e.by === 'system' ? '系统' : e.byName}</span>
+                  <Typography.Text type="secondary" className="bcs-ellipsis">
+                    {e.by === 'system' ? '系统' : e.byName}
+                  </Typography.Text>
                 </div>
                 <div className="bcs-case-line-sub">{e.matter}</div>
               </div>
