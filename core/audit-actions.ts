@@ -27,6 +27,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'pii.seal': '加密历史反映人信息',
   'pii.rotate': '更换数据密钥',
   'cases.stage_backfill': '补记历史反映件的环节时钟',
+  'callbacks.read': '查看回访工作台（含反映人完整电话）',
   ...({
     // The system timeline events' audit records (core/timeline-events.ts), in the audit's words.
     'case.intake': '登记反映件',

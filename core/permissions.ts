@@ -6,6 +6,7 @@
  * Pure data and functions: no I/O.
  */
 import type { Role } from './domain.js';
+import { ACTION_RULES } from './case-lifecycle.js';
 
 /** County-level readers: everything county-wide, drafts included. */
 const COUNTY: readonly Role[] = ['coordinator', 'leader', 'supervisor', 'admin'];
@@ -53,6 +54,8 @@ export const PERMISSIONS = {
   watchStageClocks: ['coordinator', 'leader', 'supervisor'],
   /** 督办台账: the register of every 督办、通报、线索移送 (GET /supervision-records and its Excel) */
   viewSupervisionRegister: ['coordinator', 'leader', 'supervisor'],
+  /** 回访工作台: the cases due for callback with the reporter's full phone (GET /callbacks, audited) */
+  callbackDesk: ACTION_RULES.callback.roles,
   /** 工作简报 for a period (GET /reports/briefing.docx) */
   readBriefing: ['coordinator', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;

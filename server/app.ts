@@ -14,6 +14,7 @@ import { ZHealth, ZOpenApiDocument } from '../core/api/responses.js';
 import { registerAuthRoutes, SESSION_COOKIE } from './auth/auth.routes.js';
 import { registerCaseRoutes } from './cases/case.routes.js';
 import { registerWorkbenchRoutes } from './cases/workbench.routes.js';
+import { registerCallbackDeskRoutes } from './cases/callback-desk.routes.js';
 import { registerAdminRoutes } from './users/admin.routes.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
@@ -235,6 +236,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     async (api) => {
       registerAuthRoutes(api, ctx, { loginPerMinute: opts.loginPerMinute });
       registerWorkbenchRoutes(api, ctx);
+      registerCallbackDeskRoutes(api, ctx);
       registerCaseRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerCalendarRoutes(api, ctx);

@@ -370,6 +370,39 @@ export const ZTodo = z.object({
   dueSoonWorkingDays: count('“即将到期”的工作日数（系统设置）'),
 });
 
+/** GET /callbacks: the 回访工作台's queue (full phones: the answer is audited). */
+export const ZCallbackDesk = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      caseNo: z.string(),
+      version: z.number().int().describe('版本号：回访、记录未接通时原样带回'),
+      channel: z.enum(CHANNELS),
+      matter: z.string().describe('事项名称'),
+      description: z.string().describe('诉求'),
+      reporter: z.object({
+        name: z.string(),
+        phone: z.string().describe('完整电话号码（供回访拨打；本次查看记入审计）'),
+        phoneMasked: z.string().describe('脱敏的电话号码'),
+        kind: z.enum(REPORTER_KINDS),
+        orgName: z.string().nullable(),
+      }),
+      leadDepartment: z.string().nullable(),
+      leadDepartmentName: z.string().nullable(),
+      result: z.string().nullable().describe('办理结果'),
+      repliedVia: z.enum(REPLY_CHANNELS).nullable().describe('答复方式'),
+      completedAt: ZShanghaiTime.nullable().describe('办结时刻'),
+      stageDueAt: ZShanghaiTime.nullable().describe('回访时限'),
+      stageOverdue: z.boolean().describe('已超过回访时限'),
+      callbackAttempts: z
+        .array(z.object({ outcome: z.enum(CALLBACK_ATTEMPT_OUTCOMES), note: z.string().nullable(), at: ZShanghaiTime, by: z.string() }))
+        .describe('此前的回访未接通记录'),
+    }),
+  ),
+  total: z.number().int().describe('待回访的总件数'),
+  nextCursor: z.string().nullable(),
+});
+
 export const ZActivity = z.object({
   items: z.array(
     z.object({

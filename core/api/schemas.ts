@@ -359,7 +359,7 @@ const ZDate = z
   .refine((v) => Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR, { error: `日期应在 ${MIN_YEAR}–${MAX_YEAR} 年之间` });
 
 /** `limit` of a cursor-paged list: 1–200, 50 when absent; out of range is a 400, not clamped. */
-const ZPageLimit = z
+export const ZPageLimit = z
   .string()
   .optional()
   .transform((v, ctx) => {
