@@ -505,6 +505,9 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
       expectDocumented('GET', '/cases/todo', await as(user).get(`${API}/cases/todo`));
       expectDocumented('GET', '/activity', await as(user).get(`${API}/activity?limit=50`));
     }
+    expectDocumented('GET', '/callbacks', await as('coord').get(`${API}/callbacks?limit=5`));
+    expectDocumented('GET', '/callbacks', await as('clerk').get(`${API}/callbacks`));
+    expectDocumented('GET', '/callbacks', await as('coord').get(`${API}/callbacks?cursor=bad`));
     const period = 'from=2026-11-01&to=2026-12-31';
     for (const user of ['coord', 'h_scjg']) {
       expectDocumented('GET', '/stats/overview', await as(user).get(`${API}/stats/overview?${period}`));
