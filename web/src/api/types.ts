@@ -32,6 +32,10 @@ export type SupervisionRecord = Out<typeof R.ZSupervisionRecord>;
 /** One row of the 督办台账 (GET /supervision-records). */
 export type SupervisionRegisterItem = Out<typeof R.ZSupervisionRegisterItem>;
 
+/** The 回访工作台's queue (GET /callbacks): full phones, audited. */
+export type CallbackDeskAnswer = Out<typeof R.ZCallbackDesk>;
+export type CallbackDeskItem = Item<typeof R.ZCallbackDesk>;
+
 export type Department = Out<typeof R.ZDepartment>;
 export type UserRow = Out<typeof R.ZUser>;
 export type Settings = Out<typeof R.ZSettingsResponse>;

@@ -16,6 +16,7 @@ import {
   CalendarOutlined,
   ControlOutlined,
   MessageOutlined,
+  PhoneOutlined,
   FileSearchOutlined,
   FlagOutlined,
   DashboardOutlined,
@@ -58,6 +59,7 @@ const SettingsPage = lazy(() => import('./admin/SettingsPage'));
 const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
 const AuditPage = auditPage.Component;
 const SupervisionRegisterPage = lazy(() => import('./SupervisionRegisterPage'));
+const CallbackDeskPage = lazy(() => import('./CallbackDeskPage'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
 
@@ -74,6 +76,7 @@ const MENU: MenuEntry[] = [
   { key: '/', label: '工作台', icon: <DashboardOutlined /> },
   { key: '/intake', label: '登记', icon: <FormOutlined />, perm: 'intake' },
   { key: '/cases', label: '台账', icon: <TableOutlined /> },
+  { key: '/callbacks', label: '回访工作台', icon: <PhoneOutlined />, perm: 'callbackDesk' },
   { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, perm: 'readStats' },
   { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, perm: 'readAssessment' },
   { key: '/supervision-records', label: '督办台账', icon: <FlagOutlined />, perm: 'viewSupervisionRegister' },
@@ -238,6 +241,7 @@ export default function AppShell() {
                   <Route path="cases/:id" element={<CaseDetailPage />} />
                   <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
                   <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
+                  <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
                   <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
                   <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
                   <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />

@@ -155,8 +155,11 @@ export default function DashboardPage() {
   const deptName = (code: string) => names.get(code) ?? code;
   const firstKind = kinds[0]?.kind ?? '';
   // The card lists the first few; the link opens them all in the ledger.
-  const allOf = (k: { query: string; count: number } | undefined) =>
-    k && k.count > 0 ? <Link to={`/cases${k.query ? `?${k.query}` : ''}`}>全部 {k.count} 件</Link> : undefined;
+  // 待回访 opens the 回访工作台 (worked through there without case pages); every other kind the ledger.
+  const hrefOf = (k: { kind: string; query: string }) =>
+    k.kind === 'to_callback' && can(user.role, 'callbackDesk') ? '/callbacks' : `/cases${k.query ? `?${k.query}` : ''}`;
+  const allOf = (k: { kind: string; query: string; count: number } | undefined) =>
+    k && k.count > 0 ? <Link to={hrefOf(k)}>全部 {k.count} 件</Link> : undefined;
   const totalTodo = kinds.filter((k) => k.kind !== CO_KIND).reduce((n, k) => n + k.count, 0);
 
   const overdueCard = watchDeadlines && (
@@ -304,7 +307,7 @@ export default function DashboardPage() {
                 kinds.map((k) => (
                   <Link
                     key={k.kind}
-                    to={`/cases${k.query ? `?${k.query}` : ''}`}
+                    to={hrefOf(k)}
                     className={`bcs-todo-tile bcs-todo-link${k.count ? ' has-items' : ''}`}
                     data-testid={`todo-${k.kind}`}
                   >
