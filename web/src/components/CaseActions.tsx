@@ -1181,7 +1181,7 @@ export function CaseActions({ c, departments, levelDays, unreachableAfter, onUpd
   return (
     <>
       <div ref={box}>
-        <Space wrap data-testid="case-actions">
+        <Space wrap data-testid="case-actions" className="bcs-case-actions">
           {buttons.map((b) => (
             <Button
               key={b.key}

@@ -5,7 +5,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, Button, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
+import { App as AntApp, Button, Drawer, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
   ApiOutlined,
@@ -23,6 +23,7 @@ import {
   FormOutlined,
   GiftOutlined,
   LogoutOutlined,
+  MenuOutlined,
   RetweetOutlined,
   RiseOutlined,
   SettingOutlined,
@@ -38,6 +39,7 @@ import { NotificationBell } from '../components/NotificationBell';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
 import { KeyboardLayer } from '../lib/useKeyboard';
+import { usePhone } from '../lib/usePhone';
 import { seedQueryClient } from '../bootstrap';
 import { usePreloadOnHover } from '../routes/preload';
 import { assessmentPage, auditPage, casePage, dashboardPage, intakePage, ledgerPage, statsPage } from '../routes/pages';
@@ -149,14 +151,15 @@ function HeaderUser() {
     <div className="bcs-header-user" data-testid="current-user">
       <UserOutlined />
       <span>{user.name}</span>
-      <Tag color="gold" style={{ marginInlineEnd: 0 }}>
+      <Tag color="gold" style={{ marginInlineEnd: 0 }} className="bcs-hide-phone">
         {user.roleLabel}
       </Tag>
-      {dept && <span data-testid="current-department">{dept}</span>}
+      {dept && <span data-testid="current-department" className="bcs-hide-phone">{dept}</span>}
       <Tooltip title="退出登录">
         <Button
           type="text"
           icon={<LogoutOutlined />}
+          aria-label="退出"
           loading={leaving}
           onClick={async () => {
             setLeaving(true);
@@ -164,7 +167,7 @@ function HeaderUser() {
             navigate('/login', { replace: true });
           }}
         >
-          退出
+          <span className="bcs-hide-phone">退出</span>
         </Button>
       </Tooltip>
     </div>
@@ -175,6 +178,10 @@ export default function AppShell() {
   const user = useUser();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  // On a phone the menu is a drawer opened from the header (closed again on every navigation).
+  const phone = usePhone();
+  const [drawer, setDrawer] = useState(false);
+  useEffect(() => setDrawer(false), [location.pathname]);
   // One cache per session: the next user never sees the previous one's data.
   // The reference data that came with the page (web/src/bootstrap.ts) is in it from the start.
   const [queryClient] = useState(() =>
@@ -204,8 +211,11 @@ export default function AppShell() {
         <KeyboardLayer />
         <Layout style={{ minHeight: '100vh' }}>
           <Layout.Header className="bcs-header">
-            <Space size={12}>
-              <span className="bcs-brand">办成事 · “办不成事”闭环处置平台</span>
+            <Space size={8}>
+              {phone && (
+                <Button type="text" className="bcs-menu-button" icon={<MenuOutlined />} aria-label="打开菜单" aria-expanded={drawer} onClick={() => setDrawer(true)} />
+              )}
+              <span className="bcs-brand">{phone ? '办成事' : '办成事 · “办不成事”闭环处置平台'}</span>
             </Space>
             <Space size={4}>
               <NotificationBell />
@@ -213,22 +223,34 @@ export default function AppShell() {
             </Space>
           </Layout.Header>
           <Layout>
-            <Layout.Sider
-              width={200}
-              collapsible
-              collapsed={collapsed}
-              onCollapse={setCollapsed}
-              theme="light"
-              style={{ borderRight: '1px solid #f0f0f0' }}
-            >
-              <Menu
-                mode="inline"
-                selectedKeys={[selectedKey(location.pathname)]}
-                defaultOpenKeys={['admin', 'optimization']}
-                items={items}
-                style={{ borderRight: 0 }}
-              />
-            </Layout.Sider>
+            {phone ? (
+              <Drawer placement="left" open={drawer} onClose={() => setDrawer(false)} width={240} title="办成事" styles={{ body: { padding: 0 } }}>
+                <Menu
+                  mode="inline"
+                  selectedKeys={[selectedKey(location.pathname)]}
+                  defaultOpenKeys={['admin', 'optimization']}
+                  items={items}
+                  style={{ borderRight: 0 }}
+                />
+              </Drawer>
+            ) : (
+              <Layout.Sider
+                width={200}
+                collapsible
+                collapsed={collapsed}
+                onCollapse={setCollapsed}
+                theme="light"
+                style={{ borderRight: '1px solid #f0f0f0' }}
+              >
+                <Menu
+                  mode="inline"
+                  selectedKeys={[selectedKey(location.pathname)]}
+                  defaultOpenKeys={['admin', 'optimization']}
+                  items={items}
+                  style={{ borderRight: 0 }}
+                />
+              </Layout.Sider>
+            )}
             <Layout.Content className="bcs-content">
               <Suspense fallback={<PageSkeleton />}>
                 <Routes>

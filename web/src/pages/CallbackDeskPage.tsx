@@ -38,18 +38,18 @@ function errorText(e: unknown): string {
 
 function QueueRow({ item, current, checked, onPick, onCheck }: { item: CallbackDeskItem; current: boolean; checked: boolean; onPick: () => void; onCheck: (v: boolean) => void }) {
   return (
-    <li className={`bcs-desk-row${current ? ' bcs-desk-row-current' : ''}`} data-testid="desk-row" aria-current={current ? 'true' : undefined}>
+    <li className={`bcs-cb-row${current ? ' bcs-cb-row-current' : ''}`} data-testid="desk-row" aria-current={current ? 'true' : undefined}>
       <Checkbox checked={checked} onChange={(e) => onCheck(e.target.checked)} aria-label={`选择 ${item.caseNo}`} />
-      <button type="button" className="bcs-desk-pick" onClick={onPick}>
-        <span className="bcs-desk-row-head">
-          <span className="bcs-desk-caseno">{item.caseNo}</span>
+      <button type="button" className="bcs-cb-pick" onClick={onPick}>
+        <span className="bcs-cb-row-head">
+          <span className="bcs-cb-caseno">{item.caseNo}</span>
           {item.stageOverdue ? <Tag color="red">回访超时</Tag> : null}
           {item.callbackAttempts.length ? <Tag>未接通 {item.callbackAttempts.length} 次</Tag> : null}
         </span>
-        <span className="bcs-ellipsis bcs-desk-matter" title={item.matter}>
+        <span className="bcs-ellipsis bcs-cb-matter" title={item.matter}>
           {item.matter}
         </span>
-        <span className="bcs-desk-sub">
+        <span className="bcs-cb-sub">
           {item.leadDepartmentName ?? '—'} · 时限 {formatShortDateTime(item.stageDueAt)}
         </span>
       </button>
@@ -217,7 +217,7 @@ export default function CallbackDeskPage() {
 
   return (
     <Card
-      className="bcs-desk"
+      className="bcs-cb"
       title={<h1 className="bcs-page-title">回访工作台</h1>}
       extra={
         desk.data ? (
@@ -235,8 +235,8 @@ export default function CallbackDeskPage() {
         <Empty description="没有待回访的反映件" />
       ) : (
         <Row gutter={16} wrap={false}>
-          <Col flex="320px" className="bcs-desk-queue">
-            <div className="bcs-desk-batch">
+          <Col flex="320px" className="bcs-cb-queue">
+            <div className="bcs-cb-batch">
               <Checkbox
                 checked={allChecked}
                 indeterminate={checked.size > 0 && !allChecked}
@@ -259,7 +259,7 @@ export default function CallbackDeskPage() {
               </Space.Compact>
             </div>
             {batch ? <Progress percent={Math.round((batch.done / batch.total) * 100)} size="small" format={() => `${batch.done}/${batch.total}`} /> : null}
-            <ol className="bcs-desk-list" aria-label="待回访的反映件">
+            <ol className="bcs-cb-list" aria-label="待回访的反映件">
               {items.map((i) => (
                 <QueueRow
                   key={i.id}
@@ -286,17 +286,17 @@ export default function CallbackDeskPage() {
                   <Typography.Title level={2} style={{ margin: 0, fontSize: 18 }}>
                     <Link to={`/cases/${current.id}`}>{current.caseNo}</Link>
                   </Typography.Title>
-                  <span className="bcs-desk-phone" data-testid="desk-phone">
+                  <span className="bcs-cb-phone" data-testid="desk-phone">
                     {current.reporter.name} · {current.reporter.phone}
                   </span>
                   {current.reporter.orgName ? <Typography.Text type="secondary">{current.reporter.orgName}</Typography.Text> : null}
                 </Space>
-                <Descriptions size="small" column={2} bordered className="bcs-desk-facts">
+                <Descriptions size="small" column={2} bordered className="bcs-cb-facts">
                   <Descriptions.Item label="事项" span={2}>
                     {current.matter}
                   </Descriptions.Item>
                   <Descriptions.Item label="办理结果" span={2}>
-                    <div className="bcs-desk-result">{current.result ?? '—'}</div>
+                    <div className="bcs-cb-result">{current.result ?? '—'}</div>
                   </Descriptions.Item>
                   <Descriptions.Item label="牵头部门">{current.leadDepartmentName ?? '—'}</Descriptions.Item>
                   <Descriptions.Item label="答复方式">{current.repliedVia ? REPLY_CHANNEL_LABELS[current.repliedVia] : '—'}</Descriptions.Item>
@@ -320,7 +320,7 @@ export default function CallbackDeskPage() {
                   />
                 ) : null}
                 <form
-                  className="bcs-desk-form"
+                  className="bcs-cb-form"
                   onSubmit={(e) => {
                     e.preventDefault();
                     void save();
@@ -328,7 +328,7 @@ export default function CallbackDeskPage() {
                 >
                   <Row gutter={12} align="top">
                     <Col flex="200px">
-                      <label htmlFor="desk-code" className="bcs-desk-label">
+                      <label htmlFor="desk-code" className="bcs-cb-label">
                         评价代码
                       </label>
                       <Input
@@ -345,18 +345,18 @@ export default function CallbackDeskPage() {
                       />
                     </Col>
                     <Col flex="auto">
-                      <label htmlFor="desk-comment" className="bcs-desk-label">
+                      <label htmlFor="desk-comment" className="bcs-cb-label">
                         回访意见（可不填）
                       </label>
                       <Input id="desk-comment" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={LIMITS.text} data-testid="desk-comment" />
                     </Col>
                   </Row>
-                  <Typography.Paragraph type="secondary" id="desk-code-help" className="bcs-desk-help">
+                  <Typography.Paragraph type="secondary" id="desk-code-help" className="bcs-cb-help">
                     依次输入服务态度、办理结果、办理效率、廉洁勤政：1 满意 · 2 基本满意 · 3 不满意；Y 全部满意。未接通：W 未接通 · M 忙线 · C 号码错误 · J 拒绝回访。按 Enter 保存并转到下一件。
                   </Typography.Paragraph>
-                  <div className="bcs-desk-aspects">
+                  <div className="bcs-cb-aspects">
                     {RATING_ASPECTS.map((a) => (
-                      <div key={a} className="bcs-desk-aspect">
+                      <div key={a} className="bcs-cb-aspect">
                         <span id={`desk-aspect-${a}`}>{RATING_ASPECT_LABELS[a]}</span>
                         <Radio.Group
                           aria-labelledby={`desk-aspect-${a}`}

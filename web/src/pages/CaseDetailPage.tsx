@@ -200,7 +200,7 @@ export default function CaseDetailPage() {
             onStale={() => void q.refetch()}
           />
           </DraftOwner.Provider>
-          <Descriptions size="small" bordered column={3}>
+          <Descriptions size="small" bordered column={{ xs: 1, sm: 2, md: 3 }}>
             <Descriptions.Item label="事项名称" span={2}>
               {c.matter}
             </Descriptions.Item>
@@ -262,11 +262,11 @@ export default function CaseDetailPage() {
         </Space>
       </Card>
 
-      <Row gutter={12}>
-        <Col span={15}>
+      <Row gutter={[12, 12]}>
+        <Col xs={24} lg={15}>
           <Space direction="vertical" size={12} style={{ width: '100%' }}>
             <Card title="反映人" size="small">
-              <Descriptions size="small" column={2}>
+              <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                 <Descriptions.Item label="姓名">{c.reporter.name}</Descriptions.Item>
                 <Descriptions.Item label="联系电话">{c.reporter.phone}</Descriptions.Item>
                 <Descriptions.Item label="类型">{c.reporter.kind === 'enterprise' ? '企业' : '个人（群众）'}</Descriptions.Item>
@@ -303,7 +303,7 @@ export default function CaseDetailPage() {
               <Card title="协办意见" size="small" data-testid="co-parts">
                 <Row gutter={[12, 12]}>
                   {c.coParts.map((p) => (
-                    <Col key={p.department} span={c.coParts.length === 1 ? 24 : 12}>
+                    <Col key={p.department} xs={24} md={c.coParts.length === 1 ? 24 : 12}>
                       <Card
                         size="small"
                         type="inner"
@@ -425,7 +425,7 @@ export default function CaseDetailPage() {
             )}
             <Card title="回访评价" size="small" data-testid="callback-panel">
               {c.callback ? (
-                <Descriptions size="small" column={2}>
+                <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                   {RATING_ASPECTS.map((a) => (
                     <Descriptions.Item key={a} label={RATING_ASPECT_LABELS[a]}>
                       <Tag color={c.callback![a] === 'dissatisfied' ? 'red' : c.callback![a] === 'satisfied' ? 'green' : 'gold'}>
@@ -466,7 +466,7 @@ export default function CaseDetailPage() {
             </Card>
             <Card title="差评核查" size="small" data-testid="verification-panel">
               {c.verification ? (
-                <Descriptions size="small" column={2}>
+                <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                   <Descriptions.Item label="核查结论">
                     <Tag color={c.verification.substantiated ? 'red' : 'green'}>差评{c.verification.substantiated ? '属实' : '不实'}</Tag>
                   </Descriptions.Item>
@@ -556,7 +556,7 @@ export default function CaseDetailPage() {
             )}
           </Space>
         </Col>
-        <Col span={9}>
+        <Col xs={24} lg={9}>
           <Card title="办理过程" size="small" data-testid="timeline">
             {c.overdue && <Alert type="error" showIcon message="已超过办理时限，尚未办结" style={{ marginBottom: 12 }} />}
             <Timeline

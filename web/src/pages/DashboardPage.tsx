@@ -21,6 +21,7 @@ import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, formatShortDateTime, shanghaiToday } from '../lib/time';
 import { eventTitle } from '../lib/events';
+import { usePhone } from '../lib/usePhone';
 import { DASHBOARD_ACTIVITY_PATH, DASHBOARD_CO_KIND, DASHBOARD_SHOWN, DASHBOARD_STAGE_OVERDUE_QUERY, DASHBOARD_TODO_PATH, dashboardListPath } from '../api/pageRequests';
 
 /**
@@ -93,6 +94,7 @@ function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }
 
 export default function DashboardPage() {
   const user = useUser();
+  const phone = usePhone();
   const navigate = useNavigate();
   const names = useDepartmentNames();
   const { data: settings } = useSettings();
@@ -283,7 +285,8 @@ export default function DashboardPage() {
   const cards = [overdueCard, stageCard, dueSoonCard, ...roleCards, activityCard, user.role === 'admin' ? <AdminDesk key="admin" /> : null].filter(
     (c): c is React.JSX.Element => !!c,
   );
-  const columnCount = Math.min(3, cards.length);
+  // A phone: one column, the cards in the same order.
+  const columnCount = phone ? 1 : Math.min(3, cards.length);
   const columns = Array.from({ length: columnCount }, (_, i) => cards.filter((_, j) => j % columnCount === i));
 
   return (
