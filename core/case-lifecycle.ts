@@ -584,14 +584,18 @@ export function isCirculationPending(
   c: Pick<CaseState, 'status' | 'problemType'> & { everSubstantiated: boolean },
   circulated: boolean,
 ): boolean {
-  const from = ACTION_RULES.circulate.from;
-  const inState = from === 'any' || (from === 'open' ? !isTerminalStatus(c.status) : from.includes(c.status));
-  return isCirculationRequired(c) && !circulated && inState;
+  return isCirculationRequired(c) && !circulated && statusAllows('circulate', c.status);
 }
 
-function stateAllows(rule: ActionRule, c: CaseState, ctx: DecideContext | undefined, actor?: Actor): boolean {
-  const inState = rule.from === 'any' ? true : rule.from === 'open' ? !isTerminalStatus(c.status) : rule.from.includes(c.status);
-  return inState && (!rule.guard || rule.guard(c, ctx, actor));
+/** Whether the action applies in this state at all (its `from`; time and data guards aside). */
+export function statusAllows(action: CaseAction, status: CaseStatus): boolean {
+  const from = ACTION_RULES[action].from;
+  return from === 'any' ? true : from === 'open' ? !isTerminalStatus(status) : from.includes(status);
+}
+
+function stateAllows(action: CaseAction, c: CaseState, ctx: DecideContext | undefined, actor?: Actor): boolean {
+  const rule = ACTION_RULES[action];
+  return statusAllows(action, c.status) && (!rule.guard || rule.guard(c, ctx, actor));
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
@@ -613,7 +617,7 @@ export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' 
  * within its window) and settings; without it they pass.
  */
 export function allowedActions(c: CaseState, actor: Actor, ctx?: DecideContext): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(ACTION_RULES[a], c, ctx, actor));
+  return CASE_ACTIONS.filter((a) => mayTake(a, c, actor) && stateAllows(a, c, ctx, actor));
 }
 
 /**
@@ -646,8 +650,8 @@ export function decide(
       error: { code: 'VERSION_CONFLICT', message: '该反映件已被他人更新，请刷新后重试' },
     };
   }
-  if (!stateAllows(rule, c, ctx, actor)) {
-    const inState = stateAllows({ ...rule, guard: undefined }, c, ctx);
+  if (!stateAllows(cmd.type, c, ctx, actor)) {
+    const inState = statusAllows(cmd.type, c.status);
     return {
       ok: false,
       error: {
