@@ -126,6 +126,19 @@ describe.skipIf(!HAS_CHROMIUM)('回访工作台 (issue 13), in the browser', () 
         const after = await server.call('coord', 'GET', `/cases/${c.id}`);
         expect(after.callbackAttempts.map((a: any) => a.outcome)).toEqual(['busy', 'no_answer']);
       }
+      // 批量催办 from the 台账: the two newest waiting cases, one 催办 each.
+      await page.goto(`${server.base}/cases?status=completed`);
+      const ledgerRows = page.getByTestId('ledger-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => ledgerRows.count()).toBe(7);
+      await ledgerRows.nth(0).getByRole('checkbox').check();
+      await ledgerRows.nth(1).getByRole('checkbox').check();
+      await page.getByTestId('batch-urge').click();
+      await page.getByLabel('催办意见（可不填）').fill('请尽快回复反映人');
+      await page.getByRole('button', { name: '确认催办' }).click();
+      await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已催办 2 件');
+      const urged = await Promise.all(ids.slice(21).map((id) => server.call('coord', 'GET', `/cases/${id}`)));
+      for (const c of urged) expect(c.events.filter((e: any) => e.type === 'urge').map((e: any) => e.note ?? e.data?.note)).toHaveLength(1);
+
       // Every view of the full numbers is in the audit.
       const audit = await server.call('admin', 'GET', '/audit/records?action=callbacks.read&limit=100');
       expect(audit.items.length).toBeGreaterThanOrEqual(20);

@@ -19,7 +19,8 @@ import { isValidPhone, normalisePhone } from '../../../core/validation';
 import { dayjs, deadlineTone, formatDateTime, formatShortDateTime } from '../lib/time';
 import { useUser } from '../auth/AuthContext';
 import { can } from '../../../core/permissions';
-import { ACTION_RULES } from '../../../core/case-lifecycle';
+import { ACTION_RULES, statusAllows } from '../../../core/case-lifecycle';
+import { BatchUrge } from '../components/BatchUrge';
 import { leaveOnTab } from '../components/MultiSelect';
 import { stageOf } from '../../../core/clocks';
 import { LEDGER_FILTER_KEYS, ledgerPath, readLedgerFilters, readLedgerSort, type LedgerFilterKey } from '../api/pageRequests';
@@ -67,6 +68,10 @@ export default function LedgerPage() {
   const soon = settings?.dueSoonWorkingDays ?? 1;
   useEffect(() => setText(filters.q ?? ''), [filters.q]);
   const hidden = moreFilterCount(filters);
+  // 批量催办: rows can be ticked by whoever may urge (the rule's roles), only in states it applies in.
+  const canUrge = ACTION_RULES.urge.roles.includes(user.role);
+  const [picked, setPicked] = useState<CaseSummary[]>([]);
+  useEffect(() => setPicked([]), [sp]);
   const [moreOpen, setMoreOpen] = useState(hidden > 0);
   // A link that sets a folded filter (the 工作台's 派单异议 card) opens the panel.
   useEffect(() => {
@@ -459,11 +464,22 @@ export default function LedgerPage() {
         <Empty description={(query.error as Error).message} />
       ) : (
         <>
+          {canUrge && <BatchUrge selected={picked} onClear={() => setPicked([])} onDone={() => void query.refetch()} />}
           <Table<CaseSummary>
             data-testid="ledger-table"
             className="bcs-ledger-table"
             size="small"
             rowKey="id"
+            rowSelection={
+              canUrge
+                ? {
+                    columnWidth: 32,
+                    selectedRowKeys: picked.map((c) => c.id),
+                    onChange: (_keys, rows) => setPicked(rows),
+                    getCheckboxProps: (r) => ({ disabled: !statusAllows('urge', r.status), 'aria-label': `选择 ${r.caseNo}` }),
+                  }
+                : undefined
+            }
             loading={query.isPending}
             columns={columns}
             dataSource={rows}
