@@ -136,6 +136,8 @@ export interface CaseActionEventData {
   'close-unreachable': { note: string; attempts: number };
   /** 措施完成 / 已补交: the measure and what was done. */
   'fulfil-measure': { measureId: number; note: string };
+  /** 撤回措施: the measure recorded by mistake and why. */
+  'withdraw-measure': { measureId: number; reason: string };
 }
 
 /** What the server adds to an action's event when it issued a number in the same transaction. */
