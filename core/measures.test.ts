@@ -7,6 +7,7 @@ import {
   isMissed,
   isPending,
   measureState,
+  measureOutcomeText,
   measureStateLabel,
   reminderDue,
   reminderInstant,
@@ -84,5 +85,20 @@ describe('reminders', () => {
     expect(reminderDue({ ...proxy, fulfilledAt: '2026-11-29T00:00:00Z' }, none, now, cal)).toBeNull();
     expect(reminderDue({ ...proxy, withdrawnAt: '2026-11-29T00:00:00Z' }, none, now, cal)).toBeNull();
     expect(reminderDue({ ...proxy, withdrawnAt: '2026-11-29T00:00:00Z' }, none, at('2026-12-09T00:00:00Z'), cal)).toBeNull();
+  });
+});
+
+describe('a measure’s outcome in documents', () => {
+  const day = (iso: string) => iso.slice(0, 10);
+  const now = at('2026-12-05T00:00:00Z');
+  const text = (m: Parameters<typeof measureOutcomeText>[0], when = now) => measureOutcomeText(m, measureState(m, when), day);
+  it('says how each measure ended', () => {
+    expect(text({ ...promise, fulfilledAt: '2026-11-30T02:00:00.000Z' })).toBe('2026-11-30已补交');
+    expect(text({ ...proxy, fulfilledAt: '2026-12-02T02:00:00.000Z' })).toBe('2026-12-02已完成（逾期后）');
+    expect(text(promise)).toBe('逾期未补交');
+    expect(text(proxy)).toBe('逾期未完成');
+    expect(text({ ...proxy, withdrawnAt: '2026-11-27T02:00:00.000Z', withdrawnReason: '误录' })).toBe('2026-11-27已撤回：误录');
+    expect(text(proxy, at('2026-11-27T00:00:00Z'))).toBe('期限 2026-12-01');
+    expect(text({ ...proxy, dueAt: null })).toBe('');
   });
 });

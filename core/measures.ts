@@ -119,6 +119,26 @@ export function reminderDue(m: MeasureFacts, flags: MeasureFlags, now: Date, cal
   return reminderInstant(due, cal).getTime() <= now.getTime() ? 'dueSoon' : null;
 }
 
+/**
+ * How the measure ended, in words for documents (结案归档表): `11月30日已补交`, `已完成（逾期后）`,
+ * `逾期未补交` / `逾期未完成`, `已撤回：<reason>`, `期限 <date>`, or '' (open, no due date).
+ * `state` is the measure's state as answered (measureState); `dateOf` writes an instant as a date
+ * the way the document does.
+ */
+export function measureOutcomeText(m: MeasureFacts & { withdrawnReason?: string | null }, state: MeasureState, dateOf: (iso: string) => string): string {
+  const promise = isReporterPromise(m.type);
+  switch (state) {
+    case 'withdrawn':
+      return `${dateOf(m.withdrawnAt!)}已撤回${m.withdrawnReason ? `：${m.withdrawnReason}` : ''}`;
+    case 'fulfilled':
+      return `${dateOf(m.fulfilledAt!)}${promise ? '已补交' : '已完成'}${fulfilledLate(m) ? '（逾期后）' : ''}`;
+    case 'missed':
+      return promise ? '逾期未补交' : '逾期未完成';
+    case 'open':
+      return m.dueAt ? `期限 ${dateOf(m.dueAt)}` : '';
+  }
+}
+
 /** A measure in words for documents and messages: its type's label. */
 export function measureLabel(type: string): string {
   return MEASURE_LABELS[type as MeasureType] ?? type;
