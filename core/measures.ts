@@ -56,10 +56,10 @@ export function fulfilledLate(m: MeasureFacts): boolean {
   return !!m.fulfilledAt && !!m.dueAt && Date.parse(m.fulfilledAt) > Date.parse(m.dueAt);
 }
 
-/** The state's word for this measure (a 容缺 promise: 已补交 / 容缺承诺逾期). */
-export function measureStateLabel(m: MeasureFacts, now: Date): string {
-  const promise = isReporterPromise(m.type);
-  switch (measureState(m, now)) {
+/** The state's word for a measure of this type (a 容缺 promise: 已补交 / 容缺承诺逾期). */
+export function measureStateWord(type: string | undefined, state: MeasureState): string {
+  const promise = isReporterPromise(type);
+  switch (state) {
     case 'withdrawn':
       return '已撤回';
     case 'fulfilled':
@@ -69,6 +69,17 @@ export function measureStateLabel(m: MeasureFacts, now: Date): string {
     case 'open':
       return '进行中';
   }
+}
+
+/** The measure's state at `now` in words. */
+export function measureStateLabel(m: MeasureFacts, now: Date): string {
+  return measureStateWord(m.type, measureState(m, now));
+}
+
+/** A reminder event's title for this measure: 容缺承诺即将到期 / 容缺承诺逾期 for a 容缺 promise, else 措施即将到期 / 措施逾期. */
+export function measureEventLabel(event: 'measure_due_soon' | 'measure_overdue', type: string | undefined): string {
+  const promise = isReporterPromise(type);
+  return event === 'measure_due_soon' ? (promise ? '容缺承诺即将到期' : '措施即将到期') : promise ? '容缺承诺逾期' : '措施逾期';
 }
 
 /** What fulfilling this measure is called (the button and the dialog): 已补交 for a 容缺 promise, else 标记完成. */
