@@ -28,6 +28,9 @@ describe('a measure’s state', () => {
     expect(measureState(proxy, at(DUE))).toBe('missed');
     expect(isMissed(promise, at('2026-12-05T00:00:00Z'))).toBe(true);
     expect(measureState({ type: 'investigation', dueAt: null, fulfilledAt: null }, at('2030-01-01T00:00:00Z'))).toBe('open');
+    // Flagged missed by the reminders: missed, until fulfilled or withdrawn.
+    expect(measureState({ ...proxy, missedAt: DUE }, at('2026-11-01T00:00:00Z'))).toBe('missed');
+    expect(measureState({ ...proxy, missedAt: DUE, fulfilledAt: DUE }, at('2026-12-05T00:00:00Z'))).toBe('fulfilled');
   });
   it('is fulfilled once fulfilled, even late: no longer missed', () => {
     const late = { ...promise, fulfilledAt: '2026-12-02T01:00:00.000Z' };

@@ -7,7 +7,8 @@
  *   reminded, never missed, shown struck through;
  * - else `fulfilled` (容缺受理: 已补交; others: 已完成) once fulfilled (`fulfil-measure`): its
  *   reminders and its missed flag stop;
- * - else `missed` (已逾期; a 容缺 promise: 容缺承诺逾期) once its due date has passed;
+ * - else `missed` (已逾期; a 容缺 promise: 容缺承诺逾期) once its due date has passed (or the
+ *   reminders flagged it so);
  * - else `open` (进行中).
  * Every measure with a due date, not only a 容缺 promise, is reminded one working day before it
  * and flagged missed after it, while neither fulfilled nor withdrawn.
@@ -21,6 +22,8 @@ export interface MeasureFacts {
   dueAt?: string | null;
   fulfilledAt: string | null;
   withdrawnAt?: string | null;
+  /** When the reminders flagged it missed (measure_tracking), if they did. */
+  missedAt?: string | null;
 }
 
 export const MEASURE_STATES = ['open', 'missed', 'fulfilled', 'withdrawn'] as const;
@@ -37,7 +40,7 @@ export function isReporterPromise(type: string | undefined): boolean {
 export function measureState(m: MeasureFacts, now: Date): MeasureState {
   if (m.withdrawnAt) return 'withdrawn';
   if (m.fulfilledAt) return 'fulfilled';
-  if (m.dueAt && Date.parse(m.dueAt) <= now.getTime()) return 'missed';
+  if ((m.dueAt && Date.parse(m.dueAt) <= now.getTime()) || m.missedAt) return 'missed';
   return 'open';
 }
 

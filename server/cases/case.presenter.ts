@@ -182,8 +182,8 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       /** Reminders of a measure with a due date: when the reminder went out, and when the job flagged it missed. */
       remindedAt: iso(m.remindedAt),
       missedAt: iso(m.missedAt),
-      state: measureState(measureFacts(m), d.now),
-      missed: isMissed(measureFacts(m), d.now),
+      state: measureState({ ...measureFacts(m), missedAt: m.missedAt }, d.now),
+      missed: isMissed({ ...measureFacts(m), missedAt: m.missedAt }, d.now),
       fulfilledAt: iso(m.fulfilled_at),
       fulfilledBy: m.fulfilled_by,
       fulfilledNote: m.fulfilled_note,
