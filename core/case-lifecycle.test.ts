@@ -155,6 +155,7 @@ const SAMPLE: { [A in CaseAction]: CommandOf<A> } = {
   'callback-attempt': { type: 'callback-attempt', outcome: 'no_answer' },
   'close-unreachable': { type: 'close-unreachable', note: '三次回访均未接通' },
   'fulfil-measure': { type: 'fulfil-measure', measureId: 5, note: '已补交房屋产权证明' },
+  'withdraw-measure': { type: 'withdraw-measure', measureId: 5, reason: '误录，申请人材料已齐全' },
 };
 
 /** States in which supervision records (通报, 线索移送) may be made: after acceptance, closed cases included. */
@@ -1385,6 +1386,37 @@ describe('措施完成', () => {
   it('is offered only while some measure is open', () => {
     expect(allowedActions(caseIn('in_progress', { measures }), ACTORS.coordinator)).toContain('fulfil-measure');
     expect(allowedActions(caseIn('in_progress', { measures: [measures[1]!] }), ACTORS.coordinator)).not.toContain('fulfil-measure');
+  });  it('refuses a withdrawn measure (409)', () => {
+    const withdrawn = [{ id: 5, fulfilledAt: null, withdrawnAt: '2026-09-29T02:00:00.000Z' }];
+    expect(errorCode(run(caseIn('in_progress', { measures: withdrawn }), SAMPLE['fulfil-measure'], 'coordinator'))).toBe('INVALID_TRANSITION');
+    expect(allowedActions(caseIn('in_progress', { measures: withdrawn }), ACTORS.coordinator)).not.toContain('fulfil-measure');
+  });
+});
+
+describe('撤回措施', () => {
+  const measures = [
+    { id: 5, type: 'proxy', dueAt: '2026-10-10T09:00:00.000Z', fulfilledAt: null },
+    { id: 6, type: 'tolerance_acceptance', fulfilledAt: '2026-09-29T02:00:00.000Z' },
+    { id: 7, fulfilledAt: null, withdrawnAt: '2026-09-29T02:00:00.000Z' },
+  ];
+  it('withdraws a measure recorded by mistake, with its reason; the lead department or the coordinator', () => {
+    const d = expectOk(run(caseIn('in_progress', { measures }), SAMPLE['withdraw-measure'], 'leadHandler'));
+    expect(d.changes).toEqual({ withdrawnMeasure: { id: 5, reason: '误录，申请人材料已齐全', at: NOW_ISO, by: 'lead1' } });
+    expect(d.event).toMatchObject({ type: 'withdraw-measure', data: { measureId: 5, reason: '误录，申请人材料已齐全' } });
+    expect(run(caseIn('in_progress', { measures }), SAMPLE['withdraw-measure'], 'coordinator').ok).toBe(true);
+    expect(errorCode(run(caseIn('in_progress', { measures }), SAMPLE['withdraw-measure'], 'coHandler'))).toBe('FORBIDDEN');
+  });
+  it('refuses one fulfilled or withdrawn already (409), one of another case (400), and a closed case', () => {
+    expect(errorCode(run(caseIn('in_progress', { measures }), { type: 'withdraw-measure', measureId: 6, reason: 'x' }, 'coordinator'))).toBe('INVALID_TRANSITION');
+    expect(errorCode(run(caseIn('in_progress', { measures }), { type: 'withdraw-measure', measureId: 7, reason: 'x' }, 'coordinator'))).toBe('INVALID_TRANSITION');
+    expect(checkAgainstCase(caseIn('in_progress', { measures }), { type: 'withdraw-measure', measureId: 8, reason: 'x' })).toEqual([
+      { field: 'measureId', message: '该反映件没有这项措施' },
+    ]);
+    expect(errorCode(run(caseIn('closed', { measures }), SAMPLE['withdraw-measure'], 'coordinator'))).toBe('INVALID_TRANSITION');
+  });
+  it('is offered only while some measure is neither fulfilled nor withdrawn', () => {
+    expect(allowedActions(caseIn('in_progress', { measures }), ACTORS.coordinator)).toContain('withdraw-measure');
+    expect(allowedActions(caseIn('in_progress', { measures: measures.slice(1) }), ACTORS.coordinator)).not.toContain('withdraw-measure');
   });
 });
 

@@ -23,6 +23,7 @@ import type {
 import { RATING_ASPECTS } from './domain.js';
 import { DEFAULT_STAGE_SETTINGS, enterStage, isTerminalStatus, type StageSettings } from './clocks.js';
 import { deadlineFor, type WorkCalendar } from './working-days.js';
+import { fulfilRefusal, isPending as isPendingMeasure, withdrawRefusal, type MeasureFacts } from './measures.js';
 import type { CaseActionEvent, CaseActionEventData } from './timeline-events.js';
 
 /** A signed-in member of staff acting. Handlers are always bound to one department. */
@@ -77,8 +78,8 @@ export interface CaseState {
   leadSince?: string | null;
   /** Unanswered callbacks recorded so far (回访未接通). */
   callbackAttempts?: number;
-  /** The case's measures, for 措施完成. */
-  measures?: ReadonlyArray<{ id: number; fulfilledAt: string | null }>;
+  /** The case's measures, for 措施完成 and 撤回措施 (core/measures.ts). */
+  measures?: ReadonlyArray<MeasureFacts & { id: number }>;
   /** Whether a 督办 of the case still awaits the lead department's report (督办情况报告). */
   unansweredSupervision?: boolean;
   /** The numbers of the case's 线索移送 (移送〔2026〕第1号), for 线索处理结果. */
@@ -180,7 +181,8 @@ export type CaseCommand =
   | { type: 'merge'; into: number; note?: string }
   | { type: 'callback-attempt'; outcome: CallbackAttemptOutcome; note?: string }
   | { type: 'close-unreachable'; note: string }
-  | { type: 'fulfil-measure'; measureId: number; note: string };
+  | { type: 'fulfil-measure'; measureId: number; note: string }
+  | { type: 'withdraw-measure'; measureId: number; reason: string };
 
 export type CaseAction = CaseCommand['type'];
 
@@ -424,14 +426,23 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
     guardMessage: '回访未接通次数不足，不能按无法回访办结',
     to: ['closed'], kind: 'side', label: '无法回访办结',
   },
-  /** 措施完成 / 已补交: a measure with a due date fulfilled, its reminders stop; state unchanged */
+  /** 措施完成 / 已补交: a measure fulfilled, its reminders and missed flag stop; state unchanged */
   'fulfil-measure': {
     roles: ['coordinator', 'handler'],
     handler: 'lead',
     from: OPEN,
-    guard: (c) => (c.measures ?? []).some((m) => !m.fulfilledAt),
+    guard: (c) => (c.measures ?? []).some((m) => isPendingMeasure(m)),
     guardMessage: '没有未完成的措施',
     to: 'same', kind: 'side', label: '措施完成',
+  },
+  /** 撤回措施: a measure recorded by mistake withdrawn with a reason (never reminded nor missed); state unchanged */
+  'withdraw-measure': {
+    roles: ['coordinator', 'handler'],
+    handler: 'lead',
+    from: OPEN,
+    guard: (c) => (c.measures ?? []).some((m) => isPendingMeasure(m)),
+    guardMessage: '没有可撤回的措施',
+    to: 'same', kind: 'side', label: '撤回措施',
   },
 };
 
@@ -490,6 +501,8 @@ export interface CaseChanges {
   rejectionWithdrawn?: boolean;
   /** A measure fulfilled (措施完成 / 已补交). */
   fulfilledMeasure?: { id: number; note: string; at: string; by: string };
+  /** A measure withdrawn (撤回措施). */
+  withdrawnMeasure?: { id: number; reason: string; at: string; by: string };
   /** A co-department's part (协办意见). */
   coPart?: { department: string; opinion: string; at: string; by: string };
 }
@@ -541,7 +554,7 @@ export function checkAgainstCase(c: CaseState, cmd: CaseCommand): Array<{ field:
   if (cmd.type === 'record-discipline-result' && c.referralNos && !c.referralNos.includes(cmd.referralNo)) {
     return [{ field: 'referralNo', message: '该反映件没有这一编号的问题线索移送' }];
   }
-  if (cmd.type === 'fulfil-measure' && c.measures && !c.measures.some((m) => m.id === cmd.measureId)) {
+  if ((cmd.type === 'fulfil-measure' || cmd.type === 'withdraw-measure') && c.measures && !c.measures.some((m) => m.id === cmd.measureId)) {
     return [{ field: 'measureId', message: '该反映件没有这项措施' }];
   }
   if (cmd.type === 'reopen' && c.status === 'closed' && !cmd.dueAt) return [{ field: 'dueAt', message: '重办须设定新的办理时限' }];
@@ -1020,8 +1033,15 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       return ok(cmd, { status: 'closed', closedAt: now, closedUnreachable: true }, { ...fieldsOf(cmd), attempts: c.callbackAttempts ?? 0 });
     case 'fulfil-measure': {
       const m = c.measures?.find((x) => x.id === cmd.measureId);
-      if (m?.fulfilledAt) return { ok: false, error: { code: 'INVALID_TRANSITION', message: '该措施已完成' } };
+      const refused = m && fulfilRefusal(m);
+      if (refused) return { ok: false, error: { code: 'INVALID_TRANSITION', message: refused } };
       return ok(cmd, { fulfilledMeasure: { id: cmd.measureId, note: cmd.note, at: now, by: actor.username } }, fieldsOf(cmd));
+    }
+    case 'withdraw-measure': {
+      const m = c.measures?.find((x) => x.id === cmd.measureId);
+      const refused = m && withdrawRefusal(m);
+      if (refused) return { ok: false, error: { code: 'INVALID_TRANSITION', message: refused } };
+      return ok(cmd, { withdrawnMeasure: { id: cmd.measureId, reason: cmd.reason, at: now, by: actor.username } }, fieldsOf(cmd));
     }
   }
 }

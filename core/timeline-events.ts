@@ -136,6 +136,8 @@ export interface CaseActionEventData {
   'close-unreachable': { note: string; attempts: number };
   /** 措施完成 / 已补交: the measure and what was done. */
   'fulfil-measure': { measureId: number; note: string };
+  /** 撤回措施: the measure recorded by mistake and why. */
+  'withdraw-measure': { measureId: number; reason: string };
 }
 
 /** What the server adds to an action's event when it issued a number in the same transaction. */
@@ -159,9 +161,9 @@ export const SYSTEM_EVENT_TYPES = [
   'due_soon',
   /** 已超期: the deadline sweep found the deadline passed (once per case and deadline; by `system`). */
   'overdue',
-  /** 容缺承诺即将到期: a 容缺 promise falls due within a working day; the reporter was reminded (`system`). */
+  /** 措施即将到期 (a 容缺 promise: 容缺承诺即将到期): a measure falls due within a working day; reminded (`system`). */
   'measure_due_soon',
-  /** 容缺承诺逾期: a 容缺 promise's due date passed; the measure is flagged missed (`system`). */
+  /** 措施逾期 (a 容缺 promise: 容缺承诺逾期): a measure's due date passed unfulfilled; flagged missed (`system`). */
   'measure_overdue',
   /** 时限重新计算: a year's holidays were saved and the provisional deadline recomputed (by the admin). */
   'deadline_recomputed',
@@ -227,8 +229,8 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   import: '台账导入',
   due_soon: '即将到期',
   overdue: '已超期',
-  measure_due_soon: '容缺承诺即将到期',
-  measure_overdue: '容缺承诺逾期',
+  measure_due_soon: '措施即将到期',
+  measure_overdue: '措施逾期',
   deadline_recomputed: '时限重新计算',
   stage_overdue: '环节超时',
   supervision_overdue: '督办逾期未报告',

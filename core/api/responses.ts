@@ -23,6 +23,7 @@ import {
 import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle.js';
 import type { MonthFigures, StatsFigures } from './stats.js';
 import { SUPERVISION_KINDS } from '../supervision-register.js';
+import { MEASURE_STATES } from '../measures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -216,12 +217,16 @@ export const ZMeasure = z.object({
   staff: z.string().nullable().describe('经办人员'),
   by: z.string(),
   at: ZShanghaiTime,
-  remindedAt: ZShanghaiTime.nullable().describe('容缺承诺到期前提醒的时刻'),
-  missedAt: ZShanghaiTime.nullable().describe('发现容缺承诺逾期的时刻'),
-  missed: z.boolean().describe('措施时限已过而尚未完成'),
+  remindedAt: ZShanghaiTime.nullable().describe('措施时限到期前提醒的时刻'),
+  missedAt: ZShanghaiTime.nullable().describe('提醒任务标记逾期的时刻'),
+  state: z.enum(MEASURE_STATES).describe('措施状态：open 进行中，missed 已逾期，fulfilled 已完成（容缺受理：已补交），withdrawn 已撤回'),
+  missed: z.boolean().describe('措施时限已过而尚未完成（已完成或已撤回的措施为 false）'),
   fulfilledAt: ZShanghaiTime.nullable().describe('措施完成（已补交）的时刻；完成后不再提醒'),
   fulfilledBy: z.string().nullable(),
   fulfilledNote: z.string().nullable().describe('完成情况'),
+  withdrawnAt: ZShanghaiTime.nullable().describe('措施撤回的时刻（误录的措施）；撤回后不再提醒、不计逾期'),
+  withdrawnBy: z.string().nullable(),
+  withdrawnReason: z.string().nullable().describe('撤回理由'),
 });
 
 const rating = z.enum(RATINGS);

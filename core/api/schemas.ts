@@ -309,6 +309,10 @@ export const ACTION_BODIES = {
     measureId: z.number({ error: '请指定措施（measureId）' }).int({ error: '措施 id 应为整数' }).positive({ error: '措施 id 应为正整数' }),
     note: text('完成情况', LIMITS.text),
   }),
+  'withdraw-measure': z.object({
+    measureId: z.number({ error: '请指定措施（measureId）' }).int({ error: '措施 id 应为整数' }).positive({ error: '措施 id 应为正整数' }),
+    reason: text('撤回理由', LIMITS.text),
+  }),
 } satisfies Record<CaseAction, z.ZodType>;
 
 /** The whole body of an action: its fields plus the `version` the caller last saw. */

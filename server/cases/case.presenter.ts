@@ -22,7 +22,8 @@ import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerific
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseMeetingTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
-import { supervisionStateOf, type CaseRecord, type TimelineEvent } from './case.repository.js';
+import { measureFacts, supervisionStateOf, type CaseRecord, type TimelineEvent } from './case.repository.js';
+import { isMissed, measureState } from '../../core/measures.js';
 
 /** A case in full, as GET /cases/{id} and every action answer it. */
 export type CaseAnswer = z.output<typeof ZCase>;
@@ -178,13 +179,17 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       staff: m.staff,
       by: m.by_user,
       at: iso(m.at),
-      /** 容缺 promise reminders: when the reminder went out, and when the due date was missed. */
+      /** Reminders of a measure with a due date: when the reminder went out, and when the job flagged it missed. */
       remindedAt: iso(m.remindedAt),
       missedAt: iso(m.missedAt),
-      missed: !!m.missedAt && !m.fulfilled_at,
+      state: measureState({ ...measureFacts(m), missedAt: m.missedAt }, d.now),
+      missed: isMissed({ ...measureFacts(m), missedAt: m.missedAt }, d.now),
       fulfilledAt: iso(m.fulfilled_at),
       fulfilledBy: m.fulfilled_by,
       fulfilledNote: m.fulfilled_note,
+      withdrawnAt: iso(m.withdrawn_at),
+      withdrawnBy: m.withdrawn_by,
+      withdrawnReason: m.withdrawn_reason,
     })),
     assignmentSheets: extra.sheets.map((s) => ({
       sheetNo: s.sheet_no,
@@ -238,7 +243,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     allowedActions: allowedActions(
       {
         ...c,
-        measures: extra.measures.map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at })),
+        measures: extra.measures.map(measureFacts),
         ...supervisionStateOf(extra.records ?? []),
         lastEvent: lastEventIn(extra.events),
       },

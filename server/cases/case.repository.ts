@@ -3,8 +3,8 @@ import { CLOCK_RUNNING_STATUSES, STAGE_CLOCK_STATUSES } from '../../core/clocks.
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
-import type { Insertable } from 'kysely';
-import type { CaseEventTable, CaseTable, Executor } from '../db/database.js';
+import type { Insertable, Selectable } from 'kysely';
+import type { CaseEventTable, CaseTable, Executor, MeasureTable } from '../db/database.js';
 import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
 import { applyRollup, type RollupSource } from '../stats/rollup.js';
 import { indexCaseText, matchesText, queryTokens } from './case-search.js';
@@ -506,7 +506,23 @@ export async function listMeasures(db: Executor, caseId: number) {
 
 /** Marks a measure fulfilled (措施完成 / 已补交); its reminders stop. */
 export async function fulfilMeasure(trx: Executor, m: { id: number; note: string; at: string; by: string }): Promise<void> {
-  await trx.updateTable('measures').set({ fulfilled_at: m.at, fulfilled_by: m.by, fulfilled_note: m.note }).where('id', '=', m.id).where('fulfilled_at', 'is', null).execute();
+  await trx.updateTable('measures').set({ fulfilled_at: m.at, fulfilled_by: m.by, fulfilled_note: m.note }).where('id', '=', m.id).where('fulfilled_at', 'is', null).where('withdrawn_at', 'is', null).execute();
+}
+
+/** Marks a measure withdrawn (撤回措施, recorded by mistake); it is no longer reminded nor missed. */
+export async function withdrawMeasure(trx: Executor, m: { id: number; reason: string; at: string; by: string }): Promise<void> {
+  await trx
+    .updateTable('measures')
+    .set({ withdrawn_at: m.at, withdrawn_by: m.by, withdrawn_reason: m.reason })
+    .where('id', '=', m.id)
+    .where('fulfilled_at', 'is', null)
+    .where('withdrawn_at', 'is', null)
+    .execute();
+}
+
+/** What the rules (core/measures.ts) read of a stored measure. */
+export function measureFacts(m: Selectable<MeasureTable>): { id: number; type: string; dueAt: string | null; fulfilledAt: string | null; withdrawnAt: string | null } {
+  return { id: m.id, type: m.type, dueAt: m.due_at, fulfilledAt: m.fulfilled_at, withdrawnAt: m.withdrawn_at };
 }
 
 /** 协办意见: the department's current part (a later one replaces it). */

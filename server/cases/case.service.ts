@@ -35,6 +35,8 @@ import {
   listCoParts,
   changesToRow,
   fulfilMeasure,
+  measureFacts,
+  withdrawMeasure,
   insertCallbackAttempt,
   listMergedCases,
   listMeasures,
@@ -321,7 +323,7 @@ export async function runCaseAction(
   const now = ctx.clock.now();
   const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
   if (past.length) throw validation(past.map(([field]) => ({ field, message: '时限必须晚于当前时间' })));
-  if (cmd.type === 'fulfil-measure') visible.measures = (await listMeasures(ctx.db, visible.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
+  if (cmd.type === 'fulfil-measure' || cmd.type === 'withdraw-measure') visible.measures = (await listMeasures(ctx.db, visible.id)).map(measureFacts);
   Object.assign(visible, supervisionStateOf(await listSupervisionRecords(ctx.db, visible.id)));
   if (cmd.type === 'undo-sign') visible.lastEvent = await lastEventOf(ctx.db, visible.id);
   const againstCase = checkAgainstCase(visible, cmd);
@@ -351,7 +353,7 @@ export async function runCaseAction(
   await ctx.db.transaction().execute(async (trx) => {
     const current = await findCaseById(trx, id!);
     if (!current) throw notFound();
-    current.measures = (await listMeasures(trx, current.id)).map((m) => ({ id: m.id, fulfilledAt: m.fulfilled_at }));
+    current.measures = (await listMeasures(trx, current.id)).map(measureFacts);
     Object.assign(current, supervisionStateOf(await listSupervisionRecords(trx, current.id)));
     if (cmd.type === 'undo-sign') current.lastEvent = await lastEventOf(trx, current.id);
     const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: lifecycleSettings(settings) });
@@ -385,6 +387,7 @@ export async function runCaseAction(
     if (d.changes.coPart) await upsertCoPart(trx, current.id, d.changes.coPart);
     if (d.changes.callbackAttempt) await insertCallbackAttempt(trx, current.id, d.changes.callbackAttempt);
     if (d.changes.fulfilledMeasure) await fulfilMeasure(trx, d.changes.fulfilledMeasure);
+    if (d.changes.withdrawnMeasure) await withdrawMeasure(trx, d.changes.withdrawnMeasure);
     if (d.changes.leadDepartment !== undefined || d.changes.coDepartments !== undefined) {
       await setCaseDepartments(trx, current.id, d.changes.leadDepartment ?? current.leadDepartment, d.changes.coDepartments ?? current.coDepartments);
     }

@@ -177,6 +177,10 @@ export interface MeasureTable {
   fulfilled_at: ColumnType<string | null, string | null | undefined, string | null>;
   fulfilled_by: ColumnType<string | null, string | null | undefined, string | null>;
   fulfilled_note: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 撤回措施: a measure recorded by mistake (migration 017). */
+  withdrawn_at: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_by: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AssignmentSheetTable {

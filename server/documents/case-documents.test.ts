@@ -57,6 +57,11 @@ describe.each(DIALECTS)('case documents on %s', (kind) => {
         meeting: { heldAt: '2026-11-26T09:00:00+08:00', convenor: '赵组长', attendees: [{ department: '县住房城乡建委', people: '吴住建' }, { department: '县市场监管局', people: '孙市监' }], decision: '由县住房城乡建委牵头，以现场勘验代替竣工图。' },
       });
       r = await act(api, 'h_zj', c.id, 'sign', { version: r.version });
+      r = await act(api, 'h_zj', c.id, 'add-measure', { version: r.version, type: 'special_study', note: '专题研究勘验方案', dueAt: '2026-11-30T18:00:00+08:00' });
+      r = await act(api, 'h_zj', c.id, 'add-measure', { version: r.version, type: 'fault_tolerance', note: '容错纠错', dueAt: '2026-11-30T18:00:00+08:00' });
+      const [study, mistake] = (r as unknown as { measures: Array<{ id: number }> }).measures;
+      r = await act(api, 'h_zj', c.id, 'fulfil-measure', { version: r.version, measureId: study!.id, note: '已专题研究' });
+      r = await act(api, 'h_zj', c.id, 'withdraw-measure', { version: r.version, measureId: mistake!.id, reason: '误录的措施' });
       r = await act(api, 'super', c.id, 'supervise', { version: r.version, note: '请加快现场勘验', dueAt: '2026-12-01T18:00:00+08:00' });
       r = await act(api, 'h_zj', c.id, 'report-supervision', { version: r.version, report: '已完成现场勘验' });
       r = await act(api, 'coord', c.id, 'supervise', { version: r.version, note: '请于本周办结', dueAt: '2026-12-04T18:00:00+08:00' });
@@ -182,6 +187,8 @@ describe.each(DIALECTS)('case documents on %s', (kind) => {
       '通报〔2026〕第1号',
       '移送〔2026〕第1号',
       '赵组长召集',
+      '专题研究：专题研究勘验方案（2026年11月26日，2026年11月26日已完成）',
+      '容错纠错：容错纠错（2026年11月26日，2026年11月26日已撤回：误录的措施）',
     ])
       expect(d.text, s).toContain(s);
   });

@@ -26,6 +26,7 @@ import {
   type RejectCategory,
 } from '../../core/domain.js';
 import { maskPhone } from '../../core/validation.js';
+import { measureOutcomeText } from '../../core/measures.js';
 import { presentFull } from '../cases/case.queries.js';
 import { findVisibleCase, parseCaseId } from '../cases/case.repository.js';
 import type { CaseAnswer } from '../cases/case.presenter.js';
@@ -406,9 +407,10 @@ function archiveSheet(d: CaseDocumentInput) {
     c.closedAt ? `${dateOf(c.closedAt)} 归档` : '',
   ].filter(Boolean);
   const extensions = c.events.filter((e) => e.type === 'approve-extension').map((e) => dateOf(e.at));
-  const measures = c.measures.map(
-    (m) => `${MEASURE_LABELS[m.type]}${m.note ? `：${clip(m.note, 40)}` : ''}（${dateOf(m.at)}${m.fulfilledAt ? `，${dateOf(m.fulfilledAt)}完成` : m.missed ? '，逾期未补交' : ''}）`,
-  );
+  const measures = c.measures.map((m) => {
+    const outcome = measureOutcomeText({ ...m, withdrawnReason: m.withdrawnReason ? clip(m.withdrawnReason, 40) : null }, m.state, dateOf);
+    return `${MEASURE_LABELS[m.type]}${m.note ? `：${clip(m.note, 40)}` : ''}（${dateOf(m.at)}${outcome ? `，${outcome}` : ''}）`;
+  });
   const coParts = c.coParts.map((p) => `${p.departmentName}：${p.opinion ? clip(p.opinion, 60) : '未反馈'}`);
   const cb = c.callback;
   const callbackText = cb

@@ -160,4 +160,31 @@ describe.each(DIALECTS)('容缺受理 reminders on %s', (kind) => {
     expect(other.status).toBe(400);
     expect((await api.as('coord').get(`/api/v1/cases/${c.id}`)).body.version).toBe(detail.version);
   });
+
+  it('reminds of a measure other than 容缺 once, flags it missed once after its due date, and leaves a withdrawn one alone', async () => {
+    env.clock.set('2026-12-21T02:00:00.000Z'); // Monday 10:00
+    await runMeasureReminders(env.ctx); // earlier tests' measures are missed by now
+    const c = (await intakeCase(env.ctx, intakeBody(), await actor('clerk'))).record;
+    let v = await act('coord', c.id, 'accept', { version: c.version, problemType: 'complex' });
+    v = await act('coord', c.id, 'dispatch', { version: v.version, level: 1, leadDepartment: 'scjgj' });
+    v = await act('h_scjg', c.id, 'add-measure', { version: v.version, type: 'first_contact_lead', note: '首接部门牵头会商', dueAt: '2026-12-23T17:00:00+08:00' });
+    v = await act('h_scjg', c.id, 'add-measure', { version: v.version, type: 'proxy', note: '误录的代办', dueAt: '2026-12-23T17:00:00+08:00' });
+    const [joint, mistake] = await env.ctx.db.selectFrom('measures').select(['id']).where('case_id', '=', c.id).orderBy('id').execute();
+    await act('h_scjg', c.id, 'withdraw-measure', { version: v.version, measureId: mistake!.id, reason: '误录' });
+    env.clock.set('2026-12-22T01:00:00.000Z'); // Tuesday 09:00
+    expect(await runMeasureReminders(env.ctx)).toBe(1);
+    expect(await runMeasureReminders(env.ctx)).toBe(0);
+    expect((await outboxOf(c.id, 'measure_due_soon')).map((r) => [r.recipient, JSON.parse(r.payload).measureId])).toEqual([['department:scjgj', joint!.id]]);
+    env.clock.set('2026-12-23T09:00:00.000Z'); // Wednesday 17:00: due
+    expect(await runMeasureReminders(env.ctx)).toBe(1);
+    expect(await runMeasureReminders(env.ctx)).toBe(0);
+    expect((await eventsOf(c.id, 'measure_overdue')).map((e) => JSON.parse(e.data).measureId)).toEqual([joint!.id]);
+    expect((await measureFlags(env.ctx.db, c.id)).get(mistake!.id)).toBeUndefined();
+    await api.relogin();
+    const detail = (await api.as('coord').get(`/api/v1/cases/${c.id}`)).body;
+    expect(detail.measures.map((m: any) => [m.state, m.missed])).toEqual([
+      ['missed', true],
+      ['withdrawn', false],
+    ]);
+  });
 });

@@ -5,7 +5,8 @@
  * calendar) the lead department (in-app; the coordinator when none) is reminded — and for a 容缺
  * promise the reporter too (SMS); once the due date has passed unfulfilled the measure is flagged
  * missed on the case, and the department and the coordinator are told. A measure fulfilled
- * (措施完成 / 已补交, the `fulfil-measure` action) is never reminded or flagged again.
+ * (措施完成 / 已补交, `fulfil-measure`) or withdrawn (撤回措施, `withdraw-measure`) is never reminded
+ * or flagged again. Which measure is owed what, and when, is decided in core/measures.ts.
  *
  * Exactly once across instances: each flag is claimed with a conditional insert into
  * `measure_tracking` (`ON CONFLICT (measure_id) DO UPDATE … WHERE <flag> IS NULL RETURNING`), in
@@ -14,7 +15,8 @@
 import { MEASURE_LABELS, type MeasureType } from '../../core/domain.js';
 import { TERMINAL_STATUSES } from '../../core/clocks.js';
 import type { SystemEventType } from '../../core/timeline-events.js';
-import { addCalendarDays, formatShanghai, isWorkingDay, shanghaiDate, type WorkCalendar } from '../../core/working-days.js';
+import { formatShanghai } from '../../core/working-days.js';
+import { isReporterPromise, reminderDue } from '../../core/measures.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -22,10 +24,8 @@ import { appendEvent } from '../cases/case.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import type { Job } from '../jobs/runner.js';
 
-/** Measures whose due date is the reporter's own written promise: the reporter is reminded by SMS too. */
-export const REPORTER_PROMISES: readonly MeasureType[] = ['tolerance_acceptance'];
-/** Local hour (Asia/Shanghai) of the reminder on the working day before the due date. */
-export const REMINDER_HOUR = 9;
+// The rules (which measure is reminded when, which is missed) live in core/measures.ts.
+export { REMINDER_HOUR, REPORTER_PROMISES, reminderInstant } from '../../core/measures.js';
 /** Reminders (they include an SMS) go out only between these local hours. */
 export const DAYTIME = { from: 8, to: 21 } as const;
 const BATCH = 100;
@@ -33,18 +33,11 @@ const SYSTEM = { username: 'system', name: '系统', role: 'system' };
 
 /** Timeline event types written here (shown on the case's timeline). */
 export const MEASURE_EVENTS = {
-  /** The reporter and the department were reminded of a 容缺 promise due within one working day. */
+  /** The department (and for a 容缺 promise the reporter) were reminded of a measure due within one working day. */
   dueSoon: 'measure_due_soon',
-  /** A 容缺 promise's due date passed: flagged missed on the case. */
+  /** A measure's due date passed unfulfilled: flagged missed on the case. */
   overdue: 'measure_overdue',
 } as const satisfies Record<string, SystemEventType>;
-
-/** 09:00 Asia/Shanghai of the last working day before the due date's day. */
-export function reminderInstant(dueAt: Date, cal: WorkCalendar): Date {
-  let d = addCalendarDays(shanghaiDate(dueAt), -1);
-  for (let i = 0; i < 60 && !isWorkingDay(d, cal).working; i++) d = addCalendarDays(d, -1);
-  return new Date(Date.parse(`${d}T${String(REMINDER_HOUR).padStart(2, '0')}:00:00+08:00`));
-}
 
 function isDaytime(now: Date): boolean {
   const h = new Date(now.getTime() + 8 * 3_600_000).getUTCHours();
@@ -59,6 +52,8 @@ interface Candidate {
   due_at: string | null;
   case_no: string;
   lead_department: string | null;
+  reminded_at: string | null;
+  missed_at: string | null;
 }
 
 function candidates(db: Executor) {
@@ -66,9 +61,10 @@ function candidates(db: Executor) {
     .selectFrom('measures as m')
     .innerJoin('cases as c', 'c.id', 'm.case_id')
     .leftJoin('measure_tracking as t', 't.measure_id', 'm.id')
-    .select(['m.id', 'm.case_id', 'm.type', 'm.note', 'm.due_at', 'c.case_no', 'c.lead_department'])
+    .select(['m.id', 'm.case_id', 'm.type', 'm.note', 'm.due_at', 'c.case_no', 'c.lead_department', 't.reminded_at', 't.missed_at'])
     .where('m.due_at', 'is not', null)
     .where('m.fulfilled_at', 'is', null)
+    .where('m.withdrawn_at', 'is', null)
     .where('c.status', 'not in', [...TERMINAL_STATUSES]);
 }
 
@@ -89,7 +85,7 @@ async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'):
     const dueAt = formatShanghai(new Date(m.due_at!));
     await appendEvent(trx, m.case_id, { type, at, by: SYSTEM, data: { measureId: m.id, measureType, dueAt, note: m.note } });
     const dept = m.lead_department ? `department:${m.lead_department}` : null;
-    const promise = REPORTER_PROMISES.includes(measureType);
+    const promise = isReporterPromise(measureType);
     const recipients = kind === 'dueSoon' ? [...(promise ? ['reporter'] : []), dept ?? 'coordinator'] : [...(dept ? [dept] : []), 'coordinator'];
     const payload = JSON.stringify({ caseNo: m.case_no, measureId: m.id, measure: label, dueAt: m.due_at, note: m.note });
     await trx
@@ -102,7 +98,7 @@ async function flag(ctx: AppContext, m: Candidate, kind: 'dueSoon' | 'overdue'):
 }
 
 /**
- * One run: flags missed promises, then (in daytime) reminds of those due within one working day.
+ * One run: flags missed measures, then (in daytime) reminds of those due within one working day.
  * Bounded: at most 100 of each per run. Returns how many flags this run set.
  */
 export async function runMeasureReminders(ctx: AppContext): Promise<number> {
@@ -110,15 +106,17 @@ export async function runMeasureReminders(ctx: AppContext): Promise<number> {
   const nowIso = now.toISOString();
   let set = 0;
   const missed = await candidates(ctx.db).where('m.due_at', '<=', nowIso).where('t.missed_at', 'is', null).orderBy('m.due_at').orderBy('m.id').limit(BATCH).execute();
-  for (const m of missed) if (await flag(ctx, m, 'overdue')) set++;
-
-  if (!isDaytime(now)) return set;
-  const soon = await candidates(ctx.db).where('m.due_at', '>', nowIso).where('t.reminded_at', 'is', null).orderBy('m.due_at').orderBy('m.id').limit(BATCH).execute();
-  if (soon.length === 0) return set;
+  const soon = isDaytime(now)
+    ? await candidates(ctx.db).where('m.due_at', '>', nowIso).where('t.reminded_at', 'is', null).orderBy('m.due_at').orderBy('m.id').limit(BATCH).execute()
+    : [];
+  if (missed.length === 0 && soon.length === 0) return set;
   const cal = await loadCalendar(ctx.db);
+  const owed = (m: Candidate) =>
+    reminderDue({ type: m.type, dueAt: m.due_at, fulfilledAt: null, withdrawnAt: null }, { remindedAt: m.reminded_at, missedAt: m.missed_at }, now, cal);
+  for (const m of missed) if (owed(m) === 'overdue' && (await flag(ctx, m, 'overdue'))) set++;
   for (const m of soon) {
     // Ordered by due date, so the reminder instants are ordered too: stop at the first one not yet due.
-    if (reminderInstant(new Date(m.due_at!), cal).getTime() > now.getTime()) break;
+    if (owed(m) !== 'dueSoon') break;
     if (await flag(ctx, m, 'dueSoon')) set++;
   }
   return set;

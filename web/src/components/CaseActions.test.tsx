@@ -5,6 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { App, ConfigProvider } from 'antd';
 import { ActionDialog, CaseActions, DraftOwner, draftKey, meetingBody } from './CaseActions';
 import { PHONE_MESSAGE } from './IntakeForm';
+import { MeasuresList } from './MeasuresList';
 import { jsonResponse } from '../test/dom';
 import type { CaseDetail } from '../api/types';
 import type { CaseAction } from '../../../core/case-lifecycle';
@@ -341,6 +342,49 @@ describe('the dialogs of the loop as it really runs', () => {
     confirm('措施完成');
     await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
     expect(sentBody()).toEqual({ version: 3, measureId: 5, note: '已补交场所证明' });
+  });
+
+  it('lists each measure’s state, offers 已补交 / 标记完成 and 撤回 on open ones only, and withdraws with a reason', async () => {
+    const base = { staff: null, at: '2026-11-26T10:00:00+08:00', by: 'h_scjg', remindedAt: null, missedAt: null, missed: false, fulfilledAt: null, fulfilledBy: null, fulfilledNote: null, withdrawnAt: null, withdrawnBy: null, withdrawnReason: null };
+    const measures = [
+      { ...base, id: 5, type: 'tolerance_acceptance', note: '补交场所证明', dueAt: '2026-11-25T23:59:59+08:00', state: 'missed', missed: true },
+      { ...base, id: 6, type: 'proxy', note: '代办', dueAt: '2026-11-28T23:59:59+08:00', state: 'open' },
+      { ...base, id: 7, type: 'investigation', note: '核实', dueAt: null, state: 'fulfilled', fulfilledAt: '2026-11-26T11:00:00+08:00', fulfilledBy: 'h_scjg', fulfilledNote: '已核实' },
+      { ...base, id: 8, type: 'assisted', note: '误录', dueAt: null, state: 'withdrawn', withdrawnAt: '2026-11-26T11:00:00+08:00', withdrawnBy: 'h_scjg', withdrawnReason: '录错了' },
+    ] as unknown as CaseDetail['measures'];
+    const onUpdated = vi.fn();
+    const show = (allowed: CaseAction[]) => (
+      <ConfigProvider button={{ autoInsertSpace: false }}>
+        <App>
+          <MeasuresList c={caseWith(allowed, { measures })} departments={departments} levelDays={{ 1: 2, 2: 5 }} draftOwner="h_scjg" who={(u) => u} onUpdated={onUpdated} onStale={vi.fn()} />
+        </App>
+      </ConfigProvider>
+    );
+    const view = render(show(['fulfil-measure', 'withdraw-measure']));
+    expect(screen.getAllByTestId('measure-state').map((e) => e.querySelector('.ant-tag')!.textContent)).toEqual(['容缺承诺逾期', '进行中', '已完成', '已撤回']);
+    expect(screen.getByTestId('measure-missed').textContent).toBe('容缺承诺逾期');
+    expect(screen.getAllByTestId('fulfil-measure').map((b) => b.textContent)).toEqual(['已补交', '标记完成']);
+    expect(screen.getAllByTestId('withdraw-measure')).toHaveLength(2);
+    expect(screen.getByTestId('measure-withdrawn').textContent).toContain('撤回理由：录错了');
+    expect(document.querySelectorAll('tr.measure-withdrawn td.measure-struck').length).toBe(4);
+
+    answerAll(caseWith([]));
+    fireEvent.click(screen.getByRole('button', { name: '撤回：代办' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    expect(within(d).getByLabelText('措施').closest('.ant-form-item')!.textContent).toContain('代办');
+    confirm('撤回措施');
+    expect(await within(d).findByText('请填写撤回理由', undefined, { timeout: 5000 })).toBeTruthy();
+    expect(actionCalls()).toHaveLength(0);
+    type(within(d).getByLabelText('撤回理由'), '误录，无需代办');
+    confirm('撤回措施');
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(String(actionCalls()[0]![0])).toContain('/actions/withdraw-measure');
+    expect(sentBody()).toEqual({ version: 3, measureId: 6, reason: '误录，无需代办' });
+
+    // Not allowed (a co-department, say): the states without a button.
+    view.rerender(show([]));
+    expect(screen.queryAllByTestId('fulfil-measure')).toHaveLength(0);
+    expect(screen.queryAllByTestId('withdraw-measure')).toHaveLength(0);
   });
 
   const record = (over: Record<string, unknown>) => ({

@@ -39,6 +39,7 @@ import { CaseSearchSelect } from './CaseSearchSelect';
 import { INTAKE_RULES, normaliseOrgCode } from './IntakeForm';
 import { normalisePhone } from '../../../core/validation';
 import { OPEN_STATUSES_PARAM } from '../lib/caseStatus';
+import { isPending as isPendingMeasure } from '../../../core/measures';
 
 /** Main (primary) buttons: the actions that move the case on; danger: those that turn a request down (the table's `kind`). */
 const isMain = (a: CaseAction) => ACTION_RULES[a].kind === 'advance';
@@ -783,11 +784,13 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
           {textField('note', '说明')}
         </>
       );
-    case 'fulfil-measure': {
-      const open = c.measures.filter((m) => m.id !== undefined && !m.fulfilledAt);
+    case 'fulfil-measure':
+    case 'withdraw-measure': {
+      const open = c.measures.filter((m) => m.id !== undefined && isPendingMeasure(m));
+      const fulfil = action === 'fulfil-measure';
       return (
         <>
-          <Form.Item label="措施" name="measureId" rules={[{ required: true, message: '请选择已完成的措施' }]}>
+          <Form.Item label="措施" name="measureId" rules={[{ required: true, message: fulfil ? '请选择已完成的措施' : '请选择要撤回的措施' }]}>
             <Select
               options={open.map((m) => ({
                 value: m.id,
@@ -795,7 +798,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
               }))}
             />
           </Form.Item>
-          {textField('note', '完成情况')}
+          {fulfil ? textField('note', '完成情况') : textField('reason', '撤回理由')}
         </>
       );
     }
@@ -848,8 +851,9 @@ function initialValues(action: CaseAction, c: CaseDetail): Record<string, unknow
           reason: c.reason ?? undefined,
         },
       };
-    case 'fulfil-measure': {
-      const open = c.measures.filter((m) => m.id !== undefined && !m.fulfilledAt);
+    case 'fulfil-measure':
+    case 'withdraw-measure': {
+      const open = c.measures.filter((m) => m.id !== undefined && isPendingMeasure(m));
       return { measureId: open.length === 1 ? open[0]!.id : undefined };
     }
     default:

@@ -14,9 +14,14 @@ const entry = (type: string, data: Record<string, unknown> = {}): TimelineEntry 
 describe('timeline events in words', () => {
   it('names the events of issues 4–6', () => {
     expect(
-      ['import', 'due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'request-extension', 'approve-extension', 'deny-extension', 'supervise', 'circulate', 'refer-discipline'].map(eventTitle),
-    ).toEqual(['台账导入', '即将到期', '已超期', '容缺承诺即将到期', '容缺承诺逾期', '时限重新计算', '申请延期', '批准延期', '不予延期', '督办', '通报', '线索移送']);
+      ['import', 'due_soon', 'overdue', 'measure_due_soon', 'measure_overdue', 'deadline_recomputed', 'request-extension', 'approve-extension', 'deny-extension', 'supervise', 'circulate', 'refer-discipline'].map((t) => eventTitle(t)),
+    ).toEqual(['台账导入', '即将到期', '已超期', '措施即将到期', '措施逾期', '时限重新计算', '申请延期', '批准延期', '不予延期', '督办', '通报', '线索移送']);
     expect(eventTitle('something_new')).toBe('something_new');
+    // A measure's reminder names a 容缺 promise as such.
+    expect(eventTitle('measure_overdue', { measureType: 'tolerance_acceptance' })).toBe('容缺承诺逾期');
+    expect(eventTitle('measure_due_soon', { measureType: 'tolerance_acceptance' })).toBe('容缺承诺即将到期');
+    expect(eventTitle('measure_overdue', { measureType: 'proxy' })).toBe('措施逾期');
+    expect(eventTitle('withdraw-measure', {})).toBe('撤回措施');
   });
 
   it('describes their data', () => {
@@ -105,6 +110,7 @@ describe('timeline events in words', () => {
       '措施：容缺受理',
       '完成情况：已补交场所证明',
     ]);
+    expect(eventLines(entry('withdraw-measure', { measureId: 3, reason: '误录' }), dept, (id) => (id === 3 ? '代办' : null))).toEqual(['措施：代办', '撤回理由：误录']);
     expect(eventLines(entry('reopen', { reason: '群众再次反映', from: 'closed', dueAt: '2026-12-10T15:59:59.000Z', leadDepartment: 'rsj' }), dept)).toEqual([
       '已归档的反映件重办，回到办理中',
       '牵头部门：县人力社保局',

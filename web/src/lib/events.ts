@@ -24,6 +24,7 @@ import {
 } from '../../../core/domain';
 import type { TimelineEntry } from '../api/types';
 import { formatDateTime } from './time';
+import { measureEventLabel } from '../../../core/measures';
 import { STAGE_LABELS, type Stage } from '../../../core/clocks';
 
 /** Events written by the system rather than a person's action (shown in grey / red on the timeline). */
@@ -39,8 +40,9 @@ export function eventColor(e: TimelineEntry): string {
   return 'blue';
 }
 
-/** The event's name (core/timeline-events.ts); an unknown type as it is. */
-export function eventTitle(type: string): string {
+/** The event's name (core/timeline-events.ts); an unknown type as it is. A measure's reminder names a 容缺 promise as such. */
+export function eventTitle(type: string, data?: Record<string, unknown>): string {
+  if ((type === 'measure_due_soon' || type === 'measure_overdue') && data) return measureEventLabel(type, typeof data.measureType === 'string' ? data.measureType : undefined);
   return timelineEventLabel(type);
 }
 
@@ -222,6 +224,12 @@ export function eventLines(e: TimelineEntry, deptName: (code: string) => string,
       const name = typeof d.measureId === 'number' ? measureName?.(d.measureId) : null;
       if (name) lines.push(`措施：${name}`);
       if (str(d.note)) lines.push(`完成情况：${d.note}`);
+      break;
+    }
+    case 'withdraw-measure': {
+      const name = typeof d.measureId === 'number' ? measureName?.(d.measureId) : null;
+      if (name) lines.push(`措施：${name}`);
+      if (str(d.reason)) lines.push(`撤回理由：${d.reason}`);
       break;
     }
     case 'deadline_recomputed':

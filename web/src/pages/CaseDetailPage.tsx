@@ -21,7 +21,7 @@ import {
   VERIFY_OUTCOME_LABELS,
   type Role,
 } from '../../../core/domain';
-import { ActionDialog, CaseActions, ContestInfo, DraftOwner } from '../components/CaseActions';
+import { CaseActions, ContestInfo, DraftOwner } from '../components/CaseActions';
 import { DeadlineText, LevelTag, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
 import { PageSkeleton } from '../components/PageSkeleton';
 import { eventColor, eventLines, eventTitle } from '../lib/events';
@@ -32,6 +32,7 @@ import { canBeTypicalCaseSource } from '../../../core/catalogue';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { CaseDocuments } from '../components/CaseDocuments';
+import { MeasuresList } from '../components/MeasuresList';
 import { LEVEL_LABELS } from '../components/CaseTags';
 import { casePath } from '../api/pageRequests';
 
@@ -51,8 +52,6 @@ export default function CaseDetailPage() {
   const qc = useQueryClient();
   const user = useUser();
   const [typicalOpen, setTypicalOpen] = useState(false);
-  /** The measure whose 措施完成 dialog is open (from its row). */
-  const [fulfilling, setFulfilling] = useState<number | null>(null);
   const names = useDepartmentNames();
   const { data: departments } = useDepartments();
   const { data: settings } = useSettings();
@@ -327,62 +326,15 @@ export default function CaseDetailPage() {
                 </Row>
               </Card>
             )}
-            <Card title="措施" size="small">
-              <Table
-                size="small"
-                rowKey={(m) => (m.id !== undefined ? String(m.id) : `${m.at}-${m.type}`)}
-                pagination={false}
-                dataSource={c.measures}
-                rowClassName={(m) => (m.missed ? 'measure-missed' : '')}
-                locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="尚未记录措施" /> }}
-                columns={[
-                  { title: '措施', dataIndex: 'type', render: (t: keyof typeof MEASURE_LABELS) => MEASURE_LABELS[t] ?? t },
-                  { title: '说明', dataIndex: 'note', render: (v: string | null) => v ?? '—' },
-                  { title: '经办人员', dataIndex: 'staff', render: (v: string | null) => v ?? '—' },
-                  {
-                    title: '期限',
-                    dataIndex: 'dueAt',
-                    render: (v: string | null, m) => (
-                      <div style={{ whiteSpace: 'nowrap' }}>
-                        <span className={m.missed ? 'deadline-overdue' : undefined}>{formatDateTime(v)}</span>
-                        {m.missed && (
-                          <Tag color="red" style={{ marginInlineStart: 6 }} data-testid="measure-missed">
-                            容缺承诺逾期
-                          </Tag>
-                        )}
-                        {(m.remindedAt || m.missedAt) && (
-                          <div style={{ fontSize: 12, color: '#666' }} data-testid="measure-reminder">
-                            {m.remindedAt ? `已提醒 ${formatDateTime(m.remindedAt)}` : ''}
-                            {m.remindedAt && m.missedAt ? '；' : ''}
-                            {m.missedAt ? `逾期于 ${formatDateTime(m.missedAt)}` : ''}
-                          </div>
-                        )}
-                      </div>
-                    ),
-                  },
-                  { title: '记录', render: (_: unknown, m) => `${who(m.by)} ${formatDateTime(m.at)}` },
-                  {
-                    title: '完成',
-                    render: (_: unknown, m) =>
-                      m.fulfilledAt ? (
-                        <div data-testid="measure-fulfilled">
-                          <Tag color="green">{m.type === 'tolerance_acceptance' ? '已补交' : '已完成'}</Tag>
-                          {m.fulfilledNote && <div className="bcs-pre">{m.fulfilledNote}</div>}
-                          <div style={{ fontSize: 12, color: '#666' }}>
-                            {who(m.fulfilledBy ?? '')} {formatDateTime(m.fulfilledAt)}
-                          </div>
-                        </div>
-                      ) : c.allowedActions.includes('fulfil-measure') && m.id !== undefined ? (
-                        <Button size="small" onClick={() => setFulfilling(m.id!)} data-testid="fulfil-measure">
-                          {m.type === 'tolerance_acceptance' ? '已补交' : '标记完成'}
-                        </Button>
-                      ) : (
-                        '—'
-                      ),
-                  },
-                ]}
-              />
-            </Card>
+            <MeasuresList
+              c={c}
+              departments={departments ?? []}
+              levelDays={settings?.levelDays ?? { 1: 2, 2: 5 }}
+              draftOwner={user.username}
+              who={who}
+              onUpdated={onUpdated}
+              onStale={() => void q.refetch()}
+            />
             {c.assignmentSheets.length > 0 && (
               <Card title="交办单" size="small" data-testid="assignment-sheets">
                 <Table
@@ -565,7 +517,7 @@ export default function CaseDetailPage() {
                 children: (
                   <div>
                     <div>
-                      <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
+                      <Typography.Text strong>{eventTitle(e.type, e.data)}</Typography.Text>
                       <span style={{ color: '#666', marginInlineStart: 8 }}>
                         {e.byRole === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
                       </span>
@@ -583,27 +535,6 @@ export default function CaseDetailPage() {
           </Card>
         </Col>
       </Row>
-      {fulfilling !== null && (
-        <DraftOwner.Provider value={user.username}>
-        <ActionDialog
-          key={`fulfil-${fulfilling}-${c.version}`}
-          action="fulfil-measure"
-          c={c}
-          departments={departments ?? []}
-          levelDays={settings?.levelDays ?? { 1: 2, 2: 5 }}
-          initial={{ measureId: fulfilling }}
-          onClose={() => setFulfilling(null)}
-          onUpdated={(u) => {
-            setFulfilling(null);
-            onUpdated(u);
-          }}
-          onStale={() => {
-            setFulfilling(null);
-            void q.refetch();
-          }}
-        />
-        </DraftOwner.Provider>
-      )}
       {can(user.role, 'editTypicalCases') && (
         <TypicalCaseDialog
           open={typicalOpen}
