@@ -152,6 +152,12 @@ describe.each(DIALECTS)('staff SMS on %s', (kind) => {
 
     // The coordinator gives a number (contests on by default); h_scjg3 stays without one.
     expect((await api.as('coord').put('/api/v1/me/settings', { mobile: '13700000001' })).status).toBe(200);
+    // A user moved to another role starts from that role's defaults.
+    await setChoices('h_scjg3', { smsEvents: ['overdue'] });
+    const moved = await api.as('admin').patch(`/api/v1/users/${await userId('h_scjg3')}`, { role: 'coordinator', department: null });
+    expect(moved.status).toBe(200);
+    expect((await findUserByUsername(env.ctx.db, 'h_scjg3'))!.user.smsEvents).toBeNull();
+    expect((await api.as('admin').patch(`/api/v1/users/${await userId('h_scjg3')}`, { role: 'handler', department: 'scjgj' })).status).toBe(200);
     // h_scjg2 opts out of 新交办 (keeps 督办 and 超期).
     await setChoices('h_scjg2', { smsEvents: ['supervision', 'overdue'] });
   });

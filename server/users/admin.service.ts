@@ -119,7 +119,9 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
   await ctx.db.transaction().execute(async (trx) => {
     // A role that may not register drops the account's own channel with it.
     const intakeChannel = body.intakeChannel !== undefined ? body.intakeChannel : body.role && !can(body.role, 'intake') ? null : undefined;
-    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel, mobile: body.mobile });
+    // A new role brings its own SMS choices: back to its defaults (core/staff-sms.ts).
+    const smsEvents = body.role && body.role !== user.role ? null : undefined;
+    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel, mobile: body.mobile, smsEvents });
     if (body.disabled || passwordHash || body.role || body.department !== undefined) await deleteUserSessions(trx, user.id);
     await appendAudit(trx, {
       at,
