@@ -16,6 +16,7 @@ import { registerCaseRoutes } from './cases/case.routes.js';
 import { registerWorkbenchRoutes } from './cases/workbench.routes.js';
 import { registerCallbackDeskRoutes } from './cases/callback-desk.routes.js';
 import { registerAdminRoutes } from './users/admin.routes.js';
+import { registerMySettingsRoutes } from './users/my-settings.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
@@ -239,6 +240,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerCallbackDeskRoutes(api, ctx);
       registerCaseRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerMySettingsRoutes(api, ctx);
       registerCalendarRoutes(api, ctx);
       registerAuditRoutes(api, ctx);
       registerStatsRoutes(api, ctx);

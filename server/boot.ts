@@ -9,7 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
 import { backfillStageClocksAtBoot } from './cases/stage-backfill.js';
-import { deriveKeys, keyCheckOf, resolveDataKey, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
+import { deriveKeys, keyCheckOf, resolveDataKey, seal, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 
 export interface PrepareOptions {
   /** The data key (32 bytes), as tests give it; otherwise `configuredKey`, else the key file (server/security/pii.ts). */
@@ -135,6 +135,10 @@ export async function rotateDataKey(db: Db, oldKey: Buffer, newKey: Buffer, at: 
         done++;
       }
       after = rows[rows.length - 1]!.id;
+    }
+    // Staff mobile numbers (users.mobile, 019) are sealed with the same key.
+    for (const u of await trx.selectFrom('users').select(['id', 'mobile']).where('mobile', 'is not', null).execute()) {
+      await trx.updateTable('users').set({ mobile: seal(unseal(u.mobile!, from), to) }).where('id', '=', u.id).execute();
     }
     await trx.updateTable('data_key_check').set({ check_value: keyCheckOf(newKey), created_at: at }).where('id', '=', 1).execute();
     await appendAudit(trx, { at, actor, action: 'pii.rotate', entityType: 'cases', entityId: '*', data: { resealed: done } });

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { ZDepartmentCreate, ZUserCreate, describeIssues, parseIsoInstant } from '../core/api/schemas.js';
 import { ROLES } from '../core/domain.js';
 import { deadlineFor } from '../core/working-days.js';
+import { maskPhone } from '../core/validation.js';
 import { appendAudit, verifyAuditChain } from './audit/audit.repository.js';
 import { hashPassword } from './auth/password.js';
 import { insertDepartment, insertUser, isUniqueViolation, findDepartment } from './users/user.repository.js';
@@ -26,7 +27,7 @@ import { getSettings } from './settings/settings.repository.js';
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
   department add <代码> <中文名称>            新增部门
-  user add <用户名> --role <${ROLES.join('|')}> [--department <代码>] [--name <中文姓名>]
+  user add <用户名> --role <${ROLES.join('|')}> [--department <代码>] [--name <中文姓名>] [--mobile <手机号码>]
                                             新增用户（密码从标准输入读取）
   audit verify                              校验审计链：完整则输出 "ok N" 并返回 0
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
@@ -109,6 +110,7 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
         role: option(rest, '--role'),
         department: option(rest, '--department'),
         name: option(rest, '--name'),
+        mobile: option(rest, '--mobile'),
         password,
       };
       const parsed = ZUserCreate.safeParse(input);
@@ -124,8 +126,15 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       const passwordHash = await hashPassword(u.password);
       try {
         await db.transaction().execute(async (trx) => {
-          const id = await insertUser(trx, { username: u.username, name: u.name ?? u.username, role: u.role, department: u.department ?? null, passwordHash, at });
-          await appendAudit(trx, { at, actor: 'cli', action: 'user.add', entityType: 'user', entityId: String(id), data: { username: u.username, role: u.role, department: u.department ?? null } });
+          const id = await insertUser(trx, { username: u.username, name: u.name ?? u.username, role: u.role, department: u.department ?? null, passwordHash, at, mobile: u.mobile ?? null });
+          await appendAudit(trx, {
+            at,
+            actor: 'cli',
+            action: 'user.add',
+            entityType: 'user',
+            entityId: String(id),
+            data: { username: u.username, role: u.role, department: u.department ?? null, ...(u.mobile ? { mobile: maskPhone(u.mobile) } : {}) },
+          });
         });
       } catch (e) {
         if (isUniqueViolation(e)) {

@@ -576,6 +576,10 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('PATCH', '/users/{id}', await as('admin').patch(`${API}/users/99999`, { name: '无此人' }));
     expectDocumented('GET', '/settings', await as('clerk').get(`${API}/settings`));
     expectDocumented('PUT', '/settings', await as('admin').put(`${API}/settings`, { dueSoonWorkingDays: 2 }));
+    expectDocumented('GET', '/me/settings', await as('h_scjg').get(`${API}/me/settings`));
+    expectDocumented('PUT', '/me/settings', await as('h_scjg').put(`${API}/me/settings`, { mobile: '13900000001', smsEvents: ['dispatch', 'overdue'] }));
+    expectDocumented('PUT', '/me/settings', await as('h_scjg').put(`${API}/me/settings`, { mobile: '12345' }));
+    expectDocumented('PUT', '/me/settings', await as('h_scjg').put(`${API}/me/settings`, { mobile: null }));
 
     for (const user of ['h_scjg', 'coord', 'super']) {
       const page = await as(user).get(`${API}/notifications?limit=5`);

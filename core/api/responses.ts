@@ -6,6 +6,7 @@
  * holds a real answer of every documented route against them. The server never validates or strips
  * a response with them at run time. Pure: zod and core files only (the web app compiles core/ too).
  */
+import { STAFF_SMS_EVENTS } from '../staff-sms.js';
 import { z } from 'zod';
 import {
   CALLBACK_ATTEMPT_OUTCOMES,
@@ -443,8 +444,19 @@ export const ZUser = z.object({
   locked: z.boolean().describe('因连续输错密码暂时锁定'),
   createdAt: ZStoredInstant,
   intakeChannel: z.enum(CHANNELS).nullable().describe('登记时默认的反映渠道；null 时按角色默认'),
+  mobileMasked: z.string().nullable().describe('手机号码（脱敏，如 138****1234）；未登记时为 null'),
 });
 export const ZUserList = z.object({ items: z.array(ZUser) });
+
+/** A user's own settings (个人设置): GET/PUT /api/v1/me/settings. */
+export const ZMySettings = z.object({
+  mobile: z.string().nullable().describe('本人手机号码（仅本人可见全号）；未登记时为 null'),
+  mobileMasked: z.string().nullable().describe('手机号码（脱敏）'),
+  smsEvents: z.array(z.enum(STAFF_SMS_EVENTS)).describe('选择接收短信提醒的事项（站内消息始终发送）'),
+  availableSmsEvents: z
+    .array(z.object({ event: z.enum(STAFF_SMS_EVENTS), label: z.string(), byDefault: z.boolean() }))
+    .describe('本角色可选的短信提醒事项；无手机号码时不发送短信'),
+});
 
 /** System settings (server/settings/settings.repository.ts ZSettings; the test checks they agree). */
 export const ZSettingsResponse = z.object({
@@ -770,9 +782,9 @@ export const ZMarkRead = z.object({ id: z.number().int(), read: z.literal(true),
 export const ZNotificationTemplate = z.object({
   topic: z.string().describe('通知主题代码'),
   topicLabel: z.string(),
-  audience: z.enum(['reporter', 'department', 'supervisor', 'coordinator', 'leader']).describe('接收方'),
+  audience: z.enum(['reporter', 'department', 'supervisor', 'coordinator', 'leader', 'staff']).describe('接收方（staff：按本人选择发给工作人员的短信）'),
   audienceLabel: z.string(),
-  channel: z.enum(['sms', 'inapp']).describe('sms 短信（反映人）、inapp 站内通知（工作人员）'),
+  channel: z.enum(['sms', 'inapp']).describe('sms 短信（反映人、选择短信提醒的工作人员）、inapp 站内通知（工作人员）'),
   title: z.string(),
   body: z.string().describe('模板内容，占位符如 {caseNo}'),
   defaultTitle: z.string(),

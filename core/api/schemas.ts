@@ -18,6 +18,7 @@ import {
 } from '../domain.js';
 import type { CaseAction, CaseCommand } from '../case-lifecycle.js';
 import { isValidPhone, isValidUscc, normalisePhone } from '../validation.js';
+import { STAFF_MOBILE, STAFF_MOBILE_MESSAGE, STAFF_SMS_EVENTS } from '../staff-sms.js';
 import { SUPERVISION_KINDS, SUPERVISION_REGISTER_STATUSES, type SupervisionKind } from '../supervision-register.js';
 
 z.config(z.locales.zhCN());
@@ -542,6 +543,12 @@ export const ZPassword = z
   .min(8, { error: '密码至少 8 位' })
   .max(128, { error: '密码不能超过 128 位' });
 
+/** A staff member's own mobile number (staff SMS); spaces and a +86 prefix are dropped. */
+export const ZStaffMobile = z
+  .string({ error: '手机号码必须是文字' })
+  .transform((v) => normalisePhone(v))
+  .pipe(z.string().regex(STAFF_MOBILE, { error: STAFF_MOBILE_MESSAGE }));
+
 export const ZUserCreate = z
   .object({
     username: z
@@ -554,6 +561,8 @@ export const ZUserCreate = z
     password: ZPassword,
     /** The channel the account takes reports on (its 登记 form starts there); only for roles that may register. */
     intakeChannel: enumOf(CHANNELS, '登记渠道').nullable().optional(),
+    /** The user's mobile number for staff SMS (optional). */
+    mobile: ZStaffMobile.nullable().optional(),
   })
   .superRefine((u, ctx) => {
     if (u.role === 'handler' && !u.department)
@@ -569,6 +578,14 @@ export const ZUserUpdate = z.object({
   department: ZDepartmentCode.nullable().optional(),
   /** The channel the account takes reports on, or null for the role's default. */
   intakeChannel: enumOf(CHANNELS, '登记渠道').nullable().optional(),
+  /** The user's mobile number for staff SMS, or null to remove it. */
+  mobile: ZStaffMobile.nullable().optional(),
+});
+
+/** A user's own settings (个人设置): their mobile number and which events they are told of by SMS. */
+export const ZMySettingsUpdate = z.object({
+  mobile: ZStaffMobile.nullable().optional(),
+  smsEvents: z.array(enumOf(STAFF_SMS_EVENTS, '短信提醒事项'), { error: '短信提醒事项应为列表' }).max(STAFF_SMS_EVENTS.length).optional(),
 });
 
 export const ZDepartmentUpdate = z.object({

@@ -59,6 +59,7 @@ import {
   type CaseRecord,
 } from './case.repository.js';
 import { queueWebhookEvents } from '../integrations/webhooks.js';
+import { withStaffSms } from '../notifications/staff-sms.js';
 
 
 /** Number prefixes of supervision records: 督办, 通报, 线索移送. */
@@ -434,7 +435,9 @@ export async function runCaseAction(
     };
     await appendEvent(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData });
     await applyEventTallies(trx, current.receivedDate, d.event.type, eventData);
-    const messages = await outboxMessages(trx, d.effects, current, d.changes, action, at);
+    const messages = await withStaffSms(trx, await outboxMessages(trx, d.effects, current, d.changes, action, at), {
+      contestUpheld: action === 'redispatch' && !!current.pendingContest,
+    });
     if (messages.length) await trx.insertInto('outbox').values(messages).execute();
     await queueWebhookEvents(trx, { caseId: current.id, at, from: current.status, action });
     await appendAudit(trx, {

@@ -27,6 +27,10 @@ export interface UserTable {
   created_at: string;
   /** The channel this account takes reports on (014): one of core/domain CHANNELS, or null (the role's default). */
   intake_channel: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The user's own mobile number (019), sealed (server/security/pii.ts), or null. */
+  mobile: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON array of the staff SMS events chosen (019; core/staff-sms.ts), or null: the role's defaults. */
+  sms_events: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {

@@ -16,6 +16,7 @@ import * as m013 from './migrations/013-api-key-rate.js';
 import * as m014 from './migrations/014-user-intake-channel.js';
 import * as m015 from './migrations/015-pending-extension-index.js';
 import * as m017 from './migrations/017-measures.js';
+import * as m019 from './migrations/019-staff-sms.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-user-intake-channel': m014,
   '015-pending-extension-index': m015,
   '017-measures': m017,
+  '019-staff-sms': m019,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -24,6 +24,7 @@ import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { appendEvent } from '../cases/case.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { withStaffSms } from '../notifications/staff-sms.js';
 import type { Job } from './runner.js';
 
 export const SYSTEM_ACTOR = { username: 'system', name: '系统', role: 'system' };
@@ -82,9 +83,11 @@ export async function runDeadlineSweep(ctx: AppContext, batch = 200): Promise<nu
         await appendEvent(trx, c.id, { type: kind, at, by: SYSTEM_ACTOR, data: { dueAt } });
         // The supervisor (县纪委监委) hears of every case that turns overdue.
         const recipients = [...(c.lead_department ? [`department:${c.lead_department}`] : []), 'coordinator', ...(kind === 'overdue' ? ['supervisor'] : [])];
+        // Handlers who chose it are also told of an overdue case by SMS (staff-sms.ts).
+        const rows = recipients.map((recipient) => ({ topic: kind, case_id: c.id, recipient, payload: JSON.stringify({ caseNo: c.case_no, dueAt }), created_at: at, available_at: at, attempts: 0 }));
         await trx
           .insertInto('outbox')
-          .values(recipients.map((recipient) => ({ topic: kind, case_id: c.id, recipient, payload: JSON.stringify({ caseNo: c.case_no, dueAt }), created_at: at, available_at: at, attempts: 0 })))
+          .values(await withStaffSms(trx, rows))
           .execute();
         await appendAudit(trx, { at, actor: SYSTEM_ACTOR.username, action: `case.${kind}`, entityType: 'case', entityId: String(c.id), data: { caseNo: c.case_no, dueAt } });
         return true;

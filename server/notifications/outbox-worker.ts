@@ -1,7 +1,8 @@
 /**
  * Delivers the transactional outbox: messages written in the same transaction as the case change
  * that causes them (case.service.ts, the deadline sweep, the 容缺 reminders), delivered here after
- * commit, with retries and exponential backoff.
+ * commit, with retries and exponential backoff. SMS go to the reporter and, for a staff member who
+ * chose it (recipient `user:<id>`, staff-sms.ts), to that member's own mobile number.
  *
  * Claiming: one statement marks a bounded batch of due rows (`delivered_at is null`, no outcome,
  * `available_at <= now`) as taken — `available_at = now + lease`, `attempts + 1` — and returns
@@ -40,6 +41,7 @@ import {
   type TemplateVars,
 } from './templates.js';
 import type { SmsProvider, SmsSetup } from './sms.js';
+import { staffRecipientId, staffSmsTarget } from './staff-sms.js';
 import { publicTrackUrl } from '../public/track-url.js';
 import type { TimelineEventType } from '../../core/timeline-events.js';
 
@@ -92,7 +94,7 @@ export function backoffMs(attempts: number, base: number = OUTBOX_DEFAULTS.baseB
 /** The audience of a recipient string, and the department code for 'department:<code>'. */
 export function parseRecipient(recipient: string): { audience: Audience; department: string | null } | null {
   if (recipient.startsWith('department:')) return { audience: 'department', department: recipient.slice('department:'.length) };
-  if ((AUDIENCES as readonly string[]).includes(recipient) && recipient !== 'department') return { audience: recipient as Audience, department: null };
+  if ((AUDIENCES as readonly string[]).includes(recipient) && recipient !== 'department' && recipient !== 'staff') return { audience: recipient as Audience, department: null };
   return null;
 }
 
@@ -230,8 +232,22 @@ async function activeUsers(db: Executor, audience: Audience, department: string 
   return (await q.orderBy('id').execute()).map((r) => r.id);
 }
 
+/** A staff SMS (recipient `user:<id>`, server/notifications/staff-sms.ts): to the user's number as it is now. */
+async function resolveStaffSms(db: Executor, m: ClaimedMessage, userId: number, deps: RunDeps): Promise<Resolved> {
+  const template = deps.templates.get(templateKey(m.topic, 'staff'));
+  if (!template) return { kind: 'skip', reason: `没有“${m.topic}”发给工作人员的短信模板` };
+  const c = m.caseId !== null ? await findCaseById(db, m.caseId) : undefined;
+  if (!c) return { kind: 'skip', reason: '反映件不存在' };
+  const target = await staffSmsTarget(db, userId);
+  if ('skip' in target) return { kind: 'skip', reason: target.skip };
+  const vars = await templateVars(db, m, c, null, deps);
+  return { kind: 'sms', to: target.to, text: renderTemplate(template.body, vars, 'sms'), caseNo: c.caseNo };
+}
+
 /** Decides what a message becomes: an SMS, in-app notifications, or nothing (with the reason). */
 async function resolveMessage(db: Executor, m: ClaimedMessage, deps: RunDeps): Promise<Resolved> {
+  const staffId = staffRecipientId(m.recipient);
+  if (staffId !== null) return resolveStaffSms(db, m, staffId, deps);
   const r = parseRecipient(m.recipient);
   if (!r) return { kind: 'skip', reason: `未知的接收人“${m.recipient.slice(0, 50)}”` };
   if (r.audience === 'department' && !r.department) return { kind: 'skip', reason: '反映件尚未交办承办部门，无接收部门' };

@@ -39,7 +39,7 @@ describe('SMS providers', () => {
     await p.send({ ...msg, id: 'bcs-outbox-8' });
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual({ at: '2026-11-26T02:00:00.000Z', id: 'bcs-outbox-7', to: '13800001234', topic: 'received', caseNo: '2026-000001', text: msg.text });
+    expect(lines[0]).toEqual({ at: '2026-11-26T02:00:00.000Z', id: 'bcs-outbox-7', to: '138****1234', topic: 'received', caseNo: '2026-000001', text: msg.text });
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 

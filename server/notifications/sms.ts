@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SmsConfig } from '../config.js';
+import { maskPhone } from '../../core/validation.js';
 
 export interface SmsMessage {
   /** Idempotency key: stable per outbox message (`bcs-outbox-<id>`); a gateway that honours it never sends twice. */
@@ -34,7 +35,10 @@ export interface SmsProvider {
   send(message: SmsMessage): Promise<void>;
 }
 
-/** Appends one JSON line per message: {"at","id","to","topic","caseNo","text"}. The file is created 0600. */
+/**
+ * Appends one JSON line per message: {"at","id","to","topic","caseNo","text"}, the number masked
+ * (138****1234: the log never holds a full number). The file is created 0600.
+ */
 export class LogFileSmsProvider implements SmsProvider {
   readonly name = 'log';
   constructor(
@@ -44,7 +48,7 @@ export class LogFileSmsProvider implements SmsProvider {
 
   async send(m: SmsMessage): Promise<void> {
     await fs.promises.mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
-    const line = JSON.stringify({ at: this.now().toISOString(), id: m.id, to: m.to, topic: m.topic, caseNo: m.caseNo, text: m.text });
+    const line = JSON.stringify({ at: this.now().toISOString(), id: m.id, to: maskPhone(m.to), topic: m.topic, caseNo: m.caseNo, text: m.text });
     await fs.promises.appendFile(this.file, `${line}\n`, { encoding: 'utf8', mode: 0o600 });
   }
 }

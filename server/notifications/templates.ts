@@ -4,11 +4,13 @@
  *
  * A message in the outbox has a `topic` and a `recipient`; the recipient's kind is the template's
  * *audience*: 'reporter' (SMS to the 反映人), 'department' (in-app to the handlers of a department),
- * or a role — 'supervisor', 'coordinator', 'leader' (in-app to every active user of that role).
+ * or a role — 'supervisor', 'coordinator', 'leader' (in-app to every active user of that role) —
+ * or 'staff': an SMS to one staff member (recipient `user:<id>`) who gave a mobile number and chose
+ * to be told of that event by SMS (server/notifications/staff-sms.ts; the bell goes out anyway).
  */
 import { REJECT_CATEGORY_LABELS, type RejectCategory } from '../../core/domain.js';
 
-export const AUDIENCES = ['reporter', 'department', 'supervisor', 'coordinator', 'leader'] as const;
+export const AUDIENCES = ['reporter', 'department', 'supervisor', 'coordinator', 'leader', 'staff'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 export const AUDIENCE_LABELS: Record<Audience, string> = {
   reporter: '反映人（短信）',
@@ -16,10 +18,11 @@ export const AUDIENCE_LABELS: Record<Audience, string> = {
   supervisor: '县纪委监委（站内）',
   coordinator: '县行管办（站内）',
   leader: '工作组组长（站内）',
+  staff: '工作人员（短信）',
 };
 
 export type Channel = 'sms' | 'inapp';
-export const channelOf = (a: Audience): Channel => (a === 'reporter' ? 'sms' : 'inapp');
+export const channelOf = (a: Audience): Channel => (a === 'reporter' || a === 'staff' ? 'sms' : 'inapp');
 
 /** Topics, one documented enum (the `topic` column of the outbox). */
 export const TOPICS = {
@@ -225,6 +228,15 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
   'supervision_reported.supervisor': t('督办情况报告：{caseNo}', '{department}已报告反映件 {caseNo}（{matter}）的督办落实情况：{note}'),
   'supervision_overdue.coordinator': t('督办逾期未报告：{caseNo}', '反映件 {caseNo}（{matter}）的督办（{note}）已过督办时限 {dueAt}，{department}尚未报告落实情况，请跟进。'),
   'supervision_overdue.supervisor': t('督办逾期未报告：{caseNo}', '反映件 {caseNo}（{matter}）的督办（{note}）已过督办时限 {dueAt}，{department}尚未报告落实情况。'),
+  // Staff SMS (recipient `user:<id>`): short, with what to do and by when; the details are in the app.
+  'dispatched.staff': t('新交办短信', '【办成事】县行管办向{department}交办反映件{caseNo}（{matter}），办理时限{dueAt}，请登录平台签收办理。'),
+  'co_dispatched.staff': t('协办短信', '【办成事】反映件{caseNo}（{matter}）请{department}协办，请于{dueAt}前在平台提交协办意见。'),
+  'reopened.staff': t('重办短信', '【办成事】反映件{caseNo}（{matter}）已重新交{department}办理，办理时限{dueAt}，请登录平台办理。'),
+  'contest_rejected.staff': t('异议处理结果短信', '【办成事】{department}对反映件{caseNo}（{matter}）的派单异议未被采纳，请按时限{dueAt}办结。'),
+  'redispatched_away.staff': t('异议处理结果短信', '【办成事】{department}对反映件{caseNo}（{matter}）的派单异议已采纳，已改派其他部门，本部门无需继续办理。'),
+  'supervised.staff': t('督办短信', '【办成事】县行管办对反映件{caseNo}（{matter}）下达督办，请{department}于{dueAt}前办结并报告。'),
+  'overdue.staff': t('超期短信', '【办成事】反映件{caseNo}（{matter}）已超过办理时限{dueAt}，请{department}立即办理。'),
+  'contested.staff': t('派单异议短信', '【办成事】{department}对反映件{caseNo}（{matter}）的派单提出异议，请登录平台研判。'),
   'stage_overdue.coordinator': t('环节超时：{caseNo}', '反映件 {caseNo}（{matter}）在“{note}”环节已超过时限 {dueAt}，请尽快处理。'),
 };
 

@@ -9,6 +9,7 @@ import { openPreparedDatabase } from '../boot.js';
 import { findCaseById } from '../cases/case.repository.js';
 import { verifyAuditChain } from '../audit/audit.repository.js';
 import { phoneIndex, setDataKey, unseal } from './pii.js';
+import { findUserByUsername } from '../users/user.repository.js';
 
 const quiet = () => {
   const lines: string[] = [];
@@ -25,6 +26,9 @@ describe.each(DIALECTS)('bcs data-key rotate on %s', (kind) => {
       const api = await startApi(env);
       const a = (await api.as('clerk').post('/api/v1/cases', intakeBody({ reporter: { name: '赵六', phone: '13600006666', kind: 'person' } }))).body;
       const b = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
+      // A staff member's own mobile number (staff SMS) is sealed with the same key.
+      expect((await api.as('h_scjg').put('/api/v1/me/settings', { mobile: '13900000001' })).status).toBe(200);
+      const mobileBefore = (await env.ctx.db.selectFrom('users').select('mobile').where('username', '=', 'h_scjg').executeTakeFirstOrThrow()).mobile!;
       await api.app.close();
       const before = await env.ctx.db.selectFrom('cases').select(['id', 'reporter_name', 'reporter_phone_index']).orderBy('id').execute();
 
@@ -42,6 +46,8 @@ describe.each(DIALECTS)('bcs data-key rotate on %s', (kind) => {
       expect((await findCaseById(env.ctx.db, b.id))!.reporter.name).toBe('张三');
       expect(after[0]!.reporter_phone_index).toBe(phoneIndex('13600006666'));
       expect(() => unseal(before[0]!.reporter_name)).toThrow(/校验失败/);
+      expect((await findUserByUsername(env.ctx.db, 'h_scjg'))!.user.mobile).toBe('13900000001');
+      expect(() => unseal(mobileBefore)).toThrow(/校验失败/);
 
       await expect(openPreparedDatabase(env.url, { dataKey: TEST_DATA_KEY })).rejects.toThrow(/数据密钥与数据库不符/);
       await (await openPreparedDatabase(env.url, { dataKey: newKey })).close();

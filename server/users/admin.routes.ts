@@ -9,6 +9,7 @@ import { findDepartment, findUserById, listDepartments, listUsers, type UserReco
 import { getSettings, ZSettings } from '../settings/settings.repository.js';
 import { addDepartment, addUser, changeDepartment, changeSettings, changeUser, userOr404 } from './admin.service.js';
 import { ROLE_LABELS } from '../../core/domain.js';
+import { maskPhone } from '../../core/validation.js';
 
 const presentUser = (u: UserRecord) => ({
   id: u.id,
@@ -21,6 +22,7 @@ const presentUser = (u: UserRecord) => ({
   locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
   createdAt: u.createdAt,
   intakeChannel: u.intakeChannel,
+  mobileMasked: u.mobile ? maskPhone(u.mobile) : null,
 });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -69,7 +71,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   route(
     app,
-    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码、登记默认渠道（系统管理员）', tag: '管理', auth: 'manageUsers', bodyDoc: ZUserUpdate, response: ZUser },
+    { method: 'PATCH', url: '/users/:id', summary: '修改用户：姓名、停用/启用、重置密码、登记默认渠道、手机号码（系统管理员）', tag: '管理', auth: 'manageUsers', bodyDoc: ZUserUpdate, response: ZUser },
     async (req, _reply, { actor }) => {
       const user = await userOr404(ctx, (req.params as { id: string }).id);
       const body = parseWith(ZUserUpdate, req.body);

@@ -7,6 +7,7 @@ import type { ZDepartmentCreate, ZDepartmentUpdate, ZUserCreate, ZUserUpdate } f
 import type { Actor } from '../../core/case-lifecycle.js';
 import { can } from '../../core/permissions.js';
 import { ROLE_LABELS, type Channel, type Role } from '../../core/domain.js';
+import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound, validation } from '../errors.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -76,6 +77,7 @@ export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>
         passwordHash,
         at,
         intakeChannel: body.intakeChannel ?? null,
+        mobile: body.mobile ?? null,
       });
       await appendAudit(trx, {
         at,
@@ -83,7 +85,13 @@ export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>
         action: 'user.add',
         entityType: 'user',
         entityId: String(id),
-        data: { username: body.username, role: body.role, department: body.department ?? null, intakeChannel: body.intakeChannel ?? null },
+        data: {
+          username: body.username,
+          role: body.role,
+          department: body.department ?? null,
+          intakeChannel: body.intakeChannel ?? null,
+          ...(body.mobile ? { mobile: maskPhone(body.mobile) } : {}),
+        },
       });
       return id;
     });
@@ -111,7 +119,9 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
   await ctx.db.transaction().execute(async (trx) => {
     // A role that may not register drops the account's own channel with it.
     const intakeChannel = body.intakeChannel !== undefined ? body.intakeChannel : body.role && !can(body.role, 'intake') ? null : undefined;
-    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel });
+    // A new role brings its own SMS choices: back to its defaults (core/staff-sms.ts).
+    const smsEvents = body.role && body.role !== user.role ? null : undefined;
+    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel, mobile: body.mobile, smsEvents });
     if (body.disabled || passwordHash || body.role || body.department !== undefined) await deleteUserSessions(trx, user.id);
     await appendAudit(trx, {
       at,
@@ -119,7 +129,15 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
       action: 'user.update',
       entityType: 'user',
       entityId: String(user.id),
-      data: { name: body.name, disabled: body.disabled, passwordReset: !!passwordHash, role: body.role, department: body.department, intakeChannel: body.intakeChannel },
+      data: {
+        name: body.name,
+        disabled: body.disabled,
+        passwordReset: !!passwordHash,
+        role: body.role,
+        department: body.department,
+        intakeChannel: body.intakeChannel,
+        ...(body.mobile !== undefined ? { mobile: body.mobile && maskPhone(body.mobile) } : {}),
+      },
     });
   });
 }

@@ -72,5 +72,12 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
     const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'h_sw', password: 'cli-password-1' } });
     expect(r.statusCode).toBe(200);
     expect(r.json().user).toMatchObject({ role: 'handler', department: 'swj', name: '税务承办人' });
+    // --mobile: a mainland mobile (sealed, masked in the list), anything else refused.
+    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '023-1234567'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
+    expect(logs.at(-1)).toContain('手机号码');
+    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '13900000003'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
+    const listed = (await api.as('admin').get('/api/v1/users')).body.items.find((u: any) => u.username === 'h_sw3');
+    expect(listed.mobileMasked).toBe('139****0003');
+    expect((await env.ctx.db.selectFrom('users').select('mobile').where('username', '=', 'h_sw3').executeTakeFirstOrThrow()).mobile).toMatch(/^enc1:/);
   });
 });

@@ -2,6 +2,7 @@
 import type { Executor } from '../db/database.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { Channel, Role } from '../../core/domain.js';
+import { seal, unseal } from '../security/pii.js';
 
 export interface UserRecord {
   id: number;
@@ -15,6 +16,20 @@ export interface UserRecord {
   createdAt: string;
   /** The channel this account takes reports on (its 登记 form starts there), or null: the role's default. */
   intakeChannel: Channel | null;
+  /** The user's own mobile number (opened from its sealed form), or null. */
+  mobile: string | null;
+  /** The staff SMS events the user chose (core/staff-sms.ts), or null: the role's defaults. */
+  smsEvents: string[] | null;
+}
+
+function parseEvents(text: string | null | undefined): string[] | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null;
+  } catch {
+    return null;
+  }
 }
 
 function toUser(r: any): UserRecord {
@@ -29,6 +44,8 @@ function toUser(r: any): UserRecord {
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
     intakeChannel: (r.intake_channel ?? null) as Channel | null,
+    mobile: r.mobile ? unseal(r.mobile) : null,
+    smsEvents: parseEvents(r.sms_events),
   };
 }
 
@@ -52,7 +69,7 @@ export async function listUsers(db: Executor): Promise<UserRecord[]> {
 
 export async function insertUser(
   trx: Executor,
-  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string; intakeChannel?: Channel | null },
+  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string; intakeChannel?: Channel | null; mobile?: string | null },
 ): Promise<number> {
   const r = await trx
     .insertInto('users')
@@ -64,6 +81,7 @@ export async function insertUser(
       password_hash: u.passwordHash,
       created_at: u.at,
       intake_channel: u.intakeChannel ?? null,
+      mobile: u.mobile ? seal(u.mobile) : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -94,7 +112,16 @@ export async function updateDepartment(trx: Executor, code: string, patch: { nam
 export async function updateUser(
   trx: Executor,
   id: number,
-  patch: { name?: string; disabled?: boolean; passwordHash?: string; role?: Role; department?: string | null; intakeChannel?: Channel | null },
+  patch: {
+    name?: string;
+    disabled?: boolean;
+    passwordHash?: string;
+    role?: Role;
+    department?: string | null;
+    intakeChannel?: Channel | null;
+    mobile?: string | null;
+    smsEvents?: readonly string[] | null;
+  },
 ): Promise<void> {
   await trx
     .updateTable('users')
@@ -105,6 +132,8 @@ export async function updateUser(
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.department !== undefined ? { department_code: patch.department } : {}),
       ...(patch.intakeChannel !== undefined ? { intake_channel: patch.intakeChannel } : {}),
+      ...(patch.mobile !== undefined ? { mobile: patch.mobile ? seal(patch.mobile) : null } : {}),
+      ...(patch.smsEvents !== undefined ? { sms_events: patch.smsEvents ? JSON.stringify(patch.smsEvents) : null } : {}),
     })
     .where('id', '=', id)
     .execute();

@@ -38,6 +38,8 @@ export type CallbackDeskItem = Item<typeof R.ZCallbackDesk>;
 
 export type Department = Out<typeof R.ZDepartment>;
 export type UserRow = Out<typeof R.ZUser>;
+/** 个人设置 (GET/PUT /me/settings): one's own mobile number and staff SMS choices. */
+export type MySettings = Out<typeof R.ZMySettings>;
 export type Settings = Out<typeof R.ZSettingsResponse>;
 
 export type DeadlinePreview = Out<typeof R.ZDeadlineAnswer>;

@@ -62,6 +62,7 @@ const NotificationsPage = lazy(() => import('./admin/NotificationsPage'));
 const AuditPage = auditPage.Component;
 const SupervisionRegisterPage = lazy(() => import('./SupervisionRegisterPage'));
 const CallbackDeskPage = lazy(() => import('./CallbackDeskPage'));
+const MySettingsDialog = lazy(() => import('../components/MySettingsDialog'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
 
@@ -146,6 +147,7 @@ function HeaderUser() {
   const navigate = useNavigate();
   const names = useDepartmentNames();
   const [leaving, setLeaving] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const dept = user.department ? (names.get(user.department) ?? user.department) : null;
   return (
     <div className="bcs-header-user" data-testid="current-user">
@@ -155,6 +157,16 @@ function HeaderUser() {
         {user.roleLabel}
       </Tag>
       {dept && <span data-testid="current-department" className="bcs-hide-phone">{dept}</span>}
+      <Tooltip title="手机号码与短信提醒">
+        <Button type="text" icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)} data-testid="my-settings" aria-label="个人设置">
+          <span className="bcs-hide-phone">个人设置</span>
+        </Button>
+      </Tooltip>
+      {settingsOpen && (
+        <Suspense fallback={null}>
+          <MySettingsDialog onClose={() => setSettingsOpen(false)} />
+        </Suspense>
+      )}
       <Tooltip title="退出登录">
         <Button
           type="text"

@@ -194,7 +194,7 @@ function TemplatesTab() {
   return (
     <>
       <Typography.Paragraph type="secondary">
-        短信发给反映人，站内通知发给工作人员（右上角铃铛）。修改后立即对新消息生效；已排队的消息按排队时的内容发送。
+        短信发给反映人，以及登记了手机号码并在“个人设置”中选择短信提醒的工作人员（接收人“工作人员（短信）”）；站内通知发给工作人员（右上角铃铛）。修改后立即对新消息生效；已排队的消息按排队时的内容发送。
       </Typography.Paragraph>
       <Table<NotificationTemplate>
         size="small"
@@ -260,6 +260,7 @@ function recipientLabel(recipient: string, departments: Map<string, string>): st
     const code = recipient.slice('department:'.length);
     return departments.get(code) ?? code;
   }
+  if (recipient.startsWith('user:')) return `工作人员短信（用户 ${recipient.slice('user:'.length)}）`;
   return (
     { reporter: '反映人（短信）', supervisor: '县纪委监委', coordinator: '县行管办', leader: '工作组组长' } as Record<string, string>
   )[recipient] ?? recipient;

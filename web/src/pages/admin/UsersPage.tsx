@@ -1,9 +1,12 @@
-/** 用户管理: create accounts, disable or enable them, reset passwords, set the channel an intake account takes reports on. */
+/**
+ * 用户管理: create accounts, disable or enable them, reset passwords, set the channel an intake
+ * account takes reports on, and a user's mobile number for staff SMS (shown masked).
+ */
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { ZPassword, ZUserCreate } from '../../../../core/api/schemas';
+import { ZPassword, ZStaffMobile, ZUserCreate } from '../../../../core/api/schemas';
 import { CHANNELS, CHANNEL_LABELS, ROLES, ROLE_LABELS, startingChannel, type Channel, type Role } from '../../../../core/domain';
 import { can } from '../../../../core/permissions';
 import { api, ApiError } from '../../api/client';
@@ -21,6 +24,7 @@ interface CreateValues {
   department?: string;
   password: string;
   intakeChannel?: Channel;
+  mobile?: string;
 }
 
 /** The 登记默认渠道 choices: the account's own channel, or none (the role's default). */
@@ -36,7 +40,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
   const { run, pending } = useSubmitGuard();
   const [error, setError] = useState<string | null>(null);
   const { message } = App.useApp();
-  const fields = ['username', 'name', 'role', 'department', 'password', 'intakeChannel'];
+  const fields = ['username', 'name', 'role', 'department', 'password', 'intakeChannel', 'mobile'];
   const submit = () =>
     run(async () => {
       setError(null);
@@ -51,6 +55,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
         name: v.name || undefined,
         department: v.department || undefined,
         intakeChannel: v.intakeChannel && can(v.role, 'intake') ? v.intakeChannel : undefined,
+        mobile: v.mobile?.trim() || undefined,
       });
       if (!checked.success) {
         applyFieldErrors(form, issuesOf(checked.error), fields);
@@ -90,6 +95,9 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
             <Select options={channelOptions(role)} />
           </Form.Item>
         )}
+        <Form.Item label="手机号码" name="mobile" extra="选填：用于短信提醒（本人可在“个人设置”中修改）">
+          <Input autoComplete="off" inputMode="numeric" maxLength={20} />
+        </Form.Item>
         <Form.Item label="初始密码" name="password" rules={[{ required: true, message: '请输入密码' }]} extra="至少 8 位">
           <Input.Password autoComplete="new-password" />
         </Form.Item>
@@ -139,6 +147,46 @@ function ResetPasswordDialog({ user, onClose }: { user: UserRow; onClose(): void
   );
 }
 
+function MobileDialog({ user, onClose, onDone }: { user: UserRow; onClose(): void; onDone(): void }) {
+  const [form] = Form.useForm<{ mobile: string }>();
+  const { run, pending } = useSubmitGuard();
+  const { message } = App.useApp();
+  const [error, setError] = useState<string | null>(null);
+  const submit = () =>
+    run(async () => {
+      setError(null);
+      const raw = (form.getFieldValue('mobile') as string | undefined)?.trim() ?? '';
+      let mobile: string | null = null;
+      if (raw) {
+        const checked = ZStaffMobile.safeParse(raw);
+        if (!checked.success) {
+          form.setFields([{ name: 'mobile', errors: checked.error.issues.map((i) => i.message) }]);
+          return;
+        }
+        mobile = checked.data;
+      }
+      try {
+        await api(`/users/${user.id}`, { method: 'PATCH', body: { mobile } });
+        void message.success(mobile ? `已设置 ${user.username} 的手机号码` : `已删除 ${user.username} 的手机号码`);
+        onDone();
+      } catch (e) {
+        if (e instanceof ApiError && e.details.length) applyFieldErrors(form, e.details, ['mobile']);
+        else setError(e instanceof ApiError ? e.message : '保存失败');
+      }
+    });
+  return (
+    <Modal open title={`手机号码 · ${user.name}（${user.username}）`} okText="保存" cancelText="取消" onOk={submit} onCancel={onClose} confirmLoading={pending} destroyOnHidden>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Form.Item label="新手机号码" name="mobile" extra={`当前：${user.mobileMasked ?? '未登记'}；留空保存即删除`}>
+          <Input autoComplete="off" inputMode="numeric" maxLength={20} />
+        </Form.Item>
+        <button type="submit" hidden aria-hidden />
+      </Form>
+    </Modal>
+  );
+}
+
 export default function UsersPage() {
   const me = useUser();
   const qc = useQueryClient();
@@ -147,6 +195,7 @@ export default function UsersPage() {
   const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: UserRow[] }>('/users').then((r) => r.items) });
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserRow | null>(null);
+  const [mobileOf, setMobileOf] = useState<UserRow | null>(null);
   const toggle = useSubmitGuard();
   useEffect(() => {
     document.title = '用户管理 · 办成事';
@@ -210,6 +259,7 @@ export default function UsersPage() {
                 '—'
               ),
           },
+          { title: '手机号码', dataIndex: 'mobileMasked', render: (m: string | null) => m ?? '—' },
           {
             title: '状态',
             render: (_: unknown, u) =>
@@ -222,6 +272,9 @@ export default function UsersPage() {
               <Space>
                 <Button size="small" onClick={() => setResetting(u)}>
                   重置密码
+                </Button>
+                <Button size="small" onClick={() => setMobileOf(u)} aria-label={`${u.username} 的手机号码`}>
+                  手机号码
                 </Button>
                 {u.disabled ? (
                   <Button size="small" onClick={() => void setDisabled(u, false)}>
@@ -256,6 +309,16 @@ export default function UsersPage() {
         />
       )}
       {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />}
+      {mobileOf && (
+        <MobileDialog
+          user={mobileOf}
+          onClose={() => setMobileOf(null)}
+          onDone={() => {
+            setMobileOf(null);
+            void qc.invalidateQueries({ queryKey: ['users'] });
+          }}
+        />
+      )}
     </Card>
   );
 }
