@@ -544,6 +544,17 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await expect.poll(() => timeline.innerText()).toContain('容缺承诺逾期');
       expect(await timeline.innerText()).toContain('申请延期');
 
+      // The material is handed in late: the handler marks it 已补交 on its row; the missed flag goes.
+      const measures = page.getByTestId('measures');
+      await measures.getByRole('button', { name: '已补交：容缺受理' }).click();
+      const fulfil = page.getByRole('dialog');
+      await fulfil.getByLabel('完成情况').fill('申请人已补交场所证明。');
+      await fulfil.getByRole('button', { name: '确认措施完成' }).click();
+      await expect.poll(() => measures.getByTestId('measure-state').innerText()).toContain('已补交');
+      expect(await measures.getByTestId('measure-missed').count()).toBe(0);
+      expect(await measures.getByTestId('withdraw-measure').count()).toBe(0);
+      await expectAccessible(page, '反映件详情（措施已补交）');
+
       // The coordinator approves: the deadline shows 已延期, the bell rings again, 全部已读 clears it.
       c = await server.call('coord', 'GET', `/cases/${c.id}`);
       await server.call('coord', 'POST', `/cases/${c.id}/actions/approve-extension`, { version: c.version, note: '同意延期。' });
