@@ -74,8 +74,8 @@ describe.skipIf(!HAS_CHROMIUM)('the handler on a phone (issue 13), in the browse
       // The menu is a drawer behind the header's button.
       await page.getByRole('button', { name: '打开菜单' }).click();
       await page.locator('.ant-drawer').getByRole('link', { name: '台账', exact: true }).waitFor();
-      await page.keyboard.press('Escape');
-      await page.locator('.ant-drawer-open').waitFor({ state: 'detached' });
+      await page.locator('.ant-drawer .ant-drawer-close').click();
+      await expect.poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
       await page.getByRole('link', { name: c.caseNo }).first().click();
       await expectStatus(page, '已交办');
       expect(await fitsTheScreen()).toBe(true);

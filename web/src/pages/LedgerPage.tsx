@@ -474,6 +474,9 @@ export default function LedgerPage() {
               canUrge
                 ? {
                     columnWidth: 32,
+                    // No select-all box: with the sticky header antd measures column widths in an
+                    // aria-hidden row that would hold a copy of it (axe: aria-hidden-focus).
+                    hideSelectAll: true,
                     selectedRowKeys: picked.map((c) => c.id),
                     onChange: (_keys, rows) => setPicked(rows),
                     getCheckboxProps: (r) => ({ disabled: !statusAllows('urge', r.status), 'aria-label': `选择 ${r.caseNo}` }),
