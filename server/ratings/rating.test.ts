@@ -152,6 +152,14 @@ describe.each(DIALECTS)('rating by link on %s', (kind) => {
     await api.relogin();
   });
 
+  it('gives one rating for two submissions at once; the other is the same 404', async () => {
+    const c = await completed();
+    const { token } = await linkOf(c.id);
+    const both = await Promise.all([pub().post(`/api/v1/public/ratings/${token}`, ALL_SATISFIED), pub().post(`/api/v1/public/ratings/${token}`, ALL_SATISFIED)]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 404]);
+    expect((await get(c.id)).callbackCount).toBe(1);
+  });
+
   it('is used up by a phone callback', async () => {
     const c = await completed();
     const { token } = await linkOf(c.id);
