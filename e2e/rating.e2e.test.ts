@@ -7,6 +7,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { deliverOutbox } from '../server/notifications/outbox-worker.js';
+import { systemClock } from '../server/context.js';
 import {
   CHROMIUM,
   dialog,
@@ -129,4 +131,31 @@ describe.skipIf(!HAS_CHROMIUM)('rating by link on a phone', () => {
     });
     expect(browser.consoleErrors).toEqual([]);
   }, 180_000);
+
+  it('a landline reporter is not silently skipped: 电话告知 on the 工作台 and the case page, then 已电话告知', async () => {
+    await withFailureShot(browser, 'phone-reporter', async () => {
+      const c = await server.call('clerk', 'POST', '/cases', {
+        channel: 'window',
+        reporter: { name: '李大爷', phone: '023-74522706', kind: 'person' },
+        matter: '城乡居民养老保险待遇领取',
+        departmentCodes: ['rsj'],
+        description: '到龄后养老金一直没有发放。',
+      });
+      // The server runs in real time: so does this delivery.
+      await deliverOutbox({ ...server.env.ctx, clock: systemClock }, { sms: { name: 'none', send: async () => undefined } });
+      await page.goto(server.base + '/');
+      await page.getByTestId('todo-to_phone').waitFor();
+      expect(await page.getByTestId('todo-to_phone').innerText()).toContain('电话告知');
+      await page.goto(`${server.base}/cases/${c.id}`);
+      const box = page.getByTestId('reporter-messages');
+      await box.getByText('待电话告知').waitFor();
+      expect(await box.innerText()).toContain(`编号${c.caseNo}`);
+      await expectAccessible(page, '给反映人的消息');
+      await box.getByRole('button', { name: '已电话告知' }).click();
+      await box.getByText('已电话告知', { exact: true }).waitFor();
+      expect(await box.getByRole('button', { name: '已电话告知' }).count()).toBe(0);
+      await expect.poll(() => page.getByTestId('timeline').innerText()).toContain('已电话告知');
+    });
+    expect(browser.consoleErrors).toEqual([]);
+  }, 120_000);
 });
