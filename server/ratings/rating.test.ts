@@ -188,6 +188,21 @@ describe.each(DIALECTS)('rating by link on %s', (kind) => {
     expect(after.callbacks - before.callbacks).toBe(2);
     expect(after.satisfied - before.satisfied).toBe(1);
     expect(after.badReviews - before.badReviews).toBe(1);
+    // 好差评 upward: the ratings export names the reporter's own rating as such.
+    const exp = await api.app.inject({ method: 'GET', url: '/api/v1/exports/ratings?from=2026-11-01&to=2026-12-31', headers: { authorization: `Bearer ${api.tokens.coord}` } });
+    const lines = exp.body.trim().split('\n').map((l: string) => JSON.parse(l) as { caseNo: string; evaluationChannel: string });
+    expect(lines.filter((l: { caseNo: string }) => l.caseNo === good.caseNo || l.caseNo === bad.caseNo).map((l: { evaluationChannel: string }) => l.evaluationChannel)).toEqual(['reporter', 'reporter']);
+  });
+
+  it('serves the rating page under the public pages\' strict CSP', async () => {
+    const r = await api.app.inject({ method: 'GET', url: '/public/rate?t=x' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+    expect(r.body).toContain('办理评价');
+    expect(r.body).toMatch(/\/public\/assets\/rate\.js\?v=[0-9a-f]{10}/);
+    const js = await api.app.inject({ method: 'GET', url: '/public/assets/rate.js' });
+    expect(js.statusCode).toBe(200);
   });
 
   it('puts the rating link into the completion SMS; the progress page offers it', async () => {
