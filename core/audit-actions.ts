@@ -39,6 +39,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.deadline_recomputed': '时限重新计算',
     'case.stage_overdue': '标记环节超时',
     'case.supervision_overdue': '标记督办逾期未报告',
+    'case.reporter_phoned': '已电话告知反映人',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 

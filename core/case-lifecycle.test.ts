@@ -19,6 +19,7 @@ import {
   isCirculationRequired,
   signUndoable,
   UNDO_SIGN_MINUTES,
+  RATING_REPORTER,
   type Actor,
   type CaseAction,
   type CaseCommand,
@@ -490,9 +491,44 @@ describe('what each action changes', () => {
       expect(d.changes).toEqual({
         status: 'closed',
         closedAt: NOW_ISO,
-        callback: { ...ALL_SATISFIED, comment: '很满意', bad: false, at: NOW_ISO, by: 'coord1' },
+        callback: { ...ALL_SATISFIED, comment: '很满意', bad: false, at: NOW_ISO, by: 'coord1', source: 'phone' },
       });
-      expect(d.event.data).toMatchObject({ badReview: false });
+      expect(d.event.data).toMatchObject({ badReview: false, source: 'phone' });
+    });
+
+    describe('taken by the reporter by link (好差评)', () => {
+      const byLink = (c: CaseState, cmd: CaseCommand, version = c.version) => decide(c, cmd, RATING_REPORTER, version, ctx);
+
+      it('has exactly the effect of a phone callback, recorded as the reporter\'s', () => {
+        const phone = expectOk(run(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED, comment: '很满意' }, 'coordinator'));
+        const link = expectOk(byLink(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED, comment: '很满意' }));
+        expect(link.changes).toEqual({ ...phone.changes, callback: { ...phone.changes.callback, by: 'reporter', source: 'reporter' } });
+        expect(link.event.data).toEqual({ ...phone.event.data, source: 'reporter' });
+        expect(link.effects).toEqual(phone.effects);
+      });
+
+      it.each(RATING_ASPECTS)('sends the case to verification when %s is 不满意, telling the supervisor and the coordinator', (aspect) => {
+        const d = expectOk(byLink(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED, [aspect]: 'dissatisfied' }));
+        expect(d.changes).toMatchObject({ status: 'verifying', closedAt: null, callback: { bad: true, source: 'reporter' } });
+        expect(d.effects).toEqual([
+          { kind: 'notify', to: 'supervisor', topic: 'bad_review' },
+          { kind: 'notify', to: 'coordinator', topic: 'bad_review' },
+        ]);
+        expect(d.stage).toBeDefined(); // the verification clock starts as after a phone callback
+      });
+
+      it('may take nothing but the callback, and only while the case awaits it', () => {
+        for (const a of CASE_ACTIONS.filter((x) => x !== 'callback')) {
+          const d = byLink(caseIn('completed'), SAMPLE[a]);
+          expect(d.ok ? 'ok' : d.error.code, a).toBe('FORBIDDEN');
+        }
+        for (const s of CASE_STATUSES.filter((x) => x !== 'completed')) {
+          expect(errorCode(byLink(caseIn(s), { type: 'callback', ...ALL_SATISFIED })), s).toBe('INVALID_TRANSITION');
+        }
+        expect(errorCode(byLink(caseIn('completed'), { type: 'callback', ...ALL_SATISFIED }, 6))).toBe('VERSION_CONFLICT');
+        expect(ACTION_RULES.callback.reporter).toBe(true);
+        expect(CASE_ACTIONS.filter((a) => ACTION_RULES[a].reporter)).toEqual(['callback']);
+      });
     });
 
     it.each(RATING_ASPECTS)('sends a case to verification when %s is rated 不满意 (差评)', (aspect) => {

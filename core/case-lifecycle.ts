@@ -49,6 +49,24 @@ export interface PublicReporter {
 }
 export const PUBLIC_REPORTER: PublicReporter = Object.freeze({ kind: 'public', username: 'public', name: '网上平台' });
 
+/**
+ * The reporter rating the result by link (好差评, the SMS link or the 回执's QR code), without a
+ * login. Takes only the actions whose rule says `reporter: true` (the callback); recorded on the
+ * timeline and in the audit chain as `reporter`.
+ */
+export interface RatingReporter {
+  kind: 'reporter';
+  username: 'reporter';
+  name: string;
+}
+export const RATING_REPORTER: RatingReporter = Object.freeze({ kind: 'reporter', username: 'reporter', name: '反映人（评价链接）' });
+
+/** Whoever takes a case action: a member of staff, or the reporter rating by link. */
+export type CaseActor = Actor | RatingReporter;
+
+/** Where a callback's ratings came from: the coordinator's phone call, or the reporter's own rating by link. */
+export type CallbackSource = 'phone' | 'reporter';
+
 /** What the rules need to know of a case. Instants are UTC ISO strings. */
 export interface CaseState {
   status: CaseStatus;
@@ -240,6 +258,8 @@ export interface ActionRule {
   guard?: (c: CaseState, ctx: DecideContext | undefined, actor?: Actor) => boolean;
   /** Why the guard refuses, for the 409 message. */
   guardMessage?: string;
+  /** The reporter may take it by link (the callback's ratings): see {@link RatingReporter}. */
+  reporter?: true;
   /** The states the case can be in afterwards; 'same' = the state does not change. */
   to: readonly CaseStatus[] | 'same';
   kind: ActionKind;
@@ -298,7 +318,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   /** in_progress → completed (办结, copied to the supervisor and the coordinator) */
   complete: { roles: ['handler'], handler: 'lead', from: ['in_progress'], to: ['completed'], kind: 'advance', label: '办结' },
   /** completed → closed, or verifying when any rating is 不满意 */
-  callback: { roles: ['coordinator'], from: ['completed'], to: ['closed', 'verifying'], kind: 'advance', label: '电话回访' },
+  callback: { roles: ['coordinator'], reporter: true, from: ['completed'], to: ['closed', 'verifying'], kind: 'advance', label: '电话回访' },
   /** verifying → in_progress (rectify) or closed */
   verify: { roles: ['coordinator', 'supervisor'], from: ['verifying'], to: ['in_progress', 'closed'], kind: 'advance', label: '差评核查' },
   /** 催办: state unchanged */
@@ -476,7 +496,7 @@ export interface CaseChanges {
   rejectCategory?: RejectCategory;
   rejectExplanation?: string;
   /** A callback was made; `bad` when any rating is 不满意 (差评). */
-  callback?: Ratings & { comment: string | null; bad: boolean; at: string; by: string };
+  callback?: Ratings & { comment: string | null; bad: boolean; at: string; by: string; source: CallbackSource };
   /** A 差评 verification. */
   verification?: { substantiated: boolean; outcome: VerifyOutcome; note: string | null; at: string; by: string };
   pendingExtension?: PendingExtension | null;
@@ -606,14 +626,16 @@ export function statusAllows(action: CaseAction, status: CaseStatus): boolean {
   return from === 'any' ? true : from === 'open' ? !isTerminalStatus(status) : from.includes(status);
 }
 
-function stateAllows(action: CaseAction, c: CaseState, ctx: DecideContext | undefined, actor?: Actor): boolean {
+function stateAllows(action: CaseAction, c: CaseState, ctx: DecideContext | undefined, actor?: CaseActor): boolean {
   const rule = ACTION_RULES[action];
-  return statusAllows(action, c.status) && (!rule.guard || rule.guard(c, ctx, actor));
+  return statusAllows(action, c.status) && (!rule.guard || rule.guard(c, ctx, actor?.kind === 'reporter' ? undefined : actor));
 }
 
 /** Whether the role (and, for handlers, the department) may ever take this action on this case. */
-export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' | 'coDepartments'> & { level?: Level | null }, actor: Actor): boolean {
+export function mayTake(action: CaseAction, c: Pick<CaseState, 'leadDepartment' | 'coDepartments'> & { level?: Level | null }, actor: CaseActor): boolean {
   const rule = ACTION_RULES[action];
+  // The reporter by link: only the actions open to the reporter (the callback's ratings).
+  if (actor.kind === 'reporter') return rule.reporter === true;
   if (!rule.roles.includes(actor.role)) return false;
   if (rule.deciders && !rule.deciders(c).includes(actor.role)) return false;
   if (actor.role === 'handler') {
@@ -641,14 +663,16 @@ export function allowedActions(c: CaseState, actor: Actor, ctx?: DecideContext):
 export function decide(
   c: CaseState,
   cmd: CaseCommand,
-  actor: Actor,
+  actor: CaseActor,
   expectedVersion: number,
   ctx: DecideContext,
 ): Decision {
   const rule = ACTION_RULES[cmd.type];
   if (!mayTake(cmd.type, c, actor)) {
     const message =
-      actor.role === 'handler' && rule.roles.includes('handler')
+      actor.kind === 'reporter'
+        ? `反映人不能执行“${rule.label}”`
+        : actor.role === 'handler' && rule.roles.includes('handler')
         ? rule.handler === 'co'
           ? `只有协办部门可以执行“${rule.label}”`
           : `只有牵头承办部门可以执行“${rule.label}”`
@@ -727,7 +751,7 @@ function coNotice(co: readonly string[]): Effect[] {
   return co.length ? [{ kind: 'notify', to: 'co_departments', topic: 'co_dispatched' }] : [];
 }
 
-function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext): Decision {
+function apply(c: CaseState, cmd: CaseCommand, actor: CaseActor, ctx: DecideContext): Decision {
   const now = ctx.now.toISOString();
   switch (cmd.type) {
     case 'resolve-on-spot':
@@ -837,6 +861,8 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       ]);
     }
     case 'callback': {
+      // The same rule for the coordinator's phone call and the reporter's rating by link.
+      const source: CallbackSource = actor.kind === 'reporter' ? 'reporter' : 'phone';
       const bad = RATING_ASPECTS.some((a: RatingAspect) => cmd[a] === 'dissatisfied');
       return ok(
         cmd,
@@ -852,9 +878,10 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
             bad,
             at: now,
             by: actor.username,
+            source,
           },
         },
-        { ...fieldsOf(cmd), badReview: bad },
+        { ...fieldsOf(cmd), badReview: bad, source },
         bad
           ? [
               { kind: 'notify', to: 'supervisor', topic: 'bad_review' },
@@ -994,7 +1021,7 @@ function apply(c: CaseState, cmd: CaseCommand, actor: Actor, ctx: DecideContext)
       );
     }
     case 'co-reply': {
-      const department = actor.department!;
+      const department = actor.kind === 'reporter' ? '' : actor.department!;
       return ok(cmd, { coPart: { department, opinion: cmd.opinion, at: now, by: actor.username } }, { ...fieldsOf(cmd), department });
     }
     case 'correct':

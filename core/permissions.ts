@@ -48,6 +48,10 @@ export const PERMISSIONS = {
   manageApiKeys: ['admin'],
   /** 好差评 upward: the ratings export for the provincial platform (GET /exports/ratings) */
   exportRatings: ['coordinator', 'supervisor', 'admin'],
+  /** 评价链接: a case's rating link to send the reporter again (GET /cases/{id}/rating-link) */
+  sendRatingLinks: ['coordinator'],
+  /** 电话告知: the messages the reporter could not get by SMS, read out by phone (已电话告知) */
+  phoneReporters: ['coordinator'],
   /** The deadline lists of the 工作台 (超期, 即将到期) */
   watchDeadlines: ['coordinator', 'handler', 'leader', 'supervisor'],
   /** The 工作台's list of cases past a stage clock (环节超时), county-wide */

@@ -60,6 +60,7 @@ describe('the timeline event labels', () => {
       deadline_recomputed: '时限重新计算',
       stage_overdue: '环节超时',
       supervision_overdue: '督办逾期未报告',
+      reporter_phoned: '已电话告知',
     });
   });
 

@@ -64,7 +64,7 @@ export interface CaseActionEventData {
   /** 办结 (in_progress → completed): the result, how the reporter was answered, and whether in time. */
   complete: { result: string; repliedVia: ReplyChannel; onTime: boolean; /** Co-departments that had not given their part (the server adds it). */ coPartsMissing?: string[] };
   /** 电话回访 (completed → closed, or verifying on a 差评): the four ratings; `badReview` = any 不满意. */
-  callback: Ratings & { comment?: string; badReview: boolean };
+  callback: Ratings & { comment?: string; badReview: boolean; /** `reporter` when rated by link (absent on older events: by phone). */ source?: 'phone' | 'reporter' };
   /** 差评核查 (verifying → in_progress to rectify, or closed). */
   verify: { substantiated: boolean; outcome: VerifyOutcome; note?: string; rectifyDueAt?: string };
   /** 催办. */
@@ -171,6 +171,8 @@ export const SYSTEM_EVENT_TYPES = [
   'stage_overdue',
   /** 督办逾期未报告: the deadline sweep found a 督办's deadline passed without a report (once per 督办; by `system`). */
   'supervision_overdue',
+  /** 已电话告知: a message the reporter could not get by SMS was read out by phone (by the coordinator). */
+  'reporter_phoned',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -200,6 +202,8 @@ export interface SystemEventData {
   deadline_recomputed: { year: number; from: string | null; to: string; provisional: boolean };
   /** Written by the deadline sweep; the stage (core/clocks.ts) and its deadline that passed, +08:00. */
   stage_overdue: { stage: Exclude<Stage, 'handling'>; dueAt: string };
+  /** Written by 已电话告知 (server/notifications/reporter-messages.ts): the message (outbox id) and its topic. */
+  reporter_phoned: { messageId: number; topic: string; topicLabel: string; note?: string };
   /** Written by the deadline sweep; the 督办单 number and its deadline that passed, +08:00. */
   supervision_overdue: { recordNo: string; dueAt: string };
 }
@@ -234,6 +238,7 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   deadline_recomputed: '时限重新计算',
   stage_overdue: '环节超时',
   supervision_overdue: '督办逾期未报告',
+  reporter_phoned: '已电话告知',
 } satisfies Record<TimelineEventType, string>);
 
 /**

@@ -23,6 +23,8 @@ import { registerStatsRoutes } from './stats/stats.routes.js';
 import { registerAssessmentRoutes } from './assessment/assessment.routes.js';
 import { registerOptimizationRoutes } from './optimization/optimization.routes.js';
 import { registerPublicRoutes } from './public/public.routes.js';
+import { registerRatingRoutes } from './ratings/rating.routes.js';
+import { registerReporterMessageRoutes } from './notifications/reporter-messages.js';
 import { registerDocumentRoutes } from './documents/document.routes.js';
 import { registerSupervisionRegisterRoutes } from './supervision/register.routes.js';
 import { registerBriefingRoutes } from './reports/briefing.routes.js';
@@ -247,6 +249,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerAssessmentRoutes(api, ctx);
       registerOptimizationRoutes(api, ctx);
       registerPublicRoutes(api, ctx);
+      registerRatingRoutes(api, ctx);
+      registerReporterMessageRoutes(api, ctx);
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
       registerSupervisionRegisterRoutes(api, ctx);

@@ -561,6 +561,26 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expect(progress.status).toBe(200);
     expectDocumented('GET', '/public/cases/{caseNo}', progress);
     expectDocumented('GET', '/public/cases/{caseNo}', await as(null).get(`${API}/public/cases/${encodeURIComponent(report.body.caseNo)}?phoneLast4=9999`));
+
+    // 好差评 by link, and the messages to the reporter (电话告知).
+    let spot = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '当场办结的事项' }))).body;
+    spot = await act(api, 'clerk', spot.id, 'resolve-on-spot', { version: spot.version, result: '当场协调办理' });
+    expectDocumented('GET', '/cases/{id}/rating-link', await as('clerk').get(`${API}/cases/${spot.id}/rating-link`));
+    const notDone = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '尚未办结的事项' }))).body;
+    expectDocumented('GET', '/cases/{id}/rating-link', await as('coord').get(`${API}/cases/${notDone.id}/rating-link`));
+    const link = await as('coord').get(`${API}/cases/${spot.id}/rating-link`);
+    expectDocumented('GET', '/cases/{id}/rating-link', link);
+    expectDocumented('GET', '/public/ratings/{token}', await as(null).get(`${API}/public/ratings/${link.body.token}`));
+    expectDocumented('POST', '/public/ratings/{token}', await as(null).post(`${API}/public/ratings/${link.body.token}`, { attitude: 'x' }));
+    expectDocumented('POST', '/public/ratings/{token}', await as(null).post(`${API}/public/ratings/${link.body.token}`, { attitude: 'satisfied', result: 'satisfied', efficiency: 'satisfied', integrity: 'satisfied' }));
+    expectDocumented('GET', '/public/ratings/{token}', await as(null).get(`${API}/public/ratings/${link.body.token}`));
+    const msgs = await as('coord').get(`${API}/cases/${spot.id}/messages`);
+    expectDocumented('GET', '/cases/{id}/messages', msgs);
+    const first = msgs.body.items[0].id as number;
+    expectDocumented('POST', '/cases/{id}/messages/{messageId}/phoned', await as('coord').post(`${API}/cases/${spot.id}/messages/${first}/phoned`, {}));
+    await env.ctx.db.updateTable('outbox').set({ outcome: 'phone', phone_text: '请电话告知', delivered_at: new Date().toISOString() }).where('id', '=', first).execute();
+    expectDocumented('POST', '/cases/{id}/messages/{messageId}/phoned', await as('coord').post(`${API}/cases/${spot.id}/messages/${first}/phoned`, { note: '已告知' }));
+    expectDocumented('POST', '/cases/{id}/messages/{messageId}/phoned', await as('clerk').post(`${API}/cases/${spot.id}/messages/${first}/phoned`, {}));
   });
 
   it('administration, notifications, optimisation and the ledger import', async () => {

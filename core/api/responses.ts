@@ -240,6 +240,7 @@ export const ZCallbackRecord = z.object({
   bad: z.boolean().describe('差评：任一项为不满意'),
   at: ZShanghaiTime,
   by: z.string(),
+  source: z.enum(['phone', 'reporter']).describe('phone 县行管办电话回访；reporter 反映人通过评价链接自行评价'),
   imported: z.boolean().optional().describe('由台账导入（时刻取办结日期）'),
 });
 
@@ -479,6 +480,7 @@ export const ZSettingsResponse = z.object({
       minSample: z.number().int().describe('参与排名的最少件数'),
     })
     .describe('部门考核参数'),
+  selfRatingDays: z.number().int().describe('反映人评价链接的有效天数（自然日）'),
   webhookAllowPrivateNetworks: z.boolean().describe('允许向内网、回环、链路本地地址投递 Webhook（部署在政务外网内时开启）'),
 });
 
@@ -725,6 +727,47 @@ export const ZPublicProgress = z.object({
   appealRoute: z.string().nullable().describe('不予受理时的其他解决途径'),
   completedAt: ZShanghaiTime.nullable(),
   progress: z.array(z.object({ at: ZShanghaiTime, text: z.string() })).describe('办理进度（不含个人信息）'),
+  ratingPath: z.string().nullable().describe('已办结待回访时反映人自行评价的页面（/public/rate?t=…），否则 null'),
+});
+
+/** Delivery states of a message to the reporter (the case page's 给反映人的消息). */
+export const REPORTER_MESSAGE_STATES = ['waiting', 'sent', 'failed', 'to_phone', 'phoned', 'skipped'] as const;
+export const ZReporterMessages = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      topic: z.string(),
+      topicLabel: z.string(),
+      state: z.enum(REPORTER_MESSAGE_STATES).describe('waiting 待发送；sent 已发送；failed 发送失败；to_phone 待电话告知；phoned 已电话告知；skipped 无需发送'),
+      stateLabel: z.string(),
+      createdAt: ZShanghaiTime,
+      deliveredAt: ZShanghaiTime.nullable().describe('发出（或确定须电话告知）的时刻'),
+      note: z.string().nullable().describe('失败或须电话告知的原因'),
+      text: z.string().nullable().describe('须电话告知时，要向反映人读出的内容'),
+      phonedAt: ZShanghaiTime.nullable(),
+      phonedBy: z.string().nullable(),
+    }),
+  ),
+});
+
+/** The coordinator's copy of a case's rating link, to send again (好差评 by link). */
+export const ZRatingLink = z.object({
+  url: z.string().describe('评价页面的完整网址（由 publicBaseUrl 生成）'),
+  token: z.string().describe('评价令牌（一次有效）'),
+  expiresAt: ZShanghaiTime.describe('失效时间'),
+});
+
+/** What the reporter's rating page shows: no personal data. */
+export const ZPublicRating = z.object({
+  caseNo: z.string(),
+  matter: z.string(),
+  result: z.string().nullable().describe('办理结果'),
+  departmentName: z.string().nullable().describe('承办（牵头）部门名称'),
+});
+
+export const ZPublicRatingDone = z.object({
+  caseNo: z.string(),
+  status: z.enum(['closed', 'verifying']).describe('closed 已办结归档；verifying 有不满意，转入核查'),
 });
 
 // ---------------------------------------------------------------------------------------------

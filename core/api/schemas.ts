@@ -416,6 +416,8 @@ export const ZCaseListQuery = z.object({
   pendingContest: z.enum(['true', 'false'], { error: 'pendingContest 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Open cases with a 督办 still awaiting the lead department's report. */
   pendingSupervision: z.enum(['true', 'false'], { error: 'pendingSupervision 应为 true 或 false' }).optional().transform((v) => v === 'true'),
+  /** Cases with a message to the reporter that could not go by SMS, not phoned yet (电话告知). */
+  phoneDue: z.enum(['true', 'false'], { error: 'phoneDue 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** Cases past the deadline of the stage they wait in (triage, handling, callback, verification). */
   stageOverdue: z.enum(['true', 'false'], { error: 'stageOverdue 应为 true 或 false' }).optional().transform((v) => v === 'true'),
   /** The reporter's exact phone number (matched through the keyed blind index, never by decrypting). */

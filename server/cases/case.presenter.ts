@@ -158,7 +158,8 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     result: c.result,
     repliedVia: c.repliedVia as ReplyChannel | null,
     rejection: c.rejectCategory ? { reasonCategory: c.rejectCategory as RejectCategory, explanation: c.rejectExplanation } : null,
-    callback: callback ? { ...callback, at: iso(callback.at) } : null,
+    // Callbacks recorded before rating by link existed were all by phone.
+    callback: callback ? { ...callback, source: callback.source ?? 'phone', at: iso(callback.at) } : null,
     callbackCount: c.callbackCount,
     verification: verification ? { ...verification, at: iso(verification.at) } : null,
     version: c.version,

@@ -700,6 +700,21 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
         ),
       );
   }
+  if (f.phoneDue === true) {
+    // A message to the reporter that could not go by SMS and is not phoned yet (电话告知, server/notifications/reporter-messages.ts).
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('outbox as ob')
+          .select('ob.case_id')
+          .whereRef('ob.case_id', '=', 'cases.id')
+          .where('ob.recipient', '=', 'reporter')
+          .where('ob.phone_text', 'is not', null)
+          .where('ob.phoned_at', 'is', null)
+          .where('ob.outcome', 'in', ['phone', 'dead']),
+      ),
+    );
+  }
   if (f.phone) q = q.where('reporter_phone_index', '=', phoneIndex(f.phone));
   if (f.stageOverdue === true) {
     const nowIso = now.toISOString();

@@ -10,6 +10,7 @@ import {
   decide,
   isCaseAction,
   type Actor,
+  type CaseActor,
   type CaseAction,
   type CaseChanges,
   type CaseCommand,
@@ -60,6 +61,7 @@ import {
 } from './case.repository.js';
 import { queueWebhookEvents } from '../integrations/webhooks.js';
 import { withStaffSms } from '../notifications/staff-sms.js';
+import { createRatingLink, useUpRatingLinks } from '../ratings/rating-links.js';
 
 
 /** Number prefixes of supervision records: 督办, 通报, 线索移送. */
@@ -80,8 +82,9 @@ async function assertDepartmentsExist(db: Executor, fields: Array<[string, strin
   if (details.length) throw validation(details);
 }
 
-function actorOf(a: Actor | PublicReporter) {
+function actorOf(a: CaseActor | PublicReporter) {
   if (a.kind === 'public') return { username: a.username, name: a.name, role: 'public' };
+  if (a.kind === 'reporter') return { username: a.username, name: a.name, role: 'reporter' };
   return { username: a.username, name: a.name, role: a.role };
 }
 
@@ -303,6 +306,11 @@ async function coPartsMissing(trx: Executor, c: CaseRecord): Promise<string[]> {
   return co.filter((d) => !replied.has(d));
 }
 
+export interface RunOptions {
+  /** The reporter's rating link the callback comes by (used up in the same transaction). */
+  ratingLinkId?: number;
+}
+
 /**
  * Takes an action on a case. Errors in the contract's order: 404 (unknown case or action, or not
  * visible) → 400 (body) → 403 (role / department) → 409 VERSION_CONFLICT → 409 INVALID_TRANSITION.
@@ -312,14 +320,17 @@ export async function runCaseAction(
   rawId: string,
   actionName: string,
   rawBody: unknown,
-  actor: Actor,
+  actor: CaseActor,
+  opts: RunOptions = {},
 ): Promise<CaseRecord> {
   const id = parseCaseId(rawId);
   if (!isCaseAction(actionName)) throw notFound();
   const action: CaseAction = actionName;
-  const visible = await findVisibleCase(ctx.db, id, actor);
+  const visible = actor.kind === 'reporter' ? await findCaseById(ctx.db, id ?? 0) : await findVisibleCase(ctx.db, id, actor);
+  if (!visible) throw notFound();
 
-  const body = parseOr400(actionBodySchema(action), rawBody) as Record<string, unknown>;
+  // The reporter rating by link sends no version: the case as it stands when the rating is written.
+  const body = parseOr400(actionBodySchema(action), actor.kind === 'reporter' ? { ...(readableBody(rawBody) as object), version: visible.version } : rawBody) as Record<string, unknown>;
   const cmd: CaseCommand = toCommand(action, body);
   const now = ctx.clock.now();
   const past = commandDeadlines(cmd).filter(([, iso]) => Date.parse(iso) <= now.getTime());
@@ -357,8 +368,13 @@ export async function runCaseAction(
     current.measures = (await listMeasures(trx, current.id)).map(measureFacts);
     Object.assign(current, supervisionStateOf(await listSupervisionRecords(trx, current.id)));
     if (cmd.type === 'undo-sign') current.lastEvent = await lastEventOf(trx, current.id);
-    const d = decide(current, cmd, actor, body.version as number, { now, calendar, settings: lifecycleSettings(settings) });
+    const expected = actor.kind === 'reporter' ? current.version : (body.version as number);
+    const d = decide(current, cmd, actor, expected, { now, calendar, settings: lifecycleSettings(settings) });
     if (!d.ok) throw new AppError(d.error.code, d.error.message);
+    // A callback uses up the case's rating links (by phone: every one; by link: that one, still valid).
+    if (d.changes.callback && !(await useUpRatingLinks(trx, current.id, at, opts.ratingLinkId))) throw notFound();
+    // A completion makes the reporter's rating link, which the completion SMS carries.
+    if (d.changes.status === 'completed' && current.status !== 'completed') await createRatingLink(trx, current.id, now, settings.selfRatingDays, actor.username);
 
     const row = { ...changesToRow(d.changes, current), ...stageToRow(d.stage) };
     let sheetNo: string | null = null;

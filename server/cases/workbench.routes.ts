@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { filterQueryString, todoKindsFor } from '../../core/todo.js';
+import { can } from '../../core/permissions.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -38,6 +39,10 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): 
         return { kind: k.kind, label: k.label, count: n, query: queryString(k.filters) };
       }),
     );
+    // 电话告知: messages the reporter could not get by SMS, for whoever phones reporters (server/notifications/reporter-messages.ts).
+    if (can(actor.role, 'phoneReporters')) {
+      items.push({ kind: 'to_phone', label: '电话告知', count: await count(ctx, { phoneDue: true }, actor), query: queryString({ phoneDue: true }) });
+    }
     const mine: Partial<CaseFilters> = actor.role === 'handler' ? { lead: actor.department ?? '' } : {};
     const overdue = await count(ctx, { ...mine, overdue: true }, actor);
     const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);

@@ -272,6 +272,25 @@ export interface OutboxTable {
   last_error: string | null;
   /** Added by 003: 'sent' | 'skipped' (reason in last_error) | 'dead' (gave up after the last attempt); null while pending. */
   outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 018: 'phone' is a further outcome — the reporter cannot get an SMS (a landline); the text to read out. */
+  phone_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 018: the coordinator's 已电话告知. */
+  phoned_at: ColumnType<string | null, string | null | undefined, string | null>;
+  phoned_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The reporter's rating link of a completed case (migration 018); only a hash of the token is kept. */
+export interface RatingLinkTable {
+  id: Id;
+  case_id: number;
+  /** Random, base64url; the token is derived from it with the data key (server/ratings/rating-links.ts). */
+  nonce: string;
+  /** SM3 of the token, hex. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: ColumnType<string | null, string | null | undefined, string | null>;
+  created_by: string;
 }
 
 export interface LookupFailureTable {
@@ -508,6 +527,7 @@ export interface Database {
   calendar_days: CalendarDayTable;
   settings: SettingTable;
   outbox: OutboxTable;
+  rating_links: RatingLinkTable;
   notifications: NotificationTable;
   notification_templates: NotificationTemplateTable;
   measure_tracking: MeasureTrackingTable;

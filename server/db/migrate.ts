@@ -16,6 +16,7 @@ import * as m013 from './migrations/013-api-key-rate.js';
 import * as m014 from './migrations/014-user-intake-channel.js';
 import * as m015 from './migrations/015-pending-extension-index.js';
 import * as m017 from './migrations/017-measures.js';
+import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-user-intake-channel': m014,
   '015-pending-extension-index': m015,
   '017-measures': m017,
+  '018-rating-links': m018,
   '019-staff-sms': m019,
 };
 

@@ -179,7 +179,7 @@ describe.each(DIALECTS)('outbox delivery on %s', (kind) => {
     expect(invite[0]!.text).toContain('电话回访');
   });
 
-  it('explains a rejection with its reason and the route the plan names, and skips SMS to a landline', async () => {
+  it('explains a rejection with its reason and the route the plan names, and turns an SMS to a landline into 电话告知', async () => {
     sms = new RecordingSms();
     const c = await newCase({ reporter: { name: '赵六', phone: '13600003333', kind: 'person' } });
     await act('coord', c.id, 'reject', { version: c.version, reasonCategory: 'litigation', explanation: '该纠纷已由法院立案审理' });
@@ -190,8 +190,9 @@ describe.each(DIALECTS)('outbox delivery on %s', (kind) => {
     expect(rejected.text).toContain('如对不予受理有异议，可依法通过人民法院诉讼等司法途径反映');
     expect(sms.sent.some((m) => m.caseNo === landline.caseNo)).toBe(false);
     const [row] = await rows(landline.id);
-    expect(row).toMatchObject({ outcome: 'skipped' });
+    expect(row).toMatchObject({ outcome: 'phone' });
     expect(row!.last_error).toContain('不是手机号码');
+    expect(row!.phone_text).toContain(landline.caseNo);
   });
 
   it('words extension, supervision and discipline-referral messages from their timeline events', async () => {

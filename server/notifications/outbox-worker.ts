@@ -43,6 +43,7 @@ import {
 import type { SmsProvider, SmsSetup } from './sms.js';
 import { staffRecipientId, staffSmsTarget } from './staff-sms.js';
 import { publicTrackUrl } from '../public/track-url.js';
+import { ensureRatingLink, ratingUrl } from '../ratings/rating-links.js';
 import type { TimelineEventType } from '../../core/timeline-events.js';
 
 export interface OutboxWorkerOptions {
@@ -84,7 +85,7 @@ export interface ClaimedMessage {
   attempts: number;
 }
 
-type Resolved = { kind: 'skip'; reason: string } | { kind: 'sms'; to: string; text: string; caseNo: string | null } | { kind: 'inapp'; userIds: number[]; title: string; body: string };
+type Resolved = { kind: 'skip'; reason: string } | { kind: 'phone'; reason: string; text: string } | { kind: 'sms'; to: string; text: string; caseNo: string | null } | { kind: 'inapp'; userIds: number[]; title: string; body: string };
 
 /** Delay before the next attempt after `attempts` failed ones. */
 export function backoffMs(attempts: number, base: number = OUTBOX_DEFAULTS.baseBackoffMs, max: number = OUTBOX_DEFAULTS.maxBackoffMs): number {
@@ -135,10 +136,10 @@ function parsePayload(text: string): Record<string, unknown> {
 class LostClaim extends Error {}
 
 /** Marks a claimed row done; throws LostClaim when another worker took it since (rolls the transaction back). */
-async function markDone(trx: Executor, m: ClaimedMessage, at: string, outcome: 'sent' | 'skipped', note: string | null): Promise<void> {
+async function markDone(trx: Executor, m: ClaimedMessage, at: string, outcome: 'sent' | 'skipped' | 'phone', note: string | null, phoneText: string | null = null): Promise<void> {
   const r = await trx
     .updateTable('outbox')
-    .set({ delivered_at: at, outcome, last_error: note })
+    .set({ delivered_at: at, outcome, last_error: note, ...(phoneText !== null ? { phone_text: phoneText } : {}) })
     .where('id', '=', m.id)
     .where('attempts', '=', m.attempts)
     .where('delivered_at', 'is', null)
@@ -146,14 +147,22 @@ async function markDone(trx: Executor, m: ClaimedMessage, at: string, outcome: '
   if (Number(r.numUpdatedRows) !== 1) throw new LostClaim(`消息 ${m.id} 已被其他实例重新领取`);
 }
 
-async function markFailed(db: Executor, m: ClaimedMessage, now: Date, error: string, o: Required<Pick<OutboxWorkerOptions, 'maxAttempts' | 'baseBackoffMs' | 'maxBackoffMs'>>): Promise<void> {
+async function markFailed(
+  db: Executor,
+  m: ClaimedMessage,
+  now: Date,
+  error: string,
+  o: Required<Pick<OutboxWorkerOptions, 'maxAttempts' | 'baseBackoffMs' | 'maxBackoffMs'>>,
+  /** A message to the reporter: given up, it becomes a to-do 电话告知 with this text. */
+  phoneText: string | null = null,
+): Promise<void> {
   const msg = error.slice(0, 500);
   const dead = m.attempts >= o.maxAttempts;
   await db
     .updateTable('outbox')
     .set(
       dead
-        ? { outcome: 'dead', last_error: `${msg}（已尝试 ${m.attempts} 次，停止重试）` }
+        ? { outcome: 'dead', last_error: `${msg}（已尝试 ${m.attempts} 次，停止重试）`, ...(phoneText !== null ? { phone_text: phoneText } : {}) }
         : { available_at: new Date(now.getTime() + backoffMs(m.attempts, o.baseBackoffMs, o.maxBackoffMs)).toISOString(), last_error: msg },
     )
     .where('id', '=', m.id)
@@ -167,6 +176,8 @@ interface RunDeps {
   templates: Map<string, TemplateText>;
   settings: Settings;
   departmentNames: Map<string, string>;
+  /** The clock (a rating link made while rendering is valid from now). */
+  now: () => Date;
 }
 
 /** The timeline event a topic comes from, when the payload does not name it (`action`). */
@@ -258,10 +269,20 @@ async function resolveMessage(db: Executor, m: ClaimedMessage, deps: RunDeps): P
   if (m.topic === 'callback_invitation' && c.status !== 'completed') return { kind: 'skip', reason: '反映件已不在待回访状态，无需回访邀请' };
   const channel = channelOf(r.audience);
   const vars = await templateVars(db, m, c, r.department, deps);
+  if (template.body.includes('{ratingUrl}') || template.title.includes('{ratingUrl}')) {
+    // The reporter's rating link while the case awaits its callback (made at completion); else the progress page.
+    const link = c.status === 'completed' ? await ensureRatingLink(db, c.id, deps.now(), deps.settings.selfRatingDays, 'system') : undefined;
+    vars.ratingUrl = link ? ratingUrl(deps.settings.publicBaseUrl, link.token) : vars.trackUrl;
+  }
   const title = renderTemplate(template.title, vars, channel);
   const body = renderTemplate(template.body, vars, channel);
   if (channel === 'sms') {
-    if (!MOBILE.test(c.reporter.phone)) return { kind: 'skip', reason: '反映人电话不是手机号码，无法发送短信' };
+    if (!MOBILE.test(c.reporter.phone)) {
+      // Nobody is silently skipped: the coordinator phones the reporter and reads the text out (电话告知).
+      // The callback invitation is the exception: the callback is itself a phone call.
+      if (m.topic === 'callback_invitation') return { kind: 'skip', reason: '反映人电话不是手机号码，回访时电话联系' };
+      return { kind: 'phone', reason: '反映人电话不是手机号码，无法发送短信，须电话告知', text: body };
+    }
     return { kind: 'sms', to: c.reporter.phone, text: body, caseNo: c.caseNo };
   }
   const userIds = await activeUsers(db, r.audience, r.department);
@@ -284,6 +305,11 @@ async function deliverOne(ctx: AppContext, m: ClaimedMessage, deps: RunDeps, o: 
       await ctx.db.transaction().execute((trx) => markDone(trx, m, ctx.clock.now().toISOString(), 'skipped', `跳过：${reason}`));
       return;
     }
+    if (resolved.kind === 'phone') {
+      const { reason, text } = resolved;
+      await ctx.db.transaction().execute((trx) => markDone(trx, m, ctx.clock.now().toISOString(), 'phone', reason, text));
+      return;
+    }
     if (resolved.kind === 'inapp') {
       const { userIds, title, body } = resolved;
       await ctx.db.transaction().execute(async (trx) => {
@@ -299,7 +325,8 @@ async function deliverOne(ctx: AppContext, m: ClaimedMessage, deps: RunDeps, o: 
     try {
       await o.sms.send({ id: `bcs-outbox-${m.id}`, to: resolved.to, text: resolved.text, topic: m.topic, caseNo: resolved.caseNo });
     } catch (e) {
-      await markFailed(ctx.db, m, ctx.clock.now(), (e as Error).message || '短信发送失败', o);
+      const phoneText = m.recipient === 'reporter' && m.topic !== 'callback_invitation' ? resolved.text : null;
+      await markFailed(ctx.db, m, ctx.clock.now(), (e as Error).message || '短信发送失败', o, phoneText);
       return;
     }
     await ctx.db.transaction().execute(async (trx) => {
@@ -338,7 +365,7 @@ export async function deliverOutbox(ctx: AppContext, opts: OutboxWorkerOptions):
         getSettings(ctx.db),
         ctx.db.selectFrom('departments').select(['code', 'name']).execute(),
       ]);
-      deps = { templates, settings, departmentNames: new Map(depts.map((d) => [d.code, d.name])) };
+      deps = { templates, settings, departmentNames: new Map(depts.map((d) => [d.code, d.name])), now: () => ctx.clock.now() };
     }
     for (const m of batch) await deliverOne(ctx, m, deps, o);
     handled += batch.length;

@@ -95,6 +95,7 @@ export const PLACEHOLDERS = {
   dueAt: '时限（如 2026年12月1日 23:59）',
   department: '承办（牵头）部门名称',
   trackUrl: '进度查询网址',
+  ratingUrl: '反映人评价链接（已办结待回访时；一次有效，否则为进度查询网址）',
   hotline: '服务热线',
   county: '县名',
   measure: '措施名称（如 容缺受理）',
@@ -146,7 +147,7 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
     '不予受理',
     '您反映的“{matter}”（编号{caseNo}）经研判不予受理。原因：{reason}。{route}咨询电话：{hotline}。',
   ),
-  'completed.reporter': t('办结答复', '您反映的“{matter}”（编号{caseNo}）已办结。办理结果：{result}。查询详情：{trackUrl}'),
+  'completed.reporter': t('办结答复', '您反映的“{matter}”（编号{caseNo}）已办结。办理结果：{result}。请您对办理情况作出评价：{ratingUrl}'),
   'completed.supervisor': t(
     '办结抄报：{caseNo}',
     '反映件 {caseNo}（{matter}）已办结，承办部门：{department}，抄报备案。办理结果：{result}',

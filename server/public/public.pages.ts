@@ -1,6 +1,7 @@
 /**
  * The reporter's pages, served by the same server without login: `/public/report` (online report)
- * and `/public/track?caseNo=…` (progress lookup; the receipt's QR code points here). Plain HTML, a
+ * `/public/track?caseNo=…` (progress lookup; the receipt's QR code points here) and
+ * `/public/rate?t=…` (好差评 by link, from the completion SMS or the progress page). Plain HTML, a
  * small script and a style sheet from `./pages/`, read once at start; strict CSP (no inline code).
  */
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ const ASSETS: Record<string, string> = {
   'common.js': 'text/javascript; charset=utf-8',
   'report.js': 'text/javascript; charset=utf-8',
   'track.js': 'text/javascript; charset=utf-8',
+  'rate.js': 'text/javascript; charset=utf-8',
 };
 
 function securityHeaders(reply: FastifyReply): FastifyReply {
@@ -48,10 +50,11 @@ export function registerPublicPages(app: FastifyInstance): void {
     __V_COMMON__: shortHash(assets.get('common.js')!),
     __V_REPORT__: shortHash(assets.get('report.js')!),
     __V_TRACK__: shortHash(assets.get('track.js')!),
+    __V_RATE__: shortHash(assets.get('rate.js')!),
   };
   // Asset URLs carry their content hash, so they may be cached long; the pages themselves are revalidated.
   const page = (name: string) => read(name).toString('utf8').replace(/__V_[A-Z]+__/g, (k) => versions[k] ?? '0');
-  const pages: Record<string, string> = { report: page('report.html'), track: page('track.html') };
+  const pages: Record<string, string> = { report: page('report.html'), track: page('track.html'), rate: page('rate.html') };
 
   for (const [name, html] of Object.entries(pages)) {
     app.get(`/public/${name}`, async (_req, reply) =>

@@ -20,6 +20,7 @@ import { formatShanghai } from '../../core/working-days.js';
 import { listDepartments } from '../users/user.repository.js';
 import { getSettings } from '../settings/settings.repository.js';
 import { rejectRouteText } from '../notifications/templates.js';
+import { ensureRatingLink } from '../ratings/rating-links.js';
 import { LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_MS, REPORT_MAX_PER_IP, REPORT_WINDOW_MS } from './public-limits.js';
 
 
@@ -134,6 +135,12 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
         throw notFound();
       }
       const [events, depts] = await Promise.all([listEvents(ctx.db, c.id), listDepartments(ctx.db)]);
+      // Completed and awaiting the callback: the reporter (who just proved the phone's digits) may rate here.
+      let ratingPath: string | null = null;
+      if (c.status === 'completed') {
+        const link = await ensureRatingLink(ctx.db, c.id, now, (await getSettings(ctx.db)).selfRatingDays, 'public');
+        ratingPath = `/public/rate?t=${link.token}`;
+      }
       const names = new Map(depts.map((d) => [d.code, d.name]));
       const done = isCompletedStatus(c.status);
       return {
@@ -155,6 +162,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
           const text = isTimelineEventType(e.type) ? PUBLIC_PROGRESS_TEXT[e.type] : undefined;
           return text ? [{ at: formatShanghai(new Date(e.at)), text }] : [];
         }),
+        ratingPath,
       };
     },
   );

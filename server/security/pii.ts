@@ -98,6 +98,15 @@ export function unsealNullable(stored: string | null): string | null {
   return stored === null ? null : unseal(stored);
 }
 
+/**
+ * The token of a rating link from its random nonce (server/ratings/rating-links.ts): HMAC-SM3 under
+ * a label of its own, base64url. The database keeps the nonce and a hash of the token, never the
+ * token: the link can be sent again while valid, but a copy of the database does not give it.
+ */
+export function ratingLinkToken(nonce: string, k: DataKeys = current()): string {
+  return crypto.createHmac('sm3', k.mac).update('bcs/rating-link/').update(nonce).digest('base64url');
+}
+
 /** Digits only, so 138-0000-1234 and 13800001234 are one reporter. */
 const normalPhone = (phone: string) => phone.replace(/\D/g, '');
 

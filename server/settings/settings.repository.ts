@@ -38,6 +38,8 @@ export const ZSettings = z.object({
     penaltyPerSubstantiated: z.number().min(0).max(100),
     minSample: z.number().int().min(0).max(10000),
   }),
+  /** Calendar days a reporter's rating link stays valid (好差评 by link). */
+  selfRatingDays: z.number().int().min(1).max(90),
   /** Webhooks may be sent to loopback, link-local and private addresses (an installation inside the 政务外网). */
   webhookAllowPrivateNetworks: z.boolean(),
 });
@@ -61,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
     penaltyPerSubstantiated: 2,
     minSample: 5,
   },
+  selfRatingDays: 7,
   webhookAllowPrivateNetworks: false,
 };
 

@@ -38,6 +38,11 @@
     document.getElementById('rReply').textContent = c.reply || '';
     route.hidden = !c.appealRoute;
     route.textContent = c.appealRoute || '';
+    // Completed and awaiting the callback: the reporter may rate the result here (好差评).
+    var rate = document.getElementById('rRate');
+    rate.hidden = !c.ratingPath;
+    if (c.ratingPath) rate.setAttribute('href', c.ratingPath);
+    else rate.removeAttribute('href');
     var list = document.getElementById('rProgress');
     while (list.firstChild) list.removeChild(list.firstChild);
     (c.progress || []).forEach(function (p) {

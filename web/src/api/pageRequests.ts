@@ -23,6 +23,7 @@ export const LEDGER_FILTER_KEYS = [
   'dueSoon',
   'pendingContest',
   'pendingSupervision',
+  'phoneDue',
   'stageOverdue',
   'phone',
   'q',

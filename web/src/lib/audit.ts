@@ -40,6 +40,7 @@ const KEY_LABELS: Record<string, string> = {
   countyName: '县名',
   hotlines: '热线号码',
   publicBaseUrl: '公众查询网址',
+  selfRatingDays: '评价链接有效期（天）',
   dueSoonWorkingDays: '即将到期提醒（工作日）',
   assessment: '考核设置',
   matter: '事项',

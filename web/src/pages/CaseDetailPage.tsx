@@ -33,6 +33,7 @@ import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { CaseDocuments } from '../components/CaseDocuments';
 import { MeasuresList } from '../components/MeasuresList';
+import { RatingLinkButton, ReporterMessages } from '../components/ReporterSide';
 import { LEVEL_LABELS } from '../components/CaseTags';
 import { casePath } from '../api/pageRequests';
 
@@ -129,6 +130,7 @@ export default function CaseDetailPage() {
         }
         extra={
           <Space>
+            {c.status === 'completed' && can(user.role, 'sendRatingLinks') && <RatingLinkButton caseId={c.id} />}
             <CaseDocuments c={c} />
             {can(user.role, 'editTypicalCases') && canBeTypicalCaseSource(c) && (
               <Button icon={<StarOutlined />} onClick={() => setTypicalOpen(true)}>
@@ -387,7 +389,7 @@ export default function CaseDetailPage() {
                   ))}
                   <Descriptions.Item label="结论">{c.callback.bad ? <Tag color="red">差评</Tag> : <Tag color="green">满意</Tag>}</Descriptions.Item>
                   <Descriptions.Item label="回访">
-                    {who(c.callback.by)} {formatDateTime(c.callback.at)}（共 {c.callbackCount} 次）
+                    {c.callback.source === 'reporter' ? <Tag color="blue">反映人通过评价链接自评</Tag> : who(c.callback.by)} {formatDateTime(c.callback.at)}（共 {c.callbackCount} 次）
                   </Descriptions.Item>
                   {c.callback.comment && <Descriptions.Item label="意见">{c.callback.comment}</Descriptions.Item>}
                 </Descriptions>
@@ -416,6 +418,7 @@ export default function CaseDetailPage() {
                 </div>
               )}
             </Card>
+            <ReporterMessages caseId={c.id} mayPhone={can(user.role, 'phoneReporters')} onPhoned={() => void q.refetch()} />
             <Card title="差评核查" size="small" data-testid="verification-panel">
               {c.verification ? (
                 <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
@@ -519,7 +522,7 @@ export default function CaseDetailPage() {
                     <div>
                       <Typography.Text strong>{eventTitle(e.type, e.data)}</Typography.Text>
                       <span style={{ color: '#666', marginInlineStart: 8 }}>
-                        {e.byRole === 'system' ? '系统自动' : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
+                        {e.byRole === 'system' ? '系统自动' : e.byRole === 'reporter' ? e.byName : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
                       </span>
                     </div>
                     <div style={{ color: '#666', fontSize: 12 }}>{formatDateTime(e.at)}</div>

@@ -43,6 +43,7 @@ export const MORE_FILTER_KEYS: readonly FilterKey[] = [
   'pendingContest',
   'pendingSupervision',
   'pendingExtension',
+  'phoneDue',
 ];
 
 /** How many of the folded filters are set (shown on the 更多筛选 toggle). */
@@ -428,6 +429,11 @@ export default function LedgerPage() {
               onChange={(e) => setFilter('pendingSupervision', e.target.checked ? 'true' : undefined)}
             >
               督办待报告
+            </Checkbox>
+          )}
+          {(filters.phoneDue === 'true' || can(user.role, 'phoneReporters')) && (
+            <Checkbox checked={filters.phoneDue === 'true'} onChange={(e) => setFilter('phoneDue', e.target.checked ? 'true' : undefined)}>
+              待电话告知
             </Checkbox>
           )}
           {(filters.pendingExtension === 'true' || user.role === 'coordinator') && (

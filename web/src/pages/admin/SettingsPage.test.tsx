@@ -20,6 +20,7 @@ const SETTINGS: Settings = {
   verificationWorkingDays: 5,
   contestWorkingDays: 1,
   callbackAttemptsBeforeUnreachable: 3,
+  selfRatingDays: 7,
   assessment: {
     weights: { onTime: 40, satisfaction: 40, noBadReview: 20 },
     penaltyPerCirculation: 5,

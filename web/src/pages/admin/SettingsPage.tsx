@@ -21,6 +21,7 @@ export interface SettingsFormValues {
   verificationWorkingDays: number | null;
   contestWorkingDays: number | null;
   callbackAttemptsBeforeUnreachable: number | null;
+  selfRatingDays: number | null;
   sessionIdleMinutes: number | null;
   countyName: string;
   hotlines: string[];
@@ -45,6 +46,7 @@ const STAGE_FIELDS = [
   'verificationWorkingDays',
   'contestWorkingDays',
   'callbackAttemptsBeforeUnreachable',
+  'selfRatingDays',
 ] as const;
 const FIELD_NAMES = [
   'level1',
@@ -74,6 +76,7 @@ function toForm(s: Settings): SettingsFormValues {
     verificationWorkingDays: s.verificationWorkingDays,
     contestWorkingDays: s.contestWorkingDays,
     callbackAttemptsBeforeUnreachable: s.callbackAttemptsBeforeUnreachable,
+    selfRatingDays: s.selfRatingDays,
     sessionIdleMinutes: s.sessionIdleMinutes,
     countyName: s.countyName,
     hotlines: [...s.hotlines],
@@ -97,6 +100,7 @@ function fromForm(v: SettingsFormValues): Settings {
     verificationWorkingDays: v.verificationWorkingDays!,
     contestWorkingDays: v.contestWorkingDays!,
     callbackAttemptsBeforeUnreachable: v.callbackAttemptsBeforeUnreachable!,
+    selfRatingDays: v.selfRatingDays!,
     sessionIdleMinutes: v.sessionIdleMinutes!,
     countyName: v.countyName.trim(),
     hotlines: (v.hotlines ?? []).map((h) => h.trim()).filter(Boolean),
@@ -134,6 +138,7 @@ export function formFieldOf(path: string): FieldName | null {
     case 'verificationWorkingDays':
     case 'contestWorkingDays':
     case 'callbackAttemptsBeforeUnreachable':
+    case 'selfRatingDays':
     case 'sessionIdleMinutes':
     case 'countyName':
     case 'publicBaseUrl':
@@ -276,6 +281,7 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
         <Col span={8}>
           {num('callbackAttemptsBeforeUnreachable', '回访未接通次数', 1, 10, { unit: '次', extra: '回访未接通达 1–10 次后可按无法回访办结' })}
         </Col>
+        <Col span={8}>{num('selfRatingDays', '评价链接有效期', 1, 90, { unit: '天', extra: '反映人评价链接 1–90 个自然日内有效' })}</Col>
       </Row>
       <Section title="会话" />
       <Row gutter={16}>
