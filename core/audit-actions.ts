@@ -38,6 +38,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.deadline_recomputed': '时限重新计算',
     'case.stage_overdue': '标记环节超时',
     'case.supervision_overdue': '标记督办逾期未报告',
+    'case.attachment_added': '上传附件',
+    'case.attachment_withdrawn': '撤回附件',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 

@@ -177,6 +177,7 @@ const CODE_TEXT: Record<ErrorCode, string> = {
   IDEMPOTENCY_MISMATCH: '同一 Idempotency-Key 用于不同的请求体',
   CONFLICT: '已存在（部门代码或用户名重复）',
   RATE_LIMITED: '请求过于频繁，请稍后再试',
+  PAYLOAD_TOO_LARGE: '上传的文件超过大小上限（系统设置 attachmentMaxBytes）',
   INTERNAL: '服务器内部错误',
 };
 const describeCodes = (codes: readonly ErrorCode[]) => codes.map((c) => `${c}：${CODE_TEXT[c]}`).join('；');

@@ -22,6 +22,8 @@ import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerific
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseMeetingTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
+import type { AttachmentRow } from '../attachments/attachment.repository.js';
+import { presentAttachment } from '../attachments/attachment.presenter.js';
 import { supervisionStateOf, type CaseRecord, type TimelineEvent } from './case.repository.js';
 
 /** A case in full, as GET /cases/{id} and every action answer it. */
@@ -43,6 +45,8 @@ export interface CaseExtras {
   callbackAttempts?: Selectable<CaseCallbackAttemptTable>[];
   mergedInto?: { id: number; caseNo: string } | null;
   mergedCases?: Array<{ id: number; caseNo: string }>;
+  /** The case's files not withdrawn (server/attachments/). */
+  attachments?: AttachmentRow[];
 }
 
 /** A 督办 is overdue once its deadline passed before it was answered (unanswered now, or answered late). */
@@ -170,6 +174,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       byRole: e.by.role,
       data: e.data,
     })),
+    attachments: (extra.attachments ?? []).map(presentAttachment),
     measures: extra.measures.map((m) => ({
       id: m.id,
       type: m.type as MeasureType,

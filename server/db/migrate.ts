@@ -15,6 +15,7 @@ import * as m012 from './migrations/012-supervision-closes.js';
 import * as m013 from './migrations/013-api-key-rate.js';
 import * as m014 from './migrations/014-user-intake-channel.js';
 import * as m015 from './migrations/015-pending-extension-index.js';
+import * as m016 from './migrations/016-attachments.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-api-key-rate': m013,
   '014-user-intake-channel': m014,
   '015-pending-extension-index': m015,
+  '016-attachments': m016,
 };
 
 class StaticProvider implements MigrationProvider {
