@@ -130,6 +130,8 @@ export async function receiveForm(req: FastifyRequest, opts: ReceiveOptions): Pr
   let fileCount = 0;
   try {
     const parts = req.parts({
+      // Names as sent, so that a name with a path is refused rather than silently cut.
+      preservePath: true,
       // One byte over the limit is enough to know the file is too large.
       limits: { fileSize: opts.maxBytes + 1, files: opts.maxFiles + 1, fields: 20, parts: opts.maxFiles + 21, fieldSize: 1024 * 1024 },
     });
