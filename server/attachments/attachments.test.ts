@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, intakeBody, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { DIALECTS, TEST_DATA_KEY_HEX, intakeBody, useApiEnv, type Api, type TestEnv } from '../test/harness.js';
+import { main } from '../cli.js';
 import { putSettings } from '../settings/settings.repository.js';
 import { LocalAttachmentStorage } from './storage.js';
 import { docxFile, elfFile, exeFile, multipartBody, ofdFile, pdfFile, pngFile, zipBombDocx } from './test-files.js';
@@ -229,5 +230,37 @@ describe.each(DIALECTS)('attachments (%s)', (kind) => {
     const rw = await api.app.inject({ method: 'POST', url: `${API}/public/cases`, headers: word.headers, payload: word.payload });
     expect(rw.statusCode).toBe(400);
     expect(rw.json().error.message).toMatch(/图片/);
+  });
+});
+
+describe.each(DIALECTS)('bcs audit verify re-reads the stored files (%s)', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  useApiEnv(kind, (e, a) => {
+    env = e;
+    api = a;
+  });
+
+  it('passes while every file matches its audit record, and names the file whose byte changed on disk', async () => {
+    const c = await api.as('clerk').post(`${API}/cases`, intakeBody());
+    const pdf = pdfFile(2000);
+    const m = multipartBody({ kind: 'evidence' }, [{ name: '原件.pdf', content: pdf }]);
+    const r = await api.app.inject({ method: 'POST', url: `${API}/cases/${c.body.id}/attachments`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.clerk}` }, payload: m.payload });
+    expect(r.statusCode).toBe(201);
+    const storage = env.ctx.attachments as LocalAttachmentStorage;
+    const cliEnv = { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX, ATTACHMENT_DIR: storage.root };
+    const logs: string[] = [];
+    const errs: string[] = [];
+    const out = { log: (s: string) => logs.push(s), err: (s: string) => errs.push(s), stdin: async () => '' };
+    expect(await main(['audit', 'verify'], out, cliEnv)).toBe(0);
+    expect(logs.join('\n')).toMatch(/1 attachment files intact/);
+
+    const row = await env.ctx.db.selectFrom('attachments').select('storage_key').where('id', '=', r.json().id).executeTakeFirstOrThrow();
+    const file = storage.filePath(row.storage_key);
+    const bytes = fs.readFileSync(file);
+    bytes[1000] = bytes[1000]! ^ 0x01;
+    fs.writeFileSync(file, bytes);
+    expect(await main(['audit', 'verify'], out, cliEnv)).toBe(1);
+    expect(errs.join('\n')).toMatch(new RegExp(`attachment ${r.json().id} .*原件\\.pdf.*已被改动`));
   });
 });
