@@ -60,6 +60,8 @@ describe('the timeline event labels', () => {
       deadline_recomputed: '时限重新计算',
       stage_overdue: '环节超时',
       supervision_overdue: '督办逾期未报告',
+      attachment_added: '上传附件',
+      attachment_withdrawn: '撤回附件',
     });
   });
 

@@ -294,7 +294,11 @@ export const ZAttachment = z
     size: z.number().int().describe('字节数'),
     mime: z.string().describe('按内容识别的媒体类型'),
     type: z.enum(ATTACHMENT_TYPE_LIST as [AttachmentType, ...AttachmentType[]]).describe('按内容识别的类型：pdf、ofd、jpg、png、docx、xlsx、doc、xls'),
-    sm3: z.string().regex(/^[0-9a-f]{64}$/).describe('文件内容的 SM3（64 位小写十六进制），同时记入审计记录'),
+    sm3: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ examples: ['66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0'] })
+      .describe('文件内容的 SM3（64 位小写十六进制），同时记入审计记录'),
     note: z.string().nullable().describe('说明'),
     source: z.enum(ATTACHMENT_SOURCES).describe('来源：staff 工作人员、public 网上反映（仅工作人员可见）'),
     uploadedBy: z.string().describe('上传人用户名（网上反映为 public）'),

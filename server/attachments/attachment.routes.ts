@@ -1,7 +1,7 @@
 /** Attachment routes (附件): upload, list, download, withdraw. Thin: find the case → receive → service → present. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { canWithdrawAttachment, INTAKE_MAX_FILES, PUBLIC_ATTACHMENT_TYPES, PUBLIC_MAX_FILES } from '../../core/attachments.js';
+import { ATTACHMENT_TYPES, canWithdrawAttachment, INTAKE_MAX_FILES, PUBLIC_ATTACHMENT_TYPES, PUBLIC_MAX_FILES } from '../../core/attachments.js';
 import { ZAttachment, ZAttachmentList, ZAttachmentUploadForm, errorResponse } from '../../core/api/responses.js';
 import { attachmentStorageOf, type AppContext } from '../context.js';
 import { route } from '../http.js';
@@ -104,7 +104,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, ctx: AppContext):
       summary: '下载附件原文件（能查看该反映件的人；已撤回的也可下载）；Content-Disposition 带原文件名（RFC 5987）',
       description: '`?inline=1` 以 inline 方式返回（网页内预览图片与 PDF）。',
       tag: '附件',
-      produces: 'application/octet-stream',
+      produces: Object.values(ATTACHMENT_TYPES).map((t) => t.mime).join(', '),
     },
     async (req, reply, { actor }) => {
       const { id, aid } = req.params as { id: string; aid: string };

@@ -48,7 +48,7 @@ export interface ReceivedForm {
 class TooLarge extends Error {}
 
 export const tooLarge = (maxBytes: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', `文件超过大小上限 ${formatBytes(maxBytes)}，请压缩或拆分后再上传`, [{ field: 'file', message: `单个文件不能超过 ${formatBytes(maxBytes)}` }]);
+  new AppError('PAYLOAD_TOO_LARGE', `文件超过大小上限 ${formatBytes(maxBytes)}，请压缩或拆分后再上传`);
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${+(n / 1024 / 1024).toFixed(1)} MB`;
