@@ -116,14 +116,15 @@ export function registerAttachmentRoutes(app: FastifyInstance, ctx: AppContext):
       const inline = (req.query as { inline?: string }).inline === '1' && (a.file_type === 'pdf' || a.file_type === 'jpg' || a.file_type === 'png');
       const ascii = `attachment-${a.id}.${a.file_type}`;
       const disposition = contentDisposition(a.name, ascii);
-      return reply
+      void reply
         .header('Content-Type', a.mime)
         .header('Content-Length', String(a.size))
         .header('Content-Disposition', inline ? disposition.replace(/^attachment/, 'inline') : disposition)
-        // The file's own bytes only: never run as a page of this site.
-        .header('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-        .header('X-Bcs-Sm3', a.sm3)
-        .send(stream);
+        .header('X-Bcs-Sm3', a.sm3);
+      // A download is never run as a page of this site; an inline image or PDF is shown by the
+      // browser's own viewer (which a sandbox would block).
+      if (!inline) void reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+      return reply.send(stream);
     },
   );
 

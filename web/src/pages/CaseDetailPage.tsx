@@ -32,6 +32,7 @@ import { canBeTypicalCaseSource } from '../../../core/catalogue';
 import { ACTION_RULES } from '../../../core/case-lifecycle';
 import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { CaseDocuments } from '../components/CaseDocuments';
+import { AttachmentPanel } from '../components/AttachmentPanel';
 import { LEVEL_LABELS } from '../components/CaseTags';
 import { casePath } from '../api/pageRequests';
 
@@ -383,6 +384,7 @@ export default function CaseDetailPage() {
                 ]}
               />
             </Card>
+            <AttachmentPanel c={c} />
             {c.assignmentSheets.length > 0 && (
               <Card title="交办单" size="small" data-testid="assignment-sheets">
                 <Table
