@@ -20,13 +20,13 @@ export function AttachmentPanel({ c }: { c: CaseDetail }) {
   const [uploadOpen, setUploadOpen] = useState(false);
   const [preview, setPreview] = useState<Attachment | null>(null);
   const [withdrawing, setWithdrawing] = useState<Attachment | null>(null);
-  const list = useQuery({
-    queryKey: ['attachments', c.id, showWithdrawn],
-    queryFn: () => listAttachments(c.id, showWithdrawn),
-    // The case's answer already carries the files not withdrawn: no second request for them.
-    initialData: showWithdrawn ? undefined : { items: c.attachments },
-    staleTime: showWithdrawn ? 0 : 5_000,
+  // The case's answer already carries the files not withdrawn: only the withdrawn ones need a request.
+  const withdrawn = useQuery({
+    queryKey: ['attachments', c.id, 'withdrawn'],
+    queryFn: () => listAttachments(c.id, true),
+    enabled: showWithdrawn,
   });
+  const list = showWithdrawn ? withdrawn : { data: { items: c.attachments }, isError: false, isLoading: false, error: null, refetch: () => withdrawn.refetch() };
   const refresh = async () => {
     await Promise.all([qc.invalidateQueries({ queryKey: ['case', String(c.id)] }), qc.invalidateQueries({ queryKey: ['attachments', c.id] })]);
   };
@@ -75,7 +75,15 @@ export function AttachmentPanel({ c }: { c: CaseDetail }) {
               render: (name: string, a) => (
                 <div>
                   {isPreviewable(a) ? (
-                    <Typography.Link onClick={() => setPreview(a)} data-testid="attachment-preview">
+                    <Typography.Link
+                      href={attachmentUrl(a, true)}
+                      onClick={(e) => {
+                        // A real link (opens in a new tab with a middle click); a plain click previews here.
+                        e.preventDefault();
+                        setPreview(a);
+                      }}
+                      data-testid="attachment-preview"
+                    >
                       {name}
                     </Typography.Link>
                   ) : (

@@ -1544,7 +1544,7 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
         {ACTION_ATTACHMENT_KIND[action] && (
           <div style={{ marginTop: 4 }}>
             <label htmlFor={`action-files-${action}`} style={{ display: 'block', marginBottom: 4 }}>
-              {ATTACHMENT_KIND_LABELS[ACTION_ATTACHMENT_KIND[action]!]}（附件，可选）
+              附件（可选）
             </label>
             <input
               id={`action-files-${action}`}
@@ -1554,7 +1554,9 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
               data-testid="action-files"
               onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
             />
-            <div style={{ fontSize: 12, color: '#595959', marginTop: 2 }}>保存后上传；仅限 PDF、OFD、图片、Word、Excel</div>
+            <div style={{ fontSize: 12, color: '#595959', marginTop: 2 }}>
+              保存后作为“{ATTACHMENT_KIND_LABELS[ACTION_ATTACHMENT_KIND[action]!]}”上传；仅限 PDF、OFD、图片、Word、Excel
+            </div>
           </div>
         )}
       </div>
