@@ -40,6 +40,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.stage_overdue': '标记环节超时',
     'case.supervision_overdue': '标记督办逾期未报告',
     'case.reporter_phoned': '已电话告知反映人',
+    'case.attachment_added': '上传附件',
+    'case.attachment_withdrawn': '撤回附件',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 

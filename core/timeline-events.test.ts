@@ -61,6 +61,8 @@ describe('the timeline event labels', () => {
       stage_overdue: '环节超时',
       supervision_overdue: '督办逾期未报告',
       reporter_phoned: '已电话告知',
+      attachment_added: '上传附件',
+      attachment_withdrawn: '撤回附件',
     });
   });
 

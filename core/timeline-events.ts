@@ -12,6 +12,7 @@
  */
 import { ACTION_RULES, CASE_ACTIONS, type CaseAction, type Meeting, type Ratings } from './case-lifecycle.js';
 import type { Stage } from './clocks.js';
+import type { AttachmentKind } from './attachments.js';
 import type {
   CaseStatus,
   Channel,
@@ -173,6 +174,10 @@ export const SYSTEM_EVENT_TYPES = [
   'supervision_overdue',
   /** 已电话告知: a message the reporter could not get by SMS was read out by phone (by the coordinator). */
   'reporter_phoned',
+  /** 上传附件: a file was attached (by staff, or by the reporter with the online report). */
+  'attachment_added',
+  /** 撤回附件: a file uploaded by mistake was withdrawn, with a reason (it stays in the archive). */
+  'attachment_withdrawn',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -206,6 +211,10 @@ export interface SystemEventData {
   reporter_phoned: { messageId: number; topic: string; topicLabel: string; note?: string };
   /** Written by the deadline sweep; the 督办单 number and its deadline that passed, +08:00. */
   supervision_overdue: { recordNo: string; dueAt: string };
+  /** Written by the attachment service (server/attachments/attachment.service.ts). */
+  attachment_added: { attachmentId: number; name: string; kind: AttachmentKind; size: number; sm3: string };
+  /** Written by the attachment service; the reason as given. */
+  attachment_withdrawn: { attachmentId: number; name: string; kind: AttachmentKind; reason: string };
 }
 
 /** Every timeline event type: a case action, or a system event. */
@@ -239,6 +248,8 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   stage_overdue: '环节超时',
   supervision_overdue: '督办逾期未报告',
   reporter_phoned: '已电话告知',
+  attachment_added: '上传附件',
+  attachment_withdrawn: '撤回附件',
 } satisfies Record<TimelineEventType, string>);
 
 /**

@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 import type { Actor } from '../core/case-lifecycle.js';
 import type { AppContext } from './context.js';
 import { AppError, UnreadableBody } from './errors.js';
@@ -33,6 +34,7 @@ import { registerPublicPages } from './public/public.pages.js';
 import type { Permission } from '../core/permissions.js';
 import { apiKeyActor, ApiKeyRateLimiter, API_KEY_REQUESTS_PER_MINUTE, authenticateApiKey, isApiKeyToken, type ApiKeyIdentity } from './integrations/api-keys.js';
 import { registerIntegrationRoutes } from './integrations/integration.routes.js';
+import { registerAttachmentRoutes } from './attachments/attachment.routes.js';
 import { appendAudit } from './audit/audit.repository.js';
 
 declare module 'fastify' {
@@ -237,6 +239,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
 
   await app.register(
     async (api) => {
+      // Multipart bodies (uploads, the ledger import, intake with files) are read by the routes that
+      // take them, as streams with per-route limits; elsewhere they are never read.
+      await api.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
       registerAuthRoutes(api, ctx, { loginPerMinute: opts.loginPerMinute });
       registerWorkbenchRoutes(api, ctx);
       registerCallbackDeskRoutes(api, ctx);
@@ -253,6 +258,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerReporterMessageRoutes(api, ctx);
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
+      registerAttachmentRoutes(api, ctx);
       registerSupervisionRegisterRoutes(api, ctx);
       registerBriefingRoutes(api, ctx, { chartFonts: opts.chartFonts });
       await registerDocumentRoutes(api, ctx);

@@ -11,6 +11,8 @@ import { ROLES } from '../core/domain.js';
 import { deadlineFor } from '../core/working-days.js';
 import { maskPhone } from '../core/validation.js';
 import { appendAudit, verifyAuditChain } from './audit/audit.repository.js';
+import { verifyAttachmentFiles } from './attachments/attachment-verify.js';
+import { openAttachmentStorage } from './attachments/storage.js';
 import { hashPassword } from './auth/password.js';
 import { insertDepartment, insertUser, isUniqueViolation, findDepartment } from './users/user.repository.js';
 import { loadCalendar } from './calendar/calendar.repository.js';
@@ -29,7 +31,8 @@ const USAGE = `用法：bcs <命令>
   department add <代码> <中文名称>            新增部门
   user add <用户名> --role <${ROLES.join('|')}> [--department <代码>] [--name <中文姓名>] [--mobile <手机号码>]
                                             新增用户（密码从标准输入读取）
-  audit verify                              校验审计链：完整则输出 "ok N" 并返回 0
+  audit verify                              校验审计链，并重新读取每个附件核对其 SM3：完整则输出 "ok N" 并返回 0；
+                                            否则逐个列出不符的记录或附件并返回 1
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
   calendar import <文件.json>                导入某年节假日安排 {"year","holidays":[{date,name}],"workdays":[…]}（可为数组）
   calendar list                             列出已录入的年份
@@ -151,12 +154,19 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
     }
     if (cmd === 'audit' && sub === 'verify') {
       const r = await verifyAuditChain(db);
-      if (r.ok) {
-        out.log(`ok ${r.records}`);
-        return 0;
+      if (!r.ok) {
+        out.err(`broken at record ${r.brokenAt}: ${r.reason}`);
+        return 1;
       }
-      out.err(`broken at record ${r.brokenAt}: ${r.reason}`);
-      return 1;
+      // The stored files too: each one's bytes against the SM3 in its audit record.
+      const f = await verifyAttachmentFiles(db, openAttachmentStorage(config.attachments));
+      if (f.problems.length) {
+        for (const p of f.problems) out.err(`attachment ${p.attachmentId} (case ${p.caseId}, ${p.name}): ${p.problem}`);
+        out.err(`${f.problems.length} of ${f.files} attachment files do not match their audit records`);
+        return 1;
+      }
+      out.log(`ok ${r.records}${f.files ? ` (${f.files} attachment files intact)` : ''}`);
+      return 0;
     }
     if (cmd === 'deadline') {
       const [startRaw, daysRaw] = [sub, rest[0]];

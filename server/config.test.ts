@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       newDataKey: undefined,
       sms: { provider: 'log', logFile: './data/sms.log' },
       chartFonts: ['/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'],
+      attachments: { driver: 'local', dir: './data/attachments' },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.sms)).toBe(true);
@@ -45,6 +46,14 @@ describe('loadConfig', () => {
       SMS_GATEWAY_AUTH: 'Bearer t',
       SMS_GATEWAY_TIMEOUT_MS: '5000',
       BCS_CHART_FONTS: '/opt/fonts/simhei.ttf, /opt/fonts/simsun.ttc',
+      ATTACHMENT_STORAGE: 's3',
+      S3_ENDPOINT: 'https://obs.example.gov.cn',
+      S3_BUCKET: 'bcs-files',
+      S3_REGION: 'cn-southwest-2',
+      S3_ACCESS_KEY: 'AK',
+      S3_SECRET_KEY: 'SK',
+      S3_FORCE_PATH_STYLE: 'false',
+      S3_PREFIX: 'bcs/',
       PATH: '/usr/bin',
     });
     expect(c).toEqual({
@@ -60,7 +69,17 @@ describe('loadConfig', () => {
       newDataKey: 'b'.repeat(64),
       sms: { provider: 'http', url: 'https://sms.example.gov.cn/send', bodyTemplate: '{"m":"{{phone}}","c":"{{text}}"}', authorization: 'Bearer t', timeoutMs: 5000 },
       chartFonts: ['/opt/fonts/simhei.ttf', '/opt/fonts/simsun.ttc'],
+      attachments: {
+        driver: 's3',
+        s3: { endpoint: 'https://obs.example.gov.cn', bucket: 'bcs-files', region: 'cn-southwest-2', accessKeyId: 'AK', secretAccessKey: 'SK', forcePathStyle: false, prefix: 'bcs/' },
+      },
     });
+  });
+
+  it('asks for the bucket and keys when attachments go to S3', () => {
+    expect(() => loadConfig({ ATTACHMENT_STORAGE: 's3' })).toThrow(/ATTACHMENT_STORAGE=s3 时须设置 S3_BUCKET.*S3_ACCESS_KEY.*S3_SECRET_KEY/);
+    expect(() => loadConfig({ ATTACHMENT_STORAGE: 'ftp' })).toThrow(/ATTACHMENT_STORAGE 应为 local 或 s3/);
+    expect(() => loadConfig({ ATTACHMENT_STORAGE: 's3', S3_BUCKET: 'ab', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' })).toThrow(/S3_BUCKET 应为 3–63 位/);
   });
 
   it('takes an empty value as unset', () => {

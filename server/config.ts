@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_GATEWAY_BODY, checkBodyTemplate } from './notifications/sms.js';
+import type { AttachmentStorageConfig } from './attachments/storage.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
@@ -54,8 +55,22 @@ const ZEnv = z
       .min(500, { error: 'SMS_GATEWAY_TIMEOUT_MS 至少 500' })
       .max(120_000, { error: 'SMS_GATEWAY_TIMEOUT_MS 至多 120000' })
       .default(10_000),
+    ATTACHMENT_STORAGE: z.enum(['local', 's3'], { error: 'ATTACHMENT_STORAGE 应为 local 或 s3' }).default('local'),
+    ATTACHMENT_DIR: z.string().default('./data/attachments'),
+    S3_ENDPOINT: z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'S3_ENDPOINT 应为 http:// 或 https:// 网址' }).optional(),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'S3_BUCKET 应为 3–63 位小写字母、数字、点或连字符' }).optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY: z.string().optional(),
+    S3_SECRET_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: onOff('S3_FORCE_PATH_STYLE', 'true', 'false', 'true'),
+    S3_PREFIX: z.string().default('attachments/'),
   })
   .superRefine((e, ctx) => {
+    if (e.ATTACHMENT_STORAGE === 's3') {
+      for (const k of ['S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
+        if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: `ATTACHMENT_STORAGE=s3 时须设置 ${k}` });
+      }
+    }
     if (e.SMS_PROVIDER !== 'http') return;
     if (!e.SMS_GATEWAY_URL) ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_URL'], message: 'SMS_PROVIDER=http 时须设置 SMS_GATEWAY_URL' });
     const problem = checkBodyTemplate(e.SMS_GATEWAY_BODY);
@@ -91,6 +106,8 @@ export interface Config {
    * fallback when none of them exists.
    */
   readonly chartFonts: readonly string[];
+  /** Where attachments are stored: a folder (default ./data/attachments) or an S3-compatible bucket. */
+  readonly attachments: AttachmentStorageConfig;
 }
 
 /** Reads and checks the configuration; throws `配置有误：…` naming every bad variable. */
@@ -124,5 +141,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newDataKey: e.BCS_NEW_DATA_KEY?.toLowerCase(),
     sms,
     chartFonts: Object.freeze(e.BCS_CHART_FONTS.split(',').map((f) => f.trim()).filter(Boolean)),
+    attachments:
+      e.ATTACHMENT_STORAGE === 's3'
+        ? Object.freeze({
+            driver: 's3' as const,
+            s3: Object.freeze({
+              endpoint: e.S3_ENDPOINT,
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              accessKeyId: e.S3_ACCESS_KEY!,
+              secretAccessKey: e.S3_SECRET_KEY!,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE,
+              prefix: e.S3_PREFIX,
+            }),
+          })
+        : Object.freeze({ driver: 'local' as const, dir: e.ATTACHMENT_DIR }),
   });
 }

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   /** 429 — too many requests. */
   RATE_LIMITED: 429,
+  /** 413 — an uploaded file is larger than the setting `attachmentMaxBytes`. */
+  PAYLOAD_TOO_LARGE: 413,
   /** 500 — a bug; logged with the request id, never with personal data. */
   INTERNAL: 500,
 } as const;

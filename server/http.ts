@@ -54,7 +54,7 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   response?: R;
   /** Documentation only: a multipart/form-data body the handler reads itself (fields as a zod object). */
   multipart?: z.ZodType;
-  /** Media type of a success answer that is not JSON (a download or a print page). */
+  /** Media type of a success answer that is not JSON (a download or a print page); several comma-separated when it depends on the file. */
   produces?: string;
   /** Per-client rate limit (@fastify/rate-limit). */
   rateLimit?: { max: number; timeWindow: string | number };
@@ -177,6 +177,7 @@ const CODE_TEXT: Record<ErrorCode, string> = {
   IDEMPOTENCY_MISMATCH: '同一 Idempotency-Key 用于不同的请求体',
   CONFLICT: '已存在（部门代码或用户名重复）',
   RATE_LIMITED: '请求过于频繁，请稍后再试',
+  PAYLOAD_TOO_LARGE: '上传的文件超过大小上限（系统设置 attachmentMaxBytes）',
   INTERNAL: '服务器内部错误',
 };
 const describeCodes = (codes: readonly ErrorCode[]) => codes.map((c) => `${c}：${CODE_TEXT[c]}`).join('；');
@@ -226,11 +227,14 @@ function errorCodes(r: DocEntry): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** The body of a non-JSON answer. */
-function producedContent(mediaType: string) {
-  return mediaType.startsWith('text/')
-    ? { [mediaType]: { schema: { type: 'string', description: '可直接打印的 HTML 页面' } } }
-    : { [mediaType]: { schema: { type: 'string', format: 'binary' } } };
+/** The body of a non-JSON answer; `mediaTypes` may list several, comma-separated (a stored file of one of them). */
+function producedContent(mediaTypes: string) {
+  return Object.fromEntries(
+    mediaTypes
+      .split(',')
+      .map((t) => t.trim())
+      .map((t) => [t, t.startsWith('text/') ? { schema: { type: 'string', description: '可直接打印的 HTML 页面' } } : { schema: { type: 'string', format: 'binary' } }]),
+  );
 }
 
 /** A multipart/form-data request body, with the media type of each file field. */

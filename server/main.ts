@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.js';
 import { openPreparedDatabase } from './boot.js';
 import { buildApp } from './app.js';
 import { systemClock } from './context.js';
+import { openAttachmentStorage } from './attachments/storage.js';
 import { startJobs } from './jobs/runner.js';
 import { serverJobs } from './jobs/jobs.js';
 
@@ -11,11 +12,12 @@ export async function startServer(opts: { config?: Config; banner?: string } = {
   const config = opts.config ?? loadConfig();
   const url = config.databaseUrl;
   const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey });
+  const attachments = openAttachmentStorage(config.attachments);
   const app = await buildApp(
-    { db: handle.db, kind: handle.kind, clock: systemClock },
+    { db: handle.db, kind: handle.kind, clock: systemClock, attachments },
     { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy, chartFonts: config.chartFonts },
   );
-  const ctx = { db: handle.db, kind: handle.kind, clock: systemClock };
+  const ctx = { db: handle.db, kind: handle.kind, clock: systemClock, attachments };
   const jobs = config.jobs ? startJobs(ctx, serverJobs(config), (m) => app.log.error(m)) : null;
   const close = async () => {
     await jobs?.stop();

@@ -14,6 +14,8 @@ import type { ImportResult } from './documents/ledger-import.js';
 import type { AuditVerification } from './audit/audit.repository.js';
 import { LEDGER_COLUMNS } from './documents/ledger-format.js';
 import { act, multipart, seedSpread, useLongSessions, XLSX } from './documents/test-support.js';
+import { putSettings } from './settings/settings.repository.js';
+import { exeFile, multipartBody, pdfFile, pngFile } from './attachments/test-files.js';
 
 // Compile-time: the documented shapes are the types the server builds its answers from.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -660,6 +662,32 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     const refused = await upload(Buffer.from('not a workbook'));
     expect(refused.status).toBe(400);
     expectDocumented('POST', '/ledger/import', refused);
+  });
+
+  it('attachments: upload (201, 400, 404, 409, 413), list, download, withdraw', async () => {
+    const c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '附件' }))).body;
+    const send = async (user: string, id: number, name: string, content: Buffer) => {
+      const m = multipartBody({ kind: 'evidence', note: '现场照片' }, [{ name, content }]);
+      const r = await api.app.inject({ method: 'POST', url: `${API}/cases/${id}/attachments`, headers: { ...m.headers, authorization: `Bearer ${api.tokens[user]}` }, payload: m.payload });
+      return { status: r.statusCode, body: r.json() };
+    };
+    const up = await send('clerk', c.id, '照片.png', pngFile());
+    expect(up.status).toBe(201);
+    expectDocumented('POST', '/cases/{id}/attachments', up);
+    expectDocumented('POST', '/cases/{id}/attachments', await send('clerk', c.id, '程序.pdf', exeFile()));
+    expectDocumented('POST', '/cases/{id}/attachments', await send('h_rs', c.id, '照片.png', pngFile()));
+    await putSettings(env.ctx.db, { attachmentMaxBytes: 1024 }, env.clock.now().toISOString());
+    const big = await send('clerk', c.id, '大.pdf', pdfFile(4096));
+    expect(big.status).toBe(413);
+    expectDocumented('POST', '/cases/{id}/attachments', big);
+    await putSettings(env.ctx.db, { attachmentMaxBytes: 20 * 1024 * 1024 }, env.clock.now().toISOString());
+    expectDocumented('GET', '/cases/{id}/attachments', await as('coord').get(`${API}/cases/${c.id}/attachments`));
+    await expectMedia('/cases/{id}/attachments/{aid}', `${API}/cases/${c.id}/attachments/${up.body.id}`);
+    expectDocumented('POST', '/cases/{id}/attachments/{aid}/withdraw', await as('clerk').post(`${API}/cases/${c.id}/attachments/${up.body.id}/withdraw`, { reason: '误传' }));
+    expectDocumented('POST', '/cases/{id}/attachments/{aid}/withdraw', await as('clerk').post(`${API}/cases/${c.id}/attachments/${up.body.id}/withdraw`, { reason: '误传' }));
+    expectDocumented('POST', '/cases/{id}/attachments/{aid}/withdraw', await as('clerk').post(`${API}/cases/${c.id}/attachments/${up.body.id}/withdraw`, {}));
+    await env.ctx.db.updateTable('cases').set({ status: 'closed' }).where('id', '=', c.id).execute();
+    expectDocumented('POST', '/cases/{id}/attachments', await send('clerk', c.id, '照片.png', pngFile()));
   });
 
   it('integrations: API keys, external tickets and webhooks', async () => {

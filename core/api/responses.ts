@@ -25,6 +25,7 @@ import { CASE_ACTIONS, type CaseAction } from '../case-lifecycle.js';
 import type { MonthFigures, StatsFigures } from './stats.js';
 import { SUPERVISION_KINDS } from '../supervision-register.js';
 import { MEASURE_STATES } from '../measures.js';
+import { ATTACHMENT_KINDS, ATTACHMENT_SOURCES, ATTACHMENT_TYPE_LIST, type AttachmentType } from '../attachments.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -68,6 +69,7 @@ export const API_ERROR_CODES = [
   'IDEMPOTENCY_MISMATCH',
   'CONFLICT',
   'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -289,6 +291,49 @@ export const ZMeeting = z.object({
   at: ZShanghaiTime.describe('记录时刻'),
 });
 
+/** A file of a case (附件; GET /cases/{id}/attachments, and the case's `attachments`). */
+export const ZAttachment = z
+  .object({
+    id: z.number().int(),
+    caseId: z.number().int(),
+    kind: z.enum(ATTACHMENT_KINDS).describe('用途：evidence 佐证材料、promise 容缺书面承诺、result 办理结果、verification 核查材料、other 其他'),
+    name: z.string().describe('原文件名（保留中文）'),
+    size: z.number().int().describe('字节数'),
+    mime: z.string().describe('按内容识别的媒体类型'),
+    type: z.enum(ATTACHMENT_TYPE_LIST as [AttachmentType, ...AttachmentType[]]).describe('按内容识别的类型：pdf、ofd、jpg、png、docx、xlsx、doc、xls'),
+    sm3: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ examples: ['66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0'] })
+      .describe('文件内容的 SM3（64 位小写十六进制），同时记入审计记录'),
+    note: z.string().nullable().describe('说明'),
+    source: z.enum(ATTACHMENT_SOURCES).describe('来源：staff 工作人员、public 网上反映（仅工作人员可见）'),
+    uploadedBy: z.string().describe('上传人用户名（网上反映为 public）'),
+    uploadedByName: z.string(),
+    uploadedAt: ZShanghaiTime,
+    withdrawn: z.boolean().describe('已撤回（误传；仍存档，默认列表不显示）'),
+    withdrawnAt: ZShanghaiTime.nullable(),
+    withdrawnBy: z.string().nullable(),
+    withdrawnReason: z.string().nullable().describe('撤回原因'),
+    url: z.string().describe('下载地址（GET，返回原文件，Content-Disposition 带原文件名）'),
+  })
+  .meta({ title: 'Attachment' });
+
+export const ZAttachmentList = z.object({ items: z.array(ZAttachment) });
+
+/** The form of an upload (POST /cases/{id}/attachments, multipart/form-data). */
+export const ZAttachmentUploadForm = z.object({
+  file: z.file().describe('文件（按内容识别类型：PDF、OFD、JPEG、PNG、DOCX、XLSX、DOC、XLS；不超过 attachmentMaxBytes，默认 20 MB）'),
+  kind: z.enum(ATTACHMENT_KINDS).describe('用途'),
+  note: z.string().max(500).optional().describe('说明'),
+});
+
+/** The form of a multipart intake (POST /cases, POST /public/cases). */
+export const ZIntakeForm = z.object({
+  case: z.string().describe('登记内容（JSON，与 application/json 请求体相同）'),
+  file: z.array(z.file()).optional().describe('附件（可多个，字段名均为 file；网上反映至多 3 个，仅限图片与 PDF）'),
+});
+
 /**
  * A case in full (GET /cases/{id}, and the answer of intake and of every action). Its `title` makes
  * it one named component of the OpenAPI document instead of a copy in every answer.
@@ -330,6 +375,7 @@ export const ZCase = z.object({
   updatedAt: ZShanghaiTime,
   events: z.array(ZTimelineEvent).describe('时间线（最早在前），第一条为登记'),
   measures: z.array(ZMeasure).describe('办理措施'),
+  attachments: z.array(ZAttachment).describe('附件（未撤回的；撤回的见 GET /cases/{id}/attachments?includeWithdrawn=true）'),
   assignmentSheets: z.array(ZAssignmentSheetRecord).describe('历次交办单'),
   pendingExtension: z
     .object({ dueAt: ZShanghaiTime.describe('申请延至'), reason: z.string(), by: z.string(), at: ZShanghaiTime })
@@ -482,6 +528,7 @@ export const ZSettingsResponse = z.object({
     .describe('部门考核参数'),
   selfRatingDays: z.number().int().describe('反映人评价链接的有效天数（自然日）'),
   webhookAllowPrivateNetworks: z.boolean().describe('允许向内网、回环、链路本地地址投递 Webhook（部署在政务外网内时开启）'),
+  attachmentMaxBytes: z.number().int().describe('附件大小上限（字节，默认 20 MB）；超过则 413'),
 });
 
 // ---------------------------------------------------------------------------------------------

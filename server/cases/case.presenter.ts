@@ -22,6 +22,8 @@ import type { ZCallbackRecord, ZCase, ZCaseSummary, ZSupervisionRecord, ZVerific
 import { formatShanghai, type WorkCalendar } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AssignmentSheetTable, CaseCallbackAttemptTable, CaseMeetingTable, CaseCoPartTable, MeasureTable, SupervisionRecordTable } from '../db/database.js';
+import type { AttachmentRow } from '../attachments/attachment.repository.js';
+import { presentAttachment } from '../attachments/attachment.presenter.js';
 import { measureFacts, supervisionStateOf, type CaseRecord, type TimelineEvent } from './case.repository.js';
 import { isMissed, measureState } from '../../core/measures.js';
 
@@ -44,6 +46,8 @@ export interface CaseExtras {
   callbackAttempts?: Selectable<CaseCallbackAttemptTable>[];
   mergedInto?: { id: number; caseNo: string } | null;
   mergedCases?: Array<{ id: number; caseNo: string }>;
+  /** The case's files not withdrawn (server/attachments/). */
+  attachments?: AttachmentRow[];
 }
 
 /** A 督办 is overdue once its deadline passed before it was answered (unanswered now, or answered late). */
@@ -172,6 +176,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       byRole: e.by.role,
       data: e.data,
     })),
+    attachments: (extra.attachments ?? []).map(presentAttachment),
     measures: extra.measures.map((m) => ({
       id: m.id,
       type: m.type as MeasureType,

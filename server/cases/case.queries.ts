@@ -21,6 +21,7 @@ import { getSettings, lifecycleSettings } from '../settings/settings.repository.
 import { dueSoonCutoff } from '../../core/clocks.js';
 import { measureFlags } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
+import { listAttachments } from '../attachments/attachment.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
 /** The latest deadline that counts as due soon now (core/clocks.ts `dueSoonCutoff`), UTC ISO. */
@@ -42,7 +43,7 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings] = await Promise.all([
+  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings, attachments] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
     measureFlags(ctx.db, c.id),
@@ -54,6 +55,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
     c.mergedInto ? findCaseById(ctx.db, c.mergedInto) : Promise.resolve(undefined),
     presentDeps(ctx),
     listMeetings(ctx.db, c.id),
+    listAttachments(ctx.db, c.id),
   ]);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
   return presentCase(
@@ -68,6 +70,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
       callbackAttempts,
       mergedInto: main ? { id: main.id, caseNo: main.caseNo } : null,
       mergedCases: merged.map((m) => ({ id: m.id, caseNo: m.case_no })),
+      attachments,
     },
     actor,
     deps,

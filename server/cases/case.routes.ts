@@ -5,6 +5,11 @@ import { ZCaseListQuery, ZIntake, actionBodySchema } from '../../core/api/schema
 import { CASE_ACTIONS } from '../../core/case-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
+import { can } from '../../core/permissions.js';
+import { forbidden } from '../errors.js';
+import { receiveIntakeForm } from '../attachments/attachment.routes.js';
+import { storeAttachments } from '../attachments/attachment.service.js';
+import { discardFiles } from '../attachments/receive.js';
 import { ZCase, ZCasePage, errorResponse } from '../../core/api/responses.js';
 import { intakeCase, runCaseAction } from './case.service.js';
 import { findVisibleCase, listCases, parseCaseId } from './case.repository.js';
@@ -21,14 +26,31 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       summary: '登记反映件（受理员、县行管办）；可带 Idempotency-Key 头，或 externalRef（同一外部工单再次提交时返回首次登记的反映件）',
       tag: '反映件',
       bodyDoc: ZIntake,
-      responses: { 201: '已登记', 200: '重复提交，返回首次登记的反映件' },
+      description: '也可以 multipart/form-data 提交：字段 case 为登记内容（JSON），文件字段 file（可多个，作为佐证材料存为附件，规则同上传附件）。',
+      responses: { 201: '已登记', 200: '重复提交，返回首次登记的反映件', 413: '附件超过大小上限' },
       response: { 201: ZCase, 200: ZCase, 409: errorResponse('IDEMPOTENCY_MISMATCH') },
     },
     async (req, reply, { actor }) => {
       const key = req.headers['idempotency-key'];
-      const r = await intakeCase(ctx, req.body, actor, { idempotencyKey: typeof key === 'string' ? key : undefined });
-      void reply.status(r.replayed ? 200 : 201);
-      return presentFull(ctx, r.record, actor);
+      const opts = { idempotencyKey: typeof key === 'string' ? key : undefined };
+      if (!req.isMultipart()) {
+        const r = await intakeCase(ctx, req.body, actor, opts);
+        void reply.status(r.replayed ? 200 : 201);
+        return presentFull(ctx, r.record, actor);
+      }
+      // With files: checked before the case is registered, stored (as 佐证材料) right after it.
+      if (!can(actor.role, 'intake')) throw forbidden('只有受理员和县行管办可以登记反映件');
+      const { body, files } = await receiveIntakeForm(ctx, req, { public: false });
+      try {
+        const r = await intakeCase(ctx, body, actor, opts);
+        if (r.replayed) await discardFiles(files);
+        else await storeAttachments(ctx, r.record.id, files, { kind: 'evidence', note: null, source: 'staff' }, actor);
+        void reply.status(r.replayed ? 200 : 201);
+        return presentFull(ctx, r.record, actor);
+      } catch (e) {
+        await discardFiles(files);
+        throw e;
+      }
     },
   );
 

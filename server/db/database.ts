@@ -496,7 +496,34 @@ export interface WebhookAttemptTable {
   duration_ms: number;
 }
 
+/** A stored file of a case (016). The bytes are in the attachment storage under `storage_key`. */
+export interface AttachmentTable {
+  id: Id;
+  case_id: number;
+  /** evidence, promise, result, verification, other (core/attachments.ts). */
+  kind: string;
+  /** The name as given (Chinese kept). */
+  name: string;
+  size: number;
+  mime: string;
+  /** The type detected from the content: pdf, ofd, jpg, png, docx, xlsx, doc, xls. */
+  file_type: string;
+  /** SM3 of the bytes, 64 lowercase hex digits. */
+  sm3: string;
+  storage_key: string;
+  note: string | null;
+  /** staff, or public (the reporter's online report). */
+  source: string;
+  uploaded_by: string;
+  uploaded_by_name: string;
+  uploaded_at: string;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+}
+
 export interface Database {
+  attachments: AttachmentTable;
   api_keys: ApiKeyTable;
   api_key_rate: ApiKeyRateTable;
   webhooks: WebhookTable;

@@ -15,6 +15,7 @@ import * as m012 from './migrations/012-supervision-closes.js';
 import * as m013 from './migrations/013-api-key-rate.js';
 import * as m014 from './migrations/014-user-intake-channel.js';
 import * as m015 from './migrations/015-pending-extension-index.js';
+import * as m016 from './migrations/016-attachments.js';
 import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-api-key-rate': m013,
   '014-user-intake-channel': m014,
   '015-pending-extension-index': m015,
+  '016-attachments': m016,
   '017-measures': m017,
   '018-rating-links': m018,
   '019-staff-sms': m019,

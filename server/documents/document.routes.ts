@@ -2,7 +2,6 @@
 import { can } from '../../core/permissions.js';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { ZCaseListQuery } from '../../core/api/schemas.js';
 import { dueSoonUntil } from '../cases/case.queries.js';
@@ -71,9 +70,8 @@ async function receiveUpload(req: FastifyRequest): Promise<{ name: string; buffe
 }
 
 export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
-  // Multipart only in this scope: the rest of the API keeps taking JSON alone.
+  // Multipart is parsed for the whole API (server/app.ts); the import reads it with its own limits.
   await api.register(async (app) => {
-    await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } });
 
     route(
       app,

@@ -15,6 +15,9 @@ import { route } from '../http.js';
 import { ZErrorResponse, ZPublicInfo, ZPublicProgress, ZPublicReceipt } from '../../core/api/responses.js';
 import { AppError, notFound } from '../errors.js';
 import { intakeCase } from '../cases/case.service.js';
+import { receiveIntakeForm } from '../attachments/attachment.routes.js';
+import { storeAttachments } from '../attachments/attachment.service.js';
+import { discardFiles, type ReceivedFile } from '../attachments/receive.js';
 import { findCaseByNo, listEvents } from '../cases/case.repository.js';
 import { formatShanghai } from '../../core/working-days.js';
 import { listDepartments } from '../users/user.repository.js';
@@ -71,17 +74,28 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       tag: '公众',
       auth: 'public',
       bodyDoc: ZPublicIntake,
-      responses: { 201: '已登记', 429: '提交过于频繁' },
+      description: '也可以 multipart/form-data 提交：字段 case 为反映内容（JSON），文件字段 file 至多 3 个（仅限 JPEG、PNG 图片或 PDF，仅工作人员可见）。',
+      responses: { 201: '已登记', 413: '附件超过大小上限', 429: '提交过于频繁' },
       response: ZPublicReceipt,
       // A per-instance flood guard against junk requests; the real limit is counted in the database below.
       rateLimit: { max: 60, timeWindow: '10 minutes' },
     },
     async (req, reply) => {
-      const body = req.body as Record<string, unknown> | null;
+      const now = ctx.clock.now();
+      // With files (multipart: the report as JSON in `case`, photos or PDF in `file`, at most 3):
+      // received and checked first, stored right after the case is registered.
+      const form = req.isMultipart() ? await receiveIntakeForm(ctx, req, { public: true }) : { body: req.body, files: [] };
+      try {
+        return await report(form.body, form.files);
+      } catch (e) {
+        await discardFiles(form.files);
+        throw e;
+      }
+      async function report(raw: unknown, files: ReceivedFile[]) {
+      const body = raw as Record<string, unknown> | null;
       if (!body || typeof body !== 'object' || body.consent !== true) {
         throw new AppError('VALIDATION', '请阅读并同意个人信息使用说明', [{ field: 'consent', message: '请阅读并同意个人信息使用说明' }]);
       }
-      const now = ctx.clock.now();
       const since = new Date(now.getTime() - REPORT_WINDOW_MS).toISOString();
       const filed = await ctx.db
         .selectFrom('public_rate_events')
@@ -96,8 +110,10 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       const { consent: _c, channel: _ch, ...rest } = body;
       const r = await intakeCase(ctx, rest, PUBLIC_REPORTER);
       await ctx.db.insertInto('public_rate_events').values({ scope: 'report', key: req.ip, at: now.toISOString() }).execute();
+      if (files.length) await storeAttachments(ctx, r.record.id, files, { kind: 'evidence', note: null, source: 'public' }, PUBLIC_REPORTER);
       void reply.status(201);
       return { caseNo: r.record.caseNo, receivedAt: formatShanghai(new Date(r.record.receivedAt)), status: r.record.status, statusText: PUBLIC_STATUS[r.record.status] };
+      }
     },
   );
 

@@ -42,6 +42,8 @@ export const ZSettings = z.object({
   selfRatingDays: z.number().int().min(1).max(90),
   /** Webhooks may be sent to loopback, link-local and private addresses (an installation inside the 政务外网). */
   webhookAllowPrivateNetworks: z.boolean(),
+  /** The largest attachment accepted, in bytes (1 KB – 500 MB; default 20 MB); larger → 413. */
+  attachmentMaxBytes: z.number().int().min(1024).max(500 * 1024 * 1024),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -65,6 +67,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   selfRatingDays: 7,
   webhookAllowPrivateNetworks: false,
+  attachmentMaxBytes: 20 * 1024 * 1024,
 };
 
 export async function getSettings(db: Executor): Promise<Settings> {

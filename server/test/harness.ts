@@ -12,6 +12,7 @@ import { openPreparedDatabase } from '../boot.js';
 import type { DatabaseHandle, DialectKind } from '../db/dialect.js';
 import type { AppContext, Clock } from '../context.js';
 import { buildApp } from '../app.js';
+import { LocalAttachmentStorage } from '../attachments/storage.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
 import type { Role } from '../../core/domain.js';
 import { openSessionDirect, PASSWORD_HASH } from './factories.js';
@@ -87,15 +88,18 @@ export async function createTestEnv(kind: DialectKind, start = '2026-11-26T02:00
   }
   const handle = await openPreparedDatabase(url, { dataKey: TEST_DATA_KEY });
   const clock = new TestClock(new Date(start));
+  // Each environment stores its attachments in a folder of its own, removed with it.
+  const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-att-'));
   return {
     kind,
     url,
     handle,
     clock,
-    ctx: { db: handle.db, kind: handle.kind, clock },
+    ctx: { db: handle.db, kind: handle.kind, clock, attachments: new LocalAttachmentStorage(attachmentDir) },
     close: async () => {
       await handle.close();
       await cleanup();
+      fs.rmSync(attachmentDir, { recursive: true, force: true });
     },
   };
 }

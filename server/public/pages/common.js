@@ -5,7 +5,9 @@
   /** Calls the API; resolves { status, body } (body parsed as JSON when it is). Rejects only on a network error. */
   function api(method, url, body) {
     var init = { method: method, headers: { accept: 'application/json' }, credentials: 'omit' };
-    if (body !== undefined) {
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      init.body = body; // multipart: the browser sets the content type with its boundary
+    } else if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }

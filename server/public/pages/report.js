@@ -82,9 +82,22 @@
       if (firstInvalid) firstInvalid.focus();
       return;
     }
+    var picked = document.getElementById('files').files;
+    if (picked && picked.length > 3) {
+      showError('file', '至多上传 3 个文件');
+      document.getElementById('files').focus();
+      return;
+    }
+    var payload = body;
+    if (picked && picked.length) {
+      // With photos: multipart, the report as JSON in `case` and each file in `file`.
+      payload = new FormData();
+      payload.append('case', JSON.stringify(body));
+      for (var i = 0; i < picked.length; i++) payload.append('file', picked[i], picked[i].name);
+    }
     submit.disabled = true;
     submit.textContent = '正在提交…';
-    BCS.api('POST', '/api/v1/public/cases', body).then(function (r) {
+    BCS.api('POST', '/api/v1/public/cases', payload).then(function (r) {
       if (r.status === 201 && r.body) {
         showDone(r.body);
         return;

@@ -24,6 +24,8 @@ export type DeadlineFields = Pick<CaseSummary, 'dueAt' | 'dueProvisional' | 'ove
 export type CaseDetail = Out<typeof R.ZCase>;
 export type TimelineEntry = Out<typeof R.ZTimelineEvent>;
 export type Measure = Out<typeof R.ZMeasure>;
+/** A file of a case (附件). */
+export type Attachment = Out<typeof R.ZAttachment>;
 export type CallbackRecord = Out<typeof R.ZCallbackRecord>;
 export type VerificationRecord = Out<typeof R.ZVerificationRecord>;
 export type AssignmentSheet = Out<typeof R.ZAssignmentSheetRecord>;

@@ -54,6 +54,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     updatedAt: '2026-11-26T10:00:00+08:00',
     events: [],
     measures: [],
+    attachments: [],
     assignmentSheets: [],
     pendingExtension: null,
     extensionCount: 0,

@@ -30,6 +30,8 @@ import {
   VERIFY_OUTCOME_LABELS,
 } from '../../../core/domain';
 import { api, ApiError, toQuery } from '../api/client';
+import { ATTACHMENT_ACCEPT, uploadAttachments } from '../api/attachments';
+import { ATTACHMENT_KIND_LABELS, type AttachmentKind } from '../../../core/attachments';
 import type { CaseDetail, DeadlinePreview, Department } from '../api/types';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
@@ -1454,6 +1456,7 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
   const draft = useDraft(draftKey(c.id, action, useContext(DraftOwner)));
   const focus = useFirstFieldFocus();
   const saveDraft = () => draft.save(form.getFieldsValue(true) as Record<string, unknown>);
+  const [files, setFiles] = useState<File[]>([]);
 
   const submit = () =>
     run(async () => {
@@ -1475,14 +1478,24 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
         if (loose.length) setError(loose.join('；'));
         return;
       }
+      let updated: CaseDetail;
       try {
-        const updated = await api<CaseDetail>(`/cases/${c.id}/actions/${action}`, { body: { version: c.version, ...fields } });
-        draft.drop();
-        void message.success(`已${label}`);
-        onUpdated(updated);
+        updated = await api<CaseDetail>(`/cases/${c.id}/actions/${action}`, { body: { version: c.version, ...fields } });
       } catch (e) {
         showError(e, label, form, fieldNames, setError);
+        return;
       }
+      draft.drop();
+      void message.success(`已${label}`);
+      // The files chosen in the dialog go up once the action is saved (an upload never changes the case's version).
+      const kind = ACTION_ATTACHMENT_KIND[action];
+      if (kind && files.length) {
+        const failed = await uploadAttachments(c.id, files, kind);
+        if (failed.length) void message.warning(`${failed.length} 个附件未能上传：${failed.join('；')}`, 8);
+        else void message.success(`已上传 ${files.length} 个附件`);
+        updated = await api<CaseDetail>(`/cases/${c.id}`).catch(() => updated);
+      }
+      onUpdated(updated);
     });
 
   return (
@@ -1532,7 +1545,32 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
         >
           <ActionFields action={action} c={c} departments={departments} levelDays={levelDays} unreachableAfter={unreachableAfter} onSet={saveDraft} />
         </Form>
+        {ACTION_ATTACHMENT_KIND[action] && (
+          <div style={{ marginTop: 4 }}>
+            <label htmlFor={`action-files-${action}`} style={{ display: 'block', marginBottom: 4 }}>
+              附件（可选）
+            </label>
+            <input
+              id={`action-files-${action}`}
+              type="file"
+              multiple
+              accept={ATTACHMENT_ACCEPT}
+              data-testid="action-files"
+              onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+            />
+            <div style={{ fontSize: 12, color: '#595959', marginTop: 2 }}>
+              保存后作为“{ATTACHMENT_KIND_LABELS[ACTION_ATTACHMENT_KIND[action]!]}”上传；仅限 PDF、OFD、图片、Word、Excel
+            </div>
+          </div>
+        )}
       </div>
     </Modal>
   );
 }
+
+/** The dialogs that take files, and the kind those files are stored as. */
+const ACTION_ATTACHMENT_KIND: Partial<Record<CaseAction, AttachmentKind>> = {
+  'add-measure': 'promise',
+  complete: 'result',
+  verify: 'verification',
+};

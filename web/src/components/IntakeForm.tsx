@@ -23,6 +23,7 @@ import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { departmentOptions } from '../api/queries';
 import { MultiSelect } from './MultiSelect';
+import { IntakeFiles, filesFromClipboard } from './IntakeFiles';
 
 export interface IntakeValues {
   channel: Channel;
@@ -239,6 +240,8 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
   const matter = (Form.useWatch('matter', form) as string | undefined) ?? '';
   const earlier = useEarlierCases(phone, lookupEarlierCases);
   const [formError, setFormError] = useState<string | null>(null);
+  /** Files brought with the report (佐证材料): sent with the intake as multipart. */
+  const [files, setFiles] = useState<File[]>([]);
   const { run, pending } = useSubmitGuard();
   // One key per case being registered: a retry after a lost answer never makes a second case.
   const idempotencyKey = useRef(restored?.idempotencyKey ?? newIdempotencyKey());
@@ -291,6 +294,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
     idempotencyKey.current = newIdempotencyKey();
     setFormError(null);
     setDirty(false);
+    setFiles([]);
     nameRef.current?.focus();
   };
 
@@ -327,10 +331,19 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
         return;
       }
       try {
+        // With files: multipart, the case as JSON in `case` and each file in `file`.
+        let payload: unknown = checked.data;
+        if (files.length) {
+          const fd = new FormData();
+          fd.append('case', JSON.stringify(checked.data));
+          for (const f of files) fd.append('file', f, f.name);
+          payload = fd;
+        }
         const saved = await api<CaseDetail>('/cases', {
-          body: checked.data,
+          body: payload,
           headers: { 'Idempotency-Key': idempotencyKey.current },
         });
+        setFiles([]);
         // Saved: the draft has done its work.
         if (draftTimer.current) clearTimeout(draftTimer.current);
         draftTimer.current = null;
@@ -358,6 +371,13 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
     <form
       aria-label="登记表单"
       noValidate
+      onPaste={(e) => {
+        const pasted = filesFromClipboard(e.clipboardData);
+        if (pasted.length) {
+          e.preventDefault();
+          setFiles((fs) => [...fs, ...pasted]);
+        }
+      }}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -490,6 +510,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
             </Form.Item>
           </Col>
         </Row>
+        <IntakeFiles files={files} onChange={setFiles} />
         <Space wrap>
           <Button type="primary" htmlType="submit" size="large" loading={pending}>
             保存登记

@@ -34,6 +34,7 @@ import { TypicalCaseDialog } from '../components/TypicalCaseDialog';
 import { CaseDocuments } from '../components/CaseDocuments';
 import { MeasuresList } from '../components/MeasuresList';
 import { RatingLinkButton, ReporterMessages } from '../components/ReporterSide';
+import { AttachmentPanel } from '../components/AttachmentPanel';
 import { LEVEL_LABELS } from '../components/CaseTags';
 import { casePath } from '../api/pageRequests';
 
@@ -337,6 +338,7 @@ export default function CaseDetailPage() {
               onUpdated={onUpdated}
               onStale={() => void q.refetch()}
             />
+            <AttachmentPanel c={c} />
             {c.assignmentSheets.length > 0 && (
               <Card title="交办单" size="small" data-testid="assignment-sheets">
                 <Table

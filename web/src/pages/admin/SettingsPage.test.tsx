@@ -28,6 +28,7 @@ const SETTINGS: Settings = {
     minSample: 5,
   },
   webhookAllowPrivateNetworks: false,
+  attachmentMaxBytes: 20 * 1024 * 1024,
 };
 
 function renderPage() {

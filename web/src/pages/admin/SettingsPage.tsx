@@ -33,6 +33,8 @@ export interface SettingsFormValues {
   penaltyPerSubstantiated: number | null;
   minSample: number | null;
   webhookAllowPrivateNetworks: boolean;
+  /** The attachment size limit in MB (the server keeps bytes). */
+  attachmentMaxMb: number | null;
   /** Holds no value: it carries the “weights must sum to 100” error under the shown total. */
   weightsSum?: undefined;
 }
@@ -63,6 +65,7 @@ const FIELD_NAMES = [
   'penaltyPerSubstantiated',
   'minSample',
   'webhookAllowPrivateNetworks',
+  'attachmentMaxMb',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -88,6 +91,7 @@ function toForm(s: Settings): SettingsFormValues {
     penaltyPerSubstantiated: s.assessment.penaltyPerSubstantiated,
     minSample: s.assessment.minSample,
     webhookAllowPrivateNetworks: s.webhookAllowPrivateNetworks,
+    attachmentMaxMb: Math.round((s.attachmentMaxBytes / 1024 / 1024) * 10) / 10,
   };
 }
 
@@ -112,6 +116,7 @@ function fromForm(v: SettingsFormValues): Settings {
       minSample: v.minSample!,
     },
     webhookAllowPrivateNetworks: !!v.webhookAllowPrivateNetworks,
+    attachmentMaxBytes: Math.round(v.attachmentMaxMb! * 1024 * 1024),
   };
 }
 
@@ -144,6 +149,8 @@ export function formFieldOf(path: string): FieldName | null {
     case 'publicBaseUrl':
     case 'webhookAllowPrivateNetworks':
       return p[0];
+    case 'attachmentMaxBytes':
+      return 'attachmentMaxMb';
     case 'assessment':
       if (p[1] === 'weights') {
         if (p[2] === 'onTime') return 'wOnTime';
@@ -344,6 +351,22 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
             extra="默认拒绝解析为内网、回环或链路本地地址的接收地址；部署在政务外网内、接收方也在内网时开启"
           >
             <Switch />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Section title="附件" />
+      <Row gutter={16}>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="attachmentMaxMb"
+            label="附件大小上限（MB）"
+            extra="单个附件超过此大小将被拒收"
+            rules={[
+              { required: true, message: '请填写附件大小上限' },
+              { type: 'number', min: 0.1, max: 500, message: '应在 0.1–500 MB 之间' },
+            ]}
+          >
+            <InputNumber style={{ width: '100%' }} step={1} />
           </Form.Item>
         </Col>
       </Row>
