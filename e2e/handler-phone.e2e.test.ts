@@ -22,6 +22,7 @@ import {
   type BrowserSession,
   type Server,
 } from './support.js';
+import { pngFile } from '../server/attachments/test-files.js';
 
 if (!HAS_CHROMIUM && process.env.CI) {
   describe('the handler on a phone', () => {
@@ -55,7 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)('the handler on a phone (issue 13), in the browse
   /** Nothing on the page is wider than the phone's screen (no sideways scrolling of the page). */
   const fitsTheScreen = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
 
-  it('signs, writes a co-part, records a measure and completes from a phone', async () => {
+  it('signs, writes a co-part, records a measure with a photo and completes from a phone', async () => {
     await withFailureShot(browser, 'handler-phone', async () => {
       const c = await server.call('clerk', 'POST', '/cases', {
         channel: 'hotline',
@@ -92,8 +93,12 @@ describe.skipIf(!HAS_CHROMIUM)('the handler on a phone (issue 13), in the browse
         await expect.poll(() => d.locator('.ant-select-selection-item').first().innerText()).toBe('容缺受理');
         await page.keyboard.press('Tab');
         await d.getByLabel('措施说明').fill('租赁合同和村委会证明先行受理，产权材料后补。');
+        // The written 容缺 promise, photographed with the phone.
+        await d.getByTestId('action-files').setInputFiles({ name: '容缺承诺书.png', mimeType: 'image/png', buffer: pngFile(64, 64) });
       });
       await expect.poll(() => page.getByText('租赁合同和村委会证明先行受理').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByText('容缺承诺书.png').count()).toBeGreaterThan(0);
+      expect(await fitsTheScreen()).toBe(true);
       await logout(page);
 
       // ---- the co-department's handler: 协办意见 ------------------------------------------------
@@ -120,6 +125,7 @@ describe.skipIf(!HAS_CHROMIUM)('the handler on a phone (issue 13), in the browse
       expect(done.status).toBe('completed');
       expect(done.coParts[0]).toMatchObject({ department: 'rsj', opinion: '社保登记无障碍，可同步办理。' });
       expect(done.measures[0]).toMatchObject({ type: 'tolerance_acceptance' });
+      expect(done.attachments).toEqual([expect.objectContaining({ name: '容缺承诺书.png', kind: 'promise' })]);
     });
     expect(browser.consoleErrors).toEqual([]);
   }, 300_000);

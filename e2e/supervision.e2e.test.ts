@@ -30,6 +30,7 @@ import { STAT_DEFINITIONS } from '../core/stats-definitions.js';
 import { LEDGER_COLUMNS } from '../server/documents/ledger-format.js';
 import { deliverOutbox } from '../server/notifications/outbox-worker.js';
 import { LogFileSmsProvider } from '../server/notifications/sms.js';
+import { pdfFile } from '../server/attachments/test-files.js';
 import { runMeasureReminders } from '../server/notifications/measure-reminders.js';
 import { systemClock } from '../server/context.js';
 import {
@@ -549,8 +550,12 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       await measures.getByRole('button', { name: '已补交：容缺受理' }).click();
       const fulfil = page.getByRole('dialog');
       await fulfil.getByLabel('完成情况').fill('申请人已补交场所证明。');
+      // The handed-in material goes with it.
+      await fulfil.getByLabel('补交的材料或完成凭证（可选）').setInputFiles({ name: '场所证明.pdf', mimeType: 'application/pdf', buffer: pdfFile() });
       await fulfil.getByRole('button', { name: '确认措施完成' }).click();
       await expect.poll(() => measures.getByTestId('measure-state').innerText()).toContain('已补交');
+      await expect.poll(() => page.getByText('场所证明.pdf').count()).toBeGreaterThan(0);
+      expect((await server.call('coord', 'GET', `/cases/${c.id}`)).attachments).toEqual([expect.objectContaining({ name: '场所证明.pdf', kind: 'evidence' })]);
       expect(await measures.getByTestId('measure-missed').count()).toBe(0);
       expect(await measures.getByTestId('withdraw-measure').count()).toBe(0);
       await expectAccessible(page, '反映件详情（措施已补交）');

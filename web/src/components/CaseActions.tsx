@@ -1548,7 +1548,7 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
         {ACTION_ATTACHMENT_KIND[action] && (
           <div style={{ marginTop: 4 }}>
             <label htmlFor={`action-files-${action}`} style={{ display: 'block', marginBottom: 4 }}>
-              附件（可选）
+              {action === 'fulfil-measure' ? '补交的材料或完成凭证（可选）' : '附件（可选）'}
             </label>
             <input
               id={`action-files-${action}`}
@@ -1571,6 +1571,8 @@ export function ActionDialog({ action, c, departments, levelDays, unreachableAft
 /** The dialogs that take files, and the kind those files are stored as. */
 const ACTION_ATTACHMENT_KIND: Partial<Record<CaseAction, AttachmentKind>> = {
   'add-measure': 'promise',
+  // 已补交 / 标记完成: the material handed in, or the proof the measure was carried out.
+  'fulfil-measure': 'evidence',
   complete: 'result',
   verify: 'verification',
 };
