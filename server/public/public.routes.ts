@@ -84,6 +84,19 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       const now = ctx.clock.now();
       // With files (multipart: the report as JSON in `case`, photos or PDF in `file`, at most 3):
       // received and checked first, stored right after the case is registered.
+      // The address's reports of the last hour are counted before any file is read: a flood is
+      // refused without receiving its uploads.
+      const since = new Date(now.getTime() - REPORT_WINDOW_MS).toISOString();
+      const filed = await ctx.db
+        .selectFrom('public_rate_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('scope', '=', 'report')
+        .where('key', '=', req.ip)
+        .where('at', '>', since)
+        .executeTakeFirstOrThrow();
+      if (Number(filed.n) >= REPORT_MAX_PER_IP) {
+        throw new AppError('RATE_LIMITED', '提交过于频繁，请稍后再试；如有急事请拨打服务热线');
+      }
       const form = req.isMultipart() ? await receiveIntakeForm(ctx, req, { public: true }) : { body: req.body, files: [] };
       try {
         return await report(form.body, form.files);
@@ -95,17 +108,6 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext): voi
       const body = raw as Record<string, unknown> | null;
       if (!body || typeof body !== 'object' || body.consent !== true) {
         throw new AppError('VALIDATION', '请阅读并同意个人信息使用说明', [{ field: 'consent', message: '请阅读并同意个人信息使用说明' }]);
-      }
-      const since = new Date(now.getTime() - REPORT_WINDOW_MS).toISOString();
-      const filed = await ctx.db
-        .selectFrom('public_rate_events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('scope', '=', 'report')
-        .where('key', '=', req.ip)
-        .where('at', '>', since)
-        .executeTakeFirstOrThrow();
-      if (Number(filed.n) >= REPORT_MAX_PER_IP) {
-        throw new AppError('RATE_LIMITED', '提交过于频繁，请稍后再试；如有急事请拨打服务热线');
       }
       const { consent: _c, channel: _ch, ...rest } = body;
       const r = await intakeCase(ctx, rest, PUBLIC_REPORTER);

@@ -182,6 +182,17 @@ describe.each(DIALECTS)('public pages and lookup details on %s', (kind) => {
     const blocked = await file({}, '10.9.9.9');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe('RATE_LIMITED');
+    // With files: refused before any file is read (a Word file, which a report may not carry, would
+    // otherwise be answered 400 after reading it) — no case, no stored file.
+    const { multipartBody, docxFile } = await import('../attachments/test-files.js');
+    const cases = async () => Number((await env.ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const files = async () => Number((await env.ctx.db.selectFrom('attachments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const [casesBefore, filesBefore] = [await cases(), await files()];
+    const { channel: _ch, ...publicBody } = intakeBody();
+    const form = multipartBody({ case: JSON.stringify({ ...publicBody, consent: true }) }, [{ name: '承诺.docx', content: await docxFile() }]);
+    const withPhoto = await api.app.inject({ method: 'POST', url: '/api/v1/public/cases', headers: form.headers, payload: form.payload, remoteAddress: '10.9.9.9' });
+    expect(withPhoto.statusCode).toBe(429);
+    expect([await cases(), await files()]).toEqual([casesBefore, filesBefore]);
     expect((await file({}, '10.9.9.10')).statusCode).toBe(201);
     const invalid = await file({ consent: false }, '10.9.9.11');
     expect(invalid.statusCode).toBe(400);
