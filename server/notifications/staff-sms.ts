@@ -15,6 +15,7 @@ import { effectiveSmsEvents, staffSmsEventOf, staffSmsSendableAt, STAFF_MOBILE }
 import type { Role } from '../../core/domain.js';
 import type { Executor } from '../db/database.js';
 import { unseal } from '../security/pii.js';
+import { parseEvents } from '../users/user.repository.js';
 
 /** An outbox row as the commands insert it. */
 export interface OutboxInsert {
@@ -25,16 +26,6 @@ export interface OutboxInsert {
   created_at: string;
   available_at: string;
   attempts: number;
-}
-
-function storedEvents(text: string | null): string[] | null {
-  if (!text) return null;
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -54,7 +45,7 @@ export async function withStaffSms(trx: Executor, rows: OutboxInsert[], opts: { 
     q = audience === 'department' ? q.where('role', '=', 'handler').where('department_code', '=', dept!) : q.where('role', '=', 'coordinator');
     const available = staffSmsSendableAt(new Date(row.created_at)).toISOString();
     for (const u of await q.orderBy('id').execute()) {
-      if (!effectiveSmsEvents(u.role as Role, storedEvents(u.sms_events)).includes(event)) continue;
+      if (!effectiveSmsEvents(u.role as Role, parseEvents(u.sms_events)).includes(event)) continue;
       extra.push({ ...row, recipient: `user:${u.id}`, available_at: available > row.available_at ? available : row.available_at });
     }
   }

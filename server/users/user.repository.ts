@@ -22,7 +22,8 @@ export interface UserRecord {
   smsEvents: string[] | null;
 }
 
-function parseEvents(text: string | null | undefined): string[] | null {
+/** A user's stored SMS choices (JSON text), or null for the role's defaults. */
+export function parseEvents(text: string | null | undefined): string[] | null {
   if (!text) return null;
   try {
     const v = JSON.parse(text) as unknown;

@@ -216,6 +216,11 @@ export default function AppShell() {
     if (!location.pathname.startsWith('/cases/')) document.title = '办成事';
   }, [location.pathname]);
 
+  // One menu: in the sider on a desk, in the drawer on a phone.
+  const menu = (
+    <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} defaultOpenKeys={['admin', 'optimization']} items={items} style={{ borderRight: 0 }} />
+  );
+
   return (
     <QueryClientProvider client={queryClient}>
       {/* antd App gives the pages message/modal that follow the theme and locale. */}
@@ -237,13 +242,7 @@ export default function AppShell() {
           <Layout>
             {phone ? (
               <Drawer placement="left" open={drawer} onClose={() => setDrawer(false)} width={240} title="办成事" styles={{ body: { padding: 0 } }}>
-                <Menu
-                  mode="inline"
-                  selectedKeys={[selectedKey(location.pathname)]}
-                  defaultOpenKeys={['admin', 'optimization']}
-                  items={items}
-                  style={{ borderRight: 0 }}
-                />
+                {menu}
               </Drawer>
             ) : (
               <Layout.Sider
@@ -254,13 +253,7 @@ export default function AppShell() {
                 theme="light"
                 style={{ borderRight: '1px solid #f0f0f0' }}
               >
-                <Menu
-                  mode="inline"
-                  selectedKeys={[selectedKey(location.pathname)]}
-                  defaultOpenKeys={['admin', 'optimization']}
-                  items={items}
-                  style={{ borderRight: 0 }}
-                />
+                {menu}
               </Layout.Sider>
             )}
             <Layout.Content className="bcs-content">
