@@ -46,8 +46,14 @@ describe.skipIf(!HAS_CHROMIUM)('个人设置 (staff SMS) in the browser', () => 
       expect((await server.call('h_scjg', 'GET', '/me/settings')).mobile).toBeNull();
 
       await d.getByLabel('手机号码').fill('139 0000 0001');
-      await d.getByRole('checkbox', { name: '异议处理结果' }).check();
-      await d.getByRole('checkbox', { name: '案件超期' }).uncheck();
+      // One click each, then wait for the form to show it: under a full parallel run the re-render can
+      // come after Playwright's own immediate check of the state (seen once in CI).
+      const contest = d.getByRole('checkbox', { name: '异议处理结果' });
+      await contest.click();
+      await expect.poll(() => contest.isChecked()).toBe(true);
+      const overdue = d.getByRole('checkbox', { name: '案件超期' });
+      await overdue.click();
+      await expect.poll(() => overdue.isChecked()).toBe(false);
       await d.getByRole('button', { name: '保存' }).click();
       await page.getByText('个人设置已保存').waitFor();
       await expect.poll(() => page.locator('.ant-modal-content').count()).toBe(0);
