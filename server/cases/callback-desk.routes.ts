@@ -13,7 +13,8 @@ import { AppError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { appendAudit } from '../audit/audit.repository.js';
-import { filteredCases, rowToCase, type CaseFilters } from './case.repository.js';
+import { filteredCases, listCallbackAttemptsOf, rowToCase, type CaseFilters } from './case.repository.js';
+import { isStageOverdue } from '../../core/clocks.js';
 import { listDepartments } from '../users/user.repository.js';
 import { formatShanghai } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
@@ -79,9 +80,7 @@ export function registerCallbackDeskRoutes(app: FastifyInstance, ctx: AppContext
       const more = rows.length > query.limit;
       const cases = (more ? rows.slice(0, query.limit) : rows).map((r) => rowToCase(r as never));
       const ids = cases.map((x) => x.id);
-      const attempts = ids.length
-        ? await ctx.db.selectFrom('case_callback_attempts').selectAll().where('case_id', 'in', ids).orderBy('id').execute()
-        : [];
+      const attempts = await listCallbackAttemptsOf(ctx.db, ids);
       const names = new Map(depts.map((d) => [d.code, d.name]));
       const items = cases.map((x) => ({
         id: x.id,
@@ -97,7 +96,7 @@ export function registerCallbackDeskRoutes(app: FastifyInstance, ctx: AppContext
         repliedVia: x.repliedVia as ReplyChannel | null,
         completedAt: x.completedAt ? formatShanghai(new Date(x.completedAt)) : null,
         stageDueAt: x.stageDueAt ? formatShanghai(new Date(x.stageDueAt)) : null,
-        stageOverdue: x.stageDueAt !== null && x.stageDueAt < now.toISOString(),
+        stageOverdue: isStageOverdue(x, now),
         callbackAttempts: attempts
           .filter((a) => a.case_id === x.id)
           .map((a) => ({ outcome: a.outcome as CallbackAttemptOutcome, note: a.note, at: formatShanghai(new Date(a.at)), by: a.by_user })),

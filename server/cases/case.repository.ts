@@ -546,6 +546,12 @@ export async function listCallbackAttempts(db: Executor, caseId: number) {
   return db.selectFrom('case_callback_attempts').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
+/** The unanswered callbacks of several cases at once (the 回访工作台's page), oldest first. */
+export async function listCallbackAttemptsOf(db: Executor, caseIds: number[]) {
+  if (!caseIds.length) return [];
+  return db.selectFrom('case_callback_attempts').selectAll().where('case_id', 'in', caseIds).orderBy('id').execute();
+}
+
 /** The cases merged into a main case (并件), oldest first. */
 export async function listMergedCases(db: Executor, mainId: number) {
   return db.selectFrom('cases').select(['id', 'case_no']).where('merged_into', '=', mainId).orderBy('id').execute();
