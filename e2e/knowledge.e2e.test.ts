@@ -55,7 +55,7 @@ describe.skipIf(!HAS_CHROMIUM)('知识库 in the browser', () => {
       await drawer.getByTestId('knowledge-body').getByText('修改后的章程').waitFor();
       await drawer.getByRole('button', { name: '保存时引用' }).click();
       await drawer.getByRole('button', { name: '已选引用' }).waitFor();
-      await drawer.getByRole('button', { name: 'Close' }).click();
+      await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
       await page.getByRole('button', { name: '保存登记' }).click();
       await page.getByTestId('saved-knowledge').getByText('营业执照经营范围变更登记材料清单').waitFor();

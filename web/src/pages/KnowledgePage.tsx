@@ -237,12 +237,12 @@ export default function KnowledgePage() {
     >
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search allowClear placeholder="搜索标题、关键字、内容（多个词用空格分开）" onSearch={(v) => setQ(v.trim())} style={{ width: 360 }} aria-label="搜索知识库" enterButton />
-        <Select allowClear placeholder="材料性质" style={{ width: 130 }} options={KNOWLEDGE_KINDS.map((k) => ({ value: k, label: KNOWLEDGE_KIND_LABELS[k] }))} onChange={(kind) => setFilters((f) => ({ ...f, kind }))} />
+        <Select allowClear aria-label="按材料性质筛选" placeholder="材料性质" style={{ width: 130 }} options={KNOWLEDGE_KINDS.map((k) => ({ value: k, label: KNOWLEDGE_KIND_LABELS[k] }))} onChange={(kind) => setFilters((f) => ({ ...f, kind }))} />
         {writer && (
-          <Select allowClear placeholder="状态" style={{ width: 110 }} options={KNOWLEDGE_STATUSES.map((s) => ({ value: s, label: KNOWLEDGE_STATUS_LABELS[s] }))} onChange={(status) => setFilters((f) => ({ ...f, status }))} />
+          <Select allowClear aria-label="按状态筛选" placeholder="状态" style={{ width: 110 }} options={KNOWLEDGE_STATUSES.map((s) => ({ value: s, label: KNOWLEDGE_STATUS_LABELS[s] }))} onChange={(status) => setFilters((f) => ({ ...f, status }))} />
         )}
-        <Input allowClear placeholder="类目" style={{ width: 140 }} onChange={(e) => setFilters((f) => ({ ...f, category: e.target.value.trim() || undefined }))} />
-        <Select allowClear showSearch optionFilterProp="label" placeholder="部门" style={{ width: 180 }} options={departmentOptions(departments)} onChange={(department) => setFilters((f) => ({ ...f, department }))} />
+        <Input allowClear aria-label="按类目筛选" placeholder="类目" style={{ width: 140 }} onChange={(e) => setFilters((f) => ({ ...f, category: e.target.value.trim() || undefined }))} />
+        <Select allowClear showSearch optionFilterProp="label" aria-label="按部门筛选" placeholder="部门" style={{ width: 180 }} options={departmentOptions(departments)} onChange={(department) => setFilters((f) => ({ ...f, department }))} />
       </Space>
       <Table<KnowledgeEntry>
         rowKey="id"
