@@ -27,6 +27,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'knowledge.create': '新建知识条目',
   'knowledge.update': '修改知识条目',
   'knowledge.review_reminded': '知识条目复核提醒',
+  'knowledge.file_added': '上传知识条目原件',
+  'knowledge.file_removed': '移除知识条目原件',
   'pii.seal': '加密历史反映人信息',
   'pii.rotate': '更换数据密钥',
   'cases.stage_backfill': '补记历史反映件的环节时钟',

@@ -54,6 +54,11 @@ export function canSeeKnowledge(actor: Pick<Actor, 'role' | 'department'>, entry
   return entry.status === 'published' || canWriteKnowledge(actor, entry.departments);
 }
 
+/** The source documents an entry may carry (checked by content, server/attachments/file-check.ts). */
+export const KNOWLEDGE_FILE_TYPES = ['pdf', 'ofd', 'docx', 'doc'] as const;
+/** At most this many source documents per entry. */
+export const KNOWLEDGE_MAX_FILES = 10;
+
 // ---------------------------------------------------------------------------
 // Rich text: a safe subset of HTML
 // ---------------------------------------------------------------------------

@@ -688,6 +688,13 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('GET', '/cases/{id}', await as('clerk').get(`${API}/cases/${c.id}`));
     expectDocumented('DELETE', '/cases/{id}/knowledge/{knowledgeId}', await del('clerk', `${API}/cases/${c.id}/knowledge/${created.body.id}`));
     expectDocumented('DELETE', '/cases/{id}/knowledge/{knowledgeId}', await del('clerk', `${API}/cases/${c.id}/knowledge/${created.body.id}`));
+    const m = multipartBody({}, [{ name: '原件.pdf', content: pdfFile() }]);
+    const up = await api.app.inject({ method: 'POST', url: `${API}/knowledge/${created.body.id}/files`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: m.payload });
+    expect(up.statusCode).toBe(201);
+    expectDocumented('POST', '/knowledge/{id}/files', { status: up.statusCode, body: up.json() });
+    await expectMedia('/knowledge/{id}/files/{fid}', `${API}/knowledge/${created.body.id}/files/${up.json().id}`);
+    expectDocumented('DELETE', '/knowledge/{id}/files/{fid}', await del('coord', `${API}/knowledge/${created.body.id}/files/${up.json().id}`));
+    expectDocumented('DELETE', '/knowledge/{id}/files/{fid}', await del('coord', `${API}/knowledge/${created.body.id}/files/${up.json().id}`));
   });
 
   it('attachments: upload (201, 400, 404, 409, 413), list, download, withdraw', async () => {

@@ -71,6 +71,17 @@ export const ZKnowledgeSearchQuery = z
 
 export const ZKnowledgeLinkInput = z.object({ knowledgeId: z.number({ error: '请指定知识条目（knowledgeId）' }).int().positive({ error: 'knowledgeId 应为正整数' }) });
 
+export const ZKnowledgeFile = z.object({
+  id: z.number().int(),
+  knowledgeId: z.number().int(),
+  name: z.string().describe('原文件名'),
+  size: z.number().int().describe('字节数'),
+  fileType: z.string().describe('按内容识别的类型：pdf、ofd、docx、doc'),
+  sm3: z.string().describe('文件的 SM3（64 位十六进制）'),
+  uploadedBy: z.string(),
+  uploadedAt: ZShanghaiTime,
+});
+
 export const ZKnowledge = z
   .object({
     id: z.number().int(),
@@ -89,6 +100,7 @@ export const ZKnowledge = z
     openCount: z.number().int().describe('被打开的次数'),
     linkCount: z.number().int().describe('被反映件引用的次数'),
     canEdit: z.boolean().describe('调用者可否修改'),
+    files: z.array(ZKnowledgeFile).describe('原件（发文原文：PDF、OFD、Word），GET /knowledge/{id}/files/{fid} 下载'),
     createdBy: z.string(),
     createdAt: ZShanghaiTime,
     updatedBy: z.string(),

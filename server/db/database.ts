@@ -557,8 +557,26 @@ export interface KnowledgeLinkTable {
   linked_at: string;
 }
 
+/** A source document of a knowledge entry (migration 020); bytes in the attachment storage. */
+export interface KnowledgeFileTable {
+  id: Id;
+  knowledge_id: number;
+  name: string;
+  size: number;
+  mime: string;
+  /** pdf, ofd, docx, doc (core/knowledge.ts KNOWLEDGE_FILE_TYPES). */
+  file_type: string;
+  sm3: string;
+  storage_key: string;
+  uploaded_by: string;
+  uploaded_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface Database {
   knowledge: KnowledgeTable;
+  knowledge_files: KnowledgeFileTable;
   knowledge_links: KnowledgeLinkTable;
   attachments: AttachmentTable;
   api_keys: ApiKeyTable;

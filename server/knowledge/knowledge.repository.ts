@@ -5,7 +5,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../../core/case-lifecycle.js';
 import { knowledgePlainText, knowledgeSearchText, sanitizeKnowledgeBody, searchWords, type KnowledgeKind, type KnowledgeStatus } from '../../core/knowledge.js';
-import type { Executor, KnowledgeTable } from '../db/database.js';
+import type { Executor, KnowledgeFileTable, KnowledgeTable } from '../db/database.js';
 import { descriptionWords } from './words.js';
 
 export interface KnowledgeRecord {
@@ -237,4 +237,33 @@ export async function listCaseKnowledge(db: Executor, caseId: number): Promise<A
     .orderBy('k.id')
     .execute();
   return rows.map((r) => ({ id: r.id, title: r.title }));
+}
+
+// ---------------------------------------------------------------------------
+// Source documents
+// ---------------------------------------------------------------------------
+
+export type KnowledgeFileRow = Selectable<KnowledgeFileTable>;
+
+/** The files of these entries not removed, by entry, oldest first (one query). */
+export async function filesOfEntries(db: Executor, ids: number[]): Promise<Map<number, KnowledgeFileRow[]>> {
+  const out = new Map<number, KnowledgeFileRow[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('knowledge_files').selectAll().where('knowledge_id', 'in', ids).where('removed_at', 'is', null).orderBy('id').execute();
+  for (const r of rows) out.get(r.knowledge_id)?.push(r);
+  return out;
+}
+
+export async function findKnowledgeFile(db: Executor, knowledgeId: number, id: number): Promise<KnowledgeFileRow | undefined> {
+  return db.selectFrom('knowledge_files').selectAll().where('knowledge_id', '=', knowledgeId).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+}
+
+export async function insertKnowledgeFile(trx: Executor, row: Omit<KnowledgeFileRow, 'id' | 'removed_at' | 'removed_by'>): Promise<number> {
+  return (await trx.insertInto('knowledge_files').values({ ...row, removed_at: null, removed_by: null }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Takes a file off its entry (the bytes stay); false when it was not there. */
+export async function removeKnowledgeFile(trx: Executor, knowledgeId: number, id: number, by: string, at: string): Promise<boolean> {
+  const r = await trx.updateTable('knowledge_files').set({ removed_at: at, removed_by: by }).where('knowledge_id', '=', knowledgeId).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -14,11 +14,12 @@ import { listKnowledge, type KnowledgeRecord } from './knowledge.repository.js';
 import { changeKnowledge, createKnowledge, linkKnowledge, openKnowledge, unlinkKnowledge, visibleKnowledge } from './knowledge.service.js';
 import { searchKnowledgeBase } from './knowledge.search.js';
 import { findVisibleCase, parseCaseId } from '../cases/case.repository.js';
-import { listCaseKnowledge } from './knowledge.repository.js';
+import { filesOfEntries, listCaseKnowledge, type KnowledgeFileRow } from './knowledge.repository.js';
+import { presentKnowledgeFile, registerKnowledgeFileRoutes } from './knowledge-files.js';
 
 const at = (iso: string) => formatShanghai(new Date(iso));
 
-export function presentKnowledge(e: KnowledgeRecord, actor: Actor, now: Date) {
+export function presentKnowledge(e: KnowledgeRecord, actor: Actor, now: Date, files: KnowledgeFileRow[]) {
   return {
     id: e.id,
     source: 'knowledge' as const,
@@ -36,6 +37,7 @@ export function presentKnowledge(e: KnowledgeRecord, actor: Actor, now: Date) {
     openCount: e.openCount,
     linkCount: e.linkCount,
     canEdit: canWriteKnowledge(actor, e.departments),
+    files: files.map(presentKnowledgeFile),
     createdBy: e.createdBy,
     createdAt: at(e.createdAt),
     updatedBy: e.updatedBy,
@@ -48,6 +50,15 @@ const WHO =
   '状态：draft → published → expired → published（复核后重新发布），其他改变 → 409。';
 
 export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  /** Entries as answered, each with its files (one query for all). */
+  const present = async (entries: KnowledgeRecord[], actor: Actor) => {
+    const files = await filesOfEntries(ctx.db, entries.map((e) => e.id));
+    const now = ctx.clock.now();
+    return entries.map((e) => presentKnowledge(e, actor, now, files.get(e.id) ?? []));
+  };
+  const one = async (e: KnowledgeRecord, actor: Actor) => (await present([e], actor))[0]!;
+  registerKnowledgeFileRoutes(app, ctx);
+
   route(
     app,
     {
@@ -63,8 +74,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
     async (_req, _reply, { query, actor }) => {
       const { limit, cursor, ...filter } = query;
       const page = await listKnowledge(ctx.db, filter, { limit, cursor }, actor);
-      const now = ctx.clock.now();
-      return { items: page.rows.map((e) => presentKnowledge(e, actor, now)), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
+      return { items: await present(page.rows, actor), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
     },
   );
 
@@ -98,14 +108,14 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
     async (_req, reply, { body, actor }) => {
       const e = await createKnowledge(ctx, body, actor);
       void reply.status(201);
-      return presentKnowledge(e, actor, ctx.clock.now());
+      return one(e, actor);
     },
   );
 
   route(
     app,
     { method: 'GET', url: '/knowledge/:id', summary: '知识条目（每次打开计数一次）', description: WHO, tag: '知识库', auth: 'readKnowledge', response: ZKnowledge },
-    async (req, _reply, { actor }) => presentKnowledge(await openKnowledge(ctx, (req.params as { id: string }).id, actor), actor, ctx.clock.now()),
+    async (req, _reply, { actor }) => one(await openKnowledge(ctx, (req.params as { id: string }).id, actor), actor),
   );
 
   route(
@@ -124,7 +134,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
       const id = (req.params as { id: string }).id;
       await visibleKnowledge(ctx, id, actor); // 404 before 400
       const body = parseWith(ZKnowledgeInput, req.body);
-      return presentKnowledge(await changeKnowledge(ctx, id, body, actor), actor, ctx.clock.now());
+      return one(await changeKnowledge(ctx, id, body, actor), actor);
     },
   );
 

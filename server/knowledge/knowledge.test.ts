@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 import { runKnowledgeReviewReminders } from './review-reminders.js';
 import { searchPublishedKnowledge } from './knowledge.repository.js';
+import { multipartBody, pdfFile, pngFile } from '../attachments/test-files.js';
 
 const entry = (over: Record<string, unknown> = {}) => ({
   title: '社会保险关系转移接续办理指南',
@@ -208,6 +209,41 @@ describe.each(DIALECTS)('knowledge base on %s', (kind) => {
     const found = await searchPublishedKnowledge(env.ctx.db, '营业执照变更 社保', 5);
     expect(found.map((f) => f.id).sort()).toEqual([ids.licence, ids.social].sort());
     expect(await searchPublishedKnowledge(env.ctx.db, '不动产', 5)).toEqual([]); // the draft
+  });
+
+  it('keeps source documents: writers upload PDF/DOCX (other types 400), readers download, writers remove', async () => {
+    const send = async (user: string | null, id: number, name: string, content: Buffer) => {
+      const m = multipartBody({}, [{ name, content }]);
+      const r = await api.app.inject({ method: 'POST', url: `/api/v1/knowledge/${id}/files`, headers: { ...m.headers, ...(user ? { authorization: `Bearer ${api.tokens[user]}` } : {}) }, payload: m.payload });
+      return { status: r.statusCode, body: r.json() };
+    };
+    expect((await send(null, ids.licence, '原件.pdf', pdfFile())).status).toBe(401);
+    expect((await send('clerk', ids.licence, '原件.pdf', pdfFile())).status).toBe(403);
+    expect((await send('h_rs', ids.licence, '原件.pdf', pdfFile())).status).toBe(403); // another department's entry
+    expect((await send('coord', 999999, '原件.pdf', pdfFile())).status).toBe(404);
+    const png = await send('coord', ids.licence, '照片.pdf', pngFile());
+    expect(png.status).toBe(400);
+    expect(png.body.error.message + JSON.stringify(png.body.error.details ?? [])).toMatch(/PDF、OFD 或 Word/);
+    const ok = await send('h_scjg', ids.licence, '市场监管总局关于经营范围登记的通知.pdf', pdfFile(0, 'notice'));
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ knowledgeId: ids.licence, name: '市场监管总局关于经营范围登记的通知.pdf', fileType: 'pdf', uploadedBy: 'h_scjg' });
+    const entry = (await api.as('clerk').get(`/api/v1/knowledge/${ids.licence}`)).body;
+    expect(entry.files.map((f: { id: number }) => f.id)).toEqual([ok.body.id]);
+    const dl = await api.app.inject({ method: 'GET', url: `/api/v1/knowledge/${ids.licence}/files/${ok.body.id}`, headers: { authorization: `Bearer ${api.tokens.clerk}` } });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.equals(pdfFile(0, 'notice'))).toBe(true);
+    expect(dl.headers['content-type']).toBe('application/pdf');
+    expect((await api.as('clerk').get(`/api/v1/knowledge/${ids.licence}/files/999`)).status).toBe(404);
+    const del = (user: string, fid: number) => api.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/${ids.licence}/files/${fid}`, headers: { authorization: `Bearer ${api.tokens[user]}` } });
+    expect((await del('clerk', ok.body.id)).statusCode).toBe(403);
+    expect((await del('h_rs', ok.body.id)).statusCode).toBe(403);
+    const removed = await del('coord', ok.body.id);
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json().items).toEqual([]);
+    expect((await del('coord', ok.body.id)).statusCode).toBe(404);
+    expect((await api.as('clerk').get(`/api/v1/knowledge/${ids.licence}/files/${ok.body.id}`)).status).toBe(404);
+    const audits = await env.ctx.db.selectFrom('audit_log').select('action').where('action', 'like', 'knowledge.file_%').execute();
+    expect(audits.map((a) => a.action)).toEqual(['knowledge.file_added', 'knowledge.file_removed']);
   });
 
   it('reminds the owning department of a review due within 5 working days, once; past it the entry is 待复核', async () => {

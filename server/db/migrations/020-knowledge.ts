@@ -9,6 +9,9 @@
  *   when the review date changes); `open_count` (GET /knowledge/{id}) and `link_count` (cases
  *   linked to it).
  * - `knowledge_links`: which case used which entry (one row per pair).
+ * - `knowledge_files`: the source documents of an entry (PDF, OFD, DOCX, DOC), the bytes in the
+ *   attachment storage under `storage_key` like a case's files (server/attachments/storage.ts);
+ *   `removed_at`/`removed_by` when a writer takes one off (the bytes stay).
  */
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
@@ -50,6 +53,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('knowledge_links_pk', ['case_id', 'knowledge_id'])
     .execute();
   await db.schema.createIndex('knowledge_links_entry').on('knowledge_links').columns(['knowledge_id']).execute();
+
+  await id(db.schema.createTable('knowledge_files'))
+    .addColumn('knowledge_id', 'integer', (c: any) => c.notNull().references('knowledge.id'))
+    .addColumn('name', 'text', (c: any) => c.notNull())
+    .addColumn('size', 'integer', (c: any) => c.notNull())
+    .addColumn('mime', 'text', (c: any) => c.notNull())
+    .addColumn('file_type', 'text', (c: any) => c.notNull())
+    .addColumn('sm3', 'text', (c: any) => c.notNull())
+    .addColumn('storage_key', 'text', (c: any) => c.notNull().unique())
+    .addColumn('uploaded_by', 'text', (c: any) => c.notNull())
+    .addColumn('uploaded_at', 'text', (c: any) => c.notNull())
+    .addColumn('removed_at', 'text')
+    .addColumn('removed_by', 'text')
+    .execute();
+  await db.schema.createIndex('knowledge_files_entry').on('knowledge_files').columns(['knowledge_id', 'id']).execute();
 }
 
 export async function down(): Promise<void> {

@@ -3,13 +3,13 @@
  * here by the same core function before it is put into the page), the drawer that opens an entry,
  * the intake's 相关知识 panel, and the case's 引用的知识 card.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Drawer, Empty, List, Select, Space, Spin, Tag, Typography } from 'antd';
-import { BookOutlined, LinkOutlined } from '@ant-design/icons';
+import { BookOutlined, FileOutlined, LinkOutlined } from '@ant-design/icons';
 import { KNOWLEDGE_KIND_LABELS, KNOWLEDGE_STATUS_LABELS, sanitizeKnowledgeBody, type KnowledgeKind } from '../../../core/knowledge';
-import { api, ApiError, toQuery } from '../api/client';
+import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import type { CaseDetail, KnowledgeEntry, KnowledgeHit, KnowledgeSearchAnswer } from '../api/types';
 import { useDepartmentNames } from '../api/queries';
 import { formatDateTime } from '../lib/time';
@@ -71,9 +71,67 @@ export function KnowledgeDrawer({ id, onClose, extra }: { id: number | null; onC
             </Descriptions.Item>
           </Descriptions>
           <KnowledgeBody html={e.body} />
+          <KnowledgeFiles e={e} />
         </Space>
       )}
     </Drawer>
+  );
+}
+
+/** The entry's source documents (原件), each a download; writers upload and remove them. */
+export function KnowledgeFiles({ e, onChanged }: { e: KnowledgeEntry; onChanged?: () => void }) {
+  const { message } = App.useApp();
+  const input = useRef<HTMLInputElement | null>(null);
+  const [busy, setBusy] = useState(false);
+  const upload = async (file: File) => {
+    setBusy(true);
+    try {
+      const fd = new FormData();
+      fd.append('file', file, file.name);
+      await api(`/knowledge/${e.id}/files`, { method: 'POST', body: fd });
+      void message.success(`已上传“${file.name}”`);
+      onChanged?.();
+    } catch (err) {
+      void message.error(err instanceof ApiError ? err.message : '上传失败，请重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (fid: number) => {
+    try {
+      await api(`/knowledge/${e.id}/files/${fid}`, { method: 'DELETE' });
+      onChanged?.();
+    } catch (err) {
+      void message.error(err instanceof ApiError ? err.message : '移除失败，请重试');
+    }
+  };
+  if (e.files.length === 0 && !onChanged) return null;
+  return (
+    <div data-testid="knowledge-files">
+      <Typography.Text strong>原件</Typography.Text>
+      <List
+        size="small"
+        dataSource={e.files}
+        locale={{ emptyText: '尚无原件' }}
+        renderItem={(f) => (
+          <List.Item
+            key={f.id}
+            actions={onChanged && e.canEdit ? [<Button key="rm" size="small" type="link" danger onClick={() => void remove(f.id)}>移除</Button>] : []}
+          >
+            <a href={`${API_BASE}/knowledge/${e.id}/files/${f.id}`} download={f.name}>
+              <FileOutlined /> {f.name}
+            </a>
+            <Typography.Text type="secondary" style={{ marginLeft: 8 }}>{Math.max(1, Math.round(f.size / 1024))} KB</Typography.Text>
+          </List.Item>
+        )}
+      />
+      {onChanged && e.canEdit && (
+        <>
+          <input ref={input} type="file" hidden accept=".pdf,.ofd,.docx,.doc,application/pdf" aria-label="选择原件" onChange={(ev) => { const f = ev.target.files?.[0]; ev.target.value = ''; if (f) void upload(f); }} />
+          <Button size="small" loading={busy} onClick={() => input.current?.click()}>上传原件（PDF、OFD、Word）</Button>
+        </>
+      )}
+    </div>
   );
 }
 

@@ -22,7 +22,7 @@ import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { formatDateTime } from '../lib/time';
 import { LoadMore } from '../components/LoadMore';
 import { MultiSelect } from '../components/MultiSelect';
-import { KnowledgeBody, KnowledgeDrawer, KnowledgeStatusTags } from '../components/Knowledge';
+import { KnowledgeBody, KnowledgeDrawer, KnowledgeFiles, KnowledgeStatusTags } from '../components/Knowledge';
 
 const FIELDS = ['title', 'category', 'kind', 'body', 'issuer', 'keywords', 'departments', 'matterCodes', 'reviewDueAt'];
 
@@ -80,7 +80,7 @@ function BodyEditor({ value = '', onChange }: { value?: string; onChange?: (v: s
   );
 }
 
-function EditorDialog({ entry, onClose, onSaved }: { entry: KnowledgeEntry | 'new'; onClose: () => void; onSaved: (e: KnowledgeEntry) => void }) {
+function EditorDialog({ entry, onClose, onSaved, onFiles }: { entry: KnowledgeEntry | 'new'; onClose: () => void; onSaved: (e: KnowledgeEntry) => void; onFiles: () => void }) {
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
   const user = useUser();
@@ -198,6 +198,7 @@ function EditorDialog({ entry, onClose, onSaved }: { entry: KnowledgeEntry | 'ne
           </Col>
         </Row>
       </Form>
+      {editing ? <KnowledgeFiles e={editing} onChanged={onFiles} /> : <Typography.Text type="secondary">保存后可上传原件（PDF、OFD、Word）。</Typography.Text>}
     </Modal>
   );
 }
@@ -291,6 +292,10 @@ export default function KnowledgePage() {
         <EditorDialog
           entry={editing}
           onClose={() => setEditing(null)}
+          onFiles={() => {
+            if (editing !== 'new') void edit(editing.id);
+            void qc.invalidateQueries({ queryKey: ['knowledge'] });
+          }}
           onSaved={() => {
             setEditing(null);
             void qc.invalidateQueries({ queryKey: ['knowledge-list'] });
