@@ -249,7 +249,7 @@ export function CaseKnowledgeCard({ c, onChanged }: { c: CaseDetail; onChanged: 
   };
   return (
     <Card size="small" title="引用的知识" data-testid="case-knowledge">
-      {c.knowledge.length === 0 ? (
+      {(c.knowledge ?? []).length === 0 ? (
         <Typography.Text type="secondary">尚未引用知识条目。</Typography.Text>
       ) : (
         <List
@@ -279,7 +279,7 @@ export function CaseKnowledgeCard({ c, onChanged }: { c: CaseDetail; onChanged: 
           placeholder="搜索知识库并引用（输入关键词）"
           onSearch={setSearch}
           notFoundContent={words ? (found.isLoading ? <Spin size="small" /> : '没有找到') : null}
-          options={(found.data?.items ?? []).filter((e) => !c.knowledge.some((k) => k.id === e.id)).map((e) => ({ value: e.id, label: e.title }))}
+          options={(found.data?.items ?? []).filter((e) => !(c.knowledge ?? []).some((k) => k.id === e.id)).map((e) => ({ value: e.id, label: e.title }))}
           onChange={(id: number | null) => id && void act(() => api(`/cases/${c.id}/knowledge`, { body: { knowledgeId: id } }), '已引用')}
           style={{ width: '100%' }}
           aria-label="引用知识"

@@ -48,7 +48,7 @@ export default function IntakePage() {
       subTitle={
         <>
           <div>请告知反映人编号 {saved.caseNo}，凭编号和手机号后四位可查询办理进度。下一件可直接在下方登记。</div>
-          {saved.knowledge.length > 0 && <div data-testid="saved-knowledge">已引用知识：{saved.knowledge.map((k) => `“${k.title}”`).join('、')}</div>}
+          {(saved.knowledge ?? []).length > 0 && <div data-testid="saved-knowledge">已引用知识：{saved.knowledge.map((k) => `“${k.title}”`).join('、')}</div>}
           {sameMatterOpen.length > 0 && (
             <Alert
               type="warning"
@@ -104,7 +104,7 @@ export default function IntakePage() {
               for (const k of chosen) {
                 try {
                   await api(`/cases/${c.id}/knowledge`, { body: { knowledgeId: k.id } });
-                  linked = { ...linked, knowledge: [...linked.knowledge, k] };
+                  linked = { ...linked, knowledge: [...(linked.knowledge ?? []), k] };
                 } catch (e) {
                   void message.warning(`未能引用“${k.title}”：${e instanceof ApiError ? e.message : '请在反映件页面重新引用'}`);
                 }
