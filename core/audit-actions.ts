@@ -24,6 +24,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'package.update': '修改一件事一次办',
   'typical_case.create': '新建典型案例',
   'typical_case.publish': '发布典型案例',
+  'knowledge.create': '新建知识条目',
+  'knowledge.update': '修改知识条目',
+  'knowledge.review_reminded': '知识条目复核提醒',
+  'knowledge.file_added': '上传知识条目原件',
+  'knowledge.file_removed': '移除知识条目原件',
   'pii.seal': '加密历史反映人信息',
   'pii.rotate': '更换数据密钥',
   'cases.stage_backfill': '补记历史反映件的环节时钟',
@@ -42,6 +47,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
     'case.reporter_phoned': '已电话告知反映人',
     'case.attachment_added': '上传附件',
     'case.attachment_withdrawn': '撤回附件',
+    'case.knowledge_linked': '引用知识',
+    'case.knowledge_unlinked': '取消引用知识',
   } satisfies Record<`case.${SystemEventType}`, string>),
 };
 
@@ -57,6 +64,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   outbox: '消息投递',
   package: '一件事一次办',
   typical_case: '典型案例',
+  knowledge: '知识条目',
 };
 
 export function auditActionLabel(action: string): string {

@@ -60,6 +60,10 @@ export const PERMISSIONS = {
   viewSupervisionRegister: ['coordinator', 'leader', 'supervisor'],
   /** 回访工作台: the cases due for callback with the reporter's full phone (GET /callbacks, audited) */
   callbackDesk: ACTION_RULES.callback.roles,
+  /** 知识库: reading published entries (GET /knowledge, /knowledge/search, /knowledge/{id}) */
+  readKnowledge: STAFF,
+  /** 知识库: writing entries (POST/PUT /knowledge); handlers only for their own department (core/knowledge.ts canWriteKnowledge) */
+  writeKnowledge: ['coordinator', 'admin', 'handler'],
   /** 工作简报 for a period (GET /reports/briefing.docx) */
   readBriefing: ['coordinator', 'leader', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -63,6 +63,8 @@ describe('the timeline event labels', () => {
       reporter_phoned: '已电话告知',
       attachment_added: '上传附件',
       attachment_withdrawn: '撤回附件',
+      knowledge_linked: '引用知识',
+      knowledge_unlinked: '取消引用知识',
     });
   });
 

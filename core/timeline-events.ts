@@ -178,6 +178,10 @@ export const SYSTEM_EVENT_TYPES = [
   'attachment_added',
   /** 撤回附件: a file uploaded by mistake was withdrawn, with a reason (it stays in the archive). */
   'attachment_withdrawn',
+  /** 引用知识: a 知识库 entry was linked to the case (by staff who see it). */
+  'knowledge_linked',
+  /** 取消引用知识: the link was removed. */
+  'knowledge_unlinked',
 ] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 
@@ -215,6 +219,10 @@ export interface SystemEventData {
   attachment_added: { attachmentId: number; name: string; kind: AttachmentKind; size: number; sm3: string };
   /** Written by the attachment service; the reason as given. */
   attachment_withdrawn: { attachmentId: number; name: string; kind: AttachmentKind; reason: string };
+  /** Written by the knowledge service (server/knowledge/knowledge.service.ts): the entry and its title then. */
+  knowledge_linked: { knowledgeId: number; title: string };
+  /** Written by the knowledge service; the entry and its title then. */
+  knowledge_unlinked: { knowledgeId: number; title: string };
 }
 
 /** Every timeline event type: a case action, or a system event. */
@@ -250,6 +258,8 @@ export const TIMELINE_EVENT_LABELS: Readonly<Record<TimelineEventType, string>> 
   reporter_phoned: '已电话告知',
   attachment_added: '上传附件',
   attachment_withdrawn: '撤回附件',
+  knowledge_linked: '引用知识',
+  knowledge_unlinked: '取消引用知识',
 } satisfies Record<TimelineEventType, string>);
 
 /**

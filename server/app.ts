@@ -35,6 +35,7 @@ import type { Permission } from '../core/permissions.js';
 import { apiKeyActor, ApiKeyRateLimiter, API_KEY_REQUESTS_PER_MINUTE, authenticateApiKey, isApiKeyToken, type ApiKeyIdentity } from './integrations/api-keys.js';
 import { registerIntegrationRoutes } from './integrations/integration.routes.js';
 import { registerAttachmentRoutes } from './attachments/attachment.routes.js';
+import { registerKnowledgeRoutes } from './knowledge/knowledge.routes.js';
 import { appendAudit } from './audit/audit.repository.js';
 
 declare module 'fastify' {
@@ -259,6 +260,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
       registerAttachmentRoutes(api, ctx);
+      registerKnowledgeRoutes(api, ctx);
       registerSupervisionRegisterRoutes(api, ctx);
       registerBriefingRoutes(api, ctx, { chartFonts: opts.chartFonts });
       await registerDocumentRoutes(api, ctx);

@@ -664,6 +664,39 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('POST', '/ledger/import', refused);
   });
 
+  it('knowledge: list, search, create (201, 400, 403, 409), read, change, link to a case', async () => {
+    const body = { title: '文档示例条目', category: '示例', kind: 'faq', body: '<p>社保转移</p>', keywords: ['社保'], departments: ['rsj'], matterCodes: [], status: 'published', reviewDueAt: null };
+    const created = await as('coord').post(`${API}/knowledge`, body);
+    expect(created.status).toBe(201);
+    expectDocumented('POST', '/knowledge', created);
+    expectDocumented('POST', '/knowledge', await as('coord').post(`${API}/knowledge`, body));
+    expectDocumented('POST', '/knowledge', await as('coord').post(`${API}/knowledge`, { ...body, kind: 'x' }));
+    expectDocumented('POST', '/knowledge', await as('clerk').post(`${API}/knowledge`, body));
+    expectDocumented('GET', '/knowledge', await as('clerk').get(`${API}/knowledge?q=${encodeURIComponent('社保')}`));
+    expectDocumented('GET', '/knowledge/search', await as('clerk').get(`${API}/knowledge/search?text=${encodeURIComponent('社保关系转移')}`));
+    expectDocumented('GET', '/knowledge/{id}', await as('clerk').get(`${API}/knowledge/${created.body.id}`));
+    expectDocumented('GET', '/knowledge/{id}', await as('clerk').get(`${API}/knowledge/99999`));
+    expectDocumented('PUT', '/knowledge/{id}', await as('coord').put(`${API}/knowledge/${created.body.id}`, { ...body, status: 'expired' }));
+    expectDocumented('PUT', '/knowledge/{id}', await as('coord').put(`${API}/knowledge/${created.body.id}`, { ...body, status: 'draft' }));
+    await as('coord').put(`${API}/knowledge/${created.body.id}`, body);
+    const c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '知识引用' }))).body;
+    const linked = await as('clerk').post(`${API}/cases/${c.id}/knowledge`, { knowledgeId: created.body.id });
+    expect(linked.status).toBe(201);
+    expectDocumented('POST', '/cases/{id}/knowledge', linked);
+    expectDocumented('POST', '/cases/{id}/knowledge', await as('clerk').post(`${API}/cases/${c.id}/knowledge`, { knowledgeId: created.body.id }));
+    expectDocumented('GET', '/cases/{id}/knowledge', await as('clerk').get(`${API}/cases/${c.id}/knowledge`));
+    expectDocumented('GET', '/cases/{id}', await as('clerk').get(`${API}/cases/${c.id}`));
+    expectDocumented('DELETE', '/cases/{id}/knowledge/{knowledgeId}', await del('clerk', `${API}/cases/${c.id}/knowledge/${created.body.id}`));
+    expectDocumented('DELETE', '/cases/{id}/knowledge/{knowledgeId}', await del('clerk', `${API}/cases/${c.id}/knowledge/${created.body.id}`));
+    const m = multipartBody({}, [{ name: '原件.pdf', content: pdfFile() }]);
+    const up = await api.app.inject({ method: 'POST', url: `${API}/knowledge/${created.body.id}/files`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: m.payload });
+    expect(up.statusCode).toBe(201);
+    expectDocumented('POST', '/knowledge/{id}/files', { status: up.statusCode, body: up.json() });
+    await expectMedia('/knowledge/{id}/files/{fid}', `${API}/knowledge/${created.body.id}/files/${up.json().id}`);
+    expectDocumented('DELETE', '/knowledge/{id}/files/{fid}', await del('coord', `${API}/knowledge/${created.body.id}/files/${up.json().id}`));
+    expectDocumented('DELETE', '/knowledge/{id}/files/{fid}', await del('coord', `${API}/knowledge/${created.body.id}/files/${up.json().id}`));
+  });
+
   it('attachments: upload (201, 400, 404, 409, 413), list, download, withdraw', async () => {
     const c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '附件' }))).body;
     const send = async (user: string, id: number, name: string, content: Buffer) => {

@@ -376,6 +376,7 @@ export const ZCase = z.object({
   events: z.array(ZTimelineEvent).describe('时间线（最早在前），第一条为登记'),
   measures: z.array(ZMeasure).describe('办理措施'),
   attachments: z.array(ZAttachment).describe('附件（未撤回的；撤回的见 GET /cases/{id}/attachments?includeWithdrawn=true）'),
+  knowledge: z.array(z.object({ id: z.number().int(), title: z.string() })).describe('引用的知识条目（POST /cases/{id}/knowledge）'),
   assignmentSheets: z.array(ZAssignmentSheetRecord).describe('历次交办单'),
   pendingExtension: z
     .object({ dueAt: ZShanghaiTime.describe('申请延至'), reason: z.string(), by: z.string(), at: ZShanghaiTime })

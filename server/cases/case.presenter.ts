@@ -48,6 +48,8 @@ export interface CaseExtras {
   mergedCases?: Array<{ id: number; caseNo: string }>;
   /** The case's files not withdrawn (server/attachments/). */
   attachments?: AttachmentRow[];
+  /** The 知识库 entries linked to the case (server/knowledge/). */
+  knowledge?: Array<{ id: number; title: string }>;
 }
 
 /** A 督办 is overdue once its deadline passed before it was answered (unanswered now, or answered late). */
@@ -177,6 +179,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
       data: e.data,
     })),
     attachments: (extra.attachments ?? []).map(presentAttachment),
+    knowledge: extra.knowledge ?? [],
     measures: extra.measures.map((m) => ({
       id: m.id,
       type: m.type as MeasureType,

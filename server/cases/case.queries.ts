@@ -2,6 +2,7 @@
  * Read helpers shared by the case routes and other resources: the due-soon cutoff of the list
  * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
  */
+import { listCaseKnowledge } from '../knowledge/knowledge.repository.js';
 import type { AppContext } from '../context.js';
 import {
   findCaseById,
@@ -43,7 +44,7 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
-  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings, attachments] = await Promise.all([
+  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings, attachments, knowledge] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),
     measureFlags(ctx.db, c.id),
@@ -56,6 +57,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
     presentDeps(ctx),
     listMeetings(ctx.db, c.id),
     listAttachments(ctx.db, c.id),
+    listCaseKnowledge(ctx.db, c.id),
   ]);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
   return presentCase(
@@ -71,6 +73,7 @@ export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) 
       mergedInto: main ? { id: main.id, caseNo: main.caseNo } : null,
       mergedCases: merged.map((m) => ({ id: m.id, caseNo: m.case_no })),
       attachments,
+      knowledge,
     },
     actor,
     deps,

@@ -522,7 +522,62 @@ export interface AttachmentTable {
   withdrawn_reason: string | null;
 }
 
+/** An entry of the 知识库 (migration 020); arrays as JSON text. */
+export interface KnowledgeTable {
+  id: Id;
+  title: string;
+  category: string;
+  /** policy, materials, guide, faq (core/knowledge.ts). */
+  kind: string;
+  /** The safe subset of HTML (core/knowledge.ts sanitizeKnowledgeBody). */
+  body: string;
+  issuer: string | null;
+  keywords: string;
+  departments: string;
+  matter_codes: string;
+  /** draft, published, expired. */
+  status: string;
+  review_due_at: string | null;
+  review_reminded_at: string | null;
+  /** Lower-cased title, keywords and body text (the ?q= search). */
+  search_text: string;
+  open_count: ColumnType<number, number | undefined, number>;
+  link_count: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** Which case used which knowledge entry (migration 020). */
+export interface KnowledgeLinkTable {
+  case_id: number;
+  knowledge_id: number;
+  linked_by: string;
+  linked_at: string;
+}
+
+/** A source document of a knowledge entry (migration 020); bytes in the attachment storage. */
+export interface KnowledgeFileTable {
+  id: Id;
+  knowledge_id: number;
+  name: string;
+  size: number;
+  mime: string;
+  /** pdf, ofd, docx, doc (core/knowledge.ts KNOWLEDGE_FILE_TYPES). */
+  file_type: string;
+  sm3: string;
+  storage_key: string;
+  uploaded_by: string;
+  uploaded_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface Database {
+  knowledge: KnowledgeTable;
+  knowledge_files: KnowledgeFileTable;
+  knowledge_links: KnowledgeLinkTable;
   attachments: AttachmentTable;
   api_keys: ApiKeyTable;
   api_key_rate: ApiKeyRateTable;

@@ -3,6 +3,7 @@
  * role and ~300 cases in every state, generated through the domain services (not raw inserts) so
  * every timeline and the audit chain are consistent.
  */
+import { seedDemoKnowledge } from './demo-knowledge.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Actor } from '../../core/case-lifecycle.js';
@@ -246,6 +247,7 @@ export async function seedDemo(ctx: AppContext & { clock: { t: Date; now(): Date
     }
   }
   made += await seedLoopScenarios(ctx, A, r, realNow);
+  await seedDemoKnowledge(ctx, A, realNow);
   return { cases: made };
 }
 

@@ -76,6 +76,8 @@ export const TOPICS = {
   reopened: '重新受理',
   /** A stage clock (triage, callback, verification) passed (written by the deadline sweep). */
   stage_overdue: '环节超时',
+  /** 知识复核提醒: a published 知识库 entry's review date is within 5 working days (server/knowledge/review-reminders.ts); {note} is the entry's title. */
+  knowledge_review_due: '知识复核提醒',
   /** 通报: to the circulated department. */
   circulated: '通报',
   /** 督办情况报告: the lead department answered a 督办; to the coordinator and the supervisor. */
@@ -181,6 +183,10 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateText> = {
   'rectify.department': t(
     '限期整改：{caseNo}',
     '反映件 {caseNo}（{matter}）的差评经核查属实，请于 {dueAt} 前整改完毕并答复反映人。核查意见：{reason}',
+  ),
+  'knowledge_review_due.department': t(
+    '知识复核提醒：{note}',
+    '知识库条目“{note}”的复核日期为 {dueAt}，请核对内容是否仍然有效：修改后更新复核日期，或将其设为已失效。',
   ),
   'measure_due_soon.reporter': t(
     '容缺补交提醒',

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type * as R from '../../../core/api/responses';
+import type * as K from '../../../core/api/knowledge';
 
 type Out<T extends z.ZodType> = z.output<T>;
 type Item<T extends z.ZodType> = Out<T> extends { items: Array<infer I> } ? I : never;
@@ -93,3 +94,9 @@ export type ApiKeyCreated = Out<typeof R.ZApiKeyCreated>;
 export type WebhookRow = Out<typeof R.ZWebhook>;
 export type WebhookDelivery = Out<typeof R.ZWebhookDelivery>;
 export type WebhookDeliveryPage = Out<typeof R.ZWebhookDeliveryPage>;
+
+/** 知识库 (core/api/knowledge.ts). */
+export type KnowledgeEntry = z.output<typeof K.ZKnowledge>;
+export type KnowledgePage = z.output<typeof K.ZKnowledgePage>;
+export type KnowledgeHit = z.output<typeof K.ZKnowledgeHit>;
+export type KnowledgeSearchAnswer = z.output<typeof K.ZKnowledgeSearch>;

@@ -55,6 +55,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     events: [],
     measures: [],
     attachments: [],
+    knowledge: [],
     assignmentSheets: [],
     pendingExtension: null,
     extensionCount: 0,

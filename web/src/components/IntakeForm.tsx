@@ -133,7 +133,9 @@ export interface IntakeFormProps {
   /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
   lookupEarlierCases?: boolean;
   /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
-  onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void;
+  onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void | Promise<void>;
+  /** What is typed as matter and description, on every change (the 相关知识 panel searches it). */
+  onTextChange?(text: string): void;
 }
 
 /** The same matter, loosely: equal once blanks are dropped, or one naming the other. */
@@ -223,7 +225,7 @@ function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string 
   );
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, onSaved }: IntakeFormProps) {
+export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, onSaved, onTextChange }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
   // The draft is read once, on mount: the form starts from it.
   const [restored] = useState(() => readDraft(draftKey));
@@ -238,6 +240,8 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
   const kind = Form.useWatch(['reporter', 'kind'], form) ?? 'person';
   const phone = Form.useWatch(['reporter', 'phone'], form) as string | undefined;
   const matter = (Form.useWatch('matter', form) as string | undefined) ?? '';
+  const description = (Form.useWatch('description', form) as string | undefined) ?? '';
+  useEffect(() => onTextChange?.(`${matter} ${description}`.trim()), [matter, description, onTextChange]);
   const earlier = useEarlierCases(phone, lookupEarlierCases);
   const [formError, setFormError] = useState<string | null>(null);
   /** Files brought with the report (佐证材料): sent with the intake as multipart. */
@@ -349,7 +353,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
         draftTimer.current = null;
         writeDraft(draftKey, null);
         // The key stays: anything sent again from this form answers the same case.
-        onSaved(saved, (earlier.cases ?? []).filter((c) => !isTerminalStatus(c.status) && sameMatter(c.matter, checked.data.matter)));
+        await onSaved(saved, (earlier.cases ?? []).filter((c) => !isTerminalStatus(c.status) && sameMatter(c.matter, checked.data.matter)));
       } catch (e) {
         if (e instanceof ApiError) {
           const loose = e.details.length ? applyFieldErrors(form, e.details, FIELD_NAMES) : [e.message];

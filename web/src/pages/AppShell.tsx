@@ -24,6 +24,7 @@ import {
   GiftOutlined,
   LogoutOutlined,
   MenuOutlined,
+  ReadOutlined,
   RetweetOutlined,
   RiseOutlined,
   SettingOutlined,
@@ -54,6 +55,7 @@ const ImportPage = lazy(() => import('./ImportPage'));
 const RecurringPage = lazy(() => import('./optimization/RecurringPage'));
 const PackagesPage = lazy(() => import('./optimization/PackagesPage'));
 const TypicalCasesPage = lazy(() => import('./optimization/TypicalCasesPage'));
+const KnowledgePage = lazy(() => import('./KnowledgePage'));
 const DepartmentsPage = lazy(() => import('./admin/DepartmentsPage'));
 const UsersPage = lazy(() => import('./admin/UsersPage'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage'));
@@ -83,6 +85,7 @@ const MENU: MenuEntry[] = [
   { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, perm: 'readStats' },
   { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, perm: 'readAssessment' },
   { key: '/supervision-records', label: '督办台账', icon: <FlagOutlined />, perm: 'viewSupervisionRegister' },
+  { key: '/knowledge', label: '知识库', icon: <ReadOutlined />, perm: 'readKnowledge' },
   {
     key: 'optimization',
     label: '优化提升',
@@ -274,6 +277,7 @@ export default function AppShell() {
                   <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
                   <Route path="optimization/packages" element={<PackagesPage />} />
                   <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
+                  <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
                   <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
                   <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate perm="manageUsers"><UsersPage /></RoleGate>} />

@@ -35,6 +35,7 @@ import { CaseDocuments } from '../components/CaseDocuments';
 import { MeasuresList } from '../components/MeasuresList';
 import { RatingLinkButton, ReporterMessages } from '../components/ReporterSide';
 import { AttachmentPanel } from '../components/AttachmentPanel';
+import { CaseKnowledgeCard } from '../components/Knowledge';
 import { LEVEL_LABELS } from '../components/CaseTags';
 import { casePath } from '../api/pageRequests';
 
@@ -339,6 +340,7 @@ export default function CaseDetailPage() {
               onStale={() => void q.refetch()}
             />
             <AttachmentPanel c={c} />
+            <CaseKnowledgeCard c={c} onChanged={() => void q.refetch()} />
             {c.assignmentSheets.length > 0 && (
               <Card title="交办单" size="small" data-testid="assignment-sheets">
                 <Table
