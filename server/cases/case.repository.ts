@@ -12,6 +12,7 @@ import { isPostgres } from '../db/dialect.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
+import { listDepartments } from '../users/user.repository.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -602,7 +603,7 @@ export async function listMeetings(db: Executor, caseId: number) {
 /** Existing, enabled department codes among those given. */
 export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
-  const rows = await db.selectFrom('departments').select('code').where('code', 'in', codes).where('disabled', '=', 0).execute();
+  const rows = (await listDepartments(db)).filter((d) => d.disabled === 0 && codes.includes(d.code));
   return new Set(rows.map((r) => r.code));
 }
 

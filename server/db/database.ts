@@ -251,6 +251,12 @@ export interface DataKeyCheckTable {
   created_at: string;
 }
 
+/** One counter per kind of reference data, raised by triggers on its tables (migration 024; server/db/ref-cache.ts). */
+export interface RefVersionTable {
+  name: string;
+  version: number;
+}
+
 export interface SettingTable {
   key: string;
   /** JSON value. */
@@ -553,6 +559,7 @@ export interface Database {
   calendar_years: CalendarYearTable;
   calendar_days: CalendarDayTable;
   settings: SettingTable;
+  ref_versions: RefVersionTable;
   outbox: OutboxTable;
   rating_links: RatingLinkTable;
   notifications: NotificationTable;
