@@ -154,6 +154,8 @@ export interface CaseDepartmentTable {
   department_code: string;
   /** 'lead' or 'co'. */
   role: string;
+  /** Its case's status, kept by triggers (migration 024): filled in on insert, never written by the server. */
+  status: Generated<string | null>;
 }
 
 export interface CaseEventTable {

@@ -19,7 +19,7 @@ import * as m016 from './migrations/016-attachments.js';
 import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
-import * as m024 from './migrations/024-ref-versions.js';
+import * as m024 from './migrations/024-performance.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,7 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-measures': m017,
   '018-rating-links': m018,
   '019-staff-sms': m019,
-  '024-ref-versions': m024,
+  '024-performance': m024,
 };
 
 class StaticProvider implements MigrationProvider {
