@@ -28,10 +28,14 @@ export function parseDatabaseUrl(url: string | undefined): { kind: DialectKind; 
   throw new Error(`DATABASE_URL 无法识别：应为 sqlite:<路径> 或 postgres://…（收到 ${url.split(':')[0]}:…）`);
 }
 
-export function openDatabase(url: string | undefined, opts: { poolSize?: number } = {}): DatabaseHandle {
+/**
+ * `statementTimeoutMs` (PostgreSQL): the server's last guard against a statement that would hold a
+ * connection for long (a query plan gone wrong) — never the fix for a slow query.
+ */
+export function openDatabase(url: string | undefined, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): DatabaseHandle {
   const { kind, target } = parseDatabaseUrl(url);
   if (kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10, ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool opens a new one on the next query.
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断：${err.message}`));
