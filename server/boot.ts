@@ -16,6 +16,11 @@ export interface PrepareOptions {
   dataKey?: Buffer;
   /** The configured key, 64 hex characters (`config.dataKey`, from BCS_DATA_KEY). */
   configuredKey?: string;
+  /**
+   * PostgreSQL: every statement of the returned handle is cancelled after this long (the server's
+   * last guard). The preparation above (migrations: a backfill may be long) runs without it.
+   */
+  statementTimeoutMs?: number;
 }
 
 export async function openPreparedDatabase(url: string | undefined, opts: PrepareOptions = {}): Promise<DatabaseHandle> {
@@ -39,6 +44,10 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
   } catch (e) {
     await handle.close();
     throw e;
+  }
+  if (opts.statementTimeoutMs && handle.kind === 'postgres') {
+    await handle.close();
+    return openDatabase(url, { statementTimeoutMs: opts.statementTimeoutMs });
   }
   return handle;
 }

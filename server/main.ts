@@ -7,11 +7,18 @@ import { openAttachmentStorage } from './attachments/storage.js';
 import { startJobs } from './jobs/runner.js';
 import { serverJobs } from './jobs/jobs.js';
 
+/**
+ * PostgreSQL cancels any statement of the server after 30 s: no request can hold a connection and a
+ * core for a minute (issue 17: one list query took 57 s at 10 M cases before migration 024). The
+ * guard, not the fix: every list answers in milliseconds by its indexes.
+ */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
 /** Starts the server with the given configuration (default: loadConfig() of this process's environment). */
 export async function startServer(opts: { config?: Config; banner?: string } = {}) {
   const config = opts.config ?? loadConfig();
   const url = config.databaseUrl;
-  const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey });
+  const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   const attachments = openAttachmentStorage(config.attachments);
   const app = await buildApp(
     { db: handle.db, kind: handle.kind, clock: systemClock, attachments },

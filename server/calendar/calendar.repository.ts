@@ -2,6 +2,7 @@
 import type { Db, Executor } from '../db/database.js';
 import { buildCalendar, type WorkCalendar, type YearSchedule } from '../../core/working-days.js';
 import { OFFICIAL_SCHEDULES } from '../../core/holidays/index.js';
+import { cachedRef } from '../db/ref-cache.js';
 
 export async function loadSchedules(db: Executor): Promise<YearSchedule[]> {
   const years = await db.selectFrom('calendar_years').select('year').orderBy('year').execute();
@@ -13,8 +14,9 @@ export async function loadSchedules(db: Executor): Promise<YearSchedule[]> {
   }));
 }
 
+/** The working calendar, from memory while the calendar tables are unchanged (server/db/ref-cache.ts). */
 export async function loadCalendar(db: Executor): Promise<WorkCalendar> {
-  return buildCalendar(await loadSchedules(db));
+  return cachedRef(db, 'calendar', 'calendar', async (d) => buildCalendar(await loadSchedules(d)));
 }
 
 /** Replaces one year's schedule. */

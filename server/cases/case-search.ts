@@ -57,8 +57,8 @@ export async function indexCaseText(trx: Executor, caseId: number, fields: Array
     await sql`insert into case_search (case_id, tsv) values (${caseId}, to_tsvector('simple', ${doc}))
       on conflict (case_id) do update set tsv = excluded.tsv`.execute(trx);
   } else {
-    await sql`delete from case_search where rowid = ${caseId}`.execute(trx);
-    await sql`insert into case_search (rowid, grams) values (${caseId}, ${doc})`.execute(trx);
+    // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not.
+    await sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.execute(trx);
   }
 }
 

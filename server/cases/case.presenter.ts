@@ -106,7 +106,7 @@ export function presentCaseSummary(c: CaseRecord, d: PresentDeps): CaseSummaryAn
     externalRef: c.externalRef,
     reporter: {
       name: c.reporter.name,
-      phone: maskPhone(c.reporter.phone),
+      phone: c.phoneMasked ?? maskPhone(c.reporter.phone),
       kind: c.reporter.kind as ReporterKind,
       orgName: c.reporter.orgName,
     },

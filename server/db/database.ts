@@ -154,6 +154,8 @@ export interface CaseDepartmentTable {
   department_code: string;
   /** 'lead' or 'co'. */
   role: string;
+  /** Its case's status, kept by triggers (migration 024): filled in on insert, never written by the server. */
+  status: Generated<string | null>;
 }
 
 export interface CaseEventTable {
@@ -249,6 +251,12 @@ export interface DataKeyCheckTable {
   id: number;
   check_value: string;
   created_at: string;
+}
+
+/** One counter per kind of reference data, raised by triggers on its tables (migration 024; server/db/ref-cache.ts). */
+export interface RefVersionTable {
+  name: string;
+  version: number;
 }
 
 export interface SettingTable {
@@ -608,6 +616,7 @@ export interface Database {
   calendar_years: CalendarYearTable;
   calendar_days: CalendarDayTable;
   settings: SettingTable;
+  ref_versions: RefVersionTable;
   outbox: OutboxTable;
   rating_links: RatingLinkTable;
   notifications: NotificationTable;

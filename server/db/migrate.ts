@@ -20,6 +20,7 @@ import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
 import * as m020 from './migrations/020-knowledge.js';
+import * as m024 from './migrations/024-performance.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-rating-links': m018,
   '019-staff-sms': m019,
   '020-knowledge': m020,
+  '024-performance': m024,
 };
 
 class StaticProvider implements MigrationProvider {

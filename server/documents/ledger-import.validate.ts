@@ -172,7 +172,7 @@ const COMPLETED: readonly CaseStatus[] = COMPLETED_STATUSES;
  */
 export async function validateLedger(
   layout: SheetLayout,
-  departments: Array<{ code: string; name: string }>,
+  departments: ReadonlyArray<{ code: string; name: string }>,
   now: Date,
 ): Promise<{ ok: true; value: ValidatedLedger } | { ok: false; issues: ImportIssue[]; dataRows: number }> {
   const { ws, headerRow, columns } = layout;

@@ -33,7 +33,7 @@ export const IMPORT_RULES: readonly string[] = [
 ];
 
 /** Builds the template workbook (an .xlsx buffer). */
-export async function buildLedgerTemplate(countyName: string, departments: Array<{ code: string; name: string }>): Promise<Buffer> {
+export async function buildLedgerTemplate(countyName: string, departments: ReadonlyArray<{ code: string; name: string }>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '办成事';
   const ws = wb.addWorksheet('台账', {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import type { LifecycleSettings } from '../../core/case-lifecycle.js';
+import { cachedRef } from '../db/ref-cache.js';
 
 export const ZSettings = z.object({
   /** Working days allowed at level 1 and level 2 dispatch. */
@@ -70,7 +71,20 @@ export const DEFAULT_SETTINGS: Settings = {
   attachmentMaxBytes: 20 * 1024 * 1024,
 };
 
+/** The settings, from memory while the settings table is unchanged (server/db/ref-cache.ts); frozen, shared. */
 export async function getSettings(db: Executor): Promise<Settings> {
+  return cachedRef(db, 'settings', 'settings', loadSettings);
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+async function loadSettings(db: Executor): Promise<Settings> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) {
@@ -86,7 +100,7 @@ export async function getSettings(db: Executor): Promise<Settings> {
     const r = (schema as z.ZodType).safeParse(merged[key]);
     out[key] = r.success ? r.data : (DEFAULT_SETTINGS as Record<string, unknown>)[key];
   }
-  return out as Settings;
+  return deepFreeze(out as Settings);
 }
 
 export async function putSettings(trx: Executor, patch: Partial<Settings>, now: string): Promise<void> {

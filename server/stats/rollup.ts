@@ -108,15 +108,26 @@ export function eventTallies(type: string, data: Record<string, unknown>): Array
 
 /** Adds what a new timeline event counts for departments (same transaction as the event). */
 export async function applyEventTallies(trx: Executor, receivedDate: string, type: string, data: Record<string, unknown>): Promise<void> {
+  // One statement; the same department and tally twice in one event add 2 to one row (a row may be
+  // affected only once by a statement on PostgreSQL), rows in key order (the lock order of applyRollup).
+  const counts = new Map<string, { bucket: string; department: string; tally: string; n: number }>();
   for (const t of eventTallies(type, data)) {
     for (const bucket of [`d:${receivedDate}`, `m:${receivedDate.slice(0, 7)}`]) {
-      await trx
-        .insertInto('case_stats')
-        .values({ bucket, lead_department: t.department, dim: 'dept', value: t.tally, ...ZERO, n: 1 })
-        .onConflict((oc) => oc.columns(['bucket', 'lead_department', 'dim', 'value']).doUpdateSet({ n: sql`case_stats.n + 1` }))
-        .execute();
+      const k = keyOf({ bucket, lead_department: t.department, dim: 'dept', value: t.tally });
+      const cur = counts.get(k) ?? { bucket, department: t.department, tally: t.tally, n: 0 };
+      cur.n++;
+      counts.set(k, cur);
     }
   }
+  if (counts.size === 0) return;
+  const rows = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => ({ bucket: r.bucket, lead_department: r.department, dim: 'dept', value: r.tally, ...ZERO, n: r.n }));
+  await trx
+    .insertInto('case_stats')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['bucket', 'lead_department', 'dim', 'value']).doUpdateSet({ n: sql`case_stats.n + excluded.n` }))
+    .execute();
 }
 
 /**
@@ -159,18 +170,23 @@ export async function applyRollup(trx: Executor, before: RollupSource | null, af
   };
   add(before, -1);
   add(after, 1);
-  for (const { key, m } of delta.values()) {
-    if (MEASURES.every((f) => m[f] === 0)) continue;
-    await trx
-      .insertInto('case_stats')
-      .values({ ...key, ...m })
-      .onConflict((oc) =>
-        oc
-          .columns(['bucket', 'lead_department', 'dim', 'value'])
-          .doUpdateSet(Object.fromEntries(MEASURES.map((f) => [f, sql`case_stats.${sql.ref(f)} + ${m[f]}`])) as any),
-      )
-      .execute();
-  }
+  // One statement for every row the move touches (an intake touches 10), in key order so that two
+  // transactions upserting the same rows lock them in the same order. Each key appears once, so a
+  // row is never affected twice by the statement (PostgreSQL refuses that).
+  const rows = [...delta.entries()]
+    .filter(([, { m }]) => MEASURES.some((f) => m[f] !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, { key, m }]) => ({ ...key, ...m }));
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('case_stats')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['bucket', 'lead_department', 'dim', 'value'])
+        .doUpdateSet(Object.fromEntries(MEASURES.map((f) => [f, sql`case_stats.${sql.ref(f)} + excluded.${sql.ref(f)}`])) as any),
+    )
+    .execute();
 }
 
 /**

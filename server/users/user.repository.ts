@@ -3,6 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { Channel, Role } from '../../core/domain.js';
 import { seal, unseal } from '../security/pii.js';
+import { cachedRef } from '../db/ref-cache.js';
 
 export interface UserRecord {
   id: number;
@@ -89,8 +90,11 @@ export async function insertUser(
   return r.id;
 }
 
+/** Every department (active or not) by code, from memory while the table is unchanged (server/db/ref-cache.ts); shared, frozen. */
 export async function listDepartments(db: Executor) {
-  return db.selectFrom('departments').selectAll().orderBy('code').execute();
+  return cachedRef(db, 'departments', 'all', async (d) =>
+    Object.freeze((await d.selectFrom('departments').selectAll().orderBy('code').execute()).map((r) => Object.freeze(r))),
+  );
 }
 
 export async function findDepartment(db: Executor, code: string) {

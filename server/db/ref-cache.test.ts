@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { createTestEnv, DIALECTS, type TestEnv } from '../test/harness.js';
+import { cachingStatements, openDatabase, STATEMENT_CACHE_SIZE, type DatabaseHandle } from './dialect.js';
+import { getSettings, putSettings } from '../settings/settings.repository.js';
+import { listDepartments } from '../users/user.repository.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
+import { findKnownDepartments } from '../cases/case.repository.js';
+
+describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
+  let env: TestEnv;
+  /** A second instance on the same database. */
+  let other: DatabaseHandle;
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    other = openDatabase(env.url);
+  });
+  afterAll(async () => {
+    await other.close();
+    await env.close();
+  });
+  const at = '2026-11-26T02:00:00.000Z';
+
+  it('answers settings from memory until they change, wherever the change is made', async () => {
+    const db = env.ctx.db;
+    const first = await getSettings(db);
+    expect(await getSettings(db)).toBe(first); // the same object: not read again
+    // Another instance changes a setting through the repository…
+    await other.db.transaction().execute((trx) => putSettings(trx, { dueSoonWorkingDays: first.dueSoonWorkingDays + 1 }, at));
+    const second = await getSettings(db);
+    expect(second.dueSoonWorkingDays).toBe(first.dueSoonWorkingDays + 1);
+    // …or by hand in SQL: the trigger raises the counter just the same.
+    await sql`update settings set value = ${JSON.stringify(first.dueSoonWorkingDays + 2)} where key = 'dueSoonWorkingDays'`.execute(other.db);
+    expect((await getSettings(db)).dueSoonWorkingDays).toBe(first.dueSoonWorkingDays + 2);
+    // The shared value cannot be changed by a careless caller.
+    expect(Object.isFrozen(await getSettings(db))).toBe(true);
+  });
+
+  it('sees a department added or disabled by another instance on the next read', async () => {
+    const db = env.ctx.db;
+    expect(await findKnownDepartments(db, ['zzz'])).toEqual(new Set());
+    await other.db.insertInto('departments').values({ code: 'zzz', name: '测试局', disabled: 0, created_at: at }).execute();
+    expect(await findKnownDepartments(db, ['zzz'])).toEqual(new Set(['zzz']));
+    expect((await listDepartments(db)).map((d) => d.code)).toContain('zzz');
+    await other.db.updateTable('departments').set({ disabled: 1 }).where('code', '=', 'zzz').execute();
+    expect(await findKnownDepartments(db, ['zzz'])).toEqual(new Set());
+  });
+
+  it('sees a calendar day changed by another instance', async () => {
+    const db = env.ctx.db;
+    const day = '2027-03-03'; // a Wednesday
+    await other.db.insertInto('calendar_years').values({ year: 2027, source: 'admin', updated_at: at, updated_by: 'admin' }).onConflict((oc) => oc.column('year').doNothing()).execute();
+    await other.db.deleteFrom('calendar_days').where('date', '=', day).execute();
+    expect((await loadCalendar(db)).kindOf(day)).toBe(null);
+    await other.db.insertInto('calendar_days').values({ date: day, year: 2027, kind: 'holiday', name: '测试' }).execute();
+    expect((await loadCalendar(db)).kindOf(day)).toBe('holiday');
+  });
+
+  it('reads inside a transaction from the transaction, never from or into the cache', async () => {
+    const db = env.ctx.db;
+    const before = await getSettings(db);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await putSettings(trx, { dueSoonWorkingDays: 9 }, at);
+        expect((await getSettings(trx)).dueSoonWorkingDays).toBe(9);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await getSettings(db)).dueSoonWorkingDays).toBe(before.dueSoonWorkingDays);
+  });
+});
+
+describe('SQLite statements prepared once', () => {
+  it('reuses a statement for the same SQL, keeps a bounded number, and gives a stream its own', () => {
+    const raw = new SQLite(':memory:');
+    let prepares = 0;
+    const prepare = raw.prepare.bind(raw);
+    (raw as any).prepare = (text: string) => {
+      prepares++;
+      return prepare(text);
+    };
+    const conn = cachingStatements(raw);
+    conn.prepare('create table t (x integer)').run([]);
+    for (let i = 0; i < 5; i++) conn.prepare('insert into t values (?)').run([i]);
+    expect(prepares).toBe(2);
+    expect(conn.prepare('select x from t order by x').all([])).toEqual([0, 1, 2, 3, 4].map((x) => ({ x })));
+    // A stream still open while the same SQL runs again (and while writing) works.
+    const seen: unknown[] = [];
+    for (const row of conn.prepare('select x from t order by x').iterate([])) {
+      seen.push(row);
+      expect(conn.prepare('select x from t order by x').all([])).toHaveLength(5);
+    }
+    expect(seen).toHaveLength(5);
+    // Least recently used statements are dropped beyond the bound.
+    for (let i = 0; i < STATEMENT_CACHE_SIZE + 10; i++) conn.prepare(`select ${i} as v`).all([]);
+    const before = prepares;
+    conn.prepare('insert into t values (?)').run([9]); // dropped long ago: prepared again
+    expect(prepares).toBe(before + 1);
+    conn.prepare(`select ${STATEMENT_CACHE_SIZE + 9} as v`).all([]); // recent: reused
+    expect(prepares).toBe(before + 1);
+    conn.close();
+  });
+});
