@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 import {
   MIN_DECISIONS,
   caseFeatures,

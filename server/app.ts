@@ -36,6 +36,8 @@ import { apiKeyActor, ApiKeyRateLimiter, API_KEY_REQUESTS_PER_MINUTE, authentica
 import { registerIntegrationRoutes } from './integrations/integration.routes.js';
 import { registerAttachmentRoutes } from './attachments/attachment.routes.js';
 import { appendAudit } from './audit/audit.repository.js';
+import { registerMatterRoutes } from './matters/matter.routes.js';
+import { registerTriageRoutes } from './triage/triage.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -259,6 +261,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerNotificationRoutes(api, ctx);
       registerIntegrationRoutes(api, ctx);
       registerAttachmentRoutes(api, ctx);
+      registerMatterRoutes(api, ctx);
+      // Knowledge suggestions (知识库, issue 15 part A) plug in here: registerTriageRoutes(api, ctx, { knowledge: suggestKnowledge }).
+      registerTriageRoutes(api, ctx);
       registerSupervisionRegisterRoutes(api, ctx);
       registerBriefingRoutes(api, ctx, { chartFonts: opts.chartFonts });
       await registerDocumentRoutes(api, ctx);

@@ -20,6 +20,8 @@ export interface CaseRecord extends CaseState {
   channel: string;
   reporter: { name: string; phone: string; kind: string; orgName: string | null; orgCode: string | null };
   matter: string;
+  /** The 事项目录 code chosen at intake (migration 021), or null. */
+  matterCode: string | null;
   description: string;
   reason: string | null;
   namedDepartments: string[];
@@ -93,6 +95,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
       orgCode: unsealNullable(r.reporter_org_code),
     },
     matter: r.matter,
+    matterCode: r.matter_code ?? null,
     description: r.description,
     reason: r.reason,
     namedDepartments: parseJson<string[]>(r.named_departments, []),

@@ -7,11 +7,12 @@ import { smsProviderFrom } from '../notifications/sms.js';
 import { measureReminderJob } from '../notifications/measure-reminders.js';
 import { publicHousekeepingJob } from '../public/public-housekeeping.js';
 import { webhookDeliveryJob } from '../integrations/webhooks.js';
+import { triageTrainingJob } from '../triage/triage.job.js';
 
 /**
  * Jobs are added here by the features that own them (deadline sweep, outbox delivery, reminders).
  * The outbox job sends SMS with the provider `config.sms` names (validated by loadConfig at boot).
  */
 export function serverJobs(config: Pick<Config, 'sms'>): Job[] {
-  return [deadlineSweepJob, outboxDeliveryJob(smsProviderFrom(config.sms)), measureReminderJob, publicHousekeepingJob, webhookDeliveryJob];
+  return [deadlineSweepJob, outboxDeliveryJob(smsProviderFrom(config.sms)), measureReminderJob, publicHousekeepingJob, webhookDeliveryJob, triageTrainingJob];
 }
