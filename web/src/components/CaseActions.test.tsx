@@ -27,6 +27,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     departmentCodes: ['scjgj'],
     reporter: { name: '张三', phone: '13800001234', kind: 'person', orgName: null, orgCode: null },
     matter: '个体工商户设立登记',
+    matterCode: null,
     description: '…',
     reason: null,
     receivedAt: '2026-11-26T10:00:00+08:00',
