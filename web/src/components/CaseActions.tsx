@@ -33,8 +33,6 @@ import { api, ApiError, toQuery } from '../api/client';
 import { ATTACHMENT_ACCEPT, uploadAttachments } from '../api/attachments';
 import { ATTACHMENT_KIND_LABELS, type AttachmentKind } from '../../../core/attachments';
 import type { CaseDetail, DeadlinePreview, Department, Suggestions } from '../api/types';
-import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { dayjs, endOfDayIso, formatDateTime, shanghaiToday } from '../lib/time';
@@ -1303,23 +1301,27 @@ function SuggestionLine({ name, options, testId }: { name: string; options: Arra
  * restored draft) already chose them. Always changeable; failure to load simply shows none.
  */
 function useTriageSuggestions(caseId: number, form: FormInstance, restored: Record<string, unknown> | null) {
-  const q = useQuery({
-    queryKey: ['suggestions', caseId],
-    queryFn: () => api<Suggestions>(`/cases/${caseId}/suggestions`),
-    staleTime: 60_000,
-    retry: false,
-  });
+  const [data, setData] = useState<Suggestions | null>(null);
+  useEffect(() => {
+    let live = true;
+    api<Suggestions>(`/cases/${caseId}/suggestions`)
+      .then((s) => live && Array.isArray(s?.problemType) && Array.isArray(s.department) && Array.isArray(s.similar) && setData(s))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [caseId]);
   const applied = useRef(false);
   useEffect(() => {
-    const s = q.data;
+    const s = data;
     if (!s || applied.current) return;
     applied.current = true;
     const type = s.problemType[0]?.value;
     if (type && !restored?.problemType && !form.isFieldTouched('problemType')) form.setFieldValue('problemType', type);
     const dept = s.department[0]?.code;
     if (dept && !restored?.leadDepartment && !form.isFieldTouched('leadDepartment')) form.setFieldValue('leadDepartment', dept);
-  }, [q.data, form, restored]);
-  return q.data;
+  }, [data, form, restored]);
+  return data;
 }
 
 /**
@@ -1504,9 +1506,10 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
           <div data-testid="similar-cases" style={{ fontSize: 13 }}>
             <Typography.Text type="secondary">相似的较早反映件：</Typography.Text>
             {suggestions.similar.map((s) => (
-              <Link key={s.id} to={`/cases/${s.id}`} target="_blank" rel="noopener" style={{ marginRight: 10 }}>
+              // A new tab: the dialog and what is typed in it stay as they are.
+              <a key={s.id} href={`/cases/${s.id}`} target="_blank" rel="noopener" style={{ marginRight: 10 }}>
                 {s.caseNo}
-              </Link>
+              </a>
             ))}
           </div>
         )}

@@ -44,28 +44,28 @@ const FIELD_NAMES = ['channel', 'reporter', 'matter', 'matterCode', 'departmentC
  * is named yet. Free text stays possible (a matter not in the catalogue); editing the text by hand
  * drops the code. Without a catalogue it behaves as the plain field.
  */
-function MatterInput({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+function MatterInput({ id, value, onChange, lookup }: { id?: string; value?: string; onChange?: (v: string) => void; lookup: boolean }) {
   const form = Form.useFormInstance<IntakeValues>();
   const code = Form.useWatch('matterCode', form) as string | undefined;
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Matter[]>([]);
   useEffect(() => {
     const text = q.trim();
-    if (!text) {
+    if (!text || !lookup) {
       setFound([]);
       return;
     }
     let live = true;
     const t = setTimeout(() => {
       api<{ items: Matter[] }>(`/matters?q=${encodeURIComponent(text.slice(0, 100))}&limit=10`)
-        .then((r) => live && setFound(r.items))
+        .then((r) => live && setFound(Array.isArray(r?.items) ? r.items : []))
         .catch(() => live && setFound([]));
     }, 150);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [q]);
+  }, [q, lookup]);
   const options = found.map((m) => ({
     value: m.code,
     label: (
@@ -77,6 +77,7 @@ function MatterInput({ value, onChange }: { value?: string; onChange?: (v: strin
   return (
     <>
       <AutoComplete
+        id={id}
         value={value}
         options={options}
         onSearch={setQ}
@@ -212,6 +213,8 @@ export interface IntakeFormProps {
   draftKey?: string;
   /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
   lookupEarlierCases?: boolean;
+  /** Offer the 事项目录's matters as the matter is typed (GET /matters?q=). */
+  lookupMatters?: boolean;
   /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
   onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void;
 }
@@ -303,7 +306,7 @@ function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string 
   );
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, onSaved }: IntakeFormProps) {
+export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, lookupMatters = false, onSaved }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
   // The draft is read once, on mount: the form starts from it.
   const [restored] = useState(() => readDraft(draftKey));
@@ -559,7 +562,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
           name="matter"
           rules={INTAKE_RULES.matter}
         >
-          <MatterInput />
+          <MatterInput lookup={lookupMatters} />
         </Form.Item>
         <Form.Item
           label="诉求"

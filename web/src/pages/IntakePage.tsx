@@ -86,6 +86,7 @@ export default function IntakePage() {
         defaultChannel={startingChannel(user.role, user.intakeChannel)}
         draftKey={`bcs.intake.draft.${user.username}`}
         lookupEarlierCases
+        lookupMatters
         onSaved={(c, same) => {
           setSaved(c);
           setSameMatterOpen(same);
