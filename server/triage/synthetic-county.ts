@@ -61,8 +61,9 @@ export function syntheticMatters(): Array<{ code: string; name: string; departme
 
 /**
  * `n` decided cases. About 60 % carry the matter's catalogue code; 8 % went to a department that
- * often shares the matter; 10 % of descriptions name a reason of another type too; 15 % add an
- * ambiguous sentence; some describe the matter in other words (the matter text shortened).
+ * often shares the matter; 10 % were given another problem type than their words say; 10 % of
+ * descriptions name a reason of another type too; 15 % add an ambiguous sentence; some describe the
+ * matter in other words (the matter text shortened).
  */
 export function syntheticCounty(n: number, seed = 15): DecidedCaseSpec[] {
   const r = rng(seed);
@@ -89,12 +90,14 @@ export function syntheticCounty(n: number, seed = 15): DecidedCaseSpec[] {
     if (r() < 0.1) parts.push(pick(PHRASES[pick(types)]!));
     if (r() < 0.15) parts.push(pick(AMBIGUOUS));
     const description = `${parts.join('，')}，${pick(ASKS)}`;
+    // Coordinators do not always agree: 10 % of the cases were given another type than their words say.
+    const decidedType = r() < 0.1 ? pick(types) : problemType;
     out.push({
       matter: r() < 0.15 ? `${matter}咨询` : matter,
       ...(r() < 0.6 ? { matterCode: code } : {}),
       description,
       ...(r() < 0.5 ? { reason: pick(PHRASES[problemType]!) } : {}),
-      problemType,
+      problemType: decidedType,
       department,
     });
   }
