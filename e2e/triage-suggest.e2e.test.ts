@@ -101,7 +101,7 @@ describe.skipIf(!HAS_CHROMIUM)('事项目录 at intake and triage suggestions, i
     await dialogSettled(page);
     const typeLine = d.getByTestId('suggest-problem-type');
     await typeLine.waitFor();
-    expect(await typeLine.innerText()).toMatch(/建议：.*不给办.*（\d+%）/s);
+    expect(await typeLine.innerText()).toMatch(/建议：\s*不给办（\d+%）/);
     await expect.poll(() => d.getByLabel(/不给办/).isChecked()).toBe(true);
     expect(await d.getByTestId('suggest-department').innerText()).toMatch(/县公安局（\d+%）/);
     await expect.poll(() => d.locator('.ant-form-item').filter({ hasText: /^牵头部门/ }).innerText()).toContain('县公安局');
@@ -110,7 +110,7 @@ describe.skipIf(!HAS_CHROMIUM)('事项目录 at intake and triage suggestions, i
     // Always changeable — and one click takes the suggestion back.
     await choose(d, /不敢办/);
     expect(await d.getByLabel(/不给办/).isChecked()).toBe(false);
-    await d.getByTestId('suggest-problem-type-0').click();
+    await d.getByTestId('suggest-problem-type-0').click(); // 不给办, the best suggestion
     await expect.poll(() => d.getByLabel(/不给办/).isChecked()).toBe(true);
     await d.getByRole('button', { name: '确认受理并交办' }).click();
     await d.waitFor({ state: 'detached' });

@@ -467,7 +467,7 @@ describe('work speed on the case page (issue 11)', () => {
 
   it('pre-selects the learned problem type and lead department as 建议 with their scores, changeable, and links similar cases', async () => {
     suggestions = {
-      problemType: [{ value: 'complex', score: 0.81 }, { value: 'materials', score: 0.12 }],
+      problemType: [{ value: 'complex', score: 0.81 }, { value: 'materials', score: 0.12 }, { value: 'unable', score: 0.01 }],
       department: [{ code: 'rsj', score: 0.9 }, { code: 'scjgj', score: 0.07 }],
       knowledge: [],
       similar: [{ id: 7, caseNo: '2026-000007' }],
@@ -480,7 +480,8 @@ describe('work speed on the case page (issue 11)', () => {
     const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
     const typeLine = await within(d).findByTestId('suggest-problem-type', undefined, { timeout: 5000 });
     expect(typeLine.textContent).toContain('建议');
-    expect(typeLine.textContent).toContain('81%');
+    expect(typeLine.textContent).toContain('不好办（81%）');
+    expect(typeLine.textContent).not.toContain('不会办'); // 1 %: not worth showing
     await waitFor(() => expect((within(d).getByLabelText(/不好办/) as HTMLInputElement).checked).toBe(true));
     expect(within(d).getByTestId('suggest-department').textContent).toContain('县人力社保局（90%）');
     await waitFor(() => expect(within(d).getByLabelText('牵头部门').closest('.ant-form-item')!.textContent).toContain('县人力社保局'));

@@ -1265,6 +1265,8 @@ const ACCEPT_FIELDS = ['problemType', 'acceptNote'];
 const DISPATCH_FIELDS = ['level', 'leadDepartment', 'coDepartments', 'note'];
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
+/** The best suggestion, and the runners-up that are not negligible (≥ 5 %). */
+const worthShowing = <T extends { score: number }>(xs: T[]): T[] => xs.filter((x, i) => i === 0 || x.score >= 0.05);
 
 /**
  * 建议 under a field: the learned suggestions (best first) with their score, each one click to take;
@@ -1483,7 +1485,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
               <SuggestionLine
                 name="problemType"
                 testId="suggest-problem-type"
-                options={(suggestions?.problemType ?? []).map((p) => ({ value: p.value, label: PROBLEM_TYPE_LABELS[p.value].replace(/（.*）$/, ''), score: p.score }))}
+                options={worthShowing(suggestions?.problemType ?? []).map((p) => ({ value: p.value, label: /（(.*)）$/.exec(PROBLEM_TYPE_LABELS[p.value])?.[1] ?? PROBLEM_TYPE_LABELS[p.value], score: p.score }))}
               />
             )}
             <Form.Item label="受理备注" name="acceptNote" rules={[{ max: LIMITS.text, message: `受理备注不能超过 ${LIMITS.text} 个字` }]}>
@@ -1496,7 +1498,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
             <SuggestionLine
               name="leadDepartment"
               testId="suggest-department"
-              options={(suggestions?.department ?? []).filter((d) => deptName.has(d.code)).map((d) => ({ value: d.code, label: deptName.get(d.code)!, score: d.score }))}
+              options={worthShowing((suggestions?.department ?? []).filter((d) => deptName.has(d.code))).map((d) => ({ value: d.code, label: deptName.get(d.code)!, score: d.score }))}
             />
             {noteField('交办意见')}
             <DispatchPreview workingDays={level ? levelDays[level] : undefined} />
