@@ -195,7 +195,7 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     expect(r.body.problemType).toEqual([]);
     expect(r.body.department).toEqual([]);
     expect(r.body.similar.length).toBeGreaterThan(0); // similar earlier cases need no minimum
-  });
+  }, 180_000);
 
   it('from 50 decisions on, suggests what the county decided for such cases, best first, and earlier similar cases', async () => {
     await seed(decisions(20, 49));
@@ -223,7 +223,7 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     const o = await api.as('coord').get(`/api/v1/cases/${other.id}/suggestions`);
     expect(o.body.department[0].code).toBe('ybj');
     expect(o.body.problemType[0].value).toBe('unable');
-  });
+  }, 180_000);
 
   it('answers from the newest stored model at the next request (trained elsewhere)', async () => {
     const c = await newCase({ matter: '商品房预售许可', description: '商品房预售许可材料太多' });
@@ -234,7 +234,7 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     await trainAndStore(env.ctx, 'another-instance');
     const after = await api.as('coord').get(`/api/v1/cases/${c.id}/suggestions`);
     expect(after.body.department[0].code).toBe('ghzrzyj');
-  });
+  }, 180_000);
 
   it('retrains on schedule exactly once across instances', async () => {
     const now = env.clock.now();
@@ -248,7 +248,7 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     expect(runs.sort()).toEqual([0, 1]);
     expect(await count()).toBe(before + 1);
     expect(await runScheduledTraining(env.ctx)).toBe(0);
-  });
+  }, 180_000);
 
   it('bcs triage train prints held-out top-1 and top-3 as percentages and the training time', async () => {
     const logs: string[] = [];
@@ -259,5 +259,5 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     expect(logs[2]).toMatch(/^training time \d+\.\d\d s \(\d+ dispatched, \d+ accepted cases; model \d+\)$/);
     const audit = await env.ctx.db.selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'triage.train').orderBy('seq', 'desc').executeTakeFirst();
     expect(audit).toEqual({ actor: 'cli', action: 'triage.train' });
-  });
+  }, 180_000);
 });
