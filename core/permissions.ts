@@ -16,6 +16,10 @@ const STAFF: readonly Role[] = ['clerk', 'coordinator', 'handler', 'leader', 'su
 export const PERMISSIONS = {
   /** 登记反映件 (POST /cases) */
   intake: ['clerk', 'coordinator'],
+  /** 事项目录: adding and importing matters (POST /matters, POST /matters/import); every staff role reads them */
+  editMatters: ['coordinator', 'admin'],
+  /** 分办建议 (GET /cases/{id}/suggestions): learned problem type, lead department, knowledge, similar cases */
+  readSuggestions: ['coordinator'],
   /** 导入台账 (POST /ledger/import, the import page) */
   importLedger: ['coordinator', 'admin'],
   /** 统计分析 (GET /stats/*); handlers see their own department only */

@@ -188,7 +188,7 @@ export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 /** The data of each system event, as its writer puts it. */
 export interface SystemEventData {
   /** Written by intakeCase (server/cases/case.service.ts). */
-  intake: { caseNo: string; channel: Channel; matter: string; departmentCodes: string[]; reporterKind: ReporterKind };
+  intake: { caseNo: string; channel: Channel; matter: string; /** The 事项目录 code, when one was chosen (issue 15). */ matterCode?: string; departmentCodes: string[]; reporterKind: ReporterKind };
   /** Written by the ledger import (server/documents/ledger-import.ts); history instants +08:00. */
   import: {
     fileName: string;

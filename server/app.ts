@@ -36,7 +36,10 @@ import { apiKeyActor, ApiKeyRateLimiter, API_KEY_REQUESTS_PER_MINUTE, authentica
 import { registerIntegrationRoutes } from './integrations/integration.routes.js';
 import { registerAttachmentRoutes } from './attachments/attachment.routes.js';
 import { registerKnowledgeRoutes } from './knowledge/knowledge.routes.js';
+import { suggestKnowledgeForCase } from './knowledge/knowledge.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
+import { registerMatterRoutes } from './matters/matter.routes.js';
+import { registerTriageRoutes } from './triage/triage.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -261,6 +264,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       registerIntegrationRoutes(api, ctx);
       registerAttachmentRoutes(api, ctx);
       registerKnowledgeRoutes(api, ctx);
+      registerMatterRoutes(api, ctx);
+      registerTriageRoutes(api, ctx, { knowledge: (c, x) => suggestKnowledgeForCase(c.db, x) });
       registerSupervisionRegisterRoutes(api, ctx);
       registerBriefingRoutes(api, ctx, { chartFonts: opts.chartFonts });
       await registerDocumentRoutes(api, ctx);

@@ -25,6 +25,8 @@ import { parseMasterKey, resolveDataKey } from './security/pii.js';
 import crypto from 'node:crypto';
 import { postSigned, refusalOf, sampleWebhookBody, WEBHOOK_DEFAULTS } from './integrations/webhooks.js';
 import { getSettings } from './settings/settings.repository.js';
+import { trainAndStore } from './triage/triage.service.js';
+import { formatAccuracy } from '../core/triage-model.js';
 
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
@@ -36,6 +38,9 @@ const USAGE = `用法：bcs <命令>
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
   calendar import <文件.json>                导入某年节假日安排 {"year","holidays":[{date,name}],"workdays":[…]}（可为数组）
   calendar list                             列出已录入的年份
+  triage train                              立即用本县已受理、已交办的反映件重新训练分办建议模型，输出留出集（按编号哈希取 20%）上的
+                                            命中率，如 "department top-1 92.0% top-3 100.0%"、"problemType …" 及训练耗时；
+                                            运行中的服务从下一个请求起使用新模型
   webhook test <编号>                        向该 Webhook 发送一个签名的示例事件（type 为 webhook.test），输出对方的答复
   data-key rotate                           更换数据密钥并重新加密全部反映人信息（先停止所有服务）：
                                             新密钥取自 BCS_NEW_DATA_KEY；使用密钥文件时可不设，自动生成并写回密钥文件
@@ -205,6 +210,13 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
           return 1;
         }
       }
+      return 0;
+    }
+    if (cmd === 'triage' && sub === 'train') {
+      const r = await trainAndStore({ db, kind: handle.kind, clock: systemClock }, 'cli');
+      out.log(formatAccuracy('department', r.accuracy.department));
+      out.log(formatAccuracy('problemType', r.accuracy.problemType));
+      out.log(`training time ${(r.trainingMs / 1000).toFixed(2)} s (${r.departmentCases} dispatched, ${r.problemTypeCases} accepted cases; model ${r.modelId})`);
       return 0;
     }
     if (cmd === 'webhook' && sub === 'test') {

@@ -697,6 +697,26 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('DELETE', '/knowledge/{id}/files/{fid}', await del('coord', `${API}/knowledge/${created.body.id}/files/${up.json().id}`));
   });
 
+  it('事项目录 and triage suggestions: list, add (201, 409, 400), import, suggestions (200, 404)', async () => {
+    const created = await as('coord').post(`${API}/matters`, { code: 'OA-1', name: '营业执照变更登记', department: 'scjgj' });
+    expect(created.status).toBe(201);
+    expectDocumented('POST', '/matters', created);
+    expectDocumented('POST', '/matters', await as('coord').post(`${API}/matters`, { code: 'OA-1', name: '营业执照变更登记', department: 'scjgj' }));
+    expectDocumented('POST', '/matters', await as('coord').post(`${API}/matters`, { code: 'OA-2', name: '某事项', department: 'nosuch' }));
+    expectDocumented('GET', '/matters', await as('clerk').get(`${API}/matters?q=OA`));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('事项目录');
+    ws.addRow(['事项编码', '事项名称', '实施部门']);
+    ws.addRow(['OA-3', '社保卡补换领', 'rsj']);
+    const m = multipart(Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer));
+    const imported = await api.app.inject({ method: 'POST', url: `${API}/matters/import`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: m.payload });
+    expect(imported.statusCode).toBe(200);
+    expectDocumented('POST', '/matters/import', { status: imported.statusCode, body: imported.json() });
+    const c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '营业执照变更登记', matterCode: 'OA-1' }))).body;
+    expectDocumented('GET', '/cases/{id}/suggestions', await as('coord').get(`${API}/cases/${c.id}/suggestions`));
+    expectDocumented('GET', '/cases/{id}/suggestions', await as('coord').get(`${API}/cases/99999999/suggestions`));
+  });
+
   it('attachments: upload (201, 400, 404, 409, 413), list, download, withdraw', async () => {
     const c = (await as('clerk').post(`${API}/cases`, intakeBody({ matter: '附件' }))).body;
     const send = async (user: string, id: number, name: string, content: Buffer) => {

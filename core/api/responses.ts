@@ -350,6 +350,7 @@ export const ZCase = z.object({
     orgCode: z.string().nullable().describe('统一社会信用代码'),
   }),
   matter: z.string().describe('事项名称'),
+  matterCode: z.string().nullable().describe('事项目录中的事项编码（登记时未选时为 null）'),
   description: z.string().describe('诉求'),
   reason: z.string().nullable().describe('办不成原因'),
   receivedAt: ZShanghaiTime.describe('登记时刻'),
@@ -693,7 +694,9 @@ export const ZAssessment = z.object({
 export const ZRecurring = z.object({
   from: ZIsoDate,
   to: ZIsoDate,
-  matters: z.array(z.object({ matter: z.string(), count: count('件数'), departments: count('涉及的牵头部门数') })).describe('反复出现的事项（至少 2 件）'),
+  matters: z
+    .array(z.object({ matter: z.string().describe('事项名称（有事项编码时为事项目录中的名称）'), matterCode: z.string().nullable().describe('事项编码：同一编码的反映件合并计数；无编码时按事项名称'), count: count('件数'), departments: count('涉及的牵头部门数') }))
+    .describe('反复出现的事项（至少 2 件）'),
   departmentProblemTypes: z
     .array(z.object({ department: z.string(), problemType: z.enum(PROBLEM_TYPES), count: count('件数') }))
     .describe('部门 × 问题类型（至少 2 件）'),
@@ -1034,3 +1037,34 @@ export const ZWebhookEventBody = z
     case: ZWebhookCase.describe('事件发生后的反映件（不含个人信息）'),
   })
   .meta({ title: 'WebhookEvent' });
+
+// ---------------------------------------------------------------------------------------------
+// 事项目录 and triage suggestions (issue 15)
+
+export const ZMatter = z
+  .object({
+    code: z.string().describe('事项编码'),
+    name: z.string().describe('事项名称'),
+    department: z.string().describe('实施部门代码'),
+    departmentName: z.string().describe('实施部门名称'),
+  })
+  .meta({ title: 'Matter' });
+
+export const ZMatterList = z.object({ items: z.array(ZMatter), nextCursor: z.string().nullable().describe('下一页的游标；没有更多时为 null') });
+
+export const ZMatterImportResult = z.object({
+  fileName: z.string(),
+  sheet: z.string().describe('读取的工作表'),
+  rows: count('文件中的数据行数'),
+  imported: count('新增的事项数'),
+  updated: count('编码已存在而更新名称或部门的事项数'),
+});
+
+export const ZSuggestions = z
+  .object({
+    problemType: z.array(z.object({ value: z.enum(PROBLEM_TYPES), score: z.number().min(0).max(1).describe('后验概率') })).describe('建议的问题类型，最可能的在前；已决定的反映件不足 50 件时为空'),
+    department: z.array(z.object({ code: z.string(), score: z.number().min(0).max(1).describe('后验概率') })).describe('建议的牵头部门，最可能的在前；已交办的反映件不足 50 件时为空'),
+    knowledge: z.array(z.object({ id: z.number().int(), title: z.string() })).describe('与事项和诉求相符的已发布知识'),
+    similar: z.array(z.object({ id: z.number().int(), caseNo: z.string() })).describe('相似的较早反映件，最相似的在前'),
+  })
+  .meta({ title: 'Suggestions' });

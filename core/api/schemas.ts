@@ -81,6 +81,14 @@ export const ZIntake = z.object({
   channel: enumOf(CHANNELS, '反映渠道'),
   reporter: ZReporter,
   matter: text('事项名称', LIMITS.matter),
+  /** A code of the 事项目录 (GET /matters); unknown → 400. */
+  matterCode: z
+    .string({ error: '事项编码必须是文字' })
+    .trim()
+    .max(64, { error: '事项编码不能超过 64 个字符' })
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .describe('事项目录中的事项编码（GET /matters）；可不填'),
   departmentCodes: z.array(ZDepartmentCode, { error: '涉及部门应为部门代码列表' }).max(30).optional().default([]),
   description: text('诉求', LIMITS.text),
   reason: optionalText('办不成原因', LIMITS.text),
@@ -674,3 +682,30 @@ export const ZRatingsExportQuery = z
     format: z.enum(['jsonl', 'xlsx'], { error: 'format 应为 jsonl 或 xlsx' }).optional(),
   })
   .refine((q) => q.from <= q.to, { path: ['to'], error: '结束日期不能早于开始日期' });
+
+// ---------------------------------------------------------------------------------------------
+// 事项目录 (issue 15)
+
+/** A matter's code in the 政务服务事项目录: letters and digits (dots, hyphens, underscores inside), ≤ 64. */
+export const ZMatterCode = z
+  .string({ error: '事项编码必须是文字' })
+  .trim()
+  .min(1, { error: '请填写事项编码' })
+  .max(64, { error: '事项编码不能超过 64 个字符' })
+  .regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, { error: '事项编码只能由字母、数字及 . _ - 组成' });
+
+/** POST /matters. */
+export const ZMatterCreate = z.object({
+  code: ZMatterCode.meta({ examples: ['11500231MB1726413A4000117001000'] }),
+  name: text('事项名称', LIMITS.matter).meta({ examples: ['营业执照变更登记'] }),
+  department: ZDepartmentCode.describe('实施部门代码'),
+});
+export type TMatterCreate = z.infer<typeof ZMatterCreate>;
+
+/** GET /matters: `q` finds codes and names containing it (type-ahead), ordered by code. */
+export const ZMatterListQuery = z.object({
+  q: z.string().trim().max(100, { error: '搜索词不能超过 100 个字' }).optional().transform((v) => (v ? v : undefined)),
+  department: ZDepartmentCode.optional(),
+  limit: ZPageLimit,
+  cursor: z.string().max(200, { error: '分页游标无效' }).optional(),
+});

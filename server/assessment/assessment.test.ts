@@ -84,7 +84,7 @@ describe.each(DIALECTS)('assessment and 优化提升 on %s', (kind) => {
   it('finds recurring matters and the same reporter back on the same matter', async () => {
     const r = await api.as('coord').get('/api/v1/optimization/recurring?from=2026-11-01&to=2026-11-30');
     expect(r.status).toBe(200);
-    expect(r.body.matters).toEqual(expect.arrayContaining([{ matter: '企业开办', count: 5, departments: 1 }, { matter: '社保转移', count: 2, departments: 1 }]));
+    expect(r.body.matters).toEqual(expect.arrayContaining([{ matter: '企业开办', matterCode: null, count: 5, departments: 1 }, { matter: '社保转移', matterCode: null, count: 2, departments: 1 }]));
     expect(r.body.repeatReporters).toEqual([expect.objectContaining({ phone: '139****2222', matter: '社保转移', count: 2 })]);
     expect(JSON.stringify(r.body)).not.toContain('13900002222');
   });

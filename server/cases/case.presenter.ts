@@ -149,6 +149,7 @@ export function presentCase(c: CaseRecord, extra: CaseExtras, actor: Actor, d: P
     departmentCodes: c.namedDepartments,
     reporter: { ...c.reporter, kind: c.reporter.kind as ReporterKind },
     matter: c.matter,
+    matterCode: c.matterCode,
     description: c.description,
     reason: c.reason,
     receivedAt: iso(c.receivedAt),

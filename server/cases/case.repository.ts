@@ -23,6 +23,8 @@ export interface CaseRecord extends CaseState {
   /** The phone masked as lists show it (stored in clear), when read from a row. */
   phoneMasked?: string | null;
   matter: string;
+  /** The 事项目录 code chosen at intake (migration 021), or null. */
+  matterCode: string | null;
   description: string;
   reason: string | null;
   namedDepartments: string[];
@@ -116,6 +118,7 @@ export function rowToCase(r: CaseRow): CaseRecord {
     reporter: lazyReporter(r),
     phoneMasked: r.reporter_phone_masked ?? null,
     matter: r.matter,
+    matterCode: r.matter_code ?? null,
     description: r.description,
     reason: r.reason,
     namedDepartments: parseJson<string[]>(r.named_departments, []),

@@ -60,6 +60,7 @@ import {
   type CaseRecord,
 } from './case.repository.js';
 import { queueWebhookEvents } from '../integrations/webhooks.js';
+import { findMatter } from '../matters/matter.repository.js';
 import { withStaffSms } from '../notifications/staff-sms.js';
 import { createRatingLink, useUpRatingLinks } from '../ratings/rating-links.js';
 
@@ -109,6 +110,9 @@ export async function intakeCase(
   const body = actor.kind === 'public' ? { ...parsed, externalRef: undefined } : parsed;
   const ext = body.externalRef;
   await assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]);
+  if (body.matterCode !== undefined && !(await findMatter(ctx.db, body.matterCode))) {
+    throw validation([{ field: 'matterCode', message: `事项编码“${body.matterCode}”不在事项目录中` }]);
+  }
   if (actor.kind !== 'public' && !can(actor.role, 'intake')) {
     throw forbidden('只有受理员和县行管办可以登记反映件');
   }
@@ -195,6 +199,7 @@ export async function intakeCase(
           stage,
         }),
         ...(ext ? { external_system: ext.system, external_id: ext.id, external_body_hash: bodyHash } : {}),
+        matter_code: body.matterCode ?? null,
       });
       if (key !== undefined) {
         await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
@@ -207,6 +212,7 @@ export async function intakeCase(
           caseNo,
           channel: body.channel,
           matter: body.matter,
+          ...(body.matterCode ? { matterCode: body.matterCode } : {}),
           departmentCodes: body.departmentCodes,
           reporterKind: r.kind,
         },

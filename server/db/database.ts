@@ -130,6 +130,8 @@ export interface CaseTable {
   external_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** SM3 of the canonical intake body that came with the ticket (a replay with another body → 409). */
   external_body_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Added by 021: the 事项目录 code chosen at intake, or null. */
+  matter_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CaseCoPartTable {
@@ -582,10 +584,42 @@ export interface KnowledgeFileTable {
   removed_by: string | null;
 }
 
+
+/** 事项目录 (021): the county's catalogue of government service matters. */
+export interface MatterTable {
+  code: string;
+  name: string;
+  department_code: string;
+  created_at: string;
+}
+
+/** A trained triage model (021; core/triage-model.ts): the newest id is the one answered from. */
+export interface TriageModelTable {
+  id: Id;
+  trained_at: string;
+  problem_type_cases: number;
+  department_cases: number;
+  /** JSON of core/triage-model.ts TriageAccuracy. */
+  accuracy: string;
+  training_ms: number;
+  /** JSON of core/triage-model.ts TriageModel. */
+  model: string;
+}
+
+/** A scheduled job's next run (021), claimed by a conditional update so it runs once across instances. */
+export interface JobClaimTable {
+  name: string;
+  next_at: string;
+  claimed_at: string | null;
+}
+
 export interface Database {
   knowledge: KnowledgeTable;
   knowledge_files: KnowledgeFileTable;
   knowledge_links: KnowledgeLinkTable;
+  matters: MatterTable;
+  triage_models: TriageModelTable;
+  job_claims: JobClaimTable;
   attachments: AttachmentTable;
   api_keys: ApiKeyTable;
   api_key_rate: ApiKeyRateTable;

@@ -21,6 +21,7 @@ import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
 import * as m020 from './migrations/020-knowledge.js';
 import * as m024 from './migrations/024-performance.js';
+import * as m021 from './migrations/021-matters-triage.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-staff-sms': m019,
   '020-knowledge': m020,
   '024-performance': m024,
+  '021-matters-triage': m021,
 };
 
 class StaticProvider implements MigrationProvider {

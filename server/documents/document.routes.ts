@@ -45,19 +45,19 @@ const ZDocumentQuery = z.object({
 
 const uploadError = (message: string) => new AppError('VALIDATION', message, [{ row: null, column: null, cell: null, message }]);
 
-/** Reads the one uploaded file (field `file`), or answers 400 saying what is wrong with the upload. */
-async function receiveUpload(req: FastifyRequest): Promise<{ name: string; buffer: Buffer }> {
-  if (!req.isMultipart()) throw uploadError('请以 multipart/form-data 方式上传台账文件（字段名 file）');
+/** Reads the one uploaded file (field `file`), or answers 400 saying what is wrong with the upload. `what` names the file in messages. */
+export async function receiveUpload(req: FastifyRequest, what = '台账文件'): Promise<{ name: string; buffer: Buffer }> {
+  if (!req.isMultipart()) throw uploadError(`请以 multipart/form-data 方式上传${what}（字段名 file）`);
   const limitMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
   try {
     const part = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
-    if (!part) throw uploadError('请选择要导入的台账文件（字段名 file）');
+    if (!part) throw uploadError(`请选择要导入的${what}（字段名 file）`);
     if (part.fieldname !== 'file') {
       part.file.resume();
       throw uploadError(`上传字段名应为 file（收到 ${part.fieldname.slice(0, 30)}）`);
     }
     const buffer = await part.toBuffer();
-    const name = (part.filename || '台账.xlsx').replace(/[\r\n\t]/g, ' ').slice(0, 200);
+    const name = (part.filename || `${what}.xlsx`).replace(/[\r\n\t]/g, ' ').slice(0, 200);
     return { name, buffer };
   } catch (e) {
     if (e instanceof AppError) throw e;

@@ -8,11 +8,12 @@ import { measureReminderJob } from '../notifications/measure-reminders.js';
 import { publicHousekeepingJob } from '../public/public-housekeeping.js';
 import { webhookDeliveryJob } from '../integrations/webhooks.js';
 import { knowledgeReviewJob } from '../knowledge/review-reminders.js';
+import { triageTrainingJob } from '../triage/triage.job.js';
 
 /**
  * Jobs are added here by the features that own them (deadline sweep, outbox delivery, reminders).
  * The outbox job sends SMS with the provider `config.sms` names (validated by loadConfig at boot).
  */
 export function serverJobs(config: Pick<Config, 'sms'>): Job[] {
-  return [deadlineSweepJob, outboxDeliveryJob(smsProviderFrom(config.sms)), measureReminderJob, publicHousekeepingJob, webhookDeliveryJob, knowledgeReviewJob];
+  return [deadlineSweepJob, outboxDeliveryJob(smsProviderFrom(config.sms)), measureReminderJob, publicHousekeepingJob, webhookDeliveryJob, knowledgeReviewJob, triageTrainingJob];
 }

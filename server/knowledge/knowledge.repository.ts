@@ -201,6 +201,29 @@ export async function searchPublishedKnowledge(db: Executor, text: string, limit
     .slice(0, limit);
 }
 
+/**
+ * The knowledge a new case may need (GET /cases/{id}/suggestions): published entries filed under
+ * the case's matter code first, then those whose words match its matter and description.
+ */
+export async function suggestKnowledgeForCase(db: Executor, c: { matter: string; description: string; matterCode: string | null }, limit = 5): Promise<Array<{ id: number; title: string }>> {
+  const [tagged, byText] = await Promise.all([
+    c.matterCode
+      ? db
+          .selectFrom('knowledge')
+          .select(['id', 'title'])
+          .where('status', '=', 'published')
+          .where(sql<boolean>`matter_codes like ${jsonHas(c.matterCode)} escape '!'`)
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .execute()
+      : Promise.resolve([]),
+    searchPublishedKnowledge(db, `${c.matter} ${c.description}`, limit),
+  ]);
+  const out: Array<{ id: number; title: string }> = [];
+  for (const e of [...tagged, ...byText]) if (out.length < limit && !out.some((o) => o.id === e.id)) out.push({ id: e.id, title: e.title });
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Links to cases
 // ---------------------------------------------------------------------------

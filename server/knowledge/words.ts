@@ -2,12 +2,9 @@
  * Chinese words of a free text (a matter, a description): segmentation with @node-rs/jieba in
  * search mode (a long word and its parts: 营业执照 → 营业, 执照, 营业执照), keeping words of two
  * characters or more that carry meaning (not punctuation, not the commonest function words).
- * The dictionary is loaded once, on first use (~0.3 s).
+ * The segmenter is the triage model's (server/triage/segmenter.ts): one dictionary per process.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-
-let jieba: Jieba | null = null;
+import { segment } from '../triage/segmenter.js';
 
 /** Words too common in a citizen's description to tell one matter from another. */
 const STOP = new Set([
@@ -20,9 +17,8 @@ const STOP = new Set([
 export function descriptionWords(text: string): string[] {
   const t = text.trim().slice(0, 2000);
   if (!t) return [];
-  jieba ??= Jieba.withDict(dict);
   const out: string[] = [];
-  for (const raw of jieba.cutForSearch(t, true)) {
+  for (const raw of segment(t)) {
     const w = raw.trim().toLowerCase();
     if ([...w].length < 2 || STOP.has(w) || !/[\p{Script=Han}a-z0-9]/u.test(w) || /^\d+$/.test(w)) continue;
     if (!out.includes(w)) out.push(w);

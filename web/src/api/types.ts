@@ -40,6 +40,11 @@ export type CallbackDeskAnswer = Out<typeof R.ZCallbackDesk>;
 export type CallbackDeskItem = Item<typeof R.ZCallbackDesk>;
 
 export type Department = Out<typeof R.ZDepartment>;
+/** A matter of the 事项目录 (GET /matters). */
+export type Matter = Out<typeof R.ZMatter>;
+/** 分办建议 of a case (GET /cases/{id}/suggestions). */
+export type Suggestions = Out<typeof R.ZSuggestions>;
+export type MatterImportResult = Out<typeof R.ZMatterImportResult>;
 export type UserRow = Out<typeof R.ZUser>;
 /** 个人设置 (GET/PUT /me/settings): one's own mobile number and staff SMS choices. */
 export type MySettings = Out<typeof R.ZMySettings>;

@@ -27,6 +27,7 @@ function caseWith(allowedActions: CaseAction[], over: Partial<CaseDetail> = {}):
     departmentCodes: ['scjgj'],
     reporter: { name: '张三', phone: '13800001234', kind: 'person', orgName: null, orgCode: null },
     matter: '个体工商户设立登记',
+    matterCode: null,
     description: '…',
     reason: null,
     receivedAt: '2026-11-26T10:00:00+08:00',
@@ -443,10 +444,12 @@ describe('work speed on the case page (issue 11)', () => {
       status: 'received', level: null, problemType: null, leadDepartment: null, leadDepartmentName: null, dueAt: null, assignmentNo: null, departmentCodes: ['scjgj', 'rsj'],
     });
   /** Answers each action in turn (a function may answer an error), and every deadline preview. */
+  let suggestions: Record<string, unknown> = { problemType: [], department: [], knowledge: [], similar: [] };
   const answers = (...byAction: Array<() => Response>) => {
     let i = 0;
     fetchMock.mockImplementation(async (url: string) => {
       if (url.startsWith('/api/v1/calendar/deadline')) return jsonResponse(200, preview);
+      if (url.endsWith('/suggestions')) return jsonResponse(200, suggestions);
       const next = byAction[Math.min(i, byAction.length - 1)]!;
       i++;
       return next();
@@ -456,10 +459,41 @@ describe('work speed on the case page (issue 11)', () => {
     fetchMock = vi.fn();
     vi.stubGlobal('fetch', fetchMock);
     sessionStorage.clear();
+    suggestions = { problemType: [], department: [], knowledge: [], similar: [] };
   });
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
+  });
+
+  it('pre-selects the learned problem type and lead department as 建议 with their scores, changeable, and links similar cases', async () => {
+    suggestions = {
+      problemType: [{ value: 'complex', score: 0.81 }, { value: 'materials', score: 0.12 }, { value: 'unable', score: 0.01 }],
+      department: [{ code: 'rsj', score: 0.9 }, { code: 'scjgj', score: 0.07 }],
+      knowledge: [],
+      similar: [{ id: 7, caseNo: '2026-000007' }],
+    };
+    const accepted = caseWith(['dispatch'], { status: 'accepted', version: 4 });
+    const dispatched = caseWith(['urge'], { status: 'assigned', version: 5 });
+    answers(() => jsonResponse(200, accepted), () => jsonResponse(200, dispatched));
+    const { onUpdated } = renderActions(received());
+    fireEvent.click(screen.getByRole('button', { name: '受理并交办' }));
+    const d = await screen.findByRole('dialog', undefined, { timeout: 5000 });
+    const typeLine = await within(d).findByTestId('suggest-problem-type', undefined, { timeout: 5000 });
+    expect(typeLine.textContent).toContain('建议');
+    expect(typeLine.textContent).toContain('不好办（81%）');
+    expect(typeLine.textContent).not.toContain('不会办'); // 1 %: not worth showing
+    await waitFor(() => expect((within(d).getByLabelText(/不好办/) as HTMLInputElement).checked).toBe(true));
+    expect(within(d).getByTestId('suggest-department').textContent).toContain('县人力社保局（90%）');
+    await waitFor(() => expect(within(d).getByLabelText('牵头部门').closest('.ant-form-item')!.textContent).toContain('县人力社保局'));
+    expect(within(d).getByRole('link', { name: '2026-000007' }).getAttribute('href')).toBe('/cases/7');
+    // Always changeable: the second suggestion in one click, or any other choice.
+    fireEvent.click(within(d).getByTestId('suggest-problem-type-1'));
+    await waitFor(() => expect((within(d).getByLabelText(/不敢办/) as HTMLInputElement).checked).toBe(true));
+    fireEvent.click(within(d).getByRole('button', { name: '确认受理并交办' }));
+    await waitFor(() => expect(onUpdated).toHaveBeenCalledTimes(1));
+    expect(bodyOf(0)).toEqual({ version: 3, problemType: 'materials' });
+    expect(bodyOf(1)).toEqual({ version: 4, level: 1, leadDepartment: 'rsj' });
   });
 
   it('offers 受理并交办 first on a received case and does both in one dialog: department and level pre-filled, deadline previewed', async () => {

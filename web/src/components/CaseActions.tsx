@@ -32,7 +32,7 @@ import {
 import { api, ApiError, toQuery } from '../api/client';
 import { ATTACHMENT_ACCEPT, uploadAttachments } from '../api/attachments';
 import { ATTACHMENT_KIND_LABELS, type AttachmentKind } from '../../../core/attachments';
-import type { CaseDetail, DeadlinePreview, Department } from '../api/types';
+import type { CaseDetail, DeadlinePreview, Department, Suggestions } from '../api/types';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { dayjs, endOfDayIso, formatDateTime, shanghaiToday } from '../lib/time';
@@ -1264,6 +1264,68 @@ interface TriageDispatchProps {
 const ACCEPT_FIELDS = ['problemType', 'acceptNote'];
 const DISPATCH_FIELDS = ['level', 'leadDepartment', 'coDepartments', 'note'];
 
+const percent = (score: number) => `${Math.round(score * 100)}%`;
+/** The best suggestion, and the runners-up that are not negligible (≥ 5 %). */
+const worthShowing = <T extends { score: number }>(xs: T[]): T[] => xs.filter((x, i) => i === 0 || x.score >= 0.05);
+
+/**
+ * 建议 under a field: the learned suggestions (best first) with their score, each one click to take;
+ * the one in the field is marked. Nothing when there is no suggestion.
+ */
+function SuggestionLine({ name, options, testId }: { name: string; options: Array<{ value: string; label: string; score: number }>; testId: string }) {
+  const form = Form.useFormInstance();
+  const current = Form.useWatch(name, form) as string | undefined;
+  if (!options.length) return null;
+  return (
+    <div data-testid={testId} style={{ margin: '-8px 0 12px', fontSize: 13 }}>
+      <Typography.Text type="secondary">建议：</Typography.Text>
+      {options.map((o, i) => (
+        <Button
+          key={o.value}
+          size="small"
+          type={current === o.value ? 'primary' : 'default'}
+          ghost={current === o.value}
+          style={{ marginRight: 6, marginBottom: 4 }}
+          data-testid={`${testId}-${i}`}
+          aria-pressed={current === o.value}
+          onClick={() => form.setFieldValue(name, o.value)}
+        >
+          {o.label}（{percent(o.score)}）
+        </Button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The case's learned suggestions (GET /cases/{id}/suggestions), and — once they arrive — the
+ * suggested problem type and lead department put into the form unless the coordinator (or a
+ * restored draft) already chose them. Always changeable; failure to load simply shows none.
+ */
+function useTriageSuggestions(caseId: number, form: FormInstance, restored: Record<string, unknown> | null) {
+  const [data, setData] = useState<Suggestions | null>(null);
+  useEffect(() => {
+    let live = true;
+    api<Suggestions>(`/cases/${caseId}/suggestions`)
+      .then((s) => live && Array.isArray(s?.problemType) && Array.isArray(s.department) && Array.isArray(s.similar) && setData(s))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [caseId]);
+  const applied = useRef(false);
+  useEffect(() => {
+    const s = data;
+    if (!s || applied.current) return;
+    applied.current = true;
+    const type = s.problemType[0]?.value;
+    if (type && !restored?.problemType && !form.isFieldTouched('problemType')) form.setFieldValue('problemType', type);
+    const dept = s.department[0]?.code;
+    if (dept && !restored?.leadDepartment && !form.isFieldTouched('leadDepartment')) form.setFieldValue('leadDepartment', dept);
+  }, [data, form, restored]);
+  return data;
+}
+
 /**
  * 予以受理 and 交办 in one dialog: the problem type, then the level and departments pre-filled from
  * the intake (its named departments, level 1) with the deadline previewed. Sent as the two actions
@@ -1282,6 +1344,8 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
   const draft = useDraft(draftKey(c.id, TRIAGE_DISPATCH, owner));
   const focus = useFirstFieldFocus();
   const level = Form.useWatch('level', form) as 1 | 2 | undefined;
+  const suggestions = useTriageSuggestions(c.id, form, draft.restored);
+  const deptName = new Map(departments.map((d) => [d.code, d.name]));
   const initial = {
     level: 1,
     leadDepartment: c.departmentCodes[0],
@@ -1417,6 +1481,13 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
                 </Space>
               </Radio.Group>
             </Form.Item>
+            {!accepted && (
+              <SuggestionLine
+                name="problemType"
+                testId="suggest-problem-type"
+                options={worthShowing(suggestions?.problemType ?? []).map((p) => ({ value: p.value, label: /（(.*)）$/.exec(PROBLEM_TYPE_LABELS[p.value])?.[1] ?? PROBLEM_TYPE_LABELS[p.value], score: p.score }))}
+              />
+            )}
             <Form.Item label="受理备注" name="acceptNote" rules={[{ max: LIMITS.text, message: `受理备注不能超过 ${LIMITS.text} 个字` }]}>
               <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} disabled={!!accepted} />
             </Form.Item>
@@ -1424,10 +1495,26 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>交办</legend>
             <DispatchFields departments={departments} levelDays={levelDays} />
+            <SuggestionLine
+              name="leadDepartment"
+              testId="suggest-department"
+              options={worthShowing((suggestions?.department ?? []).filter((d) => deptName.has(d.code))).map((d) => ({ value: d.code, label: deptName.get(d.code)!, score: d.score }))}
+            />
             {noteField('交办意见')}
             <DispatchPreview workingDays={level ? levelDays[level] : undefined} />
           </fieldset>
         </Form>
+        {!!suggestions?.similar.length && (
+          <div data-testid="similar-cases" style={{ fontSize: 13 }}>
+            <Typography.Text type="secondary">相似的较早反映件：</Typography.Text>
+            {suggestions.similar.map((s) => (
+              // A new tab: the dialog and what is typed in it stay as they are.
+              <a key={s.id} href={`/cases/${s.id}`} target="_blank" rel="noopener" style={{ marginRight: 10 }}>
+                {s.caseNo}
+              </a>
+            ))}
+          </div>
+        )}
       </div>
     </Modal>
   );

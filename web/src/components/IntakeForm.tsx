@@ -7,14 +7,14 @@
  * until it is saved or discarded on purpose with 放弃草稿.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Form, Input, List, Row, Space, Tag, Typography, type InputRef } from 'antd';
+import { Alert, AutoComplete, Button, Col, Form, Input, List, Row, Space, Tag, Typography, type InputRef } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { z } from 'zod';
 import { CHANNELS, CHANNEL_LABELS, type Channel, type ReporterKind } from '../../../core/domain';
 import { isValidPhone, isValidUscc, normalisePhone } from '../../../core/validation';
 import { LIMITS, ZIntake } from '../../../core/api/schemas';
 import { api, ApiError, newIdempotencyKey } from '../api/client';
-import type { CaseDetail, CasePage, CaseSummary, Department } from '../api/types';
+import type { CaseDetail, CasePage, CaseSummary, Department, Matter } from '../api/types';
 import { isTerminalStatus } from '../../../core/clocks';
 import { StatusTag } from './CaseTags';
 import { RadioGroup } from './RadioGroup';
@@ -29,12 +29,93 @@ export interface IntakeValues {
   channel: Channel;
   reporter: { kind: ReporterKind; name: string; phone: string; orgName?: string; orgCode?: string };
   matter: string;
+  /** The 事项目录 code chosen with the type-ahead (cleared when the matter text is changed by hand). */
+  matterCode?: string;
   departmentCodes: string[];
   description: string;
   reason?: string;
 }
 
-const FIELD_NAMES = ['channel', 'reporter', 'matter', 'departmentCodes', 'description', 'reason'];
+const FIELD_NAMES = ['channel', 'reporter', 'matter', 'matterCode', 'departmentCodes', 'description', 'reason'];
+
+/**
+ * 事项名称 with the 事项目录's type-ahead: typing looks matters up by name or code (GET /matters?q=);
+ * choosing one fills the name, sets `matterCode` and names its department under 涉及部门 when none
+ * is named yet. Free text stays possible (a matter not in the catalogue); editing the text by hand
+ * drops the code. Without a catalogue it behaves as the plain field.
+ */
+function MatterInput({ id, value, onChange, lookup }: { id?: string; value?: string; onChange?: (v: string) => void; lookup: boolean }) {
+  const form = Form.useFormInstance<IntakeValues>();
+  const code = Form.useWatch('matterCode', form) as string | undefined;
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Matter[]>([]);
+  useEffect(() => {
+    const text = q.trim();
+    if (!text || !lookup) {
+      setFound([]);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      api<{ items: Matter[] }>(`/matters?q=${encodeURIComponent(text.slice(0, 100))}&limit=10`)
+        .then((r) => live && setFound(Array.isArray(r?.items) ? r.items : []))
+        .catch(() => live && setFound([]));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [q, lookup]);
+  const options = found.map((m) => ({
+    value: m.code,
+    label: (
+      <span data-testid={`matter-option-${m.code}`}>
+        {m.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.code} · {m.departmentName}</Typography.Text>
+      </span>
+    ),
+  }));
+  return (
+    <>
+      <AutoComplete
+        id={id}
+        value={value}
+        options={options}
+        onSearch={setQ}
+        onChange={(v: string) => {
+          // A chosen option's value is its code; onSelect puts the name in right after.
+          if (found.some((m) => m.code === v)) return;
+          if (code) form.setFieldValue('matterCode', undefined);
+          onChange?.(v);
+        }}
+        onSelect={(picked: string) => {
+          const m = found.find((x) => x.code === picked);
+          if (!m) return;
+          onChange?.(m.name);
+          form.setFieldValue('matterCode', m.code);
+          const named = (form.getFieldValue('departmentCodes') as string[] | undefined) ?? [];
+          if (!named.length) form.setFieldValue('departmentCodes', [m.department]);
+          setFound([]);
+        }}
+        data-testid="matter-input"
+      >
+        <Input
+          autoComplete="off"
+          maxLength={LIMITS.matter}
+          placeholder="想办的政务服务事项，输入名称或编码可从事项目录中选择，如：个体工商户设立登记"
+          onPressEnter={(e) => {
+            // Enter chooses from an open list (not a save); with none open the form saves, as from every one-line field.
+            if (options.length) e.preventDefault();
+          }}
+        />
+      </AutoComplete>
+      {code && (
+        <Tag color="blue" style={{ marginTop: 4 }} data-testid="matter-code">
+          事项目录：{code}
+        </Tag>
+      )}
+    </>
+  );
+}
 /** Where the channel was once remembered per browser (a shared PC flipped between clerks): no longer read. */
 const OLD_CHANNEL_KEY = 'bcs.intake.channel';
 
@@ -132,6 +213,8 @@ export interface IntakeFormProps {
   draftKey?: string;
   /** Show the reporter's earlier cases once a valid phone is typed (GET /cases?phone=…). */
   lookupEarlierCases?: boolean;
+  /** Offer the 事项目录's matters as the matter is typed (GET /matters?q=). */
+  lookupMatters?: boolean;
   /** The saved case, and the reporter's open cases about the same matter (candidates for 并件). */
   onSaved(c: CaseDetail, sameMatterOpen: CaseSummary[]): void | Promise<void>;
   /** What is typed as matter and description, on every change (the 相关知识 panel searches it). */
@@ -225,7 +308,7 @@ function EarlierCases({ cases, matter }: { cases: CaseSummary[]; matter: string 
   );
 }
 
-export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, onSaved, onTextChange }: IntakeFormProps) {
+export function IntakeForm({ departments, defaultChannel = 'window', draftKey, lookupEarlierCases = false, lookupMatters = false, onSaved, onTextChange }: IntakeFormProps) {
   const [form] = Form.useForm<IntakeValues>();
   // The draft is read once, on mount: the form starts from it.
   const [restored] = useState(() => readDraft(draftKey));
@@ -291,6 +374,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
       channel: defaultChannel,
       reporter: { kind: 'person', name: undefined, phone: undefined, orgName: undefined, orgCode: undefined } as unknown as IntakeValues['reporter'],
       matter: undefined,
+      matterCode: undefined,
       departmentCodes: [],
       description: undefined,
       reason: undefined,
@@ -324,6 +408,7 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
             : {}),
         },
         matter: values.matter,
+        ...(values.matterCode ? { matterCode: values.matterCode } : {}),
         departmentCodes: values.departmentCodes ?? [],
         description: values.description,
         reason: values.reason,
@@ -473,12 +558,15 @@ export function IntakeForm({ departments, defaultChannel = 'window', draftKey, l
             </Col>
           </Row>
         )}
+        <Form.Item name="matterCode" hidden>
+          <Input />
+        </Form.Item>
         <Form.Item
           label="事项名称"
           name="matter"
           rules={INTAKE_RULES.matter}
         >
-          <Input autoComplete="off" maxLength={LIMITS.matter} placeholder="想办的政务服务事项，如：个体工商户设立登记" />
+          <MatterInput lookup={lookupMatters} />
         </Form.Item>
         <Form.Item
           label="诉求"

@@ -30,6 +30,7 @@ import {
   SettingOutlined,
   TableOutlined,
   TeamOutlined,
+  UnorderedListOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useAuth, useUser } from '../auth/AuthContext';
@@ -67,6 +68,7 @@ const CallbackDeskPage = lazy(() => import('./CallbackDeskPage'));
 const MySettingsDialog = lazy(() => import('../components/MySettingsDialog'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
+const MattersPage = lazy(() => import('./admin/MattersPage'));
 
 interface MenuEntry {
   key: string;
@@ -103,6 +105,7 @@ const MENU: MenuEntry[] = [
     icon: <SettingOutlined />,
     children: [
       { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined />, perm: 'manageDepartments' },
+      { key: '/admin/matters', label: '事项目录', icon: <UnorderedListOutlined />, perm: 'editMatters' },
       { key: '/admin/users', label: '用户管理', icon: <TeamOutlined />, perm: 'manageUsers' },
       { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined />, perm: 'manageCalendar' },
       { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined />, perm: 'manageNotifications' },
@@ -280,6 +283,7 @@ export default function AppShell() {
                   <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
                   <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
                   <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
+                  <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
                   <Route path="admin/users" element={<RoleGate perm="manageUsers"><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
                   <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />

@@ -35,8 +35,8 @@ export function importIssues(e: ApiError): ImportIssue[] {
   return out;
 }
 
-export interface UploadHandle {
-  promise: Promise<ImportResult>;
+export interface UploadHandle<T = ImportResult> {
+  promise: Promise<T>;
   abort(): void;
 }
 
@@ -44,10 +44,10 @@ export interface UploadHandle {
  * Uploads the file as multipart field `file` to POST /ledger/import, reporting the fraction sent.
  * XMLHttpRequest rather than fetch: fetch cannot report upload progress.
  */
-export function uploadLedger(file: File, onProgress: (fraction: number) => void): UploadHandle {
+export function uploadLedger<T = ImportResult>(file: File, onProgress: (fraction: number) => void, path = '/ledger/import'): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
-  const promise = new Promise<ImportResult>((resolve, reject) => {
-    xhr.open('POST', `${API_BASE}/ledger/import`);
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', `${API_BASE}${path}`);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
     const csrf = currentCsrfToken();
@@ -59,7 +59,7 @@ export function uploadLedger(file: File, onProgress: (fraction: number) => void)
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         try {
-          resolve(JSON.parse(xhr.responseText) as ImportResult);
+          resolve(JSON.parse(xhr.responseText) as T);
         } catch {
           reject(new ApiError(xhr.status, 'BAD_ANSWER', '服务器的答复无法识别'));
         }

@@ -97,6 +97,7 @@ export default function IntakePage() {
             defaultChannel={startingChannel(user.role, user.intakeChannel)}
             draftKey={`bcs.intake.draft.${user.username}`}
             lookupEarlierCases
+            lookupMatters
             onTextChange={onTextChange}
             onSaved={async (c, same) => {
               // The chosen 相关知识 is linked to the new case (each a timeline event 引用知识).
