@@ -175,10 +175,12 @@ describe.each(DIALECTS)('triage suggestions on %s', (kind) => {
     return r.body as { id: number; caseNo: string };
   };
 
-  it('answers 401, 403 for roles other than the coordinator, 404 for unknown cases', async () => {
+  it('answers 401, 404 for unknown cases and cases the caller cannot see (before 403), 403 for other roles', async () => {
     const c = await newCase({});
     expect((await api.as(null).get(`/api/v1/cases/${c.id}/suggestions`)).status).toBe(401);
-    for (const u of ['clerk', 'h_scjg', 'leader', 'super', 'admin']) expect((await api.as(u).get(`/api/v1/cases/${c.id}/suggestions`)).status).toBe(403);
+    // A handler sees only the cases of their department: not this new one (API.md: 404 before 403).
+    expect((await api.as('h_scjg').get(`/api/v1/cases/${c.id}/suggestions`)).status).toBe(404);
+    for (const u of ['clerk', 'leader', 'super', 'admin']) expect((await api.as(u).get(`/api/v1/cases/${c.id}/suggestions`)).status).toBe(403);
     expect((await api.as('coord').get('/api/v1/cases/999999/suggestions')).status).toBe(404);
     expect((await api.as('coord').get('/api/v1/cases/abc/suggestions')).status).toBe(404);
   });
