@@ -522,7 +522,27 @@ export interface AttachmentTable {
   withdrawn_reason: string | null;
 }
 
+/** Requests per (route, client, fixed window), shared by every instance (023). */
+export interface RateLimitHitTable {
+  route: string;
+  key: string;
+  window: number;
+  hits: number;
+  expires_at: string;
+}
+
+/** One row per scheduled backup slot, claimed by exactly one instance (023). */
+export interface BackupRunTable {
+  slot: string;
+  started_at: string;
+  finished_at: string | null;
+  file: string | null;
+  error: string | null;
+}
+
 export interface Database {
+  rate_limit_hits: RateLimitHitTable;
+  backup_runs: BackupRunTable;
   attachments: AttachmentTable;
   api_keys: ApiKeyTable;
   api_key_rate: ApiKeyRateTable;

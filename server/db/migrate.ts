@@ -19,6 +19,7 @@ import * as m016 from './migrations/016-attachments.js';
 import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
+import * as m023 from './migrations/023-ops.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,7 +41,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-measures': m017,
   '018-rating-links': m018,
   '019-staff-sms': m019,
+  '023-ops': m023,
 };
+
+/** The names of every migration this program knows (a backup from a newer program names more). */
+export function migrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
