@@ -73,6 +73,8 @@ export interface CaseTable {
   reporter_phone_masked: string | null;
   /** Keyed blind index of the phone (server/security/pii.ts). */
   reporter_phone_index: string | null;
+  /** When the retention job erased the reporter's personal data (023), or null. */
+  reporter_erased_at: string | null;
   matter: string;
   description: string;
   reason: string | null;

@@ -7,6 +7,8 @@
  *   window has passed (`expires_at`) are purged by the housekeeping job.
  * - `backup_runs`: one row per scheduled backup slot (the Asia/Shanghai date), claimed with a
  *   conditional insert so that exactly one instance writes that day's backup (server/backup/backup-job.ts).
+ * - `cases.reporter_erased_at`: when the retention job erased the reporter's personal data
+ *   (server/security/retention.ts); such a row is never sealed again at boot.
  */
 import type { Kysely } from 'kysely';
 
@@ -21,6 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('rate_limit_hits_pk', ['route', 'key', 'window'])
     .execute();
   await db.schema.createIndex('rate_limit_hits_expires').on('rate_limit_hits').column('expires_at').execute();
+
+  await db.schema.alterTable('cases').addColumn('reporter_erased_at', 'text').execute();
+  await db.schema.createIndex('cases_retention').on('cases').columns(['reporter_erased_at', 'closed_at']).execute();
 
   await db.schema
     .createTable('backup_runs')
