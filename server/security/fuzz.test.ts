@@ -139,6 +139,26 @@ describe.each(DIALECTS)('fuzzing every endpoint (%s)', (kind) => {
     );
   }, 120_000);
 
+  it('valid bodies with one string made nasty: intake, its corrections and the public report', async () => {
+    /** Every path to a string leaf of a value. */
+    const leaves = (v: unknown, at: string[] = []): string[][] =>
+      typeof v === 'string' ? [at] : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...at, k])) : [];
+    const base = intakeBody({ reporter: { name: '张三', phone: '13800001234', kind: 'enterprise', orgName: '某公司', orgCode: '91440300708461136T' } });
+    const paths = leaves(base);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), nasty, fc.constantFrom('/api/v1/cases', '/api/v1/public/reports'), async (i, bad, url) => {
+        const body = structuredClone(base) as Record<string, any>;
+        const p = paths[i % paths.length]!;
+        let o = body;
+        for (const k of p.slice(0, -1)) o = o[k];
+        o[p[p.length - 1]!] = bad;
+        if (url.includes('public')) body.consent = true;
+        await send({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }, url.includes('public') ? null : 'clerk');
+      }),
+      { numRuns: 100_000, interruptAfterTimeLimit: Math.max(1000, BUDGET_MS * 0.1), seed: 18 },
+    );
+  }, 120_000);
+
   it('odd methods and content types on every route answer the error shape', async () => {
     for (const r of routes) {
       if (left() < BUDGET_MS * 0.15) break;
