@@ -37,6 +37,7 @@ import { registerIntegrationRoutes } from './integrations/integration.routes.js'
 import { registerAttachmentRoutes } from './attachments/attachment.routes.js';
 import { appendAudit } from './audit/audit.repository.js';
 import { databaseRateLimitStore } from './security/rate-limit-store.js';
+import { containsNul } from './security/nul.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -133,11 +134,16 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, new UnreadableBody('请求体不能为空'));
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(null, new UnreadableBody('请求格式有误（JSON 无法解析）'));
+      return done(null, new UnreadableBody('请求格式有误（JSON 无法解析）'));
     }
+    // NUL is no text anyone types, and PostgreSQL cannot store it in a text column (found by the
+    // fuzz tests, server/security/fuzz.test.ts): refused as a 400 wherever it appears.
+    if (/\\u0000|\u0000/i.test(text) && containsNul(parsed)) return done(null, new UnreadableBody('请求中含有不允许的控制字符（NUL）'));
+    done(null, parsed);
   });
   app.addContentTypeParser('*', (_req, payload, done) => {
     payload.on('error', (e) => done(e, undefined));
