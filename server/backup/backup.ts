@@ -41,8 +41,12 @@ import type { AttachmentStorage } from '../attachments/storage.js';
 export const BACKUP_FORMAT = 'bcs-backup';
 export const BACKUP_VERSION = 1;
 
-/** Never copied: the migration bookkeeping (the target migrates itself), a derived index, ephemera. */
-const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'case_search', 'sessions', 'rate_limit_hits', 'backup_runs']);
+/**
+ * Never copied: the migration bookkeeping (the target migrates itself), a derived index, ephemera,
+ * and `ref_versions` (main's migration 024: cache version counters its migration seeds and triggers
+ * bump — the target keeps its own).
+ */
+const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'case_search', 'sessions', 'rate_limit_hits', 'backup_runs', 'ref_versions']);
 const isSkipped = (t: string) => SKIPPED.has(t) || t.startsWith('case_search_') || t.startsWith('sqlite_');
 /** Rows a new database gets before any user acts (migrations, the first start): replaced by a restore. */
 const SEEDED = new Set(['audit_head', 'calendar_years', 'calendar_days', 'data_key_check', 'settings']);
