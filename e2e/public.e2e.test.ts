@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { systemClock } from '../server/context.js';
 import { createTestEnv, PASSWORD, seedBasics, type TestEnv } from '../server/test/harness.js';
-import { expectAccessible } from './support.js';
+import { expectAccessible, expectNoCspViolations, watchCsp } from './support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,6 +41,7 @@ describe.skipIf(!HAS_CHROMIUM)('public pages on a phone (390×844)', () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
+  const cspViolations: string[] = [];
   const tokens = new Map<string, string>();
 
   const call = async (user: string, method: 'GET' | 'POST', url: string, body?: unknown) => {
@@ -74,6 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)('public pages on a phone (390×844)', () => {
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
     });
+    await watchCsp(context, cspViolations);
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
@@ -169,5 +171,6 @@ describe.skipIf(!HAS_CHROMIUM)('public pages on a phone (390×844)', () => {
       throw e;
     }
     expect(consoleErrors).toEqual([]);
+    expectNoCspViolations(cspViolations);
   }, 90_000);
 });

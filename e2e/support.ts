@@ -141,6 +141,32 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+/**
+ * Watches a browser context for Content-Security-Policy violations: each page reports its
+ * `securitypolicyviolation` events (and Chromium's "Refused to …" console errors) into `into`.
+ * Never silenced by `tolerate`: every browser test fails on any violation (issue 16).
+ */
+export async function watchCsp(context: BrowserContext, ...into: string[][]): Promise<void> {
+  const push = (line: string) => into.forEach((a) => a.push(line));
+  await context.exposeBinding('__bcsCspViolation', (source, text: string) => push(`${source.page?.url() ?? '?'}: CSP ${text}`));
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', function (e) {
+      if (window.__bcsCspViolation) window.__bcsCspViolation(e.effectiveDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+    });`,
+  });
+  const onPage = (page: Page) =>
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) push(`${page.url()}: ${m.text()}`);
+    });
+  context.pages().forEach(onPage);
+  context.on('page', onPage);
+}
+
+/** Fails when a CSP violation was seen (called by every session's close, and by the tests that check consoleErrors). */
+export function expectNoCspViolations(violations: string[]): void {
+  if (violations.length) throw new Error(`页面违反了内容安全策略（CSP）：\n${violations.join('\n')}`);
+}
+
 export async function launchBrowser(): Promise<BrowserSession> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -161,9 +187,12 @@ export async function launchBrowser(): Promise<BrowserSession> {
       '--disable-sync',
     ],
   });
+  const cspViolations: string[] = [];
+  const consoleErrors: string[] = [];
+  // A violation goes into consoleErrors too (which the tests expect empty); `tolerate` never hides it.
+  await watchCsp(context, cspViolations, consoleErrors);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
-  const consoleErrors: string[] = [];
   const recentCalls: string[] = [];
   let tolerated: RegExp | null = null;
   page.on('response', (r) => {
@@ -175,6 +204,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
+    if (/Content Security Policy/i.test(text)) return; // counted by watchCsp, never tolerated
     if (tolerated?.test(text)) return;
     consoleErrors.push(`${page.url()}: ${text}`);
   });
@@ -190,6 +220,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
     close: async () => {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
+      expectNoCspViolations(cspViolations);
     },
   };
 }

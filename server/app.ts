@@ -40,6 +40,8 @@ import { suggestKnowledgeForCase } from './knowledge/knowledge.repository.js';
 import { appendAudit } from './audit/audit.repository.js';
 import { registerMatterRoutes } from './matters/matter.routes.js';
 import { registerTriageRoutes } from './triage/triage.routes.js';
+import { databaseRateLimitStore } from './security/rate-limit-store.js';
+import { containsNul } from './security/nul.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,12 +65,40 @@ export interface AppOptions {
   loginPerMinute?: number;
   /** Requests one API key may make per minute on this instance (default API_KEY_REQUESTS_PER_MINUTE). */
   apiKeyPerMinute?: number;
+  /**
+   * Session cookies always `Secure` (config `secureCookies`, BCS_SECURE_COOKIES): for an installation
+   * served over HTTPS by a proxy that does not pass X-Forwarded-Proto. Without it a cookie is
+   * `Secure` whenever the request came over HTTPS (with `trustProxy`, as the proxy says).
+   */
+  secureCookies?: boolean;
   /** Font files for the charts drawn on the server (config `chartFonts`; default DEFAULT_CHART_FONTS). */
   chartFonts?: readonly string[];
 }
 
 const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The web app's Content-Security-Policy: its own scripts only (no inline script: the bootstrap is a
+ * `<script type="application/json">` data block, server/web.ts), no framing, no plugins. Styles
+ * allow 'unsafe-inline': antd 5 writes its component styles into <style> elements at run time and
+ * React renders `style` attributes, which no nonce can cover; scripts stay strict.
+ */
+export const WEB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+/** API answers are data, never a document: nothing may load from them, nobody may frame them. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -108,11 +138,16 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, new UnreadableBody('请求体不能为空'));
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(null, new UnreadableBody('请求格式有误（JSON 无法解析）'));
+      return done(null, new UnreadableBody('请求格式有误（JSON 无法解析）'));
     }
+    // NUL is no text anyone types, and PostgreSQL cannot store it in a text column (found by the
+    // fuzz tests, server/security/fuzz.test.ts): refused as a 400 wherever it appears.
+    if (/\\u0000|\u0000/i.test(text) && containsNul(parsed)) return done(null, new UnreadableBody('请求中含有不允许的控制字符（NUL）'));
+    done(null, parsed);
   });
   app.addContentTypeParser('*', (_req, payload, done) => {
     payload.on('error', (e) => done(e, undefined));
@@ -126,6 +161,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so every instance on one database shares the limits.
+    store: databaseRateLimitStore(ctx),
     errorResponseBuilder: (_req, ctx2) => ({
       statusCode: 429,
       ...errorBody('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(ctx2.ttl / 1000)} 秒后再试`),
@@ -133,10 +170,24 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   });
 
   app.addHook('onSend', async (req, reply) => {
+    const api = req.url.startsWith('/api/');
     reply.header('x-content-type-options', 'nosniff');
+    if (!reply.getHeader('content-security-policy')) reply.header('content-security-policy', api ? API_CSP : WEB_CSP);
     if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
-    if (!reply.getHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // Print pages (under /api/) may be framed by the app itself; nothing else may be framed.
+    if (!reply.getHeader('x-frame-options')) reply.header('x-frame-options', api ? 'SAMEORIGIN' : 'DENY');
+    if (!reply.getHeader('cross-origin-opener-policy')) reply.header('cross-origin-opener-policy', 'same-origin');
+    if (!reply.getHeader('permissions-policy')) reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+    const https = opts.secureCookies || req.protocol === 'https';
+    if (https) reply.header('strict-transport-security', 'max-age=31536000');
+    if (opts.secureCookies) {
+      const c = reply.getHeader('set-cookie');
+      if (c !== undefined) {
+        const list = (Array.isArray(c) ? c : [String(c)]).map((v) => (/;\s*secure(;|$)/i.test(v) ? v : `${v}; Secure`));
+        reply.header('set-cookie', list);
+      }
+    }
+    if (api) reply.header('cache-control', 'no-store');
   });
 
   app.setErrorHandler((err, req, reply) => {

@@ -81,6 +81,8 @@ export async function sealUnsealedReporters(db: Db, at: string, batch = 500): Pr
       .selectFrom('cases')
       .select(['id', 'reporter_name', 'reporter_phone', 'reporter_org_code'])
       .where('reporter_phone_index', 'is', null)
+      // Erased by the retention job (server/security/retention.ts): nothing to seal, no index to make.
+      .where('reporter_erased_at', 'is', null)
       .where('id', '>', after)
       .orderBy('id')
       .limit(batch)
@@ -130,6 +132,7 @@ export async function rotateDataKey(db: Db, oldKey: Buffer, newKey: Buffer, at: 
         .selectFrom('cases')
         .select(['id', 'reporter_name', 'reporter_phone', 'reporter_org_code'])
         .where('id', '>', after)
+        .where('reporter_erased_at', 'is', null)
         .orderBy('id')
         .limit(500)
         .execute();

@@ -27,6 +27,7 @@ import { postSigned, refusalOf, sampleWebhookBody, WEBHOOK_DEFAULTS } from './in
 import { getSettings } from './settings/settings.repository.js';
 import { trainAndStore } from './triage/triage.service.js';
 import { formatAccuracy } from '../core/triage-model.js';
+import { BackupRefused, restoreBackup, writeBackup } from './backup/backup.js';
 
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
@@ -42,6 +43,9 @@ const USAGE = `用法：bcs <命令>
                                             命中率，如 "department top-1 92.0% top-3 100.0%"、"problemType …" 及训练耗时；
                                             运行中的服务从下一个请求起使用新模型
   webhook test <编号>                        向该 Webhook 发送一个签名的示例事件（type 为 webhook.test），输出对方的答复
+  backup <文件>                              在服务运行时备份整个安装（数据库、附件、数据密钥的校验值；不含密钥本身）
+  restore <文件>                             把备份恢复到空数据库（SQLite 或 PostgreSQL 均可）；先校验整个文件，
+                                            文件损坏、密钥不符或数据库不空时拒绝（返回 1），不做任何改动
   data-key rotate                           更换数据密钥并重新加密全部反映人信息（先停止所有服务）：
                                             新密钥取自 BCS_NEW_DATA_KEY；使用密钥文件时可不设，自动生成并写回密钥文件
 环境变量 DATABASE_URL：不设置时使用 ./data/banchengshi.db；sqlite:<路径>；postgres://…`;
@@ -78,6 +82,7 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
     out.log(USAGE);
     return cmd ? 0 : 2;
   }
+  if (cmd === 'restore') return restoreCommand(sub, out, env);
   // `deadline` needs the calendar, which lives in the database too.
   let handle: DatabaseHandle | undefined;
   try {
@@ -152,6 +157,15 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
         throw e;
       }
       out.log(`已新增用户 ${u.username}（${u.role}${u.department ? `，${u.department}` : ''}）`);
+      return 0;
+    }
+    if (cmd === 'backup') {
+      if (!sub) {
+        out.err('用法：bcs backup <文件>，例如 bcs backup /backup/bcs-2026-12-06.bcsbak');
+        return 2;
+      }
+      const s = await writeBackup({ databaseUrl: config.databaseUrl, db, storage: openAttachmentStorage(config.attachments), file: sub, at, actor: CLI_ACTOR.username });
+      out.log(`已备份到 ${s.file}：${Object.keys(s.counts).length} 张表，${s.counts.cases ?? 0} 件反映件，${s.counts.audit_log ?? 0} 条审计记录，${s.blobs} 个附件；${(s.bytes / 1048576).toFixed(1)} MB，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
       return 0;
     }
     if (cmd === 'data-key' && sub === 'rotate') {
@@ -237,6 +251,30 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
   }
 }
 
+
+/** `bcs restore <file>`: into an empty database only; a refusal answers 1 and changes nothing. */
+async function restoreCommand(file: string | undefined, out: Out, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!file) {
+    out.err('用法：bcs restore <备份文件>（目标数据库由 DATABASE_URL 指定，须为空）');
+    return 2;
+  }
+  try {
+    const config = loadConfig(env);
+    const s = await restoreBackup({
+      databaseUrl: config.databaseUrl,
+      configuredKey: config.dataKey,
+      storage: openAttachmentStorage(config.attachments),
+      file,
+      at: systemClock.now().toISOString(),
+      actor: CLI_ACTOR.username,
+    });
+    out.log(`已从 ${file} 恢复（来源 ${s.source}）：${s.counts.cases ?? 0} 件反映件，${s.counts.audit_log ?? 0} 条审计记录，${s.blobs} 个附件；用时 ${(s.ms / 1000).toFixed(1)} 秒。可执行 bcs audit verify 核对。`);
+    return 0;
+  } catch (e) {
+    out.err(e instanceof BackupRefused ? (e as Error).message : `恢复失败，数据库未做任何改动：${(e as Error).message}`);
+    return 1;
+  }
+}
 
 /**
  * `bcs data-key rotate`: the new key from BCS_NEW_DATA_KEY, or (with a key file) a new random key

@@ -37,6 +37,7 @@ const ZEnv = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL 应为 ${LOG_LEVELS.join('、')} 之一` }).default('info'),
     TRUST_PROXY: onOff('TRUST_PROXY', 'true', 'false', 'false'),
     WEB_ROOT: z.string().default('web/dist'),
+    BCS_SECURE_COOKIES: onOff('BCS_SECURE_COOKIES', 'true', 'false', 'false'),
     BCS_JOBS: onOff('BCS_JOBS', 'on', 'off', 'on'),
     BCS_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_DATA_KEY ${KEY_HINT}` }).optional(),
     BCS_NEW_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_NEW_DATA_KEY ${KEY_HINT}` }).optional(),
@@ -93,6 +94,8 @@ export interface Config {
   readonly demoDatabaseUrl: string | undefined;
   readonly logLevel: LogLevel;
   readonly trustProxy: boolean;
+  /** Session cookies always `Secure` (`BCS_SECURE_COOKIES=true`): served over HTTPS behind a proxy. */
+  readonly secureCookies: boolean;
   readonly webRoot: string;
   /** Whether this instance runs the background jobs (`BCS_JOBS=off` → no). */
   readonly jobs: boolean;
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoDatabaseUrl: e.DEMO_DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    secureCookies: e.BCS_SECURE_COOKIES,
     webRoot: e.WEB_ROOT,
     jobs: e.BCS_JOBS,
     dataKey: e.BCS_DATA_KEY?.toLowerCase(),

@@ -22,7 +22,7 @@ export async function startServer(opts: { config?: Config; banner?: string } = {
   const attachments = openAttachmentStorage(config.attachments);
   const app = await buildApp(
     { db: handle.db, kind: handle.kind, clock: systemClock, attachments },
-    { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy, chartFonts: config.chartFonts },
+    { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy, secureCookies: config.secureCookies, chartFonts: config.chartFonts },
   );
   const ctx = { db: handle.db, kind: handle.kind, clock: systemClock, attachments };
   const jobs = config.jobs ? startJobs(ctx, serverJobs(config), (m) => app.log.error(m)) : null;

@@ -531,6 +531,10 @@ export const ZSettingsResponse = z.object({
   selfRatingDays: z.number().int().describe('反映人评价链接的有效天数（自然日）'),
   webhookAllowPrivateNetworks: z.boolean().describe('允许向内网、回环、链路本地地址投递 Webhook（部署在政务外网内时开启）'),
   attachmentMaxBytes: z.number().int().describe('附件大小上限（字节，默认 20 MB）；超过则 413'),
+  backupHour: z.number().int().nullable().describe('定时备份：每天几点（北京时间 0–23）执行；null 为不备份'),
+  backupDir: z.string().describe('定时备份文件存放的目录（执行备份的实例上）'),
+  backupKeep: z.number().int().describe('保留最近几份定时备份，更早的自动删除'),
+  personalDataRetentionYears: z.number().int().nullable().describe('反映件办结满几年后清除反映人个人信息（姓名、电话、证件号）；null 为不清除'),
 });
 
 // ---------------------------------------------------------------------------------------------

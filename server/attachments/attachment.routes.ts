@@ -1,4 +1,5 @@
 /** Attachment routes (附件): upload, list, download, withdraw. Thin: find the case → receive → service → present. */
+import { containsNul } from '../security/nul.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ATTACHMENT_TYPES, canWithdrawAttachment, INTAKE_MAX_FILES, PUBLIC_ATTACHMENT_TYPES, PUBLIC_MAX_FILES } from '../../core/attachments.js';
@@ -35,6 +36,8 @@ export async function receiveIntakeForm(ctx: AppContext, req: FastifyRequest, op
   try {
     if (raw === undefined) throw new Error('missing');
     body = JSON.parse(raw);
+    // As for a JSON body (server/app.ts): NUL cannot be stored by PostgreSQL.
+    if (containsNul(body)) throw new Error('NUL');
   } catch {
     await discardFiles(form.files);
     throw validation([{ field: 'case', message: '请在字段 case 中提交登记内容（JSON）' }]);

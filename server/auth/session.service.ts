@@ -22,7 +22,11 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-const INVALID = () => new AppError('UNAUTHENTICATED', '用户名或密码错误');
+/**
+ * One answer for an unknown user, a wrong password and a locked account (issue 16: the login form
+ * never says whether a user exists — only existing accounts lock, so "locked" would tell).
+ */
+const INVALID = () => new AppError('UNAUTHENTICATED', `用户名或密码错误（连续输错 ${MAX_FAILED_LOGINS} 次，账号将锁定 ${LOCK_MINUTES} 分钟）`);
 
 export async function login(db: Db, username: string, password: string, now: Date, ip: string): Promise<LoginResult> {
   const found = await findUserByUsername(db, username);
@@ -39,8 +43,9 @@ export async function login(db: Db, username: string, password: string, now: Dat
     await db.transaction().execute((trx) =>
       appendAudit(trx, { at, actor: user.username, action: 'login_failed', entityType: 'user', entityId: String(user.id), data: { reason: 'locked', ip } }),
     );
-    const minutes = Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 60_000);
-    throw new AppError('UNAUTHENTICATED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定，请 ${minutes} 分钟后再试`);
+    // As long as a password check, as an unknown user's answer takes.
+    await verifyPassword(await dummyPasswordHash(), password);
+    throw INVALID();
   }
   const good = await verifyPassword(passwordHash, password);
   if (!good || user.disabled) {
@@ -65,7 +70,6 @@ export async function login(db: Db, username: string, password: string, now: Dat
       });
     });
     if (user.disabled && good) throw new AppError('UNAUTHENTICATED', '该账号已停用，请联系系统管理员');
-    if (lock) throw new AppError('UNAUTHENTICATED', `密码连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定 ${LOCK_MINUTES} 分钟`);
     throw INVALID();
   }
   return { ...(await openSession(db, user, now, ip)), user };

@@ -73,6 +73,8 @@ export interface CaseTable {
   reporter_phone_masked: string | null;
   /** Keyed blind index of the phone (server/security/pii.ts). */
   reporter_phone_index: string | null;
+  /** When the retention job erased the reporter's personal data (023), or null. */
+  reporter_erased_at: string | null;
   matter: string;
   description: string;
   reason: string | null;
@@ -613,6 +615,24 @@ export interface JobClaimTable {
   claimed_at: string | null;
 }
 
+/** Requests per (route, client, fixed window), shared by every instance (023). */
+export interface RateLimitHitTable {
+  route: string;
+  key: string;
+  window: number;
+  hits: number;
+  expires_at: string;
+}
+
+/** One row per scheduled backup slot, claimed by exactly one instance (023). */
+export interface BackupRunTable {
+  slot: string;
+  started_at: string;
+  finished_at: string | null;
+  file: string | null;
+  error: string | null;
+}
+
 export interface Database {
   knowledge: KnowledgeTable;
   knowledge_files: KnowledgeFileTable;
@@ -620,6 +640,8 @@ export interface Database {
   matters: MatterTable;
   triage_models: TriageModelTable;
   job_claims: JobClaimTable;
+  rate_limit_hits: RateLimitHitTable;
+  backup_runs: BackupRunTable;
   attachments: AttachmentTable;
   api_keys: ApiKeyTable;
   api_key_rate: ApiKeyRateTable;

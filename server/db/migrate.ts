@@ -22,6 +22,7 @@ import * as m019 from './migrations/019-staff-sms.js';
 import * as m020 from './migrations/020-knowledge.js';
 import * as m024 from './migrations/024-performance.js';
 import * as m021 from './migrations/021-matters-triage.js';
+import * as m023 from './migrations/023-ops.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,7 +47,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-knowledge': m020,
   '024-performance': m024,
   '021-matters-triage': m021,
+  '023-ops': m023,
 };
+
+/** The names of every migration this program knows (a backup from a newer program names more). */
+export function migrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -45,6 +45,14 @@ export const ZSettings = z.object({
   webhookAllowPrivateNetworks: z.boolean(),
   /** The largest attachment accepted, in bytes (1 KB – 500 MB; default 20 MB); larger → 413. */
   attachmentMaxBytes: z.number().int().min(1024).max(500 * 1024 * 1024),
+  /** Scheduled backup (server/backup/backup-job.ts): the Asia/Shanghai hour it runs each day, or null (off). */
+  backupHour: z.number().int().min(0).max(23).nullable(),
+  /** The folder (on the instance that takes the day's backup) the scheduled backups are written to. */
+  backupDir: z.string().trim().min(1).max(300),
+  /** How many scheduled backup files are kept; older ones are deleted after a new one is written. */
+  backupKeep: z.number().int().min(1).max(365),
+  /** Years after closing after which a reporter's personal data is erased (null: kept). */
+  personalDataRetentionYears: z.number().int().min(1).max(30).nullable(),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -69,6 +77,10 @@ export const DEFAULT_SETTINGS: Settings = {
   selfRatingDays: 7,
   webhookAllowPrivateNetworks: false,
   attachmentMaxBytes: 20 * 1024 * 1024,
+  backupHour: null,
+  backupDir: './data/backups',
+  backupKeep: 7,
+  personalDataRetentionYears: null,
 };
 
 /** The settings, from memory while the settings table is unchanged (server/db/ref-cache.ts); frozen, shared. */

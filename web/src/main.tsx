@@ -1,3 +1,5 @@
+// No eval under the page's CSP: zod's parsers without their compiled fast path (web/src/zod-csp.ts).
+import './zod-csp';
 // First: with a session in the page, start loading the current page's code and data (web/src/boot.ts).
 import { bootCode } from './boot';
 // The React 19 compatibility patch of antd v5 must load before any antd component.

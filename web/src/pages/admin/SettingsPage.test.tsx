@@ -28,6 +28,10 @@ const SETTINGS: Settings = {
     minSample: 5,
   },
   webhookAllowPrivateNetworks: false,
+  backupHour: null,
+  backupDir: './data/backups',
+  backupKeep: 7,
+  personalDataRetentionYears: null,
   attachmentMaxBytes: 20 * 1024 * 1024,
 };
 

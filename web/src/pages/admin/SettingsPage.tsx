@@ -35,6 +35,12 @@ export interface SettingsFormValues {
   webhookAllowPrivateNetworks: boolean;
   /** The attachment size limit in MB (the server keeps bytes). */
   attachmentMaxMb: number | null;
+  /** Scheduled backup hour (Asia/Shanghai), empty: off. */
+  backupHour: number | null;
+  backupDir: string;
+  backupKeep: number | null;
+  /** Years after closing before reporters' personal data is erased, empty: kept. */
+  personalDataRetentionYears: number | null;
   /** Holds no value: it carries the “weights must sum to 100” error under the shown total. */
   weightsSum?: undefined;
 }
@@ -66,6 +72,10 @@ const FIELD_NAMES = [
   'minSample',
   'webhookAllowPrivateNetworks',
   'attachmentMaxMb',
+  'backupHour',
+  'backupDir',
+  'backupKeep',
+  'personalDataRetentionYears',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -92,6 +102,10 @@ function toForm(s: Settings): SettingsFormValues {
     minSample: s.assessment.minSample,
     webhookAllowPrivateNetworks: s.webhookAllowPrivateNetworks,
     attachmentMaxMb: Math.round((s.attachmentMaxBytes / 1024 / 1024) * 10) / 10,
+    backupHour: s.backupHour,
+    backupDir: s.backupDir,
+    backupKeep: s.backupKeep,
+    personalDataRetentionYears: s.personalDataRetentionYears,
   };
 }
 
@@ -117,6 +131,10 @@ function fromForm(v: SettingsFormValues): Settings {
     },
     webhookAllowPrivateNetworks: !!v.webhookAllowPrivateNetworks,
     attachmentMaxBytes: Math.round(v.attachmentMaxMb! * 1024 * 1024),
+    backupHour: v.backupHour ?? null,
+    backupDir: (v.backupDir ?? '').trim(),
+    backupKeep: v.backupKeep!,
+    personalDataRetentionYears: v.personalDataRetentionYears ?? null,
   };
 }
 
@@ -148,6 +166,10 @@ export function formFieldOf(path: string): FieldName | null {
     case 'countyName':
     case 'publicBaseUrl':
     case 'webhookAllowPrivateNetworks':
+    case 'backupHour':
+    case 'backupDir':
+    case 'backupKeep':
+    case 'personalDataRetentionYears':
       return p[0];
     case 'attachmentMaxBytes':
       return 'attachmentMaxMb';
@@ -367,6 +389,30 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
             ]}
           >
             <InputNumber style={{ width: '100%' }} step={1} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Section title="备份与个人信息保留" />
+      <Row gutter={16}>
+        <Col span={6}>
+          <Form.Item name="backupHour" label="每天定时备份（时，北京时间）" extra="留空为不定时备份；也可随时执行 bcs backup" rules={[{ type: 'number', min: 0, max: 23, message: '应在 0–23 之间' }]}>
+            <InputNumber style={{ width: '100%' }} min={0} max={23} step={1} placeholder="不备份" />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="backupDir" label="备份目录" rules={[{ required: true, whitespace: true, message: '请填写备份目录' }]}>
+            <Input maxLength={300} />
+          </Form.Item>
+        </Col>
+        <Col span={6}>{num('backupKeep', '保留备份份数', 1, 365)}</Col>
+        <Col span={6}>
+          <Form.Item
+            name="personalDataRetentionYears"
+            label="办结后保留反映人信息（年）"
+            extra="留空为一直保留；到期后清除姓名、电话、证件号（反映件与统计保留）"
+            rules={[{ type: 'number', min: 1, max: 30, message: '应在 1–30 年之间' }]}
+          >
+            <InputNumber style={{ width: '100%' }} min={1} max={30} step={1} placeholder="一直保留" />
           </Form.Item>
         </Col>
       </Row>
