@@ -46,6 +46,8 @@ for (const kind of DIALECTS) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-backup-'));
     const file = path.join(dir, 'b.bcsbak');
     let before: unknown[];
+    let knowledgeId = 0;
+    let knowledgeFile: { id: number; sm3: string };
 
     beforeAll(async () => {
       src = await createTestEnv(kind);
@@ -63,10 +65,18 @@ for (const kind of DIALECTS) {
           expect(u.statusCode).toBe(201);
         }
       }
+      // A 知识库 entry with its source document: its file travels with the backup too.
+      const k = await api.as('coord').post(`${API}/knowledge`, { title: '备份测试条目', category: '测试', kind: 'policy', body: '<p>社保转移</p>', keywords: [], departments: [], matterCodes: [], status: 'published', reviewDueAt: null });
+      expect(k.status).toBe(201);
+      knowledgeId = k.body.id;
+      const km = multipartBody({}, [{ name: '原件.pdf', content: pdfFile(50_000, 'knowledge'), type: 'application/pdf' }]);
+      const ku = await api.app.inject({ method: 'POST', url: `${API}/knowledge/${knowledgeId}/files`, headers: { ...km.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: km.payload });
+      expect(ku.statusCode).toBe(201);
+      knowledgeFile = ku.json();
       before = await readAll(api, ids);
       const { lines, out } = quiet();
       expect(await main(['backup', file], out, envOf(src))).toBe(0);
-      expect(lines.join('\n')).toMatch(/已备份到 .*6 件反映件.*3 个附件/);
+      expect(lines.join('\n')).toMatch(/已备份到 .*6 件反映件.*4 个附件/);
     });
     afterAll(async () => {
       await api?.app.close();
@@ -83,7 +93,7 @@ for (const kind of DIALECTS) {
       expect(header.keyCheck).toMatch(/^[0-9a-f]{64}$/);
       expect(text).not.toContain(TEST_DATA_KEY_HEX);
       const trailer = JSON.parse(lines[lines.length - 1]!);
-      expect(trailer).toMatchObject({ trailer: true, blobs: 3 });
+      expect(trailer).toMatchObject({ trailer: true, blobs: 4 });
       expect(trailer.counts.cases).toBe(6);
       expect(trailer.sm3).toBe(crypto.createHash('sm3').update(lines.slice(0, -1).join('\n') + '\n').digest('hex'));
       // Tables come after the tables they reference.
@@ -116,6 +126,9 @@ for (const kind of DIALECTS) {
             const dl = await tApi.app.inject({ method: 'GET', url: `${API}/cases/${ids[0]}/attachments/${att.id}`, headers: { authorization: `Bearer ${tApi.tokens.coord}` } });
             expect(dl.statusCode).toBe(200);
             expect(crypto.createHash('sm3').update(dl.rawPayload).digest('hex')).toBe(att.sm3);
+            const kd = await tApi.app.inject({ method: 'GET', url: `${API}/knowledge/${knowledgeId}/files/${knowledgeFile.id}`, headers: { authorization: `Bearer ${tApi.tokens.coord}` } });
+            expect(kd.statusCode).toBe(200);
+            expect(crypto.createHash('sm3').update(kd.rawPayload).digest('hex')).toBe(knowledgeFile.sm3);
             // New writes continue the ids and the gap-free case numbers.
             const lastNo = (before[0] as { caseNo: string }).caseNo;
             const n = (await tApi.as('clerk').post(`${API}/cases`, intakeBody())).body;

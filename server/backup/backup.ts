@@ -47,6 +47,8 @@ export const BACKUP_VERSION = 1;
  * bump — the target keeps its own).
  */
 const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'case_search', 'sessions', 'rate_limit_hits', 'backup_runs', 'ref_versions']);
+/** Tables whose rows name a stored file (`storage_key`, `mime`): the files travel with the backup. */
+const FILE_TABLES = new Set(['attachments', 'knowledge_files']);
 const isSkipped = (t: string) => SKIPPED.has(t) || t.startsWith('case_search_') || t.startsWith('sqlite_');
 /** Rows a new database gets before any user acts (migrations, the first start): replaced by a restore. */
 const SEEDED = new Set(['audit_head', 'calendar_years', 'calendar_days', 'data_key_check', 'settings']);
@@ -289,7 +291,7 @@ export async function writeBackup(o: BackupOptions): Promise<BackupSummary> {
     await w.line(header);
     for (const t of tables) {
       await w.line({ table: t.name, columns: t.columns });
-      const keyCol = t.name === 'attachments' ? t.columns.indexOf('storage_key') : -1;
+      const keyCol = FILE_TABLES.has(t.name) ? t.columns.indexOf('storage_key') : -1;
       let n = 0;
       for await (const batch of src.rows(t)) {
         for (const r of batch) {
@@ -571,7 +573,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
           if (!cols) throw new BackupRefused(`本程序的数据库中没有表 ${e.name}：备份来自不同版本`);
           const missing = e.columns.filter((c) => !cols.has(c));
           if (missing.length) throw new BackupRefused(`表 ${e.name} 缺少列 ${missing.join('、')}：备份来自不同版本`);
-          table = { name: e.name, columns: e.columns, keyCol: e.name === 'attachments' ? e.columns.indexOf('storage_key') : -1, mimeCol: e.columns.indexOf('mime') };
+          table = { name: e.name, columns: e.columns, keyCol: FILE_TABLES.has(e.name) ? e.columns.indexOf('storage_key') : -1, mimeCol: e.columns.indexOf('mime') };
         } else if (e.kind === 'rows') {
           const t = table!;
           const width = t.columns.length;
