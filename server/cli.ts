@@ -180,7 +180,7 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       // The stored files too: each one's bytes against the SM3 in its audit record.
       const f = await verifyAttachmentFiles(db, openAttachmentStorage(config.attachments));
       if (f.problems.length) {
-        for (const p of f.problems) out.err(`attachment ${p.attachmentId} (case ${p.caseId}, ${p.name}): ${p.problem}`);
+        for (const p of f.problems) out.err(`${p.file}: ${p.problem}`);
         out.err(`${f.problems.length} of ${f.files} attachment files do not match their audit records`);
         return 1;
       }

@@ -263,4 +263,23 @@ describe.each(DIALECTS)('bcs audit verify re-reads the stored files (%s)', (kind
     expect(await main(['audit', 'verify'], out, cliEnv)).toBe(1);
     expect(errs.join('\n')).toMatch(new RegExp(`attachment ${r.json().id} .*原件\\.pdf.*已被改动`));
   });
+
+  it('re-reads the 知识库\'s source documents too, and names one whose byte changed', async () => {
+    const k = await api.as('coord').post(`${API}/knowledge`, { title: '核验测试条目', category: '测试', kind: 'policy', body: '<p>执照</p>', keywords: [], departments: [], matterCodes: [], status: 'published', reviewDueAt: null });
+    expect(k.status).toBe(201);
+    const m = multipartBody({}, [{ name: '政策原文.pdf', content: pdfFile(3000) }]);
+    const r = await api.app.inject({ method: 'POST', url: `${API}/knowledge/${k.body.id}/files`, headers: { ...m.headers, authorization: `Bearer ${api.tokens.coord}` }, payload: m.payload });
+    expect(r.statusCode).toBe(201);
+    const storage = env.ctx.attachments as LocalAttachmentStorage;
+    const cliEnv = { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX, ATTACHMENT_DIR: storage.root };
+    const errs: string[] = [];
+    const out = { log: () => undefined, err: (s: string) => errs.push(s), stdin: async () => '' };
+    const row = await env.ctx.db.selectFrom('knowledge_files').select('storage_key').where('id', '=', r.json().id).executeTakeFirstOrThrow();
+    const file = storage.filePath(row.storage_key);
+    const bytes = fs.readFileSync(file);
+    bytes[1500] = bytes[1500]! ^ 0x01;
+    fs.writeFileSync(file, bytes);
+    expect(await main(['audit', 'verify'], out, cliEnv)).toBe(1);
+    expect(errs.join('\n')).toMatch(new RegExp(`knowledge file ${r.json().id} .*政策原文\\.pdf.*已被改动`));
+  });
 });

@@ -120,7 +120,7 @@ for (const kind of DIALECTS) {
             expect(await readAll(tApi, ids)).toEqual(before);
             const v = quiet();
             expect(await main(['audit', 'verify'], v.out, envOf(target))).toBe(0);
-            expect(v.lines.join('\n')).toMatch(/^ok \d+ \(3 attachment files intact\)/);
+            expect(v.lines.join('\n')).toMatch(/^ok \d+ \(4 attachment files intact\)/);
             // The attachment bytes come back.
             const att = (await tApi.as('coord').get(`${API}/cases/${ids[0]}/attachments`)).body.items[0];
             const dl = await tApi.app.inject({ method: 'GET', url: `${API}/cases/${ids[0]}/attachments/${att.id}`, headers: { authorization: `Bearer ${tApi.tokens.coord}` } });
