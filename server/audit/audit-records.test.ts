@@ -37,7 +37,7 @@ describe.each(DIALECTS)('audit records on %s', (kind) => {
     '2026-11-26T02:00:00.000Z',
   );
 
-  it('lists the chain newest first for the supervisor and the admin, with Chinese labels and names', async () => {
+  it('lists the chain newest first for the supervisor and the auditor (not the admin), with Chinese labels and names', async () => {
     const r = await api.as('super').get('/api/v1/audit/records?limit=200');
     expect(r.status).toBe(200);
     expect(ZAuditRecordPage.safeParse(r.body).success).toBe(true);
@@ -53,7 +53,10 @@ describe.each(DIALECTS)('audit records on %s', (kind) => {
     // Intake records carry the masked phone only.
     const intake = r.body.items.find((i: { action: string; entityId: string }) => i.action === 'case.intake' && i.entityId === String(caseId));
     expect(JSON.stringify(intake.data)).not.toContain('13800001234');
-    expect((await api.as('admin').get('/api/v1/audit/records')).status).toBe(200);
+    // 三员分立: the 审计管理员 reads the records, the 系统管理员 does not.
+    expect((await api.as('auditor').get('/api/v1/audit/records')).status).toBe(200);
+    expect((await api.as('admin').get('/api/v1/audit/records')).status).toBe(403);
+    expect((await api.as('secadmin').get('/api/v1/audit/records')).status).toBe(403);
   });
 
   it('filters by actor, action, entity and Shanghai dates, and pages with a cursor without gaps or repeats', async () => {

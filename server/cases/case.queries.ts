@@ -2,6 +2,7 @@
  * Read helpers shared by the case routes and other resources: the due-soon cutoff of the list
  * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
  */
+import { auditCaseRead } from '../audit/read-audit.js';
 import type { AppContext } from '../context.js';
 import {
   findCaseById,
@@ -43,6 +44,8 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor) {
+  // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts).
+  await auditCaseRead(ctx, actor, c, 'case');
   const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings, attachments] = await Promise.all([
     listEvents(ctx.db, c.id),
     listMeasures(ctx.db, c.id),

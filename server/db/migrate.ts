@@ -19,6 +19,7 @@ import * as m016 from './migrations/016-attachments.js';
 import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
+import * as m022 from './migrations/022-security.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-measures': m017,
   '018-rating-links': m018,
   '019-staff-sms': m019,
+  '022-security': m022,
 };
 
 class StaticProvider implements MigrationProvider {
