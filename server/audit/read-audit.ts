@@ -7,7 +7,19 @@
 import type { Actor } from '../../core/case-lifecycle.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
-import { appendAudit } from './audit.repository.js';
+import { sql } from 'kysely';
+import { appendAudit, type AuditEntry } from './audit.repository.js';
+import type { Executor } from '../db/database.js';
+
+/**
+ * A transaction whose only write is the audit record: it writes first (a no-op on the chain head),
+ * so on SQLite it takes the write lock at once — waiting its turn (busy_timeout) behind another
+ * connection instead of failing to upgrade a read lock — and on PostgreSQL it holds the head's row.
+ */
+async function appendAuditAlone(trx: Executor, e: AuditEntry): Promise<void> {
+  await trx.updateTable('audit_head').set({ seq: sql`seq` }).where('id', '=', 1).execute();
+  await appendAudit(trx, e);
+}
 
 /** What answer showed the reporter: the case itself, a print page or document of it. */
 export type CaseReadVia = 'case' | 'assignment_sheet';
@@ -15,7 +27,7 @@ export type CaseReadVia = 'case' | 'assignment_sheet';
 /** One case's reporter was shown to `actor`. */
 export async function auditCaseRead(ctx: AppContext, actor: Pick<Actor, 'username'>, c: { id: number; caseNo: string }, via: CaseReadVia): Promise<void> {
   await ctx.db.transaction().execute((trx) =>
-    appendAudit(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: 'case.read', entityType: 'case', entityId: String(c.id), data: { caseNo: c.caseNo, via, rows: 1 } }),
+    appendAuditAlone(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: 'case.read', entityType: 'case', entityId: String(c.id), data: { caseNo: c.caseNo, via, rows: 1 } }),
   );
 }
 
@@ -35,6 +47,6 @@ export function recordedFilter(filter: Record<string, unknown>): Record<string, 
 /** A list or an export that showed reporters' names: which one, its filter and how many rows. */
 export async function auditListRead(ctx: AppContext, actor: Pick<Actor, 'username'>, what: 'cases.read' | 'ledger.export', filter: Record<string, unknown>, rows: number): Promise<void> {
   await ctx.db.transaction().execute((trx) =>
-    appendAudit(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: what, entityType: 'cases', entityId: null, data: { filter: recordedFilter(filter), rows } }),
+    appendAuditAlone(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: what, entityType: 'cases', entityId: null, data: { filter: recordedFilter(filter), rows } }),
   );
 }
