@@ -560,7 +560,7 @@ export const ZPasswordChange = z.object({
 
 /** A TOTP code (6 digits) — or, at login, one of the recovery codes. */
 export const ZTotpEnable = z.object({
-  code: z.string({ error: '请输入动态口令' }).trim().regex(/^\d{6}$/, { error: '动态口令应为 6 位数字' }),
+  code: z.string({ error: '请输入动态口令' }).trim().regex(/^\d{6}$/, { error: '动态口令应为 6 位数字' }).meta({ description: '验证器上显示的 6 位动态口令', examples: ['492039'] }),
 });
 
 /** A staff member's own mobile number (staff SMS); spaces and a +86 prefix are dropped. */

@@ -28,6 +28,8 @@ const SETTINGS: Settings = {
     minSample: 5,
   },
   webhookAllowPrivateNetworks: false,
+  passwordMaxAgeDays: 0,
+  totpRequiredRoles: ['admin', 'security_admin', 'auditor'],
   attachmentMaxBytes: 20 * 1024 * 1024,
 };
 
