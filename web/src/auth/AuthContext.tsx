@@ -135,3 +135,8 @@ export function useUser(): SessionUser {
   if (!user) throw new Error('useUser without a session');
   return user;
 }
+
+/** The signed-in user, or null (outside the provider, e.g. a page rendered alone in a test). */
+export function useOptionalUser(): SessionUser | null {
+  return useContext(AuthContext)?.user ?? null;
+}

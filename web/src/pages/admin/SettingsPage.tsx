@@ -12,7 +12,7 @@ import type { Settings } from '../../api/types';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
 import { ROLES, ROLE_LABELS, type Role } from '../../../../core/domain';
 import { can } from '../../../../core/permissions';
-import { useUser } from '../../auth/AuthContext';
+import { useOptionalUser } from '../../auth/AuthContext';
 
 /** The form's flat fields (one per setting), so the server's dotted paths map onto them exactly. */
 export interface SettingsFormValues {
@@ -213,7 +213,8 @@ function Section({ title }: { title: string }) {
 
 export function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved(s: Settings): void }) {
   // The security policy is the 安全管理员's; the rest the 系统管理员's (core/permissions.ts settingPermission).
-  const canPolicy = can(useUser().role, 'manageSecurityPolicy');
+  const role = useOptionalUser()?.role;
+  const canPolicy = !!role && can(role, 'manageSecurityPolicy');
   const [form] = Form.useForm<SettingsFormValues>();
   const { run, pending } = useSubmitGuard();
   const { message } = App.useApp();
