@@ -36,6 +36,17 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'pii.rotate': '更换数据密钥',
   'cases.stage_backfill': '补记历史反映件的环节时钟',
   'callbacks.read': '查看回访工作台（含反映人完整电话）',
+  'case.read': '查看反映件（含反映人信息）',
+  'cases.read': '查看反映件列表（含反映人姓名）',
+  'ledger.export': '导出台账（含反映人信息）',
+  account_locked: '账号锁定',
+  'password.change': '修改本人密码',
+  'password.change_failed': '修改密码失败',
+  'totp.setup': '获取动态口令密钥',
+  'totp.enable': '启用动态口令',
+  'user.totp_reset': '重置用户动态口令',
+  'user.unlock': '解锁账号',
+  'api_key.call': '接口密钥调用',
   ...({
     // The system timeline events' audit records (core/timeline-events.ts), in the audit's words.
     'case.intake': '登记反映件',
@@ -68,6 +79,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   package: '一件事一次办',
   typical_case: '典型案例',
   knowledge: '知识条目',
+  api_key: '接口密钥',
 };
 
 export function auditActionLabel(action: string): string {

@@ -20,7 +20,7 @@ import type {
   Role,
   VerifyOutcome,
 } from './domain.js';
-import { RATING_ASPECTS } from './domain.js';
+import { CASE_ROLES, RATING_ASPECTS } from './domain.js';
 import { DEFAULT_STAGE_SETTINGS, enterStage, isTerminalStatus, type StageSettings } from './clocks.js';
 import { deadlineFor, type WorkCalendar } from './working-days.js';
 import { fulfilRefusal, isPending as isPendingMeasure, withdrawRefusal, type MeasureFacts } from './measures.js';
@@ -599,6 +599,8 @@ export function canMergeInto(target: Pick<CaseState, 'status'>): boolean {
 
 /** Whether the actor may see the case at all (handlers: only their department's, as lead or co). */
 export function canSeeCase(c: Pick<CaseState, 'leadDepartment' | 'coDepartments'>, actor: Actor): boolean {
+  // The 安全管理员 and 审计管理员 (三员分立) see no case.
+  if (!(CASE_ROLES as readonly Role[]).includes(actor.role)) return false;
   if (actor.role !== 'handler') return true;
   if (!actor.department) return false;
   return c.leadDepartment === actor.department || c.coDepartments.includes(actor.department);

@@ -4,7 +4,7 @@
  */
 
 /** Staff roles (docs/DOMAIN.md §Roles). */
-export const ROLES = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin'] as const;
+export const ROLES = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin', 'security_admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   clerk: '受理员',
@@ -13,7 +13,17 @@ export const ROLE_LABELS: Record<Role, string> = {
   leader: '工作组组长',
   supervisor: '县纪委监委',
   admin: '系统管理员',
+  security_admin: '安全管理员',
+  auditor: '审计管理员',
 };
+
+/**
+ * 三员分立 (等保 2.0 level 3): the system, security and audit administrators. An account has one
+ * role, so nobody holds two of these; none of them works on cases.
+ */
+export const ADMINISTRATOR_ROLES = ['admin', 'security_admin', 'auditor'] as const satisfies readonly Role[];
+/** The roles that work on cases (read them, act on them, see their lists and statistics). */
+export const CASE_ROLES = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin'] as const satisfies readonly Role[];
 
 /** How a case reached the platform. */
 export const CHANNELS = ['window', 'hotline', 'online', 'mass_work', 'other'] as const;

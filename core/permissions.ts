@@ -5,15 +5,22 @@
  *
  * Pure data and functions: no I/O.
  */
-import type { Role } from './domain.js';
+import { CASE_ROLES, type Role } from './domain.js';
 import { ACTION_RULES } from './case-lifecycle.js';
 
 /** County-level readers: everything county-wide, drafts included. */
 const COUNTY: readonly Role[] = ['coordinator', 'leader', 'supervisor', 'admin'];
-/** Every staff role. */
-const STAFF: readonly Role[] = ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin'];
+/** Every role that works on cases (the 安全管理员 and 审计管理员 do not). */
+const STAFF: readonly Role[] = CASE_ROLES;
 
 export const PERMISSIONS = {
+  /**
+   * The case work: a route that names no permission (cases, their lists, the 工作台, documents) is
+   * for these roles. The 安全管理员 and 审计管理员 (三员分立) reach only what names their role.
+   */
+  workOnCases: STAFF,
+  /** Any signed-in account, whatever its role: oneself (me, logout, password, second factor, 个人设置). */
+  signedIn: ['clerk', 'coordinator', 'handler', 'leader', 'supervisor', 'admin', 'security_admin', 'auditor'],
   /** 登记反映件 (POST /cases) */
   intake: ['clerk', 'coordinator'],
   /** 事项目录: adding and importing matters (POST /matters, POST /matters/import); every staff role reads them */
@@ -28,8 +35,10 @@ export const PERMISSIONS = {
   readAssessment: COUNTY,
   /** 反复出现的问题 (GET /optimization/recurring) */
   readRecurring: COUNTY,
-  /** 审计日志 and 校验审计链 (GET /audit/records, /audit/verify) */
-  readAuditRecords: ['supervisor', 'admin'],
+  /** 审计日志: reading the records (GET /audit/records) — not the 系统管理员 (三员分立) */
+  readAuditRecords: ['supervisor', 'auditor'],
+  /** 校验审计链 (GET /audit/verify) */
+  verifyAudit: ['supervisor', 'admin', 'auditor'],
   /** “一件事一次办”套餐 and 典型案例: reading the published ones */
   readCatalogue: STAFF,
   /** …and the drafts as well */
@@ -40,10 +49,18 @@ export const PERMISSIONS = {
   editTypicalCases: ['coordinator', 'supervisor'],
   /** 部门管理 */
   manageDepartments: ['admin'],
-  /** 用户管理 */
+  /** 用户管理: adding accounts, names, roles, disabling, setting a password (GET/POST/PATCH /users) */
   manageUsers: ['admin'],
-  /** 系统设置 (PUT /settings) */
+  /** The account list (GET /users): the 系统管理员 manages it, the 安全管理员 unlocks and resets second factors from it */
+  readUsers: ['admin', 'security_admin'],
+  /** 安全管理员: unlocking an account, resetting its second factor (POST /users/{id}/unlock, /users/{id}/totp/reset) */
+  manageCredentials: ['security_admin'],
+  /** 安全管理员: the password and second-factor policy (settings passwordMaxAgeDays, totpRequiredRoles) */
+  manageSecurityPolicy: ['security_admin'],
+  /** 系统设置 (PUT /settings), but for the security policy ({@link SECURITY_POLICY_SETTINGS}) */
   manageSettings: ['admin'],
+  /** PUT /settings at all: each key then needs manageSettings or manageSecurityPolicy */
+  changeSettings: ['admin', 'security_admin'],
   /** 工作日历: entering a year's schedule */
   manageCalendar: ['admin'],
   /** 消息模板 and the outbox (投递状况, 重新投递) */
@@ -73,6 +90,14 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** The settings that make the password and second-factor policy: the 安全管理员's (manageSecurityPolicy), not the 系统管理员's. */
+export const SECURITY_POLICY_SETTINGS = ['passwordMaxAgeDays', 'totpRequiredRoles'] as const;
+
+/** The permission needed to change a setting. */
+export function settingPermission(key: string): Permission {
+  return (SECURITY_POLICY_SETTINGS as readonly string[]).includes(key) ? 'manageSecurityPolicy' : 'manageSettings';
+}
 
 /** Whether a role holds the permission. The public reporter holds none. */
 export function can(role: Role | 'public', permission: Permission): boolean {

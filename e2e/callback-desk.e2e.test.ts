@@ -140,7 +140,7 @@ describe.skipIf(!HAS_CHROMIUM)('回访工作台 (issue 13), in the browser', () 
       for (const c of urged) expect(c.events.filter((e: any) => e.type === 'urge').map((e: any) => e.note ?? e.data?.note)).toHaveLength(1);
 
       // Every view of the full numbers is in the audit.
-      const audit = await server.call('admin', 'GET', '/audit/records?action=callbacks.read&limit=100');
+      const audit = await server.call('auditor', 'GET', '/audit/records?action=callbacks.read&limit=100');
       expect(audit.items.length).toBeGreaterThanOrEqual(20);
     });
     expect(browser.consoleErrors).toEqual([]);

@@ -77,6 +77,11 @@ export interface AppOptions {
 
 const PUBLIC_PREFIXES = ['/api/v1/public/', '/api/v1/health', '/api/v1/openapi.json', '/api/v1/auth/login'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What a restricted session (server/auth/session.service.ts SessionRestriction) may still call. */
+const RESTRICTED_ALLOWED: Record<'password' | 'totp_setup', Array<[string, string]>> = {
+  password: [['POST', '/api/v1/auth/password'], ['GET', '/api/v1/auth/me'], ['POST', '/api/v1/auth/logout']],
+  totp_setup: [['POST', '/api/v1/auth/totp/setup'], ['POST', '/api/v1/auth/totp/enable'], ['GET', '/api/v1/auth/me'], ['POST', '/api/v1/auth/logout']],
+};
 
 /**
  * The web app's Content-Security-Policy: its own scripts only (no inline script: the bootstrap is a
@@ -255,6 +260,15 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
         } else {
           req.session = s;
           req.actor = toActor(s.user);
+          // A session that must first change its password or set up its second factor may do only that.
+          if (s.restriction && !isPublic) {
+            const path = req.url.split('?')[0];
+            const allowed = RESTRICTED_ALLOWED[s.restriction];
+            if (!allowed.some(([m, p]) => m === req.method && p === path))
+              return reply
+                .status(403)
+                .send(errorBody('FORBIDDEN', s.restriction === 'password' ? '请先修改密码（管理员设置的密码或已过期的密码须修改后才能使用系统）' : '请先设置动态口令（本角色须使用动态口令登录）'));
+          }
         }
       }
     }

@@ -152,6 +152,15 @@ export async function rotateDataKey(db: Db, oldKey: Buffer, newKey: Buffer, at: 
     for (const u of await trx.selectFrom('users').select(['id', 'mobile']).where('mobile', 'is not', null).execute()) {
       await trx.updateTable('users').set({ mobile: seal(unseal(u.mobile!, from), to) }).where('id', '=', u.id).execute();
     }
+    // TOTP secrets (users.totp_secret, totp_pending, 022) too.
+    const reseal = (v: string | null) => (v === null ? null : seal(unseal(v, from), to));
+    for (const u of await trx
+      .selectFrom('users')
+      .select(['id', 'totp_secret', 'totp_pending'])
+      .where((eb) => eb.or([eb('totp_secret', 'is not', null), eb('totp_pending', 'is not', null)]))
+      .execute()) {
+      await trx.updateTable('users').set({ totp_secret: reseal(u.totp_secret), totp_pending: reseal(u.totp_pending) }).where('id', '=', u.id).execute();
+    }
     await trx.updateTable('data_key_check').set({ check_value: keyCheckOf(newKey), created_at: at }).where('id', '=', 1).execute();
     await appendAudit(trx, { at, actor, action: 'pii.rotate', entityType: 'cases', entityId: '*', data: { resealed: done } });
     return done;

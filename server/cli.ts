@@ -24,16 +24,20 @@ import { rotateDataKey } from './boot.js';
 import { parseMasterKey, resolveDataKey } from './security/pii.js';
 import crypto from 'node:crypto';
 import { postSigned, refusalOf, sampleWebhookBody, WEBHOOK_DEFAULTS } from './integrations/webhooks.js';
-import { getSettings } from './settings/settings.repository.js';
 import { trainAndStore } from './triage/triage.service.js';
 import { formatAccuracy } from '../core/triage-model.js';
 import { BackupRefused, restoreBackup, writeBackup } from './backup/backup.js';
+import { getSettings, putSettings, ZSettings, type Settings } from './settings/settings.repository.js';
+import type { z } from 'zod';
 
 const USAGE = `用法：bcs <命令>
   migrate                                   创建或升级数据库结构
   department add <代码> <中文名称>            新增部门
   user add <用户名> --role <${ROLES.join('|')}> [--department <代码>] [--name <中文姓名>] [--mobile <手机号码>]
                                             新增用户（密码从标准输入读取）
+  settings set <键> <JSON 值>                修改一项系统设置（记入审计），所有运行中的服务立即生效，
+                                            如 bcs settings set totpRequiredRoles '[]'
+  settings get [键]                          显示系统设置（JSON）
   audit verify                              校验审计链，并重新读取每个附件核对其 SM3：完整则输出 "ok N" 并返回 0；
                                             否则逐个列出不符的记录或附件并返回 1
   deadline <起算时刻 ISO> <工作日数>          计算办理时限（+08:00）
@@ -166,6 +170,39 @@ export async function main(argv: string[], out: Out = defaultOut, env: NodeJS.Pr
       }
       const s = await writeBackup({ databaseUrl: config.databaseUrl, db, storage: openAttachmentStorage(config.attachments), file: sub, at, actor: CLI_ACTOR.username });
       out.log(`已备份到 ${s.file}：${Object.keys(s.counts).length} 张表，${s.counts.cases ?? 0} 件反映件，${s.counts.audit_log ?? 0} 条审计记录，${s.blobs} 个附件；${(s.bytes / 1048576).toFixed(1)} MB，用时 ${(s.ms / 1000).toFixed(1)} 秒`);
+      return 0;
+    }
+    if (cmd === 'settings' && sub === 'set') {
+      const [key, text] = rest;
+      const shape = ZSettings.shape as Record<string, z.ZodType>;
+      if (!key || text === undefined || !Object.hasOwn(shape, key)) {
+        out.err(`用法：bcs settings set <键> <JSON 值>；键为 ${Object.keys(shape).join('、')} 之一`);
+        return 2;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        out.err(`“${text.slice(0, 100)}”不是 JSON，例如字符串须加引号：'"垫江县"'`);
+        return 2;
+      }
+      const parsed = shape[key]!.safeParse(value);
+      if (!parsed.success) {
+        out.err(`输入有误：${describeIssues(parsed.error).map((d) => `${d.field === '(body)' ? key : `${key}.${d.field}`}：${d.message}`).join('；')}`);
+        return 2;
+      }
+      // Settings are read from the database on every use (server/settings/settings.repository.ts):
+      // every running server sees the change at its next request.
+      await db.transaction().execute(async (trx) => {
+        await putSettings(trx, { [key]: parsed.data } as Partial<Settings>, at);
+        await appendAudit(trx, { at, actor: 'cli', action: 'settings.update', entityType: 'settings', entityId: key, data: { [key]: parsed.data, via: 'console' } });
+      });
+      out.log(`已修改 ${key} = ${JSON.stringify(parsed.data)}`);
+      return 0;
+    }
+    if (cmd === 'settings' && sub === 'get') {
+      const s = (await getSettings(db)) as Record<string, unknown>;
+      out.log(JSON.stringify(rest[0] ? (Object.hasOwn(s, rest[0]) ? s[rest[0]] : null) : s, null, 2));
       return 0;
     }
     if (cmd === 'data-key' && sub === 'rotate') {

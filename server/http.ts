@@ -42,7 +42,10 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   /** Longer Markdown description for the OpenAPI document. */
   description?: string;
   tag: string;
-  /** The permission required (core/permissions.ts); undefined = any signed-in user; 'public' = no login. */
+  /**
+   * The permission required (core/permissions.ts); undefined = the case work (`workOnCases`: every
+   * role but the 安全管理员 and 审计管理员); `signedIn` = any account; 'public' = no login.
+   */
   auth?: 'public' | Permission;
   body?: B;
   query?: Q;
@@ -139,7 +142,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       const actor = spec.auth === 'public' ? (req.actor as Actor) : requireActor(req);
       const body = spec.body ? parseWith(spec.body, req.body) : undefined;
       const query = spec.query ? parseWith(spec.query, req.query) : undefined;
-      if (spec.auth && spec.auth !== 'public' && !can(actor.role, spec.auth)) {
+      if (spec.auth !== 'public' && !can(actor.role, spec.auth ?? 'workOnCases')) {
         throw new AppError('FORBIDDEN', '您的角色无权访问此功能');
       }
       return handler(req, reply, { body: body as any, query: query as any, actor });
@@ -201,8 +204,8 @@ export function documentedResponse(method: string, url: string, status: number):
 }
 
 /** Every documented route (`url` as registered, e.g. /api/v1/cases/:id), with the media type of a non-JSON answer. */
-export function documentedRoutes(): Array<{ method: string; url: string; produces?: string }> {
-  return registry.map(({ method, url, produces }) => ({ method, url, produces }));
+export function documentedRoutes(): Array<{ method: string; url: string; produces?: string; auth?: 'public' | Permission }> {
+  return registry.map(({ method, url, produces, auth }) => ({ method, url, produces, auth }));
 }
 
 /** The success statuses of a route: those named in `responses` or `response`, else 200. */
@@ -221,7 +224,7 @@ function errorCodes(r: DocEntry): number[] {
   if (r.body || r.query || r.multipart) out.add(400);
   if (r.auth !== 'public') out.add(401);
   // Role-restricted routes, and every cookie-authenticated write (CSRF).
-  if ((r.auth && r.auth !== 'public') || (r.auth !== 'public' && r.method !== 'GET')) out.add(403);
+  if (r.auth !== 'public') out.add(403);
   if (/:\w+/.test(r.url)) out.add(404);
   if (r.rateLimited) out.add(429);
   return [...out].sort((a, b) => a - b);
@@ -356,7 +359,7 @@ export function openApiDocument(): unknown {
       summary: r.summary,
       tags: [r.tag],
       security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
-      description: [r.auth && r.auth !== 'public' ? `角色：${rolesWith(r.auth).map((x) => ROLE_LABELS[x]).join('、')}` : r.auth === 'public' ? '无需登录' : '任何已登录用户', r.description].filter(Boolean).join('\n\n'),
+      description: [r.auth && r.auth !== 'public' ? `角色：${rolesWith(r.auth).map((x) => ROLE_LABELS[x]).join('、')}` : r.auth === 'public' ? '无需登录' : `角色：${rolesWith('workOnCases').map((x) => ROLE_LABELS[x]).join('、')}`, r.description].filter(Boolean).join('\n\n'),
       parameters: [...params, ...query],
       ...requestBody,
       responses: responsesOf(r, named),

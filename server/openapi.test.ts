@@ -3,6 +3,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Secret, TOTP } from 'otpauth';
 import { createTestEnv, DIALECTS, intakeBody, seedBasics, startApi, type Api, type TestEnv } from './test/harness.js';
 import { buildApp } from './app.js';
 import { documentedResponse, documentedRoutes } from './http.js';
@@ -596,6 +597,24 @@ describe.each(DIALECTS)('real answers match the documented schemas on %s', (kind
     expectDocumented('POST', '/users', user);
     expectDocumented('PATCH', '/users/{id}', await as('admin').patch(`${API}/users/${user.body.id}`, { name: '郑商务员' }));
     expectDocumented('PATCH', '/users/{id}', await as('admin').patch(`${API}/users/99999`, { name: '无此人' }));
+    // Credentials (the security section): the new account must change its password, sets up TOTP; the security admin resets and unlocks.
+    const first = await api.app.inject({ method: 'POST', url: `${API}/auth/login`, payload: { username: 'h_sw', password: 'Passw0rd!2026' } });
+    const own = (method: 'POST', url: string, payload?: unknown) =>
+      api.app
+        .inject({ method, url: `${API}${url}`, headers: { authorization: `Bearer ${first.json().token}` }, ...(payload ? { payload: payload as any } : {}) })
+        .then((r) => ({ status: r.statusCode, body: r.json() }));
+    expectDocumented('POST', '/auth/password', await own('POST', '/auth/password', { currentPassword: 'nope', newPassword: 'Passw0rd!2027' }));
+    expectDocumented('POST', '/auth/password', await own('POST', '/auth/password', { currentPassword: 'Passw0rd!2026', newPassword: 'Passw0rd!2027' }));
+    const setup = await own('POST', '/auth/totp/setup');
+    expectDocumented('POST', '/auth/totp/setup', setup);
+    expectDocumented('POST', '/auth/totp/enable', await own('POST', '/auth/totp/enable', { code: 'abcdef' }));
+    const code = TOTP.generate({ secret: Secret.fromBase32(setup.body.secret), timestamp: env.clock.now().getTime() });
+    expectDocumented('POST', '/auth/totp/enable', await own('POST', '/auth/totp/enable', { code }));
+    expectDocumented('POST', '/auth/totp/setup', await own('POST', '/auth/totp/setup'));
+    expectDocumented('POST', '/users/{id}/totp/reset', await as('secadmin').post(`${API}/users/${user.body.id}/totp/reset`));
+    expectDocumented('POST', '/users/{id}/totp/reset', await as('admin').post(`${API}/users/${user.body.id}/totp/reset`));
+    expectDocumented('POST', '/users/{id}/unlock', await as('secadmin').post(`${API}/users/${user.body.id}/unlock`));
+    expectDocumented('POST', '/users/{id}/unlock', await as('secadmin').post(`${API}/users/99999/unlock`));
     expectDocumented('GET', '/settings', await as('clerk').get(`${API}/settings`));
     expectDocumented('PUT', '/settings', await as('admin').put(`${API}/settings`, { dueSoonWorkingDays: 2 }));
     expectDocumented('GET', '/me/settings', await as('h_scjg').get(`${API}/me/settings`));

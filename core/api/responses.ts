@@ -135,9 +135,26 @@ export const ZLoginResponse = z.object({
   csrfToken: z.string().describe('用 Cookie 认证的写操作须在 X-CSRF-Token 头中带上此值'),
   expiresAt: ZStoredInstant.describe('无操作时会话的到期时刻（每次请求顺延）'),
   user: ZSessionUser,
+  mustChangePassword: z.boolean().describe('须先修改密码（管理员设置或重置的密码、密码已过期）：此前除 POST /auth/password 外的调用均为 403'),
+  totpSetupRequired: z.boolean().describe('本角色须使用动态口令而尚未设置：此前除 /auth/totp/setup、/auth/totp/enable 外的调用均为 403'),
 });
 
-export const ZMeResponse = z.object({ user: ZSessionUser, csrfToken: z.string().describe('X-CSRF-Token 头的值') });
+export const ZMeResponse = z.object({
+  user: ZSessionUser,
+  csrfToken: z.string().describe('X-CSRF-Token 头的值'),
+  mustChangePassword: z.boolean().describe('须先修改密码'),
+  totpSetupRequired: z.boolean().describe('须先设置动态口令'),
+  totpEnabled: z.boolean().describe('本账号已启用动态口令'),
+});
+
+export const ZTotpSetup = z.object({
+  secret: z.string().describe('密钥（Base32，RFC 4648），与 otpauthUrl 中的 secret 相同'),
+  otpauthUrl: z.string().describe('otpauth://totp/… 地址，生成二维码供手机验证器扫描'),
+});
+export const ZTotpEnabled = z.object({
+  enabled: z.literal(true),
+  recoveryCodes: z.array(z.string()).describe('恢复码：仅此一次显示，每个可代替动态口令登录一次；系统只保存其哈希'),
+});
 
 export const ZOkResponse = z.object({ ok: z.literal(true) });
 
@@ -494,6 +511,8 @@ export const ZUser = z.object({
   createdAt: ZStoredInstant,
   intakeChannel: z.enum(CHANNELS).nullable().describe('登记时默认的反映渠道；null 时按角色默认'),
   mobileMasked: z.string().nullable().describe('手机号码（脱敏，如 138****1234）；未登记时为 null'),
+  mustChangePassword: z.boolean().describe('下次登录须修改密码（管理员设置或重置了密码）'),
+  totpEnabled: z.boolean().describe('已启用动态口令'),
 });
 export const ZUserList = z.object({ items: z.array(ZUser) });
 
@@ -535,6 +554,8 @@ export const ZSettingsResponse = z.object({
   backupDir: z.string().describe('定时备份文件存放的目录（执行备份的实例上）'),
   backupKeep: z.number().int().describe('保留最近几份定时备份，更早的自动删除'),
   personalDataRetentionYears: z.number().int().nullable().describe('反映件办结满几年后清除反映人个人信息（姓名、电话、证件号）；null 为不清除'),
+  passwordMaxAgeDays: z.number().int().describe('密码有效期（天）：超过后下次登录须先修改密码；0 为不限（安全管理员设置）'),
+  totpRequiredRoles: z.array(z.enum(ROLES)).describe('须使用动态口令（TOTP）登录的角色；尚未设置的，下次登录时须先设置（安全管理员设置）'),
 });
 
 // ---------------------------------------------------------------------------------------------

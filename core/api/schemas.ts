@@ -20,6 +20,7 @@ import type { CaseAction, CaseCommand } from '../case-lifecycle.js';
 import { isValidPhone, isValidUscc, normalisePhone } from '../validation.js';
 import { STAFF_MOBILE, STAFF_MOBILE_MESSAGE, STAFF_SMS_EVENTS } from '../staff-sms.js';
 import { SUPERVISION_KINDS, SUPERVISION_REGISTER_STATUSES, type SupervisionKind } from '../supervision-register.js';
+import { passwordProblem, PASSWORD_RULE_TEXT } from '../passwords.js';
 
 z.config(z.locales.zhCN());
 
@@ -541,6 +542,8 @@ export const ZStatsQuery = z.object({
 export const ZLogin = z.object({
   username: z.string({ error: '请输入用户名' }).trim().min(1, { error: '请输入用户名' }).max(64),
   password: z.string({ error: '请输入密码' }).min(1, { error: '请输入密码' }).max(256),
+  /** The second factor: a 6-digit TOTP code, or one of the recovery codes (each works once). */
+  totp: z.string({ error: '动态口令必须是文字' }).trim().max(64, { error: '动态口令过长' }).optional(),
 });
 
 export const ZDepartmentCreate = z.object({
@@ -548,10 +551,25 @@ export const ZDepartmentCreate = z.object({
   name: text('部门名称', LIMITS.name),
 });
 
+/** A new password: the rule of core/passwords.ts (≥ 8 characters from 3 of 4 classes). */
 export const ZPassword = z
   .string({ error: '请输入密码' })
-  .min(8, { error: '密码至少 8 位' })
-  .max(128, { error: '密码不能超过 128 位' });
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: PASSWORD_RULE_TEXT, examples: ['Passw0rd!2026'] });
+
+/** POST /auth/password: one's own password change. */
+export const ZPasswordChange = z.object({
+  currentPassword: z.string({ error: '请输入当前密码' }).min(1, { error: '请输入当前密码' }).max(256),
+  newPassword: ZPassword,
+});
+
+/** A TOTP code (6 digits) — or, at login, one of the recovery codes. */
+export const ZTotpEnable = z.object({
+  code: z.string({ error: '请输入动态口令' }).trim().regex(/^\d{6}$/, { error: '动态口令应为 6 位数字' }).meta({ description: '验证器上显示的 6 位动态口令', examples: ['492039'] }),
+});
 
 /** A staff member's own mobile number (staff SMS); spaces and a +86 prefix are dropped. */
 export const ZStaffMobile = z

@@ -37,7 +37,7 @@ describe.each(DIALECTS)('audit records on %s', (kind) => {
     '2026-11-26T02:00:00.000Z',
   );
 
-  it('lists the chain newest first for the supervisor and the admin, with Chinese labels and names', async () => {
+  it('lists the chain newest first for the supervisor and the auditor (not the admin), with Chinese labels and names', async () => {
     const r = await api.as('super').get('/api/v1/audit/records?limit=200');
     expect(r.status).toBe(200);
     expect(ZAuditRecordPage.safeParse(r.body).success).toBe(true);
@@ -53,7 +53,10 @@ describe.each(DIALECTS)('audit records on %s', (kind) => {
     // Intake records carry the masked phone only.
     const intake = r.body.items.find((i: { action: string; entityId: string }) => i.action === 'case.intake' && i.entityId === String(caseId));
     expect(JSON.stringify(intake.data)).not.toContain('13800001234');
-    expect((await api.as('admin').get('/api/v1/audit/records')).status).toBe(200);
+    // 三员分立: the 审计管理员 reads the records, the 系统管理员 does not.
+    expect((await api.as('auditor').get('/api/v1/audit/records')).status).toBe(200);
+    expect((await api.as('admin').get('/api/v1/audit/records')).status).toBe(403);
+    expect((await api.as('secadmin').get('/api/v1/audit/records')).status).toBe(403);
   });
 
   it('filters by actor, action, entity and Shanghai dates, and pages with a cursor without gaps or repeats', async () => {
@@ -63,7 +66,8 @@ describe.each(DIALECTS)('audit records on %s', (kind) => {
     const byAction = (await api.as('super').get('/api/v1/audit/records?action=case.intake')).body.items;
     expect(byAction).toHaveLength(2);
     const byEntity = (await api.as('super').get(`/api/v1/audit/records?entityType=case&entityId=${caseId}`)).body.items;
-    expect(byEntity.map((i: { action: string }) => i.action)).toEqual(['case.accept', 'case.intake']);
+    // The writes, and the reads of the reporter each answer showed (server/audit/read-audit.ts).
+    expect(byEntity.map((i: { action: string }) => i.action)).toEqual(['case.read', 'case.accept', 'case.read', 'case.intake']);
     const firstDay = (await api.as('super').get('/api/v1/audit/records?action=case.intake&from=2026-11-26&to=2026-11-26')).body.items;
     expect(firstDay.map((i: { caseNo: string }) => i.caseNo)).toEqual([caseNo]);
     const secondDay = (await api.as('super').get('/api/v1/audit/records?action=case.intake&from=2026-11-27')).body.items;

@@ -16,7 +16,7 @@ const dayEdge = (day: string, edge: 'start' | 'end') =>
 export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
-    { method: 'GET', url: '/audit/verify', summary: '校验审计链（县纪委监委、系统管理员）', tag: '审计', auth: 'readAuditRecords', response: ZAuditVerification },
+    { method: 'GET', url: '/audit/verify', summary: '校验审计链（县纪委监委、系统管理员、审计管理员）', tag: '审计', auth: 'verifyAudit', response: ZAuditVerification },
     async () => verifyAuditChain(ctx.db),
   );
 
@@ -25,7 +25,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
     {
       method: 'GET',
       url: '/audit/records',
-      summary: '审计日志（县纪委监委、系统管理员）：按操作人、操作、对象、日期筛选，最新在前，游标分页',
+      summary: '审计日志（审计管理员、县纪委监委；系统管理员不能查看）：按操作人、操作、对象、日期筛选，最新在前，游标分页',
       tag: '审计',
       auth: 'readAuditRecords',
       query: ZAuditQuery,

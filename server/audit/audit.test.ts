@@ -24,12 +24,14 @@ describe.each(DIALECTS)('audit chain on %s', (kind) => {
     for (let i = 0; i < 3; i++) await api.as('clerk').post('/api/v1/cases', intakeBody());
   });
 
-  it('verifies an intact chain through the API (supervisor, admin) and refuses other roles', async () => {
+  it('verifies an intact chain through the API (supervisor, admin, auditor) and refuses other roles', async () => {
     const r = await api.as('super').get('/api/v1/audit/verify');
     expect(r.status).toBe(200);
     expect(r.body.ok).toBe(true);
     expect(r.body.records).toBeGreaterThan(5);
     expect((await api.as('admin').get('/api/v1/audit/verify')).status).toBe(200);
+    expect((await api.as('auditor').get('/api/v1/audit/verify')).status).toBe(200);
+    expect((await api.as('secadmin').get('/api/v1/audit/verify')).status).toBe(403);
     expect((await api.as('coord').get('/api/v1/audit/verify')).status).toBe(403);
     expect((await api.as(null).get('/api/v1/audit/verify')).status).toBe(401);
   });

@@ -5,10 +5,28 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { appendAudit, sm3Hex } from '../audit/audit.repository.js';
+import { isPostgres } from '../db/dialect.js';
 import { AppError } from '../errors.js';
 import { dummyPasswordHash, verifyPassword } from './password.js';
 import { findUserById, findUserByUsername, type UserRecord } from '../users/user.repository.js';
-import { getSettings } from '../settings/settings.repository.js';
+import { getSettings, type Settings } from '../settings/settings.repository.js';
+import { isPasswordExpired } from '../../core/passwords.js';
+import { unseal } from '../security/pii.js';
+import { looksLikeRecoveryCode, matchTotp, recoveryCodeHash } from './totp.js';
+import { parseEvents } from '../users/user.repository.js';
+
+/**
+ * What a session may do before it does anything else: change the password (set by an
+ * administrator, or expired), or set up the second factor (its role is in totpRequiredRoles).
+ */
+export type SessionRestriction = 'password' | 'totp_setup';
+
+/** The restriction a new session of this user starts with (the password first, then the second factor). */
+export function restrictionFor(user: Pick<UserRecord, 'role' | 'mustChangePassword' | 'passwordChangedAt' | 'totpEnabled'>, settings: Settings, now: Date): SessionRestriction | null {
+  if (user.mustChangePassword || isPasswordExpired(user.passwordChangedAt, settings.passwordMaxAgeDays, now)) return 'password';
+  if (!user.totpEnabled && settings.totpRequiredRoles.includes(user.role)) return 'totp_setup';
+  return null;
+}
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
@@ -20,6 +38,7 @@ export interface LoginResult {
   csrfToken: string;
   user: UserRecord;
   expiresAt: string;
+  restriction: SessionRestriction | null;
 }
 
 /**
@@ -28,7 +47,10 @@ export interface LoginResult {
  */
 const INVALID = () => new AppError('UNAUTHENTICATED', `用户名或密码错误（连续输错 ${MAX_FAILED_LOGINS} 次，账号将锁定 ${LOCK_MINUTES} 分钟）`);
 
-export async function login(db: Db, username: string, password: string, now: Date, ip: string): Promise<LoginResult> {
+/** The 401 when the password was right but the second factor is missing: the form then asks for it. */
+const TOTP_NEEDED = () => new AppError('UNAUTHENTICATED', '请输入动态口令', [{ field: 'totp', message: '请输入动态口令（6 位数字）或一个恢复码' }]);
+
+export async function login(db: Db, username: string, password: string, now: Date, ip: string, totp?: string): Promise<LoginResult> {
   const found = await findUserByUsername(db, username);
   const at = now.toISOString();
   if (!found) {
@@ -72,16 +94,75 @@ export async function login(db: Db, username: string, password: string, now: Dat
     if (user.disabled && good) throw new AppError('UNAUTHENTICATED', '该账号已停用，请联系系统管理员');
     throw INVALID();
   }
-  return { ...(await openSession(db, user, now, ip)), user };
+  let viaRecoveryCode = false;
+  if (user.totpEnabled) {
+    if (!totp) {
+      // The first step of a two-step form: not a failure to count, but recorded.
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, { at, actor: user.username, action: 'login_failed', entityType: 'user', entityId: String(user.id), data: { reason: 'totp_missing', ip } }),
+      );
+      throw TOTP_NEEDED();
+    }
+    const accepted = await acceptSecondFactor(db, user.id, totp, now);
+    if (!accepted) {
+      const failed = user.failedLogins + 1;
+      const lock = failed >= MAX_FAILED_LOGINS;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ failed_logins: lock ? 0 : failed, locked_until: lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : user.lockedUntil })
+          .where('id', '=', user.id)
+          .execute();
+        await appendAudit(trx, { at, actor: user.username, action: lock ? 'account_locked' : 'login_failed', entityType: 'user', entityId: String(user.id), data: { reason: 'bad_totp', failed, ip } });
+      });
+      if (lock) throw new AppError('UNAUTHENTICATED', `密码或动态口令连续错误 ${MAX_FAILED_LOGINS} 次，账号已锁定 ${LOCK_MINUTES} 分钟`);
+      throw new AppError('UNAUTHENTICATED', '动态口令错误或已使用，请输入新的动态口令', [{ field: 'totp', message: '动态口令错误或已使用' }]);
+    }
+    viaRecoveryCode = accepted === 'recovery';
+  }
+  return { ...(await openSession(db, user, now, ip, viaRecoveryCode ? { recoveryCode: true } : {})), user };
+}
+
+/**
+ * Checks a second factor and uses it up, in one transaction that holds the user's row: a TOTP code
+ * of a step after the last accepted one (the step is then stored), or an unused recovery code
+ * (then removed). Returns how it was accepted, or null.
+ */
+async function acceptSecondFactor(db: Db, userId: number, code: string, now: Date): Promise<'totp' | 'recovery' | null> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('users').select(['totp_secret', 'totp_last_step', 'totp_recovery']).where('id', '=', userId);
+    if (isPostgres(trx)) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row?.totp_secret) return null;
+    const text = code.trim();
+    if (looksLikeRecoveryCode(text)) {
+      const left = parseEvents(row.totp_recovery) ?? [];
+      const h = recoveryCodeHash(text);
+      if (!left.includes(h)) return null;
+      await trx.updateTable('users').set({ totp_recovery: JSON.stringify(left.filter((x) => x !== h)) }).where('id', '=', userId).execute();
+      return 'recovery';
+    }
+    const step = matchTotp(unseal(row.totp_secret), text, now, row.totp_last_step === null ? null : Number(row.totp_last_step));
+    if (step === null) return null;
+    await trx.updateTable('users').set({ totp_last_step: step }).where('id', '=', userId).execute();
+    return 'totp';
+  });
 }
 
 /**
  * Opens a session for a user whose credentials were checked: resets the failed logins, stores the
  * token's SM3 hash with a sliding idle expiry, and audits the login — one transaction.
  */
-export async function openSession(db: Db, user: Pick<UserRecord, 'id' | 'username'>, now: Date, ip: string): Promise<{ token: string; csrfToken: string; expiresAt: string }> {
+export async function openSession(
+  db: Db,
+  user: Pick<UserRecord, 'id' | 'username' | 'role' | 'mustChangePassword' | 'passwordChangedAt' | 'totpEnabled'>,
+  now: Date,
+  ip: string,
+  how: { recoveryCode?: boolean } = {},
+): Promise<{ token: string; csrfToken: string; expiresAt: string; restriction: SessionRestriction | null }> {
   const at = now.toISOString();
   const settings = await getSettings(db);
+  const restriction = restrictionFor(user, settings, now);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + settings.sessionIdleMinutes * 60_000).toISOString();
@@ -89,17 +170,26 @@ export async function openSession(db: Db, user: Pick<UserRecord, 'id' | 'usernam
     await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
     await trx
       .insertInto('sessions')
-      .values({ token_hash: sm3Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: at, last_seen_at: at, expires_at: expiresAt })
+      .values({ token_hash: sm3Hex(token), user_id: user.id, csrf_token: csrfToken, created_at: at, last_seen_at: at, expires_at: expiresAt, restriction })
       .execute();
-    await appendAudit(trx, { at, actor: user.username, action: 'login', entityType: 'user', entityId: String(user.id), data: { ip } });
+    await appendAudit(trx, {
+      at,
+      actor: user.username,
+      action: 'login',
+      entityType: 'user',
+      entityId: String(user.id),
+      data: { ip, ...(user.totpEnabled ? { secondFactor: how.recoveryCode ? 'recovery_code' : 'totp' } : {}), ...(restriction ? { restriction } : {}) },
+    });
   });
-  return { token, csrfToken, expiresAt };
+  return { token, csrfToken, expiresAt, restriction };
 }
 
 export interface SessionInfo {
   user: UserRecord;
   csrfToken: string;
   tokenHash: string;
+  /** What the session must do before anything else, or null. */
+  restriction: SessionRestriction | null;
 }
 
 /** Resolves a token to its live session (sliding expiry), or null. */
@@ -122,7 +212,7 @@ export async function authenticate(db: Db, token: string, now: Date): Promise<Se
       .where('token_hash', '=', tokenHash)
       .execute();
   }
-  return { user, csrfToken: s.csrf_token, tokenHash };
+  return { user, csrfToken: s.csrf_token, tokenHash, restriction: (s.restriction as SessionRestriction | null) ?? null };
 }
 
 export async function logout(db: Db, tokenHash: string, user: UserRecord, now: Date): Promise<void> {

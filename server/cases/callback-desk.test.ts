@@ -58,7 +58,7 @@ describe.each(DIALECTS)('回访工作台 (GET /callbacks) on %s', (kind) => {
 
   it('audits every answer that showed full phones', async () => {
     await api.as('coord').get('/api/v1/callbacks?limit=2');
-    const a = await api.as('admin').get('/api/v1/audit/records?action=callbacks.read&limit=1');
+    const a = await api.as('auditor').get('/api/v1/audit/records?action=callbacks.read&limit=1');
     expect(a.status).toBe(200);
     expect(a.body.items[0]).toMatchObject({ actor: 'coord', action: 'callbacks.read' });
     expect(a.body.items[0].data).toMatchObject({ count: 2, fields: ['reporter.phone'] });

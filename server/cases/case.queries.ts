@@ -3,6 +3,7 @@
  * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
  */
 import { listCaseKnowledge } from '../knowledge/knowledge.repository.js';
+import { auditCaseRead } from '../audit/read-audit.js';
 import type { AppContext } from '../context.js';
 import {
   findCaseById,
@@ -50,6 +51,8 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
  * timeline is read (an intake answered 10 reads fewer; issue 17).
  */
 export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean } = {}) {
+  // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts).
+  await auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
     const [events, deps] = await Promise.all([listEvents(ctx.db, c.id), presentDeps(ctx)]);
     return presentCase(

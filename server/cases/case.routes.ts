@@ -1,4 +1,5 @@
 /** Case routes: validate → call the service → present. */
+import { auditListRead } from '../audit/read-audit.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ZCaseListQuery, ZIntake, actionBodySchema } from '../../core/api/schemas.js';
@@ -63,6 +64,8 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       const filters = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
       const page = await listCases(ctx.db, filters, { limit, cursor, sort }, actor, now);
       const deps = await presentDeps(ctx);
+      // The list shows reporters' full names: which filter, how many rows (server/audit/read-audit.ts).
+      if (page.rows.length) await auditListRead(ctx, actor, 'cases.read', { ...rest, ...(dueSoon ? { dueSoon } : {}), ...(cursor ? { cursor } : {}) }, page.rows.length);
       return { items: page.rows.map((c) => presentCaseSummary(c, deps)), nextCursor: page.nextCursor };
     },
   );

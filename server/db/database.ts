@@ -31,6 +31,18 @@ export interface UserTable {
   mobile: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of the staff SMS events chosen (019; core/staff-sms.ts), or null: the role's defaults. */
   sms_events: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 022: 1 when an administrator set the password — the next login must change it. */
+  must_change_password: ColumnType<number, number | undefined, number>;
+  /** 022: when the password was last set (null: since created_at). */
+  password_changed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 022: the enabled TOTP secret (base32), sealed; null when the user has none. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 022: a TOTP secret set up but not confirmed yet (sealed), or null. */
+  totp_pending: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 022: the last 30-second step whose code was accepted (a code works once). */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 022: JSON array of the SM3 hashes of the unused recovery codes. */
+  totp_recovery: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {
@@ -41,6 +53,8 @@ export interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** 022: 'password' or 'totp_setup' — the session may only change the password / set up TOTP; null = unrestricted. */
+  restriction: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Gap-free per-year counters (case numbers, assignment sheet numbers). */

@@ -20,9 +20,10 @@ import * as m017 from './migrations/017-measures.js';
 import * as m018 from './migrations/018-rating-links.js';
 import * as m019 from './migrations/019-staff-sms.js';
 import * as m020 from './migrations/020-knowledge.js';
-import * as m024 from './migrations/024-performance.js';
 import * as m021 from './migrations/021-matters-triage.js';
+import * as m022 from './migrations/022-security.js';
 import * as m023 from './migrations/023-ops.js';
+import * as m024 from './migrations/024-performance.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,9 +46,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-rating-links': m018,
   '019-staff-sms': m019,
   '020-knowledge': m020,
-  '024-performance': m024,
   '021-matters-triage': m021,
+  '022-security': m022,
   '023-ops': m023,
+  '024-performance': m024,
 };
 
 /** The names of every migration this program knows (a backup from a newer program names more). */

@@ -20,7 +20,8 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Channel, Role } from '../../core/domain.js';
 import { DEMO_DEPARTMENTS, DEMO_DESCRIPTIONS, DEMO_MATTERS, DEMO_REASONS, ENTERPRISES, GIVEN, SURNAMES } from './demo-data.js';
 
-export const DEMO_PASSWORD = 'demo1234';
+/** Satisfies the password rule (core/passwords.ts: 8+ characters from 3 of 4 classes); the test checks it. */
+export const DEMO_PASSWORD = 'Demo@2026';
 
 /** A deterministic pseudo-random generator (mulberry32) so every demo run looks alike. */
 function rng(seed: number) {
@@ -63,6 +64,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'coordinator', role: 'coordinator', name: '李建华' },
   { username: 'leader', role: 'leader', name: '赵国强' },
   { username: 'supervisor', role: 'supervisor', name: '钱文静' },
+  { username: 'secadmin', role: 'security_admin', name: '冯安全（安全管理员）' },
+  { username: 'auditor', role: 'auditor', name: '陈审计（审计管理员）' },
   ...DEMO_DEPARTMENTS.filter(([c]) => c !== 'xgb').map(([code, name]) => ({
     username: `${code}`,
     role: 'handler' as Role,
@@ -438,7 +441,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   console.log(`已生成 ${cases} 件反映件，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`);
   const rows = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.name}`).join('\n');
   const smsWhere = config.sms.provider === 'log' ? `演示短信日志：${config.sms.logFile}` : `短信网关：${config.sms.url}`;
-  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n演示数据库：${url}（关闭后可删除 ${dir}）\n${smsWhere}`;
+  const banner = `演示账号（密码均为 ${DEMO_PASSWORD}）：\n${rows}\n系统管理员、安全管理员、审计管理员首次登录时须设置动态口令（手机验证器扫码）；演示时可关闭：npx bcs settings set totpRequiredRoles '[]'（DATABASE_URL 同上）\n演示数据库：${url}（关闭后可删除 ${dir}）\n${smsWhere}`;
   const { startServer } = await import('../main.js');
   await startServer({ config, banner });
 }

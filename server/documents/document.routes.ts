@@ -1,4 +1,5 @@
 /** Documents: 交办单 (Word and print view), 回执 (print page with QR code), 台账 export, template and import (Excel). */
+import { auditCaseRead, auditListRead } from '../audit/read-audit.js';
 import { can } from '../../core/permissions.js';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -87,6 +88,7 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
         const { id } = req.params as { id: string };
         const v = await loadAssignmentSheet(ctx, id, (req.query as { sheet?: unknown }).sheet, actor);
         const buf = await renderAssignmentSheetDocx(v);
+        await auditCaseRead(ctx, actor, { id: Number(id), caseNo: v.caseNo }, 'assignment_sheet');
         const seq = /第(\d+)号/.exec(v.sheetNo)?.[1] ?? '';
         const year = /〔(\d+)〕/.exec(v.sheetNo)?.[1] ?? '';
         return reply
@@ -110,6 +112,7 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
       async (req, reply, { actor }) => {
         const { id } = req.params as { id: string };
         const v = await loadAssignmentSheet(ctx, id, (req.query as { sheet?: unknown }).sheet, actor);
+        await auditCaseRead(ctx, actor, { id: Number(id), caseNo: v.caseNo }, 'assignment_sheet');
         return sendPrintPage(reply, renderAssignmentSheetHtml(v));
       },
     );
@@ -168,6 +171,8 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
         const { dueSoon, ...rest } = raw;
         const query = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
         const [settings, total] = await Promise.all([getSettings(ctx.db), countLedgerRows(ctx.db, { filters: query, actor, now })]);
+        // Every export shows reporters' names and phones: its filter and row count are audited.
+        await auditListRead(ctx, actor, 'ledger.export', raw, total);
         const out = new PassThrough();
         writeLedger(ctx.db, out, { filters: query, actor, now, countyName: settings.countyName }).catch((err: unknown) => {
           if (!(err instanceof ExportAborted)) req.log.error({ err }, 'ledger export failed');

@@ -82,7 +82,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
       method: 'GET',
       url: '/notifications',
       summary: '我的站内通知（最新在前；unread=true 只看未读；cursor 分页）',
-      tag: '通知',
+      tag: '通知', auth: 'signedIn',
       query: ZNotificationQuery,
       response: ZNotificationPage,
     },
@@ -110,16 +110,16 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     },
   );
 
-  route(app, { method: 'GET', url: '/notifications/unread-count', summary: '我的未读通知数（铃铛角标）', tag: '通知', response: ZUnreadCount }, async (_req, _reply, { actor }) => ({
+  route(app, { method: 'GET', url: '/notifications/unread-count', summary: '我的未读通知数（铃铛角标）', tag: '通知', auth: 'signedIn', response: ZUnreadCount }, async (_req, _reply, { actor }) => ({
     count: await countUnread(ctx.db, actor.userId),
   }));
 
-  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知', response: ZReadAll }, async (_req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/read-all', summary: '全部标为已读', tag: '通知', auth: 'signedIn', response: ZReadAll }, async (_req, _reply, { actor }) => {
     const updated = await markAllRead(ctx.db, actor.userId, ctx.clock.now().toISOString());
     return { updated, unreadCount: 0 as const };
   });
 
-  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知', response: ZMarkRead }, async (req, _reply, { actor }) => {
+  route(app, { method: 'POST', url: '/notifications/:id/read', summary: '标为已读（只能是自己的通知；他人的 → 404）', tag: '通知', auth: 'signedIn', response: ZMarkRead }, async (req, _reply, { actor }) => {
     const raw = (req.params as { id: string }).id;
     if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound();
     const r = await markRead(ctx.db, actor.userId, Number(raw), ctx.clock.now().toISOString());

@@ -76,7 +76,7 @@ describe.each(DIALECTS)('staff SMS on %s', (kind) => {
     changeMySettings(env.ctx, (await findUserByUsername(env.ctx.db, username))!.user, body);
 
   it('refuses a mobile number that is not a mainland mobile, in Chinese, and changes nothing', async () => {
-    const bad = await api.as('admin').post('/api/v1/users', { username: 'h_bad', role: 'handler', department: 'scjgj', password: 'longenough1', mobile: '023-12345678' });
+    const bad = await api.as('admin').post('/api/v1/users', { username: 'h_bad', role: 'handler', department: 'scjgj', password: 'LongEnough1', mobile: '023-12345678' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0]).toMatchObject({ field: 'mobile' });
     expect(bad.body.error.details[0].message).toContain('手机号码');
@@ -94,11 +94,11 @@ describe.each(DIALECTS)('staff SMS on %s', (kind) => {
   });
 
   it('lets the administrator give a number (shown masked, stored sealed, audited masked)', async () => {
-    const added = await api.as('admin').post('/api/v1/users', { username: 'h_scjg2', name: '郑市监', role: 'handler', department: 'scjgj', password: 'longenough1', mobile: '139 0000 0002' });
+    const added = await api.as('admin').post('/api/v1/users', { username: 'h_scjg2', name: '郑市监', role: 'handler', department: 'scjgj', password: 'LongEnough1', mobile: '139 0000 0002' });
     expect(added.status).toBe(201);
     expect(added.body.mobileMasked).toBe('139****0002');
     expect(JSON.stringify(added.body)).not.toContain('13900000002');
-    const added3 = await api.as('admin').post('/api/v1/users', { username: 'h_scjg3', name: '冯市监', role: 'handler', department: 'scjgj', password: 'longenough1' });
+    const added3 = await api.as('admin').post('/api/v1/users', { username: 'h_scjg3', name: '冯市监', role: 'handler', department: 'scjgj', password: 'LongEnough1' });
     expect(added3.body.mobileMasked).toBeNull();
     const raw = await env.ctx.db.selectFrom('users').select('mobile').where('username', '=', 'h_scjg2').executeTakeFirstOrThrow();
     expect(raw.mobile).toMatch(/^enc1:/);

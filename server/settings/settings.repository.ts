@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import type { LifecycleSettings } from '../../core/case-lifecycle.js';
 import { cachedRef } from '../db/ref-cache.js';
+import { ADMINISTRATOR_ROLES, ROLES } from '../../core/domain.js';
 
 export const ZSettings = z.object({
   /** Working days allowed at level 1 and level 2 dispatch. */
@@ -53,6 +54,13 @@ export const ZSettings = z.object({
   backupKeep: z.number().int().min(1).max(365),
   /** Years after closing after which a reporter's personal data is erased (null: kept). */
   personalDataRetentionYears: z.number().int().min(1).max(30).nullable(),
+  /** Days after which a password must be changed at the next login (0 = never; 安全管理员). */
+  passwordMaxAgeDays: z.number({ error: '密码有效期应为天数' }).int({ error: '密码有效期应为整数天' }).min(0, { error: '密码有效期不能为负数' }).max(3650, { error: '密码有效期不能超过 3650 天' }),
+  /** The roles that must log in with a second factor (TOTP) and set it up at their next login (安全管理员). */
+  totpRequiredRoles: z
+    .array(z.enum(ROLES, { error: `角色应为 ${ROLES.join('、')} 之一` }), { error: 'totpRequiredRoles 应为角色列表' })
+    .max(ROLES.length)
+    .refine((r) => new Set(r).size === r.length, { error: '角色不能重复' }),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
@@ -81,6 +89,8 @@ export const DEFAULT_SETTINGS: Settings = {
   backupDir: './data/backups',
   backupKeep: 7,
   personalDataRetentionYears: null,
+  passwordMaxAgeDays: 0,
+  totpRequiredRoles: [...ADMINISTRATOR_ROLES],
 };
 
 /** The settings, from memory while the settings table is unchanged (server/db/ref-cache.ts); frozen, shared. */

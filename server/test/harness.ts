@@ -16,6 +16,7 @@ import { LocalAttachmentStorage } from '../attachments/storage.js';
 import { insertDepartment, insertUser } from '../users/user.repository.js';
 import type { Role } from '../../core/domain.js';
 import { openSessionDirect, PASSWORD_HASH } from './factories.js';
+import { putSettings } from '../settings/settings.repository.js';
 import { pgAdmin, pgUrlFor, TEST_DATA_KEY, type Templates } from './templates.js';
 
 
@@ -125,6 +126,8 @@ export const USERS: Array<{ username: string; role: Role; department?: string; n
   { username: 'h_scjg', role: 'handler', department: 'scjgj', name: '孙市监' },
   { username: 'h_rs', role: 'handler', department: 'rsj', name: '周人社' },
   { username: 'h_zj', role: 'handler', department: 'zjw', name: '吴住建' },
+  { username: 'secadmin', role: 'security_admin', name: '冯安全' },
+  { username: 'auditor', role: 'auditor', name: '陈审计' },
 ];
 
 /** The departments and USERS (password PASSWORD, by its precomputed hash: nothing is hashed here). */
@@ -134,6 +137,9 @@ export async function seedBasics(env: TestEnv): Promise<void> {
   await env.ctx.db.transaction().execute(async (trx) => {
     for (const [code, name] of DEPARTMENTS) await insertDepartment(trx, { code, name, at });
     for (const u of USERS) await insertUser(trx, { username: u.username, name: u.name, role: u.role, department: u.department ?? null, passwordHash: hash, at });
+    // The administrators of the harness log in without a second factor: the tests of TOTP turn
+    // the requirement (default: admin, security_admin, auditor) back on themselves.
+    await putSettings(trx, { totpRequiredRoles: [] }, at);
   });
 }
 

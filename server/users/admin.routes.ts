@@ -4,7 +4,9 @@ import { ZDepartmentCreate, ZDepartmentUpdate, ZUserCreate, ZUserUpdate } from '
 import type { AppContext } from '../context.js';
 import { route, parseWith } from '../http.js';
 import { ZDepartment, ZDepartmentList, ZSettingsResponse, ZUser, ZUserList, errorResponse } from '../../core/api/responses.js';
-import { notFound } from '../errors.js';
+import { forbidden, notFound } from '../errors.js';
+import { can, settingPermission } from '../../core/permissions.js';
+import { resetTotp, unlockUser } from '../auth/credentials.service.js';
 import { findDepartment, findUserById, listDepartments, listUsers, type UserRecord } from './user.repository.js';
 import { getSettings, ZSettings } from '../settings/settings.repository.js';
 import { addDepartment, addUser, changeDepartment, changeSettings, changeUser, userOr404 } from './admin.service.js';
@@ -23,10 +25,12 @@ const presentUser = (u: UserRecord) => ({
   createdAt: u.createdAt,
   intakeChannel: u.intakeChannel,
   mobileMasked: u.mobile ? maskPhone(u.mobile) : null,
+  mustChangePassword: u.mustChangePassword,
+  totpEnabled: u.totpEnabled,
 });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
-  route(app, { method: 'GET', url: '/departments', summary: '部门列表', tag: '管理', response: ZDepartmentList }, async () => {
+  route(app, { method: 'GET', url: '/departments', summary: '部门列表', tag: '管理', auth: 'signedIn', response: ZDepartmentList }, async () => {
     const rows = await listDepartments(ctx.db);
     return { items: rows.map((d) => ({ code: d.code, name: d.name, disabled: d.disabled === 1 })) };
   });
@@ -55,7 +59,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员）', tag: '管理', auth: 'manageUsers', response: ZUserList }, async () => ({
+  route(app, { method: 'GET', url: '/users', summary: '用户列表（系统管理员、安全管理员）', tag: '管理', auth: 'readUsers', response: ZUserList }, async () => ({
     items: (await listUsers(ctx.db)).map(presentUser),
   }));
 
@@ -80,12 +84,44 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
-  route(app, { method: 'GET', url: '/settings', summary: '系统设置', tag: '管理', response: ZSettingsResponse }, async () => getSettings(ctx.db));
+  route(
+    app,
+    { method: 'POST', url: '/users/:id/unlock', summary: '解锁因连续输错密码而锁定的账号（安全管理员）', tag: '管理', auth: 'manageCredentials', response: ZUser },
+    async (req, _reply, { actor }) => {
+      const user = await userOr404(ctx, (req.params as { id: string }).id);
+      await unlockUser(ctx, user, actor);
+      return presentUser((await findUserById(ctx.db, user.id))!);
+    },
+  );
 
   route(
     app,
-    { method: 'PUT', url: '/settings', summary: '修改系统设置（系统管理员）', tag: '管理', auth: 'manageSettings', body: ZSettings.partial(), response: ZSettingsResponse },
+    { method: 'POST', url: '/users/:id/totp/reset', summary: '重置用户的动态口令（安全管理员；如手机丢失）：该用户的会话随即结束，须使用动态口令的角色下次登录时重新设置', tag: '管理', auth: 'manageCredentials', response: ZUser },
+    async (req, _reply, { actor }) => {
+      const user = await userOr404(ctx, (req.params as { id: string }).id);
+      await resetTotp(ctx, user, actor);
+      return presentUser((await findUserById(ctx.db, user.id))!);
+    },
+  );
+
+  route(app, { method: 'GET', url: '/settings', summary: '系统设置', tag: '管理', auth: 'signedIn', response: ZSettingsResponse }, async () => getSettings(ctx.db));
+
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/settings',
+      summary: '修改系统设置：密码有效期与须用动态口令的角色（passwordMaxAgeDays、totpRequiredRoles）由安全管理员修改，其余由系统管理员修改',
+      tag: '管理',
+      auth: 'changeSettings',
+      body: ZSettings.partial(),
+      response: ZSettingsResponse,
+    },
     async (_req, _reply, { body, actor }) => {
+      for (const key of Object.keys(body)) {
+        if (!can(actor.role, settingPermission(key)))
+          throw forbidden(settingPermission(key) === 'manageSecurityPolicy' ? `“${key}”属于安全策略，由安全管理员修改` : `“${key}”由系统管理员修改`);
+      }
       await changeSettings(ctx, body, actor);
       return getSettings(ctx.db);
     },

@@ -78,6 +78,8 @@ export async function addUser(ctx: AppContext, body: z.infer<typeof ZUserCreate>
         at,
         intakeChannel: body.intakeChannel ?? null,
         mobile: body.mobile ?? null,
+        // Set by an administrator: the account changes it at its first login.
+        mustChangePassword: true,
       });
       await appendAudit(trx, {
         at,
@@ -121,7 +123,7 @@ export async function changeUser(ctx: AppContext, user: UserRecord, body: z.infe
     const intakeChannel = body.intakeChannel !== undefined ? body.intakeChannel : body.role && !can(body.role, 'intake') ? null : undefined;
     // A new role brings its own SMS choices: back to its defaults (core/staff-sms.ts).
     const smsEvents = body.role && body.role !== user.role ? null : undefined;
-    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, role: body.role, department: body.department, intakeChannel, mobile: body.mobile, smsEvents });
+    await updateUser(trx, user.id, { name: body.name, disabled: body.disabled, passwordHash, mustChangePassword: !!passwordHash, at, role: body.role, department: body.department, intakeChannel, mobile: body.mobile, smsEvents });
     if (body.disabled || passwordHash || body.role || body.department !== undefined) await deleteUserSessions(trx, user.id);
     await appendAudit(trx, {
       at,

@@ -16,13 +16,13 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
     const list = await api.as('clerk').get('/api/v1/departments');
     expect(list.body.items.map((x: any) => x.code)).toContain('mzj');
 
-    const u = await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'handler', department: 'mzj', name: '民政承办人', password: 'longenough1' });
+    const u = await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'handler', department: 'mzj', name: '民政承办人', password: 'LongEnough1' });
     expect(u.status).toBe(201);
     expect(u.body).toMatchObject({ username: 'h_mz', role: 'handler', department: 'mzj' });
-    expect((await api.as('admin').post('/api/v1/users', { username: 'h_x', role: 'handler', password: 'longenough1' })).status).toBe(400);
-    expect((await api.as('admin').post('/api/v1/users', { username: 'h_y', role: 'handler', department: 'nosuch', password: 'longenough1' })).status).toBe(400);
-    expect((await api.as('admin').post('/api/v1/users', { username: 'h_z', role: 'boss', password: 'longenough1' })).status).toBe(400);
-    expect((await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'clerk', password: 'longenough1' })).status).toBe(409);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_x', role: 'handler', password: 'LongEnough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_y', role: 'handler', department: 'nosuch', password: 'LongEnough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_z', role: 'boss', password: 'LongEnough1' })).status).toBe(400);
+    expect((await api.as('admin').post('/api/v1/users', { username: 'h_mz', role: 'clerk', password: 'LongEnough1' })).status).toBe(409);
     expect((await api.as('admin').patch('/api/v1/users/999999', { disabled: true })).status).toBe(404);
   });
 
@@ -47,9 +47,10 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
   it('resets a password', async () => {
     const users = (await api.as('admin').get('/api/v1/users')).body.items;
     const c = users.find((x: any) => x.username === 'clerk');
-    expect((await api.as('admin').patch(`/api/v1/users/${c.id}`, { password: 'brand-new-pass' })).status).toBe(200);
-    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'clerk', password: 'brand-new-pass' } });
+    expect((await api.as('admin').patch(`/api/v1/users/${c.id}`, { password: 'Brand-new-pass' })).status).toBe(200);
+    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'clerk', password: 'Brand-new-pass' } });
     expect(r.statusCode).toBe(200);
+    expect(r.json().mustChangePassword).toBe(true);
     expect((await api.as('admin').patch(`/api/v1/users/${c.id}`, { password: 'short' })).status).toBe(400);
   });
 
@@ -67,15 +68,15 @@ describe.each(DIALECTS)('administration on %s', (kind) => {
     const out = (stdin: string) => ({ log: (s: string) => logs.push(s), err: (s: string) => logs.push(s), stdin: async () => stdin });
     expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
     expect(await main(['department', 'add', 'swj', '县税务局'], out(''), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(1);
-    expect(await main(['user', 'add', 'h_sw', '--role', 'handler', '--department', 'swj', '--name', '税务承办人'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
-    expect(await main(['user', 'add', 'h_sw2', '--role', 'handler'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
-    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'h_sw', password: 'cli-password-1' } });
+    expect(await main(['user', 'add', 'h_sw', '--role', 'handler', '--department', 'swj', '--name', '税务承办人'], out('Cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
+    expect(await main(['user', 'add', 'h_sw2', '--role', 'handler'], out('Cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
+    const r = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'h_sw', password: 'Cli-password-1' } });
     expect(r.statusCode).toBe(200);
     expect(r.json().user).toMatchObject({ role: 'handler', department: 'swj', name: '税务承办人' });
     // --mobile: a mainland mobile (sealed, masked in the list), anything else refused.
-    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '023-1234567'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
+    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '023-1234567'], out('Cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(2);
     expect(logs.at(-1)).toContain('手机号码');
-    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '13900000003'], out('cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
+    expect(await main(['user', 'add', 'h_sw3', '--role', 'handler', '--department', 'swj', '--mobile', '13900000003'], out('Cli-password-1\n'), { DATABASE_URL: env.url, BCS_DATA_KEY: TEST_DATA_KEY_HEX })).toBe(0);
     const listed = (await api.as('admin').get('/api/v1/users')).body.items.find((u: any) => u.username === 'h_sw3');
     expect(listed.mobileMasked).toBe('139****0003');
     expect((await env.ctx.db.selectFrom('users').select('mobile').where('username', '=', 'h_sw3').executeTakeFirstOrThrow()).mobile).toMatch(/^enc1:/);

@@ -54,10 +54,10 @@ describe.each(DIALECTS)('an account\'s own 登记 channel on %s', (kind) => {
   });
 
   it('is given when a user is added, and refused for a role that may not register', async () => {
-    const refused = await api.as('admin').post('/api/v1/users', { username: 'lead2', role: 'leader', password: 'longenough1', intakeChannel: 'hotline' });
+    const refused = await api.as('admin').post('/api/v1/users', { username: 'lead2', role: 'leader', password: 'LongEnough1', intakeChannel: 'hotline' });
     expect(refused.status).toBe(400);
     expect((await api.as('admin').get('/api/v1/users')).body.items.some((u: any) => u.username === 'lead2')).toBe(false);
-    const added = await api.as('admin').post('/api/v1/users', { username: 'hotline', role: 'clerk', name: '陈丽', password: 'longenough1', intakeChannel: 'hotline' });
+    const added = await api.as('admin').post('/api/v1/users', { username: 'hotline', role: 'clerk', name: '陈丽', password: 'LongEnough1', intakeChannel: 'hotline' });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ username: 'hotline', role: 'clerk', intakeChannel: 'hotline' });
   });

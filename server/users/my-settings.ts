@@ -59,12 +59,12 @@ export function registerMySettingsRoutes(app: FastifyInstance, ctx: AppContext):
     if (!u) throw notFound();
     return u;
   };
-  route(app, { method: 'GET', url: '/me/settings', summary: '个人设置：本人手机号码与短信提醒事项', tag: '认证', response: ZMySettings }, async (_req, _reply, { actor }) =>
+  route(app, { method: 'GET', url: '/me/settings', summary: '个人设置：本人手机号码与短信提醒事项', tag: '认证', auth: 'signedIn', response: ZMySettings }, async (_req, _reply, { actor }) =>
     presentMySettings(await me(actor.userId)),
   );
   route(
     app,
-    { method: 'PUT', url: '/me/settings', summary: '修改个人设置（只能改本人的）：手机号码（null 删除）、短信提醒事项', tag: '认证', body: ZMySettingsUpdate, response: ZMySettings },
+    { method: 'PUT', url: '/me/settings', summary: '修改个人设置（只能改本人的）：手机号码（null 删除）、短信提醒事项', tag: '认证', auth: 'signedIn', body: ZMySettingsUpdate, response: ZMySettings },
     async (_req, _reply, { body, actor }) => {
       const u = await me(actor.userId);
       await changeMySettings(ctx, u, body);

@@ -21,6 +21,12 @@ export interface UserRecord {
   mobile: string | null;
   /** The staff SMS events the user chose (core/staff-sms.ts), or null: the role's defaults. */
   smsEvents: string[] | null;
+  /** An administrator set the password: the next login must change it (022). */
+  mustChangePassword: boolean;
+  /** When the password was last set (its age for passwordMaxAgeDays). */
+  passwordChangedAt: string;
+  /** Whether a second factor (TOTP) is enabled. */
+  totpEnabled: boolean;
 }
 
 /** A user's stored SMS choices (JSON text), or null for the role's defaults. */
@@ -48,6 +54,9 @@ function toUser(r: any): UserRecord {
     intakeChannel: (r.intake_channel ?? null) as Channel | null,
     mobile: r.mobile ? unseal(r.mobile) : null,
     smsEvents: parseEvents(r.sms_events),
+    mustChangePassword: r.must_change_password === 1,
+    passwordChangedAt: r.password_changed_at ?? r.created_at,
+    totpEnabled: !!r.totp_secret,
   };
 }
 
@@ -71,7 +80,7 @@ export async function listUsers(db: Executor): Promise<UserRecord[]> {
 
 export async function insertUser(
   trx: Executor,
-  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string; intakeChannel?: Channel | null; mobile?: string | null },
+  u: { username: string; name: string; role: Role; department: string | null; passwordHash: string; at: string; intakeChannel?: Channel | null; mobile?: string | null; mustChangePassword?: boolean },
 ): Promise<number> {
   const r = await trx
     .insertInto('users')
@@ -84,6 +93,8 @@ export async function insertUser(
       created_at: u.at,
       intake_channel: u.intakeChannel ?? null,
       mobile: u.mobile ? seal(u.mobile) : null,
+      must_change_password: u.mustChangePassword ? 1 : 0,
+      password_changed_at: u.at,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -126,6 +137,10 @@ export async function updateUser(
     intakeChannel?: Channel | null;
     mobile?: string | null;
     smsEvents?: readonly string[] | null;
+    /** With passwordHash: whether the next login must change it (an administrator set it). */
+    mustChangePassword?: boolean;
+    /** When passwordHash is set. */
+    at?: string;
   },
 ): Promise<void> {
   await trx
@@ -133,7 +148,9 @@ export async function updateUser(
     .set({
       ...(patch.name ? { name: patch.name } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-      ...(patch.passwordHash ? { password_hash: patch.passwordHash, failed_logins: 0, locked_until: null } : {}),
+      ...(patch.passwordHash
+        ? { password_hash: patch.passwordHash, failed_logins: 0, locked_until: null, must_change_password: patch.mustChangePassword ? 1 : 0, ...(patch.at ? { password_changed_at: patch.at } : {}) }
+        : {}),
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.department !== undefined ? { department_code: patch.department } : {}),
       ...(patch.intakeChannel !== undefined ? { intake_channel: patch.intakeChannel } : {}),

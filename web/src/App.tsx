@@ -27,9 +27,10 @@ function Reauth() {
 }
 
 const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
+const CredentialsGate = lazy(() => import('./pages/CredentialsGate'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { status, loggedOut } = useAuth();
+  const { status, loggedOut, pending } = useAuth();
   const location = useLocation();
   if (status === 'checking') return <FullPageLoading />;
   if (status === 'anonymous') {
@@ -38,13 +39,23 @@ function RequireAuth({ children }: { children: ReactNode }) {
     const next = location.pathname + location.search;
     return <Navigate to={!loggedOut && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'} replace />;
   }
+  // A password to change or a second factor to set up first: nothing else until then.
+  if (pending)
+    return (
+      <Suspense fallback={<FullPageLoading />}>
+        <CredentialsGate />
+      </Suspense>
+    );
   return <>{children}</>;
 }
 
 export function App() {
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
-      <AuthProvider initialUser={readBootstrap()?.me.user ?? null}>
+      <AuthProvider
+        initialUser={readBootstrap()?.me.user ?? null}
+        initialPending={readBootstrap()?.me.mustChangePassword ? 'password' : readBootstrap()?.me.totpSetupRequired ? 'totp_setup' : null}
+      >
         <Reauth />
         <BrowserRouter>
           <Routes>

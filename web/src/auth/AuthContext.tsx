@@ -9,6 +9,10 @@ import type { LoginAnswer, MeAnswer, SessionUser } from '../api/types';
 export const EXPIRED_MESSAGE = '登录已过期，请重新登录';
 
 type Status = 'checking' | 'anonymous' | 'authenticated';
+/** What a signed-in session must do before anything else (server: sessions.restriction). */
+export type Pending = 'password' | 'totp_setup' | null;
+const pendingOf = (a: { mustChangePassword?: boolean; totpSetupRequired?: boolean } | null | undefined): Pending =>
+  a?.mustChangePassword ? 'password' : a?.totpSetupRequired ? 'totp_setup' : null;
 
 interface AuthState {
   status: Status;
@@ -17,14 +21,19 @@ interface AuthState {
   notice: string | null;
   /** True after the user logged out in this tab (the next login starts at the workbench). */
   loggedOut: boolean;
-  login(username: string, password: string): Promise<SessionUser>;
+  /** The forced password change or second-factor set-up still to do, or null. */
+  pending: Pending;
+  /** After the change or set-up: asks the server what is left. */
+  refreshPending(): Promise<void>;
+  login(username: string, password: string, totp?: string): Promise<SessionUser>;
   logout(): Promise<void>;
   clearNotice(): void;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
-export function AuthProvider({ children, initialUser = null }: { children: ReactNode; initialUser?: SessionUser | null }) {
+export function AuthProvider({ children, initialUser = null, initialPending = null }: { children: ReactNode; initialUser?: SessionUser | null; initialPending?: Pending }) {
+  const [pending, setPending] = useState<Pending>(initialPending);
   const [status, setStatus] = useState<Status>(initialUser ? 'authenticated' : hasSessionHint() ? 'checking' : 'anonymous');
   const [user, setUser] = useState<SessionUser | null>(initialUser);
   const [notice, setNotice] = useState<string | null>(null);
@@ -48,6 +57,7 @@ export function AuthProvider({ children, initialUser = null }: { children: React
         if (cancelled) return;
         setSession(me.csrfToken);
         setUser(me.user);
+        setPending(pendingOf(me));
         setStatus('authenticated');
       })
       .catch((e: unknown) => {
@@ -62,8 +72,8 @@ export function AuthProvider({ children, initialUser = null }: { children: React
     };
   }, [status]);
 
-  const login = useCallback(async (username: string, password: string) => {
-    const attempt = () => api<LoginAnswer>('/auth/login', { body: { username, password }, noAuthRedirect: true });
+  const login = useCallback(async (username: string, password: string, totp?: string) => {
+    const attempt = () => api<LoginAnswer>('/auth/login', { body: { username, password, ...(totp ? { totp } : {}) }, noAuthRedirect: true });
     let r: LoginAnswer;
     try {
       r = await attempt();
@@ -80,6 +90,7 @@ export function AuthProvider({ children, initialUser = null }: { children: React
     }
     setSession(r.csrfToken);
     setUser(r.user);
+    setPending(pendingOf(r));
     setNotice(null);
     setLoggedOut(false);
     setStatus('authenticated');
@@ -100,10 +111,14 @@ export function AuthProvider({ children, initialUser = null }: { children: React
   }, []);
 
   const clearNotice = useCallback(() => setNotice(null), []);
+  const refreshPending = useCallback(async () => {
+    const me = await api<MeAnswer>('/auth/me');
+    setPending(pendingOf(me));
+  }, []);
 
   const value = useMemo<AuthState>(
-    () => ({ status, user, notice, loggedOut, login, logout, clearNotice }),
-    [status, user, notice, loggedOut, login, logout, clearNotice],
+    () => ({ status, user, notice, loggedOut, pending, refreshPending, login, logout, clearNotice }),
+    [status, user, notice, loggedOut, pending, refreshPending, login, logout, clearNotice],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -119,4 +134,9 @@ export function useUser(): SessionUser {
   const { user } = useAuth();
   if (!user) throw new Error('useUser without a session');
   return user;
+}
+
+/** The signed-in user, or null (outside the provider, e.g. a page rendered alone in a test). */
+export function useOptionalUser(): SessionUser | null {
+  return useContext(AuthContext)?.user ?? null;
 }

@@ -4,11 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Checkbox, Form, Input, Modal, Skeleton, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Divider, Form, Input, Modal, Skeleton, Space, Typography } from 'antd';
+import PasswordChangeForm from './PasswordChangeForm';
+import TotpSetup from './TotpSetup';
 import { ZMySettingsUpdate } from '../../../core/api/schemas';
 import type { StaffSmsEvent } from '../../../core/staff-sms';
 import { api, ApiError } from '../api/client';
-import type { MySettings } from '../api/types';
+import type { MeAnswer, MySettings } from '../api/types';
 import { applyFieldErrors, issuesOf } from '../lib/forms';
 import { useSubmitGuard } from '../lib/useSubmitGuard';
 
@@ -72,6 +74,49 @@ export default function MySettingsDialog({ onClose }: { onClose(): void }) {
           <button type="submit" hidden aria-hidden />
         </Form>
       )}
+      <AccountSecurity />
     </Modal>
+  );
+}
+
+/** 修改密码 and 动态口令 (their own forms, saved by their own buttons, not by 保存). */
+function AccountSecurity() {
+  const { message } = App.useApp();
+  const me = useQuery({ queryKey: ['auth', 'me'], queryFn: () => api<MeAnswer>('/auth/me') });
+  const [section, setSection] = useState<'password' | 'totp' | null>(null);
+  return (
+    <div data-testid="account-security">
+      <Divider orientation="left" plain>
+        账号安全
+      </Divider>
+      <Space wrap>
+        <Button onClick={() => setSection(section === 'password' ? null : 'password')}>修改密码</Button>
+        {me.data?.totpEnabled ? (
+          <Typography.Text type="success">已启用动态口令</Typography.Text>
+        ) : (
+          <Button onClick={() => setSection(section === 'totp' ? null : 'totp')}>设置动态口令</Button>
+        )}
+      </Space>
+      {section === 'password' && (
+        <div style={{ marginTop: 12 }}>
+          <PasswordChangeForm
+            onDone={() => {
+              void message.success('密码已修改');
+              setSection(null);
+            }}
+          />
+        </div>
+      )}
+      {section === 'totp' && !me.data?.totpEnabled && (
+        <div style={{ marginTop: 12 }}>
+          <TotpSetup
+            onDone={() => {
+              setSection(null);
+              void me.refetch();
+            }}
+          />
+        </div>
+      )}
+    </div>
   );
 }

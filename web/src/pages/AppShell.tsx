@@ -3,7 +3,7 @@
  * out, and the pages (each loaded on demand).
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, Button, Drawer, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import {
@@ -80,9 +80,9 @@ interface MenuEntry {
 }
 
 const MENU: MenuEntry[] = [
-  { key: '/', label: '工作台', icon: <DashboardOutlined /> },
+  { key: '/', label: '工作台', icon: <DashboardOutlined />, perm: 'workOnCases' },
   { key: '/intake', label: '登记', icon: <FormOutlined />, perm: 'intake' },
-  { key: '/cases', label: '台账', icon: <TableOutlined /> },
+  { key: '/cases', label: '台账', icon: <TableOutlined />, perm: 'workOnCases' },
   { key: '/callbacks', label: '回访工作台', icon: <PhoneOutlined />, perm: 'callbackDesk' },
   { key: '/stats', label: '统计分析', icon: <BarChartOutlined />, perm: 'readStats' },
   { key: '/assessment', label: '部门考核', icon: <AuditOutlined />, perm: 'readAssessment' },
@@ -94,8 +94,8 @@ const MENU: MenuEntry[] = [
     icon: <RiseOutlined />,
     children: [
       { key: '/optimization/recurring', label: '反复出现的问题', icon: <RetweetOutlined />, perm: 'readRecurring' },
-      { key: '/optimization/packages', label: '一件事一次办', icon: <GiftOutlined /> },
-      { key: '/optimization/typical-cases', label: '典型案例库', icon: <BookOutlined /> },
+      { key: '/optimization/packages', label: '一件事一次办', icon: <GiftOutlined />, perm: 'readCatalogue' },
+      { key: '/optimization/typical-cases', label: '典型案例库', icon: <BookOutlined />, perm: 'readCatalogue' },
     ],
   },
   { key: '/audit', label: '审计日志', icon: <FileSearchOutlined />, perm: 'readAuditRecords' },
@@ -106,12 +106,12 @@ const MENU: MenuEntry[] = [
     children: [
       { key: '/admin/departments', label: '部门管理', icon: <ApartmentOutlined />, perm: 'manageDepartments' },
       { key: '/admin/matters', label: '事项目录', icon: <UnorderedListOutlined />, perm: 'editMatters' },
-      { key: '/admin/users', label: '用户管理', icon: <TeamOutlined />, perm: 'manageUsers' },
+      { key: '/admin/users', label: '用户管理', icon: <TeamOutlined />, perm: 'readUsers' },
       { key: '/admin/calendar', label: '节假日日历', icon: <CalendarOutlined />, perm: 'manageCalendar' },
       { key: '/admin/notifications', label: '消息通知', icon: <MessageOutlined />, perm: 'manageNotifications' },
       { key: '/admin/api-keys', label: '接口密钥', icon: <KeyOutlined />, perm: 'manageApiKeys' },
       { key: '/admin/webhooks', label: 'Webhook', icon: <ApiOutlined />, perm: 'manageApiKeys' },
-      { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined />, perm: 'manageSettings' },
+      { key: '/admin/settings', label: '系统设置', icon: <ControlOutlined />, perm: 'changeSettings' },
     ],
   },
 ];
@@ -265,13 +265,13 @@ export default function AppShell() {
             <Layout.Content className="bcs-content">
               <Suspense fallback={<PageSkeleton />}>
                 <Routes>
-                  <Route index element={<DashboardPage />} />
+                  <Route index element={can(user.role, 'workOnCases') ? <DashboardPage /> : <Navigate to={can(user.role, 'readAuditRecords') ? '/audit' : '/admin/users'} replace />} />
                   <Route
                     path="intake"
                     element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
                   />
-                  <Route path="cases" element={<LedgerPage />} />
-                  <Route path="cases/:id" element={<CaseDetailPage />} />
+                  <Route path="cases" element={<RoleGate perm="workOnCases"><LedgerPage /></RoleGate>} />
+                  <Route path="cases/:id" element={<RoleGate perm="workOnCases"><CaseDetailPage /></RoleGate>} />
                   <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
                   <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
                   <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
@@ -284,12 +284,12 @@ export default function AppShell() {
                   <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
                   <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
                   <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
-                  <Route path="admin/users" element={<RoleGate perm="manageUsers"><UsersPage /></RoleGate>} />
+                  <Route path="admin/users" element={<RoleGate perm="readUsers"><UsersPage /></RoleGate>} />
                   <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
                   <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
                   <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
                   <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
-                  <Route path="admin/settings" element={<RoleGate perm="manageSettings"><SettingsPage /></RoleGate>} />
+                  <Route path="admin/settings" element={<RoleGate perm="changeSettings"><SettingsPage /></RoleGate>} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -11,6 +11,7 @@ import { can } from '../../../core/permissions';
 interface LoginFields {
   username: string;
   password: string;
+  totp?: string;
 }
 
 /**
@@ -30,6 +31,8 @@ export function LoginPage() {
   const [form] = Form.useForm<LoginFields>();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Asked for once the server says the account needs its second factor (only after a right password).
+  const [needTotp, setNeedTotp] = useState(false);
   const busy = useRef(false);
 
   useEffect(() => {
@@ -44,12 +47,20 @@ export function LoginPage() {
     setPending(true);
     setError(null);
     try {
-      const signedIn = await login(v.username.trim(), v.password);
+      const signedIn = await login(v.username.trim(), v.password, v.totp?.trim() || undefined);
       clearNotice();
       navigate(safeNext(params.get('next'), signedIn), { replace: true });
     } catch (e) {
+      const totpAsked = e instanceof ApiError && e.status === 401 && e.details.some((d) => d.field === 'totp');
       setError(e instanceof ApiError ? e.message : '登录失败，请稍后重试');
-      form.setFieldValue('password', '');
+      if (totpAsked) {
+        // The password was right: keep it, ask for the code.
+        setNeedTotp(true);
+        form.setFieldValue('totp', '');
+      } else {
+        form.setFieldValue('password', '');
+        form.setFieldValue('totp', '');
+      }
     } finally {
       busy.current = false;
       setPending(false);
@@ -71,6 +82,11 @@ export function LoginPage() {
           <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
           </Form.Item>
+          {needTotp && (
+            <Form.Item label="动态口令" name="totp" extra="验证器上显示的 6 位数字；手机丢失时可输入一个恢复码" rules={[{ required: true, whitespace: true, message: '请输入动态口令' }]}>
+              <Input autoComplete="one-time-code" inputMode="numeric" size="large" autoFocus maxLength={20} />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block size="large" loading={pending}>
             登录
           </Button>

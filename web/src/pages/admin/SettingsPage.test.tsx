@@ -32,6 +32,8 @@ const SETTINGS: Settings = {
   backupDir: './data/backups',
   backupKeep: 7,
   personalDataRetentionYears: null,
+  passwordMaxAgeDays: 0,
+  totpRequiredRoles: ['admin', 'security_admin', 'auditor'],
   attachmentMaxBytes: 20 * 1024 * 1024,
 };
 

@@ -10,6 +10,9 @@ import type { Rule } from 'antd/es/form';
 import { api, ApiError, type FieldError } from '../../api/client';
 import type { Settings } from '../../api/types';
 import { useSubmitGuard } from '../../lib/useSubmitGuard';
+import { ROLES, ROLE_LABELS, type Role } from '../../../../core/domain';
+import { can } from '../../../../core/permissions';
+import { useOptionalUser } from '../../auth/AuthContext';
 
 /** The form's flat fields (one per setting), so the server's dotted paths map onto them exactly. */
 export interface SettingsFormValues {
@@ -41,6 +44,9 @@ export interface SettingsFormValues {
   backupKeep: number | null;
   /** Years after closing before reporters' personal data is erased, empty: kept. */
   personalDataRetentionYears: number | null;
+  /** 安全策略 (安全管理员). */
+  passwordMaxAgeDays: number | null;
+  totpRequiredRoles: Role[];
   /** Holds no value: it carries the “weights must sum to 100” error under the shown total. */
   weightsSum?: undefined;
 }
@@ -76,6 +82,8 @@ const FIELD_NAMES = [
   'backupDir',
   'backupKeep',
   'personalDataRetentionYears',
+  'passwordMaxAgeDays',
+  'totpRequiredRoles',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -106,6 +114,8 @@ function toForm(s: Settings): SettingsFormValues {
     backupDir: s.backupDir,
     backupKeep: s.backupKeep,
     personalDataRetentionYears: s.personalDataRetentionYears,
+    passwordMaxAgeDays: s.passwordMaxAgeDays,
+    totpRequiredRoles: [...s.totpRequiredRoles],
   };
 }
 
@@ -135,6 +145,8 @@ function fromForm(v: SettingsFormValues): Settings {
     backupDir: (v.backupDir ?? '').trim(),
     backupKeep: v.backupKeep!,
     personalDataRetentionYears: v.personalDataRetentionYears ?? null,
+    passwordMaxAgeDays: v.passwordMaxAgeDays!,
+    totpRequiredRoles: [...(v.totpRequiredRoles ?? [])],
   };
 }
 
@@ -170,6 +182,8 @@ export function formFieldOf(path: string): FieldName | null {
     case 'backupDir':
     case 'backupKeep':
     case 'personalDataRetentionYears':
+    case 'passwordMaxAgeDays':
+    case 'totpRequiredRoles':
       return p[0];
     case 'attachmentMaxBytes':
       return 'attachmentMaxMb';
@@ -220,6 +234,9 @@ function Section({ title }: { title: string }) {
 }
 
 export function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved(s: Settings): void }) {
+  // The security policy is the 安全管理员's; the rest the 系统管理员's (core/permissions.ts settingPermission).
+  const role = useOptionalUser()?.role;
+  const canPolicy = !!role && can(role, 'manageSecurityPolicy');
   const [form] = Form.useForm<SettingsFormValues>();
   const { run, pending } = useSubmitGuard();
   const { message } = App.useApp();
@@ -373,6 +390,24 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
             extra="默认拒绝解析为内网、回环或链路本地地址的接收地址；部署在政务外网内、接收方也在内网时开启"
           >
             <Switch />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Section title="安全策略（安全管理员）" />
+      <Row gutter={16}>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="passwordMaxAgeDays"
+            label="密码有效期（天）"
+            extra="超过后下次登录须先修改密码；0 为不限"
+            rules={[{ required: true, message: '请填写密码有效期' }, { type: 'number', min: 0, max: 3650, message: '应在 0–3650 天之间' }]}
+          >
+            <InputNumber style={{ width: '100%' }} precision={0} disabled={!canPolicy} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={16}>
+          <Form.Item name="totpRequiredRoles" label="须使用动态口令登录的角色" extra="这些角色尚未设置动态口令的，下次登录时须先设置">
+            <Select mode="multiple" disabled={!canPolicy} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
           </Form.Item>
         </Col>
       </Row>

@@ -212,6 +212,20 @@ export default function UsersPage() {
       }
     });
 
+  const manage = can(me.role, 'manageUsers');
+  const credentials = can(me.role, 'manageCredentials');
+  /** 安全管理员: 解锁 and 重置动态口令 (audited on the server). */
+  const credential = (u: UserRow, what: 'unlock' | 'totp/reset', done: string) =>
+    toggle.run(async () => {
+      try {
+        await api(`/users/${u.id}/${what}`, { method: 'POST', body: {} });
+        void message.success(`${u.username}：${done}`);
+        await qc.invalidateQueries({ queryKey: ['users'] });
+      } catch (e) {
+        void message.error(e instanceof ApiError ? e.message : '操作失败');
+      }
+    });
+
   const setChannel = (u: UserRow, intakeChannel: Channel | null) =>
     toggle.run(async () => {
       try {
@@ -227,9 +241,11 @@ export default function UsersPage() {
     <Card
       title={<h1 className="bcs-page-title">用户管理</h1>}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-          新增用户
-        </Button>
+        manage && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            新增用户
+          </Button>
+        )
       }
     >
       <Table<UserRow>
@@ -265,10 +281,38 @@ export default function UsersPage() {
             render: (_: unknown, u) =>
               u.disabled ? <Tag>已停用</Tag> : u.locked ? <Tag color="orange">已锁定</Tag> : <Tag color="green">正常</Tag>,
           },
+          {
+            title: '账号安全',
+            render: (_: unknown, u) => (
+              <Space size={4} wrap>
+                {u.totpEnabled ? <Tag color="blue">已启用动态口令</Tag> : <Tag>未启用动态口令</Tag>}
+                {u.mustChangePassword && <Tag color="gold">待修改密码</Tag>}
+              </Space>
+            ),
+          },
           { title: '创建时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
           {
             title: '操作',
-            render: (_: unknown, u) => (
+            render: (_: unknown, u) =>
+              credentials ? (
+                <Space>
+                  <Button size="small" disabled={!u.locked} onClick={() => void credential(u, 'unlock', '已解锁')}>
+                    解锁
+                  </Button>
+                  <Popconfirm
+                    title={`重置 ${u.username} 的动态口令？`}
+                    description="该用户立即退出；须使用动态口令的角色下次登录时重新设置。"
+                    okText="重置"
+                    cancelText="取消"
+                    onConfirm={() => credential(u, 'totp/reset', '动态口令已重置')}
+                    disabled={!u.totpEnabled}
+                  >
+                    <Button size="small" disabled={!u.totpEnabled}>
+                      重置动态口令
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ) : !manage ? null : (
               <Space>
                 <Button size="small" onClick={() => setResetting(u)}>
                   重置密码
