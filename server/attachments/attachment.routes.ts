@@ -45,6 +45,9 @@ export async function receiveIntakeForm(ctx: AppContext, req: FastifyRequest, op
   return { body, files: form.files };
 }
 
+
+/** An attachment shown inline (the preview): nothing runs, nothing loads, only this site frames it. */
+const INLINE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'";
 export function registerAttachmentRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(
     app,
@@ -125,8 +128,10 @@ export function registerAttachmentRoutes(app: FastifyInstance, ctx: AppContext):
         .header('Content-Disposition', inline ? disposition.replace(/^attachment/, 'inline') : disposition)
         .header('X-Bcs-Sm3', a.sm3);
       // A download is never run as a page of this site; an inline image or PDF is shown by the
-      // browser's own viewer (which a sandbox would block).
-      if (!inline) void reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+      // browser's own viewer (which a sandbox would block) inside the case page's preview frame, so
+      // this site alone may frame it (every other API answer: frame-ancestors 'none').
+      void reply.header('Content-Security-Policy', inline ? INLINE_CSP : "default-src 'none'; sandbox");
+      if (inline) void reply.header('X-Frame-Options', 'SAMEORIGIN');
       return reply.send(stream);
     },
   );

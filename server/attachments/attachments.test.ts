@@ -71,6 +71,10 @@ describe.each(DIALECTS)('attachments (%s)', (kind) => {
     expect(file.headers['content-disposition']).toBe(`attachment; filename="attachment-${r.body.id}.pdf"; filename*=UTF-8''${encodeURIComponent('办理结果告知书（盖章）.pdf')}`);
     const inline = await api.app.inject({ method: 'GET', url: `${API}/cases/${caseId}/attachments/${r.body.id}?inline=1`, headers: { authorization: `Bearer ${api.tokens.h_scjg}` } });
     expect(inline.headers['content-disposition']).toMatch(/^inline; /);
+    // The preview frame of the case page may show it (this site only); a download is sandboxed.
+    expect(inline.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(inline.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(file.headers['content-security-policy']).toContain('sandbox');
 
     // The case: same version, the file in `attachments`, an event on the timeline, the SM3 in the audit.
     const after = (await api.as('coord').get(`${API}/cases/${caseId}`)).body;

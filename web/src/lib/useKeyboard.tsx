@@ -109,15 +109,27 @@ export function firstField(root: ParentNode): HTMLElement | null {
 
 const isField = (el: Element | null) => !!el && el.matches('input, textarea, select, [role=combobox], [contenteditable=true]');
 
-/** Focuses the search box of the 台账 once it is there. */
+/**
+ * Focuses the search box of the 台账 once it is there, and keeps it there for 2 s against the
+ * page's own focus after navigation (its heading, or the body when the box is rendered anew as
+ * the list's data arrives) — unless the person has moved on to something else.
+ */
 function focusSearchSoon(): void {
   const started = Date.now();
+  let placed: Element | null = null; // the main region the box was focused in
   const tick = () => {
-    const box = main()?.querySelector<HTMLInputElement>('[data-shortcut="search"], input[aria-label="搜索"], input[type="search"]');
-    if (box) {
+    const m = main();
+    if (placed && m !== placed) return; // another page or app: not ours to touch
+    const box = m?.querySelector<HTMLInputElement>('[data-shortcut="search"], input[aria-label="搜索"], input[type="search"]');
+    const active = document.activeElement;
+    if (box && active !== box) {
+      const taken = !active || active === document.body || active === m || active.matches('h1, .bcs-page-title, [tabindex="-1"]');
+      if (placed && !taken) return; // the person moved on
       box.focus();
-      box.select();
-    } else if (Date.now() - started < 5000) setTimeout(tick, 50);
+      if (!placed) box.select();
+      placed = m;
+    }
+    if (Date.now() - started < (placed ? 2000 : 5000)) setTimeout(tick, 50);
   };
   tick();
 }
