@@ -120,7 +120,7 @@ function focusSearchSoon(): void {
   const tick = () => {
     const m = main();
     if (placed && m !== placed) return; // another page or app: not ours to touch
-    const box = m?.querySelector<HTMLInputElement>('[data-shortcut="search"], input[aria-label="搜索"], input[type="search"]');
+    const box = m?.querySelector<HTMLInputElement>('[data-shortcut="search"], input[aria-label="搜索"]'); // the 台账's box, not any search field (the case page has some)
     const active = document.activeElement;
     if (box && active !== box) {
       const taken = !active || active === document.body || active === m || active.matches('h1, .bcs-page-title, [tabindex="-1"]');
