@@ -22,7 +22,7 @@ async function appendAuditAlone(trx: Executor, e: AuditEntry): Promise<void> {
 }
 
 /** What answer showed the reporter: the case itself, a print page or document of it. */
-export type CaseReadVia = 'case' | 'assignment_sheet';
+export type CaseReadVia = 'case' | 'assignment_sheet' | 'receipt';
 
 /** One case's reporter was shown to `actor`. */
 export async function auditCaseRead(ctx: AppContext, actor: Pick<Actor, 'username'>, c: { id: number; caseNo: string }, via: CaseReadVia): Promise<void> {

@@ -151,7 +151,10 @@ export async function registerDocumentRoutes(api: FastifyInstance, ctx: AppConte
       },
       async (req, reply, { actor }) => {
         const { id } = req.params as { id: string };
-        return sendPrintPage(reply, renderReceiptHtml(await loadReceipt(ctx, id, actor, `${req.protocol}://${req.host}`)));
+        const view = await loadReceipt(ctx, id, actor, `${req.protocol}://${req.host}`);
+        // The receipt shows the reporter's full name: the read is audited like the case's own answer.
+        await auditCaseRead(ctx, actor, { id: Number(id), caseNo: view.caseNo }, 'receipt');
+        return sendPrintPage(reply, renderReceiptHtml(view));
       },
     );
 

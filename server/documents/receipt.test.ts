@@ -46,6 +46,10 @@ describe.each(DIALECTS)('回执 on %s', (kind) => {
     const csp = String(r.headers['content-security-policy']);
     expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).toContain('img-src data:');
+    // It shows the reporter's full name: who read which case is in the audit log.
+    const read = await env.ctx.db.selectFrom('audit_log').select(['actor', 'entity_id', 'data']).where('action', '=', 'case.read').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(read).toMatchObject({ actor: 'clerk', entity_id: String(c.id) });
+    expect(JSON.parse(read.data)).toMatchObject({ caseNo: c.caseNo, via: 'receipt' });
   });
 
   it('follows the settings: hotlines, county name and the public base URL in the QR code', async () => {
