@@ -178,7 +178,7 @@ function EditorDialog({ entry, onClose, onSaved, onFiles }: { entry: KnowledgeEn
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item name="keywords" label="关键字" tooltip="输入后按 Enter">
-              <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} placeholder="如：社保转移" />
+              <MultiSelect mode="tags" tokenSeparators={[',', '，', ' ']} open={false} placeholder="如：社保转移" />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -188,7 +188,7 @@ function EditorDialog({ entry, onClose, onSaved, onFiles }: { entry: KnowledgeEn
           </Col>
           <Col span={12}>
             <Form.Item name="matterCodes" label="事项编码" tooltip="政务服务事项目录的编码，输入后按 Enter">
-              <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} />
+              <MultiSelect mode="tags" tokenSeparators={[',', '，', ' ']} open={false} />
             </Form.Item>
           </Col>
           <Col span={12}>

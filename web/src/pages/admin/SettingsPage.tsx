@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Skeleton, Switch, Typography } from 'antd';
+import { MultiSelect } from '../../components/MultiSelect';
 import type { Rule } from 'antd/es/form';
 import { api, ApiError, type FieldError } from '../../api/client';
 import type { Settings } from '../../api/types';
@@ -407,7 +408,7 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
         </Col>
         <Col xs={24} md={16}>
           <Form.Item name="totpRequiredRoles" label="须使用动态口令登录的角色" extra="这些角色尚未设置动态口令的，下次登录时须先设置">
-            <Select mode="multiple" disabled={!canPolicy} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+            <MultiSelect disabled={!canPolicy} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
           </Form.Item>
         </Col>
       </Row>
