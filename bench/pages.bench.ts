@@ -72,9 +72,15 @@ function median(xs: number[]): number {
 }
 
 async function seenAt(page: Page, selector: string): Promise<number> {
+  // A function, not a string: the app's Content-Security-Policy forbids eval, which a string
+  // predicate is run through.
   const handle = await page.waitForFunction(
-    `(() => { const t = window.__bcsSeen && window.__bcsSeen[${JSON.stringify(selector)}]; return t !== undefined && t >= 0 ? t : null; })()`,
-    undefined,
+    (s) => {
+      const seen = (window as unknown as { __bcsSeen?: Record<string, number> }).__bcsSeen;
+      const t = seen?.[s];
+      return t !== undefined && t >= 0 ? t : null;
+    },
+    selector,
     { timeout: 30_000, polling: 50 },
   );
   return (await handle.jsonValue()) as number;
