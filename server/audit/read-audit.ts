@@ -24,11 +24,14 @@ async function appendAuditAlone(trx: Executor, e: AuditEntry): Promise<void> {
 /** What answer showed the reporter: the case itself, a print page or document of it. */
 export type CaseReadVia = 'case' | 'assignment_sheet' | 'receipt';
 
+/** The record of one case's reporter shown to `actor`. */
+export function caseReadEntry(at: string, actor: Pick<Actor, 'username'>, c: { id: number; caseNo: string }, via: CaseReadVia): AuditEntry {
+  return { at, actor: actor.username, action: 'case.read', entityType: 'case', entityId: String(c.id), data: { caseNo: c.caseNo, via, rows: 1 } };
+}
+
 /** One case's reporter was shown to `actor`. */
 export async function auditCaseRead(ctx: AppContext, actor: Pick<Actor, 'username'>, c: { id: number; caseNo: string }, via: CaseReadVia): Promise<void> {
-  await ctx.db.transaction().execute((trx) =>
-    appendAuditAlone(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: 'case.read', entityType: 'case', entityId: String(c.id), data: { caseNo: c.caseNo, via, rows: 1 } }),
-  );
+  await ctx.db.transaction().execute((trx) => appendAuditAlone(trx, caseReadEntry(ctx.clock.now().toISOString(), actor, c, via)));
 }
 
 /** The filter as recorded: empty values dropped, a searched phone masked, long text cut. */

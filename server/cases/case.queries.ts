@@ -45,14 +45,16 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
 }
 
 /**
- * The full case. `justRegistered`: the case was registered by this request a moment ago, without
+ * The full case. `readAudited`: the caller's transaction already recorded this read (the intake
+ * records the read of its answer with the case, one commit instead of two). `justRegistered`: the case was registered by this request a moment ago, without
  * files — it has its intake event and nothing else yet (no measures, sheets, records, co-parts,
  * callbacks, merges, meetings, attachments or linked knowledge: each is written by a later action), so only its
  * timeline is read (an intake answered 10 reads fewer; issue 17).
  */
-export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean } = {}) {
-  // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts).
-  await auditCaseRead(ctx, actor, c, 'case');
+export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean; readAudited?: boolean } = {}) {
+  // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts)
+  // — by the intake's own transaction when this answers the intake (`readAudited`).
+  if (!opts.readAudited) await auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
     const [events, deps] = await Promise.all([listEvents(ctx.db, c.id), presentDeps(ctx)]);
     return presentCase(

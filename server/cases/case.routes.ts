@@ -33,11 +33,13 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req, reply, { actor }) => {
       const key = req.headers['idempotency-key'];
-      const opts = { idempotencyKey: typeof key === 'string' ? key : undefined };
+      // The answer shows the reporter: a new case's transaction records that read too (a replay's
+      // answer is recorded by presentFull).
+      const opts = { idempotencyKey: typeof key === 'string' ? key : undefined, answerRead: true };
       if (!req.isMultipart()) {
         const r = await intakeCase(ctx, req.body, actor, opts);
         void reply.status(r.replayed ? 200 : 201);
-        return presentFull(ctx, r.record, actor, { justRegistered: !r.replayed });
+        return presentFull(ctx, r.record, actor, { justRegistered: !r.replayed, readAudited: !r.replayed });
       }
       // With files: checked before the case is registered, stored (as 佐证材料) right after it.
       if (!can(actor.role, 'intake')) throw forbidden('只有受理员和县行管办可以登记反映件');
@@ -47,7 +49,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
         if (r.replayed) await discardFiles(files);
         else await storeAttachments(ctx, r.record.id, files, { kind: 'evidence', note: null, source: 'staff' }, actor);
         void reply.status(r.replayed ? 200 : 201);
-        return presentFull(ctx, r.record, actor);
+        return presentFull(ctx, r.record, actor, { readAudited: !r.replayed });
       } catch (e) {
         await discardFiles(files);
         throw e;

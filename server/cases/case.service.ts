@@ -27,6 +27,7 @@ import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
+import { caseReadEntry } from '../audit/read-audit.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings, lifecycleSettings } from '../settings/settings.repository.js';
@@ -102,7 +103,7 @@ export async function intakeCase(
   ctx: AppContext,
   rawBody: unknown,
   actor: Actor | PublicReporter,
-  opts: { idempotencyKey?: string } = {},
+  opts: { idempotencyKey?: string; answerRead?: boolean } = {},
 ): Promise<IntakeResult> {
   // A reporter's own online report is always of the online channel (网上平台).
   const parsed = parseOr400(ZIntake, actor.kind === 'public' ? { ...(rawBody as object), channel: 'online' } : rawBody);
@@ -232,6 +233,8 @@ export async function intakeCase(
         entityId: String(id),
         data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
       });
+      // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
+      if (opts.answerRead && actor.kind !== 'public') await appendAudit(trx, caseReadEntry(at, actor, { id, caseNo }, 'case'));
       return id;
     });
     const record = await findCaseById(ctx.db, id);
