@@ -121,6 +121,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
         }
       : false,
     trustProxy: opts.trustProxy ?? false,
+    // One log line per request (written when it is answered, below), not fastify's two.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     // Long path segments reach the routes (and answer 401/404 like any other unknown id).
     routerOptions: { maxParamLength: 1000 },
@@ -173,6 +175,12 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       ...errorBody('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(ctx2.ttl / 1000)} 秒后再试`),
     }),
   });
+
+  if (opts.logger) {
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+    });
+  }
 
   app.addHook('onSend', async (req, reply) => {
     const api = req.url.startsWith('/api/');
