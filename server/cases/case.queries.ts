@@ -16,6 +16,7 @@ import {
   listMeetings,
   listSupervisionRecords,
   type CaseRecord,
+  type TimelineEvent,
 } from './case.repository.js';
 import { presentCase, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
@@ -49,14 +50,15 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
  * records the read of its answer with the case, one commit instead of two). `justRegistered`: the case was registered by this request a moment ago, without
  * files — it has its intake event and nothing else yet (no measures, sheets, records, co-parts,
  * callbacks, merges, meetings, attachments or linked knowledge: each is written by a later action), so only its
- * timeline is read (an intake answered 10 reads fewer; issue 17).
+ * timeline is read (an intake answered 10 reads fewer; issue 17) — or taken from `events`, the
+ * timeline the intake has just written.
  */
-export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean; readAudited?: boolean } = {}) {
+export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[] } = {}) {
   // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts)
   // — by the intake's own transaction when this answers the intake (`readAudited`).
   if (!opts.readAudited) await auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
-    const [events, deps] = await Promise.all([listEvents(ctx.db, c.id), presentDeps(ctx)]);
+    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), presentDeps(ctx)]);
     return presentCase(
       c,
       { events, measures: [], sheets: [], records: [], meetings: [], coParts: [], callbackAttempts: [], mergedInto: null, mergedCases: [], attachments: [], knowledge: [] },

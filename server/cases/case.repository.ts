@@ -271,11 +271,12 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
 }
 
 /** Inserts a case and adds it to the statistics rollup and the search index. */
-export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<number> {
-  const row = await trx.insertInto('cases').values(values).returning('id').executeTakeFirstOrThrow();
+/** Inserts a case with its rollup and search index; answers the stored case (the row as inserted, defaults filled). */
+export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<CaseRecord> {
+  const row = await trx.insertInto('cases').values(values).returningAll().executeTakeFirstOrThrow();
   await applyRollup(trx, null, values);
   await indexCaseText(trx, row.id, [values.matter, values.description, values.reporter_org_name]);
-  return row.id;
+  return rowToCase(row as CaseRow);
 }
 
 /**
@@ -506,14 +507,19 @@ export async function lastEventOf(db: Executor, caseId: number): Promise<{ type:
   return r ? { type: r.type, by: r.by_user, at: new Date(r.at).toISOString() } : null;
 }
 
-export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
-  return rows.map((r) => ({
+/** A stored timeline row as the case shows it. */
+export function eventOfRow(r: Pick<Insertable<CaseEventTable>, 'type' | 'at' | 'by_user' | 'by_name' | 'by_role' | 'data'>): TimelineEvent {
+  return {
     type: r.type,
     at: r.at,
     by: { username: r.by_user, name: r.by_name, role: r.by_role },
     data: parseJson<Record<string, unknown>>(r.data, {}),
-  }));
+  };
+}
+
+export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
+  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return rows.map(eventOfRow);
 }
 
 export async function insertMeasure(

@@ -58,7 +58,11 @@ import {
   parseCaseId,
   setCaseDepartments,
   updateCaseVersioned,
+  eventOfRow,
+  timelineEventRow,
   type CaseRecord,
+  type NewTimelineEvent,
+  type TimelineEvent,
 } from './case.repository.js';
 import { queueWebhookEvents } from '../integrations/webhooks.js';
 import { findMatter } from '../matters/matter.repository.js';
@@ -93,6 +97,8 @@ function actorOf(a: CaseActor | PublicReporter) {
 export interface IntakeResult {
   record: CaseRecord;
   replayed: boolean;
+  /** A new case's timeline as written (its intake event), so the answer need not read it back. */
+  events?: TimelineEvent[];
 }
 
 /**
@@ -156,11 +162,11 @@ export async function intakeCase(
   const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
   const stage = enterStage(null, 'received', now, calendar, settings);
   try {
-    const id = await ctx.db.transaction().execute(async (trx) => {
+    const written = await ctx.db.transaction().execute(async (trx) => {
       const seq = await nextCounter(trx, 'case', year);
       const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
       const r = body.reporter;
-      const id = await insertCase(trx, {
+      const record = await insertCase(trx, {
         ...newCaseRow({
           caseNo,
           year,
@@ -202,10 +208,11 @@ export async function intakeCase(
         ...(ext ? { external_system: ext.system, external_id: ext.id, external_body_hash: bodyHash } : {}),
         matter_code: body.matterCode ?? null,
       });
+      const id = record.id;
       if (key !== undefined) {
         await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
       }
-      await appendEvent(trx, id, {
+      const intakeEvent: NewTimelineEvent<'intake'> = {
         type: 'intake',
         at,
         by: actorOf(actor),
@@ -217,7 +224,8 @@ export async function intakeCase(
           departmentCodes: body.departmentCodes,
           reporterKind: r.kind,
         },
-      });
+      };
+      await appendEvent(trx, id, intakeEvent);
       // The reporter gets the receipt; an online report also tells the coordinator to triage it.
       const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
       await trx
@@ -235,10 +243,9 @@ export async function intakeCase(
       });
       // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
       if (opts.answerRead && actor.kind !== 'public') await appendAudit(trx, caseReadEntry(at, actor, { id, caseNo }, 'case'));
-      return id;
+      return { record, events: [eventOfRow(timelineEventRow(id, intakeEvent))] };
     });
-    const record = await findCaseById(ctx.db, id);
-    return { record: record!, replayed: false };
+    return { ...written, replayed: false };
   } catch (e) {
     // A concurrent request with the same key won the race: answer its case.
     if ((key !== undefined || ext) && isUniqueViolation(e)) {
