@@ -8,7 +8,7 @@ import { appendAudit, sm3Hex } from '../audit/audit.repository.js';
 import { isPostgres } from '../db/dialect.js';
 import { AppError } from '../errors.js';
 import { dummyPasswordHash, verifyPassword } from './password.js';
-import { findUserById, findUserByUsername, type UserRecord } from '../users/user.repository.js';
+import { findUserByUsername, toUser, type UserRecord } from '../users/user.repository.js';
 import { getSettings, type Settings } from '../settings/settings.repository.js';
 import { isPasswordExpired } from '../../core/passwords.js';
 import { unseal } from '../security/pii.js';
@@ -196,15 +196,22 @@ export interface SessionInfo {
 export async function authenticate(db: Db, token: string, now: Date): Promise<SessionInfo | null> {
   if (!token || token.length > 200) return null;
   const tokenHash = sm3Hex(token);
-  const s = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  // The session and its account in one read (every authenticated request makes it).
+  const s = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.expires_at as s_expires_at', 'sessions.last_seen_at as s_last_seen_at', 'sessions.csrf_token as s_csrf_token', 'sessions.restriction as s_restriction'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
   if (!s) return null;
-  if (Date.parse(s.expires_at) <= now.getTime()) {
+  if (Date.parse(s.s_expires_at) <= now.getTime()) {
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     return null;
   }
-  const user = await findUserById(db, s.user_id);
-  if (!user || user.disabled) return null;
-  if (now.getTime() - Date.parse(s.last_seen_at) > TOUCH_INTERVAL_MS) {
+  const user = toUser(s);
+  if (user.disabled) return null;
+  if (now.getTime() - Date.parse(s.s_last_seen_at) > TOUCH_INTERVAL_MS) {
     const settings = await getSettings(db);
     await db
       .updateTable('sessions')
@@ -212,7 +219,7 @@ export async function authenticate(db: Db, token: string, now: Date): Promise<Se
       .where('token_hash', '=', tokenHash)
       .execute();
   }
-  return { user, csrfToken: s.csrf_token, tokenHash, restriction: (s.restriction as SessionRestriction | null) ?? null };
+  return { user, csrfToken: s.s_csrf_token, tokenHash, restriction: (s.s_restriction as SessionRestriction | null) ?? null };
 }
 
 export async function logout(db: Db, tokenHash: string, user: UserRecord, now: Date): Promise<void> {

@@ -40,7 +40,11 @@ export function parseEvents(text: string | null | undefined): string[] | null {
   }
 }
 
-function toUser(r: any): UserRecord {
+/** A `users` row (or a row carrying every `users` column) as the account it is. */
+export function toUser(r: any): UserRecord {
+  // The sealed mobile is opened when first read (SMS to staff, the users page), not on every
+  // request's authentication.
+  let mobile: string | null | undefined;
   return {
     id: r.id,
     username: r.username,
@@ -52,7 +56,10 @@ function toUser(r: any): UserRecord {
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
     intakeChannel: (r.intake_channel ?? null) as Channel | null,
-    mobile: r.mobile ? unseal(r.mobile) : null,
+    get mobile() {
+      if (mobile === undefined) mobile = r.mobile ? unseal(r.mobile) : null;
+      return mobile;
+    },
     smsEvents: parseEvents(r.sms_events),
     mustChangePassword: r.must_change_password === 1,
     passwordChangedAt: r.password_changed_at ?? r.created_at,
