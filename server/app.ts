@@ -1,7 +1,7 @@
 /**
  * buildApp(deps) assembles the HTTP API without listening; main.ts listens, tests use inject().
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
@@ -109,6 +109,11 @@ function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** Fastify's request log without its "incoming request" line: the answer's line names the request too. */
+class AnsweredOnlyLog extends LogController {
+  override incomingRequest(): void {}
+}
+
 export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger
@@ -121,8 +126,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
         }
       : false,
     trustProxy: opts.trustProxy ?? false,
-    // One log line per request (written when it is answered, below), not fastify's two.
-    disableRequestLogging: true,
+    // One log line per request, when it is answered (fastify's "request completed"), not two.
+    logController: new AnsweredOnlyLog(),
     bodyLimit: 1024 * 1024,
     // Long path segments reach the routes (and answer 401/404 like any other unknown id).
     routerOptions: { maxParamLength: 1000 },
@@ -175,12 +180,6 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       ...errorBody('RATE_LIMITED', `请求过于频繁，请 ${Math.ceil(ctx2.ttl / 1000)} 秒后再试`),
     }),
   });
-
-  if (opts.logger) {
-    app.addHook('onResponse', async (req, reply) => {
-      req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
-    });
-  }
 
   app.addHook('onSend', async (req, reply) => {
     const api = req.url.startsWith('/api/');
