@@ -295,16 +295,51 @@ interface Phase {
   firstProblem: string | null;
   cpu: Array<[string, number]>; // µs per request
   load: string;
+  /** What the database's active backends were doing, sampled every 250 ms: top entries and their share. */
+  waits: Array<[string, number]>;
+  /** Backends active or idle in a transaction per sample, on average. */
+  active: number;
 }
 
-async function measure(name: string, proxyPort: number, token: string, shots: Shot[], servers: Server[], proxy: ChildProcess, postmaster: number): Promise<Phase> {
+/** Samples pg_stat_activity of the bench database until stopped. */
+function sampleWaits(db: pg.Client, dbName: string): () => Promise<{ waits: Array<[string, number]>; active: number }> {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let active = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await db.query<{ w: string }>(
+        `select case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'on CPU') else 'idle in transaction (after)' end
+                || ' — ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as w
+           from pg_stat_activity where datname = $1 and state in ('active', 'idle in transaction') and pid <> pg_backend_pid()`,
+        [dbName],
+      );
+      samples++;
+      active += r.rows.length;
+      for (const { w } of r.rows) counts.set(w, (counts.get(w) ?? 0) + 1);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    const total = [...counts.values()].reduce((a, b) => a + b, 0) || 1;
+    return { waits: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => [k, v / total]), active: active / Math.max(1, samples) };
+  };
+}
+
+async function measure(name: string, proxyPort: number, token: string, shots: Shot[], servers: Server[], proxy: ChildProcess, postmaster: number, watch: () => () => Promise<{ waits: Array<[string, number]>; active: number }>): Promise<Phase> {
+  console.log(`${new Date().toISOString()} ${name}: warm-up ${WARMUP} s, then ${SECONDS} s measured`);
   await load(proxyPort, token, shots, CONNECTIONS, WARMUP);
   const s0 = servers.map((s) => cpuSeconds(s.child.pid!));
   const x0 = cpuSeconds(proxy.pid!);
   const p0 = clusterCpu(postmaster);
   const b0 = process.cpuUsage();
+  const stopWatch = watch();
   const r = await load(proxyPort, token, shots, CONNECTIONS, SECONDS);
   const b1 = process.cpuUsage(b0);
+  const { waits, active } = await stopWatch();
   const p1 = clusterCpu(postmaster);
   const per = (sec: number) => Math.round((sec / r.requests) * 1e6);
   const sorted = r.latencies.sort((a, b) => a - b);
@@ -323,6 +358,8 @@ async function measure(name: string, proxyPort: number, token: string, shots: Sh
       ['load generator', per((b1.user + b1.system) / 1e6)],
     ],
     load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    waits,
+    active,
   };
 }
 
@@ -370,7 +407,8 @@ async function main(): Promise<void> {
     }
     agent.destroy();
     const shots = mix(caseIds);
-    const one = await measure('one server', proxy.port, token, shots, [a], proxy.child, postmaster);
+    const watch = () => sampleWaits(admin, dbName);
+    const one = await measure('one server', proxy.port, token, shots, [a], proxy.child, postmaster, watch);
     await stop(proxy.child);
     await stop(a.child);
 
@@ -391,7 +429,7 @@ async function main(): Promise<void> {
       (await q1(`select count(*) as n from case_events where type = 'stage_overdue' and at >= $1`, [phase2At])) >= overdue &&
       (await q1(`select count(*) as n from triage_models where trained_at >= $1`, [phase2At])) >= 1;
     for (let i = 0; i < 120 && !(await settled()); i++) await new Promise((r) => setTimeout(r, 500));
-    const two = await measure('two servers', proxy.port, token, shots, [b1, b2], proxy.child, postmaster);
+    const two = await measure('two servers', proxy.port, token, shots, [b1, b2], proxy.child, postmaster, watch);
 
     // Let the outbox drain (delivery runs every 2 s in each instance), then stop.
     let pending = -1;
@@ -427,6 +465,10 @@ async function main(): Promise<void> {
     for (const p of [one, two]) {
       console.log(`| ${p.name} | ${p.rps.toFixed(1)} | ${ms(p.p50)} | ${ms(p.p99)} | ${p.non2xx} | ${p.errors} | ${p.cpu.map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')} | ${p.load} |`);
       if (p.firstProblem) console.log(`  first problem: ${p.firstProblem}`);
+    }
+    for (const p of [one, two]) {
+      console.log(`\n${p.name}: ${p.active.toFixed(1)} backends busy on average (active or idle in a transaction); what they were doing:`);
+      for (const [w, share] of p.waits) console.log(`  ${(share * 100).toFixed(0).padStart(3)} %  ${w}`);
     }
     console.log(`\nthroughput two/one: ${(two.rps / one.rps).toFixed(2)}×`);
     console.log('\nexactly once (two instances, jobs on in both):');
