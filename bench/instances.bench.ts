@@ -15,7 +15,8 @@
  *   - one triage model trained for the period (job_claims).
  *
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:55433/postgres npx tsx bench/instances.bench.ts
- *   (BENCH_SECONDS=20, BENCH_WARMUP=10, BENCH_CONNECTIONS=20, BENCH_SEED=200; the database is created and dropped)
+ *   (BENCH_SECONDS=20, BENCH_WARMUP=10, BENCH_CONNECTIONS=20, BENCH_SEED=200; BENCH_INTAKES=0 for the
+ *   reads alone; the database is created and dropped)
  *
  * The servers run `node bin/server.js` (build/ when current, as `npm start`). The load generator
  * is a closed loop over keep-alive connections (node:http), in this process.
@@ -35,6 +36,8 @@ const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SEED = Number(process.env.BENCH_SEED ?? 200);
+/** BENCH_INTAKES=0: the reads only (no intake in the cycle), to see what the counter's lock costs. */
+const INTAKES = process.env.BENCH_INTAKES !== '0';
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DATA_KEY = randomBytes(32).toString('hex');
@@ -231,7 +234,7 @@ interface Shot {
 function mix(caseIds: number[]): Shot[] {
   const year = new Date().getUTCFullYear();
   const anyCase = () => `/api/v1/cases/${caseIds[Math.floor(Math.random() * caseIds.length)]}`;
-  return [
+  const all: Shot[] = [
     { kind: 'intake', method: 'POST', url: () => '/api/v1/cases', body: intakeBody },
     { kind: 'list', method: 'GET', url: () => '/api/v1/cases?limit=50' },
     { kind: 'case', method: 'GET', url: anyCase },
@@ -242,6 +245,7 @@ function mix(caseIds: number[]): Shot[] {
     { kind: 'stats', method: 'GET', url: () => `/api/v1/stats/departments?from=${year}-01-01&to=${year}-12-31` },
     { kind: 'list', method: 'GET', url: () => '/api/v1/cases?limit=50&status=received' },
   ];
+  return INTAKES ? all : all.slice(1);
 }
 
 interface LoadResult {
@@ -459,7 +463,7 @@ async function main(): Promise<void> {
 
     // ---- report ----
     const ms = (v: number) => v.toFixed(1);
-    console.log(`\n${os.cpus().length} cores; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up; mix per connection: 1 intake : 8 reads (3 lists, 3 case pages, 2 statistics); ${SEED} seeded cases`);
+    console.log(`\n${os.cpus().length} cores; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up; mix per connection: ${INTAKES ? '1 intake : ' : 'no intake, '}8 reads (3 lists, 3 case pages, 2 statistics); ${SEED} seeded cases`);
     console.log('| phase | req/s | p50 ms | p99 ms | non-2xx | errors | CPU µs per request | load average |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const p of [one, two]) {
