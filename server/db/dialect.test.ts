@@ -104,4 +104,11 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL named statements', (
     await sql`create temporary table scratch (x int); insert into scratch values (5)`.execute(db);
     expect((await sql<{ x: number }>`select x from scratch`.execute(db)).rows).toEqual([{ x: 5 }]);
   });
+
+  it('a statement that failed to prepare does not break the eviction of its name later', async () => {
+    await expect(sql`select nope from missing_table where a = ${1}`.execute(db)).rejects.toMatchObject({ code: '42P01' });
+    // Enough other statements to push the failed one out of the cache: its name was never prepared.
+    for (let i = 0; i < PG_STATEMENT_CACHE_SIZE + 5; i++) await sql`select ${sql.lit(i)} + ${1} as v`.execute(db);
+    expect((await sql<{ v: number }>`select ${sql.lit(1)} + ${1} as v`.execute(db)).rows).toEqual([{ v: 2 }]);
+  });
 });

@@ -228,12 +228,18 @@ class NamingClient implements PostgresPoolClient {
     return this.client.query(text, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<never>>;
   }
 
-  private named(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<never>> {
+  private async named(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<never>> {
     let name = this.names.get(text);
     if (name) this.names.delete(text); // re-inserted below: the Map's order is the recency order
     else name = statementName(text);
     this.names.set(text, name);
-    return this.client.query({ name, text, values: parameters as unknown[] }) as unknown as Promise<PostgresQueryResult<never>>;
+    try {
+      return (await this.client.query({ name, text, values: parameters as unknown[] })) as unknown as PostgresQueryResult<never>;
+    } catch (e) {
+      // Parse failed (a wrong statement, an aborted transaction): the name does not exist on the server.
+      if (this.parsed()[name] === undefined) this.names.delete(text);
+      throw e;
+    }
   }
 
   /** Outside a transaction: start afresh after a schema change, deallocate beyond the cache's size. */
@@ -242,8 +248,12 @@ class NamingClient implements PostgresPoolClient {
     while (this.names.size > PG_STATEMENT_CACHE_SIZE) {
       const [text, name] = this.names.entries().next().value!;
       this.names.delete(text);
-      await this.client.query(`deallocate ${name}`);
       delete this.parsed()[name];
+      try {
+        await this.client.query(`deallocate ${name}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== '26000') throw e; // never prepared: nothing to free
+      }
     }
   }
 
