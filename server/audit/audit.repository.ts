@@ -42,30 +42,46 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntry): string 
 
 /**
  * Appends a record to the chain. Call it last in the transaction: it takes the chain head's row
- * lock (PostgreSQL) and holds it only until commit.
+ * lock (PostgreSQL) and holds it only until commit. On PostgreSQL that is two round trips under the
+ * lock: the head is advanced and read in one statement (`update … returning`: the lock and the
+ * previous hash at once), then the record is written and the head's hash set in one statement.
  */
 export async function appendAudit(trx: Executor, e: AuditEntry): Promise<number> {
-  let q = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-  if (isPostgres(trx)) q = q.forUpdate();
-  const head = await q.executeTakeFirstOrThrow();
+  if (isPostgres(trx)) {
+    const head = await trx
+      .updateTable('audit_head')
+      .set((eb) => ({ seq: eb('seq', '+', 1) }))
+      .where('id', '=', 1)
+      .returning(['seq', 'hash'])
+      .executeTakeFirstOrThrow();
+    const hash = auditHash(head.seq, head.hash, e);
+    await trx
+      .with('head', (qc) => qc.updateTable('audit_head').set({ hash }).where('id', '=', 1))
+      .insertInto('audit_log')
+      .values(auditRow(head.seq, head.hash, hash, e))
+      .execute();
+    return head.seq;
+  }
+  const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
   const seq = head.seq + 1;
   const hash = auditHash(seq, head.hash, e);
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq,
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      data: JSON.stringify(e.data),
-      prev_hash: head.hash,
-      hash,
-    })
-    .execute();
+  await trx.insertInto('audit_log').values(auditRow(seq, head.hash, hash, e)).execute();
   await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
   return seq;
+}
+
+function auditRow(seq: number, prevHash: string, hash: string, e: AuditEntry) {
+  return {
+    seq,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    data: JSON.stringify(e.data),
+    prev_hash: prevHash,
+    hash,
+  };
 }
 
 export type AuditVerification =

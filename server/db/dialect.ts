@@ -1,9 +1,21 @@
 /** Opens the database named by a URL: SQLite (embedded default) or PostgreSQL. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database, Db, Executor } from './database.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
@@ -39,7 +51,7 @@ export function openDatabase(url: string | undefined, opts: { poolSize?: number;
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool opens a new one on the next query.
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断：${err.message}`));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
     return { db, kind, close: () => db.destroy() };
   }
   if (target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
@@ -90,6 +102,178 @@ export function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
       };
     },
   };
+}
+
+/** How many named statements one PostgreSQL connection keeps (least recently used deallocated first). */
+export const PG_STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Raised whenever this process runs DDL or meets a statement prepared against an older schema
+ * (another instance migrated): every connection then drops its named statements before its next
+ * statement outside a transaction, so one stale statement costs one retry, not one per connection.
+ */
+let schemaEpoch = 0;
+
+/** What a client is asked to run: kysely passes SQL text and parameters, or a cursor (a streamed query). */
+type Submitted = string | PostgresCursor<unknown>;
+
+/**
+ * The pool as kysely's PostgreSQL driver sees it, its queries run as named prepared statements (one
+ * name per distinct SQL text, from its hash): PostgreSQL parses and plans a statement once per
+ * connection instead of on every query. Safe with schema changes: a statement prepared before a
+ * migration changed its result type ("cached plan must not change result type", 0A000) is prepared
+ * again and retried once outside a transaction; inside one, statements whose result is `*` (the
+ * shape an added column changes) are not named, and any stale statement fails that transaction only
+ * (the epoch makes every connection start afresh). DDL, transaction control, several statements in
+ * one text and streamed queries (cursors) are sent as before, unnamed.
+ */
+export function namingStatements(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, NamingClient>();
+  return {
+    async connect() {
+      const c = await pool.connect();
+      let n = clients.get(c);
+      if (!n) {
+        n = new NamingClient(c);
+        clients.set(c, n);
+      }
+      return n;
+    },
+    end: () => pool.end(),
+  };
+}
+
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+const TX_START = /^\s*(begin|start\s+transaction)\b/i;
+const TX_END = /^\s*(commit|end|abort|rollback(?!\s+to\b)|prepare\s+transaction)\b/i;
+const DDL = /^\s*(create|alter|drop|truncate|comment|reindex|grant|revoke|discard|deallocate)\b/i;
+/** A result of `*` (`select *`, `returning *`, `t.*`): its type changes when a column is added. */
+const STAR_RESULT = /(\bselect|\breturning|,)\s*\*|\.\*/i;
+
+/** A statement prepared against a schema (or a session state) that is no longer there. */
+function isStale(e: unknown): boolean {
+  const err = e as { code?: string; routine?: string };
+  return (err.code === '0A000' && err.routine === 'RevalidateCachedQuery') || err.code === '26000' || err.code === '42P05';
+}
+
+export function statementName(text: string): string {
+  return `bcs_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+}
+
+class NamingClient implements PostgresPoolClient {
+  /** SQL text → statement name, least recently used first. */
+  private readonly names = new Map<string, string>();
+  private inTransaction = false;
+  /** DDL ran in the current transaction: name nothing more until it ends. */
+  private ddlInTransaction = false;
+  private epoch = schemaEpoch;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query(q: Submitted, parameters?: ReadonlyArray<unknown>): unknown {
+    if (typeof q !== 'string') return this.client.query(q as never);
+    return this.run(q, parameters ?? []);
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy);
+  }
+
+  private async run(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<never>> {
+    if (!this.inTransaction) await this.tidy();
+    if (TX_START.test(text)) {
+      this.inTransaction = true;
+      this.ddlInTransaction = false;
+      try {
+        return await this.unnamed(text, parameters);
+      } catch (e) {
+        this.inTransaction = false;
+        throw e;
+      }
+    }
+    if (TX_END.test(text)) {
+      try {
+        return await this.unnamed(text, parameters);
+      } finally {
+        this.inTransaction = false;
+        this.ddlInTransaction = false;
+      }
+    }
+    if (DDL.test(text)) {
+      try {
+        return await this.unnamed(text, parameters);
+      } finally {
+        schemaEpoch++;
+        if (this.inTransaction) this.ddlInTransaction = true;
+      }
+    }
+    const nameable =
+      NAMEABLE.test(text) && !text.includes(';') && !this.ddlInTransaction && !(this.inTransaction && STAR_RESULT.test(text));
+    if (!nameable) return this.unnamed(text, parameters);
+    try {
+      return await this.named(text, parameters);
+    } catch (e) {
+      if (!isStale(e)) throw e;
+      schemaEpoch++;
+      // Inside a transaction the error has aborted it: nothing to retry here.
+      if (this.inTransaction) throw e;
+      await this.reset();
+      return await this.named(text, parameters);
+    }
+  }
+
+  private unnamed(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<never>> {
+    return this.client.query(text, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<never>>;
+  }
+
+  private async named(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<never>> {
+    let name = this.names.get(text);
+    if (name) this.names.delete(text); // re-inserted below: the Map's order is the recency order
+    else name = statementName(text);
+    this.names.set(text, name);
+    try {
+      return (await this.client.query({ name, text, values: parameters as unknown[] })) as unknown as PostgresQueryResult<never>;
+    } catch (e) {
+      // Parse failed (a wrong statement, an aborted transaction): the name does not exist on the server.
+      if (this.parsed()[name] === undefined) this.names.delete(text);
+      throw e;
+    }
+  }
+
+  /** Outside a transaction: start afresh after a schema change, deallocate beyond the cache's size. */
+  private async tidy(): Promise<void> {
+    if (this.epoch !== schemaEpoch) return this.reset();
+    while (this.names.size > PG_STATEMENT_CACHE_SIZE) {
+      const [text, name] = this.names.entries().next().value!;
+      this.names.delete(text);
+      delete this.parsed()[name];
+      try {
+        await this.client.query(`deallocate ${name}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== '26000') throw e; // never prepared: nothing to free
+      }
+    }
+  }
+
+  private async reset(): Promise<void> {
+    this.epoch = schemaEpoch;
+    await this.client.query('deallocate all');
+    this.names.clear();
+    const parsed = this.parsed();
+    for (const name of Object.keys(parsed)) delete parsed[name];
+  }
+
+  /**
+   * node-postgres's own record of the statements it has parsed on this connection (it skips the
+   * Parse of a name it knows): a deallocated name must leave it, or its next use would not be parsed.
+   */
+  private parsed(): Record<string, string> {
+    const connection = (this.client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+    if (!connection?.parsedStatements) throw new Error('node-postgres 内部结构已变：无法管理已命名的预备语句');
+    return connection.parsedStatements;
+  }
 }
 
 export function isPostgres(db: Executor | Kysely<any>): boolean {
