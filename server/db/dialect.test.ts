@@ -47,6 +47,16 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL named statements', (
     expect((await prepared()).filter((n) => n.startsWith('bcs_'))).toEqual(names.filter((n) => n.startsWith('bcs_')));
   });
 
+  it('plans a list, a search or a statistic afresh each time (their best plan depends on the values)', async () => {
+    const list = db.selectFrom('probe' as never).select('a' as never).where('a' as never, '>', 0 as never).orderBy('a' as never).limit(5);
+    const grouped = db.selectFrom('probe' as never).select(sql<number>`count(*)`.as('n')).groupBy('label' as never);
+    await list.execute();
+    await grouped.execute();
+    const names = await prepared();
+    expect(names).not.toContain(statementName(list.compile().sql));
+    expect(names).not.toContain(statementName(grouped.compile().sql));
+  });
+
   it('survives a column added by another connection between two runs of the same select *', async () => {
     const q = () => sql<Record<string, unknown>>`select * from probe where a = ${1}`.execute(db);
     expect((await q()).rows).toEqual([{ a: 1, label: 'one' }]);

@@ -147,6 +147,13 @@ const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const TX_START = /^\s*(begin|start\s+transaction)\b/i;
 const TX_END = /^\s*(commit|end|abort|rollback(?!\s+to\b)|prepare\s+transaction)\b/i;
 const DDL = /^\s*(create|alter|drop|truncate|comment|reindex|grant|revoke|discard|deallocate)\b/i;
+/**
+ * A read whose best plan depends on its parameters — a list page, a search, a statistic (`order by`,
+ * `limit`, `group by`) — where a filter's values are skewed (few rejected cases, many closed ones):
+ * a prepared statement may settle on one generic plan for all of them after five runs, so these are
+ * planned afresh each time. Writes and single-row reads (an intake's statements) are named.
+ */
+const PLAN_SENSITIVE = /^\s*(select|with)\b(?![\s\S]*\b(insert|update|delete)\b)[\s\S]*\b(order\s+by|limit|group\s+by)\b/i;
 /** A result of `*` (`select *`, `returning *`, `t.*`): its type changes when a column is added. */
 const STAR_RESULT = /(\bselect|\breturning|,)\s*\*|\.\*/i;
 
@@ -210,7 +217,11 @@ class NamingClient implements PostgresPoolClient {
       }
     }
     const nameable =
-      NAMEABLE.test(text) && !text.includes(';') && !this.ddlInTransaction && !(this.inTransaction && STAR_RESULT.test(text));
+      NAMEABLE.test(text) &&
+      !text.includes(';') &&
+      !this.ddlInTransaction &&
+      !(this.inTransaction && STAR_RESULT.test(text)) &&
+      !PLAN_SENSITIVE.test(text);
     if (!nameable) return this.unnamed(text, parameters);
     try {
       return await this.named(text, parameters);
