@@ -51,6 +51,11 @@ export default defineConfig(({ command, mode }) => {
     root,
     base: '/',
     plugins: [react(), antdStaticCss(root), precompress()],
+    resolve: {
+      // rc-table measures the scroll bar (a forced layout) on every table mount: once is enough
+      // (web/src/lib/scrollbarSize.ts, which imports the original by its `.js` name).
+      alias: [{ find: /^rc-util\/es\/getScrollBarSize$/, replacement: path.join(root, 'src/lib/scrollbarSize.ts') }],
+    },
     build: {
       outDir: 'dist',
       emptyOutDir: true,
