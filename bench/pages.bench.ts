@@ -76,7 +76,7 @@ async function seenAt(page: Page, selector: string): Promise<number> {
   // predicate is run through.
   const handle = await page.waitForFunction(
     (s) => {
-      const seen = (window as unknown as { __bcsSeen?: Record<string, number> }).__bcsSeen;
+      const seen = (globalThis as unknown as { __bcsSeen?: Record<string, number> }).__bcsSeen;
       const t = seen?.[s];
       return t !== undefined && t >= 0 ? t : null;
     },

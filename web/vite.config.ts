@@ -58,6 +58,9 @@ export default defineConfig(({ command, mode }) => {
     },
     build: {
       outDir: 'dist',
+      // dist/.vite/manifest.json: which chunks each page needs, for the server's modulepreload
+      // links in a signed-in page (server/web.ts). Not served (a dot directory).
+      manifest: true,
       emptyOutDir: true,
       target: 'es2022',
       chunkSizeWarningLimit: 1200,
