@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { DIALECTS, DEPARTMENTS, type Api, type TestEnv, useApiEnv } from './test/harness.js';
 import { insertDepartment } from './users/user.repository.js';
-import { BOOTSTRAP_ELEMENT_ID, scriptSafeJson, withBootstrap } from './web.js';
+import { BOOTSTRAP_ELEMENT_ID, modulePreloads, scriptSafeJson, withBootstrap, withModulePreloads, type ManifestChunk } from './web.js';
 
 const INDEX = `<!doctype html>
 <html lang="zh-CN">
@@ -19,6 +19,18 @@ const INDEX = `<!doctype html>
   <body><div id="root"></div></body>
 </html>
 `;
+/** A build manifest like Vite's: the entry, the shell, two pages sharing a chunk, one importing the entry. */
+const MANIFEST: Record<string, ManifestChunk> = {
+  'index.html': { file: 'assets/index-abc123.js', isEntry: true, imports: ['_react-r1.js'] },
+  '_react-r1.js': { file: 'assets/react-r1.js' },
+  // As Rollup files it when the shell's chunk holds more than its own module: by the chunk's name.
+  '_AppShell-s1.js': { file: 'assets/AppShell-s1.js', name: 'AppShell', imports: ['index.html', '_Menu-m1.js'] },
+  '_Menu-m1.js': { file: 'assets/Menu-m1.js' },
+  'src/pages/LedgerPage.tsx': { file: 'assets/LedgerPage-l1.js', imports: ['index.html', '_Select-x1.js'] },
+  'src/pages/StatsPage.tsx': { file: 'assets/StatsPage-t1.js', imports: ['_Select-x1.js', '_Menu-m1.js'] },
+  '_Select-x1.js': { file: 'assets/Select-x1.js', imports: ['_react-r1.js'] },
+  'src/pages/CaseDetailPage.tsx': { file: 'assets/CaseDetailPage-c1.js' },
+};
 const ASSET = `console.log(${JSON.stringify('办成事'.repeat(400))});\n`;
 
 /** A web root like the build's: index.html and one hashed asset with its .br and .gz. */
@@ -29,6 +41,8 @@ function fakeWebRoot(): string {
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), ASSET);
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js.br'), zlib.brotliCompressSync(ASSET));
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc123.js.gz'), zlib.gzipSync(ASSET));
+  fs.mkdirSync(path.join(dir, '.vite'));
+  fs.writeFileSync(path.join(dir, '.vite', 'manifest.json'), JSON.stringify(MANIFEST));
   return dir;
 }
 
@@ -48,6 +62,23 @@ describe('scriptSafeJson / withBootstrap', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(2);
     expect(html.indexOf(`id="${BOOTSTRAP_ELEMENT_ID}"`)).toBeLessThan(html.indexOf('</head>'));
     expect(bootstrapIn(html)).toEqual(value);
+  });
+});
+
+describe('modulePreloads / withModulePreloads', () => {
+  it("names the shell's and the page's chunks with what they import, never the entry's own", () => {
+    expect(modulePreloads(MANIFEST, '/cases')).toEqual(['/assets/AppShell-s1.js', '/assets/Menu-m1.js', '/assets/LedgerPage-l1.js', '/assets/Select-x1.js', '/assets/react-r1.js']);
+    expect(modulePreloads(MANIFEST, '/stats')).toEqual(['/assets/AppShell-s1.js', '/assets/Menu-m1.js', '/assets/StatsPage-t1.js', '/assets/Select-x1.js', '/assets/react-r1.js']);
+    expect(modulePreloads(MANIFEST, '/cases/42')).toEqual(['/assets/AppShell-s1.js', '/assets/Menu-m1.js', '/assets/CaseDetailPage-c1.js']);
+    // A page without a plan (or not in this build): the shell only.
+    expect(modulePreloads(MANIFEST, '/admin/users')).toEqual(['/assets/AppShell-s1.js', '/assets/Menu-m1.js']);
+    expect(modulePreloads(MANIFEST, '/cases/x')).toEqual(['/assets/AppShell-s1.js', '/assets/Menu-m1.js']);
+  });
+  it('puts the links before </head>, leaving out files the page names already and anything not an asset script', () => {
+    const html = withModulePreloads(INDEX, ['/assets/index-abc123.js', '/assets/Menu-m1.js', '/x/"><script>.js']);
+    expect(html).toContain('<link rel="modulepreload" crossorigin href="/assets/Menu-m1.js"></head>');
+    expect(html.match(/modulepreload/g)).toHaveLength(1);
+    expect(withModulePreloads(INDEX, [])).toBe(INDEX);
   });
 });
 
@@ -87,8 +118,13 @@ describe.each(DIALECTS)('the web app page on %s', (kind) => {
     expect(boot.departments.items.map((d: { code: string }) => d.code).sort()).toEqual([...DEPARTMENTS.map(([c]) => c), 'evil'].sort());
     expect(boot.settings).toEqual((await api.as('coord').get('/api/v1/settings')).body);
     expect(boot.calendarYears).toEqual((await api.as('coord').get('/api/v1/calendar/years')).body);
-    // The page is otherwise the built one.
+    // The page is otherwise the built one, with its page's chunks named for an early fetch.
     expect(r.body).toContain('<script type="module" crossorigin src="/assets/index-abc123.js"></script>');
+    expect(r.body).toContain('<link rel="modulepreload" crossorigin href="/assets/AppShell-s1.js">');
+    const ledger = await page('/cases?status=received', cookie('coord'));
+    expect(ledger.body).toContain('<link rel="modulepreload" crossorigin href="/assets/LedgerPage-l1.js">');
+    // The manifest itself is not served.
+    expect((await page('/.vite/manifest.json')).statusCode).toBe(404);
   });
 
   it('escapes what the data holds: a department named with </script> stays inside the JSON', async () => {

@@ -38,6 +38,64 @@ export function withBootstrap(indexHtml: string, bootstrap: unknown): string {
 }
 
 /**
+ * The source module of each page a signed-in full load opens on (the routes of
+ * web/src/routes/preload.ts, which starts the same code from the page's first script), and the
+ * signed-in shell's. Named as the build's manifest names them (relative to web/).
+ */
+const SHELL_MODULE = 'src/pages/AppShell.tsx';
+const ROUTE_MODULES: readonly (readonly [RegExp, string])[] = [
+  [/^\/$/, 'src/pages/DashboardPage.tsx'],
+  [/^\/cases$/, 'src/pages/LedgerPage.tsx'],
+  [/^\/cases\/\d{1,12}$/, 'src/pages/CaseDetailPage.tsx'],
+  [/^\/stats$/, 'src/pages/StatsPage.tsx'],
+  [/^\/intake$/, 'src/pages/IntakePage.tsx'],
+  [/^\/assessment$/, 'src/pages/AssessmentPage.tsx'],
+  [/^\/audit$/, 'src/pages/AuditPage.tsx'],
+];
+
+/** A chunk of Vite's build manifest (`build.manifest`): its file and the chunks it imports statically. */
+export interface ManifestChunk {
+  file: string;
+  name?: string;
+  imports?: string[];
+  isEntry?: boolean;
+}
+
+/**
+ * The JavaScript files a signed-in full load of `pathname` will ask for after the entry script:
+ * the shell's and the page's chunks with everything they import statically (not the entry, whose
+ * files index.html names already). Sent as `<link rel="modulepreload">` in the page, the browser
+ * fetches and compiles them while the entry script is still loading, instead of after it ran.
+ */
+export function modulePreloads(manifest: Record<string, ManifestChunk>, pathname: string): string[] {
+  const page = ROUTE_MODULES.find(([re]) => re.test(pathname))?.[1];
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const chunk = manifest[key];
+    if (!chunk || chunk.isEntry) return;
+    files.push(`/${chunk.file}`);
+    for (const i of chunk.imports ?? []) visit(i);
+  };
+  // Rollup may file the shell under its chunk's name (`_AppShell-<hash>.js`) rather than its source.
+  visit(manifest[SHELL_MODULE] ? SHELL_MODULE : (Object.keys(manifest).find((k) => manifest[k]!.name === 'AppShell' && k.endsWith('.js')) ?? SHELL_MODULE));
+  if (page) visit(page);
+  return files;
+}
+
+/** index.html with modulepreload links for `files` put right before `</head>` (files it names already left out). */
+export function withModulePreloads(indexHtml: string, files: readonly string[]): string {
+  const tags = files
+    .filter((f) => /^\/assets\/[\w.-]+\.js$/.test(f) && !indexHtml.includes(`"${f}"`))
+    .map((f) => `<link rel="modulepreload" crossorigin href="${f}">`)
+    .join('');
+  const at = indexHtml.indexOf('</head>');
+  return !tags || at < 0 ? indexHtml : indexHtml.slice(0, at) + tags + indexHtml.slice(at);
+}
+
+/**
  * The bootstrap of a page request: the session and reference data as the API answers them for
  * this request's session cookie (the same routes, permissions and schemas), or null when the
  * request has no valid session.
@@ -86,12 +144,19 @@ export async function registerWeb(app: FastifyInstance, root: string): Promise<v
     },
   });
   const indexHtml = fs.readFileSync(path.join(abs, 'index.html'), 'utf8');
+  // Which chunks each page needs (web/vite.config.ts writes the manifest); none without one.
+  const manifestFile = path.join(abs, '.vite', 'manifest.json');
+  const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>) : null;
   const page = async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const p = req.url.split('?')[0]!;
     if (p.startsWith('/api/') || path.extname(p)) return reply.callNotFound();
     const boot = await bootstrapOf(app, req);
     // The page differs by session: never kept by a cache, and never one user's page for another.
-    if (boot) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Cookie').send(withBootstrap(indexHtml, boot));
+    if (boot) {
+      // Signed in: the page's own chunks are named in it too, fetched alongside the entry script.
+      const html = manifest ? withModulePreloads(indexHtml, modulePreloads(manifest, p)) : indexHtml;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Cookie').send(withBootstrap(html, boot));
+    }
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('vary', 'Cookie').send(indexHtml);
   };
   app.get('/', page);

@@ -51,8 +51,16 @@ export default defineConfig(({ command, mode }) => {
     root,
     base: '/',
     plugins: [react(), antdStaticCss(root), precompress()],
+    resolve: {
+      // rc-table measures the scroll bar (a forced layout) on every table mount: once is enough
+      // (web/src/lib/scrollbarSize.ts, which imports the original by its `.js` name).
+      alias: [{ find: /^rc-util\/es\/getScrollBarSize$/, replacement: path.join(root, 'src/lib/scrollbarSize.ts') }],
+    },
     build: {
       outDir: 'dist',
+      // dist/.vite/manifest.json: which chunks each page needs, for the server's modulepreload
+      // links in a signed-in page (server/web.ts). Not served (a dot directory).
+      manifest: true,
       emptyOutDir: true,
       target: 'es2022',
       chunkSizeWarningLimit: 1200,

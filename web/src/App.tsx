@@ -9,6 +9,7 @@ import { ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { FullPageLoading } from './components/FullPageLoading';
+import { AntdHashProvider } from './components/LiteTag';
 import { theme } from './theme';
 import { readBootstrap } from './bootstrap';
 import { shellPage } from './routes/pages';
@@ -52,6 +53,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
+      <AntdHashProvider>
       <AuthProvider
         initialUser={readBootstrap()?.me.user ?? null}
         initialPending={readBootstrap()?.me.mustChangePassword ? 'password' : readBootstrap()?.me.totpSetupRequired ? 'totp_setup' : null}
@@ -80,6 +82,7 @@ export function App() {
           </Routes>
         </BrowserRouter>
       </AuthProvider>
+      </AntdHashProvider>
     </ConfigProvider>
   );
 }

@@ -1,5 +1,6 @@
 /** Small, consistent renderings of a case's status, level and deadline. */
 import { Tag, Tooltip } from 'antd';
+import { LiteTag } from './LiteTag';
 import type { CaseStatus, Level } from '../../../core/domain';
 import { STATUS_LABELS } from '../../../core/domain';
 import type { DeadlineFields } from '../api/types';
@@ -28,9 +29,9 @@ export const STATUS_TAG_COLORS: Record<CaseStatus, { text: string; background: s
 export function StatusTag({ status }: { status: CaseStatus }) {
   const c = STATUS_TAG_COLORS[status];
   return (
-    <Tag style={{ color: c.text, background: c.background, borderColor: c.border }} data-testid="status-tag" data-status={status}>
+    <LiteTag style={{ color: c.text, background: c.background, borderColor: c.border }} data-testid="status-tag" data-status={status}>
       {STATUS_LABELS[status]}
-    </Tag>
+    </LiteTag>
   );
 }
 
@@ -38,7 +39,7 @@ export const LEVEL_LABELS: Record<Level, string> = { 1: '一级', 2: '二级', 3
 
 export function LevelTag({ level }: { level: Level | null }) {
   if (!level) return <span>—</span>;
-  return <Tag color={level === 3 ? 'red' : level === 2 ? 'orange' : 'blue'}>{LEVEL_LABELS[level]}</Tag>;
+  return <LiteTag color={level === 3 ? 'red' : level === 2 ? 'orange' : 'blue'}>{LEVEL_LABELS[level]}</LiteTag>;
 }
 
 export const PROVISIONAL_LABEL = '临时（日历未发布）';
@@ -61,9 +62,9 @@ export function DeadlineText({ c, compact = false, short = false }: { c: Deadlin
         {remainingText(c)}
       </span>
       {tone === 'overdue' && !short && (
-        <Tag color="red" style={{ marginInlineStart: 6 }}>
+        <LiteTag color="red" style={{ marginInlineStart: 6 }}>
           超期
-        </Tag>
+        </LiteTag>
       )}
       {c.dueProvisional && (
         <Tooltip title="时限所在年份的国务院节假日安排尚未录入，暂按周一至周五计算；录入后自动重算。">
@@ -100,9 +101,9 @@ export function StageDeadline({ c, compact = false, short = false }: { c: StageF
       </span>
       {compact && c.stageOverdue && <br />}
       {c.stageOverdue && (
-        <Tag color="red" style={{ marginInlineStart: compact ? 0 : 6 }} data-testid="stage-overdue">
+        <LiteTag color="red" style={{ marginInlineStart: compact ? 0 : 6 }} data-testid="stage-overdue">
           {STAGE_LABELS[stage]}超时
-        </Tag>
+        </LiteTag>
       )}
     </span>
   );

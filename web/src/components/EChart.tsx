@@ -1,15 +1,11 @@
 /**
- * A thin React wrapper over ECharts, importing only the chart types and components the app uses
- * (bar, pie, line) so the chart chunk stays small. Loaded only by pages that chart.
+ * A thin React wrapper over ECharts (components/echartsCore.ts). Issue 11 (page time): the chart
+ * library is neither in the page's chunk nor drawn in the page's first paint — the box (its size,
+ * label and test id) renders at once with the page's figures, ECharts is fetched and the chart drawn
+ * after the next frame, so the numbers a user came for are on screen first.
  */
 import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-import type { EChartsCoreOption } from 'echarts/core';
-
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+import type { EChartsCoreOption, ECharts } from 'echarts/core';
 
 /** What a click on a chart element tells: the series, the category (or slice) and its index. */
 export interface ChartClick {
@@ -19,6 +15,19 @@ export interface ChartClick {
   dataIndex: number;
   value: unknown;
   data: unknown;
+}
+
+type Core = typeof import('./echartsCore');
+let core: Promise<Core> | null = null;
+/** The chart library, fetched once (a page with charts may call this early to warm it up). */
+export function loadECharts(): Promise<Core> {
+  core ??= import('./echartsCore');
+  return core;
+}
+
+/** After the browser has painted what is on screen now (a frame, then a task after it). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 export function EChart({
@@ -36,19 +45,27 @@ export function EChart({
   ariaLabel?: string;
 }) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
   const click = useRef(onClick);
   click.current = onClick;
+  const latest = useRef(option);
+  latest.current = option;
   useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current);
-    chart.current = c;
-    c.on('click', (p) => click.current?.(p as unknown as ChartClick));
-    const ro = new ResizeObserver(() => chart.current?.resize());
-    ro.observe(el.current);
+    let gone = false;
+    let ro: ResizeObserver | null = null;
+    void Promise.all([loadECharts(), afterPaint()]).then(([{ echarts }]) => {
+      if (gone || !el.current) return;
+      const c = echarts.init(el.current);
+      chart.current = c;
+      c.on('click', (p) => click.current?.(p as unknown as ChartClick));
+      c.setOption(latest.current, true);
+      ro = new ResizeObserver(() => chart.current?.resize());
+      ro.observe(el.current);
+    });
     return () => {
-      ro.disconnect();
-      c.dispose();
+      gone = true;
+      ro?.disconnect();
+      chart.current?.dispose();
       chart.current = null;
     };
   }, []);

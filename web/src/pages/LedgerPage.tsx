@@ -5,11 +5,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { DownOutlined, DownloadOutlined, UpOutlined, UploadOutlined } from '@ant-design/icons';
 import { CASE_STATUSES, CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS, STATUS_LABELS } from '../../../core/domain';
 import { LoadMore } from '../components/LoadMore';
+import { LiteTable, type LiteColumn } from '../components/LiteTable';
+import { LiteTag } from '../components/LiteTag';
 import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import { fetchWithProgress, formatBytes, saveBlob, type DownloadProgress } from '../lib/download';
 import type { CasePage, CaseSummary } from '../api/types';
@@ -124,82 +125,86 @@ export default function LedgerPage() {
   });
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const deptName = useMemo(() => new Map((departments ?? []).map((d) => [d.code, d.name])), [departments]);
+  const leadName = (r: CaseSummary): string => r.leadDepartmentName ?? (r.leadDepartment ? deptName.get(r.leadDepartment) : undefined) ?? '—';
 
-  const columns: ColumnsType<CaseSummary> = [
+  const columns: LiteColumn<CaseSummary>[] = [
     {
+      key: 'caseNo',
       title: '编号',
-      dataIndex: 'caseNo',
       width: 112,
-      fixed: 'left',
-      render: (v: string, r) => (
+      render: (r) => (
         <span>
-          <Link to={`/cases/${r.id}`}>{v}</Link>
+          <Link to={`/cases/${r.id}`}>{r.caseNo}</Link>
           {r.externalRef && (
             <>
               <br />
-              <Typography.Text type="secondary" style={{ fontSize: 12 }} title="外部工单">
+              <span className="bcs-secondary" style={{ fontSize: 12 }} title="外部工单">
                 {r.externalRef.system}:{r.externalRef.id}
-              </Typography.Text>
+              </span>
             </>
           )}
         </span>
       ),
     },
     {
+      key: 'receivedAt',
       title: '登记',
-      dataIndex: 'receivedAt',
       width: 150,
-      render: (v: string, r) => (
-        <span style={{ whiteSpace: 'nowrap' }} title={formatDateTime(v)}>
-          {formatShortDateTime(v)} <Typography.Text type="secondary">{CHANNEL_LABELS[r.channel] ?? r.channel}</Typography.Text>
+      render: (r) => (
+        <span style={{ whiteSpace: 'nowrap' }} title={formatDateTime(r.receivedAt)}>
+          {formatShortDateTime(r.receivedAt)} <span className="bcs-secondary">{CHANNEL_LABELS[r.channel] ?? r.channel}</span>
         </span>
       ),
     },
     {
+      key: 'reporter',
       title: '反映人',
       width: 170,
       ellipsis: true,
       // One line: name and phone first, the enterprise after them (in full on hover).
-      render: (_: unknown, r) => (
+      render: (r) => (
         <span title={[r.reporter.name, r.reporter.phone, r.reporter.kind === 'enterprise' ? r.reporter.orgName : null].filter(Boolean).join(' ')}>
-          {r.reporter.name} <Typography.Text type="secondary">{r.reporter.phone}</Typography.Text>
+          {r.reporter.name} <span className="bcs-secondary">{r.reporter.phone}</span>
           {r.reporter.kind === 'enterprise' && r.reporter.orgName ? ` ${r.reporter.orgName}` : null}
         </span>
       ),
     },
-    { title: '事项', dataIndex: 'matter', ellipsis: { showTitle: true } },
+    { key: 'matter', title: '事项', ellipsis: true, render: (r) => r.matter, title_: (r) => r.matter },
     {
+      key: 'lead',
       title: '牵头部门',
-      dataIndex: 'leadDepartmentName',
       width: 130,
-      ellipsis: { showTitle: true },
-      render: (v: string | null, r) => v ?? (r.leadDepartment ? deptName.get(r.leadDepartment) : null) ?? '—',
+      ellipsis: true,
+      render: (r) => leadName(r),
+      title_: (r) => leadName(r),
     },
     {
+      key: 'status',
       title: '状态',
-      dataIndex: 'status',
       width: 136,
-      render: (v: CaseSummary['status'], r) => (
-        <Space size={2}>
-          <StatusTag status={v} />
+      render: (r) => (
+        <span className="bcs-tag-row">
+          <StatusTag status={r.status} />
           {r.level && <LevelTag level={r.level} />}
-        </Space>
+        </span>
       ),
     },
     {
       // The clock the case waits on: 受理, 回访 or 核查 when it is in one of those stages, else 办理.
+      key: 'due',
       title: '时限',
       width: 236,
-      render: (_: unknown, r) => (
+      render: (r) => (
         <span>
           {r.stageDueAt && stageOf(r.status) && stageOf(r.status) !== 'handling' ? <StageDeadline c={r} short /> : <DeadlineText c={r} short />}
-          {r.pendingContest && <Tag color="orange">派单异议</Tag>}
-          {r.pendingExtension && <Tag color="gold">延期待批</Tag>}
-          {!r.pendingExtension && r.extended && <Tag>已延期</Tag>}
+          {r.pendingContest && <LiteTag color="orange">派单异议</LiteTag>}
+          {r.pendingExtension && <LiteTag color="gold">延期待批</LiteTag>}
+          {!r.pendingExtension && r.extended && <LiteTag>已延期</LiteTag>}
         </span>
       ),
     },
   ];
+  const pickedIds = useMemo(() => new Set<string | number>(picked.map((c) => c.id)), [picked]);
 
   const [exporting, setExporting] = useState<DownloadProgress | null>(null);
   const exportAbort = useRef<AbortController | null>(null);
@@ -471,44 +476,37 @@ export default function LedgerPage() {
       ) : (
         <>
           {canUrge && <BatchUrge selected={picked} onClear={() => setPicked([])} onDone={() => void query.refetch()} />}
-          <Table<CaseSummary>
-            data-testid="ledger-table"
+          <LiteTable<CaseSummary>
+            testId="ledger-table"
             className="bcs-ledger-table"
-            size="small"
-            rowKey="id"
-            rowSelection={
+            rowKey={(r) => r.id}
+            selection={
               canUrge
                 ? {
-                    columnWidth: 32,
-                    // No select-all box: with the sticky header antd measures column widths in an
-                    // aria-hidden row that would hold a copy of it (axe: aria-hidden-focus).
-                    hideSelectAll: true,
-                    selectedRowKeys: picked.map((c) => c.id),
-                    onChange: (_keys, rows) => setPicked(rows),
-                    getCheckboxProps: (r) => ({ disabled: !statusAllows('urge', r.status), 'aria-label': `选择 ${r.caseNo}` }),
+                    width: 32,
+                    selected: pickedIds,
+                    onToggle: (r, on) => setPicked((p) => (on ? [...p.filter((c) => c.id !== r.id), r] : p.filter((c) => c.id !== r.id))),
+                    disabled: (r) => !statusAllows('urge', r.status),
+                    label: (r) => `选择 ${r.caseNo}`,
                   }
                 : undefined
             }
             loading={query.isPending}
             columns={columns}
-            dataSource={rows}
-            pagination={false}
-            scroll={{ x: 1000 }}
-            sticky
+            rows={rows}
+            minWidth={1000}
             rowClassName={(r) => {
               const t = deadlineTone(r);
               return t === 'overdue' || r.stageOverdue ? 'row-overdue' : t === 'soon' ? 'row-due-soon' : '';
             }}
-            locale={{
-              emptyText: (
-                <Empty
-                  image={Empty.PRESENTED_IMAGE_SIMPLE}
-                  description={
-                    (hasFilters ? '没有符合条件的反映件' : '暂无反映件') + (sort === 'due' ? '（按办理时限排序时只列出已交办、有时限的反映件）' : '')
-                  }
-                />
-              ),
-            }}
+            empty={
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  (hasFilters ? '没有符合条件的反映件' : '暂无反映件') + (sort === 'due' ? '（按办理时限排序时只列出已交办、有时限的反映件）' : '')
+                }
+              />
+            }
           />
           <LoadMore
             shown={rows.length}

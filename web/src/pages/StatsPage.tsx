@@ -8,7 +8,7 @@
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, DatePicker, Empty, Row, Select, Skeleton, Space, Statistic, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Empty, Row, Select, Skeleton, Space, Statistic, Tooltip, Typography } from 'antd';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import { CHANNELS, CHANNEL_LABELS, PROBLEM_TYPES, PROBLEM_TYPE_LABELS } from '../../../core/domain';
 import { api, ApiError, toQuery } from '../api/client';
@@ -16,6 +16,7 @@ import type { DepartmentStats, MonthlyStats, StatsFigures } from '../api/types';
 import { departmentOptions, useDepartmentNames, useDepartments } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { EChart } from '../components/EChart';
+import { LiteTable } from '../components/LiteTable';
 import { BriefingButton } from '../components/BriefingButton';
 import { can } from '../../../core/permissions';
 import { StatTitle, statDefinition } from '../components/StatTitle';
@@ -319,30 +320,29 @@ export default function StatsPage() {
                 go(ledgerUrl({ ...scope, department: d.department }, e.seriesName === '当前超期' ? { overdue: 'true' } : {}));
               }}
             />
-            <Table<DepartmentStats>
-              size="small"
-              rowKey="department"
-              pagination={false}
-              dataSource={deptItems}
+            <LiteTable<DepartmentStats>
+              rowKey={(r) => r.department}
+              rows={deptItems}
+              empty={null}
               columns={[
-                { title: '部门', dataIndex: 'name', render: (v: string, r) => <Link to={ledgerUrl({ ...scope, department: r.department })}>{v}</Link> },
-                { title: <StatTitle field="received" label="受理" />, dataIndex: 'received' },
-                { title: <StatTitle field="completed" label="办结" />, dataIndex: 'completed' },
-                { title: <StatTitle field="onTimeRate" />, dataIndex: 'onTimeRate', render: pct },
-                { title: <StatTitle field="callbacks" label="回访" />, dataIndex: 'callbacks' },
-                { title: <StatTitle field="satisfactionRate" />, dataIndex: 'satisfactionRate', render: pct },
-                { title: <StatTitle field="badReviews" label="差评" />, dataIndex: 'badReviews' },
-                { title: <StatTitle field="badReviewsSubstantiated" />, dataIndex: 'badReviewsSubstantiated' },
+                { key: 'name', title: '部门', render: (r) => <Link to={ledgerUrl({ ...scope, department: r.department })}>{r.name}</Link> },
+                { key: 'received', title: <StatTitle field="received" label="受理" />, render: (r) => r.received },
+                { key: 'completed', title: <StatTitle field="completed" label="办结" />, render: (r) => r.completed },
+                { key: 'onTimeRate', title: <StatTitle field="onTimeRate" />, render: (r) => pct(r.onTimeRate) },
+                { key: 'callbacks', title: <StatTitle field="callbacks" label="回访" />, render: (r) => r.callbacks },
+                { key: 'satisfactionRate', title: <StatTitle field="satisfactionRate" />, render: (r) => pct(r.satisfactionRate) },
+                { key: 'badReviews', title: <StatTitle field="badReviews" label="差评" />, render: (r) => r.badReviews },
+                { key: 'badReviewsSubstantiated', title: <StatTitle field="badReviewsSubstantiated" />, render: (r) => r.badReviewsSubstantiated },
                 {
+                  key: 'overdueOpen',
                   title: <StatTitle field="overdueOpen" />,
-                  dataIndex: 'overdueOpen',
-                  render: (v: number, r) =>
-                    v > 0 ? (
+                  render: (r) =>
+                    r.overdueOpen > 0 ? (
                       <Link to={ledgerUrl({ ...scope, department: r.department }, { overdue: 'true' })} style={{ color: '#cf1322' }}>
-                        {v}
+                        {r.overdueOpen}
                       </Link>
                     ) : (
-                      v
+                      r.overdueOpen
                     ),
                 },
               ]}
