@@ -837,7 +837,16 @@ export async function listCases(
         eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]),
       );
     }
-    rows = await q.selectAll('cases').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+    if (f.overdue === true || f.dueSoonUntil) {
+      // A deadline range (overdue, due soon) is read from (status, due_at, received_at, id) in
+      // deadline order, so every match is sorted newest first: sort only their ids (the index
+      // covers them), then read the page's rows — not every match's whole row (SQLite: 7 → 31 ms
+      // from 100 k to 1 M cases before this).
+      const ids = q.select('cases.id').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+      rows = await db.selectFrom('cases').selectAll().where('id', 'in', ids).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+    } else {
+      rows = await q.selectAll('cases').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+    }
   }
   const more = rows.length > page.limit;
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
