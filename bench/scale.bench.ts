@@ -6,6 +6,9 @@
  *   BENCH_SQLITE_CASES=100000 npx tsx bench/scale.bench.ts sqlite
  *   BENCH_PG_CASES=1000000 BENCH_PG_URL=… npx tsx bench/scale.bench.ts pg
  *   … scale.bench.ts sqlite --generate-only       # build the data set and stop
+ *   BENCH_ONLY='overdue|社保' …                     # only the rows whose label matches (no export)
+ *   BENCH_SERVER_ROOT=/tmp/before …                # another checkout's server (a before/after pair)
+ *   BENCH_RUNS=30                                  # timed requests per row (after 2 warm-ups)
  *
  * 1. Generates N cases through the product's own schema and functions: each case's columns from
  *    `newCaseRow` (the reporter sealed with SM4 under the database's data key, the phone's blind
@@ -348,8 +351,10 @@ async function generatePg(url: string, key: string, n: number): Promise<void> {
 
 async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
   const port = 3400 + Math.floor(Math.random() * 500);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'server.js')], {
-    cwd: ROOT,
+  // BENCH_SERVER_ROOT: another checkout's server (e.g. `git archive` of an earlier commit) for a before/after pair.
+  const serverRoot = process.env.BENCH_SERVER_ROOT ?? ROOT;
+  const child = spawn(process.execPath, [path.join(serverRoot, 'bin', 'server.js')], {
+    cwd: serverRoot,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), BCS_JOBS: 'off', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -415,7 +420,9 @@ async function measure(base: string, n: number, tokens: { coord: string; handler
     if (!res.ok) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
     return { ms, body: text };
   };
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
   const time = async (label: string, aim: number, url: (k: number) => string, token = tokens.coord) => {
+    if (only && !only.test(label)) return;
     await get(url(-1), token);
     await get(url(-2), token);
     const xs: number[] = [];
@@ -608,7 +615,7 @@ async function run(kind: 'sqlite' | 'pg'): Promise<void> {
       return r.rows.map((x) => Number(x.pid));
     };
     const results = await measure(base, n, tokens, kind, child.pid!, dbPids);
-    const exp = await exportLedger(base, tokens.coord, n, child.pid!);
+    const exp = process.env.BENCH_ONLY ? '(export not run: BENCH_ONLY)' : await exportLedger(base, tokens.coord, n, child.pid!);
     console.log(`  load average after: ${load()}`);
     const failed = results.filter((r) => r.p95 > r.aim);
     console.log(`\n  ${kind}, ${n.toLocaleString('en-US')} cases: ${results.length - failed.length} of ${results.length} within their aim${failed.length ? `; over: ${failed.map((r) => `${r.label} (p95 ${r.p95.toFixed(0)} ms)`).join('; ')}` : ''}`);
@@ -624,8 +631,9 @@ async function run(kind: 'sqlite' | 'pg'): Promise<void> {
       '',
       `load average (1 / 5 / 15 min) before ${loadBefore}, after ${load()}; ${os.cpus().length} cores`,
     ].join('\n');
-    fs.writeFileSync(path.join(OUT, `result-${kind}-${n}.md`), md + '\n');
-    console.log(`  table written to ${path.relative(ROOT, path.join(OUT, `result-${kind}-${n}.md`))}`);
+    const out = path.join(OUT, `result-${kind}-${n}${process.env.BENCH_SERVER_ROOT ? '-other' : ''}${process.env.BENCH_ONLY ? '-some' : ''}.md`);
+    fs.writeFileSync(out, md + '\n');
+    console.log(`  table written to ${path.relative(ROOT, out)}`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -909,7 +909,7 @@ async function listByDeadline(
  * counts as common; ids per window when walking newest first; windows before falling back.
  * Exported so that tests can make the windows tiny.
  */
-export const pgSearchTuning = { probe: 3000, window: 2_000, maxWindows: 10 };
+export const pgSearchTuning = { probe: 3000, window: 2_000, maxWindows: 10, others: 5000 };
 
 /**
  * A page of text matches on PostgreSQL, newest first. The planner cannot estimate a bigram phrase:
@@ -937,6 +937,27 @@ async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: num
     }
     return rows;
   };
+  // With other filters that leave few cases (a rare status, a department and a status, a
+  // handler's few cases, a day): take their ids (at most `others`) and check the phrase on those
+  // only. Without this a common word with a status that has few or no cases walked every window,
+  // then every id the word matches (issue 17: "社保" + a status).
+  const { q: _q, ...rest } = f;
+  if (actor.role === 'handler' || Object.values(rest).some((v) => v !== undefined && v !== false)) {
+    const few = await others().select('cases.id').limit(pgSearchTuning.others).execute();
+    if (few.length < pgSearchTuning.others) {
+      if (!few.length) return [];
+      const ids = few.map((r) => r.id);
+      return db
+        .selectFrom('cases')
+        .selectAll()
+        .where(sql<boolean>`cases.id = any(${ids}::int[])`)
+        // Row by row (not a scan of every match in the GIN index): see rowByRow below.
+        .where(sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.id and (s.tsv || ''::tsvector) @@ to_tsquery('simple', ${phrase}))`)
+        .orderBy('id', 'desc')
+        .limit(want)
+        .execute();
+    }
+  }
   const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from case_search where tsv @@ to_tsquery('simple', ${tokens.join(' & ')}) limit ${pgSearchTuning.probe}) t`.execute(db);
   if ((probe.rows[0]?.n ?? 0) < pgSearchTuning.probe) return byIndex(below === null ? null : below - 1, 0);
   // A common phrase: matches are dense among the newest cases. Check the phrase row by row there,

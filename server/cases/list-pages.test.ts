@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
-import { seedSpread, useLongSessions } from '../documents/test-support.js';
+import { act, newCase, seedSpread, useLongSessions } from '../documents/test-support.js';
 import { ZCaseListQuery } from '../../core/api/schemas.js';
 import type { Actor } from '../../core/case-lifecycle.js';
-import { filteredCases } from './case.repository.js';
+import { filteredCases, pgSearchTuning } from './case.repository.js';
 import { dueSoonUntil } from './case.queries.js';
 
 /**
@@ -20,6 +20,16 @@ describe.each(DIALECTS)('list pages equal the whole filtered list on %s', (kind)
     await useLongSessions(env);
     await api.relogin();
     await seedSpread(env, api);
+    await api.relogin(); // the spread leaves the clock a week later
+    // Cases sharing a word ("社保"), some dispatched to the handler's department.
+    for (let i = 0; i < 8; i++) {
+      const c = await newCase(api, { channel: i % 2 ? 'hotline' : 'window', description: `社保卡补办第${i}次被退回，多次往返未能办成。` });
+      if (i % 3 === 0) {
+        const r = await act(api, 'coord', c.id, 'accept', { version: c.version, problemType: 'materials' });
+        await act(api, 'coord', c.id, 'dispatch', { version: r.version, level: 1, leadDepartment: 'scjgj' });
+      }
+      env.clock.advance(600_000);
+    }
     // Three weeks on: every case still handled is past its deadline.
     env.clock.advance(21 * 86400_000);
     await api.relogin();
@@ -43,7 +53,9 @@ describe.each(DIALECTS)('list pages equal the whole filtered list on %s', (kind)
     const { cursor: _c, limit: _l, sort: _s, dueSoon, ...rest } = ZCaseListQuery.parse(Object.fromEntries(new URLSearchParams(query)));
     const now = env.clock.now();
     const f = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(env.ctx, now) } : rest;
-    const rows = await filteredCases(env.ctx.db, f, actor, now).select('cases.id').orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+    // Text matches are listed in intake order (id), the rest newest first.
+    const q = filteredCases(env.ctx.db, f, actor, now).select('cases.id');
+    const rows = await (f.q ? q.orderBy('id', 'desc') : q.orderBy('received_at', 'desc').orderBy('id', 'desc')).execute();
     return rows.map((r) => r.id);
   }
 
@@ -58,17 +70,41 @@ describe.each(DIALECTS)('list pages equal the whole filtered list on %s', (kind)
     'dueSoon=true',
     'status=in_progress,assigned,escalating',
     'department=zjw&status=assigned,in_progress,closed',
+    'q=社保',
+    'q=社保卡补办',
+    'q=社保&status=received',
+    'q=社保&status=assigned',
+    'q=社保&status=escalating',
+    'q=社保&status=assigned,received,closed',
+    'q=社保&department=scjgj',
+    'q=社保&channel=hotline',
+    'q=登记',
   ];
+  // PostgreSQL's text page takes one of three ways by how many cases the word and the other filters
+  // leave: each with tiny bounds too, so that every way is taken with these few cases.
+  const TUNINGS = [{}, { others: 1, probe: 1, window: 2, maxWindows: 2 }, { others: 3, probe: 100 }];
 
   it('for the coordinator and a handler, page by page, with and without filters', async () => {
     let overdue = 0;
-    for (const user of ['coord', 'h_scjg']) {
-      for (const q of QUERIES) {
-        const want = await expected(user, q);
-        if (q === 'overdue=true' && user === 'coord') overdue = want.length;
-        for (const limit of [1, 2, 50]) expect(await pages(user, q, limit), `${user} ${q} limit ${limit}`).toEqual(want);
+    let texts = 0;
+    const saved = { ...pgSearchTuning };
+    try {
+      for (const tuning of TUNINGS) {
+        Object.assign(pgSearchTuning, saved, tuning);
+        for (const user of ['coord', 'h_scjg']) {
+          for (const q of QUERIES) {
+            if (tuning !== TUNINGS[0] && !q.startsWith('q=')) continue;
+            const want = await expected(user, q);
+            if (q === 'overdue=true' && user === 'coord') overdue = want.length;
+            if (q.startsWith('q=') && want.length > 1) texts++;
+            for (const limit of tuning === TUNINGS[0] ? [1, 2, 50] : [2, 50]) expect(await pages(user, q, limit), `${user} ${q} limit ${limit} ${JSON.stringify(tuning)}`).toEqual(want);
+          }
+        }
       }
+    } finally {
+      Object.assign(pgSearchTuning, saved);
     }
+    expect(texts).toBeGreaterThan(20);
     // The data has overdue cases to page through (not a comparison of two empty lists).
     expect(overdue).toBeGreaterThan(1);
   });
