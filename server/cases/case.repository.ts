@@ -690,7 +690,18 @@ export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 
  */
 export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: Date) {
   let q = db.selectFrom('cases');
-  if (actor.role === 'handler') {
+  if (actor.role === 'handler' && f.status?.length && !f.status.includes('merged')) {
+    // Its department's cases in those statuses, from the department's rows (migration 024), as
+    // ?department=&status= below: the OR with the merged repeats made the planner walk every case
+    // of the status checking each (a handler's 不予受理 list: 5 s at 1 M cases on PostgreSQL). A
+    // repeat merged into its cases is not in these statuses: only 并件 sets merged_into, with the
+    // status merged, which no command leaves.
+    const dept = actor.department ?? '';
+    const statuses = f.status;
+    q = q.where('cases.id', 'in', (eb) =>
+      eb.selectFrom('case_departments as vis').select('vis.case_id').where('vis.department_code', '=', dept).where('vis.status', 'in', statuses),
+    );
+  } else if (actor.role === 'handler') {
     const dept = actor.department ?? '';
     // Its department's cases, and the repeats merged into them (并件).
     q = q.where((eb) =>
@@ -772,8 +783,13 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.level?.length) q = q.where('level', 'in', f.level);
   if (f.problemType) q = q.where('problem_type', '=', f.problemType);
   if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.receivedFrom) q = q.where('received_date', '>=', f.receivedFrom);
-  if (f.receivedTo) q = q.where('received_date', '<=', f.receivedTo);
+  // The intake date is the Shanghai date of received_at: the same range on received_at as well lets
+  // the list walk (received_at, id) from the range's end instead of from the newest case (a month
+  // two years back: 0.7 s of PostgreSQL per request at 1 M cases before this).
+  if (f.receivedFrom) q = q.where('received_date', '>=', f.receivedFrom).where('received_at', '>=', new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString());
+  if (f.receivedTo) {
+    q = q.where('received_date', '<=', f.receivedTo).where('received_at', '<', new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString());
+  }
   const nowIso = now.toISOString();
   if (f.overdue === true) {
     q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '<', nowIso);
