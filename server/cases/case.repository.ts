@@ -703,19 +703,17 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
     );
   } else if (actor.role === 'handler') {
     const dept = actor.department ?? '';
-    // Its department's cases, and the repeats merged into them (并件).
+    // Its department's cases, and the repeats merged into them (并件): one EXISTS over the case and
+    // the case it was merged into. (Written as an OR of two EXISTS, PostgreSQL hashed every case id
+    // of the department on each request: 0.2 s for a handler's first page at 1 M cases.)
     q = q.where((eb) =>
-      eb.or([
-        eb.exists(
-          eb.selectFrom('case_departments as vis').select('vis.case_id').whereRef('vis.case_id', '=', 'cases.id').where('vis.department_code', '=', dept),
-        ),
-        eb.and([
-          eb('cases.merged_into', 'is not', null),
-          eb.exists(
-            eb.selectFrom('case_departments as mvis').select('mvis.case_id').whereRef('mvis.case_id', '=', 'cases.merged_into').where('mvis.department_code', '=', dept),
-          ),
-        ]),
-      ]),
+      eb.exists(
+        eb
+          .selectFrom('case_departments as vis')
+          .select('vis.case_id')
+          .where('vis.department_code', '=', dept)
+          .where(sql<boolean>`vis.case_id in (cases.id, cases.merged_into)`),
+      ),
     );
   }
   if (f.department && f.status?.length) {
