@@ -845,14 +845,17 @@ export async function listCases(
       .innerJoin('cases', 'cases.id', sql.ref('case_search.rowid') as any)
       .where(sql<boolean>`case_search match ${phrase}`);
     let q: any;
-    if (few && few.length < pgSearchTuning.others) {
+    if (few && few.length === 0) {
+      // Nothing passes the other filters ("社保" + a status no case is in walked every match: 1.2 s).
+      q = null;
+    } else if (few && few.length < pgSearchTuning.others) {
       // One parameter (a JSON array), so that the statement's text, and its prepared statement, is one.
       q = join.where(sql<boolean>`cases.id in (select value from json_each(${JSON.stringify(few.map((r) => r.id))}))`);
     } else {
       q = filteredCases(db, { ...f, q: undefined }, actor, now, join as any);
     }
-    if (c) q = q.where(sql.ref('case_search.rowid') as any, '<', c.id);
-    rows = await q.selectAll('cases').orderBy(sql`case_search.rowid`, 'desc').limit(page.limit + 1).execute();
+    if (q && c) q = q.where(sql.ref('case_search.rowid') as any, '<', c.id);
+    rows = q ? await q.selectAll('cases').orderBy(sql`case_search.rowid`, 'desc').limit(page.limit + 1).execute() : [];
   } else if (tokens) {
     rows = await pgTextPage(db, f, page.limit + 1, c?.id ?? null, actor, now, tokens);
   } else if (f.stageOverdue === true) {
