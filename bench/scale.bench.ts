@@ -1,0 +1,644 @@
+/**
+ * Reads at scale through HTTP (issue 17, items 3 and 6).
+ *
+ *   npx tsx bench/scale.bench.ts                  # SQLite, 1,000,000 cases
+ *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/bcs_scale npx tsx bench/scale.bench.ts pg   # PostgreSQL, 10,000,000
+ *   BENCH_SQLITE_CASES=100000 npx tsx bench/scale.bench.ts sqlite
+ *   BENCH_PG_CASES=1000000 BENCH_PG_URL=… npx tsx bench/scale.bench.ts pg
+ *   … scale.bench.ts sqlite --generate-only       # build the data set and stop
+ *   BENCH_ONLY='overdue|社保' …                     # only the rows whose label matches (no export)
+ *   BENCH_SERVER_ROOT=/tmp/before …                # another checkout's server (a before/after pair)
+ *   BENCH_RUNS=30                                  # timed requests per row (after 2 warm-ups)
+ *
+ * 1. Generates N cases through the product's own schema and functions: each case's columns from
+ *    `newCaseRow` (the reporter sealed with SM4 under the database's data key, the phone's blind
+ *    index, the masked phone), its search document from `searchDocument` (SQLite's FTS5 table /
+ *    PostgreSQL's tsvector, written as `indexCaseText` writes them), its `case_departments` rows
+ *    (lead and co-departments, with the case's status), its intake event (`timelineEventRow`),
+ *    the year counters (`raiseCounter`) and then the statistics rollup from `rebuildRollup` — so
+ *    the server finds nothing to rewrite at start (no unsealed reporter, no stage clock missing).
+ *    Batched multi-row inserts in big transactions; on PostgreSQL `unnest` of one array per
+ *    column, the secondary indexes dropped during the load and built again afterwards, then
+ *    ANALYZE. The status and dates are distributed as a county's would be (bench/bulk-cases.ts):
+ *    three years ending today, old cases closed, the last weeks' ones spread over the loop.
+ *    The data set is kept and reused: SQLite under bench/out/scale/, PostgreSQL in the database
+ *    named by BENCH_PG_URL (an empty one you created; a table `bench_scale` marks it complete).
+ * 2. Starts the real server (`node bin/server.js`, jobs off) on that database, signs in a
+ *    coordinator and a handler (公安局) and times BENCH_RUNS (30) requests of each: every list
+ *    filter of GET /api/v1/cases (parameters varied per request), the handler's lists, the
+ *    statistics for a day / month / year / all, the case page, and one 台账 export of ≈ 100,000
+ *    rows (wall time and the server's peak RSS).
+ * 3. Prints a table: endpoint, p50, p95, aim, pass/fail, and the load average.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openPreparedDatabase } from '../server/boot.js';
+import { newCaseRow, raiseCounter, timelineEventRow, type NewCase } from '../server/cases/case.repository.js';
+import { searchDocument } from '../server/cases/case-search.js';
+import { rebuildRollup } from '../server/stats/rollup.js';
+import { hashPassword } from '../server/auth/password.js';
+import { insertDepartment, insertUser } from '../server/users/user.repository.js';
+import { DEMO_DEPARTMENTS, DEMO_MATTERS } from '../server/demo/demo-data.js';
+import { CHANNELS, PROBLEM_TYPES, REJECT_CATEGORIES } from '../core/domain.js';
+import { bulkRows, rng, FREQUENT, REPEAT, ONE_OFF, type BulkOptions } from './bulk-cases.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'bench', 'out', 'scale');
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const args = process.argv.slice(2);
+const GENERATE_ONLY = args.includes('--generate-only');
+const which = args.find((a) => a === 'sqlite' || a === 'pg') ?? (process.env.BENCH_PG_URL ? 'both' : 'sqlite');
+const PASSWORD = 'Bench!2026scale';
+const DAYS = 1096;
+
+const WORDS = ['窗口', '材料', '证明', '系统', '办理', '申请', '退回', '补交', '签字', '审批', '部门', '时限', '政策', '要求', '反映', '协调', '网上', '大厅', '多次', '无法', '提供', '原件', '复印件', '房屋', '产权', '租赁', '合同', '老人', '不会', '操作', '企业', '项目', '开工', '流程', '复杂', '跑腿', '态度', '生硬', '答复', '矛盾', '社保', '执照', '医保', '公积金', '户籍', '档案', '遗失', '核实', '上门', '代办'];
+const ORGS = ['垫江县鑫达商贸有限公司', '重庆垫江恒通物流有限公司', '垫江县明月山食品有限公司', '垫江县桂溪建筑工程有限公司', '垫江县牡丹湖农业开发有限公司'];
+const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范'];
+const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鹏飞建国志海燕春晓东'];
+const REASONS = ['历史遗留问题，材料无法取得', '部门之间要求不一致', '政策理解不一致，窗口不予办理', '系统操作不会，无人指导', '多次往返仍未办成'];
+const DEPTS = DEMO_DEPARTMENTS.map(([code]) => code).filter((c) => c !== 'xgb');
+
+const today = () => Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+/** The cases end today (Shanghai): the server's own clock finds the last weeks' ones open, some overdue. */
+const bulkOptions = (n: number): BulkOptions => ({ n, start: today() - DAYS * 86400_000, days: DAYS });
+
+// ---------------------------------------------------------------------------------------------
+// The cases, through the product's functions
+// ---------------------------------------------------------------------------------------------
+
+interface Generated {
+  row: Record<string, unknown>;
+  doc: string;
+  depts: Array<{ department_code: string; role: string; status: string }>;
+  event: Record<string, unknown>;
+}
+
+/** The cases of a data set, one by one (deterministic; the reporter's sealing uses random IVs). */
+function* generatedCases(n: number): Generator<Generated> {
+  const r = rng(20261207);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const seqOf = new Map<number, number>();
+  for (const x of bulkRows(bulkOptions(n))) {
+    const year = Number(x.date.slice(0, 4));
+    const seq = (seqOf.get(year) ?? 0) + 1;
+    seqOf.set(year, seq);
+    const received = Date.parse(x.receivedAt);
+    const status = x.status as NewCase['status'];
+    const dispatched = x.lead !== null;
+    const level = dispatched ? (r() < 0.7 ? 1 : r() < 0.85 ? 2 : 3) : null;
+    const lead = x.lead;
+    const co = level !== null && level > 1 ? [pick(DEPTS)].filter((d) => d !== lead) : [];
+    const [matter, home] = pick(DEMO_MATTERS);
+    const words = Array.from({ length: 8 + Math.floor(r() * 20) }, () => pick(WORDS));
+    if (x.i % 5000 === 7) words.push('罕见词条');
+    const enterprise = r() < 0.3;
+    const done = status === 'completed' || status === 'verifying' || status === 'closed';
+    const completedAt = done ? new Date(Math.min(Date.now() - 3600_000, received + (1 + r() * 12) * 86400_000)).toISOString() : null;
+    const onTime = completedAt && x.dueAt ? completedAt <= x.dueAt : completedAt ? true : null;
+    const bad = status === 'verifying' || (status === 'closed' && r() < 0.04);
+    const callback = status === 'closed' || status === 'verifying'
+      ? { attitude: 'satisfied', result: bad ? 'dissatisfied' : 'satisfied', efficiency: 'satisfied', integrity: 'satisfied', comment: null, bad, at: completedAt!, by: 'coord' }
+      : null;
+    const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
+    const c: NewCase = {
+      caseNo,
+      year,
+      seq,
+      channel: r() < 0.5 ? 'hotline' : pick(CHANNELS),
+      status,
+      level,
+      problemType: dispatched || status === 'closed' ? pick(PROBLEM_TYPES) : null,
+      leadDepartment: lead,
+      coDepartments: co,
+      namedDepartments: lead ? [lead] : r() < 0.3 ? [home] : [],
+      reporter: {
+        name: pick(SURNAMES) + pick(GIVEN) + (r() < 0.6 ? pick(GIVEN) : ''),
+        phone: x.phone,
+        kind: enterprise ? 'enterprise' : 'person',
+        orgName: enterprise ? pick(ORGS) : null,
+        orgCode: enterprise ? `91500231MA${String(Math.floor(r() * 1e8)).padStart(8, '0')}` : null,
+      },
+      matter,
+      description: words.join(r() < 0.5 ? '，' : '') + '。',
+      reason: r() < 0.8 ? pick(REASONS) : null,
+      receivedAt: x.receivedAt,
+      receivedDate: x.date,
+      createdBy: 'clerk',
+      dueAt: x.dueAt,
+      dueProvisional: false,
+      deadlineStartAt: dispatched && x.dueAt ? new Date(received + 3600_000).toISOString() : null,
+      deadlineDays: dispatched ? (level === 1 ? 5 : 10) : null,
+      escalatedFrom: null,
+      assignmentNo: null,
+      firstCompletedAt: completedAt,
+      firstCompletedOnTime: onTime,
+      completedAt,
+      closedAt: status === 'closed' ? completedAt : status === 'rejected' || status === 'merged' ? new Date(received + 3600_000).toISOString() : null,
+      resolvedOnSpot: status === 'closed' && !dispatched,
+      result: done ? '已协调承办部门办结，并电话答复反映人。' : null,
+      repliedVia: done ? 'phone' : null,
+      rejectCategory: status === 'rejected' ? pick(REJECT_CATEGORIES) : null,
+      rejectExplanation: status === 'rejected' ? '已进入诉讼程序，依法不予受理。' : null,
+      callback,
+      verification: null,
+      updatedAt: completedAt ?? x.receivedAt,
+      stage: x.stageStartedAt ? { stageStartedAt: x.stageStartedAt, stageDueAt: x.stageDue } : null,
+    };
+    const row: Record<string, unknown> = { id: x.i, ...newCaseRow(c), merged_into: status === 'merged' ? Math.max(1, x.i - 17) : null };
+    const depts = [
+      ...(lead ? [{ department_code: lead, role: 'lead', status }] : []),
+      ...co.map((d) => ({ department_code: d, role: 'co', status })),
+    ];
+    const event = timelineEventRow(x.i, {
+      type: 'intake',
+      at: x.receivedAt,
+      by: { username: 'clerk', name: '窗口登记员', role: 'clerk' },
+      data: { caseNo, channel: c.channel as any, matter, departmentCodes: c.namedDepartments, reporterKind: c.reporter.kind as any },
+    });
+    yield { row, doc: searchDocument([c.matter, c.description, c.reporter.orgName]), depts, event: event as Record<string, unknown> };
+  }
+}
+
+/** Departments and the two accounts the bench signs in with, through the product's repository. */
+async function seedReference(db: any): Promise<void> {
+  const at = new Date().toISOString();
+  const hash = await hashPassword(PASSWORD);
+  await db.transaction().execute(async (trx: any) => {
+    for (const [code, name] of DEMO_DEPARTMENTS) await insertDepartment(trx, { code, name, at });
+    await insertUser(trx, { username: 'bench-coord', name: '李统筹', role: 'coordinator', department: null, passwordHash: hash, at });
+    await insertUser(trx, { username: 'bench-gaj', name: '王承办', role: 'handler', department: 'gaj', passwordHash: hash, at });
+  });
+}
+
+function progress(done: number, n: number, t0: number) {
+  const s = (performance.now() - t0) / 1000;
+  process.stdout.write(`\r  ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} cases, ${s.toFixed(0)} s (${Math.round(done / s).toLocaleString('en-US')}/s)   `);
+}
+
+/** Year counters at the highest generated number, as an intake would continue after them. */
+async function counters(db: any, n: number): Promise<void> {
+  const max = new Map<number, number>();
+  for (const x of bulkRows(bulkOptions(n))) {
+    const y = Number(x.date.slice(0, 4));
+    max.set(y, (max.get(y) ?? 0) + 1);
+  }
+  await db.transaction().execute(async (trx: any) => {
+    for (const [y, v] of max) await raiseCounter(trx, 'case', y, v);
+  });
+}
+
+// --- SQLite -----------------------------------------------------------------------------------
+
+async function generateSqlite(file: string, n: number): Promise<void> {
+  // Opening migrates the schema and writes the data key beside the file (and sets it in this process).
+  const h = await openPreparedDatabase(`sqlite:${file}`);
+  await seedReference(h.db);
+  await h.close();
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -400000');
+  const t0 = performance.now();
+  const B = 200;
+  let cols: string[] | null = null;
+  let insCases: SQLite.Statement | null = null;
+  const insSearch = db.prepare(`insert into case_search (rowid, grams) values ${Array(B).fill('(?, ?)').join(',')}`);
+  const insDept = db.prepare('insert into case_departments (case_id, department_code, role, status) values (?, ?, ?, ?)');
+  const insEvent = db.prepare('insert into case_events (case_id, type, at, by_user, by_name, by_role, data) values (?, ?, ?, ?, ?, ?, ?)');
+  let batch: Generated[] = [];
+  const flush = (all: Generated[]) => {
+    for (let i = 0; i < all.length; i += B) {
+      const part = all.slice(i, i + B);
+      if (!cols) {
+        cols = Object.keys(part[0]!.row);
+        insCases = db.prepare(`insert into cases (${cols.join(',')}) values ${Array(B).fill(`(${cols.map(() => '?').join(',')})`).join(',')}`);
+      }
+      if (part.length === B) {
+        insCases!.run(part.flatMap((g) => cols!.map((k) => g.row[k] ?? null)));
+        insSearch.run(part.flatMap((g) => [g.row.id, g.doc]));
+      } else {
+        const one = db.prepare(`insert into cases (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`);
+        for (const g of part) {
+          one.run(cols.map((k) => g.row[k] ?? null));
+          db.prepare('insert into case_search (rowid, grams) values (?, ?)').run(g.row.id, g.doc);
+        }
+      }
+      for (const g of part) {
+        for (const d of g.depts) insDept.run(g.row.id, d.department_code, d.role, d.status);
+        const e = g.event;
+        insEvent.run(e.case_id, e.type, e.at, e.by_user, e.by_name, e.by_role, e.data);
+      }
+    }
+  };
+  const tx = db.transaction(flush);
+  let done = 0;
+  for (const g of generatedCases(n)) {
+    batch.push(g);
+    if (batch.length === 20_000) {
+      tx(batch);
+      done += batch.length;
+      batch = [];
+      progress(done, n, t0);
+    }
+  }
+  if (batch.length) tx(batch);
+  progress(n, n, t0);
+  process.stdout.write('\n');
+  db.close();
+  const h2 = await openPreparedDatabase(`sqlite:${file}`);
+  const t1 = performance.now();
+  await h2.db.transaction().execute((trx) => rebuildRollup(trx));
+  await counters(h2.db, n);
+  await sql`analyze`.execute(h2.db);
+  console.log(`  rollup, counters, analyze: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  await h2.close();
+}
+
+// --- PostgreSQL -------------------------------------------------------------------------------
+
+async function generatePg(url: string, key: string, n: number): Promise<void> {
+  const h = await openPreparedDatabase(url, { configuredKey: key });
+  await seedReference(h.db);
+  await h.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t0 = performance.now();
+  // The column types, for one typed array per column (insert … select * from unnest(…)).
+  const types = new Map<string, Map<string, string>>();
+  for (const r of (await client.query(`select table_name, column_name, data_type from information_schema.columns where table_schema = 'public' and table_name in ('cases', 'case_departments', 'case_events')`)).rows) {
+    if (!types.has(r.table_name)) types.set(r.table_name, new Map());
+    types.get(r.table_name)!.set(r.column_name, r.data_type === 'integer' ? 'int' : r.data_type === 'bigint' ? 'bigint' : 'text');
+  }
+  // Secondary indexes dropped for the load (not those of constraints), built again after it.
+  const indexes = (
+    await client.query(`select i.indexname, i.indexdef from pg_indexes i
+      where i.schemaname = 'public' and i.tablename in ('cases', 'case_search', 'case_departments', 'case_events')
+        and not exists (select 1 from pg_constraint c where c.conindid = (quote_ident(i.indexname))::regclass)`)
+  ).rows as Array<{ indexname: string; indexdef: string }>;
+  fs.writeFileSync(path.join(OUT, `pg-indexes-${new URL(url).pathname.slice(1)}.json`), JSON.stringify(indexes, null, 1));
+  for (const i of indexes) await client.query(`drop index ${i.indexname}`);
+  // Skips the foreign-key checks and the triggers of migration 024 during the load: the rows carry
+  // their department's status themselves (the trigger would write the same).
+  await client.query(`set session_replication_role = replica`);
+  await client.query(`set synchronous_commit = off`);
+  const insert = async (table: string, rows: Array<Record<string, unknown>>, cols: string[]) => {
+    const t = types.get(table)!;
+    const params = cols.map((c) => rows.map((r) => (r[c] === undefined ? null : r[c])));
+    await client.query(
+      `insert into ${table} (${cols.join(',')}) select * from unnest(${cols.map((c, i) => `$${i + 1}::${t.get(c)}[]`).join(',')})`,
+      params,
+    );
+  };
+  let cols: string[] | null = null;
+  let batch: Generated[] = [];
+  let done = 0;
+  const flush = async () => {
+    cols ??= Object.keys(batch[0]!.row);
+    await client.query('begin');
+    for (let i = 0; i < batch.length; i += 5000) {
+      const part = batch.slice(i, i + 5000);
+      await insert('cases', part.map((g) => g.row), cols);
+      await client.query(`insert into case_search (case_id, tsv) select id, to_tsvector('simple', doc) from unnest($1::int[], $2::text[]) as t(id, doc)`, [
+        part.map((g) => g.row.id),
+        part.map((g) => g.doc),
+      ]);
+      const depts = part.flatMap((g) => g.depts.map((d) => ({ case_id: g.row.id, ...d })));
+      if (depts.length) await insert('case_departments', depts, ['case_id', 'department_code', 'role', 'status']);
+      await insert('case_events', part.map((g) => g.event), ['case_id', 'type', 'at', 'by_user', 'by_name', 'by_role', 'data']);
+    }
+    await client.query('commit');
+    done += batch.length;
+    batch = [];
+    progress(done, n, t0);
+  };
+  for (const g of generatedCases(n)) {
+    batch.push(g);
+    if (batch.length === 50_000) await flush();
+  }
+  if (batch.length) await flush();
+  process.stdout.write('\n');
+  await client.query(`set session_replication_role = origin`);
+  await client.query(`select setval(pg_get_serial_sequence('cases', 'id'), (select max(id) from cases))`);
+  await client.query(`select setval(pg_get_serial_sequence('case_events', 'id'), (select max(id) from case_events))`);
+  const t1 = performance.now();
+  await client.query(`set maintenance_work_mem = '1GB'`);
+  for (const i of indexes) {
+    const t = performance.now();
+    await client.query(i.indexdef);
+    process.stdout.write(`  index ${i.indexname}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  }
+  console.log(`  indexes: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  await client.end();
+  const h2 = await openPreparedDatabase(url, { configuredKey: key });
+  const t2 = performance.now();
+  await h2.db.transaction().execute((trx) => rebuildRollup(trx));
+  await counters(h2.db, n);
+  await sql`vacuum analyze`.execute(h2.db);
+  console.log(`  rollup, counters, vacuum analyze: ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+  await h2.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server and the requests
+// ---------------------------------------------------------------------------------------------
+
+async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
+  const port = 3400 + Math.floor(Math.random() * 500);
+  // BENCH_SERVER_ROOT: another checkout's server (e.g. `git archive` of an earlier commit) for a before/after pair.
+  const serverRoot = process.env.BENCH_SERVER_ROOT ?? ROOT;
+  const child = spawn(process.execPath, [path.join(serverRoot, 'bin', 'server.js')], {
+    cwd: serverRoot,
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), BCS_JOBS: 'off', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - t0 > 300_000) throw new Error('server did not start in 5 min');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.log(`  server up in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid})`);
+  return { base, child };
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const body = (await res.json()) as { token?: string };
+  if (!res.ok || !body.token) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+interface Result {
+  label: string;
+  p50: number;
+  p95: number;
+  aim: number;
+  rows: number;
+  /** CPU per request of the server process and of the PostgreSQL backends of the database (ms). */
+  nodeCpu: number;
+  dbCpu: number;
+}
+
+/** CPU time (ms) a process has used so far: utime + stime of /proc/<pid>/stat. */
+function cpuMs(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const shDate = (t: number) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+
+async function measure(base: string, n: number, tokens: { coord: string; handler: string }, kind: string, serverPid: number, dbPids: () => Promise<number[]>): Promise<Result[]> {
+  const results: Result[] = [];
+  const get = async (url: string, token: string) => {
+    const t = performance.now();
+    const res = await fetch(base + url, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    const ms = performance.now() - t;
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
+    return { ms, body: text };
+  };
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+  const time = async (label: string, aim: number, url: (k: number) => string, token = tokens.coord) => {
+    if (only && !only.test(label)) return;
+    await get(url(-1), token);
+    await get(url(-2), token);
+    const xs: number[] = [];
+    let rows = 0;
+    const pids = await dbPids();
+    const db0 = pids.reduce((a, p) => a + cpuMs(p), 0);
+    const node0 = cpuMs(serverPid);
+    for (let k = 0; k < RUNS; k++) {
+      const r = await get(url(k), token);
+      xs.push(r.ms);
+      if (k === 0) rows = r.body.startsWith('{"items"') ? (JSON.parse(r.body).items as unknown[]).length : -1;
+    }
+    const nodeCpu = (cpuMs(serverPid) - node0) / RUNS;
+    const dbCpu = (pids.reduce((a, p) => a + cpuMs(p), 0) - db0) / RUNS;
+    const res = { label, p50: pct(xs, 50), p95: pct(xs, 95), aim, rows, nodeCpu, dbCpu };
+    results.push(res);
+    console.log(
+      `  ${label.padEnd(50)} p50 ${res.p50.toFixed(1).padStart(7)}  p95 ${res.p95.toFixed(1).padStart(7)} ms  cpu ${nodeCpu.toFixed(1).padStart(5)}${pids.length ? ` + db ${dbCpu.toFixed(1).padStart(5)}` : ''} ms/req  (aim ${aim})  ${res.p95 <= aim ? 'pass' : 'FAIL'}  [${rows} rows]`,
+    );
+  };
+  const L = 30;
+  const T = 150;
+  const S = 200;
+  const cyc = <T>(xs: readonly T[], k: number) => xs[((k % xs.length) + xs.length) % xs.length]!;
+  const lim = (k: number) => `limit=${cyc([50, 50, 20, 50, 100], k)}`;
+  const start = today() - DAYS * 86400_000;
+  const dayOf = (k: number) => shDate(start + ((Math.abs(k) * 37) % DAYS) * 86400_000);
+
+  console.log(`\n  -- ${kind}: lists (coordinator)`);
+  await time('GET /cases (newest)', L, (k) => `/api/v1/cases?${lim(k)}`);
+  for (const s of ['received', 'accepted', 'assigned', 'in_progress', 'completed', 'verifying', 'closed', 'rejected', 'merged', 'escalating'])
+    await time(`status=${s}`, L, (k) => `/api/v1/cases?status=${s}&${lim(k)}`);
+  await time('status=assigned,in_progress,escalating', L, (k) => `/api/v1/cases?status=assigned,in_progress,escalating&${lim(k)}`);
+  await time('status=rejected,verifying,closed', L, (k) => `/api/v1/cases?status=rejected,verifying,closed&${lim(k)}`);
+  await time('status=received,accepted', L, (k) => `/api/v1/cases?status=received,accepted&${lim(k)}`);
+  await time('department=<each>', L, (k) => `/api/v1/cases?department=${cyc(DEPTS, k)}&${lim(k)}`);
+  for (const s of ['received', 'assigned', 'in_progress', 'completed', 'verifying', 'closed', 'rejected', 'merged', 'escalating', 'assigned,in_progress'])
+    await time(`department=<each>&status=${s}`, L, (k) => `/api/v1/cases?department=${cyc(DEPTS, k)}&status=${s}&${lim(k)}`);
+  await time('department=xgb (no cases)&status=in_progress', L, (k) => `/api/v1/cases?department=xgb&status=in_progress&${lim(k)}`);
+  await time('lead=<each>', L, (k) => `/api/v1/cases?lead=${cyc(DEPTS, k)}&${lim(k)}`);
+  await time('level=1 / 2 / 3 / 2,3', L, (k) => `/api/v1/cases?level=${cyc(['1', '2', '3', '2,3'], k)}&${lim(k)}`);
+  await time('problemType=<each>', L, (k) => `/api/v1/cases?problemType=${cyc(PROBLEM_TYPES, k)}&${lim(k)}`);
+  await time('channel=<each>', L, (k) => `/api/v1/cases?channel=${cyc(CHANNELS, k)}&${lim(k)}`);
+  await time('overdue=true', L, (k) => `/api/v1/cases?overdue=true&${lim(k)}`);
+  await time('overdue=true&department=<each>', L, (k) => `/api/v1/cases?overdue=true&department=${cyc(DEPTS, k)}&${lim(k)}`);
+  await time('stageOverdue=true', L, (k) => `/api/v1/cases?stageOverdue=true&${lim(k)}`);
+  await time('dueSoon=true', L, (k) => `/api/v1/cases?dueSoon=true&${lim(k)}`);
+  await time('sort=due', L, (k) => `/api/v1/cases?sort=due&${lim(k)}`);
+  await time('sort=due&status=in_progress', L, (k) => `/api/v1/cases?sort=due&status=in_progress&${lim(k)}`);
+  await time('receivedFrom/To (one day)', L, (k) => `/api/v1/cases?receivedFrom=${dayOf(k)}&receivedTo=${dayOf(k)}&${lim(k)}`);
+  await time('receivedFrom/To (one month)', L, (k) => `/api/v1/cases?receivedFrom=${dayOf(k).slice(0, 8)}01&receivedTo=${dayOf(k).slice(0, 8)}28&${lim(k)}`);
+  await time('receivedFrom (since a day) &status=closed', L, (k) => `/api/v1/cases?receivedFrom=${dayOf(k)}&status=closed&${lim(k)}`);
+  await time('phone= (one-off / repeat / frequent / nobody)', L, (k) => `/api/v1/cases?phone=${cyc([ONE_OFF, REPEAT, FREQUENT, '13512345678'], k)}&${lim(k)}`);
+  await time('pendingContest / pendingExtension=true', L, (k) => `/api/v1/cases?${cyc(['pendingContest', 'pendingExtension'], k)}=true&${lim(k)}`);
+  // The second page: the cursor of each list's first page.
+  const cursors: string[] = [];
+  for (const q of ['', 'status=closed', 'department=gaj', 'status=in_progress', 'channel=hotline', 'q=社保', 'overdue=true', 'stageOverdue=true']) {
+    const r = JSON.parse((await get(`/api/v1/cases?${q}&limit=50`, tokens.coord)).body) as { nextCursor: string | null };
+    if (r.nextCursor) cursors.push(`${q}&cursor=${encodeURIComponent(r.nextCursor)}`);
+  }
+  await time('second page (cursor) of 8 lists', L, (k) => `/api/v1/cases?${cyc(cursors, k)}&limit=50`);
+
+  console.log(`\n  -- ${kind}: text`);
+  await time('q=社保 (2 characters, common)', T, (k) => `/api/v1/cases?q=${encodeURIComponent('社保')}&${lim(k)}`);
+  await time('q=执照 (2 characters, common)', T, (k) => `/api/v1/cases?q=${encodeURIComponent('执照')}&${lim(k)}`);
+  await time('q=<common 2-character word>', T, (k) => `/api/v1/cases?q=${encodeURIComponent(cyc(WORDS, k))}&${lim(k)}`);
+  await time('q=罕见词条 (rare)', T, (k) => `/api/v1/cases?q=${encodeURIComponent('罕见词条')}&${lim(k)}`);
+  await time('q=<enterprise name> (longer)', T, (k) => `/api/v1/cases?q=${encodeURIComponent(cyc(ORGS, k))}&${lim(k)}`);
+  await time('q=<matter> (longer)', T, (k) => `/api/v1/cases?q=${encodeURIComponent(cyc(DEMO_MATTERS, k)[0])}&${lim(k)}`);
+  for (const s of ['closed', 'in_progress', 'verifying', 'received', 'rejected', 'escalating'])
+    await time(`q=社保&status=${s}`, T, (k) => `/api/v1/cases?q=${encodeURIComponent('社保')}&status=${s}&${lim(k)}`);
+  await time('q=执照&department=<each>', T, (k) => `/api/v1/cases?q=${encodeURIComponent('执照')}&department=${cyc(DEPTS, k)}&${lim(k)}`);
+  await time('q=社保&department=<each>&status=in_progress', T, (k) => `/api/v1/cases?q=${encodeURIComponent('社保')}&department=${cyc(DEPTS, k)}&status=in_progress&${lim(k)}`);
+
+  console.log(`\n  -- ${kind}: the handler (公安局)`);
+  await time('handler: GET /cases', L, (k) => `/api/v1/cases?${lim(k)}`, tokens.handler);
+  for (const s of ['assigned', 'in_progress', 'assigned,in_progress,escalating', 'completed', 'closed', 'rejected', 'verifying'])
+    await time(`handler: status=${s}`, L, (k) => `/api/v1/cases?status=${s}&${lim(k)}`, tokens.handler);
+  await time('handler: department=gaj&status=in_progress', L, (k) => `/api/v1/cases?department=gaj&status=in_progress&${lim(k)}`, tokens.handler);
+  await time('handler: overdue=true', L, (k) => `/api/v1/cases?overdue=true&${lim(k)}`, tokens.handler);
+  await time('handler: q=社保', T, (k) => `/api/v1/cases?q=${encodeURIComponent('社保')}&${lim(k)}`, tokens.handler);
+
+  console.log(`\n  -- ${kind}: statistics`);
+  const last = today() - 86400_000;
+  const periods: Array<[string, (k: number) => [string, string]]> = [
+    ['a day', (k) => [dayOf(k), dayOf(k)]],
+    ['a month', (k) => { const d = dayOf(k); return [`${d.slice(0, 8)}01`, `${d.slice(0, 8)}28`]; }],
+    ['a year', (k) => { const y = 2024 + (Math.abs(k) % 2); return [`${y}-01-01`, `${y}-12-31`]; }],
+    ['all (3 years)', () => [shDate(start), shDate(last)]],
+  ];
+  for (const ep of ['overview', 'departments', 'monthly'])
+    for (const [name, p] of periods) await time(`GET /stats/${ep}, ${name}`, S, (k) => { const [f, t] = p(k); return `/api/v1/stats/${ep}?from=${f}&to=${t}`; });
+  await time('GET /stats/overview, a year, department=<each>', S, (k) => `/api/v1/stats/overview?from=2025-01-01&to=2025-12-31&department=${cyc(DEPTS, k)}`);
+
+  console.log(`\n  -- ${kind}: the case page`);
+  await time('GET /cases/{id}', L, (k) => `/api/v1/cases/${1 + ((Math.abs(k) * 7919 + 13) % n)}`);
+  return results;
+}
+
+/** One 台账 export of ≈ 100,000 rows: wall time and the server's peak RSS. */
+async function exportLedger(base: string, token: string, n: number, pid: number): Promise<string> {
+  const days = Math.min(DAYS - 400, Math.max(1, Math.round((100_000 * DAYS) / n)));
+  const start = today() - DAYS * 86400_000;
+  const from = shDate(start + 400 * 86400_000);
+  const to = shDate(start + (400 + days - 1) * 86400_000);
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const rss0 = rss();
+  let peak = rss0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rss());
+    } catch {
+      /* gone */
+    }
+  }, 50);
+  const t = performance.now();
+  const res = await fetch(`${base}/api/v1/ledger.xlsx?receivedFrom=${from}&receivedTo=${to}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`export: ${res.status} ${await res.text()}`);
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  const ms = performance.now() - t;
+  clearInterval(sampler);
+  const line = `台账 export ${from}…${to}: ${Number(res.headers.get('x-total-count')).toLocaleString('en-US')} rows, ${(bytes / 1048576).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s; server RSS ${rss0.toFixed(0)} → peak ${peak.toFixed(0)} MiB (aim ≤ 10 s)`;
+  console.log(`  ${line}`);
+  return line;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+
+async function run(kind: 'sqlite' | 'pg'): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  let env: Record<string, string>;
+  let n: number;
+  if (kind === 'sqlite') {
+    n = Number(process.env.BENCH_SQLITE_CASES ?? 1_000_000);
+    const dir = path.join(OUT, `sqlite-${n}`);
+    const file = path.join(dir, 'bench.db');
+    console.log(`\n== SQLite, ${n.toLocaleString('en-US')} cases (${path.relative(ROOT, file)})`);
+    if (!fs.existsSync(path.join(dir, 'ready'))) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      const t = performance.now();
+      await generateSqlite(file, n);
+      fs.writeFileSync(path.join(dir, 'ready'), new Date().toISOString());
+      console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(0)} s (load average ${load()}), ${(fs.statSync(file).size / 1048576).toFixed(0)} MiB`);
+    } else console.log(`  reusing the data set generated ${fs.readFileSync(path.join(dir, 'ready'), 'utf8')}`);
+    env = { DATABASE_URL: `sqlite:${file}` };
+  } else {
+    n = Number(process.env.BENCH_PG_CASES ?? 10_000_000);
+    const url = process.env.BENCH_PG_URL;
+    if (!url) throw new Error('BENCH_PG_URL: an empty PostgreSQL database of your own');
+    const keyFile = path.join(OUT, `pg-${new URL(url).pathname.slice(1)}.key`);
+    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    const key = fs.readFileSync(keyFile, 'utf8').trim();
+    console.log(`\n== PostgreSQL, ${n.toLocaleString('en-US')} cases (${url})`);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const marked = await c.query(`select n from bench_scale`).then((r) => Number(r.rows[0]?.n ?? 0), () => 0);
+    const tables = Number((await c.query(`select count(*) as n from information_schema.tables where table_schema = 'public'`)).rows[0].n);
+    await c.end();
+    if (marked !== n) {
+      if (tables > 0) throw new Error(`${url} holds another data set (or an unfinished one): drop and create it again`);
+      const t = performance.now();
+      await generatePg(url, key, n);
+      const c2 = new pg.Client({ connectionString: url });
+      await c2.connect();
+      await c2.query(`create table bench_scale (n bigint not null, at text not null)`);
+      await c2.query(`insert into bench_scale values ($1, $2)`, [n, new Date().toISOString()]);
+      const size = (await c2.query(`select pg_size_pretty(pg_database_size(current_database())) as s`)).rows[0].s;
+      await c2.end();
+      console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(0)} s (load average ${load()}), ${size}`);
+    } else console.log('  reusing the data set in that database');
+    env = { DATABASE_URL: url, BCS_DATA_KEY: key };
+  }
+  if (GENERATE_ONLY) return;
+  const { base, child } = await startServer(env);
+  try {
+    const tokens = { coord: await login(base, 'bench-coord'), handler: await login(base, 'bench-gaj') };
+    const loadBefore = load();
+    console.log(`  load average before: ${loadBefore} (${os.cpus().length} cores)`);
+    // The PostgreSQL backends serving the server's pool (their CPU counts as the request's too).
+    const dbPids = async () => {
+      if (kind !== 'pg') return [];
+      const c = new pg.Client({ connectionString: env.DATABASE_URL });
+      await c.connect();
+      const r = await c.query(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      await c.end();
+      return r.rows.map((x) => Number(x.pid));
+    };
+    const results = await measure(base, n, tokens, kind, child.pid!, dbPids);
+    const exp = process.env.BENCH_ONLY ? '(export not run: BENCH_ONLY)' : await exportLedger(base, tokens.coord, n, child.pid!);
+    console.log(`  load average after: ${load()}`);
+    const failed = results.filter((r) => r.p95 > r.aim);
+    console.log(`\n  ${kind}, ${n.toLocaleString('en-US')} cases: ${results.length - failed.length} of ${results.length} within their aim${failed.length ? `; over: ${failed.map((r) => `${r.label} (p95 ${r.p95.toFixed(0)} ms)`).join('; ')}` : ''}`);
+    const md = [
+      `| endpoint (${kind}, ${n.toLocaleString('en-US')} cases, ${new Date().toISOString().slice(0, 16)}Z) | p50 ms | p95 ms | server CPU ms/req${kind === 'pg' ? ' (node + PostgreSQL)' : ''} | aim ms | |`,
+      '|---|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.label.replace(/\|/g, '\\|')} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.nodeCpu.toFixed(1)}${kind === 'pg' ? ` + ${r.dbCpu.toFixed(1)}` : ''} | ${r.aim} | ${r.p95 <= r.aim ? 'pass' : '**fail**'} |`,
+      ),
+      '',
+      exp,
+      '',
+      `load average (1 / 5 / 15 min) before ${loadBefore}, after ${load()}; ${os.cpus().length} cores`,
+    ].join('\n');
+    const out = path.join(OUT, `result-${kind}-${n}${process.env.BENCH_SERVER_ROOT ? '-other' : ''}${process.env.BENCH_ONLY ? '-some' : ''}.md`);
+    fs.writeFileSync(out, md + '\n');
+    console.log(`  table written to ${path.relative(ROOT, out)}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+if (which === 'sqlite' || which === 'both') await run('sqlite');
+if (which === 'pg' || which === 'both') await run('pg');
