@@ -20,17 +20,8 @@ describe.each(DIALECTS)('department + status lists on %s', (kind) => {
     await api.relogin(); // the spread leaves the clock a week later
   }, '2026-11-26T02:00:00.000Z');
 
-  async function pages(user: string, query: string, limit: number) {
-    const ids: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = await api.as(user).get(`/api/v1/cases?limit=${limit}&${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      ids.push(...r.body.items.map((i: { id: number }) => i.id));
-      cursor = r.body.nextCursor;
-    } while (cursor);
-    return ids;
-  }
+  /** The ids of every page of a query, `limit` at a time. */
+  const pages = async (user: string, query: string, limit: number): Promise<number[]> => (await listAll(api, user, query, limit)).map((i: { id: number }) => i.id);
 
   it('lists exactly the department\'s cases in the statuses asked, as the case moves', async () => {
     const all = await listAll(api, 'coord');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
-import { act, newCase, seedSpread, useLongSessions } from '../documents/test-support.js';
+import { act, listAll, newCase, seedSpread, useLongSessions } from '../documents/test-support.js';
 import { ZCaseListQuery } from '../../core/api/schemas.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import { filteredCases, listTuning, pgSearchTuning } from './case.repository.js';
@@ -40,17 +40,8 @@ describe.each(DIALECTS)('list pages equal the whole filtered list on %s', (kind)
     await api.relogin();
   }, '2026-11-26T02:00:00.000Z');
 
-  async function pages(user: string, query: string, limit: number) {
-    const ids: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = await api.as(user).get(`/api/v1/cases?limit=${limit}&${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      ids.push(...r.body.items.map((i: { id: number }) => i.id));
-      cursor = r.body.nextCursor;
-    } while (cursor);
-    return ids;
-  }
+  /** The ids of every page of a query, `limit` at a time. */
+  const pages = async (user: string, query: string, limit: number): Promise<number[]> => (await listAll(api, user, query, limit)).map((i: { id: number }) => i.id);
 
   async function expected(username: string, query: string) {
     const u = await env.ctx.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirstOrThrow();

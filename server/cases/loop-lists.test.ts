@@ -20,18 +20,8 @@ describe.each(DIALECTS)('the loop list filters on %s', (kind) => {
     await api.relogin();
   }, '2026-11-26T02:00:00.000Z');
 
-  /** Every page of a query, `limit` at a time. */
-  async function pages(user: string, query: string, limit: number) {
-    const items: any[] = [];
-    let cursor: string | null = null;
-    do {
-      const r = await api.as(user).get(`/api/v1/cases?limit=${limit}&${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      items.push(...r.body.items);
-      cursor = r.body.nextCursor;
-    } while (cursor);
-    return items.map((i) => i.id);
-  }
+  /** The ids of every page of a query, `limit` at a time. */
+  const pages = async (user: string, query: string, limit: number): Promise<number[]> => (await listAll(api, user, query, limit)).map((i: { id: number }) => i.id);
 
   it('lists exactly the cases past their stage clock or handling deadline, newest first, page by page', async () => {
     const all = await listAll(api, 'coord');

@@ -138,13 +138,13 @@ export async function readXlsx(buf: Buffer): Promise<ExcelJS.Workbook> {
 }
 
 /** Every page of the list API for a query. */
-export async function listAll(api: Api, user: string, query = ''): Promise<any[]> {
+export async function listAll(api: Api, user: string, query = '', limit = 200): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
   do {
     const sep = query ? '&' : '';
-    const r = await api.as(user).get(`/api/v1/cases?limit=200${sep}${query}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(r.status).toBe(200);
+    const r = await api.as(user).get(`/api/v1/cases?limit=${limit}${sep}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
     items.push(...r.body.items);
     cursor = r.body.nextCursor;
   } while (cursor);
