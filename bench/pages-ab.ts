@@ -19,47 +19,12 @@ import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
 import { DEMO_PASSWORD } from '../server/demo/demo.js';
+import { median, OBSERVER, PAGES, seenAt } from './page-timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROOTS = { A: process.env.BENCH_A ?? '', B: process.env.BENCH_B ?? path.join(ROOT, 'web', 'dist') };
 const DB = fs.readdirSync(path.join(ROOT, 'bench/out/pages')).filter((d) => d.startsWith('demo-')).sort().map((d) => path.join(ROOT, 'bench/out/pages', d, 'bench.db')).pop()!;
-const PAGES = [
-  { label: '工作台', path: '/', ready: '[data-testid="todo-list"] .ant-list-item' },
-  { label: '台账', path: '/cases', ready: '[data-testid="ledger-table"] .ant-table-row' },
-  { label: '反映件', path: '/cases/:id', ready: '[data-testid="timeline"]' },
-  { label: '统计分析', path: '/stats', ready: '[data-testid="stats-figures"]' },
-] as const;
-const OBSERVER = `(() => {
-  const selectors = ${JSON.stringify(PAGES.map((p) => p.ready))};
-  window.__bcsSeen = {};
-  const check = () => {
-    for (const s of selectors) {
-      if (window.__bcsSeen[s] === undefined && document.querySelector(s)) {
-        window.__bcsSeen[s] = -1;
-        requestAnimationFrame(() => { window.__bcsSeen[s] = performance.now(); });
-      }
-    }
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true });
-})();`;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-async function seenAt(page: Page, selector: string): Promise<number> {
-  const handle = await page.waitForFunction(
-    (s) => {
-      const t = (globalThis as unknown as { __bcsSeen?: Record<string, number> }).__bcsSeen?.[s];
-      return t !== undefined && t >= 0 ? t : null;
-    },
-    selector,
-    { timeout: 30_000, polling: 50 },
-  );
-  return (await handle.jsonValue()) as number;
-}
-
 type Side = 'A' | 'B';
 interface Variant { base: string; context: BrowserContext; page: Page; session: Awaited<ReturnType<BrowserContext['storageState']>> }
 

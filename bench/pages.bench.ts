@@ -29,6 +29,7 @@ import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
 import { DEMO_PASSWORD, seedDemo } from '../server/demo/demo.js';
 import { generateSqlite, type BulkOptions } from './bulk-cases.js';
+import { median, OBSERVER, PAGES, seenAt } from './page-timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out', 'pages');
@@ -38,53 +39,7 @@ const WEB_ROOT = process.env.BENCH_WEB_ROOT ?? path.join(ROOT, 'web', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const USER = 'coordinator';
 
-/** The four pages and what shows that their main data is on screen. */
-const PAGES = [
-  { key: 'dashboard', label: '工作台', path: '/', ready: '[data-testid="todo-list"] .ant-list-item' },
-  { key: 'ledger', label: '台账', path: '/cases', ready: '[data-testid="ledger-table"] .ant-table-row' },
-  { key: 'case', label: '反映件', path: '/cases/:id', ready: '[data-testid="timeline"]' },
-  { key: 'stats', label: '统计分析', path: '/stats', ready: '[data-testid="stats-figures"]' },
-] as const;
 type PageKey = (typeof PAGES)[number]['key'];
-
-/**
- * Runs in the page before its scripts: records when each selector first shows (at the animation
- * frame after the DOM mutation that added it) in window.__bcsSeen, relative to navigation start.
- */
-const OBSERVER = `(() => {
-  const selectors = ${JSON.stringify(PAGES.map((p) => p.ready))};
-  window.__bcsSeen = {};
-  const check = () => {
-    for (const s of selectors) {
-      if (window.__bcsSeen[s] === undefined && document.querySelector(s)) {
-        window.__bcsSeen[s] = -1;
-        requestAnimationFrame(() => { window.__bcsSeen[s] = performance.now(); });
-      }
-    }
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true });
-})();`;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-async function seenAt(page: Page, selector: string): Promise<number> {
-  // A function, not a string: the app's Content-Security-Policy forbids eval, which a string
-  // predicate is run through.
-  const handle = await page.waitForFunction(
-    (s) => {
-      const seen = (globalThis as unknown as { __bcsSeen?: Record<string, number> }).__bcsSeen;
-      const t = seen?.[s];
-      return t !== undefined && t >= 0 ? t : null;
-    },
-    selector,
-    { timeout: 30_000, polling: 50 },
-  );
-  return (await handle.jsonValue()) as number;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Databases

@@ -12,12 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { signedInPage } from './page-timing.js';
 import { SourceMapConsumer } from 'source-map-js';
-import { buildApp } from '../server/app.js';
-import { openPreparedDatabase } from '../server/boot.js';
-import { systemClock } from '../server/context.js';
-import { DEMO_PASSWORD } from '../server/demo/demo.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_ROOT = process.env.BENCH_WEB_ROOT ?? '/tmp/dist-sm';
@@ -54,20 +50,8 @@ function bucket(n: Node): string {
   return src.replace(/^.*\/web\/src\//, 'web/').replace(/^.*\/core\//, 'core/');
 }
 
-const h = await openPreparedDatabase(`sqlite:${DB}`);
-const app = await buildApp({ db: h.db, kind: h.kind, clock: systemClock }, { webRoot: WEB_ROOT, loginPerMinute: 10_000 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const addr = app.server.address();
-const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+const { base, context, page, close } = await signedInPage(DB, WEB_ROOT);
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill('coordinator');
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
   await page.goto(base + PAGE);
   await page.waitForLoadState('networkidle');
   const cdp = await context.newCDPSession(page);
@@ -109,7 +93,5 @@ try {
   for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(`  ${(v / RUNS).toFixed(1).padStart(7)} ms  ${((100 * v) / all).toFixed(1).padStart(5)}%  ${k}`);
   for (const [k, v] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  caller ${(v / RUNS).toFixed(1).padStart(7)} ms  ${k}`);
 } finally {
-  await browser.close();
-  await app.close();
-  await h.close();
+  await close();
 }

@@ -13,11 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { buildApp } from '../server/app.js';
-import { openPreparedDatabase } from '../server/boot.js';
-import { systemClock } from '../server/context.js';
-import { DEMO_PASSWORD } from '../server/demo/demo.js';
+import { signedInPage } from './page-timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_ROOT = process.env.BENCH_WEB_ROOT ?? path.join(ROOT, 'web', 'dist');
@@ -43,20 +39,8 @@ function kind(name: string): string | null {
 
 interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> }
 
-const h = await openPreparedDatabase(`sqlite:${DB}`);
-const app = await buildApp({ db: h.db, kind: h.kind, clock: systemClock }, { webRoot: WEB_ROOT, loginPerMinute: 10_000 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const addr = app.server.address();
-const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+const { base, browser, page, close } = await signedInPage(DB, WEB_ROOT);
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill('coordinator');
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
   // Twice first: the HTTP cache and V8's code cache warm, as on a clerk's PC.
   for (let i = 0; i < 2; i++) {
     await page.goto(base + PAGE);
@@ -98,7 +82,5 @@ try {
   console.log(`${PAGE}: navigation start → main data painted ${(wall / RUNS).toFixed(0)} ms (mean of ${RUNS}), main thread by kind:`);
   for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1])) console.log(`  ${(v / RUNS).toFixed(1).padStart(7)} ms  ${k}`);
 } finally {
-  await browser.close();
-  await app.close();
-  await h.close();
+  await close();
 }
