@@ -1,10 +1,11 @@
 /**
  * Server CPU per intake, in process (issue 17): a fresh database, the real app (`buildApp`, the
  * route, validation, the service, the answer), a coordinator's bearer token, N intakes through
- * `app.inject()` one after another; prints the process's CPU time (user + system) per intake and
- * the SQL statements and transactions one intake sends. No HTTP socket and no load generator share
+ * `app.inject()` one after another; prints the process's CPU time (user + system) per intake and,
+ * on SQLite, the pages one intake writes. No HTTP socket and no load generator share
  * the cores, so two variants run back to back compare even on a busy machine (the HTTP figure
- * against the floor comes from ../shared/perf; see the README's "Scale and cost").
+ * against the floor comes from the floor harness run beside the product; see the README's "Scale and
+ * cost").
  *
  *   npx tsx bench/intake-cpu.bench.ts                      # SQLite
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<empty db> npx tsx bench/intake-cpu.bench.ts

@@ -1,5 +1,6 @@
 // CPU per request of a running server and of its PostgreSQL cluster, under autocannon (20 connections).
-// Complements ../shared/perf's load.mjs, which prices only the node process of the product: this adds
+// Complements the floor harness's load.mjs (the acceptance team's bare-Fastify floor and load generator,
+// kept outside this repository; README "Scale and cost"), which prices only the node process: this adds
 // every process of the PostgreSQL cluster (the postmaster and its children), so named statements and
 // round trips show on the database's side too. autocannon is taken from the perf harness's install.
 //
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const perf = process.env.PERF_DIR;
-if (!perf) throw new Error('PERF_DIR: the folder of an installed ../shared/perf copy (for autocannon)');
+if (!perf) throw new Error('PERF_DIR: the folder of an installed copy of the floor harness (its autocannon is used)');
 const autocannon = createRequire(path.join(path.resolve(perf), 'package.json'))('autocannon');
 const [url, token, spid, pmpid, secs, bodyFile] = process.argv.slice(2);
 const TICK = 100; // USER_HZ
