@@ -47,27 +47,53 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntry): string 
  * previous hash at once), then the record is written and the head's hash set in one statement.
  */
 export async function appendAudit(trx: Executor, e: AuditEntry): Promise<number> {
+  return (await appendAudits(trx, [e]))[0]!;
+}
+
+/** Appends records in their order, with one advance of the head for all of them; answers their numbers. */
+export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const head = await advanceAuditHead(trx, entries.length).executeTakeFirstOrThrow();
+  return writeAuditRecords(trx, head, entries);
+}
+
+/**
+ * Advances the chain's head by `n` records and answers the head as it is then: `seq` the number the
+ * last of the n records will have, `hash` the hash of the record before the first (unchanged yet).
+ * Takes the head's row lock (PostgreSQL) until the transaction ends. Compilable, so that it can go
+ * with other writes in one statement (`writeTogether`); {@link writeAuditRecords} must follow it in
+ * the same transaction.
+ */
+export function advanceAuditHead(trx: Executor, n: number) {
+  return trx
+    .updateTable('audit_head')
+    .set((eb) => ({ seq: eb('seq', '+', n) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash']);
+}
+
+/** Writes the records a {@link advanceAuditHead} of entries.length made room for, and sets the head's hash. */
+export async function writeAuditRecords(trx: Executor, head: { seq: number; hash: string }, entries: readonly AuditEntry[]): Promise<number[]> {
+  const first = Number(head.seq) - entries.length + 1;
+  let prev = head.hash;
+  const rows = entries.map((e, i) => {
+    const seq = first + i;
+    const hash = auditHash(seq, prev, e);
+    const row = auditRow(seq, prev, hash, e);
+    prev = hash;
+    return row;
+  });
   if (isPostgres(trx)) {
-    const head = await trx
-      .updateTable('audit_head')
-      .set((eb) => ({ seq: eb('seq', '+', 1) }))
-      .where('id', '=', 1)
-      .returning(['seq', 'hash'])
-      .executeTakeFirstOrThrow();
-    const hash = auditHash(head.seq, head.hash, e);
     await trx
-      .with('head', (qc) => qc.updateTable('audit_head').set({ hash }).where('id', '=', 1))
+      .with('head', (qc) => qc.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1))
       .insertInto('audit_log')
-      .values(auditRow(head.seq, head.hash, hash, e))
+      .values(rows)
       .execute();
-    return head.seq;
+  } else {
+    await trx.insertInto('audit_log').values(rows).execute();
+    await trx.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1).execute();
   }
-  const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  const seq = head.seq + 1;
-  const hash = auditHash(seq, head.hash, e);
-  await trx.insertInto('audit_log').values(auditRow(seq, head.hash, hash, e)).execute();
-  await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
-  return seq;
+  return rows.map((r) => r.seq);
 }
 
 function auditRow(seq: number, prevHash: string, hash: string, e: AuditEntry) {

@@ -8,7 +8,7 @@
  * unicode61 tokenizer nor PostgreSQL's text-search parser splits or folds them. SQLite keeps them in
  * an FTS5 table whose rowid is the case id; PostgreSQL in a tsvector with a GIN index.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
 
@@ -52,14 +52,18 @@ export function queryTokens(q: string): string[] | null {
 
 /** Adds or replaces a case's entry in the search index (same transaction as the case write). */
 export async function indexCaseText(trx: Executor, caseId: number, fields: Array<string | null | undefined>): Promise<void> {
+  await trx.executeQuery(caseTextWrite(trx, caseId, fields));
+}
+
+/** The statement {@link indexCaseText} runs, compiled, not executed (for `writeTogether`). */
+export function caseTextWrite(trx: Executor, caseId: number, fields: Array<string | null | undefined>): CompiledQuery {
   const doc = searchDocument(fields);
   if (isPostgres(trx)) {
-    await sql`insert into case_search (case_id, tsv) values (${caseId}, to_tsvector('simple', ${doc}))
-      on conflict (case_id) do update set tsv = excluded.tsv`.execute(trx);
-  } else {
-    // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not.
-    await sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.execute(trx);
+    return sql`insert into case_search (case_id, tsv) values (${caseId}, to_tsvector('simple', ${doc}))
+      on conflict (case_id) do update set tsv = excluded.tsv`.compile(trx);
   }
+  // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not.
+  return sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.compile(trx);
 }
 
 /**

@@ -6,9 +6,10 @@ import { type CaseStatus, type Level, type ProblemType } from '../../core/domain
 import type { Insertable, Selectable } from 'kysely';
 import type { CaseEventTable, CaseTable, Executor, MeasureTable } from '../db/database.js';
 import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
-import { applyRollup, type RollupSource } from '../stats/rollup.js';
-import { indexCaseText, matchesText, queryTokens } from './case-search.js';
+import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js';
+import { caseTextWrite, indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
+import type { Part } from '../db/together.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
@@ -270,13 +271,16 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
   return row.value;
 }
 
-/** Inserts a case and adds it to the statistics rollup and the search index. */
-/** Inserts a case with its rollup and search index; answers the stored case (the row as inserted, defaults filled). */
-export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<CaseRecord> {
+/**
+ * Inserts a case; answers the stored case (the row as inserted, defaults filled) and the writes that
+ * must follow in the same transaction — its statistics rollup and its search index entry — for the
+ * caller to run with its own (`writeTogether`: one statement on PostgreSQL).
+ */
+export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<{ record: CaseRecord; writes: Part[] }> {
   const row = await trx.insertInto('cases').values(values).returningAll().executeTakeFirstOrThrow();
-  await applyRollup(trx, null, values);
-  await indexCaseText(trx, row.id, [values.matter, values.description, values.reporter_org_name]);
-  return rowToCase(row as CaseRow);
+  const rollup = rollupWrite(trx, null, values);
+  const search = caseTextWrite(trx, row.id, [values.matter, values.description, values.reporter_org_name]);
+  return { record: rowToCase(row as CaseRow), writes: rollup ? [rollup, search] : [search] };
 }
 
 /**
@@ -493,7 +497,12 @@ export function timelineEventRow<T extends TimelineEventType>(caseId: number, e:
 
 /** Appends an event to the case's timeline; a wrong type name or data shape does not compile. */
 export async function appendEvent<T extends TimelineEventType>(trx: Executor, caseId: number, e: NewTimelineEvent<T>): Promise<void> {
-  await trx.insertInto('case_events').values(timelineEventRow(caseId, e)).execute();
+  await eventWrite(trx, caseId, e).execute();
+}
+
+/** The insert {@link appendEvent} runs, not executed (for `writeTogether`). */
+export function eventWrite<T extends TimelineEventType>(trx: Executor, caseId: number, e: NewTimelineEvent<T>) {
+  return trx.insertInto('case_events').values(timelineEventRow(caseId, e));
 }
 
 /** Appends events to many cases in one statement (the caller bounds the batch). */

@@ -26,7 +26,8 @@ import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import { appendAudit, canonicalJson, sm3Hex } from '../audit/audit.repository.js';
+import { advanceAuditHead, appendAudit, canonicalJson, sm3Hex, writeAuditRecords } from '../audit/audit.repository.js';
+import { writeTogether } from '../db/together.js';
 import { caseReadEntry } from '../audit/read-audit.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
@@ -34,6 +35,7 @@ import { getSettings, lifecycleSettings } from '../settings/settings.repository.
 import { isUniqueViolation } from '../users/user.repository.js';
 import {
   appendEvent,
+  eventWrite,
   listCoParts,
   changesToRow,
   fulfilMeasure,
@@ -64,7 +66,7 @@ import {
   type NewTimelineEvent,
   type TimelineEvent,
 } from './case.repository.js';
-import { queueWebhookEvents } from '../integrations/webhooks.js';
+import { activeWebhooks, queueWebhookEvents, webhookDeliveriesWrite } from '../integrations/webhooks.js';
 import { findMatter } from '../matters/matter.repository.js';
 import { withStaffSms } from '../notifications/staff-sms.js';
 import { createRatingLink, useUpRatingLinks } from '../ratings/rating-links.js';
@@ -116,7 +118,13 @@ export async function intakeCase(
   // Only staff and integrations bring a ticket of another system; the public report never does.
   const body = actor.kind === 'public' ? { ...parsed, externalRef: undefined } : parsed;
   const ext = body.externalRef;
-  await assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]);
+  // The reference data the intake needs, read together (one look at the change counters: ref cache).
+  const [, calendar, settings, hooks] = await Promise.all([
+    assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]),
+    loadCalendar(ctx.db),
+    getSettings(ctx.db),
+    activeWebhooks(ctx.db),
+  ]);
   if (body.matterCode !== undefined && !(await findMatter(ctx.db, body.matterCode))) {
     throw validation([{ field: 'matterCode', message: `事项编码“${body.matterCode}”不在事项目录中` }]);
   }
@@ -159,14 +167,13 @@ export async function intakeCase(
   const at = now.toISOString();
   const receivedDate = shanghaiDate(now);
   const year = Number(receivedDate.slice(0, 4));
-  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
   const stage = enterStage(null, 'received', now, calendar, settings);
   try {
     const written = await ctx.db.transaction().execute(async (trx) => {
       const seq = await nextCounter(trx, 'case', year);
       const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
       const r = body.reporter;
-      const record = await insertCase(trx, {
+      const { record, writes } = await insertCase(trx, {
         ...newCaseRow({
           caseNo,
           year,
@@ -209,9 +216,6 @@ export async function intakeCase(
         matter_code: body.matterCode ?? null,
       });
       const id = record.id;
-      if (key !== undefined) {
-        await trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }).execute();
-      }
       const intakeEvent: NewTimelineEvent<'intake'> = {
         type: 'intake',
         at,
@@ -225,24 +229,36 @@ export async function intakeCase(
           reporterKind: r.kind,
         },
       };
-      await appendEvent(trx, id, intakeEvent);
+      const audits = [
+        {
+          at,
+          actor: actor.username,
+          action: 'case.intake',
+          entityType: 'case',
+          entityId: String(id),
+          data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
+        },
+        // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
+        ...(opts.answerRead && actor.kind !== 'public' ? [caseReadEntry(at, actor, { id, caseNo }, 'case')] : []),
+      ];
       // The reporter gets the receipt; an online report also tells the coordinator to triage it.
       const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
-      await trx
-        .insertInto('outbox')
-        .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })))
-        .execute();
-      await queueWebhookEvents(trx, { caseId: id, at, from: null, action: 'intake' });
-      await appendAudit(trx, {
-        at,
-        actor: actor.username,
-        action: 'case.intake',
-        entityType: 'case',
-        entityId: String(id),
-        data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
-      });
-      // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
-      if (opts.answerRead && actor.kind !== 'public') await appendAudit(trx, caseReadEntry(at, actor, { id, caseNo }, 'case'));
+      // Everything else the intake writes goes in one statement on PostgreSQL (writeTogether), the
+      // audit chain's head advanced last: the head's lock is held for one more round trip only.
+      const [head] = await writeTogether(
+        trx,
+        [
+          ...writes,
+          key !== undefined ? trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }) : null,
+          eventWrite(trx, id, intakeEvent),
+          trx
+            .insertInto('outbox')
+            .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 }))),
+          await webhookDeliveriesWrite(trx, hooks, record, { at, from: null, action: 'intake' }),
+        ],
+        advanceAuditHead(trx, audits.length),
+      );
+      await writeAuditRecords(trx, head!, audits);
       return { record, events: [eventOfRow(timelineEventRow(id, intakeEvent))] };
     });
     return { ...written, replayed: false };

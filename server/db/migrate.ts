@@ -25,6 +25,7 @@ import * as m022 from './migrations/022-security.js';
 import * as m023 from './migrations/023-ops.js';
 import * as m024 from './migrations/024-performance.js';
 import * as m025 from './migrations/025-lean-case-indexes.js';
+import * as m027 from './migrations/027-webhooks-ref-version.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '023-ops': m023,
   '024-performance': m024,
   '025-lean-case-indexes': m025,
+  '027-webhooks-ref-version': m027,
 };
 
 /** The names of every migration this program knows (a backup from a newer program names more). */

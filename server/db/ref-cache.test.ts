@@ -7,6 +7,7 @@ import { getSettings, putSettings } from '../settings/settings.repository.js';
 import { listDepartments } from '../users/user.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { findKnownDepartments } from '../cases/case.repository.js';
+import { activeWebhooks } from '../integrations/webhooks.js';
 
 describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
   let env: TestEnv;
@@ -55,6 +56,20 @@ describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
     expect((await loadCalendar(db)).kindOf(day)).toBe(null);
     await other.db.insertInto('calendar_days').values({ date: day, year: 2027, kind: 'holiday', name: '测试' }).execute();
     expect((await loadCalendar(db)).kindOf(day)).toBe('holiday');
+  });
+
+  it('sees a webhook registered or removed by another instance on the next read', async () => {
+    const db = env.ctx.db;
+    const before = await activeWebhooks(db);
+    expect(await activeWebhooks(db)).toBe(before); // from memory
+    const [{ id }] = await other.db
+      .insertInto('webhooks')
+      .values({ url: 'https://example.org/hook', secret: 's', events: JSON.stringify(['*']), created_at: at, created_by: 'admin' })
+      .returning('id')
+      .execute();
+    expect((await activeWebhooks(db)).map((h) => h.id)).toEqual([...before.map((h) => h.id), id]);
+    await other.db.updateTable('webhooks').set({ deleted_at: at } as any).where('id', '=', id).execute();
+    expect((await activeWebhooks(db)).map((h) => h.id)).toEqual(before.map((h) => h.id));
   });
 
   it('reads inside a transaction from the transaction, never from or into the cache', async () => {

@@ -1,5 +1,6 @@
 /**
- * Reference data kept in memory per instance: settings, the holiday calendar, departments. Each
+ * Reference data kept in memory per instance: settings, the holiday calendar, departments, webhook
+ * subscriptions (027). Each
  * read asks the database only for the kinds' change counters (`ref_versions`, one small indexed
  * table; raised by triggers on every write of the reference tables, migration 024) and loads a
  * kind again when its counter moved — so a change made by a route, `npx bcs`, another instance on
@@ -12,7 +13,7 @@
  */
 import type { Executor } from './database.js';
 
-export type RefKind = 'settings' | 'calendar' | 'departments';
+export type RefKind = 'settings' | 'calendar' | 'departments' | 'webhooks';
 
 interface Entry {
   version: number;

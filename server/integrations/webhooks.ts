@@ -35,6 +35,7 @@ import { findCaseById, type CaseRecord } from '../cases/case.repository.js';
 import { backoffMs } from '../notifications/outbox-worker.js';
 import type { Job } from '../jobs/runner.js';
 import { getSettings } from '../settings/settings.repository.js';
+import { cachedRef } from '../db/ref-cache.js';
 
 export const WEBHOOK_DEFAULTS = {
   /** Longest one POST may take before it counts as failed. */
@@ -121,17 +122,47 @@ export async function hasWebhooks(db: Executor): Promise<boolean> {
   return !!(await db.selectFrom('webhooks').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst());
 }
 
+/** A live subscription as the queueing needs it. */
+export interface ActiveWebhook {
+  id: number;
+  events: string;
+}
+
+/**
+ * The live subscriptions, from the instance's memory while no webhook was registered, changed or
+ * removed (ref cache, migration 027; read from the database inside a transaction).
+ */
+export function activeWebhooks(db: Executor): Promise<ActiveWebhook[]> {
+  return cachedRef(db, 'webhooks', 'active', (d) => d.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).orderBy('id').execute());
+}
+
 /**
  * Queues the webhook events of one case change, inside the transaction that makes the change.
  * `from` is the status before (null for intake); the case is read back as it now stands.
  */
 export async function queueWebhookEvents(trx: Executor, e: { caseId: number; at: string; from: CaseStatus | null; action: string }): Promise<void> {
-  const hooks = await trx.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).orderBy('id').execute();
+  const hooks = await activeWebhooks(trx);
   if (hooks.length === 0) return;
   const c = await findCaseById(trx, e.caseId);
   if (!c) return;
+  const write = await webhookDeliveriesWrite(trx, hooks, c, e);
+  if (write) await trx.executeQuery(write.compile());
+}
+
+/**
+ * The insert of the deliveries of one case change (`c` as it stands after it) to `hooks`, or null
+ * when no subscription wants it — not executed, so that it can go with the change's other writes
+ * (`writeTogether`).
+ */
+export async function webhookDeliveriesWrite(
+  trx: Executor,
+  hooks: readonly ActiveWebhook[],
+  c: CaseRecord,
+  e: { at: string; from: CaseStatus | null; action: string },
+) {
+  if (hooks.length === 0) return null;
   const types = eventsOf(e.from, c.status, e.action);
-  if (types.length === 0) return;
+  if (types.length === 0) return null;
   const codes = [c.leadDepartment, ...c.coDepartments].filter((x): x is string => !!x);
   const names = new Map<string, string>();
   if (codes.length) {
@@ -148,7 +179,7 @@ export async function queueWebhookEvents(trx: Executor, e: { caseId: number; at:
       rows.push({ webhook_id: h.id, event_id: eventId, type, case_id: c.id, body: JSON.stringify(payload), created_at: e.at, available_at: e.at, attempts: 0, delivered_at: null, outcome: null, last_status: null, last_error: null });
     }
   }
-  if (rows.length) await trx.insertInto('webhook_deliveries').values(rows).execute();
+  return rows.length ? trx.insertInto('webhook_deliveries').values(rows) : null;
 }
 
 /** A sample event (`bcs webhook test`, docs/INTEGRATIONS.md): a made-up case, type `webhook.test`. */

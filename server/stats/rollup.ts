@@ -159,6 +159,15 @@ export const UNREACHABLE_SQL = sql`(status = 'closed' and closed_unreachable = 1
 
 /** Moves a case's contribution from `before` (null for a new case) to `after` (null when removed). */
 export async function applyRollup(trx: Executor, before: RollupSource | null, after: RollupSource | null): Promise<void> {
+  const write = rollupWrite(trx, before, after);
+  if (write) await write.execute();
+}
+
+/**
+ * The upsert {@link applyRollup} runs, not executed (null when the move changes no count) — so that
+ * it can go with the change's other writes (`writeTogether`).
+ */
+export function rollupWrite(trx: Executor, before: RollupSource | null, after: RollupSource | null) {
   const delta = new Map<string, { key: Key; m: Measures }>();
   const add = (c: RollupSource | null, sign: 1 | -1) => {
     for (const { key, m } of c ? contribution(c) : []) {
@@ -177,16 +186,15 @@ export async function applyRollup(trx: Executor, before: RollupSource | null, af
     .filter(([, { m }]) => MEASURES.some((f) => m[f] !== 0))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, { key, m }]) => ({ ...key, ...m }));
-  if (rows.length === 0) return;
-  await trx
+  if (rows.length === 0) return null;
+  return trx
     .insertInto('case_stats')
     .values(rows)
     .onConflict((oc) =>
       oc
         .columns(['bucket', 'lead_department', 'dim', 'value'])
         .doUpdateSet(Object.fromEntries(MEASURES.map((f) => [f, sql`case_stats.${sql.ref(f)} + excluded.${sql.ref(f)}`])) as any),
-    )
-    .execute();
+    );
 }
 
 /**

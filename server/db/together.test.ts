@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompiledQuery, sql } from 'kysely';
+import { createTestEnv, DIALECTS, type TestEnv } from '../test/harness.js';
+import { combineStatements, renumberPlaceholders, writeTogether } from './together.js';
+import { advanceAuditHead, appendAudits, verifyAuditChain, writeAuditRecords } from '../audit/audit.repository.js';
+
+describe('placeholders of a statement moved after those of the parts before it', () => {
+  it('shifts $n outside quotes and leaves literals, identifiers and $ in words alone', () => {
+    expect(renumberPlaceholders('select $1, $2 where a = $10', 3)).toBe('select $4, $5 where a = $13');
+    expect(renumberPlaceholders(`select '$1', 'it''s $2', "col$1", $1`, 5)).toBe(`select '$1', 'it''s $2', "col$1", $6`);
+    expect(renumberPlaceholders('select a$1 from t where x = $1', 1)).toBe('select a$1 from t where x = $2');
+    expect(renumberPlaceholders('select $1', 0)).toBe('select $1');
+  });
+
+  it('puts the parts as CTEs before the last statement, keeping the last one’s own CTEs', () => {
+    const a = CompiledQuery.raw('insert into t (x) values ($1)', [1]);
+    const b = CompiledQuery.raw('insert into u (y, z) values ($1, $2)', ['y', 'z']);
+    expect(combineStatements([a, b], CompiledQuery.raw('update h set n = n + $1 returning n', [2]))).toEqual({
+      sql: 'with "w0" as (insert into t (x) values ($1)), "w1" as (insert into u (y, z) values ($2, $3)) update h set n = n + $4 returning n',
+      parameters: [1, 'y', 'z', 2],
+    });
+    expect(combineStatements([a], CompiledQuery.raw('with h as (update h set v = $1) insert into v values ($2)', ['v', 3]))).toEqual({
+      sql: 'with "w0" as (insert into t (x) values ($1)), h as (update h set v = $2) insert into v values ($3)',
+      parameters: [1, 'v', 3],
+    });
+  });
+});
+
+describe.each(DIALECTS)('writes that go together on %s', (kind) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    await sql`create table together_a (id integer primary key, note text)`.execute(env.ctx.db);
+    await sql`create table together_b (id integer primary key, n integer not null)`.execute(env.ctx.db);
+    await sql`insert into together_b (id, n) values (1, 10)`.execute(env.ctx.db);
+  });
+  afterAll(() => env.close());
+
+  it('runs every part and the last statement, in one transaction, and answers the last one’s rows', async () => {
+    const db = env.ctx.db as any;
+    const rows = await db.transaction().execute((trx: any) =>
+      writeTogether(
+        trx,
+        [trx.insertInto('together_a').values({ id: 1, note: "it's $1" }), null, sql`insert into together_a (id, note) values (${2}, ${'二'})`.compile(trx)],
+        trx.updateTable('together_b').set({ n: sql`n + ${5}` }).where('id', '=', 1).returning('n'),
+      ),
+    );
+    expect(rows).toEqual([{ n: 15 }]);
+    expect(await db.selectFrom('together_a').selectAll().orderBy('id').execute()).toEqual([
+      { id: 1, note: "it's $1" },
+      { id: 2, note: '二' },
+    ]);
+  });
+
+  it('leaves nothing behind when a part fails', async () => {
+    const db = env.ctx.db as any;
+    await expect(
+      db.transaction().execute((trx: any) =>
+        writeTogether(trx, [trx.insertInto('together_a').values({ id: 3, note: 'x' }), trx.insertInto('together_a').values({ id: 1, note: 'taken' })], trx.selectFrom('together_b').select('n')),
+      ),
+    ).rejects.toThrow();
+    expect((await db.selectFrom('together_a').select('id').orderBy('id').execute()).map((r: any) => r.id)).toEqual([1, 2]);
+  });
+
+  it('chains audit records appended together, and after the head advanced with other writes', async () => {
+    const db = env.ctx.db;
+    const e = (action: string) => ({ at: '2026-12-07T01:00:00.000Z', actor: 'tester', action, entityType: 'case', entityId: '1', data: { n: action } });
+    const seqs = await db.transaction().execute((trx) => appendAudits(trx, [e('a'), e('b'), e('c')]));
+    expect(seqs[1]).toBe(seqs[0]! + 1);
+    expect(seqs[2]).toBe(seqs[0]! + 2);
+    const more = await db.transaction().execute(async (trx) => {
+      const [head] = await writeTogether(trx, [(trx as any).insertInto('together_a').values({ id: 9, note: 'with the head' })], advanceAuditHead(trx, 2));
+      return writeAuditRecords(trx, head!, [e('d'), e('f')]);
+    });
+    expect(more).toEqual([seqs[2]! + 1, seqs[2]! + 2]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    const head = await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect([Number(head.seq), head.hash]).toEqual([Number(last.seq), last.hash]);
+  });
+});
