@@ -2,7 +2,8 @@
  * Server CPU per intake, in process (issue 17): a fresh database, the real app (`buildApp`, the
  * route, validation, the service, the answer), a coordinator's bearer token, N intakes through
  * `app.inject()` one after another; prints the process's CPU time (user + system) per intake and,
- * on SQLite, the pages one intake writes. No HTTP socket and no load generator share
+ * on SQLite, the pages one intake writes; on PostgreSQL, the round trips one intake makes (queries
+ * sent by node-postgres, `begin` and `commit` included — each one a wait with the locks held). No HTTP socket and no load generator share
  * the cores, so two variants run back to back compare even on a busy machine (the HTTP figure
  * against the floor comes from the floor harness run beside the product; see the README's "Scale and
  * cost").
@@ -16,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
@@ -93,6 +95,21 @@ async function run(url: string, label: string): Promise<void> {
     }
     await sql`pragma wal_autocheckpoint = 1000`.execute(handle.db);
     pages = `; ${(frames / 100).toFixed(1)} pages written per intake`;
+  }
+  // PostgreSQL: round trips per intake (every query node-postgres sends), a count — the same on a busy machine.
+  if (handle.kind === 'postgres') {
+    let trips = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      trips++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      for (let i = 0; i < 100; i++) await intake();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    pages = `; ${(trips / 100).toFixed(1)} round trips to PostgreSQL per intake`;
   }
   // The least round is the figure least disturbed by other work on the machine (interference only adds).
   console.log(`${label.padEnd(12)} CPU per intake: least ${Math.min(...perIntake).toFixed(0)} µs, median ${median(perIntake).toFixed(0)} µs  (${ROUNDS} rounds of ${N} intakes)${pages}`);

@@ -418,25 +418,30 @@ export async function existingCaseNos(db: Executor, caseNos: string[]): Promise<
   return found;
 }
 
-/** Writes the changes when the version still matches; 409 VERSION_CONFLICT when it does not. */
+/**
+ * Writes the changes when the version still matches (409 VERSION_CONFLICT when it does not), with the
+ * statistics rollup's move; answers the case as stored now.
+ */
 export async function updateCaseVersioned(
   trx: Executor,
   current: CaseRecord,
   changes: Partial<CaseRow>,
   now: string,
-): Promise<void> {
-  const res = await trx
+): Promise<CaseRecord> {
+  const row = await trx
     .updateTable('cases')
     .set({ ...changes, version: current.version + 1, updated_at: now } as any)
     .where('id', '=', current.id)
     .where('version', '=', current.version)
+    .returningAll()
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT', '该反映件已被他人更新，请刷新后重试');
+  if (!row) throw new AppError('VERSION_CONFLICT', '该反映件已被他人更新，请刷新后重试');
   const after = { ...current.rollup } as RollupSource;
   for (const k of Object.keys(after) as Array<keyof RollupSource>) {
     if (k in changes) (after as any)[k] = (changes as any)[k];
   }
   await applyRollup(trx, current.rollup, after);
+  return rowToCase(row as CaseRow);
 }
 
 /** Indexes the departments of new cases (no rows yet): the lead, then the co-departments. */

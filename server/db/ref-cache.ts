@@ -1,7 +1,6 @@
 /**
  * Reference data kept in memory per instance: settings, the holiday calendar, departments, webhook
- * subscriptions (027). Each
- * read asks the database only for the kinds' change counters (`ref_versions`, one small indexed
+ * subscriptions (027). Each read asks the database only for the kinds' change counters (`ref_versions`, one small indexed
  * table; raised by triggers on every write of the reference tables, migration 024) and loads a
  * kind again when its counter moved — so a change made by a route, `npx bcs`, another instance on
  * the same PostgreSQL or a plain SQL statement is seen by the next request everywhere.

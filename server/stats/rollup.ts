@@ -108,6 +108,16 @@ export function eventTallies(type: string, data: Record<string, unknown>): Array
 
 /** Adds what a new timeline event counts for departments (same transaction as the event). */
 export async function applyEventTallies(trx: Executor, receivedDate: string, type: string, data: Record<string, unknown>): Promise<void> {
+  const write = eventTalliesWrite(trx, receivedDate, type, data);
+  if (write) await write.execute();
+}
+
+/**
+ * The upsert {@link applyEventTallies} runs, not executed (null when the event counts nothing), for
+ * `writeTogether` — never together with another write of `case_stats` (PostgreSQL changes a row once
+ * per statement).
+ */
+export function eventTalliesWrite(trx: Executor, receivedDate: string, type: string, data: Record<string, unknown>) {
   // One statement; the same department and tally twice in one event add 2 to one row (a row may be
   // affected only once by a statement on PostgreSQL), rows in key order (the lock order of applyRollup).
   const counts = new Map<string, { bucket: string; department: string; tally: string; n: number }>();
@@ -119,15 +129,14 @@ export async function applyEventTallies(trx: Executor, receivedDate: string, typ
       counts.set(k, cur);
     }
   }
-  if (counts.size === 0) return;
+  if (counts.size === 0) return null;
   const rows = [...counts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, r]) => ({ bucket: r.bucket, lead_department: r.department, dim: 'dept', value: r.tally, ...ZERO, n: r.n }));
-  await trx
+  return trx
     .insertInto('case_stats')
     .values(rows)
-    .onConflict((oc) => oc.columns(['bucket', 'lead_department', 'dim', 'value']).doUpdateSet({ n: sql`case_stats.n + excluded.n` }))
-    .execute();
+    .onConflict((oc) => oc.columns(['bucket', 'lead_department', 'dim', 'value']).doUpdateSet({ n: sql`case_stats.n + excluded.n` }));
 }
 
 /**
