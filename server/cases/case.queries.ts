@@ -35,7 +35,16 @@ export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> 
 
 export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
   const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db), getSettings(ctx.db)]);
-  const now = ctx.clock.now();
+  return presentDepsOf(ctx.clock.now(), calendar, depts, settings);
+}
+
+/** The presenter's dependencies from reference data the caller has loaded already. */
+export function presentDepsOf(
+  now: Date,
+  calendar: PresentDeps['calendar'],
+  depts: ReadonlyArray<{ code: string; name: string }>,
+  settings: Awaited<ReturnType<typeof getSettings>>,
+): PresentDeps {
   return {
     now,
     calendar,
@@ -51,14 +60,19 @@ export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
  * files — it has its intake event and nothing else yet (no measures, sheets, records, co-parts,
  * callbacks, merges, meetings, attachments or linked knowledge: each is written by a later action), so only its
  * timeline is read (an intake answered 10 reads fewer; issue 17) — or taken from `events`, the
- * timeline the intake has just written.
+ * timeline the intake has just written, and `deps` the reference data the intake read.
  */
-export async function presentFull(ctx: AppContext, c: CaseRecord, actor: Actor, opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[] } = {}) {
+export async function presentFull(
+  ctx: AppContext,
+  c: CaseRecord,
+  actor: Actor,
+  opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[]; deps?: PresentDeps } = {},
+) {
   // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts)
   // — by the intake's own transaction when this answers the intake (`readAudited`).
   if (!opts.readAudited) await auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
-    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), presentDeps(ctx)]);
+    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), opts.deps ?? presentDeps(ctx)]);
     return presentCase(
       c,
       { events, measures: [], sheets: [], records: [], meetings: [], coParts: [], callbackAttempts: [], mergedInto: null, mergedCases: [], attachments: [], knowledge: [] },

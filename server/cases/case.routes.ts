@@ -39,7 +39,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (!req.isMultipart()) {
         const r = await intakeCase(ctx, req.body, actor, opts);
         void reply.status(r.replayed ? 200 : 201);
-        return presentFull(ctx, r.record, actor, { justRegistered: !r.replayed, readAudited: !r.replayed, events: r.events });
+        return presentFull(ctx, r.record, actor, { justRegistered: !r.replayed, readAudited: !r.replayed, events: r.events, deps: r.deps });
       }
       // With files: checked before the case is registered, stored (as 佐证材料) right after it.
       if (!can(actor.role, 'intake')) throw forbidden('只有受理员和县行管办可以登记反映件');

@@ -32,7 +32,9 @@ import { caseReadEntry } from '../audit/read-audit.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings, lifecycleSettings } from '../settings/settings.repository.js';
-import { isUniqueViolation } from '../users/user.repository.js';
+import { isUniqueViolation, listDepartments } from '../users/user.repository.js';
+import { presentDepsOf } from './case.queries.js';
+import type { PresentDeps } from './case.presenter.js';
 import {
   eventWrite,
   listCoParts,
@@ -100,6 +102,8 @@ export interface IntakeResult {
   replayed: boolean;
   /** A new case's timeline as written (its intake event), so the answer need not read it back. */
   events?: TimelineEvent[];
+  /** The reference data the intake read (calendar, departments, settings), for presenting its answer. */
+  deps?: PresentDeps;
 }
 
 /**
@@ -118,10 +122,11 @@ export async function intakeCase(
   const body = actor.kind === 'public' ? { ...parsed, externalRef: undefined } : parsed;
   const ext = body.externalRef;
   // The reference data the intake needs, read together (one look at the change counters: ref cache).
-  const [, calendar, settings, hooks] = await Promise.all([
+  const [, calendar, settings, departments, hooks] = await Promise.all([
     assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]),
     loadCalendar(ctx.db),
     getSettings(ctx.db),
+    listDepartments(ctx.db),
     activeWebhooks(ctx.db),
   ]);
   if (body.matterCode !== undefined && !(await findMatter(ctx.db, body.matterCode))) {
@@ -260,7 +265,7 @@ export async function intakeCase(
       await writeAuditRecords(trx, head!, audits);
       return { record, events: [eventOfRow(timelineEventRow(id, intakeEvent))] };
     });
-    return { ...written, replayed: false };
+    return { ...written, replayed: false, deps: presentDepsOf(now, calendar, departments, settings) };
   } catch (e) {
     // A concurrent request with the same key won the race: answer its case.
     if ((key !== undefined || ext) && isUniqueViolation(e)) {
