@@ -7,7 +7,7 @@ import { isPostgres, openDatabase, parseDatabaseUrl, type DatabaseHandle } from 
 import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedOfficialCalendar } from './calendar/calendar.repository.js';
-import { appendAudit } from './audit/audit.repository.js';
+import { appendAudit, prepareAuditChain } from './audit/audit.repository.js';
 import { backfillStageClocksAtBoot } from './cases/stage-backfill.js';
 import { deriveKeys, keyCheckOf, resolveDataKey, seal, sealReporter, setDataKey, unseal, unsealNullable } from './security/pii.js';
 
@@ -45,11 +45,14 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
     await handle.close();
     throw e;
   }
+  let prepared = handle;
   if (opts.statementTimeoutMs && handle.kind === 'postgres') {
     await handle.close();
-    return openDatabase(url, { statementTimeoutMs: opts.statementTimeoutMs });
+    prepared = openDatabase(url, { statementTimeoutMs: opts.statementTimeoutMs });
   }
-  return handle;
+  // PostgreSQL: the audit chain extended by the database itself when it can (migration 028).
+  await prepareAuditChain(prepared.db);
+  return prepared;
 }
 
 /** The first key to open a database is its key; any other is refused with a Chinese message. */

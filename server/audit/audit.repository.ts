@@ -3,8 +3,10 @@
  * previous record's hash, so altering, removing or inserting a record breaks the chain.
  */
 import { createHash } from 'node:crypto';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
+import { compiled, writeTogether, type Part } from '../db/together.js';
 
 export interface AuditEntry {
   at: string;
@@ -52,9 +54,93 @@ export async function appendAudit(trx: Executor, e: AuditEntry): Promise<number>
 
 /** Appends records in their order, with one advance of the head for all of them; answers their numbers. */
 export async function appendAudits(trx: Executor, entries: readonly AuditEntry[]): Promise<number[]> {
-  if (entries.length === 0) return [];
-  const head = await advanceAuditHead(trx, entries.length).executeTakeFirstOrThrow();
-  return writeAuditRecords(trx, head, entries);
+  return writeThenAudit(trx, [], entries);
+}
+
+/**
+ * Runs `parts` (writes of the same transaction that read nothing of one another; see
+ * `writeTogether`) and then appends `entries` to the chain, the head advanced last. On PostgreSQL
+ * that is one statement when the database computes the chain (migration 028, checked by
+ * {@link prepareAuditChain}): the head's row is locked by the statement and held only until the
+ * commit. Otherwise the parts go with the head's advance, and the records follow in a second
+ * statement (the hashes computed here).
+ */
+export async function writeThenAudit(trx: Executor, parts: ReadonlyArray<Part | null | undefined>, entries: readonly AuditEntry[]): Promise<number[]> {
+  if (entries.length === 0) {
+    for (const p of parts) if (p) await trx.executeQuery(compiled(p));
+    return [];
+  }
+  if (chainsInDatabase(trx)) {
+    const rows = await writeTogether(trx, parts, appendInDatabase(trx, entries));
+    return rows.map((r) => Number(r.seq));
+  }
+  const [head] = await writeTogether(trx, parts, advanceAuditHead(trx, entries.length));
+  return writeAuditRecords(trx, head!, entries);
+}
+
+/**
+ * Appends one record as a write of its own (a read's record, not part of a change): on PostgreSQL
+ * with the chain in the database one statement, committed by itself; otherwise in its own
+ * transaction (or the caller's), whose first statement advances the head — a write, so on SQLite it
+ * takes the write lock at once instead of failing to upgrade a read lock.
+ */
+export async function appendAuditAlone(db: Executor, e: AuditEntry): Promise<number> {
+  if (chainsInDatabase(db)) return Number((await db.executeQuery(appendInDatabase(db, [e]))).rows[0]!.seq);
+  if (db.isTransaction) return appendAudit(db, e);
+  return db.transaction().execute((trx) => appendAudit(trx, e));
+}
+
+/** Databases (by their kysely adapter, shared by a database and its transactions) that chain in SQL. */
+const chainInSql = new WeakMap<object, boolean>();
+
+function chainsInDatabase(db: Executor): boolean {
+  return chainInSql.get(db.getExecutor().adapter) === true;
+}
+
+/**
+ * PostgreSQL, at start: makes pgcrypto available if it can (`create extension if not exists`) and
+ * turns on chaining in the database when `bcs_audit_chain` (migration 028) hashes exactly as
+ * {@link auditHash} does; answers whether it did. Anything missing (no pgcrypto, no right to create
+ * it, an OpenSSL without SM3) leaves the chain computed here, as on SQLite.
+ */
+export async function prepareAuditChain(db: Executor): Promise<boolean> {
+  if (!isPostgres(db)) return false;
+  let ok = false;
+  try {
+    await sql`create extension if not exists pgcrypto`.execute(db);
+  } catch {
+    // Not allowed here, or not installed: the probe below decides.
+  }
+  try {
+    const probe: AuditEntry = { at: '2026-01-01T00:00:00.000Z', actor: '测试', action: 'probe', entityType: 'x', entityId: null, data: { 文本: '审计链\n"引号"', n: 1 } };
+    const r = await sql<{ c: string[] }>`select bcs_audit_chain(${GENESIS_HASH}, ${41}, ${[seqPrefix(probe)]}::text[]) as c`.execute(db);
+    ok = r.rows[0]?.c?.[1] === auditHash(42, GENESIS_HASH, probe);
+  } catch {
+    ok = false;
+  }
+  chainInSql.set(db.getExecutor().adapter, ok);
+  return ok;
+}
+
+/** A record's canonical JSON up to its `"seq":` — what `bcs_audit_chain` completes with the number and `}`. */
+function seqPrefix(e: AuditEntry): string {
+  // `seq` sorts last among the record's keys (action, actor, at, data, entityId, entityType, seq).
+  const rest = canonicalJson({ at: e.at, actor: e.actor, action: e.action, entityType: e.entityType, entityId: e.entityId, data: e.data });
+  return `${rest.slice(0, -1)},"seq":`;
+}
+
+/** The one statement that appends `entries` with the chain computed by the database (migration 028). */
+function appendInDatabase(trx: Executor, entries: readonly AuditEntry[]): CompiledQuery<{ seq: number }> {
+  return sql<{ seq: number }>`with "cur" as (select seq, hash from audit_head where id = 1 for update),
+    "ch" as (select cur.seq as seq0, bcs_audit_chain(cur.hash, cur.seq, ${entries.map(seqPrefix)}::text[]) as c from cur),
+    "adv" as (update audit_head set seq = ch.seq0 + ${entries.length}, hash = ch.c[${entries.length + 1}] from ch where audit_head.id = 1)
+    insert into audit_log (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
+    select ch.seq0 + e.i, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.data, ch.c[e.i], ch.c[e.i + 1]
+    from ch, unnest(${entries.map((e) => e.at)}::text[], ${entries.map((e) => e.actor)}::text[], ${entries.map((e) => e.action)}::text[],
+      ${entries.map((e) => e.entityType)}::text[], ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => JSON.stringify(e.data))}::text[])
+      with ordinality as e(at, actor, action, entity_type, entity_id, data, i)
+    order by e.i
+    returning seq`.compile(trx);
 }
 
 /**

@@ -7,19 +7,7 @@
 import type { Actor } from '../../core/case-lifecycle.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
-import { sql } from 'kysely';
-import { appendAudit, type AuditEntry } from './audit.repository.js';
-import type { Executor } from '../db/database.js';
-
-/**
- * A transaction whose only write is the audit record: it writes first (a no-op on the chain head),
- * so on SQLite it takes the write lock at once — waiting its turn (busy_timeout) behind another
- * connection instead of failing to upgrade a read lock — and on PostgreSQL it holds the head's row.
- */
-async function appendAuditAlone(trx: Executor, e: AuditEntry): Promise<void> {
-  await trx.updateTable('audit_head').set({ seq: sql`seq` }).where('id', '=', 1).execute();
-  await appendAudit(trx, e);
-}
+import { appendAuditAlone, type AuditEntry } from './audit.repository.js';
 
 /** What answer showed the reporter: the case itself, a print page or document of it. */
 export type CaseReadVia = 'case' | 'assignment_sheet' | 'receipt';
@@ -31,7 +19,7 @@ export function caseReadEntry(at: string, actor: Pick<Actor, 'username'>, c: { i
 
 /** One case's reporter was shown to `actor`. */
 export async function auditCaseRead(ctx: AppContext, actor: Pick<Actor, 'username'>, c: { id: number; caseNo: string }, via: CaseReadVia): Promise<void> {
-  await ctx.db.transaction().execute((trx) => appendAuditAlone(trx, caseReadEntry(ctx.clock.now().toISOString(), actor, c, via)));
+  await appendAuditAlone(ctx.db, caseReadEntry(ctx.clock.now().toISOString(), actor, c, via));
 }
 
 /** The filter as recorded: empty values dropped, a searched phone masked, long text cut. */
@@ -49,7 +37,5 @@ export function recordedFilter(filter: Record<string, unknown>): Record<string, 
 
 /** A list or an export that showed reporters' names: which one, its filter and how many rows. */
 export async function auditListRead(ctx: AppContext, actor: Pick<Actor, 'username'>, what: 'cases.read' | 'ledger.export', filter: Record<string, unknown>, rows: number): Promise<void> {
-  await ctx.db.transaction().execute((trx) =>
-    appendAuditAlone(trx, { at: ctx.clock.now().toISOString(), actor: actor.username, action: what, entityType: 'cases', entityId: null, data: { filter: recordedFilter(filter), rows } }),
-  );
+  await appendAuditAlone(ctx.db, { at: ctx.clock.now().toISOString(), actor: actor.username, action: what, entityType: 'cases', entityId: null, data: { filter: recordedFilter(filter), rows } });
 }

@@ -26,8 +26,7 @@ import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import { advanceAuditHead, appendAudit, canonicalJson, sm3Hex, writeAuditRecords } from '../audit/audit.repository.js';
-import { writeTogether } from '../db/together.js';
+import { appendAudit, canonicalJson, sm3Hex, writeThenAudit } from '../audit/audit.repository.js';
 import { caseReadEntry } from '../audit/read-audit.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
@@ -248,8 +247,8 @@ export async function intakeCase(
       // The reporter gets the receipt; an online report also tells the coordinator to triage it.
       const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
       // Everything else the intake writes goes in one statement on PostgreSQL (writeTogether), the
-      // audit chain's head advanced last: the head's lock is held for one more round trip only.
-      const [head] = await writeTogether(
+      // audit chain extended last: the head's lock is held from that statement to the commit.
+      await writeThenAudit(
         trx,
         [
           ...writes,
@@ -260,9 +259,8 @@ export async function intakeCase(
             .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 }))),
           await webhookDeliveriesWrite(trx, hooks, record, { at, from: null, action: 'intake' }),
         ],
-        advanceAuditHead(trx, audits.length),
+        audits,
       );
-      await writeAuditRecords(trx, head!, audits);
       return { record, events: [eventOfRow(timelineEventRow(id, intakeEvent))] };
     });
     return { ...written, replayed: false, deps: presentDepsOf(now, calendar, departments, settings) };
@@ -488,8 +486,8 @@ export async function runCaseAction(
     const messages = await withStaffSms(trx, await outboxMessages(trx, d.effects, current, d.changes, action, at), {
       contestUpheld: action === 'redispatch' && !!current.pendingContest,
     });
-    // The event, its tallies, the messages, the webhook deliveries and the audit head's advance: one
-    // statement on PostgreSQL (writeTogether), so the locks taken above are held one round trip less each.
+    // The event, its tallies, the messages, the webhook deliveries and the audit record: one statement
+    // on PostgreSQL (writeThenAudit), so the locks taken above are held a few round trips less.
     const audit = {
       at,
       actor: actor.username,
@@ -498,7 +496,7 @@ export async function runCaseAction(
       entityId: String(current.id),
       data: { caseNo: current.caseNo, from: current.status, to: d.changes.status ?? current.status, version: current.version + 1, fields: eventData },
     };
-    const [head] = await writeTogether(
+    await writeThenAudit(
       trx,
       [
         eventWrite(trx, current.id, { type: d.event.type, at, by: actorOf(actor), data: eventData }),
@@ -506,9 +504,8 @@ export async function runCaseAction(
         messages.length ? trx.insertInto('outbox').values(messages) : null,
         await webhookDeliveriesWrite(trx, hooks, updated, { at, from: current.status, action }),
       ],
-      advanceAuditHead(trx, 1),
+      [audit],
     );
-    await writeAuditRecords(trx, head!, [audit]);
   });
   return (await findCaseById(ctx.db, id!))!;
 }

@@ -26,6 +26,7 @@ import * as m023 from './migrations/023-ops.js';
 import * as m024 from './migrations/024-performance.js';
 import * as m025 from './migrations/025-lean-case-indexes.js';
 import * as m027 from './migrations/027-webhooks-ref-version.js';
+import * as m028 from './migrations/028-audit-chain-in-sql.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '024-performance': m024,
   '025-lean-case-indexes': m025,
   '027-webhooks-ref-version': m027,
+  '028-audit-chain-in-sql': m028,
 };
 
 /** The names of every migration this program knows (a backup from a newer program names more). */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
 import { createTestEnv, DIALECTS, type TestEnv } from '../test/harness.js';
 import { combineStatements, renumberPlaceholders, writeTogether } from './together.js';
-import { advanceAuditHead, appendAudits, verifyAuditChain, writeAuditRecords } from '../audit/audit.repository.js';
+import { advanceAuditHead, appendAuditAlone, appendAudits, prepareAuditChain, verifyAuditChain, writeAuditRecords, writeThenAudit } from '../audit/audit.repository.js';
+import { openDatabase } from './dialect.js';
 
 describe('placeholders of a statement moved after those of the parts before it', () => {
   it('shifts $n outside quotes and leaves literals, identifiers and $ in words alone', () => {
@@ -78,4 +79,29 @@ describe.each(DIALECTS)('writes that go together on %s', (kind) => {
     const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     expect([Number(head.seq), head.hash]).toEqual([Number(last.seq), last.hash]);
   });
+
+  it('extends the chain in the database on PostgreSQL (pgcrypto SM3), equal to the chain computed here, also when both run at once', async () => {
+    const db = env.ctx.db;
+    // openPreparedDatabase turned it on for the test database when it could; on this machine it can.
+    expect(await prepareAuditChain(db)).toBe(kind === 'postgres');
+    // Two SQLite connections of one process cannot write at once (the product runs one instance there).
+    if (kind === 'sqlite') return;
+    const e = (action: string, data: Record<string, unknown> = {}) => ({ at: new Date().toISOString(), actor: '审计员', action, entityType: 'case', entityId: null, data: { 说明: '换行\n和"引号"', ...data } });
+    const before = Number((await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq);
+    // A second instance on the same database that chains in Node (not prepared), writing at the same time.
+    const other = openDatabase(env.url);
+    try {
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => appendAuditAlone(db, e('in-db', { i }))),
+        ...Array.from({ length: 12 }, (_, i) => other.db.transaction().execute((trx) => appendAudits(trx, [e('in-node', { i }), e('in-node-2', { i })]))),
+        db.transaction().execute((trx) => writeThenAudit(trx, [(trx as any).insertInto('together_a').values({ id: 20, note: 'x' })], [e('with-a-write'), e('with-a-write-2')])),
+      ]);
+    } finally {
+      await other.close();
+    }
+    const after = Number((await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq);
+    expect(after - before).toBe(12 + 24 + 2);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
 });
+

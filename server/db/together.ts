@@ -20,20 +20,20 @@ import type { Executor } from './database.js';
 /** A write: a query builder, or a query compiled already (a raw `sql` statement). */
 export type Part = Compilable | CompiledQuery;
 
-const compiled = (p: Part): CompiledQuery => ('compile' in p ? p.compile() : p);
+export const compiled = <R>(p: Compilable<R> | CompiledQuery<R>): CompiledQuery<R> => ('compile' in p ? p.compile() : p);
 
 /**
  * Runs `parts` (nulls skipped) and then `last`, and answers `last`'s rows: one statement on
  * PostgreSQL, one statement each on SQLite.
  */
-export async function writeTogether<R>(trx: Executor, parts: ReadonlyArray<Part | null | undefined>, last: Compilable<R>): Promise<R[]> {
+export async function writeTogether<R>(trx: Executor, parts: ReadonlyArray<Part | null | undefined>, last: Compilable<R> | CompiledQuery<R>): Promise<R[]> {
   const writes = parts.filter((p): p is Part => !!p).map(compiled);
   if (!isPostgres(trx)) {
     for (const q of writes) await trx.executeQuery(q);
-    return (await trx.executeQuery(last.compile())).rows;
+    return (await trx.executeQuery(compiled(last))).rows;
   }
-  if (writes.length === 0) return (await trx.executeQuery(last.compile())).rows;
-  const { sql, parameters } = combineStatements(writes, last.compile());
+  if (writes.length === 0) return (await trx.executeQuery(compiled(last))).rows;
+  const { sql, parameters } = combineStatements(writes, compiled(last));
   const result: QueryResult<R> = await trx.executeQuery(CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>);
   return result.rows;
 }
