@@ -10,9 +10,9 @@
  * own, loaded when first needed (web/src/pages/ShellMenu.tsx).
  */
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
-import { Link } from 'react-router-dom';
 import { LoadingOutlined } from '@ant-design/icons';
 import { useAntdHash } from './LiteTag';
+import { LiteLink } from './LiteLink';
 
 /** One entry of the side menu; a group has children. */
 export interface MenuEntry {
@@ -51,9 +51,9 @@ export function LiteMenu({ entries, selectedKey, label }: { entries: MenuEntry[]
     <li key={e.key} className={e.key === selectedKey ? 'ant-menu-item ant-menu-item-selected' : 'ant-menu-item'} style={{ paddingLeft: indent }}>
       {e.icon}
       <span className="ant-menu-title-content">
-        <Link to={e.key} aria-current={e.key === selectedKey ? 'page' : undefined}>
+        <LiteLink to={e.key} aria-current={e.key === selectedKey ? 'page' : undefined}>
           {e.label}
-        </Link>
+        </LiteLink>
       </span>
     </li>
   );

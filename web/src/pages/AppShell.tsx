@@ -42,6 +42,7 @@ import { can, type Permission } from '../../../core/permissions';
 import { NotificationBell } from '../components/NotificationBell';
 import { LiteMenu, LiteTextButton, type MenuEntry } from '../components/LiteShell';
 import { LiteTag, useAntdHash } from '../components/LiteTag';
+import { LiteLinkProvider } from '../components/LiteLink';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
 import { KeyboardLayer } from '../lib/useKeyboard';
@@ -223,111 +224,113 @@ export default function AppShell() {
     <QueryClientProvider client={queryClient}>
       {/* antd App gives the pages message/modal that follow the theme and locale. */}
       <AntApp>
-        <KeyboardLayer />
-        <div className={`ant-layout ${hash}`} style={{ minHeight: '100vh' }}>
-          <header className={`ant-layout-header bcs-header ${hash}`}>
-            <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 8 }}>
-              {phone && (
+        <LiteLinkProvider>
+          <KeyboardLayer />
+          <div className={`ant-layout ${hash}`} style={{ minHeight: '100vh' }}>
+            <header className={`ant-layout-header bcs-header ${hash}`}>
+              <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 8 }}>
+                {phone && (
+                  <div className="ant-space-item">
+                    <LiteTextButton
+                      className="bcs-menu-button ant-btn-icon-only"
+                      icon={<MenuOutlined />}
+                      aria-label="打开菜单"
+                      aria-expanded={drawer}
+                      onClick={() => {
+                        setDrawerUsed(true);
+                        setDrawer(true);
+                      }}
+                    />
+                  </div>
+                )}
                 <div className="ant-space-item">
-                  <LiteTextButton
-                    className="bcs-menu-button ant-btn-icon-only"
-                    icon={<MenuOutlined />}
-                    aria-label="打开菜单"
-                    aria-expanded={drawer}
-                    onClick={() => {
-                      setDrawerUsed(true);
-                      setDrawer(true);
-                    }}
-                  />
+                  <span className="bcs-brand">{phone ? '办成事' : '办成事 · “办不成事”闭环处置平台'}</span>
                 </div>
-              )}
-              <div className="ant-space-item">
-                <span className="bcs-brand">{phone ? '办成事' : '办成事 · “办不成事”闭环处置平台'}</span>
               </div>
-            </div>
-            <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 4 }}>
-              <div className="ant-space-item">
-                <NotificationBell />
-              </div>
-              <div className="ant-space-item">
-                <HeaderUser />
-              </div>
-            </div>
-          </header>
-          <div className={phone ? `ant-layout ${hash}` : `ant-layout ant-layout-has-sider ${hash}`}>
-            {phone ? (
-              drawerUsed && (
-                <Suspense fallback={null}>
-                  <PhoneMenu entries={entries} selectedKey={selected} open={drawer} onClose={() => setDrawer(false)} />
-                </Suspense>
-              )
-            ) : (
-              <aside
-                className={`ant-layout-sider ant-layout-sider-light ant-layout-sider-has-trigger${collapsed ? ' ant-layout-sider-collapsed' : ''} ${hash}`}
-                style={{ borderRight: '1px solid #f0f0f0', flex: `0 0 ${siderWidth}px`, maxWidth: siderWidth, minWidth: siderWidth, width: siderWidth }}
-              >
-                <div className="ant-layout-sider-children">
-                  {collapsed ? (
-                    <Suspense fallback={null}>
-                      <ShellMenu entries={entries} selectedKey={selected} collapsed />
-                    </Suspense>
-                  ) : (
-                    <LiteMenu entries={entries} selectedKey={selected} label="主菜单" />
-                  )}
+              <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 4 }}>
+                <div className="ant-space-item">
+                  <NotificationBell />
                 </div>
-                <div
-                  className="ant-layout-sider-trigger"
-                  style={{ width: siderWidth }}
-                  role="button"
-                  tabIndex={0}
-                  aria-label={collapsed ? '展开菜单' : '收起菜单'}
-                  aria-expanded={!collapsed}
-                  onClick={toggleSider}
-                  onKeyDown={(e: KeyboardEvent) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      toggleSider();
-                    }
-                  }}
+                <div className="ant-space-item">
+                  <HeaderUser />
+                </div>
+              </div>
+            </header>
+            <div className={phone ? `ant-layout ${hash}` : `ant-layout ant-layout-has-sider ${hash}`}>
+              {phone ? (
+                drawerUsed && (
+                  <Suspense fallback={null}>
+                    <PhoneMenu entries={entries} selectedKey={selected} open={drawer} onClose={() => setDrawer(false)} />
+                  </Suspense>
+                )
+              ) : (
+                <aside
+                  className={`ant-layout-sider ant-layout-sider-light ant-layout-sider-has-trigger${collapsed ? ' ant-layout-sider-collapsed' : ''} ${hash}`}
+                  style={{ borderRight: '1px solid #f0f0f0', flex: `0 0 ${siderWidth}px`, maxWidth: siderWidth, minWidth: siderWidth, width: siderWidth }}
                 >
-                  {collapsed ? <RightOutlined /> : <LeftOutlined />}
-                </div>
-              </aside>
-            )}
-            <main className={`ant-layout-content bcs-content ${hash}`}>
-              <Suspense fallback={<PageSkeleton />}>
-                <Routes>
-                  <Route index element={can(user.role, 'workOnCases') ? <DashboardPage /> : <Navigate to={can(user.role, 'readAuditRecords') ? '/audit' : '/admin/users'} replace />} />
-                  <Route
-                    path="intake"
-                    element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
-                  />
-                  <Route path="cases" element={<RoleGate perm="workOnCases"><LedgerPage /></RoleGate>} />
-                  <Route path="cases/:id" element={<RoleGate perm="workOnCases"><CaseDetailPage /></RoleGate>} />
-                  <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
-                  <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
-                  <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
-                  <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
-                  <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
-                  <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
-                  <Route path="optimization/packages" element={<PackagesPage />} />
-                  <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
-                  <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
-                  <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
-                  <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
-                  <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
-                  <Route path="admin/users" element={<RoleGate perm="readUsers"><UsersPage /></RoleGate>} />
-                  <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
-                  <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
-                  <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
-                  <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
-                  <Route path="admin/settings" element={<RoleGate perm="changeSettings"><SettingsPage /></RoleGate>} />
-                  <Route path="*" element={<NotFound />} />
-                </Routes>
-              </Suspense>
-            </main>
+                  <div className="ant-layout-sider-children">
+                    {collapsed ? (
+                      <Suspense fallback={null}>
+                        <ShellMenu entries={entries} selectedKey={selected} collapsed />
+                      </Suspense>
+                    ) : (
+                      <LiteMenu entries={entries} selectedKey={selected} label="主菜单" />
+                    )}
+                  </div>
+                  <div
+                    className="ant-layout-sider-trigger"
+                    style={{ width: siderWidth }}
+                    role="button"
+                    tabIndex={0}
+                    aria-label={collapsed ? '展开菜单' : '收起菜单'}
+                    aria-expanded={!collapsed}
+                    onClick={toggleSider}
+                    onKeyDown={(e: KeyboardEvent) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        toggleSider();
+                      }
+                    }}
+                  >
+                    {collapsed ? <RightOutlined /> : <LeftOutlined />}
+                  </div>
+                </aside>
+              )}
+              <main className={`ant-layout-content bcs-content ${hash}`}>
+                <Suspense fallback={<PageSkeleton />}>
+                  <Routes>
+                    <Route index element={can(user.role, 'workOnCases') ? <DashboardPage /> : <Navigate to={can(user.role, 'readAuditRecords') ? '/audit' : '/admin/users'} replace />} />
+                    <Route
+                      path="intake"
+                      element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
+                    />
+                    <Route path="cases" element={<RoleGate perm="workOnCases"><LedgerPage /></RoleGate>} />
+                    <Route path="cases/:id" element={<RoleGate perm="workOnCases"><CaseDetailPage /></RoleGate>} />
+                    <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
+                    <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
+                    <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
+                    <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
+                    <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
+                    <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
+                    <Route path="optimization/packages" element={<PackagesPage />} />
+                    <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
+                    <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
+                    <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
+                    <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
+                    <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
+                    <Route path="admin/users" element={<RoleGate perm="readUsers"><UsersPage /></RoleGate>} />
+                    <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
+                    <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
+                    <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
+                    <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
+                    <Route path="admin/settings" element={<RoleGate perm="changeSettings"><SettingsPage /></RoleGate>} />
+                    <Route path="*" element={<NotFound />} />
+                  </Routes>
+                </Suspense>
+              </main>
+            </div>
           </div>
-        </div>
+        </LiteLinkProvider>
       </AntApp>
     </QueryClientProvider>
   );

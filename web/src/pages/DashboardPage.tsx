@@ -6,7 +6,8 @@
  * verifications.
  */
 import { useEffect, useMemo } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
+import { LiteLink } from '../components/LiteLink';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Skeleton, Space, Typography } from 'antd';
 import { FormOutlined } from '@ant-design/icons';
@@ -45,7 +46,7 @@ function CaseLine({ c }: { c: CaseSummary }) {
     <LiteListItem>
       <div style={{ width: '100%', minWidth: 0 }}>
         <div className="bcs-case-line">
-          <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
+          <LiteLink to={`/cases/${c.id}`}>{c.caseNo}</LiteLink>
           <StatusTag status={c.status} />
           {/* CSS ellipsis: antd's measured one forced a layout per row (90 ms for the 工作台). */}
           <span className="bcs-ellipsis" title={c.matter}>
@@ -163,7 +164,7 @@ export default function DashboardPage() {
   const hrefOf = (k: { kind: string; query: string }) =>
     k.kind === 'to_callback' && can(user.role, 'callbackDesk') ? '/callbacks' : `/cases${k.query ? `?${k.query}` : ''}`;
   const allOf = (k: { kind: string; query: string; count: number } | undefined) =>
-    k && k.count > 0 ? <Link to={hrefOf(k)}>全部 {k.count} 件</Link> : undefined;
+    k && k.count > 0 ? <LiteLink to={hrefOf(k)}>全部 {k.count} 件</LiteLink> : undefined;
   const totalTodo = kinds.filter((k) => k.kind !== CO_KIND).reduce((n, k) => n + k.count, 0);
 
   const overdueCard = watchDeadlines && (
@@ -178,7 +179,7 @@ export default function DashboardPage() {
       items={overdue}
       loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
       empty="没有超期的反映件"
-      extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
+      extra={<LiteLink to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</LiteLink>}
     />
   );
   const stageCard = watchDeadlines && watchStages && (
@@ -196,7 +197,7 @@ export default function DashboardPage() {
       items={dueSoon}
       loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
       empty="近期没有到期的反映件"
-      extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
+      extra={<LiteLink to={`/cases?${dueSoonQuery}&sort=due`}>全部</LiteLink>}
     />
   );
   const roleCards =
@@ -264,7 +265,7 @@ export default function DashboardPage() {
                   <LiteText type="secondary" title={formatDateTime(e.at)}>
                     {formatShortDateTime(e.at)}
                   </LiteText>
-                  <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
+                  <LiteLink to={`/cases/${e.caseId}`}>{e.caseNo}</LiteLink>
                   <LiteText strong>{eventTitle(e.type)}</LiteText>
                   <LiteText type="secondary" className="bcs-ellipsis">
                     {e.by === 'system' ? '系统' : e.byName}
@@ -308,7 +309,7 @@ export default function DashboardPage() {
                 <LiteText type="danger">{(todo.error as Error).message}</LiteText>
               ) : (
                 kinds.map((k) => (
-                  <Link
+                  <LiteLink
                     key={k.kind}
                     to={hrefOf(k)}
                     className={`bcs-todo-tile bcs-todo-link${k.count ? ' has-items' : ''}`}
@@ -317,7 +318,7 @@ export default function DashboardPage() {
                     <span className="bcs-todo-label">{k.label}</span>
                     <span className="bcs-todo-count">{k.count}</span>
                     <span className="bcs-todo-unit">件</span>
-                  </Link>
+                  </LiteLink>
                 ))
               )}
             </nav>
@@ -365,7 +366,7 @@ function StageOverdueCard({ items, loading, more }: { items: CaseSummary[]; load
       items={items}
       loading={loading}
       empty="各环节均在时限内"
-      extra={<Link to="/cases?stageOverdue=true">全部</Link>}
+      extra={<LiteLink to="/cases?stageOverdue=true">全部</LiteLink>}
     />
   );
 }
@@ -387,13 +388,13 @@ function AdminDesk() {
           {missing && (
             <Typography.Text type="warning">
               {nextYear} 年的节假日安排尚未录入：跨入该年的时限暂按周一至周五计算并标为“临时”。国务院公布后请在
-              <Link to="/admin/calendar"> 节假日日历 </Link>中录入。
+              <LiteLink to="/admin/calendar"> 节假日日历 </LiteLink>中录入。
             </Typography.Text>
           )}
           <Space>
-            <Link to="/admin/users">用户管理</Link>
-            <Link to="/admin/departments">部门管理</Link>
-            <Link to="/admin/calendar">节假日日历</Link>
+            <LiteLink to="/admin/users">用户管理</LiteLink>
+            <LiteLink to="/admin/departments">部门管理</LiteLink>
+            <LiteLink to="/admin/calendar">节假日日历</LiteLink>
           </Space>
         </Space>
       )}
