@@ -28,7 +28,7 @@ import type { Plugin } from 'vite';
  * LiteTag, LiteTable, the 工作台's lists): their styles are in the file even where no module imports
  * the component any more.
  */
-const MARKUP = ['Badge', 'Button', 'Card', 'Layout', 'List', 'Menu', 'Space', 'Table', 'Tag'];
+const MARKUP = ['Badge', 'Button', 'Card', 'Layout', 'List', 'Menu', 'Skeleton', 'Space', 'Table', 'Tag'];
 
 /** Components that render nothing of their own or cannot render outside an app. */
 const SKIP = new Set(['ConfigProvider', 'Grid', 'Tour', 'version', 'theme']);

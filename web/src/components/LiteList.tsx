@@ -98,3 +98,20 @@ export function LiteStack({ gap, children }: { gap: number; children: ReactNode[
     </div>
   );
 }
+
+/** antd's `<Skeleton active paragraph={{ rows }} />`: a title bar and `rows` lines, the last shorter. */
+export function LiteSkeleton({ rows }: { rows: number }) {
+  const hash = useAntdHash();
+  return (
+    <div className={`ant-skeleton ant-skeleton-active ${hash}`}>
+      <div className="ant-skeleton-content">
+        <h3 className="ant-skeleton-title" style={{ width: '38%' }} />
+        <ul className="ant-skeleton-paragraph">
+          {Array.from({ length: rows }, (_, i) => (
+            <li key={i} style={i === rows - 1 ? { width: '61%' } : undefined} />
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

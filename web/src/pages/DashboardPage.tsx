@@ -5,7 +5,7 @@
  * leaders the escalations to approve, supervisors the completions copied to them and the open 差评
  * verifications.
  */
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { LiteLink } from '../components/LiteLink';
 import { useQueries, useQuery } from '@tanstack/react-query';
@@ -18,7 +18,7 @@ import type { ActivityItem, CasePage, CaseSummary, TodoAnswer } from '../api/typ
 import { useCalendarYears, useDepartmentNames, useSettings } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
-import { LiteCard, LiteDot, LiteList, LiteListItem, LiteStack, LiteText } from '../components/LiteList';
+import { LiteCard, LiteDot, LiteList, LiteListItem, LiteSkeleton, LiteStack, LiteText } from '../components/LiteList';
 import { LiteTag, useAntdHash } from '../components/LiteTag';
 import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
@@ -41,7 +41,8 @@ const listCases = (query: string, limit: number) => api<CasePage>(dashboardListP
 
 /** Roles that watch deadlines. */
 
-function CaseLine({ c }: { c: CaseSummary }) {
+/** A row re-renders only when its case changed (the desk renders again as each of its reads answers). */
+const CaseLine = memo(function CaseLine({ c }: { c: CaseSummary }) {
   return (
     <LiteListItem>
       <div style={{ width: '100%', minWidth: 0 }}>
@@ -68,7 +69,7 @@ function CaseLine({ c }: { c: CaseSummary }) {
       </div>
     </LiteListItem>
   );
-}
+});
 
 function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }: {
   title: React.ReactNode;
@@ -82,7 +83,7 @@ function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }
   return (
     <LiteCard title={title} extra={extra} data-testid={testId}>
       {loading ? (
-        <Skeleton active paragraph={{ rows: 4 }} />
+        <LiteSkeleton rows={4} />
       ) : (
         <LiteList empty={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />}>
           {items.slice(0, shown).map((c) => (
@@ -255,7 +256,7 @@ export default function DashboardPage() {
   const activityCard = (
     <LiteCard key="activity" title="最近动态" data-testid="activity">
       {activity.isPending ? (
-        <Skeleton active paragraph={{ rows: 5 }} />
+        <LiteSkeleton rows={5} />
       ) : activity.data?.length ? (
         <LiteList empty={null}>
           {activity.data.map((e: ActivityItem, i) => (
