@@ -23,6 +23,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 
+/**
+ * Components whose markup the app writes itself in places (web/src/components/LiteShell.tsx,
+ * LiteTag, LiteTable, the 工作台's lists): their styles are in the file even where no module imports
+ * the component any more.
+ */
+const MARKUP = ['Badge', 'Button', 'Card', 'Layout', 'List', 'Menu', 'Skeleton', 'Space', 'Table', 'Tag'];
+
 /** Components that render nothing of their own or cannot render outside an app. */
 const SKIP = new Set(['ConfigProvider', 'Grid', 'Tour', 'version', 'theme']);
 
@@ -70,7 +77,7 @@ export async function extractAntdCss(webRoot: string): Promise<{ css: string; co
       // A component that cannot render on its own here: its style is generated at run time.
     }
   };
-  const names = usedAntdNames(path.join(webRoot, 'src'));
+  const names = [...new Set([...usedAntdNames(path.join(webRoot, 'src')), ...MARKUP])].sort();
   // message and notification come through App.useApp(): their panels carry their styles.
   for (const name of [...names, 'message', 'notification']) {
     if (SKIP.has(name)) continue;

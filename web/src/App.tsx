@@ -3,11 +3,12 @@
  * signed-in shell and every page behind it load on demand; a page that came with a session in its
  * bootstrap (web/src/bootstrap.ts) starts signed in.
  */
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { AuthProvider, useAuth } from './auth/AuthContext';
+import { onReauthenticate } from './api/client';
 import { FullPageLoading } from './components/FullPageLoading';
 import { AntdHashProvider } from './components/LiteTag';
 import { theme } from './theme';
@@ -20,9 +21,35 @@ const ReauthDialog = lazy(() => import('./auth/ReauthDialog'));
 
 function Reauth() {
   const { status } = useAuth();
-  return status === 'authenticated' ? (
+  // The dialog's code (a form, antd's Modal and inputs) loads once the page has settled, not while
+  // it is being shown (issue 11: page time); a 401 before then loads it at once and asks through it.
+  const [load, setLoad] = useState(false);
+  const waiting = useRef<((ok: boolean) => void) | null>(null);
+  useEffect(() => {
+    if (status !== 'authenticated') {
+      if (!load) onReauthenticate(null);
+      return;
+    }
+    if (load) return;
+    onReauthenticate(
+      () =>
+        new Promise<boolean>((resolve) => {
+          waiting.current = resolve;
+          setLoad(true);
+        }),
+    );
+    const t = window.setTimeout(() => setLoad(true), 2000);
+    return () => window.clearTimeout(t);
+  }, [status, load]);
+  return status === 'authenticated' && load ? (
     <Suspense fallback={null}>
-      <ReauthDialog />
+      <ReauthDialog
+        onReady={(ask) => {
+          const w = waiting.current;
+          waiting.current = null;
+          if (w) ask().then(w, () => w(false));
+        }}
+      />
     </Suspense>
   ) : null;
 }

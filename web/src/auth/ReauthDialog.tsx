@@ -9,7 +9,8 @@ import { Alert, Button, Form, Input, Modal, Space } from 'antd';
 import { ApiError, onReauthenticate } from '../api/client';
 import { useAuth } from './AuthContext';
 
-export default function ReauthDialog() {
+/** `onReady` is handed the way to ask (App.tsx loads this dialog late and may have a 401 waiting). */
+export default function ReauthDialog({ onReady }: { onReady?: (ask: () => Promise<boolean>) => void }) {
   const { user, login } = useAuth();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
@@ -20,20 +21,21 @@ export default function ReauthDialog() {
 
   useEffect(() => {
     if (!username) return;
-    onReauthenticate(
-      () =>
-        new Promise<boolean>((resolve) => {
-          settle.current = resolve;
-          setPassword('');
-          setError(null);
-          setOpen(true);
-        }),
-    );
+    const ask = () =>
+      new Promise<boolean>((resolve) => {
+        settle.current = resolve;
+        setPassword('');
+        setError(null);
+        setOpen(true);
+      });
+    onReauthenticate(ask);
+    onReady?.(ask);
     return () => {
       onReauthenticate(null);
       settle.current?.(false);
       settle.current = null;
     };
+  // onReady is read once, when the dialog is ready.
   }, [username]);
 
   const finish = (ok: boolean) => {

@@ -344,10 +344,17 @@ export function ShortcutTable({ mayIntake }: { mayIntake: boolean }) {
 export function KeyboardLayer() {
   const user = useUser();
   const [help, setHelp] = useState(false);
-  const [openHelp] = useState(() => () => setHelp(true));
+  // The help dialog is mounted when first asked for (an antd Modal, even closed, is work on every
+  // full load — issue 11: page time), then stays for its closing animation.
+  const [helpUsed, setHelpUsed] = useState(false);
+  const [openHelp] = useState(() => () => {
+    setHelpUsed(true);
+    setHelp(true);
+  });
   useGlobalShortcuts(openHelp);
   useFocusAfterNavigation();
   useDialogFirstField();
+  if (!helpUsed) return null;
   return (
     <Modal open={help} title="快捷键" footer={null} onCancel={() => setHelp(false)} width={640} destroyOnHidden>
       <p className="bcs-hint">单键快捷键（J、K、/、?）在输入框内不生效；Alt 组合键在任何位置都可用。</p>

@@ -2,10 +2,10 @@
  * The signed-in shell: a role-aware menu, the current user and department always in view, log
  * out, and the pages (each loaded on demand).
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, Button, Drawer, Layout, Menu, Result, Space, Tag, Tooltip, type MenuProps } from 'antd';
+import { App as AntApp, Result } from 'antd';
 import {
   ApartmentOutlined,
   ApiOutlined,
@@ -22,10 +22,12 @@ import {
   DashboardOutlined,
   FormOutlined,
   GiftOutlined,
+  LeftOutlined,
   LogoutOutlined,
   MenuOutlined,
   ReadOutlined,
   RetweetOutlined,
+  RightOutlined,
   RiseOutlined,
   SettingOutlined,
   TableOutlined,
@@ -38,6 +40,9 @@ import { ApiError } from '../api/client';
 import { useDepartmentNames } from '../api/queries';
 import { can, type Permission } from '../../../core/permissions';
 import { NotificationBell } from '../components/NotificationBell';
+import { LiteMenu, LiteTextButton, type MenuEntry } from '../components/LiteShell';
+import { LiteTag, useAntdHash } from '../components/LiteTag';
+import { LiteLinkProvider } from '../components/LiteLink';
 import { PageSkeleton } from '../components/PageSkeleton';
 import type { Role } from '../../../core/domain';
 import { KeyboardLayer } from '../lib/useKeyboard';
@@ -69,15 +74,9 @@ const MySettingsDialog = lazy(() => import('../components/MySettingsDialog'));
 const ApiKeysPage = lazy(() => import('./admin/ApiKeysPage'));
 const WebhooksPage = lazy(() => import('./admin/WebhooksPage'));
 const MattersPage = lazy(() => import('./admin/MattersPage'));
-
-interface MenuEntry {
-  key: string;
-  label: string;
-  icon: React.ReactNode;
-  /** The permission that shows the entry (core/permissions.ts); none = everyone. */
-  perm?: Permission;
-  children?: MenuEntry[];
-}
+// antd's Menu, only for the collapsed side menu and the phone's drawer (pages/ShellMenu.tsx).
+const ShellMenu = lazy(() => import('./ShellMenu').then((m) => ({ default: m.ShellMenu })));
+const PhoneMenu = lazy(() => import('./ShellMenu').then((m) => ({ default: m.PhoneMenu })));
 
 const MENU: MenuEntry[] = [
   { key: '/', label: '工作台', icon: <DashboardOutlined />, perm: 'workOnCases' },
@@ -116,15 +115,10 @@ const MENU: MenuEntry[] = [
   },
 ];
 
-function menuItems(role: Role): MenuProps['items'] {
-  // A group shows when one of its entries does.
+/** The entries a role sees: a group shows when one of its entries does. */
+function menuEntries(role: Role): MenuEntry[] {
   const visible = (e: MenuEntry): boolean => (e.children ? e.children.some(visible) : !e.perm || can(role, e.perm));
-  return MENU.filter(visible).map((e) => ({
-    key: e.key,
-    icon: e.icon,
-    label: e.children ? e.label : <Link to={e.key}>{e.label}</Link>,
-    children: e.children?.filter(visible).map((c) => ({ key: c.key, icon: c.icon, label: <Link to={c.key}>{c.label}</Link> })),
-  }));
+  return MENU.filter(visible).map((e) => (e.children ? { ...e, children: e.children.filter(visible) } : e));
 }
 
 function selectedKey(pathname: string): string {
@@ -159,35 +153,32 @@ function HeaderUser() {
     <div className="bcs-header-user" data-testid="current-user">
       <UserOutlined />
       <span>{user.name}</span>
-      <Tag color="gold" style={{ marginInlineEnd: 0 }} className="bcs-hide-phone">
+      <LiteTag color="gold" style={{ marginInlineEnd: 0 }} className="bcs-hide-phone">
         {user.roleLabel}
-      </Tag>
+      </LiteTag>
       {dept && <span data-testid="current-department" className="bcs-hide-phone">{dept}</span>}
-      <Tooltip title="手机号码与短信提醒">
-        <Button type="text" icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)} data-testid="my-settings" aria-label="个人设置">
-          <span className="bcs-hide-phone">个人设置</span>
-        </Button>
-      </Tooltip>
+      <LiteTextButton icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)} data-testid="my-settings" aria-label="个人设置" title="手机号码与短信提醒">
+        <span className="bcs-hide-phone">个人设置</span>
+      </LiteTextButton>
       {settingsOpen && (
         <Suspense fallback={null}>
           <MySettingsDialog onClose={() => setSettingsOpen(false)} />
         </Suspense>
       )}
-      <Tooltip title="退出登录">
-        <Button
-          type="text"
-          icon={<LogoutOutlined />}
-          aria-label="退出"
-          loading={leaving}
-          onClick={async () => {
-            setLeaving(true);
-            await logout();
-            navigate('/login', { replace: true });
-          }}
-        >
-          <span className="bcs-hide-phone">退出</span>
-        </Button>
-      </Tooltip>
+      <LiteTextButton
+        icon={<LogoutOutlined />}
+        aria-label="退出"
+        title="退出登录"
+        loading={leaving}
+        onClick={async () => {
+          if (leaving) return;
+          setLeaving(true);
+          await logout();
+          navigate('/login', { replace: true });
+        }}
+      >
+        <span className="bcs-hide-phone">退出</span>
+      </LiteTextButton>
     </div>
   );
 }
@@ -217,85 +208,129 @@ export default function AppShell() {
   );
   // A menu entry or link the pointer rests on starts loading its page (web/src/routes/preload.ts).
   usePreloadOnHover(user);
-  const items = useMemo(() => menuItems(user.role), [user.role]);
+  const entries = useMemo(() => menuEntries(user.role), [user.role]);
+  const hash = useAntdHash();
+  // The drawer's code loads when it is first opened, then stays (it animates closed).
+  const [drawerUsed, setDrawerUsed] = useState(false);
   useEffect(() => {
     if (!location.pathname.startsWith('/cases/')) document.title = '办成事';
   }, [location.pathname]);
+  const selected = selectedKey(location.pathname);
+  const siderWidth = collapsed ? 80 : 200;
+  const toggleSider = () => setCollapsed((c) => !c);
 
-  // One menu: in the sider on a desk, in the drawer on a phone.
-  const menu = (
-    <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} defaultOpenKeys={['admin', 'optimization']} items={items} style={{ borderRight: 0 }} />
-  );
-
+  // antd's Layout, Header, Sider and Space as markup (components/LiteShell.tsx): same classes, same look.
   return (
     <QueryClientProvider client={queryClient}>
       {/* antd App gives the pages message/modal that follow the theme and locale. */}
       <AntApp>
-        <KeyboardLayer />
-        <Layout style={{ minHeight: '100vh' }}>
-          <Layout.Header className="bcs-header">
-            <Space size={8}>
-              {phone && (
-                <Button type="text" className="bcs-menu-button" icon={<MenuOutlined />} aria-label="打开菜单" aria-expanded={drawer} onClick={() => setDrawer(true)} />
+        <LiteLinkProvider>
+          <KeyboardLayer />
+          <div className={`ant-layout ${hash}`} style={{ minHeight: '100vh' }}>
+            <header className={`ant-layout-header bcs-header ${hash}`}>
+              <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 8 }}>
+                {phone && (
+                  <div className="ant-space-item">
+                    <LiteTextButton
+                      className="bcs-menu-button ant-btn-icon-only"
+                      icon={<MenuOutlined />}
+                      aria-label="打开菜单"
+                      aria-expanded={drawer}
+                      onClick={() => {
+                        setDrawerUsed(true);
+                        setDrawer(true);
+                      }}
+                    />
+                  </div>
+                )}
+                <div className="ant-space-item">
+                  <span className="bcs-brand">{phone ? '办成事' : '办成事 · “办不成事”闭环处置平台'}</span>
+                </div>
+              </div>
+              <div className={`ant-space ${hash} ant-space-horizontal ant-space-align-center`} style={{ gap: 4 }}>
+                <div className="ant-space-item">
+                  <NotificationBell />
+                </div>
+                <div className="ant-space-item">
+                  <HeaderUser />
+                </div>
+              </div>
+            </header>
+            <div className={phone ? `ant-layout ${hash}` : `ant-layout ant-layout-has-sider ${hash}`}>
+              {phone ? (
+                drawerUsed && (
+                  <Suspense fallback={null}>
+                    <PhoneMenu entries={entries} selectedKey={selected} open={drawer} onClose={() => setDrawer(false)} />
+                  </Suspense>
+                )
+              ) : (
+                <aside
+                  className={`ant-layout-sider ant-layout-sider-light ant-layout-sider-has-trigger${collapsed ? ' ant-layout-sider-collapsed' : ''} ${hash}`}
+                  style={{ borderRight: '1px solid #f0f0f0', flex: `0 0 ${siderWidth}px`, maxWidth: siderWidth, minWidth: siderWidth, width: siderWidth }}
+                >
+                  <div className="ant-layout-sider-children">
+                    {collapsed ? (
+                      <Suspense fallback={null}>
+                        <ShellMenu entries={entries} selectedKey={selected} collapsed />
+                      </Suspense>
+                    ) : (
+                      <LiteMenu entries={entries} selectedKey={selected} label="主菜单" />
+                    )}
+                  </div>
+                  <div
+                    className="ant-layout-sider-trigger"
+                    style={{ width: siderWidth }}
+                    role="button"
+                    tabIndex={0}
+                    aria-label={collapsed ? '展开菜单' : '收起菜单'}
+                    aria-expanded={!collapsed}
+                    onClick={toggleSider}
+                    onKeyDown={(e: KeyboardEvent) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        toggleSider();
+                      }
+                    }}
+                  >
+                    {collapsed ? <RightOutlined /> : <LeftOutlined />}
+                  </div>
+                </aside>
               )}
-              <span className="bcs-brand">{phone ? '办成事' : '办成事 · “办不成事”闭环处置平台'}</span>
-            </Space>
-            <Space size={4}>
-              <NotificationBell />
-              <HeaderUser />
-            </Space>
-          </Layout.Header>
-          <Layout>
-            {phone ? (
-              <Drawer placement="left" open={drawer} onClose={() => setDrawer(false)} width={240} title="办成事" styles={{ body: { padding: 0 } }}>
-                {menu}
-              </Drawer>
-            ) : (
-              <Layout.Sider
-                width={200}
-                collapsible
-                collapsed={collapsed}
-                onCollapse={setCollapsed}
-                theme="light"
-                style={{ borderRight: '1px solid #f0f0f0' }}
-              >
-                {menu}
-              </Layout.Sider>
-            )}
-            <Layout.Content className="bcs-content">
-              <Suspense fallback={<PageSkeleton />}>
-                <Routes>
-                  <Route index element={can(user.role, 'workOnCases') ? <DashboardPage /> : <Navigate to={can(user.role, 'readAuditRecords') ? '/audit' : '/admin/users'} replace />} />
-                  <Route
-                    path="intake"
-                    element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
-                  />
-                  <Route path="cases" element={<RoleGate perm="workOnCases"><LedgerPage /></RoleGate>} />
-                  <Route path="cases/:id" element={<RoleGate perm="workOnCases"><CaseDetailPage /></RoleGate>} />
-                  <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
-                  <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
-                  <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
-                  <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
-                  <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
-                  <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
-                  <Route path="optimization/packages" element={<PackagesPage />} />
-                  <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
-                  <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
-                  <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
-                  <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
-                  <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
-                  <Route path="admin/users" element={<RoleGate perm="readUsers"><UsersPage /></RoleGate>} />
-                  <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
-                  <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
-                  <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
-                  <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
-                  <Route path="admin/settings" element={<RoleGate perm="changeSettings"><SettingsPage /></RoleGate>} />
-                  <Route path="*" element={<NotFound />} />
-                </Routes>
-              </Suspense>
-            </Layout.Content>
-          </Layout>
-        </Layout>
+              <main className={`ant-layout-content bcs-content ${hash}`}>
+                <Suspense fallback={<PageSkeleton />}>
+                  <Routes>
+                    <Route index element={can(user.role, 'workOnCases') ? <DashboardPage /> : <Navigate to={can(user.role, 'readAuditRecords') ? '/audit' : '/admin/users'} replace />} />
+                    <Route
+                      path="intake"
+                      element={can(user.role, 'intake') ? <IntakePage /> : <Forbidden />}
+                    />
+                    <Route path="cases" element={<RoleGate perm="workOnCases"><LedgerPage /></RoleGate>} />
+                    <Route path="cases/:id" element={<RoleGate perm="workOnCases"><CaseDetailPage /></RoleGate>} />
+                    <Route path="stats" element={<RoleGate perm='readStats'><StatsPage /></RoleGate>} />
+                    <Route path="assessment" element={<RoleGate perm='readAssessment'><AssessmentPage /></RoleGate>} />
+                    <Route path="callbacks" element={<RoleGate perm='callbackDesk'><CallbackDeskPage /></RoleGate>} />
+                    <Route path="supervision-records" element={<RoleGate perm='viewSupervisionRegister'><SupervisionRegisterPage /></RoleGate>} />
+                    <Route path="ledger/import" element={<RoleGate perm='importLedger'><ImportPage /></RoleGate>} />
+                    <Route path="optimization/recurring" element={<RoleGate perm='readRecurring'><RecurringPage /></RoleGate>} />
+                    <Route path="optimization/packages" element={<PackagesPage />} />
+                    <Route path="optimization/typical-cases" element={<TypicalCasesPage />} />
+                    <Route path="knowledge" element={<RoleGate perm='readKnowledge'><KnowledgePage /></RoleGate>} />
+                    <Route path="audit" element={<RoleGate perm='readAuditRecords'><AuditPage /></RoleGate>} />
+                    <Route path="admin/departments" element={<RoleGate perm="manageDepartments"><DepartmentsPage /></RoleGate>} />
+                    <Route path="admin/matters" element={<RoleGate perm="editMatters"><MattersPage /></RoleGate>} />
+                    <Route path="admin/users" element={<RoleGate perm="readUsers"><UsersPage /></RoleGate>} />
+                    <Route path="admin/calendar" element={<RoleGate perm="manageCalendar"><CalendarPage /></RoleGate>} />
+                    <Route path="admin/notifications" element={<RoleGate perm="manageNotifications"><NotificationsPage /></RoleGate>} />
+                    <Route path="admin/api-keys" element={<RoleGate perm="manageApiKeys"><ApiKeysPage /></RoleGate>} />
+                    <Route path="admin/webhooks" element={<RoleGate perm="manageApiKeys"><WebhooksPage /></RoleGate>} />
+                    <Route path="admin/settings" element={<RoleGate perm="changeSettings"><SettingsPage /></RoleGate>} />
+                    <Route path="*" element={<NotFound />} />
+                  </Routes>
+                </Suspense>
+              </main>
+            </div>
+          </div>
+        </LiteLinkProvider>
       </AntApp>
     </QueryClientProvider>
   );

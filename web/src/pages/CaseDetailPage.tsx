@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Table, Tag, Timeline } from 'antd';
+import { LiteText } from '../components/LiteList';
 import { FileWordOutlined, PrinterOutlined, ReloadOutlined, StarOutlined } from '@ant-design/icons';
 import { api, API_BASE, ApiError, toQuery } from '../api/client';
 import type { CaseDetail } from '../api/types';
@@ -240,7 +241,7 @@ export default function CaseDetailPage() {
                       {m.caseNo}
                     </Link>
                   ))}
-                  <Typography.Text type="secondary">（共 {c.mergedCases.length} 件重复反映，随本件一并答复）</Typography.Text>
+                  <LiteText type="secondary">（共 {c.mergedCases.length} 件重复反映，随本件一并答复）</LiteText>
                 </Space>
               </Descriptions.Item>
             )}
@@ -322,7 +323,7 @@ export default function CaseDetailPage() {
                             </div>
                           </>
                         ) : (
-                          <Typography.Text type="secondary">未提交</Typography.Text>
+                          <LiteText type="secondary">未提交</LiteText>
                         )}
                       </Card>
                     </Col>
@@ -404,12 +405,12 @@ export default function CaseDetailPage() {
               )}
               {c.callbackAttempts.length > 0 && (
                 <div data-testid="callback-attempts" style={{ marginTop: 8 }}>
-                  <Typography.Text strong>
+                  <LiteText strong>
                     回访未接通 {c.callbackAttempts.length} 次
                     {settings && c.status === 'completed'
                       ? `（满 ${settings.callbackAttemptsBeforeUnreachable} 次可按无法回访办结）`
                       : ''}
-                  </Typography.Text>
+                  </LiteText>
                   <ol style={{ margin: '4px 0 0', paddingInlineStart: 20 }}>
                     {c.callbackAttempts.map((a, i) => (
                       <li key={i}>
@@ -473,9 +474,9 @@ export default function CaseDetailPage() {
                             <span className="bcs-pre" data-testid="supervision-report">
                               {r.report}
                               <br />
-                              <Typography.Text type="secondary">
+                              <LiteText type="secondary">
                                 {r.reportedBy ? who(r.reportedBy) : ""} {formatDateTime(r.reportedAt)}
-                              </Typography.Text>
+                              </LiteText>
                             </span>
                           ) : (
                             <Tag color={r.overdue ? 'red' : 'orange'}>待报告</Tag>
@@ -485,7 +486,7 @@ export default function CaseDetailPage() {
                             <span className="bcs-pre">
                               {r.result}
                               <br />
-                              <Typography.Text type="secondary">{formatDateTime(r.resultAt)}</Typography.Text>
+                              <LiteText type="secondary">{formatDateTime(r.resultAt)}</LiteText>
                             </span>
                           ) : (
                             <Tag>待纪委反馈</Tag>
@@ -524,7 +525,7 @@ export default function CaseDetailPage() {
                 children: (
                   <div>
                     <div>
-                      <Typography.Text strong>{eventTitle(e.type, e.data)}</Typography.Text>
+                      <LiteText strong>{eventTitle(e.type, e.data)}</LiteText>
                       <span style={{ color: '#666', marginInlineStart: 8 }}>
                         {e.byRole === 'system' ? '系统自动' : e.byRole === 'reporter' ? e.byName : `${e.byName}（${ROLE_LABELS[e.byRole as Role] ?? e.byRole}）`}
                       </span>

@@ -5,10 +5,11 @@
  * leaders the escalations to approve, supervisors the completions copied to them and the open 差评
  * verifications.
  */
-import { useEffect, useMemo } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { memo, useEffect, useMemo } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { LiteLink } from '../components/LiteLink';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Card, Col, Empty, List, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Skeleton, Space, Typography } from 'antd';
 import { FormOutlined } from '@ant-design/icons';
 import type { Role } from '../../../core/domain';
 import { ROLE_LABELS } from '../../../core/domain';
@@ -17,6 +18,8 @@ import type { ActivityItem, CasePage, CaseSummary, TodoAnswer } from '../api/typ
 import { useCalendarYears, useDepartmentNames, useSettings } from '../api/queries';
 import { useUser } from '../auth/AuthContext';
 import { DeadlineText, StageDeadline, stageOverdueLabel, StatusTag } from '../components/CaseTags';
+import { LiteCard, LiteDot, LiteList, LiteListItem, LiteSkeleton, LiteStack, LiteText } from '../components/LiteList';
+import { LiteTag, useAntdHash } from '../components/LiteTag';
 import { can } from '../../../core/permissions';
 import { isCompletedStatus } from '../../../core/clocks';
 import { dayjs, formatDateTime, formatShortDateTime, shanghaiToday } from '../lib/time';
@@ -38,12 +41,13 @@ const listCases = (query: string, limit: number) => api<CasePage>(dashboardListP
 
 /** Roles that watch deadlines. */
 
-function CaseLine({ c }: { c: CaseSummary }) {
+/** A row re-renders only when its case changed (the desk renders again as each of its reads answers). */
+const CaseLine = memo(function CaseLine({ c }: { c: CaseSummary }) {
   return (
-    <List.Item>
+    <LiteListItem>
       <div style={{ width: '100%', minWidth: 0 }}>
         <div className="bcs-case-line">
-          <Link to={`/cases/${c.id}`}>{c.caseNo}</Link>
+          <LiteLink to={`/cases/${c.id}`}>{c.caseNo}</LiteLink>
           <StatusTag status={c.status} />
           {/* CSS ellipsis: antd's measured one forced a layout per row (90 ms for the 工作台). */}
           <span className="bcs-ellipsis" title={c.matter}>
@@ -63,9 +67,9 @@ function CaseLine({ c }: { c: CaseSummary }) {
           )}
         </div>
       </div>
-    </List.Item>
+    </LiteListItem>
   );
-}
+});
 
 function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }: {
   title: React.ReactNode;
@@ -77,18 +81,17 @@ function CaseList({ title, items, loading, empty, extra, testId, shown = SHOWN }
   shown?: number;
 }) {
   return (
-    <Card title={title} size="small" extra={extra} data-testid={testId}>
+    <LiteCard title={title} extra={extra} data-testid={testId}>
       {loading ? (
-        <Skeleton active paragraph={{ rows: 4 }} />
+        <LiteSkeleton rows={4} />
       ) : (
-        <List
-          size="small"
-          dataSource={items.slice(0, shown)}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} /> }}
-          renderItem={(c) => <CaseLine c={c} />}
-        />
+        <LiteList empty={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />}>
+          {items.slice(0, shown).map((c) => (
+            <CaseLine key={c.id} c={c} />
+          ))}
+        </LiteList>
       )}
-    </Card>
+    </LiteCard>
   );
 }
 
@@ -99,6 +102,7 @@ export default function DashboardPage() {
   const names = useDepartmentNames();
   const { data: settings } = useSettings();
   const watchDeadlines = can(user.role, 'watchDeadlines');
+  const hash = useAntdHash();
   useEffect(() => {
     document.title = '工作台 · 办成事';
   }, []);
@@ -161,7 +165,7 @@ export default function DashboardPage() {
   const hrefOf = (k: { kind: string; query: string }) =>
     k.kind === 'to_callback' && can(user.role, 'callbackDesk') ? '/callbacks' : `/cases${k.query ? `?${k.query}` : ''}`;
   const allOf = (k: { kind: string; query: string; count: number } | undefined) =>
-    k && k.count > 0 ? <Link to={hrefOf(k)}>全部 {k.count} 件</Link> : undefined;
+    k && k.count > 0 ? <LiteLink to={hrefOf(k)}>全部 {k.count} 件</LiteLink> : undefined;
   const totalTodo = kinds.filter((k) => k.kind !== CO_KIND).reduce((n, k) => n + k.count, 0);
 
   const overdueCard = watchDeadlines && (
@@ -170,13 +174,13 @@ export default function DashboardPage() {
       testId="overdue-list"
       title={
         <span>
-          <Badge color="red" /> 超期 <Tag color="red">{todo.data?.overdue ?? 0}</Tag>
+          <LiteDot color="red" /> 超期 <LiteTag color="red">{todo.data?.overdue ?? 0}</LiteTag>
         </span>
       }
       items={overdue}
       loading={todo.isPending || (overdueList.isPending && overdueList.fetchStatus !== 'idle')}
       empty="没有超期的反映件"
-      extra={<Link to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</Link>}
+      extra={<LiteLink to={`/cases?${todo.data?.overdueQuery ?? 'overdue=true'}&sort=due`}>全部</LiteLink>}
     />
   );
   const stageCard = watchDeadlines && watchStages && (
@@ -188,13 +192,13 @@ export default function DashboardPage() {
       testId="due-soon-list"
       title={
         <span>
-          <Badge color="orange" /> {soon} 个工作日内到期 <Tag color="orange">{todo.data?.dueSoon ?? 0}</Tag>
+          <LiteDot color="orange" /> {soon} 个工作日内到期 <LiteTag color="orange">{todo.data?.dueSoon ?? 0}</LiteTag>
         </span>
       }
       items={dueSoon}
       loading={todo.isPending || (dueSoonList.isPending && dueSoonList.fetchStatus !== 'idle')}
       empty="近期没有到期的反映件"
-      extra={<Link to={`/cases?${dueSoonQuery}&sort=due`}>全部</Link>}
+      extra={<LiteLink to={`/cases?${dueSoonQuery}&sort=due`}>全部</LiteLink>}
     />
   );
   const roleCards =
@@ -240,7 +244,7 @@ export default function DashboardPage() {
                 shown={TODO_SHOWN}
                 title={
                   <span>
-                    待我处理 {totalTodo > mine.length && <Typography.Text type="secondary">（显示 {Math.min(mine.length, TODO_SHOWN)} / {totalTodo} 件）</Typography.Text>}
+                    待我处理 {totalTodo > mine.length && <LiteText type="secondary">（显示 {Math.min(mine.length, TODO_SHOWN)} / {totalTodo} 件）</LiteText>}
                   </span>
                 }
                 items={mine}
@@ -250,35 +254,33 @@ export default function DashboardPage() {
             ]
           : [];
   const activityCard = (
-    <Card key="activity" title="最近动态" size="small" data-testid="activity">
+    <LiteCard key="activity" title="最近动态" data-testid="activity">
       {activity.isPending ? (
-        <Skeleton active paragraph={{ rows: 5 }} />
+        <LiteSkeleton rows={5} />
       ) : activity.data?.length ? (
-        <List
-          size="small"
-          dataSource={activity.data}
-          renderItem={(e: ActivityItem) => (
-            <List.Item>
+        <LiteList empty={null}>
+          {activity.data.map((e: ActivityItem, i) => (
+            <LiteListItem key={i}>
               <div style={{ width: '100%', minWidth: 0 }}>
                 <div className="bcs-case-line">
-                  <Typography.Text type="secondary" title={formatDateTime(e.at)}>
+                  <LiteText type="secondary" title={formatDateTime(e.at)}>
                     {formatShortDateTime(e.at)}
-                  </Typography.Text>
-                  <Link to={`/cases/${e.caseId}`}>{e.caseNo}</Link>
-                  <Typography.Text strong>{eventTitle(e.type)}</Typography.Text>
-                  <Typography.Text type="secondary" className="bcs-ellipsis">
+                  </LiteText>
+                  <LiteLink to={`/cases/${e.caseId}`}>{e.caseNo}</LiteLink>
+                  <LiteText strong>{eventTitle(e.type)}</LiteText>
+                  <LiteText type="secondary" className="bcs-ellipsis">
                     {e.by === 'system' ? '系统' : e.byName}
-                  </Typography.Text>
+                  </LiteText>
                 </div>
                 <div className="bcs-case-line-sub">{e.matter}</div>
               </div>
-            </List.Item>
-          )}
-        />
+            </LiteListItem>
+          ))}
+        </LiteList>
       ) : (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={activity.error ? (activity.error as Error).message : '暂无动态'} />
       )}
-    </Card>
+    </LiteCard>
   );
   // Up to three columns: the deadline lists first (most urgent on the left), then the role's own
   // lists, then what happened lately; a column holds the cards that do not fit in the first row.
@@ -290,25 +292,25 @@ export default function DashboardPage() {
   const columns = Array.from({ length: columnCount }, (_, i) => cards.filter((_, j) => j % columnCount === i));
 
   return (
-    <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Card size="small" styles={{ body: { padding: '10px 12px' } }}>
+    <LiteStack gap={12}>
+      <LiteCard bodyStyle={{ padding: '10px 12px' }}>
         <div className="bcs-desk-bar">
           <div className="bcs-desk-who">
             <h1 className="bcs-page-title">工作台</h1>
-            <Typography.Text type="secondary">
+            <LiteText type="secondary">
               {user.name} · {ROLE_LABELS[user.role]}
               {user.department ? ` · ${deptName(user.department)}` : ''} · {shanghaiToday()}
-            </Typography.Text>
+            </LiteText>
           </div>
           {(todo.isPending || kinds.length > 0) && (
             <nav className="bcs-todo-tiles" aria-label="我的待办" data-testid="todo">
               {todo.isPending ? (
                 <Skeleton.Input active size="small" />
               ) : todo.error ? (
-                <Typography.Text type="danger">{(todo.error as Error).message}</Typography.Text>
+                <LiteText type="danger">{(todo.error as Error).message}</LiteText>
               ) : (
                 kinds.map((k) => (
-                  <Link
+                  <LiteLink
                     key={k.kind}
                     to={hrefOf(k)}
                     className={`bcs-todo-tile bcs-todo-link${k.count ? ' has-items' : ''}`}
@@ -317,7 +319,7 @@ export default function DashboardPage() {
                     <span className="bcs-todo-label">{k.label}</span>
                     <span className="bcs-todo-count">{k.count}</span>
                     <span className="bcs-todo-unit">件</span>
-                  </Link>
+                  </LiteLink>
                 ))
               )}
             </nav>
@@ -328,18 +330,17 @@ export default function DashboardPage() {
             </Button>
           )}
         </div>
-      </Card>
+      </LiteCard>
 
-      <Row gutter={12} wrap={false}>
+      {/* antd's <Row gutter={12} wrap={false}> of <Col flex="1 1 0"> as markup. */}
+      <div className={`ant-row ant-row-no-wrap ${hash}`} style={{ marginLeft: -6, marginRight: -6 }}>
         {columns.map((col, i) => (
-          <Col key={i} flex="1 1 0" style={{ minWidth: 0 }}>
-            <Space direction="vertical" size={12} style={{ width: '100%' }}>
-              {col}
-            </Space>
-          </Col>
+          <div key={i} className={`ant-col ${hash}`} style={{ paddingLeft: 6, paddingRight: 6, flex: '1 1 0px', minWidth: 0 }}>
+            <LiteStack gap={12}>{col}</LiteStack>
+          </div>
         ))}
-      </Row>
-    </Space>
+      </div>
+    </LiteStack>
   );
 }
 
@@ -355,18 +356,18 @@ function StageOverdueCard({ items, loading, more }: { items: CaseSummary[]; load
       testId="stage-overdue-list"
       title={
         <span>
-          <Badge color="red" /> 环节超时 <Tag color="red">{loading ? 0 : `${items.length}${more ? '+' : ''}`}</Tag>
+          <LiteDot color="red" /> 环节超时 <LiteTag color="red">{loading ? 0 : `${items.length}${more ? '+' : ''}`}</LiteTag>
           {[...byLabel].map(([l, n]) => (
-            <Typography.Text key={l} type="secondary" style={{ fontSize: 12, marginInlineEnd: 6 }}>
+            <LiteText key={l} type="secondary" style={{ fontSize: 12, marginInlineEnd: 6 }}>
               {l} {n}
-            </Typography.Text>
+            </LiteText>
           ))}
         </span>
       }
       items={items}
       loading={loading}
       empty="各环节均在时限内"
-      extra={<Link to="/cases?stageOverdue=true">全部</Link>}
+      extra={<LiteLink to="/cases?stageOverdue=true">全部</LiteLink>}
     />
   );
 }
@@ -388,13 +389,13 @@ function AdminDesk() {
           {missing && (
             <Typography.Text type="warning">
               {nextYear} 年的节假日安排尚未录入：跨入该年的时限暂按周一至周五计算并标为“临时”。国务院公布后请在
-              <Link to="/admin/calendar"> 节假日日历 </Link>中录入。
+              <LiteLink to="/admin/calendar"> 节假日日历 </LiteLink>中录入。
             </Typography.Text>
           )}
           <Space>
-            <Link to="/admin/users">用户管理</Link>
-            <Link to="/admin/departments">部门管理</Link>
-            <Link to="/admin/calendar">节假日日历</Link>
+            <LiteLink to="/admin/users">用户管理</LiteLink>
+            <LiteLink to="/admin/departments">部门管理</LiteLink>
+            <LiteLink to="/admin/calendar">节假日日历</LiteLink>
           </Space>
         </Space>
       )}

@@ -3,7 +3,8 @@
  * filters live in the URL, so a view can be bookmarked or sent to a colleague.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { LiteLink } from '../components/LiteLink';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Empty, Input, Modal, Progress, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { DownOutlined, DownloadOutlined, UpOutlined, UploadOutlined } from '@ant-design/icons';
@@ -134,7 +135,7 @@ export default function LedgerPage() {
       width: 112,
       render: (r) => (
         <span>
-          <Link to={`/cases/${r.id}`}>{r.caseNo}</Link>
+          <LiteLink to={`/cases/${r.id}`}>{r.caseNo}</LiteLink>
           {r.externalRef && (
             <>
               <br />
