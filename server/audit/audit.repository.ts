@@ -44,9 +44,9 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntry): string 
 
 /**
  * Appends a record to the chain. Call it last in the transaction: it takes the chain head's row
- * lock (PostgreSQL) and holds it only until commit. On PostgreSQL that is two round trips under the
- * lock: the head is advanced and read in one statement (`update … returning`: the lock and the
- * previous hash at once), then the record is written and the head's hash set in one statement.
+ * lock (PostgreSQL) and holds it until the commit — one statement when the database computes the
+ * chain (see {@link writeThenAudit}), else two (the head advanced and read, then the record written
+ * and the head's hash set).
  */
 export async function appendAudit(trx: Executor, e: AuditEntry): Promise<number> {
   return (await appendAudits(trx, [e]))[0]!;
