@@ -759,11 +759,15 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
       ),
     );
   }
-  if (f.department && f.status?.length) {
+  // A deadline filter (overdue, due soon) holds running cases only: their statuses, for the department's rows.
+  const deptStatuses = f.status?.length ? f.status : f.overdue === true || f.dueSoonUntil ? [...CLOCK_RUNNING_STATUSES] : null;
+  if (f.department && deptStatuses) {
     // Start from the department's cases in those statuses (few, or none: rejected cases have no
-    // department) rather than walk every case of the statuses checking each (migration 024).
+    // department) rather than walk every case of the statuses checking each (migration 024). The
+    // overdue list of a department checked each overdue case's department rows instead (40 ms of
+    // PostgreSQL per request at 1 M cases).
     const dept = f.department;
-    const statuses = f.status;
+    const statuses = deptStatuses;
     // Many (SQLite): collecting them made SQLite read and sort every one of them for a page of 50
     // (a handler's 已办结, ≈ 80,000 closed cases: 1 s of CPU at 1 M cases); then each case of the
     // statuses, newest first, is checked against its department rows instead.
