@@ -176,6 +176,12 @@ async function generatePg(url: string, key: string, n: number): Promise<void> {
         and not exists (select 1 from pg_constraint c where c.conindid = (quote_ident(i.indexname))::regclass)`)
   ).rows as Array<{ indexname: string; indexdef: string }>;
   fs.writeFileSync(path.join(OUT, `pg-indexes-${new URL(url).pathname.slice(1)}.json`), JSON.stringify(indexes, null, 1));
+  // Kept in the database too, with the data key (fake reporters only): a load whose last steps did
+  // not run can be finished by a later run, from any checkout (see `finishPg`).
+  await client.query(`create table bench_scale_key (key text not null)`);
+  await client.query(`insert into bench_scale_key values ($1)`, [key]);
+  await client.query(`create table bench_scale_indexes (indexname text not null, indexdef text not null)`);
+  for (const i of indexes) await client.query(`insert into bench_scale_indexes values ($1, $2)`, [i.indexname, i.indexdef]);
   for (const i of indexes) await client.query(`drop index ${i.indexname}`);
   await client.end();
 
@@ -251,25 +257,39 @@ async function generatePg(url: string, key: string, n: number): Promise<void> {
   await Promise.all(workers.map((w) => w.terminate()));
   progress(done, n, t0);
   process.stdout.write(`\n  connections waited ${(waitMs / 1000).toFixed(0)} s for chunks, inserted for ${(insertMs / 1000).toFixed(0)} s (${WORKERS} workers, ${CONNS} connections)\n`);
-  const c0 = conns[0]!;
+  await Promise.all(conns.map((c) => c.end()));
+  await finishPg(url, key, CONNS);
+}
+
+/**
+ * The last steps of a PostgreSQL load: the sequences, the dropped indexes built again (those
+ * missing, largest table first, `conns` at a time: CREATE INDEX on one table does not block
+ * another), the statistics rollup (`rebuildRollup`), the year counters, VACUUM ANALYZE.
+ */
+async function finishPg(url: string, key: string, conns: number): Promise<void> {
+  const c0 = new pg.Client({ connectionString: url });
+  await c0.connect();
   await c0.query(`select setval(pg_get_serial_sequence('cases', 'id'), (select max(id) from cases))`);
   await c0.query(`select setval(pg_get_serial_sequence('case_events', 'id'), (select max(id) from case_events))`);
-  // The indexes built again, largest first, CONNS at a time (CREATE INDEX on one table does not block another).
+  const queue = (
+    await c0.query(`select b.indexname, b.indexdef from bench_scale_indexes b where not exists (select 1 from pg_indexes i where i.schemaname = 'public' and i.indexname = b.indexname)`)
+  ).rows as Array<{ indexname: string; indexdef: string }>;
+  await c0.end();
   const t1 = performance.now();
-  const queue = [...indexes];
   await Promise.all(
-    conns.map(async (c) => {
-      await c.query(`set session_replication_role = origin`);
-      await c.query(`set maintenance_work_mem = '${Math.floor(1024 / CONNS)}MB'`);
+    Array.from({ length: conns }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`set maintenance_work_mem = '${Math.floor(1024 / conns)}MB'`);
       for (let i = queue.shift(); i; i = queue.shift()) {
         const t = performance.now();
         await c.query(i.indexdef);
         process.stdout.write(`  index ${i.indexname}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
       }
+      await c.end();
     }),
   );
   console.log(`  indexes: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-  await Promise.all(conns.map((c) => c.end()));
   const h2 = await openPreparedDatabase(url, { configuredKey: key });
   const t2 = performance.now();
   await h2.db.transaction().execute((trx) => rebuildRollup(trx));
@@ -512,19 +532,26 @@ async function run(kind: 'sqlite' | 'pg'): Promise<void> {
     n = Number(process.env.BENCH_PG_CASES ?? 10_000_000);
     const url = process.env.BENCH_PG_URL;
     if (!url) throw new Error('BENCH_PG_URL: an empty PostgreSQL database of your own');
-    const keyFile = path.join(OUT, `pg-${new URL(url).pathname.slice(1)}.key`);
-    if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
-    const key = fs.readFileSync(keyFile, 'utf8').trim();
     console.log(`\n== PostgreSQL, ${n.toLocaleString('en-US')} cases (${url})`);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     const marked = await c.query(`select n from bench_scale`).then((r) => Number(r.rows[0]?.n ?? 0), () => 0);
     const tables = Number((await c.query(`select count(*) as n from information_schema.tables where table_schema = 'public'`)).rows[0].n);
+    // The data key: the one the database was loaded with (kept in it), else this checkout's key file.
+    const stored = await c.query(`select key from bench_scale_key`).then((r) => (r.rows[0]?.key as string | undefined) ?? null, () => null);
+    const keyFile = path.join(OUT, `pg-${new URL(url).pathname.slice(1)}.key`);
+    if (!stored && !fs.existsSync(keyFile)) fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    const key = stored ?? fs.readFileSync(keyFile, 'utf8').trim();
+    // Every case inserted but the last steps not run (the load was stopped after its inserts): finish it.
+    const unfinished = marked !== n && stored !== null && Number((await c.query(`select count(*) as n from cases`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) === n;
     await c.end();
     if (marked !== n) {
-      if (tables > 0) throw new Error(`${url} holds another data set (or an unfinished one): drop and create it again`);
+      if (tables > 0 && !unfinished) throw new Error(`${url} holds another data set (or an unfinished one): drop and create it again`);
       const t = performance.now();
-      await generatePg(url, key, n);
+      if (unfinished) {
+        console.log('  every case is there: finishing the load (indexes, rollup, counters, vacuum analyze)');
+        await finishPg(url, key, Number(process.env.BENCH_PG_CONNS ?? 2));
+      } else await generatePg(url, key, n);
       const c2 = new pg.Client({ connectionString: url });
       await c2.connect();
       await c2.query(`create table bench_scale (n bigint not null, at text not null)`);
