@@ -9,6 +9,7 @@
  *   BENCH_ONLY='overdue|社保' …                     # only the rows whose label matches (no export)
  *   BENCH_SERVER_ROOT=/tmp/before …                # another checkout's server (a before/after pair)
  *   BENCH_RUNS=30                                  # timed requests per row (after 2 warm-ups)
+ *   BENCH_GEN_WORKERS=2 BENCH_PG_CONNS=2           # PostgreSQL generation: worker threads, inserting connections
  *
  * 1. Generates N cases through the product's own schema and functions: each case's columns from
  *    `newCaseRow` (the reporter sealed with SM4 under the database's data key, the phone's blind
@@ -17,12 +18,19 @@
  *    (lead and co-departments, with the case's status), its intake event (`timelineEventRow`),
  *    the year counters (`raiseCounter`) and then the statistics rollup from `rebuildRollup` — so
  *    the server finds nothing to rewrite at start (no unsealed reporter, no stage clock missing).
- *    Batched multi-row inserts in big transactions; on PostgreSQL `unnest` of one array per
- *    column, the secondary indexes dropped during the load and built again afterwards, then
- *    ANALYZE. The status and dates are distributed as a county's would be (bench/bulk-cases.ts):
- *    three years ending today, old cases closed, the last weeks' ones spread over the loop.
- *    The data set is kept and reused: SQLite under bench/out/scale/, PostgreSQL in the database
- *    named by BENCH_PG_URL (an empty one you created; a table `bench_scale` marks it complete).
+ *    Every case is sealed on its own (no pool of sealed reporters). Batched multi-row inserts in
+ *    big transactions. On PostgreSQL the cases are made by worker threads (bench/scale-worker.ts,
+ *    BENCH_GEN_WORKERS, default one per core; each walks the whole deterministic plan of
+ *    bench/scale-cases.ts and materialises its share of 5,000-case chunks as array literals)
+ *    while BENCH_PG_CONNS (2) connections insert the chunks already made, one transaction each,
+ *    with `unnest` of one array per column; the secondary indexes are dropped during the load and
+ *    built again afterwards two at a time, then the rollup, counters and VACUUM ANALYZE. The data
+ *    key and the dropped indexes are kept in the database (`bench_scale_key`,
+ *    `bench_scale_indexes`): a load stopped after its inserts is finished by the next run. The
+ *    status and dates are distributed as a county's would be (bench/bulk-cases.ts): three years
+ *    ending today, old cases closed, the last weeks' ones spread over the loop. The data set is
+ *    kept and reused: SQLite under bench/out/scale/, PostgreSQL in the database named by
+ *    BENCH_PG_URL (an empty one you created; a table `bench_scale` marks it complete).
  * 2. Starts the real server (`node bin/server.js`, jobs off) on that database, signs in a
  *    coordinator and a handler (公安局) and times BENCH_RUNS (30) requests of each: every list
  *    filter of GET /api/v1/cases (parameters varied per request), the handler's lists, the
