@@ -337,6 +337,33 @@ describe.each(TIME_ZONES)('with process TZ=%s', (tz, januaryOffset) => {
     it('flags a count reaching into a year without data as provisional', () => {
       expect(countWorkingDays('2026-12-30', '2027-01-05', cal)).toEqual({ count: 4, provisional: true });
     });
+
+    it('counts a span of more than a month (a year at a time) as the sum of its months (day by day)', () => {
+      const byMonths = (from: string, to: string) => {
+        let count = 0;
+        let provisional = false;
+        for (let d = from; d < to; ) {
+          const next = addCalendarDays(d, 30) < to ? addCalendarDays(d, 30) : to;
+          const part = countWorkingDays(d, next, cal);
+          count += part.count;
+          provisional ||= part.provisional;
+          d = next;
+        }
+        return { count, provisional };
+      };
+      for (const [from, to] of [
+        ['2023-03-17', '2026-12-07'],
+        ['2024-02-28', '2024-04-02'],
+        ['2025-12-31', '2026-12-31'],
+        ['2024-12-31', '2025-02-01'],
+        ['2026-01-01', '2027-03-01'],
+        ['2019-06-30', '2024-01-01'],
+      ] as const) {
+        const want = byMonths(from, to);
+        expect(countWorkingDays(from, to, cal)).toEqual(want);
+        expect(countWorkingDays(to, from, cal)).toEqual({ count: -want.count, provisional: want.provisional });
+      }
+    });
   });
 
   describe('validateYearSchedule', () => {

@@ -405,7 +405,7 @@ export function deadlineFor(
  * So countWorkingDays(a, b).count = −countWorkingDays(b, a).count, and
  * addWorkingDays(a, k).date = b implies countWorkingDays(a, b).count = k (k ≥ 1).
  * `provisional` is true iff some counted-over day lies in a year without data.
- * Walks day by day: meant for spans of days to a few years.
+ * Walks day by day over a month or less, a year at a time (cached running totals) over more.
  */
 export function countWorkingDays(from: IsoDate, to: IsoDate, cal: WorkCalendar): { count: number; provisional: boolean } {
   const a = requireDayNumber(from, '开始日期');
@@ -413,11 +413,41 @@ export function countWorkingDays(from: IsoDate, to: IsoDate, cal: WorkCalendar):
   const [lo, hi, sign] = a <= b ? [a, b, 1] : [b, a, -1];
   let count = 0;
   let provisional = false;
-  for (let d = lo + 1; d <= hi; d++) {
-    if (!provisional && !cal.hasYear(yearOfDayNumber(d))) provisional = true;
-    if (isWorkingDayNumber(d, cal)) count++;
+  if (hi - lo > 31) {
+    // A long span (a case overdue for years: the list's deadline column, 50 rows a page) is
+    // counted a year at a time from the calendar's per-year running totals.
+    for (let d = lo + 1; d <= hi; ) {
+      const year = yearOfDayNumber(d);
+      const { first, totals } = yearTotals(cal, year);
+      const end = Math.min(hi, first + totals.length - 2);
+      if (!provisional && !cal.hasYear(year)) provisional = true;
+      count += totals[end - first + 1]! - totals[d - first]!;
+      d = end + 1;
+    }
+  } else {
+    for (let d = lo + 1; d <= hi; d++) {
+      if (!provisional && !cal.hasYear(yearOfDayNumber(d))) provisional = true;
+      if (isWorkingDayNumber(d, cal)) count++;
+    }
   }
   return { count: sign > 0 ? count : -count || 0, provisional }; // `|| 0`: never -0
+}
+
+/** Per calendar and year: totals[k] = working days among the year's first k days (a calendar is immutable). */
+const yearTotalsOf = new WeakMap<WorkCalendar, Map<number, { first: number; totals: Int16Array }>>();
+
+function yearTotals(cal: WorkCalendar, year: number): { first: number; totals: Int16Array } {
+  let years = yearTotalsOf.get(cal);
+  if (!years) yearTotalsOf.set(cal, (years = new Map()));
+  let t = years.get(year);
+  if (!t) {
+    const first = ymdToDayNumber({ year, month: 1, day: 1 });
+    const days = isLeapYear(year) ? 366 : 365;
+    const totals = new Int16Array(days + 1);
+    for (let k = 0; k < days; k++) totals[k + 1] = totals[k]! + (isWorkingDayNumber(first + k, cal) ? 1 : 0);
+    years.set(year, (t = { first, totals }));
+  }
+  return t;
 }
 
 /**

@@ -68,7 +68,7 @@ describe.each(DIALECTS)('text search on %s', (kind) => {
     expect(plainHot).toHaveLength(3);
     expect(plain).toEqual([...plain].sort((a, b) => b - a));
     const saved = { ...pgSearchTuning };
-    Object.assign(pgSearchTuning, { probe: 1, window: 2, maxWindows: 2 });
+    Object.assign(pgSearchTuning, { window: 2, maxWindows: 2 });
     try {
       expect(await pageAll()).toEqual(plain);
       expect(await pageAll('&channel=hotline')).toEqual(plainHot);
