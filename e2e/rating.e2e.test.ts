@@ -152,8 +152,9 @@ describe.skipIf(!HAS_CHROMIUM)('rating by link on a phone', () => {
       expect(await box.innerText()).toContain(`编号${c.caseNo}`);
       await expectAccessible(page, '给反映人的消息');
       await box.getByRole('button', { name: '已电话告知' }).click();
+      // The button's own text is 已电话告知 too: wait for the button to go, then for the status.
+      await expect.poll(() => box.getByRole('button', { name: '已电话告知' }).count()).toBe(0);
       await box.getByText('已电话告知', { exact: true }).waitFor();
-      expect(await box.getByRole('button', { name: '已电话告知' }).count()).toBe(0);
       await expect.poll(() => page.getByTestId('timeline').innerText()).toContain('已电话告知');
     });
     expect(browser.consoleErrors).toEqual([]);
