@@ -387,6 +387,16 @@ async function measure(base: string, n: number, tokens: { coord: string; handler
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
   const time = async (label: string, aim: number, url: (k: number) => string, token = tokens.coord) => {
     if (only && !only.test(label)) return;
+    try {
+      await timeRow(label, aim, url, token);
+    } catch (e) {
+      // A request that fails (a 500 after the statement timeout, say) is a failed row, not the end of the run.
+      const msg = (e as Error).message;
+      results.push({ label: `${label} — error ${/: (\d{3}) /.exec(msg)?.[1] ?? ''}`, p50: Infinity, p95: Infinity, aim, rows: -1, nodeCpu: NaN, dbCpu: NaN });
+      console.log(`  ${label.padEnd(50)} ERROR ${msg.slice(0, 160)}`);
+    }
+  };
+  const timeRow = async (label: string, aim: number, url: (k: number) => string, token: string) => {
     await get(url(-1), token);
     await get(url(-2), token);
     const xs: number[] = [];

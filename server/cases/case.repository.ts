@@ -1025,11 +1025,12 @@ async function listByDeadline(
 
 /**
  * Text-search tuning: `others`, the most cases the other filters may leave for the phrase to be
- * checked on those cases only (both databases). PostgreSQL: ids per window when walking newest
+ * checked on those cases only (both databases); PostgreSQL: `chunks` of that many filtered ids
+ * walked newest first when they leave more. PostgreSQL: ids per window when walking newest
  * first, and windows at most before the GIN index finds the rest. Exported so that tests can make
  * the windows tiny.
  */
-export const pgSearchTuning = { window: 2_000, maxWindows: 10, others: 5000 };
+export const pgSearchTuning = { window: 2_000, maxWindows: 10, others: 5000, chunks: 3 };
 
 /**
  * A page of text matches on PostgreSQL, newest first. The planner cannot estimate a bigram phrase:
@@ -1040,7 +1041,7 @@ export const pgSearchTuning = { window: 2_000, maxWindows: 10, others: 5000 };
  * counted through the index first: for a common phrase that count built a bitmap of all of them
  * (an enterprise name, ≈ 18,000 candidates at 300 k cases: 60–360 ms, seconds at 10 M).
  */
-async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: number | null, actor: Actor, now: Date, tokens: string[]): Promise<any[]> {
+async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: number | null, actor: Actor, now: Date, tokens: string[], chunked = false): Promise<any[]> {
   const phrase = tokens.join(' <-> ');
   const others = () => {
     let q = filteredCases(db, { ...f, q: undefined }, actor, now);
@@ -1072,21 +1073,44 @@ async function pgTextPage(db: Executor, f: CaseFilters, want: number, below: num
   const manyOwn = async () =>
     Number((await sql<{ n: number }>`select count(*)::int as n from (select 1 from case_departments where department_code = ${actor.department ?? ''} limit ${pgSearchTuning.others}) t`.execute(db)).rows[0]?.n ?? 0) >=
     pgSearchTuning.others;
-  if (filtered || (actor.role === 'handler' && !(await manyOwn()))) {
+  // The cases among `ids` whose text holds the phrase, newest first — checked row by row (not a scan
+  // of every match in the GIN index): see rowByRow below.
+  const matchingAmong = (ids: number[], n: number) =>
+    db
+      .selectFrom('cases')
+      .selectAll()
+      .where(sql<boolean>`cases.id = any(${ids}::int[])`)
+      .where(sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.id and (s.tsv || ''::tsvector) @@ to_tsquery('simple', ${phrase}))`)
+      .orderBy('id', 'desc')
+      .limit(n)
+      .execute();
+  if (!chunked && (filtered || (actor.role === 'handler' && !(await manyOwn())))) {
     const few = await others().select('cases.id').limit(pgSearchTuning.others).execute();
     if (few.length < pgSearchTuning.others) {
       if (!few.length) return [];
-      const ids = few.map((r) => r.id);
-      return db
-        .selectFrom('cases')
-        .selectAll()
-        .where(sql<boolean>`cases.id = any(${ids}::int[])`)
-        // Row by row (not a scan of every match in the GIN index): see rowByRow below.
-        .where(sql<boolean>`exists (select 1 from case_search s where s.case_id = cases.id and (s.tsv || ''::tsvector) @@ to_tsquery('simple', ${phrase}))`)
-        .orderBy('id', 'desc')
-        .limit(want)
-        .execute();
+      return matchingAmong(
+        few.map((r) => r.id),
+        want,
+      );
     }
+    // Many cases pass the other filters: walk them newest first, `others` ids at a time, checking the
+    // phrase on each chunk — a common word among a status's cases is found in the first one. (Walking
+    // raw id windows, a status rare among the newest cases looked like a rare phrase, and the GIN
+    // index then collected every match of the common word: "社保" + 待核查 at 10 M cases ran into
+    // the 30 s statement timeout.) Still short after `chunks`, the rest comes by the route below.
+    const found: any[] = [];
+    let cursor = below;
+    for (let chunk = 0; chunk < pgSearchTuning.chunks; chunk++) {
+      // The first chunk small (a common word fills a page from a few hundred cases), then `others`.
+      const size = chunk === 0 ? Math.max(1, Math.ceil(pgSearchTuning.others / 5)) : pgSearchTuning.others;
+      let q = filteredCases(db, { ...f, q: undefined }, actor, now);
+      if (cursor !== null) q = q.where('cases.id', '<', cursor);
+      const ids = (await q.select('cases.id').orderBy('cases.id', 'desc').limit(size).execute()).map((r) => r.id);
+      if (ids.length) found.push(...(await matchingAmong(ids, want - found.length)));
+      if (found.length >= want || ids.length < size) return found;
+      cursor = ids[ids.length - 1]!;
+    }
+    return [...found, ...(await pgTextPage(db, f, want - found.length, cursor, actor, now, tokens, true))];
   }
   // The phrase checked row by row among the newest cases, written so that the planner cannot turn
   // it into a scan of the whole GIN index.

@@ -100,9 +100,17 @@ describe.each(DIALECTS)('list pages equal the whole filtered list on %s', (kind)
     'q=社保&channel=hotline',
     'q=登记',
   ];
-  // PostgreSQL's text page takes one of three ways by how many cases the word and the other filters
-  // leave: each with tiny bounds too, so that every way is taken with these few cases.
-  const TUNINGS = [{}, { others: 1, window: 2, maxWindows: 2 }, { others: 3, window: 1, maxWindows: 1 }];
+  // PostgreSQL's text page takes one of four ways by how many cases the word and the other filters
+  // leave (the filtered ids, the filtered ids a chunk at a time, id windows, the GIN index): each
+  // with tiny bounds too, so that every way is taken with these few cases — and the chunks both
+  // run to the end and hand over to the windows.
+  const TUNINGS = [
+    {},
+    { others: 1, window: 2, maxWindows: 2 },
+    { others: 3, window: 1, maxWindows: 1 },
+    { others: 1, chunks: 100 },
+    { others: 2, chunks: 1, window: 1, maxWindows: 1 },
+  ];
 
   it('for the coordinator and a handler, page by page, with and without filters', async () => {
     let overdue = 0;
