@@ -5,7 +5,7 @@ import { listAll, seedSpread, useLongSessions } from '../documents/test-support.
 
 /**
  * ?department=&status= starts from the department's cases in those statuses (case_departments
- * carries its case's status, kept by triggers: migration 024); it must list exactly what the whole
+ * carries its case's status and intake time, kept by triggers: migrations 024 and 029); it must list exactly what the whole
  * list filtered by hand shows, page by page, for every department and status.
  */
 describe.each(DIALECTS)('department + status lists on %s', (kind) => {
@@ -43,6 +43,14 @@ describe.each(DIALECTS)('department + status lists on %s', (kind) => {
     // Every department row carries its case's status, whoever wrote it.
     const stale = await sql<{ n: number }>`select count(*) as n from case_departments d join cases c on c.id = d.case_id where d.status is null or d.status <> c.status`.execute(env.ctx.db);
     expect(Number(stale.rows[0]!.n)).toBe(0);
+    // … and its case's intake time (migration 029), even when the intake time is corrected by hand.
+    const late = sql<{ n: number }>`select count(*) as n from case_departments d join cases c on c.id = d.case_id where d.received_at is null or d.received_at <> c.received_at`;
+    expect(Number((await late.execute(env.ctx.db)).rows[0]!.n)).toBe(0);
+    const one = await sql<{ case_id: number }>`select case_id from case_departments limit 1`.execute(env.ctx.db);
+    await sql`update cases set received_at = '2026-11-01T01:00:00.000Z' where id = ${one.rows[0]!.case_id}`.execute(env.ctx.db);
+    expect(Number((await late.execute(env.ctx.db)).rows[0]!.n)).toBe(0);
+    const moved = await sql<{ received_at: string }>`select received_at from case_departments where case_id = ${one.rows[0]!.case_id}`.execute(env.ctx.db);
+    expect(moved.rows.every((r) => r.received_at === '2026-11-01T01:00:00.000Z')).toBe(true);
     const rows = await sql<{ n: number }>`select count(*) as n from case_departments`.execute(env.ctx.db);
     expect(Number(rows.rows[0]!.n)).toBeGreaterThan(3);
   });

@@ -174,6 +174,8 @@ export interface CaseDepartmentTable {
   role: string;
   /** Its case's status, kept by triggers (migration 024): filled in on insert, never written by the server. */
   status: Generated<string | null>;
+  /** Its case's intake time, kept by triggers (migration 029): the department's lists in intake order. */
+  received_at: Generated<string | null>;
 }
 
 export interface CaseEventTable {

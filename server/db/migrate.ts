@@ -27,6 +27,7 @@ import * as m024 from './migrations/024-performance.js';
 import * as m025 from './migrations/025-lean-case-indexes.js';
 import * as m027 from './migrations/027-webhooks-ref-version.js';
 import * as m028 from './migrations/028-audit-chain-in-sql.js';
+import * as m029 from './migrations/029-department-rows-in-intake-order.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '025-lean-case-indexes': m025,
   '027-webhooks-ref-version': m027,
   '028-audit-chain-in-sql': m028,
+  '029-department-rows-in-intake-order': m029,
 };
 
 /** The names of every migration this program knows (a backup from a newer program names more). */
