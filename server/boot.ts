@@ -48,7 +48,7 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
   let prepared = handle;
   if (opts.statementTimeoutMs && handle.kind === 'postgres') {
     await handle.close();
-    prepared = openDatabase(url, { statementTimeoutMs: opts.statementTimeoutMs });
+    prepared = openDatabase(url, { statementTimeoutMs: opts.statementTimeoutMs, serial: true });
   }
   // PostgreSQL: the audit chain extended by the database itself when it can (migration 028).
   await prepareAuditChain(prepared.db);

@@ -3,7 +3,7 @@ import { CLOCK_RUNNING_STATUSES, STAGE_CLOCK_STATUSES } from '../../core/clocks.
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, SelectQueryBuilder } from 'kysely';
 import type { CaseEventTable, CaseTable, Executor, MeasureTable } from '../db/database.js';
 import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
 import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js';
@@ -857,13 +857,12 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.level?.length) q = q.where('level', 'in', f.level);
   if (f.problemType) q = q.where('problem_type', '=', f.problemType);
   if (f.channel) q = q.where('channel', '=', f.channel);
-  // The intake date is the Shanghai date of received_at: the same range on received_at as well lets
-  // the list walk (received_at, id) from the range's end instead of from the newest case (a month
-  // two years back: 0.7 s of PostgreSQL per request at 1 M cases before this).
-  if (f.receivedFrom) q = q.where('received_date', '>=', f.receivedFrom).where('received_at', '>=', new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString());
-  if (f.receivedTo) {
-    q = q.where('received_date', '<=', f.receivedTo).where('received_at', '<', new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString());
-  }
+  // The intake date is the Shanghai date of received_at (at intake and import alike): its range is
+  // asked of received_at, so that the list walks (received_at, id) from the range's end (a month two
+  // years back: 0.7 s of PostgreSQL per request at 1 M cases when asked of received_date alone;
+  // asked of both, PostgreSQL combined the two indexes and sorted the day's cases: 18 ms at 10 M).
+  if (f.receivedFrom) q = q.where('received_at', '>=', new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString());
+  if (f.receivedTo) q = q.where('received_at', '<', new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString());
   const nowIso = now.toISOString();
   if (f.overdue === true) {
     q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '<', nowIso);
@@ -886,6 +885,16 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
     );
   }
   return q;
+}
+
+/**
+ * The keyset of the newest-first lists: cases older than the cursor in (received_at, id) order. A
+ * row-value comparison, which both planners take as the bound of an index range ending in
+ * (received_at, id); written as `received_at < x or (received_at = x and id < y)` it was a filter,
+ * and a second page walked the first page's rows again (and, for a sorted list, every match).
+ */
+function olderThan(c: { receivedAt: string; id: number }) {
+  return sql<boolean>`(cases.received_at, cases.id) < (${c.receivedAt}, ${c.id})`;
 }
 
 /**
@@ -940,43 +949,28 @@ export async function listCases(
   } else if (drive) {
     rows = await departmentPage(db, f, drive, page.limit + 1, c, actor, now);
   } else {
-    let q = filteredCases(db, f, actor, now);
-    if (c) {
-      q = q.where((eb) =>
-        eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]),
+    // A deadline range (overdue, due soon) holds running cases only.
+    const deadline = f.overdue === true || !!f.dueSoonUntil;
+    const statuses = deadline ? (f.status?.length ? f.status.filter((s) => (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(s)) : [...CLOCK_RUNNING_STATUSES]) : (f.status ?? []);
+    if (statuses.length > 1 || deadline) {
+      // Several statuses, or a deadline range: no index gives their cases newest first, so a
+      // planner read every match and sorted (SQLite: status=assigned,in_progress,escalating 0.3 s
+      // at 1 M cases; PostgreSQL: the 44,000 overdue cases at 10 M, 23 ms of PostgreSQL per page).
+      // The statuses are disjoint: the newest of each from its own (status, received_at, id) walk
+      // (the deadline checked on each row, or its range read and sorted when it is small: the
+      // planner's choice), merged and cut to the page, then only those rows read.
+      rows = await newestOfParts(
+        db,
+        statuses.map((s) => {
+          let b = filteredCases(db, { ...f, status: [s] }, actor, now);
+          if (c) b = b.where(olderThan(c));
+          return b.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
+        }),
+        page.limit + 1,
       );
-    }
-    const statuses = f.status ?? [];
-    if (statuses.length > 1 && f.overdue !== true && !f.dueSoonUntil) {
-      // Several statuses: no index gives their cases newest first, so a planner read every case of
-      // them and sorted (SQLite: status=assigned,in_progress,escalating 0.3 s at 1 M cases). The
-      // statuses are disjoint: the newest of each from its own (status, received_at, id) walk,
-      // merged and cut to the page, then only those rows read.
-      const branch = (s: CaseStatus) => {
-        let b = filteredCases(db, { ...f, status: [s] }, actor, now);
-        if (c) b = b.where((eb) => eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]));
-        return db.selectFrom(b.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).as('b')).selectAll();
-      };
-      let merged = branch(statuses[0]!);
-      for (const s of statuses.slice(1)) merged = merged.unionAll(branch(s)) as typeof merged;
-      const ids = await db
-        .selectFrom(merged.as('m'))
-        .select(['m.id'])
-        .orderBy('m.received_at', 'desc')
-        .orderBy('m.id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      rows = ids.length
-        ? await db.selectFrom('cases').selectAll().where('id', 'in', ids.map((r) => r.id)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute()
-        : [];
-    } else if (f.overdue === true || f.dueSoonUntil) {
-      // A deadline range (overdue, due soon) is read from (status, due_at, received_at, id) in
-      // deadline order, so every match is sorted newest first: sort only their ids (the index
-      // covers them), then read the page's rows — not every match's whole row (SQLite: 7 → 31 ms
-      // from 100 k to 1 M cases before this).
-      const ids = q.select('cases.id').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1);
-      rows = await db.selectFrom('cases').selectAll().where('id', 'in', ids).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
     } else {
+      let q = filteredCases(db, f, actor, now);
+      if (c) q = q.where(olderThan(c));
       rows = await q.selectAll('cases').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
     }
   }
@@ -1020,7 +1014,7 @@ function departmentDrive(f: CaseFilters, actor: Actor): DepartmentDrive | null {
 async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
   const fromIso = f.receivedFrom ? new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString() : null;
   const toIso = f.receivedTo ? new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString() : null;
-  const branch = (s: CaseStatus | null) => {
+  const part = (s: CaseStatus | null) => {
     // The department's rows as a derived table with names of their own: `filteredCases` names the
     // case's columns unqualified (status, received_at), which `case_departments` has too. Both
     // planners flatten it into a walk of the index range.
@@ -1034,30 +1028,63 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
     if (toIso) rows = rows.where('received_at', '<', toIso);
     if (c) rows = rows.where(sql<boolean>`(received_at, case_id) < (${c.receivedAt}, ${c.id})`);
     const from = db.selectFrom(rows.as('dr')).innerJoin('cases', 'cases.id', 'dr.dr_case');
-    const q = filteredCases(db, { ...f, status: s ? [s] : f.status, departmentJoined: d.joined }, actor, now, from as any);
-    return db
-      .selectFrom(
-        q
-          .select(['cases.id', sql<string>`dr.dr_at`.as('received_at')])
-          .orderBy(sql`dr.dr_at`, 'desc')
-          .orderBy(sql`dr.dr_case`, 'desc')
-          .limit(want)
-          .as('b'),
-      )
-      .selectAll();
+    // The status is the row's (dr.status = s, kept equal to the case's by the triggers): asked of
+    // the case too, PostgreSQL multiplied the two selectivities, expected a few matches and hashed
+    // every row of the department in the status (15 ms of PostgreSQL at 10 M cases).
+    return filteredCases(db, { ...f, status: s ? undefined : f.status, departmentJoined: d.joined }, actor, now, from as any)
+      .select(['cases.id', sql<string>`dr.dr_at`.as('received_at')])
+      .orderBy(sql`dr.dr_at`, 'desc')
+      .orderBy(sql`dr.dr_case`, 'desc')
+      .limit(want);
   };
-  const branches = d.statuses ? d.statuses.map((s) => branch(s)) : [branch(null)];
+  const parts = d.statuses ? d.statuses.map((s) => part(s)) : [part(null)];
   // A handler sees, besides its department's cases, the repeats merged into them (并件): few, walked
   // newest first from (status, received_at, id), each checked for the case it was merged into. A
   // repeat could also hold a row of the department itself: UNION, not UNION ALL, keeps it once.
   const repeats = d.joined === 'handler' && !d.statuses;
   if (repeats) {
     let q = filteredCases(db, { ...f, status: ['merged'] }, actor, now);
-    if (c) q = q.where((eb) => eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]));
-    branches.push(db.selectFrom(q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want).as('b')).selectAll());
+    if (c) q = q.where(olderThan(c));
+    parts.push(q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want));
   }
-  let merged = branches[0]!;
-  for (const b of branches.slice(1)) merged = (repeats ? merged.union(b) : merged.unionAll(b)) as typeof merged;
+  return newestOfParts(db, parts, want, repeats);
+}
+
+/**
+ * A page of ?stageOverdue=true, newest first. Its condition is an OR of two disjoint sets (handled
+ * past the dispatch deadline; waiting past the stage clock), which a planner answers by fetching
+ * every match and sorting them all. Instead: the newest ids of each status past its clock, each
+ * from its own index (the (status, received_at, id) walk checking the clock, or migration 010's
+ * (status, due_at | stage_due_at, received_at, id) range sorted when it is small: the planner's
+ * choice), merged and cut to the page, then only those rows read. (One part per set, each sorting
+ * every match of its statuses: 34 ms of PostgreSQL per page at 10 M cases.)
+ */
+async function stageOverduePage(db: Executor, f: CaseFilters, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
+  const nowIso = now.toISOString();
+  const part = (s: CaseStatus, column: 'due_at' | 'stage_due_at') => {
+    let q = filteredCases(db, { ...f, stageOverdue: false }, actor, now).where('status', '=', s).where(column, '<', nowIso);
+    if (c) q = q.where(olderThan(c));
+    return q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want);
+  };
+  // One part per status (each status has one clock), as the overdue list.
+  return newestOfParts(db, [...CLOCK_RUNNING_STATUSES.map((s) => part(s, 'due_at')), ...STAGE_CLOCK_STATUSES.map((s) => part(s, 'stage_due_at'))], want);
+}
+
+/**
+ * A page made of disjoint parts, each already its newest `want` ids (with their received_at) in
+ * the list's order — a part per status, or per index range —: the parts merged and cut to the page,
+ * then only the page's rows read. `distinct`: parts that may share a case (UNION instead of UNION ALL).
+ */
+async function newestOfParts(
+  db: Executor,
+  parts: Array<SelectQueryBuilder<any, any, { id: number; received_at: string }>>,
+  want: number,
+  distinct = false,
+): Promise<any[]> {
+  if (!parts.length) return [];
+  const wrap = (p: (typeof parts)[number]) => db.selectFrom(p.as('b')).selectAll();
+  let merged = wrap(parts[0]!);
+  for (const p of parts.slice(1)) merged = (distinct ? merged.union(wrap(p)) : merged.unionAll(wrap(p))) as typeof merged;
   const ids = await db
     .selectFrom(merged.as('m'))
     .select(['m.id'])
@@ -1066,35 +1093,7 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
     .limit(want)
     .execute();
   if (!ids.length) return [];
-  return db.selectFrom('cases').selectAll().where('id', 'in', ids.map((r) => r.id)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
-}
-
-/**
- * A page of ?stageOverdue=true, newest first. Its condition is an OR of two disjoint sets (handled
- * past the dispatch deadline; waiting past the stage clock), which a planner answers by fetching
- * every match and sorting them all. Instead: the newest ids of each set from its own index
- * (migration 010: (status, due_at, received_at, id) and (status, stage_due_at, received_at, id),
- * covering), merged and cut to the page, then only those rows read.
- */
-async function stageOverduePage(db: Executor, f: CaseFilters, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
-  const nowIso = now.toISOString();
-  const branch = (statuses: readonly CaseStatus[], column: 'due_at' | 'stage_due_at') => {
-    let q = filteredCases(db, { ...f, stageOverdue: false }, actor, now).where('status', 'in', [...statuses]).where(column, '<', nowIso);
-    if (c) q = q.where((eb) => eb.or([eb('received_at', '<', c.receivedAt), eb.and([eb('received_at', '=', c.receivedAt), eb('id', '<', c.id)])]));
-    return q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want);
-  };
-  // Each branch limited on its own (a subquery with its own order and limit), then merged.
-  const handled = db.selectFrom(branch(CLOCK_RUNNING_STATUSES, 'due_at').as('h')).selectAll();
-  const waiting = db.selectFrom(branch(STAGE_CLOCK_STATUSES, 'stage_due_at').as('w')).selectAll();
-  const page = await db
-    .selectFrom(handled.unionAll(waiting).as('m'))
-    .select(['m.id'])
-    .orderBy('m.received_at', 'desc')
-    .orderBy('m.id', 'desc')
-    .limit(want)
-    .execute();
-  if (!page.length) return [];
-  return db.selectFrom('cases').selectAll().where('id', 'in', page.map((r) => r.id)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+  return db.selectFrom('cases').selectAll().where('id', 'in', ids.map((r) => r.id as number)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
 }
 
 /**
@@ -1111,7 +1110,7 @@ async function listByDeadline(
   const c = page.cursor ? decodeDueCursor(page.cursor) : null;
   if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
   let q = filteredCases(db, f, actor, now).where('due_at', 'is not', null);
-  if (c) q = q.where((eb) => eb.or([eb('due_at', '>', c.dueAt), eb.and([eb('due_at', '=', c.dueAt), eb('id', '>', c.id)])]));
+  if (c) q = q.where(sql<boolean>`(cases.due_at, cases.id) > (${c.dueAt}, ${c.id})`);
   const rows = await q.selectAll('cases').orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
   const more = rows.length > page.limit;
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));

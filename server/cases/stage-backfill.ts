@@ -56,25 +56,32 @@ export function backfilledStage(r: BackfillRow, cal: WorkCalendar, s: StageSetti
 export async function backfillStageClocks(db: Executor, batch = 500): Promise<number> {
   const [cal, settings] = await Promise.all([loadCalendar(db), getSettings(db)]);
   let done = 0;
-  let after = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('cases')
-      .select(['id', 'status', 'received_at', 'completed_at', 'callback', 'updated_at'])
-      .where('stage_started_at', 'is', null)
-      .where('status', 'in', [...STAGE_CLOCK_STATUSES])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batch)
-      .execute();
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const st = backfilledStage(r, cal, settings);
-      if (!st) continue;
-      const u = await db.updateTable('cases').set(st).where('id', '=', r.id).where('stage_started_at', 'is', null).where('status', '=', r.status).executeTakeFirst();
-      done += Number(u.numUpdatedRows);
+  // Status by status, from the (status, stage_due_at, …) index: a case without a stage clock has no
+  // stage deadline either (both are set together, core/clocks.ts enterStage). Asked of every status
+  // at once in id order, PostgreSQL walked the whole table at every boot (10 M cases: 9.4 s, 11 GB
+  // read, to find none).
+  for (const status of STAGE_CLOCK_STATUSES) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('cases')
+        .select(['id', 'status', 'received_at', 'completed_at', 'callback', 'updated_at'])
+        .where('status', '=', status)
+        .where('stage_due_at', 'is', null)
+        .where('stage_started_at', 'is', null)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const st = backfilledStage(r, cal, settings);
+        if (!st) continue;
+        const u = await db.updateTable('cases').set(st).where('id', '=', r.id).where('stage_started_at', 'is', null).where('status', '=', r.status).executeTakeFirst();
+        done += Number(u.numUpdatedRows);
+      }
+      after = rows[rows.length - 1]!.id;
     }
-    after = rows[rows.length - 1]!.id;
   }
   return done;
 }

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { createTestEnv, type TestEnv } from '../test/harness.js';
+import { createTestEnv, TEST_DATA_KEY, type TestEnv } from '../test/harness.js';
 import { openDatabase, PG_STATEMENT_CACHE_SIZE, statementName, type DatabaseHandle } from './dialect.js';
+import { openPreparedDatabase } from '../boot.js';
 import type { Db, Executor } from './database.js';
 
 describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL named statements', () => {
@@ -120,5 +121,17 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL named statements', (
     // Enough other statements to push the failed one out of the cache: its name was never prepared.
     for (let i = 0; i < PG_STATEMENT_CACHE_SIZE + 5; i++) await sql`select ${sql.lit(i)} + ${1} as v`.execute(db);
     expect((await sql<{ v: number }>`select ${sql.lit(1)} + ${1} as v`.execute(db)).rows).toEqual([{ v: 2 }]);
+  });
+
+  it("the server's pool runs its statements without parallel workers; another pool keeps PostgreSQL's default", async () => {
+    const serving = await openPreparedDatabase(env.url, { dataKey: TEST_DATA_KEY, statementTimeoutMs: 30_000 });
+    try {
+      const show = async (d: Executor) => (await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(d)).rows[0]!.v;
+      expect(await show(serving.db)).toBe('0');
+      expect(await show(serving.db)).toBe('0');
+      expect(await show(db)).not.toBe('0');
+    } finally {
+      await serving.close();
+    }
   });
 });

@@ -43,11 +43,21 @@ export function parseDatabaseUrl(url: string | undefined): { kind: DialectKind; 
 /**
  * `statementTimeoutMs` (PostgreSQL): the server's last guard against a statement that would hold a
  * connection for long (a query plan gone wrong) — never the fix for a slow query.
+ * `serial` (PostgreSQL): no parallel workers for the pool's statements. The server's reads are
+ * pages of 50 and index lookups: at 10 M cases PostgreSQL sometimes gave a page's walk two workers
+ * (a handler's first page: 66–83 ms, against 4–5 ms without them, on 2 cores) — the start-up of
+ * worker processes costs more than such a walk, and under load the workers take the cores of
+ * other requests.
  */
-export function openDatabase(url: string | undefined, opts: { poolSize?: number; statementTimeoutMs?: number } = {}): DatabaseHandle {
+export function openDatabase(url: string | undefined, opts: { poolSize?: number; statementTimeoutMs?: number; serial?: boolean } = {}): DatabaseHandle {
   const { kind, target } = parseDatabaseUrl(url);
   if (kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10, ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) });
+    const pool = new pg.Pool({
+      connectionString: target,
+      max: opts.poolSize ?? 10,
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      ...(opts.serial ? { options: '-c max_parallel_workers_per_gather=0' } : {}),
+    });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool opens a new one on the next query.
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断：${err.message}`));

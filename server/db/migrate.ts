@@ -28,6 +28,7 @@ import * as m025 from './migrations/025-lean-case-indexes.js';
 import * as m027 from './migrations/027-webhooks-ref-version.js';
 import * as m028 from './migrations/028-audit-chain-in-sql.js';
 import * as m029 from './migrations/029-department-rows-in-intake-order.js';
+import * as m030 from './migrations/030-status-index-with-clocks.js';
 
 /** Every migration in order. Imported statically so that the list is fixed at build time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '027-webhooks-ref-version': m027,
   '028-audit-chain-in-sql': m028,
   '029-department-rows-in-intake-order': m029,
+  '030-status-index-with-clocks': m030,
 };
 
 /** The names of every migration this program knows (a backup from a newer program names more). */

@@ -21,6 +21,10 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // The old indexes go first: the update below rewrites every row, and each index kept would be
+  // written for each of them (at 10 M cases, ≈ 12 M rows).
+  await db.schema.dropIndex('case_departments_dept').execute();
+  await db.schema.dropIndex('case_departments_status').execute();
   await db.schema.alterTable('case_departments').addColumn('received_at', 'text').execute();
   if (isPostgres(db)) {
     await sql`update case_departments d set received_at = c.received_at from cases c where c.id = d.case_id`.execute(db);
@@ -56,8 +60,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('case_departments')
     .columns(['department_code', 'status', 'received_at', 'case_id'])
     .execute();
-  await db.schema.dropIndex('case_departments_dept').execute();
-  await db.schema.dropIndex('case_departments_status').execute();
 }
 
 export async function down(): Promise<void> {
