@@ -714,6 +714,12 @@ export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 
    * Set by the list, never from a request.
    */
   departmentJoined?: 'department' | 'handler';
+  /**
+   * The page part's status, given by the department row it is read from (`departmentPage`): the
+   * deadline filters do not ask the case's status again (PostgreSQL multiplied the two
+   * selectivities and hashed the department's rows). Set by the list, never from a request.
+   */
+  statusOfRow?: CaseStatus;
 };
 
 /** How many department rows make a department + status list walk the statuses' cases instead. */
@@ -811,9 +817,9 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.lead) q = q.where('lead_department', '=', f.lead);
   if (f.externalRef) q = q.where('external_system', '=', f.externalRef.system).where('external_id', '=', f.externalRef.id);
   if (f.matter) q = q.where('matter', '=', f.matter);
-  if (f.dueSoonUntil) {
-    q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
-  }
+  // A deadline filter (overdue, due soon) holds running cases only.
+  const running = (qq: typeof q) => (f.statusOfRow && (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(f.statusOfRow) ? qq : qq.where('status', 'in', [...CLOCK_RUNNING_STATUSES]));
+  if (f.dueSoonUntil) q = running(q).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
   if (f.pendingSupervision === true) {
@@ -864,9 +870,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.receivedFrom) q = q.where('received_at', '>=', new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString());
   if (f.receivedTo) q = q.where('received_at', '<', new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString());
   const nowIso = now.toISOString();
-  if (f.overdue === true) {
-    q = q.where('status', 'in', [...CLOCK_RUNNING_STATUSES]).where('due_at', '<', nowIso);
-  }
+  if (f.overdue === true) q = running(q).where('due_at', '<', nowIso);
   const caseNo = f.q ? caseNoOf(f.q) : null;
   const tokens = f.q && !caseNo ? queryTokens(f.q) : null;
   if (caseNo) {
@@ -988,18 +992,23 @@ interface DepartmentDrive {
 }
 
 /**
- * Whether a page (no text, no deadline range) is read from a department's rows in intake order
- * (migration 029): `?department=` with or without statuses, and a handler's lists of some statuses.
- * Not when a filter of its own finds the few cases at once (a phone number, an external reference),
- * nor for the deadline ranges, which their (status, deadline, received_at, id) indexes serve.
+ * Whether a page (no text) is read from a department's rows in intake order (migration 029):
+ * `?department=` and a handler's lists, with or without statuses, overdue or due soon (a part per
+ * running status, the deadline checked on each case). Not when a filter of its own finds the few
+ * cases at once (a phone number, an external reference).
  */
 function departmentDrive(f: CaseFilters, actor: Actor): DepartmentDrive | null {
-  if (f.overdue === true || f.dueSoonUntil || f.phone || f.externalRef || f.q) return null;
+  if (f.phone || f.externalRef || f.q) return null;
   if (f.status?.includes('merged')) return null;
-  if (f.department) return { department: f.department, statuses: f.status?.length ? f.status : null, joined: 'department' };
+  // A deadline range (overdue, due soon) holds running cases only: a part per running status asked.
+  const deadline = f.overdue === true || !!f.dueSoonUntil;
+  const statuses = deadline
+    ? (f.status?.length ? f.status : CLOCK_RUNNING_STATUSES).filter((s) => (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(s))
+    : f.status?.length ? f.status : null;
+  if (f.department) return { department: f.department, statuses, joined: 'department' };
   // A handler's lists: its department's rows (with no status asked, the repeats merged into them
   // come from a branch of their own, see departmentPage).
-  if (actor.role === 'handler') return { department: actor.department ?? '', statuses: f.status?.length ? f.status : null, joined: 'handler' };
+  if (actor.role === 'handler') return { department: actor.department ?? '', statuses, joined: 'handler' };
   return null;
 }
 
@@ -1031,7 +1040,7 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
     // The status is the row's (dr.status = s, kept equal to the case's by the triggers): asked of
     // the case too, PostgreSQL multiplied the two selectivities, expected a few matches and hashed
     // every row of the department in the status (15 ms of PostgreSQL at 10 M cases).
-    return filteredCases(db, { ...f, status: s ? undefined : f.status, departmentJoined: d.joined }, actor, now, from as any)
+    return filteredCases(db, { ...f, status: s ? undefined : f.status, statusOfRow: s ?? undefined, departmentJoined: d.joined }, actor, now, from as any)
       .select(['cases.id', sql<string>`dr.dr_at`.as('received_at')])
       .orderBy(sql`dr.dr_at`, 'desc')
       .orderBy(sql`dr.dr_case`, 'desc')
