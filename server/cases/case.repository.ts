@@ -1071,7 +1071,12 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
 async function stageOverduePage(db: Executor, f: CaseFilters, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
   const nowIso = now.toISOString();
   const part = (s: CaseStatus, column: 'due_at' | 'stage_due_at') => {
-    let q = filteredCases(db, { ...f, stageOverdue: false }, actor, now).where('status', '=', s).where(column, '<', nowIso);
+    // The stage clock is asked as `coalesce(stage_due_at, now) < now` (the same cases: no clock is
+    // never past it) so that the planner cannot take it as a range of (status, stage_due_at, …): it
+    // expected a few dozen cases past the clock, read them all (25,000 at 10 M) and sorted them,
+    // where the walk newest first reads 50 pages of the index.
+    const late = column === 'stage_due_at' ? sql<boolean>`coalesce(stage_due_at, ${nowIso}) < ${nowIso}` : sql<boolean>`due_at < ${nowIso}`;
+    let q = filteredCases(db, { ...f, stageOverdue: false }, actor, now).where('status', '=', s).where(late);
     if (c) q = q.where(olderThan(c));
     return q.select(['cases.id', 'cases.received_at']).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(want);
   };
