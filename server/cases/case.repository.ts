@@ -1094,20 +1094,23 @@ async function newestOfParts(
   parts: Array<SelectQueryBuilder<any, any, { id: number; received_at: string }>>,
   want: number,
   distinct = false,
+  order: 'received' | 'due' = 'received',
 ): Promise<any[]> {
   if (!parts.length) return [];
+  // 'due': parts of (id, due_at), earliest deadline first (sort=due).
+  const [key, dir] = order === 'due' ? (['due_at', 'asc'] as const) : (['received_at', 'desc'] as const);
   const wrap = (p: (typeof parts)[number]) => db.selectFrom(p.as('b')).selectAll();
   let merged = wrap(parts[0]!);
   for (const p of parts.slice(1)) merged = (distinct ? merged.union(wrap(p)) : merged.unionAll(wrap(p))) as typeof merged;
   const ids = await db
     .selectFrom(merged.as('m'))
     .select(['m.id'])
-    .orderBy('m.received_at', 'desc')
-    .orderBy('m.id', 'desc')
+    .orderBy(`m.${key}` as any, dir)
+    .orderBy('m.id', dir)
     .limit(want)
     .execute();
   if (!ids.length) return [];
-  return db.selectFrom('cases').selectAll().where('id', 'in', ids.map((r) => r.id as number)).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+  return db.selectFrom('cases').selectAll().where('id', 'in', ids.map((r) => r.id as number)).orderBy(key, dir).orderBy('id', dir).execute();
 }
 
 /**
@@ -1123,9 +1126,28 @@ async function listByDeadline(
 ): Promise<{ rows: CaseRecord[]; nextCursor: string | null }> {
   const c = page.cursor ? decodeDueCursor(page.cursor) : null;
   if (page.cursor && !c) throw new AppError('VALIDATION', '分页游标无效', [{ field: 'cursor', message: '分页游标无效' }]);
-  let q = filteredCases(db, f, actor, now).where('due_at', 'is not', null);
-  if (c) q = q.where(sql<boolean>`(cases.due_at, cases.id) > (${c.dueAt}, ${c.id})`);
-  const rows = await q.selectAll('cases').orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
+  let rows: any[];
+  if (f.status?.length) {
+    // With statuses: a part per status from (status, due_at, received_at, id), merged. Asked with
+    // a bound status, SQLite walked the (due_at, id) index of every case checking each one's status
+    // (a status of few cases: 83–200 ms at 1 M); `+due_at` keeps it on the status's own range.
+    const dueKnown = isPostgres(db) ? sql<boolean>`cases.due_at is not null` : sql<boolean>`+cases.due_at is not null`;
+    rows = await newestOfParts(
+      db,
+      f.status.map((s) => {
+        let p = filteredCases(db, { ...f, status: [s] }, actor, now).where(dueKnown);
+        if (c) p = p.where(sql<boolean>`(cases.due_at, cases.id) > (${c.dueAt}, ${c.id})`);
+        return p.select(['cases.id', 'cases.due_at']).orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1);
+      }) as any,
+      page.limit + 1,
+      false,
+      'due',
+    );
+  } else {
+    let q = filteredCases(db, f, actor, now).where('due_at', 'is not', null);
+    if (c) q = q.where(sql<boolean>`(cases.due_at, cases.id) > (${c.dueAt}, ${c.id})`);
+    rows = await q.selectAll('cases').orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
+  }
   const more = rows.length > page.limit;
   const items = (more ? rows.slice(0, page.limit) : rows).map((r) => rowToCase(r as CaseRow));
   const last = items[items.length - 1];

@@ -60,6 +60,26 @@ describe.each(DIALECTS)('the list ordered by deadline on %s', (kind) => {
     expect((await api.as('h_scjg').get('/api/v1/cases?sort=due')).body.items.map((c: { id: number }) => c.id)).toEqual([ids.l1a, ids.l1c, ids.l2a]);
   });
 
+  it("with statuses asked, merges each status's deadline order, page by page", async () => {
+    // One case signed (办理中): the statuses' parts are merged in deadline order.
+    const c = (await api.as('coord').get(`/api/v1/cases/${ids.l1b}`)).body;
+    const signed = await api.as('h_rs').post(`/api/v1/cases/${ids.l1b}/actions/sign`, { version: c.version });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    for (const limit of [1, 2, 50]) {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: Array<{ id: number }>; nextCursor: string | null } = await list(`sort=due&status=assigned,in_progress&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...page.items.map((x) => x.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen, `limit ${limit}`).toEqual([ids.l1a, ids.l1b, ids.l1c, ids.l2a]);
+    }
+    expect((await list('sort=due&status=in_progress')).items.map((x) => x.id)).toEqual([ids.l1b]);
+    expect((await list('sort=due&status=assigned')).items.map((x) => x.id)).toEqual([ids.l1a, ids.l1c, ids.l2a]);
+    expect((await list('sort=due&status=closed,received')).items).toEqual([]);
+  });
+
   it('refuses an unknown order and a cursor of the other order (400, Chinese)', async () => {
     const bad = await api.as('coord').get('/api/v1/cases?sort=deadline');
     expect(bad.status).toBe(400);
