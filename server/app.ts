@@ -220,6 +220,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
               : '请求格式有误（JSON 无法解析）';
       return reply.status(400).send(errorBody('VALIDATION', msg, [{ field: '(body)', message: msg }]));
     }
+    if (e.code === '57014') {
+      // PostgreSQL cancelled a statement at the server's statement timeout (server/main.ts): the
+      // last guard against a query that would hold a connection for long. Still a 500 (the
+      // server's fault, not the request's), but one the person can act on.
+      req.log.warn({ err }, 'statement timeout');
+      return reply.status(500).send(errorBody('INTERNAL', '查询耗时过长，已中止。请缩小筛选范围（日期、部门、状态等）后重试'));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('INTERNAL', '服务器内部错误，请稍后重试'));
   });
