@@ -6,6 +6,7 @@ import {
   COMPLETED_STATUSES,
   dueSoonCutoff,
   isClockRunning,
+  isClockRunningStatus,
   isCompletedStatus,
   isDueSoon,
   isOverdue,
@@ -24,6 +25,7 @@ describe('the clock', () => {
     for (const status of CASE_STATUSES) {
       expect(isClockRunning({ status, dueAt: end('2026-10-12') })).toBe((CLOCK_RUNNING_STATUSES as readonly string[]).includes(status));
       expect(isClockRunning({ status, dueAt: null })).toBe(false);
+      expect(isClockRunningStatus(status)).toBe((CLOCK_RUNNING_STATUSES as readonly string[]).includes(status));
     }
   });
   it('counts completed, being verified and closed as completed, and nothing else', () => {

@@ -28,6 +28,11 @@ type Clocked = { status: CaseStatus; dueAt: string | null };
 
 const inList = (list: readonly CaseStatus[], s: CaseStatus) => list.includes(s);
 
+/** Whether `status` is one whose deadline clock runs (see {@link CLOCK_RUNNING_STATUSES}). */
+export function isClockRunningStatus(status: CaseStatus): boolean {
+  return inList(CLOCK_RUNNING_STATUSES, status);
+}
+
 /** Whether the case's deadline clock runs now: it has a deadline and is in a clock-running state. */
 export function isClockRunning(c: Clocked): boolean {
   return c.dueAt !== null && inList(CLOCK_RUNNING_STATUSES, c.status);

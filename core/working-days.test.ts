@@ -17,6 +17,7 @@ import {
   daysOfYear,
   deadlineFor,
   endOfShanghaiDay,
+  startOfShanghaiDay,
   formatShanghai,
   isIsoDate,
   isWorkingDay,
@@ -103,8 +104,10 @@ describe.each(TIME_ZONES)('with process TZ=%s', (tz, januaryOffset) => {
       expect(formatShanghai(new Date(instant))).toBe(formatted);
     });
 
-    it('gives the end of a Shanghai day as 15:59:59.000Z', () => {
+    it('gives the start of a Shanghai day as 16:00Z the day before and its end as 15:59:59.000Z', () => {
       expect(endOfShanghaiDay('2026-12-01').toISOString()).toBe('2026-12-01T15:59:59.000Z');
+      expect(startOfShanghaiDay('2026-12-01').toISOString()).toBe('2026-11-30T16:00:00.000Z');
+      expect(startOfShanghaiDay('2027-01-01').toISOString()).toBe('2026-12-31T16:00:00.000Z');
     });
 
     it('rejects an invalid Date', () => {

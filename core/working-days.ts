@@ -177,6 +177,11 @@ export function formatShanghai(instant: Date): string {
   return `${date}T${time}+08:00`;
 }
 
+/** The instant 00:00:00.000 Asia/Shanghai on `date` (= 16:00:00.000Z the day before). */
+export function startOfShanghaiDay(date: IsoDate): Date {
+  return new Date(requireDayNumber(date, '日期') * MS_PER_DAY - SHANGHAI_OFFSET_MS);
+}
+
 /** The instant 23:59:59.000 Asia/Shanghai on `date` (= 15:59:59.000Z that day). */
 export function endOfShanghaiDay(date: IsoDate): Date {
   const dayNumber = requireDayNumber(date, '日期');

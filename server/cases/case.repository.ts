@@ -1,5 +1,6 @@
 /** Data access for the case aggregate: plain functions over a database or a transaction. */
-import { CLOCK_RUNNING_STATUSES, STAGE_CLOCK_STATUSES } from '../../core/clocks.js';
+import { CLOCK_RUNNING_STATUSES, isClockRunningStatus, STAGE_CLOCK_STATUSES } from '../../core/clocks.js';
+import { startOfShanghaiDay } from '../../core/working-days.js';
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
@@ -750,6 +751,17 @@ export async function probeDepartmentRows(db: Executor, f: CaseFilters, actor: A
   return handler || department ? { ...f, manyDepartmentRows: { handler, department } } : f;
 }
 
+/** Shanghai dates `from`…`to` (both included) as the instants [from, to) of a stored column (UTC ISO). */
+function dayRange(from: string | undefined, to: string | undefined): { from: string | null; to: string | null } {
+  return {
+    from: from ? startOfShanghaiDay(from).toISOString() : null,
+    to: to ? new Date(startOfShanghaiDay(to).getTime() + 86_400_000).toISOString() : null,
+  };
+}
+
+/** The list's intake-date range as instants of received_at (the list and a department's page alike). */
+const receivedRange = (f: CaseFilters) => dayRange(f.receivedFrom, f.receivedTo);
+
 /**
  * The filtered query over cases visible to the actor, without ordering or paging: shared by the
  * list and the ledger export.
@@ -818,7 +830,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.externalRef) q = q.where('external_system', '=', f.externalRef.system).where('external_id', '=', f.externalRef.id);
   if (f.matter) q = q.where('matter', '=', f.matter);
   // A deadline filter (overdue, due soon) holds running cases only.
-  const running = (qq: typeof q) => (f.statusOfRow && (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(f.statusOfRow) ? qq : qq.where('status', 'in', [...CLOCK_RUNNING_STATUSES]));
+  const running = (qq: typeof q) => (f.statusOfRow && isClockRunningStatus(f.statusOfRow) ? qq : qq.where('status', 'in', [...CLOCK_RUNNING_STATUSES]));
   if (f.dueSoonUntil) q = running(q).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
@@ -857,8 +869,9 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
       ]),
     );
   }
-  if (f.completedFrom) q = q.where('completed_at', '>=', new Date(`${f.completedFrom}T00:00:00+08:00`).toISOString());
-  if (f.completedTo) q = q.where('completed_at', '<', new Date(Date.parse(`${f.completedTo}T00:00:00+08:00`) + 86400_000).toISOString());
+  const completed = dayRange(f.completedFrom, f.completedTo);
+  if (completed.from) q = q.where('completed_at', '>=', completed.from);
+  if (completed.to) q = q.where('completed_at', '<', completed.to);
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.level?.length) q = q.where('level', 'in', f.level);
   if (f.problemType) q = q.where('problem_type', '=', f.problemType);
@@ -867,8 +880,9 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   // asked of received_at, so that the list walks (received_at, id) from the range's end (a month two
   // years back: 0.7 s of PostgreSQL per request at 1 M cases when asked of received_date alone;
   // asked of both, PostgreSQL combined the two indexes and sorted the day's cases: 18 ms at 10 M).
-  if (f.receivedFrom) q = q.where('received_at', '>=', new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString());
-  if (f.receivedTo) q = q.where('received_at', '<', new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString());
+  const received = receivedRange(f);
+  if (received.from) q = q.where('received_at', '>=', received.from);
+  if (received.to) q = q.where('received_at', '<', received.to);
   const nowIso = now.toISOString();
   if (f.overdue === true) q = running(q).where('due_at', '<', nowIso);
   const caseNo = f.q ? caseNoOf(f.q) : null;
@@ -955,7 +969,7 @@ export async function listCases(
   } else {
     // A deadline range (overdue, due soon) holds running cases only.
     const deadline = f.overdue === true || !!f.dueSoonUntil;
-    const statuses = deadline ? (f.status?.length ? f.status.filter((s) => (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(s)) : [...CLOCK_RUNNING_STATUSES]) : (f.status ?? []);
+    const statuses = deadline ? (f.status?.length ? f.status.filter(isClockRunningStatus) : [...CLOCK_RUNNING_STATUSES]) : (f.status ?? []);
     if (statuses.length > 1 || deadline) {
       // Several statuses, or a deadline range: no index gives their cases newest first, so a
       // planner read every match and sorted (SQLite: status=assigned,in_progress,escalating 0.3 s
@@ -1003,7 +1017,7 @@ function departmentDrive(f: CaseFilters, actor: Actor): DepartmentDrive | null {
   // A deadline range (overdue, due soon) holds running cases only: a part per running status asked.
   const deadline = f.overdue === true || !!f.dueSoonUntil;
   const statuses = deadline
-    ? (f.status?.length ? f.status : CLOCK_RUNNING_STATUSES).filter((s) => (CLOCK_RUNNING_STATUSES as readonly CaseStatus[]).includes(s))
+    ? (f.status?.length ? f.status : CLOCK_RUNNING_STATUSES).filter(isClockRunningStatus)
     : f.status?.length ? f.status : null;
   if (f.department) return { department: f.department, statuses, joined: 'department' };
   // A handler's lists: its department's rows (with no status asked, the repeats merged into them
@@ -1021,8 +1035,7 @@ function departmentDrive(f: CaseFilters, actor: Actor): DepartmentDrive | null {
  * cases for `&status=in_progress`; as an EXISTS per case it walked every case of the status.)
  */
 async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, want: number, c: { receivedAt: string; id: number } | null, actor: Actor, now: Date): Promise<any[]> {
-  const fromIso = f.receivedFrom ? new Date(`${f.receivedFrom}T00:00:00+08:00`).toISOString() : null;
-  const toIso = f.receivedTo ? new Date(Date.parse(`${f.receivedTo}T00:00:00+08:00`) + 86400_000).toISOString() : null;
+  const { from: fromIso, to: toIso } = receivedRange(f);
   const part = (s: CaseStatus | null) => {
     // The department's rows as a derived table with names of their own: `filteredCases` names the
     // case's columns unqualified (status, received_at), which `case_departments` has too. Both
@@ -1085,13 +1098,13 @@ async function stageOverduePage(db: Executor, f: CaseFilters, want: number, c: {
 }
 
 /**
- * A page made of disjoint parts, each already its newest `want` ids (with their received_at) in
- * the list's order — a part per status, or per index range —: the parts merged and cut to the page,
+ * A page made of disjoint parts, each already its first `want` ids (with their received_at, or
+ * due_at for 'due') in the list's order — a part per status, or per index range —: the parts merged and cut to the page,
  * then only the page's rows read. `distinct`: parts that may share a case (UNION instead of UNION ALL).
  */
 async function newestOfParts(
   db: Executor,
-  parts: Array<SelectQueryBuilder<any, any, { id: number; received_at: string }>>,
+  parts: Array<SelectQueryBuilder<any, any, { id: number }>>,
   want: number,
   distinct = false,
   order: 'received' | 'due' = 'received',
@@ -1138,7 +1151,7 @@ async function listByDeadline(
         let p = filteredCases(db, { ...f, status: [s] }, actor, now).where(dueKnown);
         if (c) p = p.where(sql<boolean>`(cases.due_at, cases.id) > (${c.dueAt}, ${c.id})`);
         return p.select(['cases.id', 'cases.due_at']).orderBy('due_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1);
-      }) as any,
+      }),
       page.limit + 1,
       false,
       'due',
