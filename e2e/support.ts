@@ -18,6 +18,7 @@ import { buildApp } from '../server/app.js';
 import { systemClock } from '../server/context.js';
 import { createTestEnv, PASSWORD, seedBasics, type TestEnv } from '../server/test/harness.js';
 import { describeFindings, runAxe } from './axe.js';
+import { caseStatus, dialogOpened, openDialog } from './flows.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -257,15 +258,9 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
   await menu(page).getByRole('link', { name: label, exact: true }).click();
 }
 
-/** The open modal dialog. */
-export function dialog(page: Page): Locator {
-  return page.locator('.ant-modal-content').filter({ has: page.locator('.ant-modal-title') }).last();
-}
-
-/** Waits until no dialog is still zooming open (typing into one that is would race the animation). */
-export async function dialogSettled(page: Page): Promise<void> {
-  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0);
-}
+/** The open dialog, and the wait for its opening animation (e2e/flows.ts: the counted flows use them too). */
+export const dialog = openDialog;
+export const dialogSettled = dialogOpened;
 
 /** Chooses a radio option by its visible text (antd hides the native input). */
 export async function choose(scope: Locator | Page, text: string | RegExp): Promise<void> {
@@ -355,7 +350,7 @@ export async function runAction(page: Page, label: string, fill: (d: Locator) =>
 
 /** Waits until the case page's header shows the state `label`. */
 export async function expectStatus(page: Page, label: string): Promise<void> {
-  await expect.poll(() => page.locator('.ant-card-head').first().getByTestId('status-tag').innerText()).toBe(label);
+  await expect.poll(() => caseStatus(page)).toBe(label);
 }
 
 

@@ -11,11 +11,10 @@
  * test; without CI, it is skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { callbackAllSatisfied, completeCase, openCase, signCase, triageByKeyboard, triageByMouse } from './flows.js';
 import {
   CHROMIUM,
-  dialog,
-  dialogSettled,
   ensureWebBuilt,
   expectStatus,
   HAS_CHROMIUM,
@@ -34,30 +33,6 @@ if (!HAS_CHROMIUM && process.env.CI) {
       throw new Error(`找不到 Chromium（${CHROMIUM}）：CI 须先安装 apt-get install -y chromium fonts-wqy-zenhei`);
     });
   });
-}
-
-/** Counts what the user does, by the rule above. */
-class Counter {
-  clicks = 0;
-  keys = 0;
-  fills = 0;
-  constructor(private page: Page) {}
-  async click(l: Locator): Promise<void> {
-    this.clicks++;
-    await l.click();
-  }
-  /** One key or a chord ("Alt+1": two keys). */
-  async press(key: string): Promise<void> {
-    this.keys += key.split('+').length;
-    await this.page.keyboard.press(key);
-  }
-  async fill(l: Locator, text: string): Promise<void> {
-    this.fills++;
-    await l.fill(text);
-  }
-  get total(): number {
-    return this.clicks + this.keys + this.fills;
-  }
 }
 
 describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the browser', () => {
@@ -103,30 +78,12 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
     const byKeys = await newCase('食品经营许可（键盘）');
     const byMouse = await newCase('食品经营许可（鼠标）');
 
-    // ---- 县行管办: 受理并交办, keyboard alone -----------------------------------------------------
+    // ---- 县行管办: 受理并交办, keyboard alone (the counted flows: e2e/flows.ts, which also check the
+    // focus, the pre-filled department and level and the deadline preview at each step) ----------
     await page.goto(server.base + '/');
     await login(page, 'coord');
-    await page.goto(`${server.base}/cases/${byKeys.id}`);
-    await expectStatus(page, '已登记');
-    await actions().getByRole('button', { name: '受理并交办' }).waitFor();
-    expect(await actions().getByRole('button', { name: '受理并交办' }).getAttribute('aria-keyshortcuts')).toBe('Alt+1');
-    const k = new Counter(page);
-    await k.press('Alt+1'); // opens 受理并交办
-    const d = dialog(page);
-    await d.waitFor();
-    await dialogSettled(page);
-    // The first field has the focus: the problem type's first option.
-    await expect.poll(() => page.locator('input[name="problemType"]:focus').count()).toBe(1);
-    await k.press('ArrowDown'); // 不愿办
-    await k.press('ArrowDown'); // 不会办
-    expect(await d.getByLabel(/不会办/).isChecked()).toBe(true);
-    // Department and level pre-filled from the intake; the deadline shown before confirming.
-    expect(await d.locator('.ant-form-item').filter({ hasText: /^牵头部门/ }).innerText()).toContain('县市场监管局');
-    expect(await d.getByLabel(/一级/).isChecked()).toBe(true);
-    await expect.poll(() => d.getByTestId('dispatch-preview').innerText()).toContain('确认后办理时限为');
-    await k.press('Control+Enter'); // confirms
-    await d.waitFor({ state: 'detached' });
-    await expectStatus(page, '已交办');
+    await openCase(page, server.base, byKeys.id, '已登记');
+    const k = await triageByKeyboard(page, { department: '县市场监管局' });
     expect(k.clicks).toBe(0);
     expect(k.keys).toBeLessThanOrEqual(15);
     measured['受理并交办（键盘）'] = `${k.keys} 次按键`;
@@ -135,18 +92,8 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
     expect(timeline).toContain('交办');
 
     // ---- 县行管办: 受理并交办, mouse ---------------------------------------------------------------
-    await page.goto(`${server.base}/cases/${byMouse.id}`);
-    await expectStatus(page, '已登记');
-    const m = new Counter(page);
-    await m.click(actions().getByRole('button', { name: '受理并交办' }));
-    const d2 = dialog(page);
-    await d2.waitFor();
-    await dialogSettled(page);
-    await m.click(d2.locator('label.ant-radio-wrapper').filter({ hasText: '不敢办' }));
-    await expect.poll(() => d2.getByTestId('dispatch-preview').innerText()).toContain('确认后办理时限为');
-    await m.click(d2.getByRole('button', { name: '确认受理并交办' }));
-    await d2.waitFor({ state: 'detached' });
-    await expectStatus(page, '已交办');
+    await openCase(page, server.base, byMouse.id, '已登记');
+    const m = await triageByMouse(page, '不敢办');
     expect(m.keys + m.fills).toBe(0);
     expect(m.clicks).toBeLessThanOrEqual(4);
     measured['受理并交办（鼠标）'] = `${m.clicks} 次点击`;
@@ -154,12 +101,8 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
 
     // ---- 牵头部门承办人: 签收 1 click (撤销 instead of a confirmation), 办结 ≤ 3 -----------------------------
     await login(page, 'h_scjg');
-    await page.goto(`${server.base}/cases/${byMouse.id}`);
-    await expectStatus(page, '已交办');
-    const s = new Counter(page);
-    await s.click(actions().getByRole('button', { name: '签收', exact: true }));
-    await expectStatus(page, '办理中');
-    expect(await page.locator('.ant-modal-content').count()).toBe(0);
+    await openCase(page, server.base, byMouse.id, '已交办');
+    const s = await signCase(page);
     expect(s.total).toBe(1);
     measured['签收'] = `${s.total} 次点击`;
     // 撤销 from the success message takes it back; then sign again.
@@ -168,32 +111,15 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
     expect(await page.getByTestId('timeline').innerText()).toContain('撤销签收');
     await actions().getByRole('button', { name: '签收', exact: true }).click();
     await expectStatus(page, '办理中');
-    const c = new Counter(page);
-    await c.click(actions().getByRole('button', { name: '办结', exact: true }));
-    const d3 = dialog(page);
-    await d3.waitFor();
-    await dialogSettled(page);
-    await c.fill(d3.getByLabel('办理结果'), '以村委会出具的房屋使用证明替代产权证明，已核发食品经营许可证，电话告知反映人。');
-    await c.click(d3.getByRole('button', { name: '确认办结' }));
-    await d3.waitFor({ state: 'detached' });
-    await expectStatus(page, '已办结');
+    const c = await completeCase(page, '以村委会出具的房屋使用证明替代产权证明，已核发食品经营许可证，电话告知反映人。');
     expect(c.total).toBeLessThanOrEqual(3);
     measured['办结'] = `${c.clicks} 次点击 + ${c.fills} 次填写`;
     await logout(page);
 
     // ---- 县行管办: 回访, all 满意 in one click -------------------------------------------------------
     await login(page, 'coord');
-    await page.goto(`${server.base}/cases/${byMouse.id}`);
-    await expectStatus(page, '已办结');
-    const r = new Counter(page);
-    await r.click(actions().getByRole('button', { name: '电话回访', exact: true }));
-    const d4 = dialog(page);
-    await d4.waitFor();
-    await dialogSettled(page);
-    await r.click(d4.getByRole('button', { name: '全部满意' }));
-    await r.click(d4.getByRole('button', { name: '确认电话回访' }));
-    await d4.waitFor({ state: 'detached' });
-    await expectStatus(page, '已归档');
+    await openCase(page, server.base, byMouse.id, '已办结');
+    const r = await callbackAllSatisfied(page);
     expect(r.total).toBeLessThanOrEqual(3);
     measured['电话回访（四项评价）'] = `${r.total} 次点击`;
     const done = await server.call('coord', 'GET', `/cases/${byMouse.id}`);
