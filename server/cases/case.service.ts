@@ -53,9 +53,9 @@ import {
   findKnownDepartments,
   findVisibleCase,
   insertAssignmentSheet,
-  insertCase,
+  insertNumberedCase,
   insertMeasure,
-  newCaseRow,
+  unnumberedCaseRow,
   nextCounter,
   parseCaseId,
   setCaseDepartments,
@@ -173,14 +173,12 @@ export async function intakeCase(
   const stage = enterStage(null, 'received', now, calendar, settings);
   try {
     const written = await ctx.db.transaction().execute(async (trx) => {
-      const seq = await nextCounter(trx, 'case', year);
-      const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
       const r = body.reporter;
-      const { record, writes } = await insertCase(trx, {
-        ...newCaseRow({
-          caseNo,
+      // The year's number and the case row: one statement on PostgreSQL (insertNumberedCase); the
+      // number is read from the stored row.
+      const { record, writes } = await insertNumberedCase(trx, {
+        ...unnumberedCaseRow({
           year,
-          seq,
           channel: body.channel,
           status: 'received',
           level: null,
@@ -218,7 +216,7 @@ export async function intakeCase(
         ...(ext ? { external_system: ext.system, external_id: ext.id, external_body_hash: bodyHash } : {}),
         matter_code: body.matterCode ?? null,
       });
-      const id = record.id;
+      const { id, caseNo } = record;
       const intakeEvent: NewTimelineEvent<'intake'> = {
         type: 'intake',
         at,

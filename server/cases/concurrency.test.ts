@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
+import { shanghaiDate } from '../../core/working-days.js';
+import { formatCaseNo, raiseCounter } from './case.repository.js';
 
 describe.each(DIALECTS)('concurrency on %s', (kind) => {
   let env: TestEnv;
@@ -19,6 +21,51 @@ describe.each(DIALECTS)('concurrency on %s', (kind) => {
     expect(audit.body.ok).toBe(true);
   });
 
+  it('numbers concurrent intakes consistently: the row, its event, messages, audit record, webhook delivery and answer carry one number', async () => {
+    const db = env.handle.db;
+    const year = Number(shanghaiDate(env.clock.now()).slice(0, 4));
+    const counter = async () => (await db.selectFrom('counters').select('value').where('name', '=', 'case').where('year', '=', year).executeTakeFirst())?.value ?? 0;
+    const before = await counter();
+    // A subscription whose deliveries are only queued here (none is sent): a private address, allowed.
+    expect((await api.as('admin').put('/api/v1/settings', { webhookAllowPrivateNetworks: true })).status).toBe(200);
+    const hook = await api.as('admin').post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/bcs-hook', events: ['*'], secret: 'a-shared-secret-of-the-12345' });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const n = 60;
+    const rs = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        api.as(i % 2 ? 'clerk' : 'coord').post('/api/v1/cases', intakeBody({ matter: `编号一致${i}`, channel: i % 3 ? 'window' : 'online' })),
+      ),
+    );
+    expect(rs.map((r) => r.status)).toEqual(rs.map(() => 201));
+    expect(await counter()).toBe(before + n);
+    const ids = rs.map((r) => r.body.id as number);
+    const rows = await db.selectFrom('cases').select(['id', 'case_no', 'year', 'seq']).where('id', 'in', ids).execute();
+    expect(rows).toHaveLength(n);
+    // Gap-free and unique, each row's number made of its own year and seq.
+    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => before + 1 + i));
+    const noOf = new Map(rows.map((r) => [r.id, r.case_no]));
+    for (const r of rows) expect(r.case_no).toBe(formatCaseNo(r.year, r.seq));
+    for (const r of rs) expect(r.body.caseNo).toBe(noOf.get(r.body.id));
+    const events = await db.selectFrom('case_events').select(['case_id', 'data']).where('case_id', 'in', ids).where('type', '=', 'intake').execute();
+    expect(events).toHaveLength(n);
+    for (const e of events) expect(JSON.parse(e.data).caseNo).toBe(noOf.get(e.case_id));
+    const messages = await db.selectFrom('outbox').select(['case_id', 'payload']).where('case_id', 'in', ids).execute();
+    expect(messages.length).toBeGreaterThanOrEqual(n);
+    for (const m of messages) expect(JSON.parse(m.payload).caseNo).toBe(noOf.get(m.case_id!));
+    const audits = await db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'data'])
+      .where('action', '=', 'case.intake')
+      .where('entity_id', 'in', ids.map(String))
+      .execute();
+    expect(audits).toHaveLength(n);
+    for (const a of audits) expect(JSON.parse(a.data).caseNo).toBe(noOf.get(Number(a.entity_id)));
+    const deliveries = await db.selectFrom('webhook_deliveries').select(['case_id', 'body']).where('case_id', 'in', ids).execute();
+    expect(deliveries).toHaveLength(n);
+    for (const d of deliveries) expect(JSON.parse(d.body).case.caseNo).toBe(noOf.get(d.case_id));
+    for (const r of rs.slice(0, 5)) expect((await api.as('coord').get(`/api/v1/cases/${r.body.id}`)).body.caseNo).toBe(r.body.caseNo);
+  });
+
   it('lets exactly one of several concurrent actions on the same version through', async () => {
     const c = (await api.as('clerk').post('/api/v1/cases', intakeBody())).body;
     const rs = await Promise.all(
@@ -35,5 +82,21 @@ describe.each(DIALECTS)('concurrency on %s', (kind) => {
     const detail = (await api.as('coord').get(`/api/v1/cases/${c.id}`)).body;
     expect(detail.events.filter((e: any) => e.type === 'accept')).toHaveLength(1);
     expect(detail.version).toBe(2);
+  });
+
+  // Last in this block: it moves the year's counter near a million.
+  it('pads the number to six digits and lets it grow past them', async () => {
+    const year = Number(shanghaiDate(env.clock.now()).slice(0, 4));
+    await raiseCounter(env.handle.db, 'case', year, 999_998);
+    const a = await api.as('clerk').post('/api/v1/cases', intakeBody());
+    const b = await api.as('clerk').post('/api/v1/cases', intakeBody());
+    expect([a.body.caseNo, b.body.caseNo]).toEqual([`${year}-999999`, `${year}-1000000`]);
+    const rows = await env.handle.db.selectFrom('cases').select(['case_no', 'seq']).where('id', 'in', [a.body.id, b.body.id]).orderBy('seq').execute();
+    expect(rows).toEqual([
+      { case_no: `${year}-999999`, seq: 999_999 },
+      { case_no: `${year}-1000000`, seq: 1_000_000 },
+    ]);
+    expect(formatCaseNo(year, 42)).toBe(`${year}-000042`);
+    expect((await api.as('coord').get(`/api/v1/cases/${b.body.id}`)).body.caseNo).toBe(`${year}-1000000`);
   });
 });
