@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PASSWORD } from '../server/test/harness.js';
 import { hotlineIntakeByKeyboard } from './flows.js';
-import { CHROMIUM, ensureWebBuilt, HAS_CHROMIUM, launchBrowser, startServer, withFailureShot, type BrowserSession, type Server } from './support.js';
+import { CHROMIUM, dialogSettled, ensureWebBuilt, expectAccessible, HAS_CHROMIUM, launchBrowser, startServer, withFailureShot, type BrowserSession, type Server } from './support.js';
 
 if (!HAS_CHROMIUM && process.env.CI) {
   describe('keyboard intake in the browser', () => {
@@ -87,6 +87,8 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard intake in the browser', () => {
       const [c2] = await casesNamed('医保异地就医备案');
       expect(c2).toMatchObject({ caseNo: second!.caseNo, channel: 'hotline' });
       // After a save the next call's form is ready, the cursor already in 反映人姓名.
+      await expectFocus('reporter_name');
+      await expectAccessible(page, '登记（保存后）');
       await expectFocus('reporter_name');
     });
     expect(browser.consoleErrors).toEqual([]);
@@ -195,6 +197,7 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard intake in the browser', () => {
       await page.keyboard.press('Shift+?');
       await page.getByTestId('shortcut-table').waitFor();
       expect(await page.getByTestId('shortcut-table').innerText()).toContain('Alt+N');
+      await dialogSettled(page);
       await page.keyboard.press('Escape');
       await page.getByTestId('shortcut-table').waitFor({ state: 'detached' });
       // / goes to the 台账 with the cursor in its search box.

@@ -16,6 +16,7 @@ import { callbackAllSatisfied, completeCase, openCase, signCase, triageByKeyboar
 import {
   CHROMIUM,
   ensureWebBuilt,
+  expectAccessible,
   expectStatus,
   HAS_CHROMIUM,
   launchBrowser,
@@ -83,13 +84,14 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
     await page.goto(server.base + '/');
     await login(page, 'coord');
     await openCase(page, server.base, byKeys.id, '已登记');
-    const k = await triageByKeyboard(page, { department: '县市场监管局' });
+    const k = await triageByKeyboard(page, { department: '县市场监管局' }, () => expectAccessible(page, '受理并交办对话框'));
     expect(k.clicks).toBe(0);
     expect(k.keys).toBeLessThanOrEqual(15);
     measured['受理并交办（键盘）'] = `${k.keys} 次按键`;
     const timeline = await page.getByTestId('timeline').innerText();
     expect(timeline).toContain('予以受理');
     expect(timeline).toContain('交办');
+    await expectAccessible(page, '反映件（已交办）');
 
     // ---- 县行管办: 受理并交办, mouse ---------------------------------------------------------------
     await openCase(page, server.base, byMouse.id, '已登记');

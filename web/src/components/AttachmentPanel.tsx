@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, Modal, Space, Switch, Table, Tag, Typography } from 'antd';
+import { FieldSelect } from './FieldSelect';
 import { ACCEPTED_TYPES_TEXT, ATTACHMENT_KINDS, ATTACHMENT_KIND_LABELS, canWithdrawAttachment, type AttachmentKind } from '../../../core/attachments';
 import { ATTACHMENT_ACCEPT, attachmentUrl, formatSize, isPreviewable, listAttachments, uploadAttachment, withdrawAttachment } from '../api/attachments';
 import type { Attachment, CaseDetail } from '../api/types';
@@ -197,7 +198,7 @@ function UploadDialog({ caseId, onClose, onDone }: { caseId: number; onClose: ()
     <Modal open title="上传附件" okText="上传" cancelText="取消" onOk={() => void submit()} confirmLoading={busy} onCancel={onClose} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ kind: 'evidence' }}>
         <Form.Item name="kind" label="用途" rules={[{ required: true, message: '请选择用途' }]}>
-          <Select options={ATTACHMENT_KINDS.map((k) => ({ value: k, label: ATTACHMENT_KIND_LABELS[k] }))} aria-label="用途" />
+          <FieldSelect options={ATTACHMENT_KINDS.map((k) => ({ value: k, label: ATTACHMENT_KIND_LABELS[k] }))} aria-label="用途" />
         </Form.Item>
         <Form.Item label="文件" extra={`仅限 ${ACCEPTED_TYPES_TEXT}，以文件内容为准`} required>
           <input type="file" accept={ATTACHMENT_ACCEPT} aria-label="选择文件" data-testid="attachment-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />

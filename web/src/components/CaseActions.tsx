@@ -5,7 +5,7 @@
  * submission runs at most once at a time; a 409 is explained in Chinese and the case reloaded.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, Tag, Typography, type FormInstance, type SelectProps } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Space, Tag, Typography, type FormInstance, type SelectProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { ACTION_RULES, type CaseAction } from '../../../core/case-lifecycle';
 import { ACTION_BODIES, LIMITS } from '../../../core/api/schemas';
@@ -38,6 +38,8 @@ import { useSubmitGuard } from '../lib/useSubmitGuard';
 import { dayjs, endOfDayIso, formatDateTime, shanghaiToday } from '../lib/time';
 import { PROVISIONAL_LABEL } from './CaseTags';
 import { CaseSearchSelect } from './CaseSearchSelect';
+import { FieldSelect } from './FieldSelect';
+import { RadioGroup } from './RadioGroup';
 import { INTAKE_RULES, normaliseOrgCode } from './IntakeForm';
 import { normalisePhone } from '../../../core/validation';
 import { OPEN_STATUSES_PARAM } from '../lib/caseStatus';
@@ -72,7 +74,7 @@ function DeptSelect({
     .filter((d) => !d.disabled && !(exclude ?? []).includes(d.code))
     .map((d) => ({ value: d.code, label: d.name }));
   return (
-    <Select
+    <FieldSelect
       {...rest}
       mode={multiple ? 'multiple' : undefined}
       showSearch
@@ -361,10 +363,10 @@ function CorrectionFields({ c }: { c: CaseDetail }) {
       </Typography.Paragraph>
       <Space size={16} wrap>
         <Form.Item label="反映渠道" name={['changes', 'channel']} rules={INTAKE_RULES.channel}>
-          <Radio.Group optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />
+          <RadioGroup optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />
         </Form.Item>
         <Form.Item label="反映人类型" name={['changes', 'reporter', 'kind']} rules={INTAKE_RULES.kind}>
-          <Radio.Group optionType="button" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
+          <RadioGroup optionType="button" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
       </Space>
       <Space size={16} wrap style={{ display: 'flex' }}>
@@ -415,12 +417,12 @@ function DispatchFields({ departments, levelDays }: { departments: Department[];
   return (
     <>
       <Form.Item label="交办级别" name="level" rules={[{ required: true, message: '请选择交办级别' }]}>
-        <Radio.Group>
+        <RadioGroup>
           <Space direction="vertical">
             <Radio value={1}>一级：单一部门办理（{levelDays[1]} 个工作日）</Radio>
             <Radio value={2}>二级：牵头部门 + 协办部门（{levelDays[2]} 个工作日）</Radio>
           </Space>
-        </Radio.Group>
+        </RadioGroup>
       </Form.Item>
       <Form.Item label="牵头部门" name="leadDepartment" rules={[{ required: true, message: '请选择牵头部门' }]}>
         <DeptSelect departments={departments} />
@@ -448,7 +450,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="不予受理原因" name="reasonCategory" rules={[{ required: true, message: '请选择不予受理原因' }]}>
-            <Radio.Group options={REJECT_CATEGORIES.map((r) => ({ value: r, label: REJECT_CATEGORY_LABELS[r] }))} />
+            <RadioGroup options={REJECT_CATEGORIES.map((r) => ({ value: r, label: REJECT_CATEGORY_LABELS[r] }))} />
           </Form.Item>
           {textField('explanation', '不予受理说明（将答复反映人）')}
         </>
@@ -458,7 +460,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
-            <Radio.Group name="problemType">
+            <RadioGroup name="problemType">
               <Space direction="vertical">
                 {PROBLEM_TYPES.map((p) => (
                   <Radio key={p} value={p}>
@@ -466,7 +468,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
                   </Radio>
                 ))}
               </Space>
-            </Radio.Group>
+            </RadioGroup>
           </Form.Item>
           {noteField('备注')}
         </>
@@ -513,7 +515,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
         <>
           {textField('result', '办理结果')}
           <Form.Item label="答复反映人方式" name="repliedVia" rules={[{ required: true, message: '请选择答复方式' }]}>
-            <Radio.Group name="repliedVia" options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
+            <RadioGroup name="repliedVia" options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
           </Form.Item>
         </>
       );
@@ -534,7 +536,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
           </Button>
           {RATING_ASPECTS.map((a) => (
             <Form.Item key={a} label={RATING_ASPECT_LABELS[a]} name={a} rules={[{ required: true, message: `请选择${RATING_ASPECT_LABELS[a]}评价` }]}>
-              <Radio.Group optionType="button" options={RATINGS.map((r) => ({ value: r, label: RATING_LABELS[r] }))} />
+              <RadioGroup optionType="button" options={RATINGS.map((r) => ({ value: r, label: RATING_LABELS[r] }))} />
             </Form.Item>
           ))}
           <Form.Item label="回访意见" name="comment" rules={[{ max: LIMITS.text, message: `回访意见不能超过 ${LIMITS.text} 个字` }]}>
@@ -548,7 +550,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="差评是否属实" name="substantiated" rules={[{ required: true, message: '请选择差评是否属实' }]}>
-            <Radio.Group
+            <RadioGroup
               onChange={(e) => form.setFieldsValue({ outcome: e.target.value ? undefined : 'none', rectifyDueAt: undefined })}
               options={[
                 { value: true, label: '属实' },
@@ -558,7 +560,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
           </Form.Item>
           {substantiated !== undefined && (
             <Form.Item label="处理结果" name="outcome" rules={[{ required: true, message: '请选择处理结果' }]}>
-              <Radio.Group
+              <RadioGroup
                 options={(substantiated ? (['rectify', 'accountability'] as const) : (['none'] as const)).map((o) => ({
                   value: o,
                   label: VERIFY_OUTCOME_LABELS[o],
@@ -578,7 +580,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="措施" name="type" rules={[{ required: true, message: '请选择措施' }]}>
-            <Select
+            <FieldSelect
               showSearch
               optionFilterProp="label"
               options={[
@@ -671,7 +673,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="线索移送" name="referralNo" rules={[{ required: true, message: '请选择线索移送记录' }]}>
-            <Select options={referrals.map((r) => ({ value: r.recordNo, label: `${r.recordNo}${r.result ? '（已有处理结果）' : ''}` }))} />
+            <FieldSelect options={referrals.map((r) => ({ value: r.recordNo, label: `${r.recordNo}${r.result ? '（已有处理结果）' : ''}` }))} />
           </Form.Item>
           {textField('result', '线索处理结果')}
         </>
@@ -754,7 +756,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
             {unreachableAfter ? `；累计 ${unreachableAfter} 次后可按“无法回访办结”` : ''}。
           </Typography.Paragraph>
           <Form.Item label="未接通情形" name="outcome" rules={[{ required: true, message: '请选择未接通情形' }]}>
-            <Radio.Group
+            <RadioGroup
               optionType="button"
               buttonStyle="solid"
               size="large"
@@ -793,7 +795,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="措施" name="measureId" rules={[{ required: true, message: fulfil ? '请选择已完成的措施' : '请选择要撤回的措施' }]}>
-            <Select
+            <FieldSelect
               options={open.map((m) => ({
                 value: m.id,
                 label: `${MEASURE_LABELS[m.type] ?? m.type}${m.note ? `：${m.note}` : ''}${m.dueAt ? `（期限 ${formatDateTime(m.dueAt)}）` : ''}`,
@@ -1471,7 +1473,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>受理</legend>
             <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
-              <Radio.Group name="problemType" disabled={!!accepted}>
+              <RadioGroup name="problemType" disabled={!!accepted}>
                 <Space direction="vertical">
                   {PROBLEM_TYPES.map((p) => (
                     <Radio key={p} value={p}>
@@ -1479,7 +1481,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
                     </Radio>
                   ))}
                 </Space>
-              </Radio.Group>
+              </RadioGroup>
             </Form.Item>
             {!accepted && (
               <SuggestionLine

@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { FieldSelect } from '../components/FieldSelect';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { KNOWLEDGE_KINDS, KNOWLEDGE_KIND_LABELS, KNOWLEDGE_STATUSES, KNOWLEDGE_STATUS_LABELS, KNOWLEDGE_TRANSITIONS, type KnowledgeKind, type KnowledgeStatus } from '../../../core/knowledge';
@@ -163,7 +164,7 @@ function EditorDialog({ entry, onClose, onSaved, onFiles }: { entry: KnowledgeEn
           </Col>
           <Col span={8}>
             <Form.Item name="kind" label="材料性质" rules={[{ required: true }]}>
-              <Select options={KNOWLEDGE_KINDS.map((k) => ({ value: k, label: KNOWLEDGE_KIND_LABELS[k] }))} />
+              <FieldSelect options={KNOWLEDGE_KINDS.map((k) => ({ value: k, label: KNOWLEDGE_KIND_LABELS[k] }))} />
             </Form.Item>
           </Col>
           <Col span={8}>

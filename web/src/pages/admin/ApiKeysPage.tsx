@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { FieldSelect } from '../../components/FieldSelect';
 import { ZApiKeyCreate } from '../../../../core/api/schemas';
 import { ROLE_LABELS } from '../../../../core/domain';
 import { api, ApiError } from '../../api/client';
@@ -84,11 +85,11 @@ export default function ApiKeysPage() {
             <Input style={{ width: 200 }} maxLength={64} placeholder="如 12345热线平台" />
           </Form.Item>
           <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]} tooltip={role ? ROLE_HELP[role] : undefined}>
-            <Select style={{ width: 140 }} options={(['clerk', 'coordinator', 'handler'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+            <FieldSelect style={{ width: 140 }} options={(['clerk', 'coordinator', 'handler'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
           </Form.Item>
           {role === 'handler' && (
             <Form.Item label="部门" name="department" rules={[{ required: true, message: '请选择所属部门' }]}>
-              <Select style={{ width: 200 }} showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="承办部门" />
+              <FieldSelect style={{ width: 200 }} showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="承办部门" />
             </Form.Item>
           )}
           <Button type="primary" htmlType="submit" loading={pending}>

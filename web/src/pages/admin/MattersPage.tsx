@@ -1,7 +1,8 @@
 /** 事项目录: the county's catalogue of matters — find, add one, import the Excel the county has. */
 import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Select, Space, Table, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Space, Table, Typography, Upload } from 'antd';
+import { FieldSelect } from '../../components/FieldSelect';
 import { UploadOutlined } from '@ant-design/icons';
 import { ZMatterCreate } from '../../../../core/api/schemas';
 import { api, ApiError, toQuery } from '../../api/client';
@@ -82,7 +83,7 @@ export default function MattersPage() {
             <Input style={{ width: 240 }} placeholder="如 营业执照变更登记" />
           </Form.Item>
           <Form.Item label="实施部门" name="department" rules={[{ required: true, message: '请选择实施部门' }]}>
-            <Select style={{ width: 200 }} showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="选择部门" />
+            <FieldSelect style={{ width: 200 }} showSearch optionFilterProp="label" options={departmentOptions(departments)} placeholder="选择部门" />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={pending}>
             新增

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { FieldSelect } from '../../components/FieldSelect';
 import { PlusOutlined } from '@ant-design/icons';
 import { ZPassword, ZStaffMobile, ZUserCreate } from '../../../../core/api/schemas';
 import { CHANNELS, CHANNEL_LABELS, ROLES, ROLE_LABELS, startingChannel, type Channel, type Role } from '../../../../core/domain';
@@ -81,14 +82,14 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
           <Input autoComplete="off" />
         </Form.Item>
         <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
-          <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <FieldSelect options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
         </Form.Item>
         <Form.Item
           label="所属部门"
           name="department"
           rules={role === 'handler' ? [{ required: true, message: '承办部门用户须指定所属部门' }] : []}
         >
-          <Select allowClear showSearch optionFilterProp="label" options={departmentOptions(departments)} />
+          <FieldSelect allowClear showSearch optionFilterProp="label" options={departmentOptions(departments)} />
         </Form.Item>
         {role && can(role, 'intake') && (
           <Form.Item label="登记默认渠道" name="intakeChannel" extra="热线坐席选“热线”：登录后直接进入登记页，反映渠道默认为热线">
