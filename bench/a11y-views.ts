@@ -4,10 +4,10 @@
  * (the ten of the issue, on the demo data and at 1,000,000 cases).
  */
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../server/demo/demo.js';
 import type { Executor } from '../server/db/database.js';
 import { putSettings } from '../server/settings/settings.repository.js';
 import { runAxe, type AxeReport } from '../e2e/axe.js';
+import { benchContext, signIn } from './page-timing.js';
 
 export interface View {
   name: string;
@@ -62,19 +62,12 @@ export async function axeViews(browser: Browser, base: string, views: View[], on
     for (const v of views) {
       let page = byUser.get(v.user);
       if (!page) {
-        const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+        const context = await benchContext(browser, { timed: false });
         page = await context.newPage();
         if (v.user) {
-          await page.goto(`${base}/login`);
-          await page.getByLabel('用户名').fill(v.user);
-          await page.getByLabel('密码').fill(DEMO_PASSWORD);
-          await page.getByRole('button', { name: '登录' }).click();
-          await page
-            .getByTestId('current-user')
-            .waitFor()
-            .catch(async (e: unknown) => {
-              throw new Error(`${v.user} 登录后没有进入应用（${page!.url()}）：${(await page!.locator('body').innerText()).slice(0, 300)}`, { cause: e });
-            });
+          await signIn(page, base, v.user).catch(async (e: unknown) => {
+            throw new Error(`${v.user} 登录后没有进入应用（${page!.url()}）：${(await page!.locator('body').innerText()).slice(0, 300)}`, { cause: e });
+          });
         }
         byUser.set(v.user, page);
       }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
@@ -46,6 +46,44 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Signs a demo account in through the login page and waits for the app's shell. */
+export async function signIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
+}
+
+/** The four moves inside the app: 工作台 → 台账 (menu) → a case (its link in the ledger) → 统计分析 (menu) → 工作台 (menu). */
+export function inAppSteps(page: Page) {
+  const menuLink = (label: string) => page.locator('.ant-layout-sider .ant-menu-root a', { hasText: label }).first();
+  return [
+    { label: '工作台 → 台账', link: () => menuLink('台账'), ready: PAGES[1].ready },
+    { label: '台账 → 反映件', link: () => page.locator('[data-testid="ledger-table"] .ant-table-row a[href^="/cases/"]').first(), ready: PAGES[2].ready },
+    { label: '反映件 → 统计分析', link: () => menuLink('统计分析'), ready: PAGES[3].ready },
+    { label: '统计分析 → 工作台', link: () => menuLink('工作台'), ready: PAGES[0].ready },
+  ];
+}
+
+/**
+ * One move: the pointer rests 100 ms on the link (as a person's does before clicking), then the
+ * click; answers the ms from the click until `ready` is painted.
+ */
+export async function timeMove(page: Page, link: Locator, ready: string): Promise<number> {
+  await link.hover();
+  await page.waitForTimeout(100);
+  // Forget the target's mark, then click and note the click's moment in the page.
+  const t0 = await link.evaluate((el: { click(): void }, sel: string) => {
+    const w = globalThis as unknown as { __bcsSeen: Record<string, number> };
+    delete w.__bcsSeen[sel];
+    const t = performance.now();
+    el.click();
+    return t;
+  }, ready);
+  return (await seenAt(page, ready)) - t0;
+}
+
 export async function seenAt(page: Page, selector: string): Promise<number> {
   // A function, not a string: the app's Content-Security-Policy forbids eval, which a string
   // predicate is run through.
@@ -73,7 +111,7 @@ export async function signedInPage(dbFile: string, webRoot: string) {
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await benchContext(browser, { timed: false });
   const page = await context.newPage();
   const close = async () => {
     await browser.close();
@@ -81,11 +119,7 @@ export async function signedInPage(dbFile: string, webRoot: string) {
     await h.close();
   };
   try {
-    await page.goto(`${base}/login`);
-    await page.getByLabel('用户名').fill('coordinator');
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
+    await signIn(page, base, 'coordinator');
   } catch (e) {
     await close();
     throw e;
@@ -183,9 +217,10 @@ export interface PageTimes {
   moves: Array<{ label: string; ms: number }>;
 }
 
-async function newContext(browser: Browser, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState });
-  await context.addInitScript(OBSERVER);
+/** A browser profile at 1366×768 in Shanghai, optionally holding a session, with the page-timing observer unless `timed` is false. */
+export async function benchContext(browser: Browser, opts: { storageState?: Awaited<ReturnType<BrowserContext['storageState']>>; timed?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: opts.storageState });
+  if (opts.timed !== false) await context.addInitScript(OBSERVER);
   return context;
 }
 
@@ -198,13 +233,9 @@ async function newContext(browser: Browser, storageState?: Awaited<ReturnType<Br
 export async function measurePages(browser: Browser, base: string, caseId: number, runs: number, user = 'coordinator'): Promise<PageTimes> {
   const url = (p: (typeof PAGES)[number]) => base + p.path.replace(':id', String(caseId));
   // Sign in through the login page once; the session (cookie + the app's storage) is reused.
-  const context = await newContext(browser);
+  const context = await benchContext(browser);
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill(user);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
+  await signIn(page, base, user);
   await page.waitForSelector(PAGES[0].ready, { timeout: 30_000 });
   const session = await context.storageState();
 
@@ -222,7 +253,7 @@ export async function measurePages(browser: Browser, base: string, caseId: numbe
     full[p.key] = median(xs);
     const ys: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const c = await newContext(browser, session);
+      const c = await benchContext(browser, { storageState: session });
       const pg = await c.newPage();
       await pg.goto(url(p));
       ys.push(await seenAt(pg, p.ready));
@@ -231,32 +262,14 @@ export async function measurePages(browser: Browser, base: string, caseId: numbe
     cold[p.key] = median(ys);
   }
 
-  // In the app: 工作台 → 台账 (menu) → a case (its link in the ledger) → 统计分析 (menu) → 工作台 (menu).
-  const menuLink = (label: string) => page.locator('.ant-layout-sider .ant-menu-root a', { hasText: label }).first();
-  const steps: Array<{ label: string; link: () => ReturnType<typeof menuLink>; ready: string }> = [
-    { label: '工作台 → 台账', link: () => menuLink('台账'), ready: PAGES[1].ready },
-    { label: '台账 → 反映件', link: () => page.locator('[data-testid="ledger-table"] .ant-table-row a[href^="/cases/"]').first(), ready: PAGES[2].ready },
-    { label: '反映件 → 统计分析', link: () => menuLink('统计分析'), ready: PAGES[3].ready },
-    { label: '统计分析 → 工作台', link: () => menuLink('工作台'), ready: PAGES[0].ready },
-  ];
+  const steps = inAppSteps(page);
   const moveTimes = steps.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
     await page.goto(url(PAGES[0]));
     await seenAt(page, PAGES[0].ready);
     for (const [k, s] of steps.entries()) {
-      const link = s.link();
-      await link.hover();
-      await page.waitForTimeout(100);
-      // Forget the target's mark, then click and note the click's moment in the page.
-      const t0 = await link.evaluate((el: { click(): void }, sel: string) => {
-        const w = globalThis as unknown as { __bcsSeen: Record<string, number> };
-        delete w.__bcsSeen[sel];
-        const t = performance.now();
-        el.click();
-        return t;
-      }, s.ready);
       try {
-        moveTimes[k]!.push((await seenAt(page, s.ready)) - t0);
+        moveTimes[k]!.push(await timeMove(page, s.link(), s.ready));
       } catch (e) {
         throw new Error(`${s.label}: ${s.ready} not seen (at ${page.url()})`, { cause: e });
       }

@@ -18,8 +18,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
-import { DEMO_PASSWORD } from '../server/demo/demo.js';
-import { median, OBSERVER, PAGES, seenAt } from './page-timing.js';
+import { benchContext, inAppSteps, median, PAGES, seenAt, signIn, timeMove } from './page-timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -37,21 +36,14 @@ const apps = await Promise.all((['A', 'B'] as const).map(async (side) => {
   return { app, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
 }));
 const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
-const newContext = async (storageState?: Variant['session']) => {
-  const c = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState });
-  await c.addInitScript(OBSERVER);
-  return c;
-};
+const newContext = (storageState?: Variant['session']) => benchContext(browser, { storageState });
 try {
   const v = {} as Record<Side, Variant>;
   for (const [k, side] of (['A', 'B'] as const).entries()) {
     const base = apps[k]!.base;
     const context = await newContext();
     const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.getByLabel('用户名').fill('coordinator');
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, base, 'coordinator');
     await page.waitForSelector(PAGES[0].ready, { timeout: 30_000 });
     v[side] = { base, context, page, session: await context.storageState() };
   }
@@ -77,28 +69,10 @@ try {
     }
     for (const side of order) {
       const page = v[side].page;
-      const menuLink = (label: string) => page.locator('.ant-layout-sider .ant-menu-root a', { hasText: label }).first();
-      const steps = [
-        { link: () => menuLink('台账'), ready: PAGES[1].ready },
-        { link: () => page.locator('[data-testid="ledger-table"] .ant-table-row a[href^="/cases/"]').first(), ready: PAGES[2].ready },
-        { link: () => menuLink('统计分析'), ready: PAGES[3].ready },
-        { link: () => menuLink('工作台'), ready: PAGES[0].ready },
-      ];
+      const steps = inAppSteps(page);
       await page.goto(url(side, PAGES[0]));
       await seenAt(page, PAGES[0].ready);
-      for (const [k, s] of steps.entries()) {
-        const link = s.link();
-        await link.hover();
-        await page.waitForTimeout(100);
-        const t0 = await link.evaluate((el: { click(): void }, sel: string) => {
-          const w = globalThis as unknown as { __bcsSeen: Record<string, number> };
-          delete w.__bcsSeen[sel];
-          const t = performance.now();
-          el.click();
-          return t;
-        }, s.ready);
-        moves[side][k]!.push((await seenAt(page, s.ready)) - t0);
-      }
+      for (const [k, s] of steps.entries()) moves[side][k]!.push(await timeMove(page, s.link(), s.ready));
     }
   }
   const f = (xs: number[]) => `${median(xs).toFixed(0)} ms`.padStart(8);

@@ -27,7 +27,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../server/demo/demo.js';
 import { callbackAllSatisfied, completeCase, hotlineIntakeByKeyboard, openCase, signCase, triageByKeyboard, triageByMouse } from '../e2e/flows.js';
 import { a11yViews, axeTotals, axeViews, ISSUE_VIEWS, withoutSecondFactor } from './a11y-views.js';
-import { launchBenchBrowser, measurePages, PAGES, preparePagesDb, startBenchServer, type PageTimes } from './page-timing.js';
+import { benchContext, launchBenchBrowser, measurePages, PAGES, preparePagesDb, signIn, startBenchServer, type PageTimes } from './page-timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_CASES ?? 1_000_000);
@@ -54,13 +54,9 @@ interface SetResult {
 }
 
 async function signedIn(browser: Browser, base: string, username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await benchContext(browser, { timed: false });
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('current-user').waitFor({ timeout: 30_000 });
+  await signIn(page, base, username);
   return page;
 }
 
@@ -68,7 +64,7 @@ async function signedIn(browser: Browser, base: string, username: string): Promi
 async function counts(browser: Browser, server: Awaited<ReturnType<typeof startBenchServer>>): Promise<Counts> {
   const { base } = server;
   // A 热线 desk new to this browser: a fresh profile, from the login page.
-  const deskContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const deskContext = await benchContext(browser, { timed: false });
   const [first, second] = await hotlineIntakeByKeyboard(await deskContext.newPage(), base, { username: 'hotline', password: DEMO_PASSWORD }, [
     { name: '刘先生', phone: '13912345678', matter: '个体工商户设立登记', description: '办理营业执照时被告知缺少房屋产权证明。' },
     { name: '张女士', phone: '13812345678', matter: '医保异地就医备案', description: '异地就医备案在网上提交后一直没有审核。' },
