@@ -12,12 +12,14 @@
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<empty db> npx tsx bench/intake-cpu.bench.ts
  *   BENCH_N=500 BENCH_ROUNDS=20 …                          # intakes per round, rounds (least and median printed)
  *   BENCH_SQL='drop index x; …' …                           # a schema experiment, run after the migrations
+ *   BENCH_STATEMENTS=1 …                                    # SQLite: wall time of each statement per intake, the costliest first
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
 import { systemClock } from '../server/context.js';
@@ -40,6 +42,39 @@ function body(i: number) {
     description: DESCRIPTION,
     reason: '多次反映未解决',
   };
+}
+
+/**
+ * SQLite: the wall time of each statement (better-sqlite3 runs them synchronously, in this thread)
+ * over 200 intakes, per intake, the costliest first — where an intake's database time goes.
+ */
+async function statementTimes(intake: () => Promise<void>): Promise<void> {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown> & { source?: string };
+  probe.close();
+  const spent = new Map<string, number>();
+  const originals = new Map<string, (...a: unknown[]) => unknown>();
+  for (const name of ['run', 'all', 'get']) {
+    const original = proto[name] as (...a: unknown[]) => unknown;
+    originals.set(name, original);
+    proto[name] = function (this: { source: string }, ...args: unknown[]) {
+      const t = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source.replace(/\s+/g, ' ').slice(0, 110);
+        spent.set(key, (spent.get(key) ?? 0) + Number(process.hrtime.bigint() - t) / 1000);
+      }
+    };
+  }
+  try {
+    for (let i = 0; i < 200; i++) await intake();
+  } finally {
+    for (const [name, f] of originals) proto[name] = f;
+  }
+  const total = [...spent.values()].reduce((a, b) => a + b, 0) / 200;
+  console.log(`  SQLite statements: ${total.toFixed(0)} µs of wall time per intake`);
+  for (const [text, us] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${(us / 200).toFixed(0).padStart(6)} µs  ${text}`);
 }
 
 function median(xs: number[]): number {
@@ -95,6 +130,7 @@ async function run(url: string, label: string): Promise<void> {
     }
     await sql`pragma wal_autocheckpoint = 1000`.execute(handle.db);
     pages = `; ${(frames / 100).toFixed(1)} pages written per intake`;
+    if (process.env.BENCH_STATEMENTS) await statementTimes(intake);
   }
   // PostgreSQL: round trips per intake (every query node-postgres sends), a count — the same on a busy machine.
   if (handle.kind === 'postgres') {
