@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Select, Space, Spin, Typography } from 'antd';
+import { Space, Spin, Typography } from 'antd';
+import { FieldSelect } from './FieldSelect';
 import { api, toQuery } from '../api/client';
 import type { CasePage, CaseSummary } from '../api/types';
 import { leaveOnTab } from './MultiSelect';
@@ -57,7 +58,7 @@ export function CaseSearchSelect({ filters = {}, multiple, value, onChange, onPi
   const options = [...shown.values()].map((c) => ({ value: c.id, label: c.caseNo, title: caseOptionLabel(c), summary: c }));
 
   return (
-    <Select<number[] | number>
+    <FieldSelect<number[] | number>
       {...rest}
       id={id}
       mode={multiple ? 'multiple' : undefined}

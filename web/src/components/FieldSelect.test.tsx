@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/react';
 import { Form, Select } from 'antd';
 import { FieldSelect } from './FieldSelect';
+import { MultiSelect } from './MultiSelect';
 
 afterEach(cleanup);
 
@@ -28,6 +29,18 @@ describe('FieldSelect', () => {
     expect(required!.hasAttribute('aria-required')).toBe(false);
     expect(required!.querySelector('input[role="combobox"]')!.getAttribute('aria-required')).toBe('true');
     expect(optional!.querySelector('input[role="combobox"]')!.hasAttribute('aria-required')).toBe(false);
+  });
+
+  it('is what the multi-select renders too', () => {
+    const { container } = render(
+      <Form>
+        <Form.Item label="部门" name="departments" rules={[{ required: true }]}>
+          <MultiSelect options={options} />
+        </Form.Item>
+      </Form>,
+    );
+    expect(container.querySelector('.ant-select')!.hasAttribute('aria-required')).toBe(false);
+    expect(container.querySelector('input[role="combobox"]')!.getAttribute('aria-required')).toBe('true');
   });
 
   it('fixes what antd alone renders: aria-required on the outer div', () => {

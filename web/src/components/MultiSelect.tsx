@@ -5,7 +5,8 @@
  * search text is dropped, nothing is chosen. Enter still chooses; Esc still closes.
  */
 import type { KeyboardEvent } from 'react';
-import { Select, type SelectProps } from 'antd';
+import type { SelectProps } from 'antd';
+import { FieldSelect } from './FieldSelect';
 
 /**
  * `onInputKeyDown` for any antd Select: stops a Tab at the search input before rc-select's list
@@ -17,10 +18,10 @@ export function leaveOnTab(e: KeyboardEvent<HTMLInputElement | HTMLTextAreaEleme
 
 export type MultiSelectProps<V = string> = Omit<SelectProps<V[]>, 'mode'> & { mode?: 'multiple' | 'tags' };
 
-/** `<Select mode="multiple">` that Tab leaves without choosing (see the file comment). */
+/** `<Select mode="multiple">` that Tab leaves without choosing (see the file comment); a required field's `aria-required` on its combobox (FieldSelect). */
 export function MultiSelect<V = string>({ mode = 'multiple', onInputKeyDown, ...rest }: MultiSelectProps<V>) {
   return (
-    <Select<V[]>
+    <FieldSelect<V[]>
       mode={mode}
       {...rest}
       onInputKeyDown={(e) => {
