@@ -2,7 +2,7 @@
  * The cases of bench/scale.bench.ts, through the product's own functions (shared by the bench and
  * its generation workers, bench/scale-worker.ts).
  */
-import { newCaseRow, timelineEventRow, type NewCase } from '../server/cases/case.repository.js';
+import { formatCaseNo, newCaseRow, timelineEventRow, type NewCase } from '../server/cases/case.repository.js';
 import { searchDocument } from '../server/cases/case-search.js';
 import { DEMO_DEPARTMENTS, DEMO_MATTERS } from '../server/demo/demo-data.js';
 import { CHANNELS, PROBLEM_TYPES, REJECT_CATEGORIES } from '../core/domain.js';
@@ -69,7 +69,7 @@ export function* plannedCases(n: number, start?: number): Generator<PlannedCase>
     const callback = status === 'closed' || status === 'verifying'
       ? { attitude: 'satisfied', result: bad ? 'dissatisfied' : 'satisfied', efficiency: 'satisfied', integrity: 'satisfied', comment: null, bad, at: completedAt!, by: 'coord' }
       : null;
-    const caseNo = `${year}-${String(seq).padStart(6, '0')}`;
+    const caseNo = formatCaseNo(year, seq);
     const c: NewCase = {
       caseNo,
       year,

@@ -742,10 +742,10 @@ export function decodeDueCursor(cursor: string): { dueAt: string; id: number } |
   return k && { dueAt: k.at, id: k.id };
 }
 
-/** A search for a case number (2026-000123, or 2026-123) looks the number up instead of the text. */
+/** A search for a case number (2026-000123, 2026-123, or past a million 2026-1000000) looks the number up instead of the text. */
 export function caseNoOf(q: string): string | null {
-  const m = /^\s*(\d{4})-(\d{1,6})\s*$/.exec(q);
-  return m ? `${m[1]}-${m[2]!.padStart(6, '0')}` : null;
+  const m = /^\s*(\d{4})-(\d{1,9})\s*$/.exec(q);
+  return m ? formatCaseNo(Number(m[1]), Number(m[2])) : null;
 }
 
 /** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
