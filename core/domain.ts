@@ -202,3 +202,8 @@ export type ReporterKind = (typeof REPORTER_KINDS)[number];
 
 /** Dispatch levels: 1 = one department, 2 = lead + co-departments, 3 = escalated, approved by the leader. */
 export type Level = 1 | 2 | 3;
+
+/** A case number as shown everywhere: the year and the counter's value, at least six digits (2026-000042, past a million 2026-1000000). */
+export function formatCaseNo(year: number, seq: number): string {
+  return `${year}-${String(seq).padStart(6, '0')}`;
+}

@@ -3,7 +3,7 @@ import { CLOCK_RUNNING_STATUSES, isClockRunningStatus, STAGE_CLOCK_STATUSES } fr
 import { startOfShanghaiDay } from '../../core/working-days.js';
 import { sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
-import { type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
+import { formatCaseNo, type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
 import type { Insertable, Selectable, SelectQueryBuilder } from 'kysely';
 import type { CaseEventTable, CaseTable, Executor, MeasureTable } from '../db/database.js';
 import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
@@ -282,10 +282,7 @@ export async function insertCase(trx: Executor, values: Insertable<CaseTable> & 
   return { record: rowToCase(row as CaseRow), writes: caseWrites(trx, row.id, values) };
 }
 
-/** A case number as shown everywhere: the year and the counter's value, at least six digits (2026-000042). */
-export function formatCaseNo(year: number, seq: number): string {
-  return `${year}-${String(seq).padStart(6, '0')}`;
-}
+export { formatCaseNo };
 
 /**
  * Numbers and inserts a new case: the year's next `case` counter value as its `seq`, its case

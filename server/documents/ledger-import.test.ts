@@ -347,21 +347,26 @@ describe.each(DIALECTS)('ledger import on %s', (kind) => {
   });
 
   it('refuses duplicate case numbers within the file, malformed numbers and masked phones', async () => {
-    await expectRejected(
+    const err = await expectRejected(
       await ledgerFile([
         { ...GOOD[3], 编号: '2026-000100' },
         { ...GOOD[3], 编号: '2026-000100', 反映人: '另一人' },
         { ...GOOD[3], 编号: 'DJ-2026-1' },
         { ...GOOD[3], 编号: '2025-000100' },
         { ...GOOD[3], 编号: '2026-000101', 联系电话: '138****1234' },
+        // Past a million the number has seven digits; a seventh digit below it is not a number the system writes.
+        { ...GOOD[3], 编号: '2026-1000000' },
+        { ...GOOD[3], 编号: '2026-0000102' },
       ]),
       [
         { row: 5, column: '编号', message: /与第 4 行重复/ },
         { row: 6, column: '编号', message: /格式不对/ },
         { row: 7, column: '编号', message: /年份.*不一致/ },
         { row: 8, column: '联系电话', message: /脱敏/ },
+        { row: 10, column: '编号', message: /格式不对/ },
       ],
     );
+    expect(err.details.filter((d: any) => d.row === 9)).toEqual([]);
   });
 
   it('refuses formula cells', async () => {

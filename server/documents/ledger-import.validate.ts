@@ -6,6 +6,7 @@
 import { COMPLETED_STATUSES, UNDISPATCHED_STATUSES } from '../../core/clocks.js';
 import { LIMITS } from '../../core/api/schemas.js';
 import {
+  formatCaseNo,
   CASE_STATUSES,
   CHANNEL_LABELS,
   CHANNELS,
@@ -271,8 +272,10 @@ export async function validateLedger(
     let seq = 0;
     let caseNo: string | null = null;
     if (caseNoText !== null) {
-      const m = /^(\d{4})-(\d{6})$/.exec(caseNoText);
-      if (!m || Number(m[2]) === 0) problem('caseNo', `编号“${caseNoText}”格式不对，应为“年份-6位序号”，如 2025-000123`);
+      // The number as the system writes it: six digits, more only past a million (formatCaseNo).
+      const m = /^(\d{4})-(\d{6,9})$/.exec(caseNoText);
+      if (!m || Number(m[2]) === 0 || formatCaseNo(Number(m[1]), Number(m[2])) !== caseNoText)
+        problem('caseNo', `编号“${caseNoText}”格式不对，应为“年份-6位序号”（超过 999999 时为实际位数），如 2025-000123`);
       else {
         caseNo = caseNoText;
         year = Number(m[1]);
