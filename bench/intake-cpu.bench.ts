@@ -53,6 +53,7 @@ async function statementTimes(intake: () => Promise<void>): Promise<void> {
   const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown> & { source?: string };
   probe.close();
   const spent = new Map<string, number>();
+  const calls = new Map<string, number>();
   const originals = new Map<string, (...a: unknown[]) => unknown>();
   for (const name of ['run', 'all', 'get']) {
     const original = proto[name] as (...a: unknown[]) => unknown;
@@ -64,6 +65,7 @@ async function statementTimes(intake: () => Promise<void>): Promise<void> {
       } finally {
         const key = this.source.replace(/\s+/g, ' ').slice(0, 110);
         spent.set(key, (spent.get(key) ?? 0) + Number(process.hrtime.bigint() - t) / 1000);
+        calls.set(key, (calls.get(key) ?? 0) + 1);
       }
     };
   }
@@ -74,7 +76,7 @@ async function statementTimes(intake: () => Promise<void>): Promise<void> {
   }
   const total = [...spent.values()].reduce((a, b) => a + b, 0) / 200;
   console.log(`  SQLite statements: ${total.toFixed(0)} µs of wall time per intake`);
-  for (const [text, us] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${(us / 200).toFixed(0).padStart(6)} µs  ${text}`);
+  for (const [text, us] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${(us / 200).toFixed(0).padStart(6)} µs  ×${((calls.get(text) ?? 0) / 200).toFixed(1)}  ${text}`);
 }
 
 function median(xs: number[]): number {
