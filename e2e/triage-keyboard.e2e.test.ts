@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { callbackAllSatisfied, completeCase, openCase, signCase, triageByKeyboard, triageByMouse } from './flows.js';
 import {
   CHROMIUM,
+  dialog,
   ensureWebBuilt,
   expectAccessible,
   expectStatus,
@@ -84,7 +85,15 @@ describe.skipIf(!HAS_CHROMIUM)('work speed on the case page (issue 11), in the b
     await page.goto(server.base + '/');
     await login(page, 'coord');
     await openCase(page, server.base, byKeys.id, '已登记');
-    const k = await triageByKeyboard(page, { department: '县市场监管局' }, () => expectAccessible(page, '受理并交办对话框'));
+    const k = await triageByKeyboard(page, { department: '县市场监管局' }, async () => {
+      await expectAccessible(page, '受理并交办对话框');
+      // At 1366×768 the deadline and the confirm button are in view without scrolling.
+      for (const l of [dialog(page).getByTestId('dispatch-preview'), dialog(page).getByRole('button', { name: '确认受理并交办' })]) {
+        const box = await l.boundingBox();
+        expect(box!.y + box!.height).toBeLessThanOrEqual(768);
+      }
+      expect(await page.evaluate('document.scrollingElement.scrollTop + document.querySelector(".ant-modal-wrap").scrollTop')).toBe(0);
+    });
     expect(k.clicks).toBe(0);
     expect(k.keys).toBeLessThanOrEqual(15);
     measured['受理并交办（键盘）'] = `${k.keys} 次按键`;

@@ -1429,6 +1429,10 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
       maskClosable={false}
       destroyOnHidden
       width={640}
+      // Fits at 1366×768 with the deadline preview and the confirm button in view: near the top and
+      // compact (bcs-fit-dialog in global.css).
+      style={{ top: 16 }}
+      className="bcs-fit-dialog"
       footer={(_, { OkBtn, CancelBtn }) => (
         <>
           {draft.kept && !accepted && (
@@ -1474,7 +1478,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
             <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>受理</legend>
             <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
               <RadioGroup name="problemType" disabled={!!accepted}>
-                <Space direction="vertical">
+                <Space direction="vertical" size={2}>
                   {PROBLEM_TYPES.map((p) => (
                     <Radio key={p} value={p}>
                       {PROBLEM_TYPE_LABELS[p]}
