@@ -300,8 +300,13 @@ describe.skipIf(!HAS_CHROMIUM)('supervision, statistics, 优化提升, documents
       expect((await server.call('coord', 'GET', '/packages')).items).toHaveLength(0);
       const picker = d.getByRole('combobox', { name: '来源反映件' });
       await picker.click();
+      // The list answers the typed words after a pause: pick from that answer, not from the list
+      // shown before it (re-rendered under the pointer, a click there can be lost on a busy machine).
+      const searched = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/cases' && new URL(r.url()).searchParams.get('q') === '餐饮');
       await picker.fill('餐饮');
+      await searched;
       await openOptions(page).filter({ hasText: data.complex.caseNo }).click();
+      await expect.poll(() => picker.locator('xpath=ancestor::div[contains(@class,"ant-select-selector")]').innerText()).toContain(data.complex.caseNo);
       await closeDropdowns(page);
       // The departments of the source case are proposed.
       const depts = d.locator('.ant-form-item').filter({ hasText: '涉及部门' });
