@@ -363,10 +363,10 @@ function CorrectionFields({ c }: { c: CaseDetail }) {
       </Typography.Paragraph>
       <Space size={16} wrap>
         <Form.Item label="反映渠道" name={['changes', 'channel']} rules={INTAKE_RULES.channel}>
-          <RadioGroup optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />
+          <RadioGroup aria-label="反映渠道" optionType="button" options={CHANNELS.map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))} />
         </Form.Item>
         <Form.Item label="反映人类型" name={['changes', 'reporter', 'kind']} rules={INTAKE_RULES.kind}>
-          <RadioGroup optionType="button" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
+          <RadioGroup aria-label="反映人类型" optionType="button" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
       </Space>
       <Space size={16} wrap style={{ display: 'flex' }}>
@@ -417,7 +417,7 @@ function DispatchFields({ departments, levelDays }: { departments: Department[];
   return (
     <>
       <Form.Item label="交办级别" name="level" rules={[{ required: true, message: '请选择交办级别' }]}>
-        <RadioGroup>
+        <RadioGroup aria-label="交办级别">
           <Space direction="vertical">
             <Radio value={1}>一级：单一部门办理（{levelDays[1]} 个工作日）</Radio>
             <Radio value={2}>二级：牵头部门 + 协办部门（{levelDays[2]} 个工作日）</Radio>
@@ -450,7 +450,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="不予受理原因" name="reasonCategory" rules={[{ required: true, message: '请选择不予受理原因' }]}>
-            <RadioGroup options={REJECT_CATEGORIES.map((r) => ({ value: r, label: REJECT_CATEGORY_LABELS[r] }))} />
+            <RadioGroup aria-label="不予受理原因" options={REJECT_CATEGORIES.map((r) => ({ value: r, label: REJECT_CATEGORY_LABELS[r] }))} />
           </Form.Item>
           {textField('explanation', '不予受理说明（将答复反映人）')}
         </>
@@ -460,7 +460,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
-            <RadioGroup name="problemType">
+            <RadioGroup aria-label="问题类型" name="problemType">
               <Space direction="vertical">
                 {PROBLEM_TYPES.map((p) => (
                   <Radio key={p} value={p}>
@@ -515,7 +515,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
         <>
           {textField('result', '办理结果')}
           <Form.Item label="答复反映人方式" name="repliedVia" rules={[{ required: true, message: '请选择答复方式' }]}>
-            <RadioGroup name="repliedVia" options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
+            <RadioGroup aria-label="答复反映人方式" name="repliedVia" options={REPLY_CHANNELS.map((r) => ({ value: r, label: REPLY_CHANNEL_LABELS[r] }))} />
           </Form.Item>
         </>
       );
@@ -536,7 +536,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
           </Button>
           {RATING_ASPECTS.map((a) => (
             <Form.Item key={a} label={RATING_ASPECT_LABELS[a]} name={a} rules={[{ required: true, message: `请选择${RATING_ASPECT_LABELS[a]}评价` }]}>
-              <RadioGroup optionType="button" options={RATINGS.map((r) => ({ value: r, label: RATING_LABELS[r] }))} />
+              <RadioGroup aria-label={RATING_ASPECT_LABELS[a]} optionType="button" options={RATINGS.map((r) => ({ value: r, label: RATING_LABELS[r] }))} />
             </Form.Item>
           ))}
           <Form.Item label="回访意见" name="comment" rules={[{ max: LIMITS.text, message: `回访意见不能超过 ${LIMITS.text} 个字` }]}>
@@ -550,7 +550,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
       return (
         <>
           <Form.Item label="差评是否属实" name="substantiated" rules={[{ required: true, message: '请选择差评是否属实' }]}>
-            <RadioGroup
+            <RadioGroup aria-label="差评是否属实"
               onChange={(e) => form.setFieldsValue({ outcome: e.target.value ? undefined : 'none', rectifyDueAt: undefined })}
               options={[
                 { value: true, label: '属实' },
@@ -560,7 +560,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
           </Form.Item>
           {substantiated !== undefined && (
             <Form.Item label="处理结果" name="outcome" rules={[{ required: true, message: '请选择处理结果' }]}>
-              <RadioGroup
+              <RadioGroup aria-label="处理结果"
                 options={(substantiated ? (['rectify', 'accountability'] as const) : (['none'] as const)).map((o) => ({
                   value: o,
                   label: VERIFY_OUTCOME_LABELS[o],
@@ -756,7 +756,7 @@ function ActionFields({ action, c, departments, levelDays, unreachableAfter, onS
             {unreachableAfter ? `；累计 ${unreachableAfter} 次后可按“无法回访办结”` : ''}。
           </Typography.Paragraph>
           <Form.Item label="未接通情形" name="outcome" rules={[{ required: true, message: '请选择未接通情形' }]}>
-            <RadioGroup
+            <RadioGroup aria-label="未接通情形"
               optionType="button"
               buttonStyle="solid"
               size="large"
@@ -1477,7 +1477,7 @@ export function TriageDispatchDialog({ c, departments, levelDays, onClose, onUpd
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <legend style={{ fontSize: 14, fontWeight: 600, border: 0, marginBottom: 4 }}>受理</legend>
             <Form.Item label="问题类型" name="problemType" rules={[{ required: true, message: '请选择问题类型' }]}>
-              <RadioGroup name="problemType" disabled={!!accepted}>
+              <RadioGroup aria-label="问题类型" name="problemType" disabled={!!accepted}>
                 <Space direction="vertical" size={2}>
                   {PROBLEM_TYPES.map((p) => (
                     <Radio key={p} value={p}>
