@@ -105,18 +105,14 @@ export async function seenAt(page: Page, selector: string): Promise<number> {
  * signed in as the demo coordinator (trace-page.ts, profile-page.ts). `close` stops all three.
  */
 export async function signedInPage(dbFile: string, webRoot: string) {
-  const h = await openPreparedDatabase(`sqlite:${dbFile}`);
-  const app = await buildApp({ db: h.db, kind: h.kind, clock: systemClock }, { webRoot, loginPerMinute: 10_000 });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const server = await startBenchServer(dbFile, webRoot);
+  const { h, base } = server;
+  const browser = await launchBenchBrowser();
   const context = await benchContext(browser, { timed: false });
   const page = await context.newPage();
   const close = async () => {
     await browser.close();
-    await app.close();
-    await h.close();
+    await server.close();
   };
   try {
     await signIn(page, base, 'coordinator');

@@ -138,6 +138,26 @@ export async function openCase(page: Page, base: string, id: number, status: str
   await waitStatus(page, status);
 }
 
+/** Opens an action's dialog from its button (one click) and waits for it to finish opening. */
+async function openAction(page: Page, t: Tally, button: string): Promise<Locator> {
+  await t.click(actions(page).getByRole('button', { name: button, exact: true }));
+  return opened(page);
+}
+
+/** The dialog that is opening, once it has. */
+async function opened(page: Page): Promise<Locator> {
+  const d = openDialog(page);
+  await d.waitFor();
+  await dialogOpened(page);
+  return d;
+}
+
+/** Waits for a confirmed dialog to close and the case to show `status`. */
+async function done(page: Page, d: Locator, status: string): Promise<void> {
+  await d.waitFor({ state: 'detached' });
+  await waitStatus(page, status);
+}
+
 /**
  * 受理并交办 by keyboard alone on a 已登记 case already open (the department was named at intake):
  * Alt+1 opens the dialog on the problem type, ↓ ↓ chooses 不会办, the lead department and level are
@@ -150,9 +170,7 @@ export async function triageByKeyboard(page: Page, prefilled: { department: stri
   if ((await button.getAttribute('aria-keyshortcuts')) !== 'Alt+1') throw new Error('受理并交办 的快捷键不是 Alt+1');
   const k = new Tally(page, 'case');
   await k.press('Alt+1');
-  const d = openDialog(page);
-  await d.waitFor();
-  await dialogOpened(page);
+  const d = await opened(page);
   // The first field has the focus: the problem type's first option.
   await until('焦点在问题类型', async () => (await page.locator('input[name="problemType"]:focus').count()) === 1);
   await k.press('ArrowDown'); // 不愿办
@@ -166,23 +184,18 @@ export async function triageByKeyboard(page: Page, prefilled: { department: stri
   // What the caller checks in the open dialog (the browser test: axe), counting nothing.
   await inDialog?.();
   await k.press('Control+Enter');
-  await d.waitFor({ state: 'detached' });
-  await waitStatus(page, '已交办');
+  await done(page, d, '已交办');
   return k;
 }
 
 /** 受理并交办 by mouse on a 已登记 case already open: the button, a problem type, confirm. */
 export async function triageByMouse(page: Page, problemType: string): Promise<Tally> {
   const m = new Tally(page, 'case');
-  await m.click(actions(page).getByRole('button', { name: '受理并交办' }));
-  const d = openDialog(page);
-  await d.waitFor();
-  await dialogOpened(page);
+  const d = await openAction(page, m, '受理并交办');
   await m.click(d.locator('label.ant-radio-wrapper').filter({ hasText: problemType }));
   await until('显示办理时限', async () => (await d.getByTestId('dispatch-preview').innerText()).includes('确认后办理时限为'));
   await m.click(d.getByRole('button', { name: '确认受理并交办' }));
-  await d.waitFor({ state: 'detached' });
-  await waitStatus(page, '已交办');
+  await done(page, d, '已交办');
   return m;
 }
 
@@ -198,27 +211,19 @@ export async function signCase(page: Page): Promise<Tally> {
 /** 办结 on a 办理中 case already open: the button, the result, confirm (答复方式 pre-chosen). */
 export async function completeCase(page: Page, result: string): Promise<Tally> {
   const c = new Tally(page, 'case');
-  await c.click(actions(page).getByRole('button', { name: '办结', exact: true }));
-  const d = openDialog(page);
-  await d.waitFor();
-  await dialogOpened(page);
+  const d = await openAction(page, c, '办结');
   await c.fill(d.getByLabel('办理结果'), result);
   await c.click(d.getByRole('button', { name: '确认办结' }));
-  await d.waitFor({ state: 'detached' });
-  await waitStatus(page, '已办结');
+  await done(page, d, '已办结');
   return c;
 }
 
 /** 电话回访 on a 已办结 case already open, all four aspects 满意 in one click. */
 export async function callbackAllSatisfied(page: Page): Promise<Tally> {
   const r = new Tally(page, 'case');
-  await r.click(actions(page).getByRole('button', { name: '电话回访', exact: true }));
-  const d = openDialog(page);
-  await d.waitFor();
-  await dialogOpened(page);
+  const d = await openAction(page, r, '电话回访');
   await r.click(d.getByRole('button', { name: '全部满意' }));
   await r.click(d.getByRole('button', { name: '确认电话回访' }));
-  await d.waitFor({ state: 'detached' });
-  await waitStatus(page, '已归档');
+  await done(page, d, '已归档');
   return r;
 }
