@@ -17,6 +17,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type { Database, Db, Executor } from './database.js';
+import { GroupCommitSqliteDialect, type GroupCommitStats } from './group-commit.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -49,7 +50,10 @@ export function parseDatabaseUrl(url: string | undefined): { kind: DialectKind; 
  * worker processes costs more than such a walk, and under load the workers take the cores of
  * other requests.
  */
-export function openDatabase(url: string | undefined, opts: { poolSize?: number; statementTimeoutMs?: number; serial?: boolean } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string | undefined,
+  opts: { poolSize?: number; statementTimeoutMs?: number; serial?: boolean; groupCommit?: boolean; groupCommitStats?: GroupCommitStats } = {},
+): DatabaseHandle {
   const { kind, target } = parseDatabaseUrl(url);
   if (kind === 'postgres') {
     const pool = new pg.Pool({
@@ -70,7 +74,11 @@ export function openDatabase(url: string | undefined, opts: { poolSize?: number;
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  // Group commit (group-commit.ts) unless turned off: by the option, or BCS_SQLITE_GROUP_COMMIT=off (to compare).
+  const grouped = opts.groupCommit ?? process.env.BCS_SQLITE_GROUP_COMMIT !== 'off';
+  const database = cachingStatements(sqlite);
+  const dialect = grouped ? new GroupCommitSqliteDialect({ database, raw: sqlite, file: target === ':memory:' ? target : path.resolve(target), stats: opts.groupCommitStats }) : new SqliteDialect({ database });
+  const db = new Kysely<Database>({ dialect });
   return { db, kind, close: () => db.destroy() };
 }
 
@@ -84,7 +92,11 @@ export const STATEMENT_CACHE_SIZE = 400;
  * return; `iterate` (a streamed query, which stays open while the caller reads) gets a statement
  * of its own, so two streams of the same SQL, or a query inside a stream's loop, never share one.
  */
-export function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
+/** A statement as the drivers use it, with whether it only reads (better-sqlite3's `readonly`). */
+export type CachedStatement = SqliteStatement & { readonly readonly: boolean };
+export type CachingDatabase = Omit<SqliteDatabase, 'prepare'> & { prepare(text: string): CachedStatement };
+
+export function cachingStatements(sqlite: SQLite.Database): CachingDatabase {
   const cache = new Map<string, SQLite.Statement>();
   const prepared = (text: string): SQLite.Statement => {
     let stmt = cache.get(text);
@@ -102,10 +114,11 @@ export function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
       cache.clear();
       sqlite.close();
     },
-    prepare(text: string): SqliteStatement {
+    prepare(text: string): CachedStatement {
       const stmt = prepared(text);
       return {
         reader: stmt.reader,
+        readonly: stmt.readonly,
         all: (params) => stmt.all(params),
         run: (params) => stmt.run(params),
         iterate: (params) => sqlite.prepare(text).iterate(params),
