@@ -7,6 +7,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
 import { compiled, writeTogether, type Part } from '../db/together.js';
+import { fixedStatement, insertRows } from '../db/plain-insert.js';
 
 export interface AuditEntry {
   at: string;
@@ -150,12 +151,8 @@ function appendInDatabase(trx: Executor, entries: readonly AuditEntry[]): Compil
  * with other writes in one statement (`writeTogether`); {@link writeAuditRecords} must follow it in
  * the same transaction.
  */
-export function advanceAuditHead(trx: Executor, n: number) {
-  return trx
-    .updateTable('audit_head')
-    .set((eb) => ({ seq: eb('seq', '+', n) }))
-    .where('id', '=', 1)
-    .returning(['seq', 'hash']);
+export function advanceAuditHead(trx: Executor, n: number): CompiledQuery<{ seq: number; hash: string }> {
+  return fixedStatement(trx, 'update "audit_head" set "seq" = "seq" + ? where "id" = ? returning "seq", "hash"', [n, 1]);
 }
 
 /** Writes the records a {@link advanceAuditHead} of entries.length made room for, and sets the head's hash. */
@@ -176,8 +173,8 @@ export async function writeAuditRecords(trx: Executor, head: { seq: number; hash
       .values(rows)
       .execute();
   } else {
-    await trx.insertInto('audit_log').values(rows).execute();
-    await trx.updateTable('audit_head').set({ hash: prev }).where('id', '=', 1).execute();
+    await trx.executeQuery(insertRows(trx, 'audit_log', rows));
+    await trx.executeQuery(fixedStatement(trx, 'update "audit_head" set "hash" = ? where "id" = ?', [prev, 1]));
   }
   return rows.map((r) => r.seq);
 }

@@ -3,7 +3,9 @@
  * with a CSRF token for cookie-authenticated writes; it ends after a period of inactivity.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import type { Db, UserTable } from '../db/database.js';
+import type { Selectable } from 'kysely';
+import { fixedStatement } from '../db/plain-insert.js';
 import { appendAudit, sm3Hex } from '../audit/audit.repository.js';
 import { isPostgres } from '../db/dialect.js';
 import { AppError } from '../errors.js';
@@ -192,18 +194,17 @@ export interface SessionInfo {
   restriction: SessionRestriction | null;
 }
 
+/** The account and its session (written as text once: kysely built it again on every request). */
+const SESSION_READ =
+  'select "users".*, "sessions"."expires_at" as "s_expires_at", "sessions"."last_seen_at" as "s_last_seen_at", "sessions"."csrf_token" as "s_csrf_token", "sessions"."restriction" as "s_restriction" from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" where "sessions"."token_hash" = ?';
+type SessionRow = Selectable<UserTable> & { s_expires_at: string; s_last_seen_at: string; s_csrf_token: string; s_restriction: string | null };
+
 /** Resolves a token to its live session (sliding expiry), or null. */
 export async function authenticate(db: Db, token: string, now: Date): Promise<SessionInfo | null> {
   if (!token || token.length > 200) return null;
   const tokenHash = sm3Hex(token);
   // The session and its account in one read (every authenticated request makes it).
-  const s = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.expires_at as s_expires_at', 'sessions.last_seen_at as s_last_seen_at', 'sessions.csrf_token as s_csrf_token', 'sessions.restriction as s_restriction'])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [s] = (await db.executeQuery<SessionRow>(fixedStatement(db, SESSION_READ, [tokenHash]))).rows;
   if (!s) return null;
   if (Date.parse(s.s_expires_at) <= now.getTime()) {
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();

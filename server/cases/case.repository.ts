@@ -1,7 +1,7 @@
 /** Data access for the case aggregate: plain functions over a database or a transaction. */
 import { CLOCK_RUNNING_STATUSES, isClockRunningStatus, STAGE_CLOCK_STATUSES } from '../../core/clocks.js';
 import { startOfShanghaiDay } from '../../core/working-days.js';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { canSeeCase, type Actor, type CaseChanges, type CaseState } from '../../core/case-lifecycle.js';
 import { formatCaseNo, type CaseStatus, type Level, type ProblemType } from '../../core/domain.js';
 import type { Insertable, Selectable, SelectQueryBuilder } from 'kysely';
@@ -10,6 +10,7 @@ import type { TimelineEventData, TimelineEventType } from '../../core/timeline-e
 import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js';
 import { caseTextWrite, indexCaseText, matchesText, queryTokens } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
+import { fixedStatement, insertRows } from '../db/plain-insert.js';
 import type { Part } from '../db/together.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
@@ -263,13 +264,10 @@ export async function findCaseByNo(db: Executor, caseNo: string): Promise<CaseRe
 
 /** Next value of a gap-free per-year counter. Holds the counter's row lock until the transaction ends. */
 export async function nextCounter(trx: Executor, name: string, year: number): Promise<number> {
-  const row = await trx
-    .insertInto('counters')
-    .values({ name, year, value: 1 })
-    .onConflict((oc) => oc.columns(['name', 'year']).doUpdateSet({ value: sql`counters.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return row.value;
+  const { rows } = await trx.executeQuery<{ value: number }>(
+    fixedStatement(trx, 'insert into "counters" ("name", "year", "value") values (?, ?, 1) on conflict ("name", "year") do update set "value" = "counters"."value" + 1 returning "value"', [name, year]),
+  );
+  return rows[0]!.value;
 }
 
 /**
@@ -278,8 +276,8 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
  * caller to run with its own (`writeTogether`: one statement on PostgreSQL).
  */
 export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<{ record: CaseRecord; writes: Part[] }> {
-  const row = await trx.insertInto('cases').values(values).returningAll().executeTakeFirstOrThrow();
-  return { record: rowToCase(row as CaseRow), writes: caseWrites(trx, row.id, values) };
+  const row = (await trx.executeQuery<CaseRow>(insertRows(trx, 'cases', [values], 'returning *'))).rows[0]!;
+  return { record: rowToCase(row), writes: caseWrites(trx, row.id, values) };
 }
 
 export { formatCaseNo };
@@ -299,25 +297,38 @@ export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRo
     const seq = await nextCounter(trx, 'case', values.year);
     return insertCase(trx, { ...values, seq, case_no: formatCaseNo(values.year, seq) });
   }
-  const digits = sql<string>`(select n.value::text from n)`;
-  const row = await trx
-    .with('n', (db) =>
-      db
-        .insertInto('counters')
-        .values({ name: 'case', year: values.year, value: 1 })
-        .onConflict((oc) => oc.columns(['name', 'year']).doUpdateSet({ value: sql`counters.value + 1` }))
-        .returning('value'),
-    )
-    .insertInto('cases')
-    .values({
-      ...values,
-      seq: sql<number>`(select n.value from n)`,
-      // formatCaseNo: padded to six digits, never cut (lpad would cut a seventh).
-      case_no: sql<string>`cast(${String(values.year)} as text) || '-' || lpad(${digits}, greatest(6, length(${digits})), '0')`,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { record: rowToCase(row as CaseRow), writes: caseWrites(trx, row.id, values) };
+  // The row's values, then the year twice (the counter's key, the number's text): $1 … $k+2.
+  const row0 = values as unknown as Record<string, unknown>;
+  const columns = Object.keys(row0).filter((k) => row0[k] !== undefined);
+  const parameters: unknown[] = columns.map((c) => row0[c]);
+  parameters.push(values.year, String(values.year));
+  const row = (await trx.executeQuery<CaseRow>(CompiledQuery.raw(numberedInsertText(columns), parameters))).rows[0]!;
+  return { record: rowToCase(row), writes: caseWrites(trx, row.id, values) };
+}
+
+const numberedInsertTexts = new Map<string, string>();
+
+/**
+ * PostgreSQL: the year's counter and the case row in one statement, written once per column set
+ * (kysely built this 60-column insert again on every intake). The number is formatted as
+ * formatCaseNo does: padded to six digits, never cut (lpad alone would cut a seventh).
+ */
+function numberedInsertText(columns: string[]): string {
+  const key = columns.join(',');
+  let text = numberedInsertTexts.get(key);
+  if (text === undefined) {
+    const k = columns.length;
+    const digits = '(select n.value::text from n)';
+    text =
+      `with "n" as (insert into "counters" ("name", "year", "value") values ('case', $${k + 1}, 1) ` +
+      `on conflict ("name", "year") do update set "value" = "counters"."value" + 1 returning "value") ` +
+      `insert into "cases" (${columns.map((c) => `"${c}"`).join(', ')}, "seq", "case_no") ` +
+      `values (${columns.map((_, i) => `$${i + 1}`).join(', ')}, (select n.value from n), ` +
+      `cast($${k + 2} as text) || '-' || lpad(${digits}, greatest(6, length(${digits})), '0')) returning *`;
+    if (numberedInsertTexts.size > 20) numberedInsertTexts.clear();
+    numberedInsertTexts.set(key, text);
+  }
+  return text;
 }
 
 /** The writes that follow a new case in its transaction: its statistics rollup and its search entry. */
@@ -553,12 +564,12 @@ export function timelineEventRow<T extends TimelineEventType>(caseId: number, e:
 
 /** Appends an event to the case's timeline; a wrong type name or data shape does not compile. */
 export async function appendEvent<T extends TimelineEventType>(trx: Executor, caseId: number, e: NewTimelineEvent<T>): Promise<void> {
-  await eventWrite(trx, caseId, e).execute();
+  await trx.executeQuery(eventWrite(trx, caseId, e));
 }
 
 /** The insert {@link appendEvent} runs, not executed (for `writeTogether`). */
 export function eventWrite<T extends TimelineEventType>(trx: Executor, caseId: number, e: NewTimelineEvent<T>) {
-  return trx.insertInto('case_events').values(timelineEventRow(caseId, e));
+  return insertRows(trx, 'case_events', [timelineEventRow(caseId, e)]);
 }
 
 /** Appends events to many cases in one statement (the caller bounds the batch). */

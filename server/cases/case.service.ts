@@ -26,6 +26,7 @@ import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
+import { insertRows } from '../db/plain-insert.js';
 import { appendAudit, canonicalJson, sm3Hex, writeThenAudit } from '../audit/audit.repository.js';
 import { caseReadEntry } from '../audit/read-audit.js';
 import { AppError, forbidden, notFound, readableBody, validation } from '../errors.js';
@@ -252,9 +253,11 @@ export async function intakeCase(
           ...writes,
           key !== undefined ? trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }) : null,
           eventWrite(trx, id, intakeEvent),
-          trx
-            .insertInto('outbox')
-            .values(recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 }))),
+          insertRows(
+            trx,
+            'outbox',
+            recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })),
+          ),
           await webhookDeliveriesWrite(trx, hooks, record, { at, from: null, action: 'intake' }),
         ],
         audits,

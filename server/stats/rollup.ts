@@ -15,6 +15,7 @@
  */
 import { sql } from 'kysely';
 import type { CaseStatsTable, Executor } from '../db/database.js';
+import { insertRows } from '../db/plain-insert.js';
 
 /** The columns of a case that its contribution depends on. */
 export interface RollupSource {
@@ -169,7 +170,7 @@ export const UNREACHABLE_SQL = sql`(status = 'closed' and closed_unreachable = 1
 /** Moves a case's contribution from `before` (null for a new case) to `after` (null when removed). */
 export async function applyRollup(trx: Executor, before: RollupSource | null, after: RollupSource | null): Promise<void> {
   const write = rollupWrite(trx, before, after);
-  if (write) await write.execute();
+  if (write) await trx.executeQuery(write);
 }
 
 /**
@@ -196,15 +197,11 @@ export function rollupWrite(trx: Executor, before: RollupSource | null, after: R
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, { key, m }]) => ({ ...key, ...m }));
   if (rows.length === 0) return null;
-  return trx
-    .insertInto('case_stats')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .columns(['bucket', 'lead_department', 'dim', 'value'])
-        .doUpdateSet(Object.fromEntries(MEASURES.map((f) => [f, sql`case_stats.${sql.ref(f)} + excluded.${sql.ref(f)}`])) as any),
-    );
+  return insertRows(trx, 'case_stats', rows, UPSERT_TAIL);
 }
+
+/** Adds the excluded row's measures to the stored row's. */
+const UPSERT_TAIL = `on conflict ("bucket", "lead_department", "dim", "value") do update set ${MEASURES.map((f) => `"${f}" = "case_stats"."${f}" + "excluded"."${f}"`).join(', ')}`;
 
 /**
  * The buckets that cover [from, to] (Asia/Shanghai dates, both included): whole months as
