@@ -13,6 +13,8 @@
  *   BENCH_N=500 BENCH_ROUNDS=20 …                          # intakes per round, rounds (least and median printed)
  *   BENCH_SQL='drop index x; …' …                           # a schema experiment, run after the migrations
  *   BENCH_STATEMENTS=1 …                                    # SQLite: wall time of each statement per intake, the costliest first
+ *   BENCH_CONCURRENCY=20 …                                  # intakes in flight at once (as 20 HTTP connections would have
+ *                                                           # them): on SQLite, group commit carries several per commit
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,7 @@ import { openSessionDirect, PASSWORD_HASH } from '../server/test/factories.js';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const CONCURRENCY = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 1));
 const KEY = 'ab'.repeat(32);
 
 const DESCRIPTION =
@@ -48,7 +51,7 @@ function body(i: number) {
  * SQLite: the wall time of each statement (better-sqlite3 runs them synchronously, in this thread)
  * over 200 intakes, per intake, the costliest first — where an intake's database time goes.
  */
-async function statementTimes(intake: () => Promise<void>): Promise<void> {
+async function statementTimes(intakes: (n: number) => Promise<void>): Promise<void> {
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown> & { source?: string };
   probe.close();
@@ -70,7 +73,7 @@ async function statementTimes(intake: () => Promise<void>): Promise<void> {
     };
   }
   try {
-    for (let i = 0; i < 200; i++) await intake();
+    await intakes(200);
   } finally {
     for (const [name, f] of originals) proto[name] = f;
   }
@@ -101,11 +104,20 @@ async function run(url: string, label: string): Promise<void> {
     const r = await app.inject({ method: 'POST', url: '/api/v1/cases', headers, payload: body(seq++) });
     if (r.statusCode !== 201) throw new Error(`intake answered ${r.statusCode}: ${r.body.slice(0, 300)}`);
   };
-  for (let i = 0; i < 200; i++) await intake(); // warm-up: JIT, statement caches
+  /** n intakes, CONCURRENCY of them in flight at a time. */
+  const intakes = async (n: number) => {
+    let left = n;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (left-- > 0) await intake();
+      }),
+    );
+  };
+  await intakes(200); // warm-up: JIT, statement caches
   const perIntake: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const c0 = process.cpuUsage();
-    for (let i = 0; i < N; i++) await intake();
+    await intakes(N);
     const c = process.cpuUsage(c0);
     perIntake.push((c.user + c.system) / N);
   }
@@ -117,7 +129,7 @@ async function run(url: string, label: string): Promise<void> {
     await sql`pragma wal_autocheckpoint = 0`.execute(handle.db);
     const wal = `${url.slice('sqlite:'.length)}-wal`;
     const before = fs.statSync(wal).size;
-    for (let i = 0; i < 100; i++) await intake();
+    await intakes(100);
     const frames = (fs.statSync(wal).size - before) / (4096 + 24);
     if (process.env.BENCH_WAL_MAP) {
       // Which table or index each written page belongs to (the frame header's page number, dbstat).
@@ -132,7 +144,7 @@ async function run(url: string, label: string): Promise<void> {
     }
     await sql`pragma wal_autocheckpoint = 1000`.execute(handle.db);
     pages = `; ${(frames / 100).toFixed(1)} pages written per intake`;
-    if (process.env.BENCH_STATEMENTS) await statementTimes(intake);
+    if (process.env.BENCH_STATEMENTS) await statementTimes(intakes);
   }
   // PostgreSQL: round trips per intake (every query node-postgres sends), a count — the same on a busy machine.
   if (handle.kind === 'postgres') {
@@ -150,7 +162,9 @@ async function run(url: string, label: string): Promise<void> {
     pages = `; ${(trips / 100).toFixed(1)} round trips to PostgreSQL per intake`;
   }
   // The least round is the figure least disturbed by other work on the machine (interference only adds).
-  console.log(`${label.padEnd(12)} CPU per intake: least ${Math.min(...perIntake).toFixed(0)} µs, median ${median(perIntake).toFixed(0)} µs  (${ROUNDS} rounds of ${N} intakes)${pages}`);
+  console.log(
+    `${label.padEnd(12)} CPU per intake: least ${Math.min(...perIntake).toFixed(0)} µs, median ${median(perIntake).toFixed(0)} µs  (${ROUNDS} rounds of ${N} intakes, ${CONCURRENCY} at a time)${pages}`,
+  );
   await app.close();
   await handle.close();
 }
