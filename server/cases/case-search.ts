@@ -56,8 +56,8 @@ export async function indexCaseText(trx: Executor, caseId: number, fields: Array
 }
 
 /** The statement {@link indexCaseText} runs, compiled, not executed (for `writeTogether`). */
-export function caseTextWrite(trx: Executor, caseId: number, fields: Array<string | null | undefined>): CompiledQuery {
-  const doc = searchDocument(fields);
+export function caseTextWrite(trx: Executor, caseId: number, fields: Array<string | null | undefined> | { document: string }): CompiledQuery {
+  const doc = Array.isArray(fields) ? searchDocument(fields) : fields.document;
   if (isPostgres(trx)) {
     return sql`insert into case_search (case_id, tsv) values (${caseId}, to_tsvector('simple', ${doc}))
       on conflict (case_id) do update set tsv = excluded.tsv`.compile(trx);

@@ -8,7 +8,7 @@ import type { Insertable, Selectable, SelectQueryBuilder } from 'kysely';
 import type { CaseEventTable, CaseTable, Executor, MeasureTable } from '../db/database.js';
 import type { TimelineEventData, TimelineEventType } from '../../core/timeline-events.js';
 import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js';
-import { caseTextWrite, indexCaseText, matchesText, queryTokens } from './case-search.js';
+import { caseTextWrite, indexCaseText, matchesText, queryTokens, searchDocument } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
 import { fixedStatement, insertRows } from '../db/plain-insert.js';
 import type { Part } from '../db/together.js';
@@ -276,8 +276,9 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
  * caller to run with its own (`writeTogether`: one statement on PostgreSQL).
  */
 export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<{ record: CaseRecord; writes: Part[] }> {
+  const writes = caseWritesFor(trx, values);
   const row = (await trx.executeQuery<CaseRow>(insertRows(trx, 'cases', [values], 'returning *'))).rows[0]!;
-  return { record: rowToCase(row), writes: caseWrites(trx, row.id, values) };
+  return { record: rowToCase(row), writes: writes(row.id) };
 }
 
 export { formatCaseNo };
@@ -302,8 +303,9 @@ export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRo
   const columns = Object.keys(row0).filter((k) => row0[k] !== undefined);
   const parameters: unknown[] = columns.map((c) => row0[c]);
   parameters.push(values.year, String(values.year));
+  const writes = caseWritesFor(trx, values);
   const row = (await trx.executeQuery<CaseRow>(CompiledQuery.raw(numberedInsertText(columns), parameters))).rows[0]!;
-  return { record: rowToCase(row), writes: caseWrites(trx, row.id, values) };
+  return { record: rowToCase(row), writes: writes(row.id) };
 }
 
 const numberedInsertTexts = new Map<string, string>();
@@ -331,11 +333,19 @@ function numberedInsertText(columns: string[]): string {
   return text;
 }
 
-/** The writes that follow a new case in its transaction: its statistics rollup and its search entry. */
-function caseWrites(trx: Executor, id: number, values: UnnumberedCaseRow): Part[] {
+/**
+ * The writes that follow a new case in its transaction: its statistics rollup and its search entry.
+ * Prepared before the case row is written (only the search entry's id is filled in after): on
+ * PostgreSQL the year's counter is locked from that statement to the commit, and other intakes wait
+ * for it — no work that could be done before belongs in that window.
+ */
+function caseWritesFor(trx: Executor, values: UnnumberedCaseRow): (id: number) => Part[] {
   const rollup = rollupWrite(trx, null, values);
-  const search = caseTextWrite(trx, id, [values.matter, values.description, values.reporter_org_name]);
-  return rollup ? [rollup, search] : [search];
+  const document = searchDocument([values.matter, values.description, values.reporter_org_name]);
+  return (id) => {
+    const search = caseTextWrite(trx, id, { document });
+    return rollup ? [rollup, search] : [search];
+  };
 }
 
 /**

@@ -11,6 +11,8 @@ describe('placeholders of a statement moved after those of the parts before it',
     expect(renumberPlaceholders(`select '$1', 'it''s $2', "col$1", $1`, 5)).toBe(`select '$1', 'it''s $2', "col$1", $6`);
     expect(renumberPlaceholders('select a$1 from t where x = $1', 1)).toBe('select a$1 from t where x = $2');
     expect(renumberPlaceholders('select $1', 0)).toBe('select $1');
+    expect(renumberPlaceholders(`select $9,$10 from "a""$1" where x = 'unclosed $1`, 2)).toBe(`select $11,$12 from "a""$1" where x = 'unclosed $1`);
+    expect(renumberPlaceholders(`select '' , $1, '''$1'''`, 1)).toBe(`select '' , $2, '''$1'''`);
   });
 
   it('puts the parts as CTEs before the last statement, keeping the last one’s own CTEs', () => {

@@ -69,39 +69,10 @@ export function combineStatements(parts: ReadonlyArray<CompiledQuery>, last: Com
  */
 export function renumberPlaceholders(text: string, offset: number): string {
   if (offset === 0) return text;
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === "'" || ch === '"') {
-      // A quoted run ends at the next unpaired quote ('' and "" are the quote itself).
-      let j = i + 1;
-      for (;;) {
-        const k = text.indexOf(ch, j);
-        if (k === -1) {
-          j = text.length;
-          break;
-        }
-        if (text[k + 1] === ch) {
-          j = k + 2;
-          continue;
-        }
-        j = k + 1;
-        break;
-      }
-      out += text.slice(i, j);
-      i = j;
-      continue;
-    }
-    if (ch === '$' && /[0-9]/.test(text[i + 1] ?? '') && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
-      let j = i + 1;
-      while (j < text.length && /[0-9]/.test(text[j]!)) j++;
-      out += `$${Number(text.slice(i + 1, j)) + offset}`;
-      i = j;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  return out;
+  // One pass of one expression (on PostgreSQL this runs while the intake holds the year's counter):
+  // a quoted run is kept as it is, a `$n` not preceded by a word character is moved.
+  return text.replace(PLACEHOLDER_OR_QUOTED, (m: string, digits: string | undefined) => (digits === undefined ? m : `$${Number(digits) + offset}`));
 }
+
+/** A quoted run ('' and "" are the quote itself; an unclosed one runs to the end), or a placeholder. */
+const PLACEHOLDER_OR_QUOTED = /'(?:[^']|'')*(?:'|$)|"(?:[^"]|"")*(?:"|$)|(?<![A-Za-z0-9_])\$([0-9]+)/g;
