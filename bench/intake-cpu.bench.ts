@@ -13,6 +13,7 @@
  *   BENCH_N=500 BENCH_ROUNDS=20 …                          # intakes per round, rounds (least and median printed)
  *   BENCH_SQL='drop index x; …' …                           # a schema experiment, run after the migrations
  *   BENCH_STATEMENTS=1 …                                    # SQLite: wall time of each statement per intake, the costliest first
+ *   BCS_SQLITE_GROUP_COMMIT=off …                          # SQLite: a commit per transaction (to compare)
  *   BENCH_CONCURRENCY=20 …                                  # intakes in flight at once (as 20 HTTP connections would have
  *                                                           # them): on SQLite, group commit carries several per commit
  */
@@ -88,7 +89,7 @@ function median(xs: number[]): number {
 }
 
 async function run(url: string, label: string): Promise<void> {
-  const handle = await openPreparedDatabase(url, { dataKey: Buffer.from(KEY, 'hex') });
+  const handle = await openPreparedDatabase(url, { dataKey: Buffer.from(KEY, 'hex'), groupCommit: process.env.BCS_SQLITE_GROUP_COMMIT !== 'off' });
   const at = new Date().toISOString();
   // An experiment's schema change (e.g. an index dropped), run after the migrations.
   for (const stmt of (process.env.BENCH_SQL ?? '').split(';').map((x) => x.trim()).filter(Boolean)) await sql.raw(stmt).execute(handle.db);

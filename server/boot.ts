@@ -21,10 +21,12 @@ export interface PrepareOptions {
    * last guard). The preparation above (migrations: a backfill may be long) runs without it.
    */
   statementTimeoutMs?: number;
+  /** SQLite: group commit (default on; the configuration's `sqliteGroupCommit`). */
+  groupCommit?: boolean;
 }
 
 export async function openPreparedDatabase(url: string | undefined, opts: PrepareOptions = {}): Promise<DatabaseHandle> {
-  const handle = openDatabase(url);
+  const handle = openDatabase(url, { groupCommit: opts.groupCommit });
   try {
     await migrateToLatest(handle.db);
     let key = opts.dataKey;

@@ -39,6 +39,7 @@ const ZEnv = z
     WEB_ROOT: z.string().default('web/dist'),
     BCS_SECURE_COOKIES: onOff('BCS_SECURE_COOKIES', 'true', 'false', 'false'),
     BCS_JOBS: onOff('BCS_JOBS', 'on', 'off', 'on'),
+    BCS_SQLITE_GROUP_COMMIT: onOff('BCS_SQLITE_GROUP_COMMIT', 'on', 'off', 'on'),
     BCS_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_DATA_KEY ${KEY_HINT}` }).optional(),
     BCS_NEW_DATA_KEY: z.string().trim().regex(HEX_KEY, { error: `BCS_NEW_DATA_KEY ${KEY_HINT}` }).optional(),
     BCS_CHART_FONTS: z.string().default(DEFAULT_CHART_FONTS.join(',')),
@@ -99,6 +100,8 @@ export interface Config {
   readonly webRoot: string;
   /** Whether this instance runs the background jobs (`BCS_JOBS=off` → no). */
   readonly jobs: boolean;
+  /** SQLite: group commit (server/db/group-commit.ts); `BCS_SQLITE_GROUP_COMMIT=off` → a commit per transaction. */
+  readonly sqliteGroupCommit: boolean;
   /** The data key as 64 hex characters; unset → the key file (server/security/pii.ts). */
   readonly dataKey: string | undefined;
   /** `bcs data-key rotate` only: the new key (unset → a new random key written into the key file). */
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.BCS_SECURE_COOKIES,
     webRoot: e.WEB_ROOT,
     jobs: e.BCS_JOBS,
+    sqliteGroupCommit: e.BCS_SQLITE_GROUP_COMMIT,
     dataKey: e.BCS_DATA_KEY?.toLowerCase(),
     newDataKey: e.BCS_NEW_DATA_KEY?.toLowerCase(),
     sms,

@@ -18,7 +18,7 @@ export const STATEMENT_TIMEOUT_MS = 30_000;
 export async function startServer(opts: { config?: Config; banner?: string } = {}) {
   const config = opts.config ?? loadConfig();
   const url = config.databaseUrl;
-  const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey, statementTimeoutMs: STATEMENT_TIMEOUT_MS });
+  const handle = await openPreparedDatabase(url, { configuredKey: config.dataKey, statementTimeoutMs: STATEMENT_TIMEOUT_MS, groupCommit: config.sqliteGroupCommit });
   const attachments = openAttachmentStorage(config.attachments);
   const app = await buildApp(
     { db: handle.db, kind: handle.kind, clock: systemClock, attachments },

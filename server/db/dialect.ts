@@ -74,8 +74,8 @@ export function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Group commit (group-commit.ts) unless turned off: by the option, or BCS_SQLITE_GROUP_COMMIT=off (to compare).
-  const grouped = opts.groupCommit ?? process.env.BCS_SQLITE_GROUP_COMMIT !== 'off';
+  // Group commit (group-commit.ts) unless the configuration turns it off (BCS_SQLITE_GROUP_COMMIT=off).
+  const grouped = opts.groupCommit ?? true;
   const database = cachingStatements(sqlite);
   const dialect = grouped ? new GroupCommitSqliteDialect({ database, raw: sqlite, file: target === ':memory:' ? target : path.resolve(target), stats: opts.groupCommitStats }) : new SqliteDialect({ database });
   const db = new Kysely<Database>({ dialect });
