@@ -10,7 +10,7 @@ import type { TimelineEventData, TimelineEventType } from '../../core/timeline-e
 import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js';
 import { caseTextWrite, indexCaseText, matchesText, queryTokens, searchDocument } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
-import { fixedStatement, insertRows } from '../db/plain-insert.js';
+import { fixedStatement, insertRows, quoteIdent } from '../db/plain-insert.js';
 import type { Part } from '../db/together.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
@@ -324,7 +324,7 @@ function numberedInsertText(columns: string[]): string {
     text =
       `with "n" as (insert into "counters" ("name", "year", "value") values ('case', $${k + 1}, 1) ` +
       `on conflict ("name", "year") do update set "value" = "counters"."value" + 1 returning "value") ` +
-      `insert into "cases" (${columns.map((c) => `"${c}"`).join(', ')}, "seq", "case_no") ` +
+      `insert into "cases" (${columns.map(quoteIdent).join(', ')}, "seq", "case_no") ` +
       `values (${columns.map((_, i) => `$${i + 1}`).join(', ')}, (select n.value from n), ` +
       `cast($${k + 2} as text) || '-' || lpad(${digits}, greatest(6, length(${digits})), '0')) returning *`;
     if (numberedInsertTexts.size > 20) numberedInsertTexts.clear();

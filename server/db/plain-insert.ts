@@ -15,7 +15,8 @@ const texts = new Map<string, string>();
 /** Texts kept at most (shapes are few: the tables, column sets and row counts of the hot path). */
 const MAX_TEXTS = 500;
 
-const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+/** An identifier quoted for SQL (both databases). */
+export const quoteIdent = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 /**
  * `insert into "table" ("a", "b") values (?, ?), (?, ?)<tail>` with the rows' values as parameters
@@ -48,7 +49,7 @@ export function insertRows(trx: Executor, table: string, objects: ReadonlyArray<
     const one = `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
     const all = [one];
     for (let i = 1; i < rows.length; i++) all.push(`(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`);
-    text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${all.join(', ')}${tail ? ` ${tail}` : ''}`;
+    text = `insert into ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) values ${all.join(', ')}${tail ? ` ${tail}` : ''}`;
     if (texts.size >= MAX_TEXTS) texts.clear();
     texts.set(key, text);
   }
