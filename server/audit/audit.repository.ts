@@ -3,10 +3,10 @@
  * previous record's hash, so altering, removing or inserting a record breaks the chain.
  */
 import { createHash } from 'node:crypto';
-import { sql, type CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
-import { compiled, writeTogether, type Part } from '../db/together.js';
+import { combineStatements, compiled, writeTogether, type NamedPart, type Part } from '../db/together.js';
 import { fixedStatement, insertRows } from '../db/plain-insert.js';
 
 export interface AuditEntry {
@@ -94,7 +94,7 @@ export async function appendAuditAlone(db: Executor, e: AuditEntry): Promise<num
 /** Databases (by their kysely adapter, shared by a database and its transactions) that chain in SQL. */
 const chainInSql = new WeakMap<object, boolean>();
 
-function chainsInDatabase(db: Executor): boolean {
+export function chainsInDatabase(db: Executor): boolean {
   return chainInSql.get(db.getExecutor().adapter) === true;
 }
 
@@ -132,16 +132,33 @@ function seqPrefix(e: AuditEntry): string {
 
 /** The one statement that appends `entries` with the chain computed by the database (migration 028). */
 function appendInDatabase(trx: Executor, entries: readonly AuditEntry[]): CompiledQuery<{ seq: number }> {
-  return sql<{ seq: number }>`with "cur" as (select seq, hash from audit_head where id = 1 for update),
-    "ch" as (select cur.seq as seq0, bcs_audit_chain(cur.hash, cur.seq, ${entries.map(seqPrefix)}::text[]) as c from cur),
-    "adv" as (update audit_head set seq = ch.seq0 + ${entries.length}, hash = ch.c[${entries.length + 1}] from ch where audit_head.id = 1)
-    insert into audit_log (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
+  const { ctes, insert } = auditChainParts(trx, entries);
+  const { sql: text, parameters } = combineStatements(ctes, insert);
+  return CompiledQuery.raw(text, [...parameters]);
+}
+
+/**
+ * {@link appendInDatabase} as its parts: the CTEs that lock and advance the head and the records'
+ * insert, for a statement that has writes of its own before them (a new case's, whose id and number
+ * the records name: {@link LateValue}). The CTEs are named `cur`, `ch` and `adv`.
+ */
+export function auditChainParts(trx: Executor, entries: readonly AuditEntry[]): { ctes: NamedPart[]; insert: CompiledQuery<{ seq: number }> } {
+  // One parameter per record (not one array): a record's text may be joined in SQL around the
+  // case's late id and number.
+  const each = (values: unknown[]) => sql.join(values.map((v) => sql`${v}`));
+  const ctes: NamedPart[] = [
+    { name: 'cur', query: sql`select seq, hash from audit_head where id = 1 for update`.compile(trx) },
+    { name: 'ch', query: sql`select cur.seq as seq0, bcs_audit_chain(cur.hash, cur.seq, array[${each(entries.map(seqPrefix))}]::text[]) as c from cur`.compile(trx) },
+    { name: 'adv', query: sql`update audit_head set seq = ch.seq0 + ${sql.lit(entries.length)}, hash = ch.c[${sql.lit(entries.length + 1)}] from ch where audit_head.id = 1`.compile(trx) },
+  ];
+  const insert = sql<{ seq: number }>`insert into audit_log (seq, at, actor, action, entity_type, entity_id, data, prev_hash, hash)
     select ch.seq0 + e.i, e.at, e.actor, e.action, e.entity_type, e.entity_id, e.data, ch.c[e.i], ch.c[e.i + 1]
-    from ch, unnest(${entries.map((e) => e.at)}::text[], ${entries.map((e) => e.actor)}::text[], ${entries.map((e) => e.action)}::text[],
-      ${entries.map((e) => e.entityType)}::text[], ${entries.map((e) => e.entityId)}::text[], ${entries.map((e) => JSON.stringify(e.data))}::text[])
+    from ch, unnest(array[${each(entries.map((e) => e.at))}]::text[], array[${each(entries.map((e) => e.actor))}]::text[], array[${each(entries.map((e) => e.action))}]::text[],
+      array[${each(entries.map((e) => e.entityType))}]::text[], array[${each(entries.map((e) => e.entityId))}]::text[], array[${each(entries.map((e) => JSON.stringify(e.data)))}]::text[])
       with ordinality as e(at, actor, action, entity_type, entity_id, data, i)
     order by e.i
     returning seq`.compile(trx);
+  return { ctes, insert };
 }
 
 /**

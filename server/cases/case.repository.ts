@@ -11,7 +11,8 @@ import { applyRollup, rollupWrite, type RollupSource } from '../stats/rollup.js'
 import { caseTextWrite, indexCaseText, matchesText, queryTokens, searchDocument } from './case-search.js';
 import { isPostgres } from '../db/dialect.js';
 import { fixedStatement, insertRows, quoteIdent } from '../db/plain-insert.js';
-import type { Part } from '../db/together.js';
+import { combineStatements, compiled, lateMarker, lateNumberMarker, type LateValue, type NamedPart, type Part } from '../db/together.js';
+import { auditChainParts, chainsInDatabase, writeThenAudit, type AuditEntry } from '../audit/audit.repository.js';
 import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
@@ -298,39 +299,113 @@ export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRo
     const seq = await nextCounter(trx, 'case', values.year);
     return insertCase(trx, { ...values, seq, case_no: formatCaseNo(values.year, seq) });
   }
-  // The row's values, then the year twice (the counter's key, the number's text): $1 … $k+2.
+  const { columns, parameters } = numberedInsertValues(values);
+  const writes = caseWritesFor(trx, values);
+  const row = (await trx.executeQuery<CaseRow>(CompiledQuery.raw(numberedInsertTexts(columns).together, parameters))).rows[0]!;
+  return { record: rowToCase(row), writes: writes(row.id) };
+}
+
+/** The row's columns and values, then the year twice (the counter's key, the number's text): $1 … $k+2. */
+function numberedInsertValues(values: UnnumberedCaseRow): { columns: string[]; parameters: unknown[] } {
   const row0 = values as unknown as Record<string, unknown>;
   const columns = Object.keys(row0).filter((k) => row0[k] !== undefined);
   const parameters: unknown[] = columns.map((c) => row0[c]);
   parameters.push(values.year, String(values.year));
-  const writes = caseWritesFor(trx, values);
-  const row = (await trx.executeQuery<CaseRow>(CompiledQuery.raw(numberedInsertText(columns), parameters))).rows[0]!;
-  return { record: rowToCase(row), writes: writes(row.id) };
+  return { columns, parameters };
 }
 
-const numberedInsertTexts = new Map<string, string>();
+const numberedTexts = new Map<string, { together: string; counter: string; insert: string }>();
 
 /**
- * PostgreSQL: the year's counter and the case row in one statement, written once per column set
- * (kysely built this 60-column insert again on every intake). The number is formatted as
+ * PostgreSQL: the year's counter (`counter`, the year as $1) and the case row (`insert`, the row's k
+ * values then the year's text: $1 … $k+1, the counter read from the CTE `n`), and the two as one
+ * statement (`together`, parameters as {@link numberedInsertValues} makes them); written once per
+ * column set (kysely built this 60-column insert again on every intake). The number is formatted as
  * formatCaseNo does: padded to six digits, never cut (lpad alone would cut a seventh).
  */
-function numberedInsertText(columns: string[]): string {
+function numberedInsertTexts(columns: string[]): { together: string; counter: string; insert: string } {
   const key = columns.join(',');
-  let text = numberedInsertTexts.get(key);
-  if (text === undefined) {
+  let texts = numberedTexts.get(key);
+  if (texts === undefined) {
     const k = columns.length;
     const digits = '(select n.value::text from n)';
-    text =
-      `with "n" as (insert into "counters" ("name", "year", "value") values ('case', $${k + 1}, 1) ` +
-      `on conflict ("name", "year") do update set "value" = "counters"."value" + 1 returning "value") ` +
+    const counter = (year: string) =>
+      `insert into "counters" ("name", "year", "value") values ('case', ${year}, 1) ` +
+      `on conflict ("name", "year") do update set "value" = "counters"."value" + 1 returning "value"`;
+    const insert = (from: number, yearText: string) =>
       `insert into "cases" (${columns.map(quoteIdent).join(', ')}, "seq", "case_no") ` +
-      `values (${columns.map((_, i) => `$${i + 1}`).join(', ')}, (select n.value from n), ` +
-      `cast($${k + 2} as text) || '-' || lpad(${digits}, greatest(6, length(${digits})), '0')) returning *`;
-    if (numberedInsertTexts.size > 20) numberedInsertTexts.clear();
-    numberedInsertTexts.set(key, text);
+      `values (${columns.map((_, i) => `$${i + from}`).join(', ')}, (select n.value from n), ` +
+      `cast(${yearText} as text) || '-' || lpad(${digits}, greatest(6, length(${digits})), '0')) returning *`;
+    texts = { together: `with "n" as (${counter(`$${k + 1}`)}) ${insert(1, `$${k + 2}`)}`, counter: counter('$1'), insert: insert(1, `$${k + 1}`) };
+    if (numberedTexts.size > 20) numberedTexts.clear();
+    numberedTexts.set(key, texts);
   }
-  return text;
+  return texts;
+}
+
+/**
+ * What an intake writes after its case row, given the case's id and number (and, when it asked for
+ * it, the stored case): its rows and its audit records. Called once; the id and number may be
+ * markers the statement fills in ({@link writeNewCase}).
+ */
+export type NewCaseWrites = (
+  trx: Executor,
+  c: { id: number; caseNo: string; record: CaseRecord | null },
+) => Promise<{ parts: ReadonlyArray<Part | null | undefined>; audits: AuditEntry[] }>;
+
+const LATE_CASE_ID = lateNumberMarker();
+const LATE_CASE_NO = lateMarker('case-no');
+/** The new case's id and number as the one intake statement's CTE `c` has them. */
+const NEW_CASE_LATE: readonly LateValue[] = [
+  { marker: LATE_CASE_ID, sql: 'select "id" from "c"', textSql: 'select "id"::text from "c"' },
+  { marker: LATE_CASE_NO, sql: 'select "case_no" from "c"', textSql: 'select "case_no" from "c"' },
+];
+
+/**
+ * Numbers and writes a new case with everything its intake writes (its rollup and search entry,
+ * then `follow`'s rows and audit records, the chain extended last); answers the stored case.
+ *
+ * On PostgreSQL with the audit chain computed in the database, and when `follow` needs no stored
+ * case (`needsRecord`: a webhook's body does), all of it is ONE statement outside any transaction
+ * (atomic by itself): `with n (counter), c (case row), the writes, cur/ch/adv (the chain's head), a
+ * (the records) select * from c`. The writes name the case's id and number through markers that
+ * become `(select … from "c")` ({@link LateValue}). An intake so makes one round trip instead of four
+ * (begin, the case, the writes, commit), and the locks it takes — the year's counter, the chain's
+ * head, the day's rollup rows — are held for the statement's execution and its commit only, never
+ * across a round trip to this process. PostgreSQL runs the main query first (the counter, the case)
+ * and then the other CTEs to completion from the last to the first: the head before the rollup
+ * rows, as every other write of the chain takes them (writeTogether), so no two writers wait on
+ * each other in opposite orders.
+ *
+ * Otherwise (SQLite, or the chain computed here) a transaction: {@link insertNumberedCase}, then
+ * the writes and the records ({@link writeThenAudit}).
+ */
+export async function writeNewCase(db: Executor, values: UnnumberedCaseRow, follow: NewCaseWrites, opts: { needsRecord: boolean }): Promise<CaseRecord> {
+  if (isPostgres(db) && chainsInDatabase(db) && !opts.needsRecord) {
+    const { parts, audits } = await follow(db, { id: LATE_CASE_ID, caseNo: LATE_CASE_NO, record: null });
+    const { columns, parameters } = numberedInsertValues(values);
+    const texts = numberedInsertTexts(columns);
+    const yearText = parameters.pop();
+    const year = parameters.pop();
+    const statement: Array<NamedPart | CompiledQuery> = [
+      { name: 'n', query: CompiledQuery.raw(texts.counter, [year]) },
+      { name: 'c', query: CompiledQuery.raw(texts.insert, [...parameters, yearText]) },
+      ...caseWritesFor(db, values)(LATE_CASE_ID).map(compiled),
+      ...parts.filter((p): p is Part => !!p).map(compiled),
+    ];
+    if (audits.length) {
+      const chain = auditChainParts(db, audits);
+      statement.push(...chain.ctes, { name: 'a', query: chain.insert });
+    }
+    const { sql: text, parameters: all } = combineStatements(statement, CompiledQuery.raw('select * from "c"', []), NEW_CASE_LATE);
+    return rowToCase((await db.executeQuery<CaseRow>(CompiledQuery.raw(text, [...all]))).rows[0]!);
+  }
+  return db.transaction().execute(async (trx) => {
+    const { record, writes } = await insertNumberedCase(trx, values);
+    const { parts, audits } = await follow(trx, { id: record.id, caseNo: record.caseNo, record });
+    await writeThenAudit(trx, [...writes, ...parts], audits);
+    return record;
+  });
 }
 
 /**

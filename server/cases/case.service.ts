@@ -54,7 +54,7 @@ import {
   findKnownDepartments,
   findVisibleCase,
   insertAssignmentSheet,
-  insertNumberedCase,
+  writeNewCase,
   insertMeasure,
   unnumberedCaseRow,
   nextCounter,
@@ -173,11 +173,25 @@ export async function intakeCase(
   const year = Number(receivedDate.slice(0, 4));
   const stage = enterStage(null, 'received', now, calendar, settings);
   try {
-    const written = await ctx.db.transaction().execute(async (trx) => {
-      const r = body.reporter;
-      // The year's number and the case row: one statement on PostgreSQL (insertNumberedCase); the
-      // number is read from the stored row.
-      const { record, writes } = await insertNumberedCase(trx, {
+    const r = body.reporter;
+    const intakeEvent = (caseNo: string): NewTimelineEvent<'intake'> => ({
+      type: 'intake',
+      at,
+      by: actorOf(actor),
+      data: {
+        caseNo,
+        channel: body.channel,
+        matter: body.matter,
+        ...(body.matterCode ? { matterCode: body.matterCode } : {}),
+        departmentCodes: body.departmentCodes,
+        reporterKind: r.kind,
+      },
+    });
+    // The year's number, the case row and everything the intake writes: one statement on PostgreSQL
+    // (writeNewCase), the number read from the stored row.
+    const record = await writeNewCase(
+      ctx.db,
+      {
         ...unnumberedCaseRow({
           year,
           channel: body.channel,
@@ -216,54 +230,40 @@ export async function intakeCase(
         }),
         ...(ext ? { external_system: ext.system, external_id: ext.id, external_body_hash: bodyHash } : {}),
         matter_code: body.matterCode ?? null,
-      });
-      const { id, caseNo } = record;
-      const intakeEvent: NewTimelineEvent<'intake'> = {
-        type: 'intake',
-        at,
-        by: actorOf(actor),
-        data: {
-          caseNo,
-          channel: body.channel,
-          matter: body.matter,
-          ...(body.matterCode ? { matterCode: body.matterCode } : {}),
-          departmentCodes: body.departmentCodes,
-          reporterKind: r.kind,
-        },
-      };
-      const audits = [
-        {
-          at,
-          actor: actor.username,
-          action: 'case.intake',
-          entityType: 'case',
-          entityId: String(id),
-          data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
-        },
-        // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
-        ...(opts.answerRead && actor.kind !== 'public' ? [caseReadEntry(at, actor, { id, caseNo }, 'case')] : []),
-      ];
-      // The reporter gets the receipt; an online report also tells the coordinator to triage it.
-      const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
-      // Everything else the intake writes goes in one statement on PostgreSQL (writeTogether), the
-      // audit chain extended last: the head's lock is held from that statement to the commit.
-      await writeThenAudit(
-        trx,
-        [
-          ...writes,
-          key !== undefined ? trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }) : null,
-          eventWrite(trx, id, intakeEvent),
-          insertRows(
-            trx,
-            'outbox',
-            recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })),
-          ),
-          await webhookDeliveriesWrite(trx, hooks, record, { at, from: null, action: 'intake' }),
-        ],
-        audits,
-      );
-      return { record, events: [eventOfRow(timelineEventRow(id, intakeEvent))] };
-    });
+      },
+      async (trx, { id, caseNo, record }) => {
+        const audits = [
+          {
+            at,
+            actor: actor.username,
+            action: 'case.intake',
+            entityType: 'case',
+            entityId: String(id),
+            data: { caseNo, channel: body.channel, matter: body.matter, reporterPhone: maskPhone(r.phone), departmentCodes: body.departmentCodes, ...(ext ? { externalRef: ext } : {}) },
+          },
+          // The answer shows the reporter to the caller: that read is recorded with the case (one commit).
+          ...(opts.answerRead && actor.kind !== 'public' ? [caseReadEntry(at, actor, { id, caseNo }, 'case')] : []),
+        ];
+        // The reporter gets the receipt; an online report also tells the coordinator to triage it.
+        const recipients = body.channel === 'online' ? ['reporter', 'coordinator'] : ['reporter'];
+        return {
+          parts: [
+            key !== undefined ? trx.insertInto('idempotency_keys').values({ user_id: actor.kind === 'public' ? 0 : actor.userId, key, body_hash: bodyHash, case_id: id, created_at: at }) : null,
+            eventWrite(trx, id, intakeEvent(caseNo)),
+            insertRows(
+              trx,
+              'outbox',
+              recipients.map((recipient) => ({ topic: 'received', case_id: id, recipient, payload: JSON.stringify({ caseNo }), created_at: at, available_at: at, attempts: 0 })),
+            ),
+            record ? await webhookDeliveriesWrite(trx, hooks, record, { at, from: null, action: 'intake' }) : null,
+          ],
+          audits,
+        };
+      },
+      // A webhook's body is the stored case.
+      { needsRecord: hooks.length > 0 },
+    );
+    const written = { record, events: [eventOfRow(timelineEventRow(record.id, intakeEvent(record.caseNo)))] };
     return { ...written, replayed: false, deps: presentDepsOf(now, calendar, departments, settings) };
   } catch (e) {
     // A concurrent request with the same key won the race: answer its case.

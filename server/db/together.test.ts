@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery, sql } from 'kysely';
 import { createTestEnv, DIALECTS, type TestEnv } from '../test/harness.js';
-import { combineStatements, renumberPlaceholders, writeTogether } from './together.js';
+import { combineStatements, lateMarker, lateNumberMarker, renumberPlaceholders, writeTogether } from './together.js';
 import { advanceAuditHead, appendAuditAlone, appendAudits, prepareAuditChain, verifyAuditChain, writeAuditRecords, writeThenAudit } from '../audit/audit.repository.js';
 import { openDatabase } from './dialect.js';
 
@@ -25,6 +25,43 @@ describe('placeholders of a statement moved after those of the parts before it',
     expect(combineStatements([a], CompiledQuery.raw('with h as (update h set v = $1) insert into v values ($2)', ['v', 3]))).toEqual({
       sql: 'with "w0" as (insert into t (x) values ($1)), h as (update h set v = $2) insert into v values ($3)',
       parameters: [1, 'v', 3],
+    });
+  });
+});
+
+describe('values the statement itself makes (late values)', () => {
+  const no = lateMarker('no');
+  const id = lateNumberMarker();
+  const late = [
+    { marker: id, sql: 'select "id" from "c"', textSql: 'select "id"::text from "c"' },
+    { marker: no, sql: 'select "no" from "c"', textSql: 'select "no" from "c"' },
+  ];
+
+  it('makes markers no text from outside holds: a random part per process, JSON leaves them as they are', () => {
+    expect(no).toMatch(/^bcs-late-[0-9a-f]{24}-no$/);
+    expect(JSON.stringify({ no })).toBe(`{"no":"${no}"}`);
+    expect(Number.isSafeInteger(id) && id < -(2 ** 52)).toBe(true);
+  });
+
+  it('turns a parameter equal to a marker into its SQL and a text holding markers into a join around them', () => {
+    const c = { name: 'c', query: CompiledQuery.raw('insert into cases (x) values ($1) returning *', ['plain']) };
+    const event = CompiledQuery.raw('insert into e (case_id, data, note) values ($1, $2, $3)', [id, `{"no":"${no}","id":"${id}"}`, `${no}`]);
+    const audit = CompiledQuery.raw('select f(array[$1, $2]::text[], $3::text[]) where $1 is not null', [`"${no}"`, 'x', ['a', `b${id}`]]);
+    expect(combineStatements([c, event, audit], CompiledQuery.raw('select * from "c"', []), late)).toEqual({
+      sql:
+        'with "c" as (insert into cases (x) values ($1) returning *), ' +
+        '"w1" as (insert into e (case_id, data, note) values ((select "id" from "c"), ($2 || (select "no" from "c") || $3 || (select "id"::text from "c") || $4), (select "no" from "c"))), ' +
+        '"w2" as (select f(array[($5 || (select "no" from "c") || $6), $7]::text[], (array[$8, ($9 || (select "id"::text from "c"))])::text[]) where ($5 || (select "no" from "c") || $6) is not null) ' +
+        'select * from "c"',
+      parameters: ['plain', '{"no":"', '","id":"', '"}', '"', '"', 'x', 'a', 'b'],
+    });
+  });
+
+  it('leaves parameters without markers as they were', () => {
+    const a = CompiledQuery.raw(`insert into t (x, y) values ($1, '$2')`, [1]);
+    expect(combineStatements([a], CompiledQuery.raw('select $1', [null]), late)).toEqual({
+      sql: `with "w0" as (insert into t (x, y) values ($1, '$2')) select $2`,
+      parameters: [1, null],
     });
   });
 });

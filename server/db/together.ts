@@ -13,6 +13,7 @@
  * The parts must be independent: in one PostgreSQL statement every part sees the database as it
  * was before the statement (none sees another's rows) and no two parts may change the same row.
  */
+import { randomBytes } from 'node:crypto';
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Executor } from './database.js';
@@ -38,20 +39,61 @@ export async function writeTogether<R>(trx: Executor, parts: ReadonlyArray<Part 
   return result.rows;
 }
 
+/** A part of a combined statement with a name of its own (a CTE later parts or the last statement read). */
+export interface NamedPart {
+  name: string;
+  query: CompiledQuery;
+}
+
+/**
+ * A value the statement itself produces, stood for in the parts' parameters by a marker until the
+ * statement is combined (PostgreSQL): the new case's id and number, made by an earlier CTE, named in
+ * the writes that follow it (their rows, the JSON texts and the audit chain's hashed text). A
+ * parameter equal to the marker becomes `sql`; a text parameter (or an array's text element) holding
+ * the marker is cut there and joined again around `textSql` with `||`. Markers carry a random part
+ * drawn once per process ({@link lateMarker}), so no text from outside can hold one.
+ */
+export interface LateValue {
+  marker: string | number;
+  sql: string;
+  textSql: string;
+}
+
+const lateNonce = randomBytes(12).toString('hex');
+
+/** A text marker for a {@link LateValue} (letters, digits and `-` only: JSON leaves it as it is). */
+export function lateMarker(name: string): string {
+  return `bcs-late-${lateNonce}-${name}`;
+}
+
+/**
+ * A whole-number marker for a {@link LateValue} (an id): negative, beyond any id, its digits drawn
+ * once per process; its decimal text is what a text parameter holds (`String(id)`).
+ */
+export function lateNumberMarker(): number {
+  return -(2 ** 52 + (randomBytes(6).readUIntBE(0, 6) % 2 ** 51));
+}
+
 /**
  * The PostgreSQL text of `parts` as CTEs before `last`, each part's `$n` placeholders moved after
  * those of the parts before it. A `last` that has CTEs of its own keeps them (after the parts').
+ * With `late` values, the parameters that hold their markers become SQL (see {@link LateValue}).
  */
-export function combineStatements(parts: ReadonlyArray<CompiledQuery>, last: CompiledQuery): { sql: string; parameters: readonly unknown[] } {
+export function combineStatements(
+  parts: ReadonlyArray<CompiledQuery | NamedPart>,
+  last: CompiledQuery,
+  late: readonly LateValue[] = [],
+): { sql: string; parameters: readonly unknown[] } {
   const parameters: unknown[] = [];
   const ctes: string[] = [];
-  const shifted = (q: CompiledQuery) => {
+  const shifted = late.length ? (q: CompiledQuery) => withLateValues(q, parameters, late) : (q: CompiledQuery) => {
     const text = renumberPlaceholders(q.sql, parameters.length);
     parameters.push(...q.parameters);
     return text;
   };
   parts.forEach((p, i) => {
-    ctes.push(`"w${i}" as (${shifted(p)})`);
+    if ('name' in p) ctes.push(`"${p.name}" as (${shifted(p.query)})`);
+    else ctes.push(`"w${i}" as (${shifted(p)})`);
   });
   let tail = shifted(last).trimStart();
   const ownWith = /^with\s+/i.exec(tail);
@@ -61,6 +103,49 @@ export function combineStatements(parts: ReadonlyArray<CompiledQuery>, last: Com
     return { sql: `with ${ctes.join(', ')}, ${tail}`, parameters };
   }
   return { sql: `with ${ctes.join(', ')} ${tail}`, parameters };
+}
+
+/** `q`'s text with its placeholders pointing after `parameters` (its values appended), late values made SQL. */
+function withLateValues(q: CompiledQuery, parameters: unknown[], late: readonly LateValue[]): string {
+  const made = new Map<number, string>();
+  const placeholder = (v: unknown) => {
+    parameters.push(v);
+    return `$${parameters.length}`;
+  };
+  const text = (s: string): string => {
+    // Cut at every marker, in the order they appear; plain runs stay parameters.
+    const out: string[] = [];
+    let rest = s;
+    for (;;) {
+      let at = -1;
+      let which: LateValue | undefined;
+      for (const l of late) {
+        const i = rest.indexOf(String(l.marker));
+        if (i >= 0 && (at < 0 || i < at)) [at, which] = [i, l];
+      }
+      if (!which) break;
+      if (at > 0) out.push(placeholder(rest.slice(0, at)));
+      out.push(`(${which.textSql})`);
+      rest = rest.slice(at + String(which.marker).length);
+    }
+    if (rest) out.push(placeholder(rest));
+    return out.length === 1 ? out[0]! : `(${out.join(' || ')})`;
+  };
+  const holds = (v: unknown) => typeof v === 'string' && late.some((l) => v.includes(String(l.marker)));
+  const value = (v: unknown): string => {
+    const exact = late.find((l) => l.marker === v);
+    if (exact) return `(${exact.sql})`;
+    if (holds(v)) return text(v as string);
+    if (Array.isArray(v) && v.some(holds)) return `(array[${v.map((e) => (holds(e) ? text(e as string) : placeholder(e))).join(', ')}])`;
+    return placeholder(v);
+  };
+  return q.sql.replace(PLACEHOLDER_OR_QUOTED, (m: string, digits: string | undefined) => {
+    if (digits === undefined) return m;
+    const n = Number(digits);
+    let t = made.get(n);
+    if (t === undefined) made.set(n, (t = value(q.parameters[n - 1])));
+    return t;
+  });
 }
 
 /**
