@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
-import { queryTokens, searchDocument } from './case-search.js';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { queryTokens, searchDocument, tsvectorText } from './case-search.js';
 import { pgSearchTuning } from './case.repository.js';
 
 describe('bigram documents', () => {
@@ -35,6 +37,23 @@ describe.each(DIALECTS)('text search on %s', (kind) => {
     }
   );
   const search = async (q: string) => (await api.as('coord').get(`/api/v1/cases?q=${encodeURIComponent(q)}&limit=200`)).body.items.map((i: any) => i.id);
+
+  it.runIf(kind === 'postgres')('writes the tsvector to_tsvector would make of the document, for any text', async () => {
+    const same = async (fields: string[]) => {
+      const doc = searchDocument(fields);
+      const r = await sql<{ same: boolean; mine: string; theirs: string }>`select cast(${tsvectorText(doc)} as tsvector) = to_tsvector('simple', ${doc}) as same,
+        cast(${tsvectorText(doc)} as tsvector)::text as mine, to_tsvector('simple', ${doc})::text as theirs`.execute(env.ctx.db);
+      expect(r.rows[0]!.mine).toBe(r.rows[0]!.theirs);
+      expect(r.rows[0]!.same).toBe(true);
+    };
+    // A long text repeating itself: positions past 16,383 and lexemes with more than 255 of them.
+    await same(['社保'.repeat(300), '营业执照变更登记'.repeat(2500), '']);
+    await same(['', '']);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: fc.constantFrom('社', '保', '执', '照', 'a', 'B', '１', ' ', '\n', "'", '\\', ':', '😀'), maxLength: 60 }), { maxLength: 3 }), same),
+      { numRuns: 60 },
+    );
+  });
 
   it('finds two-character words', async () => {
     expect(await search('社保')).toEqual([ids.shebao]);
