@@ -8,7 +8,8 @@
  * unicode61 tokenizer nor PostgreSQL's text-search parser splits or folds them. SQLite keeps them in
  * an FTS5 table whose rowid is the case id; PostgreSQL in a tsvector with a GIN index.
  */
-import { sql, type CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import { writeAtCommit } from '../db/group-commit.js';
 import type { Executor } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
 
@@ -88,8 +89,19 @@ export function caseTextWrite(trx: Executor, caseId: number, fields: Array<strin
     return sql`insert into case_search (case_id, tsv) values (${caseId}, cast(${tsvectorText(doc)} as tsvector))
       on conflict (case_id) do update set tsv = excluded.tsv`.compile(trx);
   }
-  // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not.
-  return sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.compile(trx);
+  // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not. With
+  // group commit the entries of a group are written together just before its commit (one index
+  // segment for the group instead of one per transaction), in the order they were made.
+  return writeAtCommit(sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.compile(trx), {
+    kind: 'case_search',
+    rows: [[caseId, doc]],
+    write: searchEntries,
+  });
+}
+
+/** SQLite: several search entries as one statement, in their order (a later one for the same case wins). */
+function searchEntries(rows: unknown[][]): CompiledQuery {
+  return CompiledQuery.raw(`insert or replace into case_search (rowid, grams) values ${rows.map(() => '(?, ?)').join(', ')}`, rows.flat());
 }
 
 /**

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from './dialect.js';
-import type { GroupCommitStats } from './group-commit.js';
+import { writeAtCommit, type GroupCommitStats } from './group-commit.js';
+import { CompiledQuery } from 'kysely';
 
 /** What another connection (another process, a backup) sees: only what SQLite has committed. */
 function committedNotes(file: string): string[] {
@@ -138,5 +139,90 @@ describe('SQLite group commit', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('writes kept for the group commit', () => {
+  let dir: string;
+  let file: string;
+  let handle: DatabaseHandle;
+  let stats: GroupCommitStats;
+  const written: number[] = [];
+  const db = () => handle.db as any;
+  /** An entry of `fts` (FTS5, rowid = the id), kept for the commit; `statements` counts its writes. */
+  const entry = (id: number, text: string) =>
+    writeAtCommit(CompiledQuery.raw('insert or replace into fts (rowid, body) values (?, ?)', [id, text]), {
+      kind: 'fts',
+      rows: [[id, text]],
+      write: (rows) => {
+        written.push(rows.length);
+        return CompiledQuery.raw(`insert or replace into fts (rowid, body) values ${rows.map(() => '(?, ?)').join(', ')}`, rows.flat());
+      },
+    });
+  const committed = () => {
+    const other = new Database(file, { readonly: true });
+    try {
+      return other.prepare('select rowid as id, body from fts order by rowid').all();
+    } finally {
+      other.close();
+    }
+  };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-kept-'));
+    file = path.join(dir, 'k.db');
+    stats = { commits: 0, transactions: 0 };
+    written.length = 0;
+    handle = openDatabase(`sqlite:${file}`, { groupCommit: true, groupCommitStats: stats });
+    await sql`create virtual table fts using fts5(body)`.execute(handle.db);
+    await sql`create table t (id integer primary key, note text not null unique)`.execute(handle.db);
+  });
+  afterEach(async () => {
+    await handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes a group’s entries as one statement before its commit, in their order, and drops a rolled-back one', async () => {
+    const rs = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        db()
+          .transaction()
+          .execute(async (trx: any) => {
+            await trx.executeQuery(entry(i + 1, `正文${i}`));
+            // A later transaction of the group replaces case 1's entry: the later one wins.
+            if (i === 5) await trx.executeQuery(entry(1, '更正后的正文'));
+            if (i === 3) throw new Error('rolled back');
+          }),
+      ),
+    );
+    expect(rs.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(stats.commits).toBeLessThan(8);
+    expect(written.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(written.length).toBe(stats.commits);
+    expect(committed()).toEqual([
+      { id: 1, body: '更正后的正文' },
+      ...[2, 3, 5, 6, 7, 8].map((id) => ({ id, body: `正文${id - 1}` })),
+    ]);
+    expect((await sql<{ n: number }>`select count(*) as n from fts where fts match '正文1'`.execute(handle.db)).rows[0]!.n).toBe(1);
+  });
+
+  it('fails the whole group when the kept writes fail, and writes an entry outside a transaction at once', async () => {
+    const bad = writeAtCommit(CompiledQuery.raw('insert into fts (rowid, body) values (?, ?)', [1, 'x']), {
+      kind: 'bad',
+      rows: [[1, 'x']],
+      write: () => CompiledQuery.raw('insert into no_such_table values (1)', []),
+    });
+    const rs = await Promise.allSettled([
+      db().transaction().execute((trx: any) => trx.insertInto('t').values({ note: 'a' }).execute()),
+      db().transaction().execute((trx: any) => trx.executeQuery(bad)),
+    ]);
+    expect(rs.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await db().selectFrom('t').selectAll().execute()).toEqual([]);
+    await db().executeQuery(entry(9, '单独写入'));
+    expect(committed()).toEqual([{ id: 9, body: '单独写入' }]);
+    expect(written).toEqual([]);
+    // The connection works on.
+    await db().transaction().execute((trx: any) => trx.insertInto('t').values({ note: 'b' }).execute());
+    expect((await db().selectFrom('t').select('note').execute()).map((r: any) => r.note)).toEqual(['b']);
   });
 });
