@@ -108,6 +108,7 @@ export function combineStatements(
 /** `q`'s text with its placeholders pointing after `parameters` (its values appended), late values made SQL. */
 function withLateValues(q: CompiledQuery, parameters: unknown[], late: readonly LateValue[]): string {
   const made = new Map<number, string>();
+  const markers = late.map((l) => String(l.marker));
   const placeholder = (v: unknown) => {
     parameters.push(v);
     return `$${parameters.length}`;
@@ -118,23 +119,26 @@ function withLateValues(q: CompiledQuery, parameters: unknown[], late: readonly 
     let rest = s;
     for (;;) {
       let at = -1;
-      let which: LateValue | undefined;
-      for (const l of late) {
-        const i = rest.indexOf(String(l.marker));
-        if (i >= 0 && (at < 0 || i < at)) [at, which] = [i, l];
+      let which = -1;
+      for (let i = 0; i < markers.length; i++) {
+        const found = rest.indexOf(markers[i]!);
+        if (found >= 0 && (at < 0 || found < at)) [at, which] = [found, i];
       }
-      if (!which) break;
+      if (which < 0) break;
       if (at > 0) out.push(placeholder(rest.slice(0, at)));
-      out.push(`(${which.textSql})`);
-      rest = rest.slice(at + String(which.marker).length);
+      out.push(`(${late[which]!.textSql})`);
+      rest = rest.slice(at + markers[which]!.length);
     }
     if (rest) out.push(placeholder(rest));
     return out.length === 1 ? out[0]! : `(${out.join(' || ')})`;
   };
-  const holds = (v: unknown) => typeof v === 'string' && late.some((l) => v.includes(String(l.marker)));
+  const holds = (v: unknown) => {
+    if (typeof v !== 'string') return false;
+    for (const m of markers) if (v.includes(m)) return true;
+    return false;
+  };
   const value = (v: unknown): string => {
-    const exact = late.find((l) => l.marker === v);
-    if (exact) return `(${exact.sql})`;
+    if (typeof v === 'number' || typeof v === 'string') for (const l of late) if (l.marker === v) return `(${l.sql})`;
     if (holds(v)) return text(v as string);
     if (Array.isArray(v) && v.some(holds)) return `(array[${v.map((e) => (holds(e) ? text(e as string) : placeholder(e))).join(', ')}])`;
     return placeholder(v);

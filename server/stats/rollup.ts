@@ -195,7 +195,21 @@ export function rollupWrite(trx: Executor, before: RollupSource | null, after: R
   const rows = [...delta.entries()]
     .filter(([, { m }]) => MEASURES.some((f) => m[f] !== 0))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, { key, m }]) => ({ ...key, ...m }));
+    // Written out (not spread): this runs for every intake and decision.
+    .map(([, { key, m }]): Key & Measures => ({
+      bucket: key.bucket,
+      lead_department: key.lead_department,
+      dim: key.dim,
+      value: key.value,
+      n: m.n,
+      on_spot: m.on_spot,
+      completed: m.completed,
+      on_time: m.on_time,
+      callbacks: m.callbacks,
+      satisfied: m.satisfied,
+      bad: m.bad,
+      substantiated: m.substantiated,
+    }));
   if (rows.length === 0) return null;
   return insertRows(trx, 'case_stats', rows, UPSERT_TAIL);
 }
