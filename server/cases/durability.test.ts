@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openDatabase } from '../db/dialect.js';
 import { verifyAuditChain } from '../audit/audit.repository.js';
 import { openSessionDirect } from '../test/factories.js';
@@ -49,7 +50,7 @@ describe.each(DIALECTS)('kill -9 under load on %s', (kind) => {
   });
   afterAll(() => env.close());
 
-  it('loses no answered intake: every answered number is stored, gap-free, its audit chain intact', async () => {
+  it('loses no answered intake: every answered number is stored, gap-free, its audit chain intact, every case in the search index', async () => {
     const session = await openSessionDirect(env.ctx.db, 'clerk', new Date());
     const { child, port } = await startServer(env.url);
     const answered: string[] = [];
@@ -85,11 +86,16 @@ describe.each(DIALECTS)('kill -9 under load on %s', (kind) => {
     expect(answered.length).toBeGreaterThanOrEqual(150);
     const after = openDatabase(env.url);
     try {
-      const rows = await after.db.selectFrom('cases').select(['case_no', 'seq']).orderBy('seq').execute();
+      const rows = await after.db.selectFrom('cases').select(['id', 'case_no', 'seq']).orderBy('seq').execute();
       const stored = new Set(rows.map((r) => r.case_no));
       expect(answered.filter((no) => !stored.has(no))).toEqual([]);
       expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
       expect(await verifyAuditChain(after.db)).toMatchObject({ ok: true });
+      // Every stored case is findable: its search entry (written at the group's commit on SQLite,
+      // in the intake's one statement on PostgreSQL) committed with it.
+      const searchId = kind === 'postgres' ? 'case_id' : 'rowid';
+      const entries = await sql<{ id: number }>`select ${sql.ref(searchId)} as id from case_search`.execute(after.db);
+      expect(entries.rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(rows.map((r) => r.id).sort((a, b) => a - b));
     } finally {
       await after.close();
     }
