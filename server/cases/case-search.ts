@@ -16,12 +16,18 @@ import { isPostgres } from '../db/dialect.js';
 /** A token no text produces: keeps a phrase from running across two fields. */
 const FIELD_BREAK = 'zzzzzzzzzz';
 
+/** Spelled code points, kept (a county's texts use a few thousand characters again and again). */
+const spelled = new Map<number, string>();
+
 function letters(cp: number): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) {
-    s = String.fromCharCode(97 + (cp % 26)) + s;
-    cp = Math.floor(cp / 26);
+  let s = spelled.get(cp);
+  if (s !== undefined) return s;
+  s = '';
+  for (let i = 0, n = cp; i < 5; i++) {
+    s = String.fromCharCode(97 + (n % 26)) + s;
+    n = Math.floor(n / 26);
   }
+  if (spelled.size < 50_000) spelled.set(cp, s);
   return s;
 }
 
