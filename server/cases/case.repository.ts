@@ -273,13 +273,13 @@ export async function nextCounter(trx: Executor, name: string, year: number): Pr
 
 /**
  * Inserts a case; answers the stored case (the row as inserted, defaults filled) and the writes that
- * must follow in the same transaction — its statistics rollup and its search index entry — for the
- * caller to run with its own (`writeTogether`: one statement on PostgreSQL).
+ * must follow in the same transaction — its statistics rollup (to run before the audit chain's head
+ * is taken) and its search index entry (to run with the caller's other writes).
  */
-export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<{ record: CaseRecord; writes: Part[] }> {
+export async function insertCase(trx: Executor, values: Insertable<CaseTable> & RollupSource): Promise<{ record: CaseRecord; rollup: Part | null; search: Part }> {
   const writes = caseWritesFor(trx, values);
   const row = (await trx.executeQuery<CaseRow>(insertRows(trx, 'cases', [values], 'returning *'))).rows[0]!;
-  return { record: rowToCase(row), writes: writes(row.id) };
+  return { record: rowToCase(row), rollup: writes.rollup, search: writes.search(row.id) };
 }
 
 export { formatCaseNo };
@@ -294,7 +294,7 @@ export { formatCaseNo };
  * round trip fewer. On SQLite (no data-modifying CTEs; a statement is a call in the same process)
  * {@link nextCounter}, then {@link insertCase}.
  */
-export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRow): Promise<{ record: CaseRecord; writes: Part[] }> {
+export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRow): Promise<{ record: CaseRecord; rollup: Part | null; search: Part }> {
   if (!isPostgres(trx)) {
     const seq = await nextCounter(trx, 'case', values.year);
     return insertCase(trx, { ...values, seq, case_no: formatCaseNo(values.year, seq) });
@@ -302,7 +302,7 @@ export async function insertNumberedCase(trx: Executor, values: UnnumberedCaseRo
   const { columns, parameters } = numberedInsertValues(values);
   const writes = caseWritesFor(trx, values);
   const row = (await trx.executeQuery<CaseRow>(CompiledQuery.raw(numberedInsertTexts(columns).together, parameters))).rows[0]!;
-  return { record: rowToCase(row), writes: writes(row.id) };
+  return { record: rowToCase(row), rollup: writes.rollup, search: writes.search(row.id) };
 }
 
 /** The row's columns and values, then the year twice (the counter's key, the number's text): $1 … $k+2. */
@@ -368,14 +368,15 @@ const NEW_CASE_LATE: readonly LateValue[] = [
  * On PostgreSQL with the audit chain computed in the database, and when `follow` needs no stored
  * case (`needsRecord`: a webhook's body does), all of it is ONE statement outside any transaction
  * (atomic by itself): `with n (counter), c (case row), the writes, cur/ch/adv (the chain's head), a
- * (the records) select * from c`. The writes name the case's id and number through markers that
+ * (the records), the rollup select * from c`. The writes name the case's id and number through markers that
  * become `(select … from "c")` ({@link LateValue}). An intake so makes one round trip instead of four
  * (begin, the case, the writes, commit), and the locks it takes — the year's counter, the chain's
  * head, the day's rollup rows — are held for the statement's execution and its commit only, never
  * across a round trip to this process. PostgreSQL runs the main query first (the counter, the case)
- * and then the other CTEs to completion from the last to the first: the head before the rollup
- * rows, as every other write of the chain takes them (writeTogether), so no two writers wait on
- * each other in opposite orders.
+ * and then the other CTEs to completion from the last to the first, so the rollup is put last: the
+ * day's rollup rows are locked before the chain's head, as a decision locks them (its rollup is a
+ * statement before its audit record's) — in the opposite order an intake and a decision could each
+ * hold the row the other waits for (a deadlock, found by `concurrency.test.ts`).
  *
  * Otherwise (SQLite, or the chain computed here) a transaction: {@link insertNumberedCase}, then
  * the writes and the records ({@link writeThenAudit}).
@@ -385,42 +386,45 @@ export async function writeNewCase(db: Executor, values: UnnumberedCaseRow, foll
     const { parts, audits } = await follow(db, { id: LATE_CASE_ID, caseNo: LATE_CASE_NO, record: null });
     const { columns, parameters } = numberedInsertValues(values);
     const texts = numberedInsertTexts(columns);
+    const writes = caseWritesFor(db, values);
     const yearText = parameters.pop();
     const year = parameters.pop();
     const statement: Array<NamedPart | CompiledQuery> = [
       { name: 'n', query: CompiledQuery.raw(texts.counter, [year]) },
       { name: 'c', query: CompiledQuery.raw(texts.insert, [...parameters, yearText]) },
-      ...caseWritesFor(db, values)(LATE_CASE_ID).map(compiled),
+      compiled(writes.search(LATE_CASE_ID)),
       ...parts.filter((p): p is Part => !!p).map(compiled),
     ];
     if (audits.length) {
       const chain = auditChainParts(db, audits);
       statement.push(...chain.ctes, { name: 'a', query: chain.insert });
     }
+    // Last in the list, so run before the chain's CTEs (see above).
+    if (writes.rollup) statement.push(compiled(writes.rollup));
     const { sql: text, parameters: all } = combineStatements(statement, CompiledQuery.raw('select * from "c"', []), NEW_CASE_LATE);
     return rowToCase((await db.executeQuery<CaseRow>(CompiledQuery.raw(text, [...all]))).rows[0]!);
   }
   return db.transaction().execute(async (trx) => {
-    const { record, writes } = await insertNumberedCase(trx, values);
+    const { record, rollup, search } = await insertNumberedCase(trx, values);
     const { parts, audits } = await follow(trx, { id: record.id, caseNo: record.caseNo, record });
-    await writeThenAudit(trx, [...writes, ...parts], audits);
+    // The rollup's rows before the chain's head (writeThenAudit takes the head first), as a decision does.
+    if (rollup) await trx.executeQuery(compiled(rollup));
+    await writeThenAudit(trx, [search, ...parts], audits);
     return record;
   });
 }
 
 /**
- * The writes that follow a new case in its transaction: its statistics rollup and its search entry.
+ * The writes that follow a new case in its transaction: its statistics rollup and its search entry
+ * (apart: the rollup's rows are locked before the audit chain's head, see {@link writeNewCase}).
  * Prepared before the case row is written (only the search entry's id is filled in after): on
  * PostgreSQL the year's counter is locked from that statement to the commit, and other intakes wait
  * for it — no work that could be done before belongs in that window.
  */
-function caseWritesFor(trx: Executor, values: UnnumberedCaseRow): (id: number) => Part[] {
+function caseWritesFor(trx: Executor, values: UnnumberedCaseRow): { rollup: Part | null; search: (id: number) => Part } {
   const rollup = rollupWrite(trx, null, values);
   const document = searchDocument([values.matter, values.description, values.reporter_org_name]);
-  return (id) => {
-    const search = caseTextWrite(trx, id, { document });
-    return rollup ? [rollup, search] : [search];
-  };
+  return { rollup, search: (id) => caseTextWrite(trx, id, { document }) };
 }
 
 /**

@@ -107,11 +107,11 @@ describe.each(DIALECTS)('concurrency on %s', (kind) => {
     expect(await db.selectFrom('case_stats').selectAll().where('n', '>', 0).orderBy('bucket').orderBy('lead_department').orderBy('dim').orderBy('value').execute()).toEqual(kept);
   });
 
-  // Every write of the chain takes its head before the day's rollup rows (writeTogether: the audit
-  // is the main statement, run first); PostgreSQL's one-statement intake must too, or an intake and
-  // a decision could each hold the lock the other waits for.
-  it.runIf(kind === 'postgres')('takes the chain head before the rollup rows in the one intake statement', async () => {
-    await api.as('clerk').post('/api/v1/cases', intakeBody({ matter: '先取链头' }));
+  // A decision locks the day's rollup rows (its rollup statement) before the chain's head (its audit
+  // record, last); PostgreSQL's one-statement intake must too, or an intake and a decision could each
+  // hold the row the other waits for (a deadlock: the mixed load above found it).
+  it.runIf(kind === 'postgres')('takes the rollup rows before the chain head in the one intake statement', async () => {
+    await api.as('clerk').post('/api/v1/cases', intakeBody({ matter: '先取统计行' }));
     const holder = new pg.Client({ connectionString: env.url });
     const probe = new pg.Client({ connectionString: env.url });
     await holder.connect();
@@ -128,9 +128,9 @@ describe.each(DIALECTS)('concurrency on %s', (kind) => {
         if (!waiting) await new Promise((ok) => setTimeout(ok, 10));
       }
       expect(waiting).toBe(true);
-      // … holding none of the rollup rows yet: they can be locked at once.
+      // … holding the day's rollup rows already: they cannot be locked now.
       await probe.query('begin');
-      await expect(probe.query('select 1 from case_stats for update nowait')).resolves.toBeTruthy();
+      await expect(probe.query(`select 1 from case_stats where dim = 'status' and value = 'received' for update nowait`)).rejects.toMatchObject({ code: '55P03' });
       await probe.query('rollback');
       await holder.query('rollback');
       expect((await intake).status).toBe(201);
