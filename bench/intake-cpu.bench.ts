@@ -25,6 +25,7 @@ import pg from 'pg';
 import Database from 'better-sqlite3';
 import { buildApp } from '../server/app.js';
 import { openPreparedDatabase } from '../server/boot.js';
+import { loadConfig } from '../server/config.js';
 import { systemClock } from '../server/context.js';
 import { insertDepartment, insertUser } from '../server/users/user.repository.js';
 import { openSessionDirect, PASSWORD_HASH } from '../server/test/factories.js';
@@ -89,7 +90,7 @@ function median(xs: number[]): number {
 }
 
 async function run(url: string, label: string): Promise<void> {
-  const handle = await openPreparedDatabase(url, { dataKey: Buffer.from(KEY, 'hex'), groupCommit: process.env.BCS_SQLITE_GROUP_COMMIT !== 'off' });
+  const handle = await openPreparedDatabase(url, { dataKey: Buffer.from(KEY, 'hex'), groupCommit: loadConfig().sqliteGroupCommit });
   const at = new Date().toISOString();
   // An experiment's schema change (e.g. an index dropped), run after the migrations.
   for (const stmt of (process.env.BENCH_SQL ?? '').split(';').map((x) => x.trim()).filter(Boolean)) await sql.raw(stmt).execute(handle.db);

@@ -98,7 +98,7 @@ export function caseTextWrite(trx: Executor, caseId: number, fields: Array<strin
   // FTS5 honours OR REPLACE on the rowid: one statement whether the case had an entry or not. With
   // group commit the entries of a group are written together just before its commit (one index
   // segment for the group instead of one per transaction), in the order they were made.
-  return writeAtCommit(sql`insert or replace into case_search (rowid, grams) values (${caseId}, ${doc})`.compile(trx), {
+  return writeAtCommit(searchEntries([[caseId, doc]]), {
     kind: 'case_search',
     rows: [[caseId, doc]],
     write: searchEntries,
