@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db, UserTable } from '../db/database.js';
 import type { Selectable } from 'kysely';
 import { fixedStatement } from '../db/plain-insert.js';
+import { REF_VERSION_COLUMNS, refVersionsOf, type RefVersions } from '../db/ref-cache.js';
 import { appendAudit, sm3Hex } from '../audit/audit.repository.js';
 import { isPostgres } from '../db/dialect.js';
 import { AppError } from '../errors.js';
@@ -192,11 +193,17 @@ export interface SessionInfo {
   tokenHash: string;
   /** What the session must do before anything else, or null. */
   restriction: SessionRestriction | null;
+  /** The reference data's change counters, read with the session at the request's start. */
+  refVersions: RefVersions;
 }
 
-/** The account and its session (written as text once: kysely built it again on every request). */
+/**
+ * The account and its session (written as text once: kysely built it again on every request), with
+ * the reference data's change counters (ref cache): a request's reference reads then need no round
+ * trip of their own.
+ */
 const SESSION_READ =
-  'select "users".*, "sessions"."expires_at" as "s_expires_at", "sessions"."last_seen_at" as "s_last_seen_at", "sessions"."csrf_token" as "s_csrf_token", "sessions"."restriction" as "s_restriction" from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" where "sessions"."token_hash" = ?';
+  `select "users".*, "sessions"."expires_at" as "s_expires_at", "sessions"."last_seen_at" as "s_last_seen_at", "sessions"."csrf_token" as "s_csrf_token", "sessions"."restriction" as "s_restriction", ${REF_VERSION_COLUMNS} from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" where "sessions"."token_hash" = ?`;
 type SessionRow = Selectable<UserTable> & { s_expires_at: string; s_last_seen_at: string; s_csrf_token: string; s_restriction: string | null };
 
 /** Resolves a token to its live session (sliding expiry), or null. */
@@ -212,15 +219,16 @@ export async function authenticate(db: Db, token: string, now: Date): Promise<Se
   }
   const user = toUser(s);
   if (user.disabled) return null;
+  const refVersions = refVersionsOf(s);
   if (now.getTime() - Date.parse(s.s_last_seen_at) > TOUCH_INTERVAL_MS) {
-    const settings = await getSettings(db);
+    const settings = await getSettings(db, refVersions);
     await db
       .updateTable('sessions')
       .set({ last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + settings.sessionIdleMinutes * 60_000).toISOString() })
       .where('token_hash', '=', tokenHash)
       .execute();
   }
-  return { user, csrfToken: s.s_csrf_token, tokenHash, restriction: (s.s_restriction as SessionRestriction | null) ?? null };
+  return { user, csrfToken: s.s_csrf_token, tokenHash, restriction: (s.s_restriction as SessionRestriction | null) ?? null, refVersions };
 }
 
 export async function logout(db: Db, tokenHash: string, user: UserRecord, now: Date): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Db, Executor } from '../db/database.js';
 import { buildCalendar, type WorkCalendar, type YearSchedule } from '../../core/working-days.js';
 import { OFFICIAL_SCHEDULES } from '../../core/holidays/index.js';
-import { cachedRef } from '../db/ref-cache.js';
+import { cachedRef, type RefVersions } from '../db/ref-cache.js';
 
 export async function loadSchedules(db: Executor): Promise<YearSchedule[]> {
   const years = await db.selectFrom('calendar_years').select('year').orderBy('year').execute();
@@ -15,8 +15,8 @@ export async function loadSchedules(db: Executor): Promise<YearSchedule[]> {
 }
 
 /** The working calendar, from memory while the calendar tables are unchanged (server/db/ref-cache.ts). */
-export async function loadCalendar(db: Executor): Promise<WorkCalendar> {
-  return cachedRef(db, 'calendar', 'calendar', async (d) => buildCalendar(await loadSchedules(d)));
+export async function loadCalendar(db: Executor, read?: RefVersions | null): Promise<WorkCalendar> {
+  return cachedRef(db, 'calendar', 'calendar', async (d) => buildCalendar(await loadSchedules(d)), read);
 }
 
 /** Replaces one year's schedule. */

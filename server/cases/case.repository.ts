@@ -17,6 +17,7 @@ import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
 import { listDepartments } from '../users/user.repository.js';
+import type { RefVersions } from '../db/ref-cache.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -797,9 +798,9 @@ export async function listMeetings(db: Executor, caseId: number) {
 }
 
 /** Existing, enabled department codes among those given. */
-export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
+export async function findKnownDepartments(db: Executor, codes: string[], read?: RefVersions | null): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
-  const rows = (await listDepartments(db)).filter((d) => d.disabled === 0 && codes.includes(d.code));
+  const rows = (await listDepartments(db, read)).filter((d) => d.disabled === 0 && codes.includes(d.code));
   return new Set(rows.map((r) => r.code));
 }
 

@@ -35,7 +35,8 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
       const key = req.headers['idempotency-key'];
       // The answer shows the reporter: a new case's transaction records that read too (a replay's
       // answer is recorded by presentFull).
-      const opts = { idempotencyKey: typeof key === 'string' ? key : undefined, answerRead: true };
+      // The reference data's counters as read with the session (no round trip of their own).
+      const opts = { idempotencyKey: typeof key === 'string' ? key : undefined, answerRead: true, refVersions: req.session?.refVersions };
       if (!req.isMultipart()) {
         const r = await intakeCase(ctx, req.body, actor, opts);
         void reply.status(r.replayed ? 200 : 201);

@@ -26,6 +26,7 @@ import { shanghaiDate } from '../../core/working-days.js';
 import { maskPhone } from '../../core/validation.js';
 import type { AppContext } from '../context.js';
 import type { Executor } from '../db/database.js';
+import type { RefVersions } from '../db/ref-cache.js';
 import { insertRows } from '../db/plain-insert.js';
 import { appendAudit, canonicalJson, sm3Hex, writeThenAudit } from '../audit/audit.repository.js';
 import { caseReadEntry } from '../audit/read-audit.js';
@@ -82,9 +83,9 @@ function parseOr400<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return r.data;
 }
 
-async function assertDepartmentsExist(db: Executor, fields: Array<[string, string[]]>): Promise<void> {
+async function assertDepartmentsExist(db: Executor, fields: Array<[string, string[]]>, read?: RefVersions | null): Promise<void> {
   const all = [...new Set(fields.flatMap(([, codes]) => codes))];
-  const known = await findKnownDepartments(db, all);
+  const known = await findKnownDepartments(db, all, read);
   const details = fields.flatMap(([field, codes]) =>
     codes.filter((c) => !known.has(c)).map((c) => ({ field, message: `部门代码“${c}”不存在或已停用` })),
   );
@@ -114,20 +115,22 @@ export async function intakeCase(
   ctx: AppContext,
   rawBody: unknown,
   actor: Actor | PublicReporter,
-  opts: { idempotencyKey?: string; answerRead?: boolean } = {},
+  opts: { idempotencyKey?: string; answerRead?: boolean; refVersions?: RefVersions | null } = {},
 ): Promise<IntakeResult> {
   // A reporter's own online report is always of the online channel (网上平台).
   const parsed = parseOr400(ZIntake, actor.kind === 'public' ? { ...(rawBody as object), channel: 'online' } : rawBody);
   // Only staff and integrations bring a ticket of another system; the public report never does.
   const body = actor.kind === 'public' ? { ...parsed, externalRef: undefined } : parsed;
   const ext = body.externalRef;
-  // The reference data the intake needs, read together (one look at the change counters: ref cache).
+  // The reference data the intake needs, read together (one look at the change counters, or none
+  // when the request read them with its session: ref cache).
+  const read = opts.refVersions;
   const [, calendar, settings, departments, hooks] = await Promise.all([
-    assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]]),
-    loadCalendar(ctx.db),
-    getSettings(ctx.db),
-    listDepartments(ctx.db),
-    activeWebhooks(ctx.db),
+    assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]], read),
+    loadCalendar(ctx.db, read),
+    getSettings(ctx.db, read),
+    listDepartments(ctx.db, read),
+    activeWebhooks(ctx.db, read),
   ]);
   if (body.matterCode !== undefined && !(await findMatter(ctx.db, body.matterCode))) {
     throw validation([{ field: 'matterCode', message: `事项编码“${body.matterCode}”不在事项目录中` }]);

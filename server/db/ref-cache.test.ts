@@ -8,6 +8,9 @@ import { listDepartments } from '../users/user.repository.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { findKnownDepartments } from '../cases/case.repository.js';
 import { activeWebhooks } from '../integrations/webhooks.js';
+import { authenticate } from '../auth/session.service.js';
+import { openSessionDirect } from '../test/factories.js';
+import { seedBasics, startApi, intakeBody, type Api } from '../test/harness.js';
 
 describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
   let env: TestEnv;
@@ -83,6 +86,69 @@ describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
       }),
     ).rejects.toThrow('rolled back');
     expect((await getSettings(db)).dueSoonWorkingDays).toBe(before.dueSoonWorkingDays);
+  });
+});
+
+describe.each(DIALECTS)('reference counters read with the session on %s', (kind) => {
+  let env: TestEnv;
+  let api: Api;
+  let other: DatabaseHandle;
+  beforeAll(async () => {
+    env = await createTestEnv(kind);
+    await seedBasics(env);
+    api = await startApi(env);
+    other = openDatabase(env.url);
+  });
+  afterAll(async () => {
+    await other.close();
+    await api.app.close();
+    await env.close();
+  });
+  const at = '2026-11-26T02:00:00.000Z';
+
+  it('the session read carries every kind\'s counter, as ref_versions has them', async () => {
+    const s = await openSessionDirect(env.ctx.db, 'clerk', env.clock.now());
+    const info = await authenticate(env.ctx.db, s!.token, env.clock.now());
+    const rows = await env.ctx.db.selectFrom('ref_versions').select(['name', 'version']).execute();
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(info!.refVersions).toEqual(new Map(rows.map((r) => [r.name, Number(r.version)])));
+    // After a change, the next session read has the raised counter.
+    await other.db.updateTable('departments').set({ name: '县市场监督管理局' }).where('code', '=', 'scjgj').execute();
+    const again = await authenticate(env.ctx.db, s!.token, env.clock.now());
+    expect(again!.refVersions.get('departments')).toBe(info!.refVersions.get('departments')! + 1);
+    expect(again!.refVersions.get('settings')).toBe(info!.refVersions.get('settings'));
+  });
+
+  it('counters handed in are used as read: no read of their own', async () => {
+    const db = env.ctx.db;
+    const read = new Map((await db.selectFrom('ref_versions').select(['name', 'version']).execute()).map((r) => [r.name, Number(r.version)]));
+    const before = await listDepartments(db, read);
+    await other.db.insertInto('departments').values({ code: 'yyy', name: '测试二局', disabled: 0, created_at: at }).execute();
+    // With the counters of before the change, the cached list (the change is newer than the request)…
+    expect(await listDepartments(db, read)).toBe(before);
+    // …and with none, the counters are read: the change is seen.
+    expect((await listDepartments(db)).map((d) => d.code)).toContain('yyy');
+  });
+
+  it('an intake sees a department another instance added or disabled just before the request', async () => {
+    const clerk = api.as('clerk');
+    expect((await clerk.post('/api/v1/cases', intakeBody({ departmentCodes: ['xxx'] }))).status).toBe(400);
+    await other.db.insertInto('departments').values({ code: 'xxx', name: '测试三局', disabled: 0, created_at: at }).execute();
+    const ok = await clerk.post('/api/v1/cases', intakeBody({ departmentCodes: ['xxx'] }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.departmentCodes).toEqual(['xxx']);
+    await other.db.updateTable('departments').set({ disabled: 1 }).where('code', '=', 'xxx').execute();
+    const refused = await clerk.post('/api/v1/cases', intakeBody({ departmentCodes: ['xxx'] }));
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('部门代码“xxx”不存在或已停用');
+    // A setting changed elsewhere shapes the very next intake (its triage clock).
+    const s0 = await clerk.post('/api/v1/cases', intakeBody());
+    expect(s0.status).toBe(201);
+    await other.db.transaction().execute((trx) => putSettings(trx, { triageWorkingDays: 5 }, at));
+    const s1 = await clerk.post('/api/v1/cases', intakeBody());
+    expect(s1.status).toBe(201);
+    expect(s0.body.stageDueAt).toEqual(expect.any(String));
+    expect(Date.parse(s1.body.stageDueAt)).toBeGreaterThan(Date.parse(s0.body.stageDueAt) + 3 * 86_400_000);
   });
 });
 

@@ -12,7 +12,30 @@
  */
 import type { Executor } from './database.js';
 
-export type RefKind = 'settings' | 'calendar' | 'departments' | 'webhooks';
+export const REF_KINDS = ['settings', 'calendar', 'departments', 'webhooks'] as const;
+export type RefKind = (typeof REF_KINDS)[number];
+
+/**
+ * The kinds' counters as a request read them (with its session: {@link REF_VERSION_COLUMNS}), so
+ * that its reference reads need no round trip of their own. Read at the request's start, they are
+ * as fresh as the counters a read would take itself: a change committed before the request began is
+ * in them. Only for reads that start before the request writes anything (a request that changes
+ * reference data and reads it back must not pass them).
+ */
+export type RefVersions = ReadonlyMap<string, number>;
+
+/** Columns a statement selects to read the counters with its own row (`ref_<kind>`; null: no counter). */
+export const REF_VERSION_COLUMNS = REF_KINDS.map((k) => `(select "version" from "ref_versions" where "name" = '${k}') as "ref_${k}"`).join(', ');
+
+/** The counters of a row that selected {@link REF_VERSION_COLUMNS}. */
+export function refVersionsOf(row: Record<string, unknown>): RefVersions {
+  const m = new Map<string, number>();
+  for (const k of REF_KINDS) {
+    const v = row[`ref_${k}`];
+    if (v !== null && v !== undefined) m.set(k, Number(v));
+  }
+  return m;
+}
 
 interface Entry {
   version: number;
@@ -57,11 +80,12 @@ function readVersions(db: Executor, c: InstanceCache): Promise<Map<string, numbe
 /**
  * `load(db)` for `kind` under `key` (one kind may have several derived values), from memory
  * while the kind's counter has not moved. The value is shared: callers must not change it.
+ * `read`: the counters the request already read ({@link RefVersions}); otherwise they are read now.
  */
-export async function cachedRef<T>(db: Executor, kind: RefKind, key: string, load: (db: Executor) => Promise<T>): Promise<T> {
+export async function cachedRef<T>(db: Executor, kind: RefKind, key: string, load: (db: Executor) => Promise<T>, read?: RefVersions | null): Promise<T> {
   if (db.isTransaction) return load(db);
   const c = cacheOf(db);
-  const versions = await readVersions(db, c);
+  const versions = read ?? (await readVersions(db, c));
   const version = versions?.get(kind);
   if (version === undefined) return load(db);
   const name = `${kind}:${key}`;

@@ -35,7 +35,7 @@ import { findCaseById, type CaseRecord } from '../cases/case.repository.js';
 import { backoffMs } from '../notifications/outbox-worker.js';
 import type { Job } from '../jobs/runner.js';
 import { getSettings } from '../settings/settings.repository.js';
-import { cachedRef } from '../db/ref-cache.js';
+import { cachedRef, type RefVersions } from '../db/ref-cache.js';
 
 export const WEBHOOK_DEFAULTS = {
   /** Longest one POST may take before it counts as failed. */
@@ -132,8 +132,8 @@ export interface ActiveWebhook {
  * The live subscriptions, from the instance's memory while no webhook was registered, changed or
  * removed (ref cache, migration 027; read from the database inside a transaction).
  */
-export function activeWebhooks(db: Executor): Promise<ActiveWebhook[]> {
-  return cachedRef(db, 'webhooks', 'active', (d) => d.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).orderBy('id').execute());
+export function activeWebhooks(db: Executor, read?: RefVersions | null): Promise<ActiveWebhook[]> {
+  return cachedRef(db, 'webhooks', 'active', (d) => d.selectFrom('webhooks').select(['id', 'events']).where('deleted_at', 'is', null).orderBy('id').execute(), read);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import type { LifecycleSettings } from '../../core/case-lifecycle.js';
-import { cachedRef } from '../db/ref-cache.js';
+import { cachedRef, type RefVersions } from '../db/ref-cache.js';
 import { ADMINISTRATOR_ROLES, ROLES } from '../../core/domain.js';
 
 export const ZSettings = z.object({
@@ -94,8 +94,8 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** The settings, from memory while the settings table is unchanged (server/db/ref-cache.ts); frozen, shared. */
-export async function getSettings(db: Executor): Promise<Settings> {
-  return cachedRef(db, 'settings', 'settings', loadSettings);
+export async function getSettings(db: Executor, read?: RefVersions | null): Promise<Settings> {
+  return cachedRef(db, 'settings', 'settings', loadSettings, read);
 }
 
 function deepFreeze<T>(v: T): T {

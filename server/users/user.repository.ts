@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 import type { Channel, Role } from '../../core/domain.js';
 import { seal, unseal } from '../security/pii.js';
-import { cachedRef } from '../db/ref-cache.js';
+import { cachedRef, type RefVersions } from '../db/ref-cache.js';
 
 export interface UserRecord {
   id: number;
@@ -109,9 +109,13 @@ export async function insertUser(
 }
 
 /** Every department (active or not) by code, from memory while the table is unchanged (server/db/ref-cache.ts); shared, frozen. */
-export async function listDepartments(db: Executor) {
-  return cachedRef(db, 'departments', 'all', async (d) =>
-    Object.freeze((await d.selectFrom('departments').selectAll().orderBy('code').execute()).map((r) => Object.freeze(r))),
+export async function listDepartments(db: Executor, read?: RefVersions | null) {
+  return cachedRef(
+    db,
+    'departments',
+    'all',
+    async (d) => Object.freeze((await d.selectFrom('departments').selectAll().orderBy('code').execute()).map((r) => Object.freeze(r))),
+    read,
   );
 }
 
