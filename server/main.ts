@@ -6,6 +6,7 @@ import { systemClock } from './context.js';
 import { openAttachmentStorage } from './attachments/storage.js';
 import { startJobs } from './jobs/runner.js';
 import { serverJobs } from './jobs/jobs.js';
+import pino from 'pino';
 
 /**
  * PostgreSQL cancels any statement of the server after 30 s: no request can hold a connection and a
@@ -22,7 +23,10 @@ export async function startServer(opts: { config?: Config; banner?: string } = {
   const attachments = openAttachmentStorage(config.attachments);
   const app = await buildApp(
     { db: handle.db, kind: handle.kind, clock: systemClock, attachments },
-    { logger: { level: config.logLevel }, webRoot: config.webRoot, trustProxy: config.trustProxy, secureCookies: config.secureCookies, chartFonts: config.chartFonts },
+    // The request log written to stdout asynchronously: a line waits only for the write before it
+    // (under load the lines go out several at a time, not one write each on the request's path);
+    // what is still buffered is written at exit (pino flushes it), a kill -9 may lose the last lines.
+    { logger: { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) }, webRoot: config.webRoot, trustProxy: config.trustProxy, secureCookies: config.secureCookies, chartFonts: config.chartFonts },
   );
   const ctx = { db: handle.db, kind: handle.kind, clock: systemClock, attachments };
   const jobs = config.jobs ? startJobs(ctx, serverJobs(config), (m) => app.log.error(m)) : null;
