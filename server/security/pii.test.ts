@@ -22,6 +22,16 @@ describe('sealing personal data (SM4-CBC + HMAC-SM3)', () => {
     expect(unseal(seal('x'.repeat(1000)))).toBe('x'.repeat(1000));
   });
 
+  it('never gives two seals the same IV, across the IV blocks the CSPRNG fills', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const s = seal('同一个名字');
+      ivs.add(Buffer.from(s.slice(5), 'base64url').subarray(0, 16).toString('hex'));
+      expect(unseal(s)).toBe('同一个名字');
+    }
+    expect(ivs.size).toBe(1000);
+  });
+
   it('refuses a changed ciphertext and reads an unsealed value as it is', () => {
     const s = seal('13800001234');
     const raw = Buffer.from(s.slice(5), 'base64url');
