@@ -168,7 +168,7 @@ export interface PgChunk {
   caseCols: string[];
   cases: string[];
   search: [string, string];
-  depts: [string, string, string, string, string];
+  depts: [string, string, string, string, string, string];
   events: string[];
 }
 
@@ -177,14 +177,14 @@ export const EVENT_COLS = ['case_id', 'type', 'at', 'by_user', 'by_name', 'by_ro
 export function pgChunk(first: number, gens: Generated[]): PgChunk {
   const caseCols = Object.keys(gens[0]!.row);
   const ids = gens.map((g) => g.row.id);
-  const depts = gens.flatMap((g) => g.depts.map((d) => [g.row.id, d.department_code, d.role, d.status, g.row.received_at]));
+  const depts = gens.flatMap((g) => g.depts.map((d) => [g.row.id, d.department_code, d.role, d.status, g.row.received_at, g.row.due_at ?? null]));
   return {
     first,
     count: gens.length,
     caseCols,
     cases: caseCols.map((col) => arrayLiteral(gens.map((g) => g.row[col]))),
     search: [arrayLiteral(ids), arrayLiteral(gens.map((g) => g.doc))],
-    depts: [0, 1, 2, 3, 4].map((k) => arrayLiteral(depts.map((d) => d[k]))) as PgChunk['depts'],
+    depts: [0, 1, 2, 3, 4, 5].map((k) => arrayLiteral(depts.map((d) => d[k]))) as PgChunk['depts'],
     events: EVENT_COLS.map((col) => arrayLiteral(gens.map((g) => g.event[col]))),
   };
 }

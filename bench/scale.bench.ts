@@ -111,7 +111,7 @@ async function generateSqlite(file: string, n: number): Promise<void> {
   let cols: string[] | null = null;
   let insCases: SQLite.Statement | null = null;
   const insSearch = db.prepare(`insert into case_search (rowid, grams) values ${Array(B).fill('(?, ?)').join(',')}`);
-  const insDept = db.prepare('insert into case_departments (case_id, department_code, role, status, received_at) values (?, ?, ?, ?, ?)');
+  const insDept = db.prepare('insert into case_departments (case_id, department_code, role, status, received_at, due_at) values (?, ?, ?, ?, ?, ?)');
   const insEvent = db.prepare('insert into case_events (case_id, type, at, by_user, by_name, by_role, data) values (?, ?, ?, ?, ?, ?, ?)');
   let batch: Generated[] = [];
   const flush = (all: Generated[]) => {
@@ -132,7 +132,7 @@ async function generateSqlite(file: string, n: number): Promise<void> {
         }
       }
       for (const g of part) {
-        for (const d of g.depts) insDept.run(g.row.id, d.department_code, d.role, d.status, g.row.received_at);
+        for (const d of g.depts) insDept.run(g.row.id, d.department_code, d.role, d.status, g.row.received_at, g.row.due_at ?? null);
         const e = g.event;
         insEvent.run(e.case_id, e.type, e.at, e.by_user, e.by_name, e.by_role, e.data);
       }
@@ -238,7 +238,7 @@ async function generatePg(url: string, key: string, n: number): Promise<void> {
       return c;
     }),
   );
-  const deptCols = ['case_id', 'department_code', 'role', 'status', 'received_at'];
+  const deptCols = ['case_id', 'department_code', 'role', 'status', 'received_at', 'due_at'];
   await Promise.all(
     conns.map(async (c) => {
       for (;;) {

@@ -896,6 +896,12 @@ export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 
    * selectivities and hashed the department's rows). Set by the list, never from a request.
    */
   statusOfRow?: CaseStatus;
+  /**
+   * The deadline filters (overdue, due soon) are asked of the department row the page part is read
+   * from (its copy of the case's `due_at`, migration 031): not again of the case. Set by the list,
+   * never from a request.
+   */
+  deadlineOfRow?: boolean;
 };
 
 /** How many department rows make a department + status list walk the statuses' cases instead. */
@@ -1006,7 +1012,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.matter) q = q.where('matter', '=', f.matter);
   // A deadline filter (overdue, due soon) holds running cases only.
   const running = (qq: typeof q) => (f.statusOfRow && isClockRunningStatus(f.statusOfRow) ? qq : qq.where('status', 'in', [...CLOCK_RUNNING_STATUSES]));
-  if (f.dueSoonUntil) q = running(q).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
+  if (f.dueSoonUntil && !f.deadlineOfRow) q = running(q).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
   if (f.pendingSupervision === true) {
@@ -1059,7 +1065,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (received.from) q = q.where('received_at', '>=', received.from);
   if (received.to) q = q.where('received_at', '<', received.to);
   const nowIso = now.toISOString();
-  if (f.overdue === true) q = running(q).where('due_at', '<', nowIso);
+  if (f.overdue === true && !f.deadlineOfRow) q = running(q).where('due_at', '<', nowIso);
   const caseNo = f.q ? caseNoOf(f.q) : null;
   const tokens = f.q && !caseNo ? queryTokens(f.q) : null;
   if (caseNo) {
@@ -1224,11 +1230,16 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
     if (fromIso) rows = rows.where('received_at', '>=', fromIso);
     if (toIso) rows = rows.where('received_at', '<', toIso);
     if (c) rows = rows.where(sql<boolean>`(received_at, case_id) < (${c.receivedAt}, ${c.id})`);
+    // A deadline (overdue, due soon; s is then a running status) is checked on the row's copy of
+    // it, in the index (migration 031): only the matches are joined to their cases.
+    const deadlineOfRow = !!s && (f.overdue === true || !!f.dueSoonUntil);
+    if (deadlineOfRow && f.overdue === true) rows = rows.where('due_at', '<', now.toISOString());
+    if (deadlineOfRow && f.dueSoonUntil) rows = rows.where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
     const from = db.selectFrom(rows.as('dr')).innerJoin('cases', 'cases.id', 'dr.dr_case');
     // The status is the row's (dr.status = s, kept equal to the case's by the triggers): asked of
     // the case too, PostgreSQL multiplied the two selectivities, expected a few matches and hashed
     // every row of the department in the status (15 ms of PostgreSQL at 10 M cases).
-    return filteredCases(db, { ...f, status: s ? undefined : f.status, statusOfRow: s ?? undefined, departmentJoined: d.joined }, actor, now, from as any)
+    return filteredCases(db, { ...f, status: s ? undefined : f.status, statusOfRow: s ?? undefined, deadlineOfRow, departmentJoined: d.joined }, actor, now, from as any)
       .select(['cases.id', sql<string>`dr.dr_at`.as('received_at')])
       .orderBy(sql`dr.dr_at`, 'desc')
       .orderBy(sql`dr.dr_case`, 'desc')

@@ -5,7 +5,7 @@ import { listAll, seedSpread, useLongSessions } from '../documents/test-support.
 
 /**
  * ?department=&status= starts from the department's cases in those statuses (case_departments
- * carries its case's status and intake time, kept by triggers: migrations 024 and 029); it must list exactly what the whole
+ * carries its case's status, intake time and deadline, kept by triggers: migrations 024, 029 and 031); it must list exactly what the whole
  * list filtered by hand shows, page by page, for every department and status.
  */
 describe.each(DIALECTS)('department + status lists on %s', (kind) => {
@@ -51,6 +51,18 @@ describe.each(DIALECTS)('department + status lists on %s', (kind) => {
     expect(Number((await late.execute(env.ctx.db)).rows[0]!.n)).toBe(0);
     const moved = await sql<{ received_at: string }>`select received_at from case_departments where case_id = ${one.rows[0]!.case_id}`.execute(env.ctx.db);
     expect(moved.rows.every((r) => r.received_at === '2026-11-01T01:00:00.000Z')).toBe(true);
+    // … and its case's dispatch deadline (migration 031), as decisions set and move it, and when it
+    // is changed by hand; a case's status change carries it along.
+    const offDeadline = sql<{ n: number }>`select count(*) as n from case_departments d join cases c on c.id = d.case_id
+      where (d.due_at is null) <> (c.due_at is null) or d.due_at <> c.due_at`;
+    const withDeadline = sql<{ n: number }>`select count(*) as n from case_departments where due_at is not null`;
+    expect(Number((await withDeadline.execute(env.ctx.db)).rows[0]!.n)).toBeGreaterThan(3);
+    expect(Number((await offDeadline.execute(env.ctx.db)).rows[0]!.n)).toBe(0);
+    await sql`update cases set due_at = '2026-12-31T09:00:00.000Z' where id = ${one.rows[0]!.case_id}`.execute(env.ctx.db);
+    await sql`update cases set status = 'escalating', due_at = '2027-01-04T09:00:00.000Z' where id in (select case_id from case_departments where due_at is not null and case_id <> ${one.rows[0]!.case_id} limit 1)`.execute(env.ctx.db);
+    expect(Number((await offDeadline.execute(env.ctx.db)).rows[0]!.n)).toBe(0);
+    const moved2 = await sql<{ due_at: string }>`select due_at from case_departments where case_id = ${one.rows[0]!.case_id}`.execute(env.ctx.db);
+    expect(moved2.rows.every((r) => r.due_at === '2026-12-31T09:00:00.000Z')).toBe(true);
     const rows = await sql<{ n: number }>`select count(*) as n from case_departments`.execute(env.ctx.db);
     expect(Number(rows.rows[0]!.n)).toBeGreaterThan(3);
   });

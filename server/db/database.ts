@@ -176,6 +176,8 @@ export interface CaseDepartmentTable {
   status: Generated<string | null>;
   /** Its case's intake time, kept by triggers (migration 029): the department's lists in intake order. */
   received_at: Generated<string | null>;
+  /** Its case's dispatch deadline, kept by triggers (migration 031): a department's overdue lists read from its rows. */
+  due_at: Generated<string | null>;
 }
 
 export interface CaseEventTable {
