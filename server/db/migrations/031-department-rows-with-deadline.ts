@@ -26,6 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('case_departments_received').execute();
   await db.schema.alterTable('case_departments').addColumn('due_at', 'text').execute();
   if (isPostgres(db)) {
+    // The join hashes every dispatched case (≈ 9 M at 10 M cases): in memory rather than spilled in
+    // batches to disk (migrations run in a transaction: `set local` ends with it).
+    await sql`set local work_mem = '256MB'`.execute(db);
     await sql`update case_departments d set due_at = c.due_at from cases c where c.id = d.case_id and c.due_at is not null`.execute(db);
     await sql`create or replace function bcs_case_department_status() returns trigger language plpgsql as $$
       begin
