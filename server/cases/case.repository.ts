@@ -511,6 +511,23 @@ export interface NewCase {
   stage?: { stageStartedAt: string; stageDueAt: string | null } | null;
 }
 
+/** What a case has of its outcome before anything was done with it (a new intake's). */
+export const NO_OUTCOME_YET = {
+  escalatedFrom: null,
+  assignmentNo: null,
+  firstCompletedAt: null,
+  firstCompletedOnTime: null,
+  completedAt: null,
+  closedAt: null,
+  resolvedOnSpot: false,
+  result: null,
+  repliedVia: null,
+  rejectCategory: null,
+  rejectExplanation: null,
+  callback: null,
+  verification: null,
+} as const satisfies Partial<NewCase>;
+
 /** The columns of a new case but its number (`case_no`, `seq`): what {@link insertNumberedCase} numbers. */
 export type UnnumberedCaseRow = Omit<Insertable<CaseTable>, 'case_no' | 'seq'> & RollupSource;
 

@@ -67,6 +67,7 @@ import {
   type CaseRecord,
   type NewTimelineEvent,
   type TimelineEvent,
+  NO_OUTCOME_YET,
 } from './case.repository.js';
 import { activeWebhooks, webhookDeliveriesWrite } from '../integrations/webhooks.js';
 import { findMatter } from '../matters/matter.repository.js';
@@ -215,19 +216,7 @@ export async function intakeCase(
           dueProvisional: false,
           deadlineStartAt: null,
           deadlineDays: null,
-          escalatedFrom: null,
-          assignmentNo: null,
-          firstCompletedAt: null,
-          firstCompletedOnTime: null,
-          completedAt: null,
-          closedAt: null,
-          resolvedOnSpot: false,
-          result: null,
-          repliedVia: null,
-          rejectCategory: null,
-          rejectExplanation: null,
-          callback: null,
-          verification: null,
+          ...NO_OUTCOME_YET,
           updatedAt: at,
           stage,
         }),

@@ -8,7 +8,7 @@ import { DIALECTS, TEST_DATA_KEY } from '../test/harness.js';
 import { pgAdmin, pgUrlFor } from '../test/templates.js';
 import { openDatabase, type DatabaseHandle } from './dialect.js';
 import { migrateTo, migrateToLatest } from './migrate.js';
-import { newCaseRow, type NewCase } from '../cases/case.repository.js';
+import { newCaseRow, NO_OUTCOME_YET, type NewCase } from '../cases/case.repository.js';
 import { setDataKey } from '../security/pii.js';
 
 /**
@@ -62,19 +62,7 @@ describe.each(DIALECTS)('migration 031 on existing data (%s)', (kind) => {
     dueProvisional: false,
     deadlineStartAt: dueAt ? at : null,
     deadlineDays: dueAt ? 5 : null,
-    escalatedFrom: null,
-    assignmentNo: null,
-    firstCompletedAt: null,
-    firstCompletedOnTime: null,
-    completedAt: null,
-    closedAt: null,
-    resolvedOnSpot: false,
-    result: null,
-    repliedVia: null,
-    rejectCategory: null,
-    rejectExplanation: null,
-    callback: null,
-    verification: null,
+    ...NO_OUTCOME_YET,
     updatedAt: at,
   });
 
