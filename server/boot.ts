@@ -28,7 +28,6 @@ export interface PrepareOptions {
 export async function openPreparedDatabase(url: string | undefined, opts: PrepareOptions = {}): Promise<DatabaseHandle> {
   const handle = openDatabase(url, { groupCommit: opts.groupCommit });
   try {
-    await migrateToLatest(handle.db);
     let key = opts.dataKey;
     if (!key) {
       const { kind, target } = parseDatabaseUrl(url);
@@ -38,6 +37,9 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
         console.warn(`已生成数据密钥文件 ${r.file}。多个服务实例共用一个 PostgreSQL 时，须用环境变量 BCS_DATA_KEY 为每个实例设置同一个密钥。`);
       }
     }
+    // A database sealed with another key is refused before anything is changed, its migrations too.
+    await refuseOtherKey(handle.db, key);
+    await migrateToLatest(handle.db);
     await checkDataKey(handle.db, key, new Date().toISOString());
     setDataKey(key);
     await sealUnsealedReporters(handle.db, new Date().toISOString());
@@ -57,6 +59,8 @@ export async function openPreparedDatabase(url: string | undefined, opts: Prepar
   return prepared;
 }
 
+const OTHER_KEY = '数据密钥与数据库不符：反映人信息是用另一个密钥加密的。请使用最初的密钥（环境变量 BCS_DATA_KEY，或数据目录中的 secret.key 文件）启动。';
+
 /** The first key to open a database is its key; any other is refused with a Chinese message. */
 export async function checkDataKey(db: Db, key: Buffer, at: string): Promise<void> {
   const check = keyCheckOf(key);
@@ -66,11 +70,18 @@ export async function checkDataKey(db: Db, key: Buffer, at: string): Promise<voi
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   const row = await db.selectFrom('data_key_check').select('check_value').where('id', '=', 1).executeTakeFirstOrThrow();
-  if (row.check_value !== check) {
-    throw new Error(
-      '数据密钥与数据库不符：反映人信息是用另一个密钥加密的。请使用最初的密钥（环境变量 BCS_DATA_KEY，或数据目录中的 secret.key 文件）启动。',
-    );
+  if (row.check_value !== check) throw new Error(OTHER_KEY);
+}
+
+/** Before the migrations: a database that already holds another key's check value is refused (a new one has none, or no table yet). */
+async function refuseOtherKey(db: Db, key: Buffer): Promise<void> {
+  let row: { check_value: string } | undefined;
+  try {
+    row = await db.selectFrom('data_key_check').select('check_value').where('id', '=', 1).executeTakeFirst();
+  } catch {
+    return; // not created yet: a new database
   }
+  if (row && row.check_value !== keyCheckOf(key)) throw new Error(OTHER_KEY);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -142,5 +143,19 @@ describe.each(DIALECTS)('reporter data at rest on %s', (kind) => {
     // The same key opens it again.
     const again = await openPreparedDatabase(env.url, { dataKey: TEST_DATA_KEY });
     await again.close();
+  });
+
+  it('refuses another key before migrating a database that has migrations pending', async () => {
+    const db = env.ctx.db as unknown as Kysely<any>;
+    const last = await db.selectFrom('kysely_migration').select(['name', 'timestamp']).orderBy('name', 'desc').executeTakeFirstOrThrow();
+    // As a database of the previous version: its newest migration not applied yet.
+    await db.deleteFrom('kysely_migration').where('name', '=', last.name).execute();
+    try {
+      await expect(openPreparedDatabase(env.url, { dataKey: crypto.randomBytes(32) })).rejects.toThrow(/数据密钥与数据库不符/);
+      // Nothing was migrated (had it been, the migration would have run again and failed on its own objects).
+      expect(await db.selectFrom('kysely_migration').select('name').where('name', '=', last.name).execute()).toEqual([]);
+    } finally {
+      await db.insertInto('kysely_migration').values(last).execute();
+    }
   });
 });
