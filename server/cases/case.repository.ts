@@ -921,6 +921,17 @@ export type CaseFilters = Omit<TCaseListQuery, 'cursor' | 'limit' | 'dueSoon' | 
   deadlineOfRow?: boolean;
 };
 
+/**
+ * The deadline filters — overdue (`due_at` past), due soon (`due_at` from now to `dueSoonUntil`) —
+ * on rows that have a `due_at`: a case's, or its department row's copy (migration 031).
+ */
+function deadlineFilters<Q extends { where(column: 'due_at', op: '<' | '>=' | '<=', value: string): Q }>(q: Q, f: CaseFilters, now: Date): Q {
+  const nowIso = now.toISOString();
+  if (f.dueSoonUntil) q = q.where('due_at', '>=', nowIso).where('due_at', '<=', f.dueSoonUntil);
+  if (f.overdue === true) q = q.where('due_at', '<', nowIso);
+  return q;
+}
+
 /** How many department rows make a department + status list walk the statuses' cases instead. */
 export const listTuning = { departmentRows: 5000 };
 
@@ -1029,7 +1040,6 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (f.matter) q = q.where('matter', '=', f.matter);
   // A deadline filter (overdue, due soon) holds running cases only.
   const running = (qq: typeof q) => (f.statusOfRow && isClockRunningStatus(f.statusOfRow) ? qq : qq.where('status', 'in', [...CLOCK_RUNNING_STATUSES]));
-  if (f.dueSoonUntil && !f.deadlineOfRow) q = running(q).where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
   if (f.pendingExtension === true) q = q.where('pending_extension', 'is not', null);
   if (f.pendingContest === true) q = q.where('pending_contest', 'is not', null);
   if (f.pendingSupervision === true) {
@@ -1082,7 +1092,7 @@ export function filteredCases(db: Executor, f: CaseFilters, actor: Actor, now: D
   if (received.from) q = q.where('received_at', '>=', received.from);
   if (received.to) q = q.where('received_at', '<', received.to);
   const nowIso = now.toISOString();
-  if (f.overdue === true && !f.deadlineOfRow) q = running(q).where('due_at', '<', nowIso);
+  if ((f.overdue === true || f.dueSoonUntil) && !f.deadlineOfRow) q = deadlineFilters(running(q), f, now);
   const caseNo = f.q ? caseNoOf(f.q) : null;
   const tokens = f.q && !caseNo ? queryTokens(f.q) : null;
   if (caseNo) {
@@ -1250,8 +1260,7 @@ async function departmentPage(db: Executor, f: CaseFilters, d: DepartmentDrive, 
     // A deadline (overdue, due soon; s is then a running status) is checked on the row's copy of
     // it, in the index (migration 031): only the matches are joined to their cases.
     const deadlineOfRow = !!s && (f.overdue === true || !!f.dueSoonUntil);
-    if (deadlineOfRow && f.overdue === true) rows = rows.where('due_at', '<', now.toISOString());
-    if (deadlineOfRow && f.dueSoonUntil) rows = rows.where('due_at', '>=', now.toISOString()).where('due_at', '<=', f.dueSoonUntil);
+    if (deadlineOfRow) rows = deadlineFilters(rows, f, now);
     const from = db.selectFrom(rows.as('dr')).innerJoin('cases', 'cases.id', 'dr.dr_case');
     // The status is the row's (dr.status = s, kept equal to the case's by the triggers): asked of
     // the case too, PostgreSQL multiplied the two selectivities, expected a few matches and hashed

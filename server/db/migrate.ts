@@ -76,17 +76,18 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+// Migrations developed in parallel may land out of name order; each is independent of the others.
+const migrator = (db: Db) => new Migrator({ db, provider: new StaticProvider(), allowUnorderedMigrations: true });
+
 /** Brings the schema up to the migration `name` included (tests of a migration on older data). */
 export async function migrateTo(db: Db, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider: new StaticProvider(), allowUnorderedMigrations: true }).migrateTo(name);
+  const { error } = await migrator(db).migrateTo(name);
   if (error) throw error;
 }
 
 /** Brings the schema up to date. Throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  // Migrations developed in parallel may land out of name order; each is independent of the others.
-  const migrator = new Migrator({ db, provider: new StaticProvider(), allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`数据库迁移失败${failed ? `（${failed.migrationName}）` : ''}：${(error as Error).message ?? error}`);
