@@ -10,7 +10,7 @@ import { findKnownDepartments } from '../cases/case.repository.js';
 import { activeWebhooks } from '../integrations/webhooks.js';
 import { authenticate } from '../auth/session.service.js';
 import { openSessionDirect } from '../test/factories.js';
-import { seedBasics, startApi, intakeBody, type Api } from '../test/harness.js';
+import { intakeBody, useApiEnv, type Api } from '../test/harness.js';
 
 describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
   let env: TestEnv;
@@ -92,18 +92,14 @@ describe.each(DIALECTS)('reference data cached per instance on %s', (kind) => {
 describe.each(DIALECTS)('reference counters read with the session on %s', (kind) => {
   let env: TestEnv;
   let api: Api;
+  /** A second instance on the same database. */
   let other: DatabaseHandle;
-  beforeAll(async () => {
-    env = await createTestEnv(kind);
-    await seedBasics(env);
-    api = await startApi(env);
-    other = openDatabase(env.url);
+  useApiEnv(kind, (e, a) => {
+    env = e;
+    api = a;
+    other = openDatabase(e.url);
   });
-  afterAll(async () => {
-    await other.close();
-    await api.app.close();
-    await env.close();
-  });
+  afterAll(() => other.close());
   const at = '2026-11-26T02:00:00.000Z';
 
   it('the session read carries every kind\'s counter, as ref_versions has them', async () => {
