@@ -69,10 +69,12 @@ export async function presentFull(
   opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[]; deps?: PresentDeps } = {},
 ) {
   // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts)
-  // — by the intake's own transaction when this answers the intake (`readAudited`).
-  if (!opts.readAudited) await auditCaseRead(ctx, actor, c, 'case');
+  // — by the intake's own transaction when this answers the intake (`readAudited`). The record is
+  // written while the case's parts are read (its commit is off the page's critical path); the answer
+  // waits for both, so nothing is shown whose read was not recorded.
+  const audited = opts.readAudited ? undefined : auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
-    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), opts.deps ?? presentDeps(ctx)]);
+    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), opts.deps ?? presentDeps(ctx), audited]);
     return presentCase(
       c,
       { events, measures: [], sheets: [], records: [], meetings: [], coParts: [], callbackAttempts: [], mergedInto: null, mergedCases: [], attachments: [], knowledge: [] },
@@ -94,6 +96,7 @@ export async function presentFull(
     listMeetings(ctx.db, c.id),
     listAttachments(ctx.db, c.id),
     listCaseKnowledge(ctx.db, c.id),
+    audited,
   ]);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
   return presentCase(

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, intakeBody, type Api, type TestEnv, useApiEnv } from '../test/harness.js';
 
@@ -35,6 +36,29 @@ describe.each(DIALECTS)('case routes on %s', (kind) => {
     expect(c.allowedActions).toContain('resolve-on-spot');
     const { audit } = await timelineAndAudit(c.id);
     expect(audit.map((a) => a.action)).toEqual(['case.intake']);
+  });
+
+  it('shows no case whose read could not be recorded (the record is written beside the page\'s reads)', async () => {
+    const c = await newCase({ reporter: { name: '欧阳秀', phone: '13911112222', kind: 'person' } });
+    // Every `case.read` record is refused from here on: the page must fail as a whole, not show the reporter.
+    if (kind === 'postgres') {
+      await sql`create function refuse_case_read() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`.execute(env.ctx.db);
+      await sql`create trigger refuse_case_read before insert on audit_log for each row when (new.action = 'case.read') execute function refuse_case_read()`.execute(env.ctx.db);
+    } else {
+      await sql`create trigger refuse_case_read before insert on audit_log when new.action = 'case.read' begin select raise(abort, 'refused'); end`.execute(env.ctx.db);
+    }
+    try {
+      const r = await api.as('coord').get(`/api/v1/cases/${c.id}`);
+      expect(r.status).toBe(500);
+      expect(JSON.stringify(r.body)).not.toContain('欧阳秀');
+      expect(JSON.stringify(r.body)).not.toContain('13911112222');
+    } finally {
+      await sql`drop trigger refuse_case_read${sql.raw(kind === 'postgres' ? ' on audit_log' : '')}`.execute(env.ctx.db);
+      if (kind === 'postgres') await sql`drop function refuse_case_read()`.execute(env.ctx.db);
+    }
+    const r = await api.as('coord').get(`/api/v1/cases/${c.id}`);
+    expect(r.status).toBe(200);
+    expect(r.body.reporter.name).toBe('欧阳秀');
   });
 
   it('drives the whole loop: accept → L1 → sign → measure → complete → 差评 → verify/rectify → complete → callback → closed', async () => {
