@@ -841,8 +841,12 @@ export async function listMeetings(db: Executor, caseId: number) {
 /** Existing, enabled department codes among those given. */
 export async function findKnownDepartments(db: Executor, codes: string[], read?: RefVersions | null): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
-  const rows = (await listDepartments(db, read)).filter((d) => d.disabled === 0 && codes.includes(d.code));
-  return new Set(rows.map((r) => r.code));
+  return knownDepartmentCodes(await listDepartments(db, read), codes);
+}
+
+/** The enabled departments' codes among `codes`, of a department list already read. */
+export function knownDepartmentCodes(departments: ReadonlyArray<{ code: string; disabled: number }>, codes: string[]): Set<string> {
+  return new Set(departments.filter((d) => d.disabled === 0 && codes.includes(d.code)).map((d) => d.code));
 }
 
 /** Opaque keyset cursor: the (received_at, id) of the last row of the previous page. */

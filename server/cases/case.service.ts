@@ -52,7 +52,7 @@ import {
   stageToRow,
   upsertCoPart,
   findCaseById,
-  findKnownDepartments,
+  knownDepartmentCodes,
   findVisibleCase,
   insertAssignmentSheet,
   writeNewCase,
@@ -84,9 +84,13 @@ function parseOr400<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return r.data;
 }
 
-async function assertDepartmentsExist(db: Executor, fields: Array<[string, string[]]>, read?: RefVersions | null): Promise<void> {
-  const all = [...new Set(fields.flatMap(([, codes]) => codes))];
-  const known = await findKnownDepartments(db, all, read);
+async function assertDepartmentsExist(db: Executor, fields: Array<[string, string[]]>): Promise<void> {
+  assertKnownDepartments(await listDepartments(db), fields);
+}
+
+/** 400 naming each field's codes that are not enabled departments of `departments` (a list already read). */
+function assertKnownDepartments(departments: ReadonlyArray<{ code: string; disabled: number }>, fields: Array<[string, string[]]>): void {
+  const known = knownDepartmentCodes(departments, [...new Set(fields.flatMap(([, codes]) => codes))]);
   const details = fields.flatMap(([field, codes]) =>
     codes.filter((c) => !known.has(c)).map((c) => ({ field, message: `部门代码“${c}”不存在或已停用` })),
   );
@@ -126,13 +130,13 @@ export async function intakeCase(
   // The reference data the intake needs, read together (one look at the change counters, or none
   // when the request read them with its session: ref cache).
   const read = opts.refVersions;
-  const [, calendar, settings, departments, hooks] = await Promise.all([
-    assertDepartmentsExist(ctx.db, [['departmentCodes', body.departmentCodes]], read),
+  const [calendar, settings, departments, hooks] = await Promise.all([
     loadCalendar(ctx.db, read),
     getSettings(ctx.db, read),
     listDepartments(ctx.db, read),
     activeWebhooks(ctx.db, read),
   ]);
+  assertKnownDepartments(departments, [['departmentCodes', body.departmentCodes]]);
   if (body.matterCode !== undefined && !(await findMatter(ctx.db, body.matterCode))) {
     throw validation([{ field: 'matterCode', message: `事项编码“${body.matterCode}”不在事项目录中` }]);
   }
