@@ -31,6 +31,7 @@ import pg from 'pg';
 import { openPreparedDatabase } from '../server/boot.js';
 import { insertDepartment, insertUser } from '../server/users/user.repository.js';
 import { hashPassword } from '../server/auth/password.js';
+import { startServerProcess, stopProcess, waitHealthy, type ServerProcess } from './server-process.js';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -39,7 +40,6 @@ const SEED = Number(process.env.BENCH_SEED ?? 200);
 /** BENCH_INTAKES=0: the reads only (no intake in the cycle), to see what the counter's lock costs. */
 const INTAKES = process.env.BENCH_INTAKES !== '0';
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DATA_KEY = randomBytes(32).toString('hex');
 const PASSWORD = 'Bench@2026pass';
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'bcs-instances-'));
@@ -95,47 +95,19 @@ function waitForLine(child: ChildProcess, re: RegExp, what: string, timeoutMs = 
   });
 }
 
-async function health(port: number, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((r) => {
-      http.get({ host: '127.0.0.1', port, path: '/api/v1/health' }, (res) => {
-        res.resume();
-        r(res.statusCode === 200);
-      }).on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server on ${port} did not answer /api/v1/health`);
-}
-
 interface Server {
   name: string;
   port: number;
   child: ChildProcess;
   log: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  process: ServerProcess;
 }
 
 async function startServer(name: string, databaseUrl: string): Promise<Server> {
-  const port = await freePort();
   const log = path.join(WORK, `${name}.log`);
   const out = fs.openSync(log, 'a');
-  const child = spawn(process.execPath, ['bin/server.js'], {
-    cwd: ROOT,
+  const s = await startServerProcess({
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       BCS_DATA_KEY: DATA_KEY,
       BCS_JOBS: 'on',
@@ -146,15 +118,7 @@ async function startServer(name: string, databaseUrl: string): Promise<Server> {
     },
     stdio: ['ignore', out, out],
   });
-  return { name, port, child, log };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
+  return { name, port: s.port, child: s.child, log, process: s };
 }
 
 /** A round-robin HTTP load balancer over keep-alive connections, in its own process. */
@@ -394,7 +358,7 @@ async function main(): Promise<void> {
     // Phase 1: one server behind the balancer.
     const a = await startServer('a1', url);
     started.push(a.child);
-    await health(a.port);
+    await waitHealthy(a.process, 120_000);
     let proxy = await startProxy([a.port]);
     started.push(proxy.child);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
@@ -413,8 +377,8 @@ async function main(): Promise<void> {
     const shots = mix(caseIds);
     const watch = () => sampleWaits(admin, dbName);
     const one = await measure('one server', proxy.port, token, shots, [a], proxy.child, postmaster, watch);
-    await stop(proxy.child);
-    await stop(a.child);
+    await stopProcess(proxy.child);
+    await stopProcess(a.child);
 
     // Work for both instances' jobs to race for: the seeded cases past their stage clock, the training due.
     const overdue = (await db.query(`update cases set stage_due_at = '2026-01-01T00:00:00.000Z' where id = any($1) and status = 'received'`, [caseIds])).rowCount ?? 0;
@@ -424,7 +388,7 @@ async function main(): Promise<void> {
     // Phase 2: two servers, started together.
     const [b1, b2] = await Promise.all([startServer('b1', url), startServer('b2', url)]);
     started.push(b1.child, b2.child);
-    await Promise.all([health(b1.port), health(b2.port)]);
+    await Promise.all([waitHealthy(b1.process, 120_000), waitHealthy(b2.process, 120_000)]);
     proxy = await startProxy([b1.port, b2.port]);
     started.push(proxy.child);
     // The race happens at start (each job's first run is 2 s after it); measure after it is over.
@@ -442,8 +406,8 @@ async function main(): Promise<void> {
       if (pending === 0) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    await stop(proxy.child);
-    await Promise.all([stop(b1.child), stop(b2.child)]);
+    await stopProcess(proxy.child);
+    await Promise.all([stopProcess(b1.child), stopProcess(b2.child)]);
 
     // ---- exactly once ----
     const sent = new Map<string, number>();
@@ -483,7 +447,7 @@ async function main(): Promise<void> {
     const ok = smsTwice === 0 && reclaimed === 0 && stageTwice === 0 && stageEvents === overdue && models === 1 && pending === 0;
     console.log(ok ? '  → every job ran exactly once' : '  → NOT exactly once (see above)');
   } finally {
-    for (const c of started) await stop(c);
+    for (const c of started) await stopProcess(c);
     await db.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();

@@ -38,7 +38,7 @@
  *    rows (wall time and the server's peak RSS).
  * 3. Prints a table: endpoint, p50, p95, aim, pass/fail, and the load average.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,6 +56,7 @@ import { insertDepartment, insertUser } from '../server/users/user.repository.js
 import { DEMO_DEPARTMENTS, DEMO_MATTERS } from '../server/demo/demo-data.js';
 import { CHANNELS, PROBLEM_TYPES } from '../core/domain.js';
 import { FREQUENT, REPEAT, ONE_OFF } from './bulk-cases.js';
+import { startServerProcess, stopProcess, waitHealthy } from './server-process.js';
 import { DAYS, DEPTS, EVENT_COLS, ORGS, WORDS, generatedCases, today, type Generated, type PgChunk } from './scale-cases.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -314,28 +315,11 @@ async function finishPg(url: string, key: string, conns: number): Promise<void> 
 // ---------------------------------------------------------------------------------------------
 
 async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
-  const port = 3400 + Math.floor(Math.random() * 500);
   // BENCH_SERVER_ROOT: another checkout's server (e.g. `git archive` of an earlier commit) for a before/after pair.
-  const serverRoot = process.env.BENCH_SERVER_ROOT ?? ROOT;
-  const child = spawn(process.execPath, [path.join(serverRoot, 'bin', 'server.js')], {
-    cwd: serverRoot,
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), BCS_JOBS: 'off', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() - t0 > 300_000) throw new Error('server did not start in 5 min');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  console.log(`  server up in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid})`);
-  return { base, child };
+  const s = await startServerProcess({ env: { ...env, BCS_JOBS: 'off', LOG_LEVEL: 'warn' }, root: process.env.BENCH_SERVER_ROOT });
+  const ms = await waitHealthy(s);
+  console.log(`  server up in ${(ms / 1000).toFixed(1)} s (pid ${s.child.pid})`);
+  return { base: s.base, child: s.child };
 }
 
 async function login(base: string, username: string): Promise<string> {
@@ -616,8 +600,7 @@ async function run(kind: 'sqlite' | 'pg'): Promise<void> {
     fs.writeFileSync(out, md + '\n');
     console.log(`  table written to ${path.relative(ROOT, out)}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopProcess(child);
   }
 }
 
