@@ -14,9 +14,14 @@ export async function insertAttachment(
 
 /** A case's files, oldest first; withdrawn ones only when asked. */
 export async function listAttachments(db: Executor, caseId: number, opts: { includeWithdrawn?: boolean } = {}): Promise<AttachmentRow[]> {
+  return attachmentsQuery(db, caseId, opts).execute();
+}
+
+/** A case's files, oldest first; the withdrawn ones only with `includeWithdrawn`. */
+export function attachmentsQuery(db: Executor, caseId: number, opts: { includeWithdrawn?: boolean } = {}) {
   let q = db.selectFrom('attachments').selectAll().where('case_id', '=', caseId);
   if (!opts.includeWithdrawn) q = q.where('withdrawn_at', 'is', null);
-  return q.orderBy('id').execute();
+  return q.orderBy('id');
 }
 
 export async function findAttachment(db: Executor, caseId: number, id: number): Promise<AttachmentRow | undefined> {

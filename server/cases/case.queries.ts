@@ -2,39 +2,44 @@
  * Read helpers shared by the case routes and other resources: the due-soon cutoff of the list
  * filters, the presenter's dependencies, and the full case (timeline, measures, sheets, records).
  */
-import { listCaseKnowledge } from '../knowledge/knowledge.repository.js';
+import { caseKnowledgeQuery } from '../knowledge/knowledge.repository.js';
 import { auditCaseRead } from '../audit/read-audit.js';
 import type { AppContext } from '../context.js';
 import {
-  findCaseById,
-  listAssignmentSheets,
-  listCallbackAttempts,
-  listCoParts,
+  assignmentSheetsQuery,
+  callbackAttemptsQuery,
+  caseNumberQuery,
+  coPartsQuery,
+  eventOfRow,
+  eventsQuery,
   listEvents,
-  listMeasures,
-  listMergedCases,
-  listMeetings,
-  listSupervisionRecords,
+  measuresQuery,
+  mergedCasesQuery,
+  meetingsQuery,
+  supervisionRecordsQuery,
   type CaseRecord,
   type TimelineEvent,
 } from './case.repository.js';
+import { readTogether } from '../db/read-together.js';
+import type { RefVersions } from '../db/ref-cache.js';
 import { presentCase, type PresentDeps } from './case.presenter.js';
 import { loadCalendar } from '../calendar/calendar.repository.js';
 import { getSettings, lifecycleSettings } from '../settings/settings.repository.js';
 import { dueSoonCutoff } from '../../core/clocks.js';
-import { measureFlags } from '../notifications/measure-reminders.js';
+import { measureFlagsOf, measureTrackingQuery } from '../notifications/measure-reminders.js';
 import { listDepartments } from '../users/user.repository.js';
-import { listAttachments } from '../attachments/attachment.repository.js';
+import { attachmentsQuery } from '../attachments/attachment.repository.js';
 import type { Actor } from '../../core/case-lifecycle.js';
 
 /** The latest deadline that counts as due soon now (core/clocks.ts `dueSoonCutoff`), UTC ISO. */
-export async function dueSoonUntil(ctx: AppContext, now: Date): Promise<string> {
-  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
+export async function dueSoonUntil(ctx: AppContext, now: Date, read?: RefVersions | null): Promise<string> {
+  const [calendar, settings] = await Promise.all([loadCalendar(ctx.db, read), getSettings(ctx.db, read)]);
   return dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString();
 }
 
-export async function presentDeps(ctx: AppContext): Promise<PresentDeps> {
-  const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db), listDepartments(ctx.db), getSettings(ctx.db)]);
+/** `read`: the reference counters the request read with its session (ref-cache.ts), when it has written nothing. */
+export async function presentDeps(ctx: AppContext, read?: RefVersions | null): Promise<PresentDeps> {
+  const [calendar, depts, settings] = await Promise.all([loadCalendar(ctx.db, read), listDepartments(ctx.db, read), getSettings(ctx.db, read)]);
   return presentDepsOf(ctx.clock.now(), calendar, depts, settings);
 }
 
@@ -61,12 +66,14 @@ export function presentDepsOf(
  * callbacks, merges, meetings, attachments or linked knowledge: each is written by a later action), so only its
  * timeline is read (an intake answered 10 reads fewer; issue 17) — or taken from `events`, the
  * timeline the intake has just written, and `deps` the reference data the intake read.
+ * `refVersions`: the reference counters the request read with its session, for a request that has
+ * written nothing before (ref-cache.ts).
  */
 export async function presentFull(
   ctx: AppContext,
   c: CaseRecord,
   actor: Actor,
-  opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[]; deps?: PresentDeps } = {},
+  opts: { justRegistered?: boolean; readAudited?: boolean; events?: TimelineEvent[]; deps?: PresentDeps; refVersions?: RefVersions | null } = {},
 ) {
   // The full case shows the reporter's name and phone: the read is audited (server/audit/read-audit.ts)
   // — by the intake's own transaction when this answers the intake (`readAudited`). The record is
@@ -74,7 +81,7 @@ export async function presentFull(
   // waits for both, so nothing is shown whose read was not recorded.
   const audited = opts.readAudited ? undefined : auditCaseRead(ctx, actor, c, 'case');
   if (opts.justRegistered) {
-    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), opts.deps ?? presentDeps(ctx), audited]);
+    const [events, deps] = await Promise.all([opts.events ?? listEvents(ctx.db, c.id), opts.deps ?? presentDeps(ctx, opts.refVersions), audited]);
     return presentCase(
       c,
       { events, measures: [], sheets: [], records: [], meetings: [], coParts: [], callbackAttempts: [], mergedInto: null, mergedCases: [], attachments: [], knowledge: [] },
@@ -82,22 +89,29 @@ export async function presentFull(
       deps,
     );
   }
-  const [events, measures, flags, sheets, records, coParts, callbackAttempts, merged, main, deps, meetings, attachments, knowledge] = await Promise.all([
-    listEvents(ctx.db, c.id),
-    listMeasures(ctx.db, c.id),
-    measureFlags(ctx.db, c.id),
-    listAssignmentSheets(ctx.db, c.id),
-    listSupervisionRecords(ctx.db, c.id),
-    listCoParts(ctx.db, c.id),
-    listCallbackAttempts(ctx.db, c.id),
-    listMergedCases(ctx.db, c.id),
-    c.mergedInto ? findCaseById(ctx.db, c.mergedInto) : Promise.resolve(undefined),
-    presentDeps(ctx),
-    listMeetings(ctx.db, c.id),
-    listAttachments(ctx.db, c.id),
-    listCaseKnowledge(ctx.db, c.id),
+  // The case's parts in one read (one statement on PostgreSQL: read-together.ts), beside the
+  // reference data (cached) and the read's record.
+  const db = ctx.db;
+  const [[eventRows, measures, tracking, sheets, records, coParts, callbackAttempts, merged, main, meetings, attachments, knowledge], deps] = await Promise.all([
+    readTogether(db, [
+      eventsQuery(db, c.id),
+      measuresQuery(db, c.id),
+      measureTrackingQuery(db, c.id),
+      assignmentSheetsQuery(db, c.id),
+      supervisionRecordsQuery(db, c.id),
+      coPartsQuery(db, c.id),
+      callbackAttemptsQuery(db, c.id),
+      mergedCasesQuery(db, c.id),
+      caseNumberQuery(db, c.mergedInto),
+      meetingsQuery(db, c.id),
+      attachmentsQuery(db, c.id),
+      caseKnowledgeQuery(db, c.id),
+    ]),
+    opts.deps ?? presentDeps(ctx, opts.refVersions),
     audited,
   ]);
+  const events = eventRows.map(eventOfRow);
+  const flags = measureFlagsOf(tracking);
   const tracked = measures.map((m) => ({ ...m, ...(flags.get(m.id) ?? { remindedAt: null, missedAt: null }) }));
   return presentCase(
     c,
@@ -109,10 +123,10 @@ export async function presentFull(
       meetings,
       coParts,
       callbackAttempts,
-      mergedInto: main ? { id: main.id, caseNo: main.caseNo } : null,
+      mergedInto: main[0] ? { id: main[0].id, caseNo: main[0].case_no } : null,
       mergedCases: merged.map((m) => ({ id: m.id, caseNo: m.case_no })),
       attachments,
-      knowledge,
+      knowledge: knowledge.map((k) => ({ id: k.id, title: k.title })),
     },
     actor,
     deps,

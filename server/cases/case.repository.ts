@@ -725,8 +725,12 @@ export function eventOfRow(r: Pick<Insertable<CaseEventTable>, 'type' | 'at' | '
 }
 
 export async function listEvents(db: Executor, caseId: number): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
-  return rows.map(eventOfRow);
+  return (await eventsQuery(db, caseId).execute()).map(eventOfRow);
+}
+
+/** A case's timeline rows, oldest first ({@link eventOfRow} makes each an event). */
+export function eventsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 export async function insertMeasure(
@@ -740,7 +744,11 @@ export async function insertMeasure(
 }
 
 export async function listMeasures(db: Executor, caseId: number) {
-  return db.selectFrom('measures').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return measuresQuery(db, caseId).execute();
+}
+
+export function measuresQuery(db: Executor, caseId: number) {
+  return db.selectFrom('measures').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 /** Marks a measure fulfilled (措施完成 / 已补交); its reminders stop. */
@@ -774,7 +782,11 @@ export async function upsertCoPart(trx: Executor, caseId: number, p: { departmen
 }
 
 export async function listCoParts(db: Executor, caseId: number) {
-  return db.selectFrom('case_co_parts').selectAll().where('case_id', '=', caseId).execute();
+  return coPartsQuery(db, caseId).execute();
+}
+
+export function coPartsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('case_co_parts').selectAll().where('case_id', '=', caseId);
 }
 
 export async function insertCallbackAttempt(trx: Executor, caseId: number, a: { outcome: string; note: string | null; at: string; by: string }): Promise<void> {
@@ -782,7 +794,11 @@ export async function insertCallbackAttempt(trx: Executor, caseId: number, a: { 
 }
 
 export async function listCallbackAttempts(db: Executor, caseId: number) {
-  return db.selectFrom('case_callback_attempts').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return callbackAttemptsQuery(db, caseId).execute();
+}
+
+export function callbackAttemptsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('case_callback_attempts').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 /** The unanswered callbacks of several cases at once (the 回访工作台's page), oldest first. */
@@ -793,7 +809,16 @@ export async function listCallbackAttemptsOf(db: Executor, caseIds: number[]) {
 
 /** The cases merged into a main case (并件), oldest first. */
 export async function listMergedCases(db: Executor, mainId: number) {
-  return db.selectFrom('cases').select(['id', 'case_no']).where('merged_into', '=', mainId).orderBy('id').execute();
+  return mergedCasesQuery(db, mainId).execute();
+}
+
+export function mergedCasesQuery(db: Executor, mainId: number) {
+  return db.selectFrom('cases').select(['id', 'case_no']).where('merged_into', '=', mainId).orderBy('id');
+}
+
+/** A case's id and number (none when `id` is null or no such case). */
+export function caseNumberQuery(db: Executor, id: number | null) {
+  return db.selectFrom('cases').select(['id', 'case_no']).where('id', '=', id ?? 0);
 }
 
 export async function insertAssignmentSheet(
@@ -818,11 +843,19 @@ export async function insertAssignmentSheet(
 }
 
 export async function listAssignmentSheets(db: Executor, caseId: number) {
-  return db.selectFrom('assignment_sheets').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return assignmentSheetsQuery(db, caseId).execute();
+}
+
+export function assignmentSheetsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('assignment_sheets').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 export async function listSupervisionRecords(db: Executor, caseId: number) {
-  return db.selectFrom('supervision_records').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return supervisionRecordsQuery(db, caseId).execute();
+}
+
+export function supervisionRecordsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('supervision_records').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 /** What the rules (core CaseState) need of a case's supervision records: an unanswered 督办, the 线索移送 numbers. */
@@ -835,7 +868,11 @@ export function supervisionStateOf(records: ReadonlyArray<{ kind: string; record
 
 /** The 会商 recorded on a case (with approved escalations), oldest first. */
 export async function listMeetings(db: Executor, caseId: number) {
-  return db.selectFrom('case_meetings').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return meetingsQuery(db, caseId).execute();
+}
+
+export function meetingsQuery(db: Executor, caseId: number) {
+  return db.selectFrom('case_meetings').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 /** Existing, enabled department codes among those given. */

@@ -61,12 +61,12 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
   route(
     app,
     { method: 'GET', url: '/cases', operationId: 'listCases', summary: '反映件列表（台账），游标分页，电话号码脱敏', tag: '反映件', query: ZCaseListQuery, response: ZCasePage },
-    async (_req, _reply, { query, actor }) => {
+    async (req, _reply, { query, actor }) => {
       const { cursor, limit, dueSoon, sort, ...rest } = query;
       const now = ctx.clock.now();
-      const filters = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now) } : rest;
+      const filters = dueSoon ? { ...rest, dueSoonUntil: await dueSoonUntil(ctx, now, req.session?.refVersions) } : rest;
       const page = await listCases(ctx.db, filters, { limit, cursor, sort }, actor, now);
-      const deps = await presentDeps(ctx);
+      const deps = await presentDeps(ctx, req.session?.refVersions);
       // The list shows reporters' full names: which filter, how many rows (server/audit/read-audit.ts).
       if (page.rows.length) await auditListRead(ctx, actor, 'cases.read', { ...rest, ...(dueSoon ? { dueSoon } : {}), ...(cursor ? { cursor } : {}) }, page.rows.length);
       return { items: page.rows.map((c) => presentCaseSummary(c, deps)), nextCursor: page.nextCursor };
@@ -76,7 +76,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: AppContext): void 
   route(app, { method: 'GET', url: '/cases/:id', operationId: 'getCase', summary: '反映件详情：时间线、措施、回访与可执行操作', tag: '反映件', response: ZCase }, async (req, _reply, { actor }) => {
     const { id } = req.params as { id: string };
     const c = await findVisibleCase(ctx.db, parseCaseId(id), actor);
-    return presentFull(ctx, c, actor);
+    return presentFull(ctx, c, actor, { refVersions: req.session?.refVersions });
   });
 
   route(

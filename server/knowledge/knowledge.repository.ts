@@ -251,15 +251,19 @@ export async function deleteKnowledgeLink(trx: Executor, caseId: number, knowled
 
 /** The entries a case used, in the order they were linked. */
 export async function listCaseKnowledge(db: Executor, caseId: number): Promise<Array<{ id: number; title: string }>> {
-  const rows = await db
+  const rows = await caseKnowledgeQuery(db, caseId).execute();
+  return rows.map((r) => ({ id: r.id, title: r.title }));
+}
+
+/** The knowledge entries linked to a case (id, title), in the order they were linked. */
+export function caseKnowledgeQuery(db: Executor, caseId: number) {
+  return db
     .selectFrom('knowledge_links as l')
     .innerJoin('knowledge as k', 'k.id', 'l.knowledge_id')
     .select(['k.id', 'k.title'])
     .where('l.case_id', '=', caseId)
     .orderBy('l.linked_at')
-    .orderBy('k.id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title }));
+    .orderBy('k.id');
 }
 
 // ---------------------------------------------------------------------------

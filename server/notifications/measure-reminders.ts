@@ -124,7 +124,15 @@ export async function runMeasureReminders(ctx: AppContext): Promise<number> {
 
 /** The reminder flags of a case's measures, for the case detail: measure id → flags (UTC ISO). */
 export async function measureFlags(db: Executor, caseId: number): Promise<Map<number, { remindedAt: string | null; missedAt: string | null }>> {
-  const rows = await db.selectFrom('measure_tracking').selectAll().where('case_id', '=', caseId).execute();
+  return measureFlagsOf(await measureTrackingQuery(db, caseId).execute());
+}
+
+export function measureTrackingQuery(db: Executor, caseId: number) {
+  return db.selectFrom('measure_tracking').selectAll().where('case_id', '=', caseId);
+}
+
+/** The reminder and missed marks of a case's measures, by measure id, from its tracking rows. */
+export function measureFlagsOf(rows: ReadonlyArray<{ measure_id: number; reminded_at: string | null; missed_at: string | null }>): Map<number, { remindedAt: string | null; missedAt: string | null }> {
   return new Map(rows.map((r) => [r.measure_id, { remindedAt: r.reminded_at, missedAt: r.missed_at }]));
 }
 
