@@ -32,7 +32,8 @@
  *    kept and reused: SQLite under bench/out/scale/, PostgreSQL in the database named by
  *    BENCH_PG_URL (an empty one you created; a table `bench_scale` marks it complete).
  * 2. Starts the real server (`node bin/server.js`, jobs off) on that database, signs in a
- *    coordinator and a handler (公安局) and times BENCH_RUNS (30) requests of each: every list
+ *    coordinator and a handler (公安局), warms it up (180 untimed requests: lists and case pages
+ *    of other cases), and times BENCH_RUNS (30) requests of each: every list
  *    filter of GET /api/v1/cases (parameters varied per request), the handler's lists, the
  *    statistics for a day / month / year / all, the case page, and one 台账 export of ≈ 100,000
  *    rows (wall time and the server's peak RSS).
@@ -408,6 +409,13 @@ async function measure(base: string, n: number, tokens: { coord: string; handler
   const lim = (k: number) => `limit=${cyc([50, 50, 20, 50, 100], k)}`;
   const start = today() - DAYS * 86400_000;
   const dayOf = (k: number) => shDate(start + ((Math.abs(k) * 37) % DAYS) * 86400_000);
+
+  // A running server's code is compiled by V8 already: 180 untimed requests first, so that the
+  // first row does not carry the compilation (its p95 was 25–45 ms against 12–18 ms for the rows
+  // after it). Their case pages are other cases than the timed ones, whose reads stay cold.
+  for (let k = 0; k < 60; k++) {
+    for (const u of [`/api/v1/cases?${lim(k)}`, `/api/v1/cases?status=closed&department=${cyc(DEPTS, k)}&${lim(k)}`, `/api/v1/cases/${1 + ((k * 104729 + 7) % n)}`]) await get(u, tokens.coord);
+  }
 
   console.log(`\n  -- ${kind}: lists (coordinator)`);
   await time('GET /cases (newest)', L, (k) => `/api/v1/cases?${lim(k)}`);
