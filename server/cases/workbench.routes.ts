@@ -27,27 +27,30 @@ async function count(ctx: AppContext, f: Partial<CaseFilters>, actor: Actor): Pr
 }
 
 export function registerWorkbenchRoutes(app: FastifyInstance, ctx: AppContext): void {
-  route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台', response: ZTodo }, async (_req, _reply, { actor }) => {
+  route(app, { method: 'GET', url: '/cases/todo', summary: '我的待办：按类别计数（附台账查询条件）、超期与即将到期件数', tag: '工作台', response: ZTodo }, async (req, _reply, { actor }) => {
     const now = ctx.clock.now();
     const kinds = todoKindsFor(actor.role, actor.department);
-    const items = await Promise.all(
-      kinds.map(async (k) => {
-        // A co-handling count excludes the cases the department leads.
-        const n = k.excludeLed
-          ? (await count(ctx, k.filters, actor)) - (await count(ctx, { ...k.filters, department: undefined, lead: actor.department ?? '' }, actor))
-          : await count(ctx, k.filters, actor);
-        return { kind: k.kind, label: k.label, count: n, query: queryString(k.filters) };
-      }),
-    );
-    // 电话告知: messages the reporter could not get by SMS, for whoever phones reporters (server/notifications/reporter-messages.ts).
-    if (can(actor.role, 'phoneReporters')) {
-      items.push({ kind: 'to_phone', label: '电话告知', count: await count(ctx, { phoneDue: true }, actor), query: queryString({ phoneDue: true }) });
-    }
     const mine: Partial<CaseFilters> = actor.role === 'handler' ? { lead: actor.department ?? '' } : {};
-    const overdue = await count(ctx, { ...mine, overdue: true }, actor);
-    const [calendar, settings] = await Promise.all([loadCalendar(ctx.db), getSettings(ctx.db)]);
-    // The same filter as the list behind the card (`dueSoon=true`): one cutoff, core/clocks.ts.
-    const dueSoon = await count(ctx, { ...mine, dueSoonUntil: dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString() }, actor);
+    const [calendar, settings] = await Promise.all([loadCalendar(ctx.db, req.session?.refVersions), getSettings(ctx.db, req.session?.refVersions)]);
+    // Every count at once (each its own query; none waits for another).
+    const [items, toPhone, overdue, dueSoon] = await Promise.all([
+      Promise.all(
+        kinds.map(async (k) => {
+          // A co-handling count excludes the cases the department leads.
+          const [all, led] = await Promise.all([
+            count(ctx, k.filters, actor),
+            k.excludeLed ? count(ctx, { ...k.filters, department: undefined, lead: actor.department ?? '' }, actor) : 0,
+          ]);
+          return { kind: k.kind, label: k.label, count: all - led, query: queryString(k.filters) };
+        }),
+      ),
+      // 电话告知: messages the reporter could not get by SMS, for whoever phones reporters (server/notifications/reporter-messages.ts).
+      can(actor.role, 'phoneReporters') ? count(ctx, { phoneDue: true }, actor) : null,
+      count(ctx, { ...mine, overdue: true }, actor),
+      // The same filter as the list behind the card (`dueSoon=true`): one cutoff, core/clocks.ts.
+      count(ctx, { ...mine, dueSoonUntil: dueSoonCutoff(now, calendar, settings.dueSoonWorkingDays).toISOString() }, actor),
+    ]);
+    if (toPhone !== null) items.push({ kind: 'to_phone', label: '电话告知', count: toPhone, query: queryString({ phoneDue: true }) });
     return { items, overdue, overdueQuery: queryString({ ...mine, overdue: true }), dueSoon, dueSoonWorkingDays: settings.dueSoonWorkingDays };
   });
 
