@@ -126,7 +126,7 @@ export async function presentFull(
       mergedInto: main[0] ? { id: main[0].id, caseNo: main[0].case_no } : null,
       mergedCases: merged.map((m) => ({ id: m.id, caseNo: m.case_no })),
       attachments,
-      knowledge: knowledge.map((k) => ({ id: k.id, title: k.title })),
+      knowledge,
     },
     actor,
     deps,

@@ -17,7 +17,6 @@ import type { TCaseListQuery } from '../../core/api/schemas.js';
 import { AppError, notFound } from '../errors.js';
 import { phoneIndex, sealReporter, unseal, unsealNullable } from '../security/pii.js';
 import { listDepartments } from '../users/user.repository.js';
-import type { RefVersions } from '../db/ref-cache.js';
 
 /** A case as the server works with it (parsed columns). */
 export interface CaseRecord extends CaseState {
@@ -793,10 +792,6 @@ export async function insertCallbackAttempt(trx: Executor, caseId: number, a: { 
   await trx.insertInto('case_callback_attempts').values({ case_id: caseId, outcome: a.outcome, note: a.note, at: a.at, by_user: a.by }).execute();
 }
 
-export async function listCallbackAttempts(db: Executor, caseId: number) {
-  return callbackAttemptsQuery(db, caseId).execute();
-}
-
 export function callbackAttemptsQuery(db: Executor, caseId: number) {
   return db.selectFrom('case_callback_attempts').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
@@ -867,18 +862,14 @@ export function supervisionStateOf(records: ReadonlyArray<{ kind: string; record
 }
 
 /** The 会商 recorded on a case (with approved escalations), oldest first. */
-export async function listMeetings(db: Executor, caseId: number) {
-  return meetingsQuery(db, caseId).execute();
-}
-
 export function meetingsQuery(db: Executor, caseId: number) {
   return db.selectFrom('case_meetings').selectAll().where('case_id', '=', caseId).orderBy('id');
 }
 
 /** Existing, enabled department codes among those given. */
-export async function findKnownDepartments(db: Executor, codes: string[], read?: RefVersions | null): Promise<Set<string>> {
+export async function findKnownDepartments(db: Executor, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
-  return knownDepartmentCodes(await listDepartments(db, read), codes);
+  return knownDepartmentCodes(await listDepartments(db), codes);
 }
 
 /** The enabled departments' codes among `codes`, of a department list already read. */

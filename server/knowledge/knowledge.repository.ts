@@ -251,8 +251,7 @@ export async function deleteKnowledgeLink(trx: Executor, caseId: number, knowled
 
 /** The entries a case used, in the order they were linked. */
 export async function listCaseKnowledge(db: Executor, caseId: number): Promise<Array<{ id: number; title: string }>> {
-  const rows = await caseKnowledgeQuery(db, caseId).execute();
-  return rows.map((r) => ({ id: r.id, title: r.title }));
+  return caseKnowledgeQuery(db, caseId).execute();
 }
 
 /** The knowledge entries linked to a case (id, title), in the order they were linked. */
